@@ -1,0 +1,292 @@
+/*
+ * oar: an inference engine for PaddlePaddle (and ONNX) models.
+ *
+ * This header is the whole public contract. Everything else is private.
+ *
+ * ABI policy
+ *   - Only opaque handles cross the API; no struct layout is public.
+ *   - Enums are append-only; a value, once published, keeps its meaning.
+ *   - A change of semantics gets a new function name; old names stay.
+ *   - The version is available at compile time (OAR_VERSION_*) and at run
+ *     time (oar_version()).
+ *
+ * Status and errors
+ *   Every fallible call returns an oar_status. Out-parameters are written
+ *   only when the call returns OAR_OK. The message for the most recent
+ *   failure is readable from the handle the call was made on
+ *   (oar_config_last_error, oar_predictor_last_error) and, for every call,
+ *   from a thread-local slot (oar_last_error). Messages name what failed:
+ *   the file, the op type and output, the tensor, what was expected and what
+ *   was found.
+ *
+ *   A NULL handle, or a handle that was destroyed or never came from oar,
+ *   makes a call return OAR_ERR_MISUSE instead of touching memory (handles
+ *   carry a magic word checked at every entry point). Passing a freed
+ *   handle is still undefined behaviour in C; the check is armor, not a
+ *   license.
+ *
+ * Threads
+ *   An oar_config is used by one thread at a time.
+ *   A loaded model is immutable and shared by a predictor and all its
+ *   clones. A predictor (and its tensors) is used by one thread at a time;
+ *   to serve several threads, give each its own clone.
+ *   oar_last_error() is per thread.
+ */
+#ifndef OAR_OAR_H
+#define OAR_OAR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define OAR_API __declspec(dllexport)
+#else
+#define OAR_API __attribute__((visibility("default")))
+#endif
+
+#define OAR_VERSION_MAJOR 0
+#define OAR_VERSION_MINOR 1
+#define OAR_VERSION_PATCH 0
+
+typedef enum oar_status {
+  OAR_OK = 0,
+  /* An argument is out of range or malformed (bad shape, dtype, size). */
+  OAR_ERR_INVALID_ARGUMENT = 1,
+  /* A file or directory does not exist or cannot be read. */
+  OAR_ERR_IO = 2,
+  /* A model file is truncated, corrupt, or does not match its program. */
+  OAR_ERR_INVALID_MODEL = 3,
+  /* The model uses an op, dtype or attribute this build does not support. */
+  OAR_ERR_UNSUPPORTED = 4,
+  /* Out of memory. */
+  OAR_ERR_OUT_OF_MEMORY = 5,
+  /* NULL / destroyed handle, or a call made in the wrong order. */
+  OAR_ERR_MISUSE = 6,
+  /* A name (input, output) that the model does not have. */
+  OAR_ERR_NOT_FOUND = 7,
+  /* A bug in oar; the message says where. */
+  OAR_ERR_INTERNAL = 8
+} oar_status;
+
+typedef enum oar_dtype {
+  OAR_DTYPE_UNKNOWN = 0,
+  OAR_DTYPE_FLOAT32 = 1,
+  OAR_DTYPE_INT32 = 2,
+  OAR_DTYPE_INT64 = 3,
+  OAR_DTYPE_UINT8 = 4,
+  OAR_DTYPE_INT8 = 5,
+  OAR_DTYPE_FLOAT16 = 6,
+  OAR_DTYPE_BOOL = 7,
+  OAR_DTYPE_FLOAT64 = 8,
+  OAR_DTYPE_INT16 = 9
+} oar_dtype;
+
+/* Largest tensor rank oar handles. */
+#define OAR_MAX_RANK 8
+
+typedef struct oar_config oar_config;
+typedef struct oar_predictor oar_predictor;
+typedef struct oar_tensor oar_tensor;
+
+/* ---- library ----------------------------------------------------------- */
+
+/* "MAJOR.MINOR.PATCH" of the linked library. Static string, never NULL. */
+OAR_API const char *oar_version(void);
+
+/* A short English name for a status ("invalid model", ...). Static string,
+ * never NULL; unknown values give "unknown status". */
+OAR_API const char *oar_status_string(oar_status status);
+
+/* The message of the most recent failed call made on this thread, whatever
+ * the handle. Valid until this thread's next failing call. Never NULL ("" if
+ * none). */
+OAR_API const char *oar_last_error(void);
+
+/* Bytes per element of a dtype; 0 for OAR_DTYPE_UNKNOWN or unknown values. */
+OAR_API size_t oar_dtype_size(oar_dtype dtype);
+
+/* Lower-case name of a dtype ("float32", "int64", ...). Static string. */
+OAR_API const char *oar_dtype_name(oar_dtype dtype);
+
+/* ---- config ------------------------------------------------------------ */
+
+/* Creates a config with defaults: no model, 1 thread, IR optimization on.
+ * *out receives a config the caller owns and frees with oar_config_destroy.
+ * Returns OAR_OK, OAR_ERR_MISUSE (out is NULL), OAR_ERR_OUT_OF_MEMORY. */
+OAR_API oar_status oar_config_create(oar_config **out);
+
+/* Frees a config. NULL does nothing. Predictors created from it stay valid
+ * (they copy what they need). */
+OAR_API void oar_config_destroy(oar_config *config);
+
+/* Names the model. `model` is one of:
+ *   - a directory: holding `__model__` (legacy; parameters one file each, or
+ *     combined in `__params__` / `params`), or exactly one `*.pdmodel` with
+ *     its `*.pdiparams`;
+ *   - a program file (`x.pdmodel`, `__model__`, any name): its parameters are
+ *     `params` when non-NULL, else `x.pdiparams` beside it, else one file per
+ *     parameter in its directory.
+ * `params` may be NULL. Both strings are copied. Files are opened when a
+ * predictor is created, not here. Replaces any earlier model or buffers.
+ * Returns OAR_OK, OAR_ERR_MISUSE, OAR_ERR_INVALID_ARGUMENT (model NULL or
+ * empty), OAR_ERR_OUT_OF_MEMORY. */
+OAR_API oar_status oar_config_set_model(oar_config *config, const char *model,
+                                        const char *params);
+
+/* Names the model by in-memory contents: a program (ProgramDesc bytes) and
+ * a combined parameter stream (may be NULL with size 0 for a model without
+ * parameters). The bytes are copied; the caller may free them on return.
+ * Returns OAR_OK, OAR_ERR_MISUSE, OAR_ERR_INVALID_ARGUMENT,
+ * OAR_ERR_OUT_OF_MEMORY. */
+OAR_API oar_status oar_config_set_model_buffer(oar_config *config,
+                                               const void *program,
+                                               size_t program_size,
+                                               const void *params,
+                                               size_t params_size);
+
+/* Threads the engine may use for one run (>= 1). Default 1.
+ * Returns OAR_OK, OAR_ERR_MISUSE, OAR_ERR_INVALID_ARGUMENT (< 1). */
+OAR_API oar_status oar_config_set_num_threads(oar_config *config,
+                                              int num_threads);
+
+/* Reads back the thread count. Returns OAR_OK or OAR_ERR_MISUSE. */
+OAR_API oar_status oar_config_num_threads(const oar_config *config,
+                                          int *num_threads);
+
+/* Message of the last failed call on this config; "" if none; NULL only
+ * when config is not a valid config. Valid until the next call on it. */
+OAR_API const char *oar_config_last_error(const oar_config *config);
+
+/* ---- predictor --------------------------------------------------------- */
+
+/* Loads, checks and prepares the model the config names. *out receives a
+ * predictor the caller owns (oar_predictor_destroy).
+ * Returns OAR_OK; OAR_ERR_MISUSE (NULL args, no model set); OAR_ERR_IO
+ * (missing/unreadable file); OAR_ERR_INVALID_MODEL (corrupt or truncated
+ * file, params that do not match the program); OAR_ERR_UNSUPPORTED (an op
+ * or dtype oar lacks: the message names the op type, its first output and
+ * its index in the block); OAR_ERR_OUT_OF_MEMORY. On failure the message is
+ * in oar_config_last_error(config) and oar_last_error(). */
+OAR_API oar_status oar_predictor_create(const oar_config *config,
+                                        oar_predictor **out);
+
+/* A new predictor sharing the loaded model (weights are not copied) with
+ * its own input/output tensors and working memory. The clone is independent:
+ * destroying either leaves the other valid. Returns OAR_OK, OAR_ERR_MISUSE,
+ * OAR_ERR_OUT_OF_MEMORY. */
+OAR_API oar_status oar_predictor_clone(oar_predictor *predictor,
+                                       oar_predictor **out);
+
+/* Frees a predictor and the tensor handles it gave out. NULL does nothing.
+ * The shared model is freed with its last predictor. */
+OAR_API void oar_predictor_destroy(oar_predictor *predictor);
+
+/* Number of model inputs / outputs. Returns OAR_OK or OAR_ERR_MISUSE. */
+OAR_API oar_status oar_predictor_input_count(const oar_predictor *predictor,
+                                             size_t *count);
+OAR_API oar_status oar_predictor_output_count(const oar_predictor *predictor,
+                                              size_t *count);
+
+/* Name of input / output `index` (feed / fetch column order). The string is
+ * owned by the predictor and lives as long as it. Returns OAR_OK,
+ * OAR_ERR_MISUSE, OAR_ERR_INVALID_ARGUMENT (index out of range). */
+OAR_API oar_status oar_predictor_input_name(const oar_predictor *predictor,
+                                            size_t index, const char **name);
+OAR_API oar_status oar_predictor_output_name(const oar_predictor *predictor,
+                                             size_t index, const char **name);
+
+/* The handle of a named input / output tensor. The handle is owned by the
+ * predictor (do not free it) and stays valid until the predictor is
+ * destroyed; asking twice gives the same handle. Returns OAR_OK,
+ * OAR_ERR_MISUSE, OAR_ERR_NOT_FOUND (no such input/output). */
+OAR_API oar_status oar_predictor_get_input(oar_predictor *predictor,
+                                           const char *name,
+                                           oar_tensor **tensor);
+OAR_API oar_status oar_predictor_get_output(oar_predictor *predictor,
+                                            const char *name,
+                                            oar_tensor **tensor);
+
+/* Runs the model on the data copied into the inputs. Every input must have
+ * been given data since the predictor was created (values persist between
+ * runs). Output tensors then hold the results until the next run.
+ * Returns OAR_OK; OAR_ERR_MISUSE (an input without data); OAR_ERR_
+ * INVALID_ARGUMENT (an input shape the model cannot take: the message names
+ * the op and what it expected); OAR_ERR_OUT_OF_MEMORY. */
+OAR_API oar_status oar_predictor_run(oar_predictor *predictor);
+
+/* Message of the last failed call on this predictor or its tensors; "" if
+ * none; NULL only when predictor is not valid. */
+OAR_API const char *oar_predictor_last_error(const oar_predictor *predictor);
+
+/* Model facts for tools (`oar info`). Counts exclude feed and fetch ops.
+ * op_type_count: number of distinct op types; op_type(i): its name and how
+ * many nodes have it, in descending count order. Strings are owned by the
+ * predictor. Each returns OAR_OK, OAR_ERR_MISUSE, or
+ * OAR_ERR_INVALID_ARGUMENT (index out of range). */
+OAR_API oar_status oar_predictor_op_type_count(const oar_predictor *predictor,
+                                               size_t *count);
+OAR_API oar_status oar_predictor_op_type(const oar_predictor *predictor,
+                                         size_t index, const char **type,
+                                         size_t *nodes);
+OAR_API oar_status oar_predictor_param_stats(const oar_predictor *predictor,
+                                             size_t *tensors,
+                                             uint64_t *elements,
+                                             uint64_t *bytes);
+
+/* ---- tensors ----------------------------------------------------------- */
+
+/* Name of the tensor (the model's variable name); owned by the predictor.
+ * Returns OAR_OK or OAR_ERR_MISUSE. */
+OAR_API oar_status oar_tensor_name(const oar_tensor *tensor, const char **name);
+
+/* Element type. For inputs: the declared type until data is copied in, then
+ * the type of the data. Returns OAR_OK or OAR_ERR_MISUSE. */
+OAR_API oar_status oar_tensor_dtype(const oar_tensor *tensor, oar_dtype *dtype);
+
+/* Shape. *rank receives the rank; up to `capacity` dims are written to
+ * `dims` (which may be NULL when capacity is 0). Before a shape is known
+ * (inputs before reshape, outputs before a run) this is the declared shape,
+ * with -1 for a variable dimension. Returns OAR_OK or OAR_ERR_MISUSE. */
+OAR_API oar_status oar_tensor_shape(const oar_tensor *tensor, size_t *rank,
+                                    int64_t *dims, size_t capacity);
+
+/* Sets an input's shape ahead of copy_from_host. Every dim must be >= 0 and
+ * agree with the declared shape where it is fixed (-1 matches anything).
+ * Returns OAR_OK, OAR_ERR_MISUSE (NULL, or an output tensor),
+ * OAR_ERR_INVALID_ARGUMENT (rank > OAR_MAX_RANK, a negative dim, a dim that
+ * contradicts the model: the message gives both), OAR_ERR_OUT_OF_MEMORY. */
+OAR_API oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank,
+                                      const int64_t *dims);
+
+/* Copies `bytes` bytes of `dtype` elements from host memory into an input,
+ * straight into the engine's buffer (one copy). The shape set by
+ * oar_tensor_reshape must hold exactly bytes / oar_dtype_size(dtype)
+ * elements, and dtype must be the model's declared input type.
+ * Returns OAR_OK, OAR_ERR_MISUSE (NULL, output tensor, no shape set),
+ * OAR_ERR_INVALID_ARGUMENT (size or dtype mismatch; the message gives both). */
+OAR_API oar_status oar_tensor_copy_from_host(oar_tensor *tensor,
+                                             oar_dtype dtype, const void *src,
+                                             size_t bytes);
+
+/* Copies an output (or input) to host memory. `bytes` must be at least the
+ * tensor's size in bytes (element count times dtype size).
+ * Returns OAR_OK, OAR_ERR_MISUSE (NULL, output before any run),
+ * OAR_ERR_INVALID_ARGUMENT (buffer too small: the message gives both sizes). */
+OAR_API oar_status oar_tensor_copy_to_host(const oar_tensor *tensor, void *dst,
+                                           size_t bytes);
+
+/* Borrows a read-only pointer to the tensor's data, valid until the next
+ * run, reshape or copy on its predictor. Avoids the copy of
+ * oar_tensor_copy_to_host. Returns OAR_OK, OAR_ERR_MISUSE (no data yet). */
+OAR_API oar_status oar_tensor_data(const oar_tensor *tensor,
+                                   const void **data);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OAR_OAR_H */

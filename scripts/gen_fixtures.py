@@ -1,0 +1,1278 @@
+#!/usr/bin/env python3
+"""Generate oar's test fixtures with PaddlePaddle (>= 3.0, run with the legacy program API).
+
+Every fixture is a "case directory": a `case.txt` manifest, a saved Paddle inference model
+and fixed-seed random inputs with the outputs that Paddle Inference computes for them
+(`paddle.inference`, IR optimization off, so every op runs exactly as saved; the result is
+cross-checked against a second run with IR optimization on). The manifest format is:
+
+    # comment
+    model <path>                 a directory (legacy dir layouts) or a program file
+    params <path>                optional combined params file
+    input <name> <file.npy>      one per input, in feed order
+    output <name> <file.npy>     one per output, in fetch order
+    tolerance <rtol> <atol>      optional; default 1e-4 1e-5
+
+Families (select with --only; names and shell globs match case names or family names):
+    ops      tests/data/ops/<case>/          one small program per op and attribute variant
+    mnist    tests/data/models/mnist_fc*/    fc MNIST model in the 3 legacy layouts
+    digits   tests/data/models/digits_cnn/   small CNN trained on scikit-learn digits
+                                             (+ examples/digits/ samples)
+    large    tests/data/large/<model>*/      ResNet-50, MobileNetV2/V3 (only with --large)
+
+Run from the repository root:  python scripts/gen_fixtures.py [--large] [--only NAME...]
+"""
+
+import argparse
+import fnmatch
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+import zlib
+
+# Paddle 3.x saves PIR JSON programs unless the legacy program API is selected before import.
+os.environ["FLAGS_enable_pir_api"] = "0"
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import warnings  # noqa: E402
+
+warnings.filterwarnings("ignore")
+
+import numpy as np  # noqa: E402
+import paddle  # noqa: E402
+from paddle import inference as paddle_infer  # noqa: E402
+from paddle.base.proto import framework_pb2  # noqa: E402
+
+paddle.enable_static()
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_TOL = (1e-4, 1e-5)
+VT = framework_pb2.VarType
+NOT_PARAM_TYPES = (VT.FEED_MINIBATCH, VT.FETCH_LIST, VT.RAW)
+
+# VarType.Type numbers used by cast / fill_constant attributes.
+DT_INT32, DT_INT64, DT_FP32 = 2, 3, 5
+
+
+# ----------------------------------------------------------------------------------------
+# Small utilities
+# ----------------------------------------------------------------------------------------
+
+
+def case_rng(name):
+    """A generator seeded from the case name, so --only does not change any values."""
+    return np.random.default_rng(zlib.crc32(name.encode()))
+
+
+def write_npy(path, arr):
+    """npy version 1.0, little-endian, C order; only the dtypes the C driver reads."""
+    arr = np.asarray(arr)
+    if arr.dtype not in (np.float32, np.int32, np.int64):
+        raise ValueError("%s: unsupported dtype %s" % (path, arr.dtype))
+    arr = arr.astype(arr.dtype.newbyteorder("<"), order="C")  # (ascontiguousarray makes 0-D 1-D)
+    with open(path, "wb") as f:
+        np.lib.format.write_array(f, arr, version=(1, 0))
+
+
+def read_program(path):
+    prog = framework_pb2.ProgramDesc()
+    with open(path, "rb") as f:
+        prog.ParseFromString(f.read())
+    return prog
+
+
+def program_op_types(path):
+    """Op types of block 0 in execution order (feed/fetch included)."""
+    return [op.type for op in read_program(path).blocks[0].ops]
+
+
+def program_param_names(path):
+    """Persistable non-feed/fetch vars of block 0 in strcmp order (= combined file order)."""
+    names = [v.name for v in read_program(path).blocks[0].vars
+             if v.persistable and v.type.type not in NOT_PARAM_TYPES]
+    return sorted(names, key=lambda s: s.encode())
+
+
+_CALLSTACK_PATH = re.compile(r'File "[^"]*/([^"/]+)"')
+_THIS_FILE = os.path.basename(__file__)
+
+
+def clean_callstack(frames):
+    """Drops this script's frames (their line numbers change with every edit) and reduces
+    paths to base names. frames alternate 'File "...", line N, in f' and the source line."""
+    out, skip_code = [], False
+    for frame in frames:
+        is_location = frame.lstrip().startswith("File ")
+        if is_location:
+            skip_code = ('/%s"' % _THIS_FILE) in frame or ('"%s"' % _THIS_FILE) in frame
+            if not skip_code:
+                out.append(_CALLSTACK_PATH.sub(r'File "\1"', frame))
+        elif not skip_code:
+            out.append(frame)
+    return out
+
+
+def strip_callstack_paths(path):
+    """Paddle records `op_callstack` (absolute source paths) on some ops. Keep the attribute
+    (real models carry it) but make it independent of the machine and of this script's
+    line numbers, so regenerating the fixtures gives the same bytes."""
+    prog = read_program(path)
+    changed = False
+    for block in prog.blocks:
+        for op in block.ops:
+            for attr in op.attrs:
+                if attr.name != "op_callstack":
+                    continue
+                new = clean_callstack(list(attr.strings))
+                if new != list(attr.strings):
+                    del attr.strings[:]
+                    attr.strings.extend(new)
+                    changed = True
+    if changed:
+        with open(path, "wb") as f:
+            f.write(prog.SerializeToString(deterministic=True))
+
+
+def dir_size(path):
+    total = 0
+    for root, _, files in os.walk(path):
+        total += sum(os.path.getsize(os.path.join(root, f)) for f in files)
+    return total
+
+
+# ----------------------------------------------------------------------------------------
+# Reference outputs from Paddle Inference
+# ----------------------------------------------------------------------------------------
+
+
+def make_config(model, params=None):
+    """model: a directory (legacy dir layout: __model__ + one file per param), or a program
+    file with an optional combined params file."""
+    if os.path.isdir(model):
+        config = paddle_infer.Config(model)
+    elif params:
+        config = paddle_infer.Config(model, params)
+    else:
+        config = paddle_infer.Config()
+        config.set_prog_file(model)
+    config.disable_gpu()
+    # Plain phi CPU kernels: the oneDNN ones crash on some valid programs (split with a
+    # negative axis and IR passes on, Paddle 3.3.1) and are not what we compare against.
+    (getattr(config, "disable_onednn", None) or config.disable_mkldnn)()
+    config.disable_glog_info()
+    config.set_cpu_math_library_num_threads(1)
+    return config
+
+
+def run_inference(model, params, inputs, ir_optim):
+    """inputs: list of (name, array) in feed order. Returns list of (name, array) in fetch
+    order. Checks that Paddle reports the inputs in the same order."""
+    config = make_config(model, params)
+    config.switch_ir_optim(ir_optim)
+    predictor = paddle_infer.create_predictor(config)
+    names = predictor.get_input_names()
+    if names != [n for n, _ in inputs]:
+        raise RuntimeError("%s: predictor inputs %s, expected %s" % (model, names, [n for n, _ in inputs]))
+    for name, arr in inputs:
+        handle = predictor.get_input_handle(name)
+        handle.reshape(list(arr.shape))
+        handle.copy_from_cpu(np.array(arr, order="C"))
+    predictor.run()
+    return [(n, predictor.get_output_handle(n).copy_to_cpu()) for n in predictor.get_output_names()]
+
+
+def reference_outputs(model, params, inputs, tol, label):
+    """Paddle Inference result with IR optimization off (every saved op runs as saved),
+    cross-checked against the IR-optimized predictor (fused kernels). Returns the outputs
+    and the largest difference seen relative to the tolerance formula."""
+    ref = run_inference(model, params, inputs, ir_optim=False)
+    opt = run_inference(model, params, inputs, ir_optim=True)
+    worst = 0.0
+    # Compared by position: IR passes may rename outputs (a removed dropout fetches its input).
+    for (name, a), (_, b) in zip(ref, opt):
+        if a.shape != b.shape or a.dtype != b.dtype:
+            raise RuntimeError("%s: IR-optimized run disagrees on output %s: %s/%s %s/%s"
+                               % (label, name, a.shape, b.shape, a.dtype, b.dtype))
+        if a.size:
+            excess = np.abs(a.astype(np.float64) - b) / (tol[1] + tol[0] * np.abs(a.astype(np.float64)))
+            worst = max(worst, float(excess.max()))
+    if worst > 1.0:
+        raise RuntimeError("%s: IR-optimized run differs from the plain run (%.2f x tolerance)" % (label, worst))
+    return ref, worst
+
+
+def write_case(case_dir, model, params, inputs, outputs, tol=None, comments=()):
+    """Write npy files and case.txt. model/params are paths relative to case_dir."""
+    lines = ["# generated by scripts/gen_fixtures.py (PaddlePaddle %s)" % paddle.__version__]
+    lines += ["# " + c for c in comments]
+    lines.append("model " + model)
+    if params:
+        lines.append("params " + params)
+    used = set()
+
+    def npy_name(prefix, name):
+        base = prefix + re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+        fname, k = base + ".npy", 1
+        while fname in used:
+            fname, k = "%s_%d.npy" % (base, k), k + 1
+        used.add(fname)
+        return fname
+
+    for name, arr in inputs:
+        fname = npy_name("in_", name)
+        write_npy(os.path.join(case_dir, fname), arr)
+        lines.append("input %s %s" % (name, fname))
+    for name, arr in outputs:
+        fname = npy_name("out_", name)
+        write_npy(os.path.join(case_dir, fname), arr)
+        lines.append("output %s %s" % (name, fname))
+    if tol and tuple(tol) != DEFAULT_TOL:
+        lines.append("tolerance %g %g" % tuple(tol))
+    with open(os.path.join(case_dir, "case.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+# ----------------------------------------------------------------------------------------
+# Static program builder for op cases
+# ----------------------------------------------------------------------------------------
+
+
+class Builder:
+    """Builds one static program. Ops are appended with their legacy type names and exact
+    attributes (`op`), or through the paddle API when the subgraph Paddle emits is the point."""
+
+    def __init__(self, name):
+        self.name = name
+        self.rng = case_rng(name)
+        self.main = paddle.static.Program()
+        self.startup = paddle.static.Program()
+        self.block = self.main.global_block()
+        self.feeds = []  # (var, array)
+        self.fetches = []
+        self.values = {}  # param name -> array
+        self.counter = 0
+
+    # values
+    def randn(self, *shape, scale=1.0):
+        return (self.rng.standard_normal(shape) * scale).astype(np.float32)
+
+    def uniform(self, lo, hi, *shape):
+        return self.rng.uniform(lo, hi, shape).astype(np.float32)
+
+    # variables
+    def input(self, name, arr, batch_dynamic=True):
+        """Declares a feed var; its first dim is -1 unless batch_dynamic is False."""
+        arr = np.asarray(arr)
+        shape = list(arr.shape)
+        if batch_dynamic and shape:
+            shape[0] = -1
+        var = paddle.static.data(name, shape, str(arr.dtype))
+        self.feeds.append((var, arr))
+        return var
+
+    def param(self, name, arr):
+        arr = np.asarray(arr, dtype=np.float32)
+        var = paddle.static.create_parameter(list(arr.shape), "float32", name=name)
+        self.values[name] = arr
+        return var
+
+    def op(self, type, inputs, outputs=("Out",), attrs=None, n_out=None):
+        """Appends op `type` with exactly `attrs` (Paddle fills in the others' defaults).
+        inputs: slot -> var or list; outputs: slot names, each given a new var (its dtype is
+        then set by Paddle's type inference); n_out: slot -> count for duplicable outputs.
+        Returns the var of the first output slot, or its list when it is in n_out."""
+        self.counter += 1
+        n_out = n_out or {}
+        outs = {}
+        for slot in outputs:
+            count = n_out.get(slot, 1)
+            outs[slot] = [self.block.create_var(name="%s_%d.%s_%d" % (type, self.counter, slot.lower(), i),
+                                                dtype="float32")
+                          for i in range(count)]
+        ins = {k: (v if isinstance(v, (list, tuple)) else [v]) for k, v in inputs.items()}
+        op = self.block.append_op(type=type, inputs=ins, outputs=outs, attrs=attrs or {})
+        dropped = [k for k in (attrs or {}) if not op.has_attr(k)]
+        if dropped:  # Paddle silently drops attributes its op definition no longer has
+            raise RuntimeError("%s: Paddle %s's %s has no attribute %s" % (self.name, paddle.__version__, type, dropped))
+        first = outs[outputs[0]]
+        return first if outputs[0] in n_out else first[0]
+
+    def fetch(self, *vars):
+        self.fetches.extend(vars)
+
+
+def randomize_persistables(builder, scope, program):
+    """Gives every persistable var a fixed value: explicit ones from builder.values, the rest
+    (params created by paddle layers) random; batch_norm variances positive."""
+    variances = set()
+    for op in program.global_block().ops:
+        if op.type == "batch_norm":
+            variances.update(op.input("Variance"))
+    place = paddle.CPUPlace()
+    for var in program.list_vars():
+        if not var.persistable or var.type in (VT.FEED_MINIBATCH, VT.FETCH_LIST, VT.RAW):
+            continue
+        tensor = scope.find_var(var.name).get_tensor()
+        if var.name in builder.values:
+            value = builder.values[var.name]
+        else:
+            shape = tuple(np.array(tensor).shape)
+            if var.name in variances:
+                value = builder.uniform(0.5, 1.5, *shape)
+            else:
+                value = builder.randn(*shape, scale=0.5)
+        tensor.set(np.array(value, dtype=np.float32, order="C"), place)
+
+
+def save_program_model(builder, prefix):
+    """Runs startup, sets parameter values, saves prefix.pdmodel (+ .pdiparams if any)."""
+    exe = paddle.static.Executor(paddle.CPUPlace())
+    scope = paddle.static.Scope()
+    with paddle.static.scope_guard(scope):
+        exe.run(builder.startup)
+        randomize_persistables(builder, scope, builder.main)
+        paddle.static.save_inference_model(prefix, [v for v, _ in builder.feeds], builder.fetches, exe,
+                                           program=builder.main)
+    strip_callstack_paths(prefix + ".pdmodel")
+
+
+# ----------------------------------------------------------------------------------------
+# Family 1: one small program per op / attribute variant
+# ----------------------------------------------------------------------------------------
+
+OP_CASES = {}  # name -> (build function, expected op types, tolerance, formula)
+
+
+def op_case(name, expect, tol=None, formula=None):
+    """formula: optional (description, f) where f(list of input arrays) is what the
+    attributes as written say the first output should be; a mismatch with Paddle is noted
+    in case.txt (Paddle's result stays the reference)."""
+    def register(fn):
+        if name in OP_CASES:
+            raise ValueError("duplicate op case " + name)
+        OP_CASES[name] = (fn, tuple(expect), tol, formula)
+        return fn
+    return register
+
+
+def conv_case(name, x_shape, w_shape, attrs, op="conv2d"):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        w = b.param("conv.w", b.randn(*w_shape, scale=0.5))
+        full = {"strides": [1, 1], "paddings": [0, 0], "dilations": [1, 1], "groups": 1,
+                "padding_algorithm": "EXPLICIT", "data_format": "NCHW"}
+        full.update(attrs)
+        b.fetch(b.op(op, {"Input": x, "Filter": w}, ("Output",), full))
+
+
+conv_case("conv2d_basic", [2, 3, 8, 8], [4, 3, 3, 3], {})
+conv_case("conv2d_stride2_pad1", [1, 3, 9, 8], [5, 3, 3, 3], {"strides": [2, 2], "paddings": [1, 1]})
+conv_case("conv2d_pad4_stride12", [1, 2, 7, 9], [3, 2, 3, 2], {"strides": [1, 2], "paddings": [1, 0, 2, 1]})
+conv_case("conv2d_dilation2", [1, 2, 9, 9], [3, 2, 3, 3], {"dilations": [2, 2], "paddings": [2, 1]})
+conv_case("conv2d_groups2", [1, 4, 7, 7], [6, 2, 3, 3], {"groups": 2, "paddings": [1, 1]})
+conv_case("conv2d_same_stride2", [1, 3, 7, 8], [4, 3, 3, 3], {"padding_algorithm": "SAME", "strides": [2, 2]})
+conv_case("conv2d_same_dilation2", [1, 2, 8, 8], [3, 2, 3, 3],
+          {"padding_algorithm": "SAME", "dilations": [2, 2], "paddings": [5, 5]})
+conv_case("conv2d_valid", [1, 3, 8, 7], [4, 3, 3, 2],
+          {"padding_algorithm": "VALID", "paddings": [1, 1], "strides": [2, 1]})
+conv_case("conv2d_1x1", [2, 8, 5, 5], [4, 8, 1, 1], {})
+conv_case("depthwise_conv2d_basic", [2, 4, 8, 8], [4, 1, 3, 3], {"groups": 4, "paddings": [1, 1]},
+          op="depthwise_conv2d")
+conv_case("depthwise_conv2d_stride2_mult2", [1, 3, 9, 9], [6, 1, 3, 3],
+          {"groups": 3, "strides": [2, 2], "paddings": [0, 1, 1, 0]}, op="depthwise_conv2d")
+conv_case("depthwise_conv2d_5x5_same", [1, 4, 7, 7], [4, 1, 5, 5],
+          {"groups": 4, "padding_algorithm": "SAME", "strides": [2, 2]}, op="depthwise_conv2d")
+
+
+@op_case("conv2d_bias_api", ["conv2d", "elementwise_add"])
+def _(b):
+    """paddle.static.nn.conv2d with bias: conv2d + elementwise_add(axis=1)."""
+    x = b.input("x", b.randn(2, 3, 6, 6))
+    b.fetch(paddle.static.nn.conv2d(x, num_filters=4, filter_size=3, padding=1))
+
+
+@op_case("conv2d_nobias_api", ["conv2d"])
+def _(b):
+    x = b.input("x", b.randn(1, 3, 6, 6))
+    b.fetch(paddle.static.nn.conv2d(x, num_filters=2, filter_size=3, stride=2, bias_attr=False))
+
+
+def batch_norm_op(b, x, c, attrs):
+    """batch_norm as Paddle writes it: MeanOut/VarianceOut alias the Mean/Variance params."""
+    scale = b.param("bn.scale", b.randn(c))
+    bias = b.param("bn.bias", b.randn(c))
+    mean = b.param("bn.mean", b.randn(c))
+    var = b.param("bn.variance", b.uniform(0.3, 2.0, c))
+    y = b.block.create_var(name="bn.y", dtype="float32")
+    saved = [b.block.create_var(name="bn.saved_%d" % i, dtype="float32") for i in range(2)]
+    b.block.append_op(type="batch_norm",
+                      inputs={"X": [x], "Scale": [scale], "Bias": [bias], "Mean": [mean], "Variance": [var]},
+                      outputs={"Y": [y], "MeanOut": [mean], "VarianceOut": [var], "SavedMean": [saved[0]],
+                               "SavedVariance": [saved[1]]},
+                      attrs=attrs)
+    return y
+
+
+@op_case("batch_norm_nchw", ["batch_norm"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4, 5, scale=2.0))
+    b.fetch(batch_norm_op(b, x, 3, {"epsilon": 1e-3, "momentum": 0.9, "is_test": True, "data_layout": "NCHW"}))
+
+
+@op_case("batch_norm_2d_input", ["batch_norm"])
+def _(b):
+    x = b.input("x", b.randn(4, 6))
+    b.fetch(batch_norm_op(b, x, 6, {"epsilon": 1e-5, "is_test": True}))
+
+
+@op_case("batch_norm_api", ["batch_norm", "relu"])
+def _(b):
+    x = b.input("x", b.randn(2, 4, 3, 3))
+    b.fetch(paddle.static.nn.batch_norm(x, act="relu", is_test=True, epsilon=2e-5))
+
+
+def pool_case(name, x_shape, attrs):
+    @op_case(name, ["pool2d"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        full = {"pooling_type": "max", "ksize": [2, 2], "strides": [2, 2], "paddings": [0, 0],
+                "global_pooling": False, "exclusive": True, "adaptive": False, "ceil_mode": False,
+                "data_format": "NCHW", "padding_algorithm": "EXPLICIT"}
+        full.update(attrs)
+        b.fetch(b.op("pool2d", {"X": x}, ("Out",), full))
+
+
+pool_case("pool2d_max_k2s2", [2, 3, 8, 8], {})
+pool_case("pool2d_max_k3s2_pad1", [1, 3, 9, 8], {"ksize": [3, 3], "paddings": [1, 1]})
+pool_case("pool2d_max_pad4", [1, 2, 7, 7], {"ksize": [3, 2], "strides": [2, 1], "paddings": [1, 0, 0, 1]})
+pool_case("pool2d_max_ceil", [1, 2, 7, 7], {"ksize": [2, 2], "ceil_mode": True})
+pool_case("pool2d_max_same", [1, 2, 7, 6], {"ksize": [3, 3], "padding_algorithm": "SAME"})
+pool_case("pool2d_max_valid", [1, 2, 7, 6], {"ksize": [3, 3], "padding_algorithm": "VALID", "paddings": [1, 1]})
+pool_case("pool2d_avg_k3s2_pad1_exclusive", [1, 3, 9, 8],
+          {"pooling_type": "avg", "ksize": [3, 3], "paddings": [1, 1]})
+pool_case("pool2d_avg_k3s2_pad1_inclusive", [1, 3, 9, 8],
+          {"pooling_type": "avg", "ksize": [3, 3], "paddings": [1, 1], "exclusive": False})
+pool_case("pool2d_avg_ceil", [1, 2, 7, 5], {"pooling_type": "avg", "ksize": [3, 3], "ceil_mode": True})
+pool_case("pool2d_avg_ceil_pad_inclusive", [1, 2, 7, 5],
+          {"pooling_type": "avg", "ksize": [3, 3], "ceil_mode": True, "paddings": [1, 1], "exclusive": False})
+pool_case("pool2d_avg_same", [1, 2, 6, 7], {"pooling_type": "avg", "ksize": [3, 3], "padding_algorithm": "SAME"})
+pool_case("pool2d_global_max", [2, 3, 5, 4], {"global_pooling": True, "ksize": [1, 1]})
+pool_case("pool2d_global_avg", [2, 3, 5, 4], {"pooling_type": "avg", "global_pooling": True, "ksize": [1, 1]})
+pool_case("pool2d_adaptive_avg_3x2", [1, 3, 8, 7], {"pooling_type": "avg", "adaptive": True, "ksize": [3, 2]})
+pool_case("pool2d_adaptive_max_3x4", [1, 2, 7, 9], {"adaptive": True, "ksize": [3, 4]})
+pool_case("pool2d_adaptive_avg_1x1", [2, 4, 5, 5], {"pooling_type": "avg", "adaptive": True, "ksize": [1, 1]})
+
+
+@op_case("pool2d_api_adaptive", ["pool2d"])
+def _(b):
+    x = b.input("x", b.randn(1, 3, 10, 7))
+    b.fetch(paddle.nn.functional.adaptive_avg_pool2d(x, [4, 3]))
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+
+def _gelu_erf(x):
+    from math import erf
+    return 0.5 * x * (1.0 + np.vectorize(erf)(x / np.sqrt(2.0)))
+
+
+def act_case(name, op, attrs, f, scale=3.0, positive=False):
+    """f(x, attrs) is the activation as its attributes define it (float64 numpy)."""
+    formula = ("%s with attributes %s" % (op, attrs), lambda ins: f(ins[0].astype(np.float64), attrs))
+
+    @op_case(name, [op], formula=formula)
+    def build(b):
+        arr = b.randn(2, 3, 4, 5, scale=scale)
+        if positive:
+            arr = np.abs(arr) + 1e-3
+        x = b.input("x", arr)
+        b.fetch(b.op(op, {"X": x}, ("Out",), attrs))
+
+
+act_case("relu", "relu", {}, lambda x, a: np.maximum(x, 0))
+# Paddle 3.x's relu6 and swish have no `threshold` / `beta` attributes any more (always 6 and
+# 1), so only the plain form can be saved; hard_swish keeps its attributes in the program but
+# its kernel ignores them (see the NOTE in hard_swish_custom/case.txt).
+act_case("relu6", "relu6", {}, lambda x, a: np.clip(x, 0, 6.0), scale=5.0)
+act_case("sigmoid", "sigmoid", {}, lambda x, a: _sigmoid(x))
+act_case("swish", "swish", {}, lambda x, a: x * _sigmoid(x))
+act_case("silu", "silu", {}, lambda x, a: x * _sigmoid(x))
+_hswish = lambda x, a: x * np.clip(x + a["offset"], 0, a["threshold"]) / a["scale"]  # noqa: E731
+act_case("hard_swish_default", "hard_swish", {"threshold": 6.0, "scale": 6.0, "offset": 3.0}, _hswish, scale=4.0)
+act_case("hard_swish_custom", "hard_swish", {"threshold": 5.0, "scale": 7.0, "offset": 2.0}, _hswish, scale=4.0)
+_hsig = lambda x, a: np.clip(a["slope"] * x + a["offset"], 0, 1)  # noqa: E731
+act_case("hard_sigmoid_default", "hard_sigmoid", {"slope": 0.2, "offset": 0.5}, _hsig)
+act_case("hard_sigmoid_slope_sixth", "hard_sigmoid", {"slope": 1.0 / 6.0, "offset": 0.5}, _hsig, scale=5.0)
+act_case("hard_sigmoid_offset", "hard_sigmoid", {"slope": 0.3, "offset": 0.2}, _hsig)
+_leaky = lambda x, a: np.where(x > 0, x, a["alpha"] * x)  # noqa: E731
+act_case("leaky_relu_default", "leaky_relu", {"alpha": 0.02}, _leaky)
+act_case("leaky_relu_alpha0_1", "leaky_relu", {"alpha": 0.1}, _leaky)
+act_case("tanh", "tanh", {}, lambda x, a: np.tanh(x))
+act_case("gelu_erf", "gelu", {"approximate": False}, lambda x, a: _gelu_erf(x))
+act_case("gelu_tanh", "gelu", {"approximate": True},
+         lambda x, a: 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3))))
+act_case("exp", "exp", {}, lambda x, a: np.exp(x), scale=2.0)
+act_case("sqrt", "sqrt", {}, lambda x, a: np.sqrt(x), positive=True)
+
+
+@op_case("activations_api", ["hard_swish", "hard_sigmoid", "swish", "relu6", "leaky_relu"])
+def _(b):
+    """The activations as paddle.nn.functional saves them (API-chosen attribute values)."""
+    F = paddle.nn.functional
+    x = b.input("x", b.randn(3, 7, scale=4.0))
+    b.fetch(F.hardswish(x), F.hardsigmoid(x), F.swish(x), F.relu6(x), F.leaky_relu(x))
+
+
+ELEMENTWISE = ["elementwise_add", "elementwise_sub", "elementwise_mul", "elementwise_div",
+               "elementwise_max", "elementwise_min", "elementwise_pow"]
+
+
+def elementwise_values(b, op, shape):
+    if op == "elementwise_pow":
+        return b.uniform(0.2, 2.5, *shape)
+    return b.randn(*shape, scale=2.0)
+
+
+def elementwise_y_values(b, op, shape):
+    if op == "elementwise_div":  # keep |y| away from 0
+        return (b.uniform(0.5, 2.0, *shape) * np.sign(b.randn(*shape))).astype(np.float32)
+    if op == "elementwise_pow":
+        return b.uniform(-2.0, 2.0, *shape)
+    return b.randn(*shape, scale=2.0)
+
+
+def elementwise_case(name, op, x_shape, y_shape, axis, y_param=False, batch_dynamic=True):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", elementwise_values(b, op, x_shape), batch_dynamic)
+        yv = elementwise_y_values(b, op, y_shape)
+        y = b.param("y", yv) if y_param else b.input("y", yv, batch_dynamic)
+        b.fetch(b.op(op, {"X": x, "Y": y}, ("Out",), {"axis": axis}))
+
+
+for _op in ELEMENTWISE:
+    elementwise_case(_op + "_same", _op, [2, 3, 4], [2, 3, 4], -1)
+    elementwise_case(_op + "_bcast_last", _op, [2, 3, 4, 5], [4, 5], -1, batch_dynamic=False)
+    elementwise_case(_op + "_axis1", _op, [2, 3, 4, 5], [3], 1, batch_dynamic=False)
+elementwise_case("elementwise_add_axis1_param", "elementwise_add", [2, 3, 4, 5], [3, 4], 1, y_param=True)
+elementwise_case("elementwise_add_bcast_ones", "elementwise_add", [2, 3, 4, 5], [1, 3, 1, 5], -1)
+elementwise_case("elementwise_mul_x_smaller", "elementwise_mul", [4, 5], [2, 3, 4, 5], -1, batch_dynamic=False)
+elementwise_case("elementwise_mul_both_bcast", "elementwise_mul", [2, 1, 4], [3, 1], -1, batch_dynamic=False)
+elementwise_case("elementwise_sub_axis0", "elementwise_sub", [3, 4, 5], [3, 4], 0)
+elementwise_case("elementwise_add_scalar_y", "elementwise_add", [2, 3], [1], -1, y_param=True)
+
+
+def matmul_case(name, op, x_shape, y_shape, attrs, y_param=False, batch_dynamic=False):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape), batch_dynamic)
+        y = b.param("y", b.randn(*y_shape)) if y_param else b.input("y", b.randn(*y_shape), batch_dynamic)
+        b.fetch(b.op(op, {"X": x, "Y": y}, ("Out",), attrs))
+
+
+matmul_case("matmul_basic", "matmul", [3, 4], [4, 5], {})
+matmul_case("matmul_alpha_trans_xy", "matmul", [4, 3], [5, 4],
+            {"transpose_X": True, "transpose_Y": True, "alpha": 0.5})
+matmul_case("matmul_batch_alpha", "matmul", [2, 3, 4], [2, 4, 5], {"alpha": 2.0}, batch_dynamic=True)
+matmul_case("matmul_batch_trans_y_2d", "matmul", [2, 2, 3, 4], [5, 4], {"transpose_Y": True, "alpha": 0.125})
+matmul_case("matmul_v2_basic", "matmul_v2", [3, 4], [4, 5], {"trans_x": False, "trans_y": False})
+matmul_case("matmul_v2_trans_x", "matmul_v2", [2, 4, 3], [2, 4, 5], {"trans_x": True, "trans_y": False})
+matmul_case("matmul_v2_trans_y_param", "matmul_v2", [2, 3, 4], [5, 4], {"trans_x": False, "trans_y": True},
+            y_param=True, batch_dynamic=True)
+matmul_case("matmul_v2_batch_bcast", "matmul_v2", [2, 1, 3, 4], [3, 4, 5], {"trans_x": False, "trans_y": False})
+matmul_case("matmul_v2_1d_x", "matmul_v2", [4], [2, 4, 5], {"trans_x": False, "trans_y": False})
+matmul_case("matmul_v2_1d_y", "matmul_v2", [2, 3, 4], [4], {"trans_x": False, "trans_y": False})
+matmul_case("matmul_v2_1d_both", "matmul_v2", [6], [6], {"trans_x": False, "trans_y": False})
+matmul_case("mul_basic", "mul", [3, 4], [4, 5], {"x_num_col_dims": 1, "y_num_col_dims": 1},
+            y_param=True, batch_dynamic=True)
+matmul_case("mul_x_num_col_dims2", "mul", [2, 3, 4], [4, 5], {"x_num_col_dims": 2, "y_num_col_dims": 1},
+            y_param=True)
+matmul_case("mul_x_flatten", "mul", [2, 3, 4], [12, 5], {"x_num_col_dims": 1, "y_num_col_dims": 1})
+matmul_case("mul_y_num_col_dims2", "mul", [2, 12], [3, 4, 5], {"x_num_col_dims": 1, "y_num_col_dims": 2})
+
+
+@op_case("linear_api", ["matmul_v2", "elementwise_add"])
+def _(b):
+    x = b.input("x", b.randn(3, 6))
+    w = b.param("linear.w", b.randn(6, 4))
+    bias = b.param("linear.b", b.randn(4))
+    b.fetch(paddle.nn.functional.linear(x, w, bias))
+
+
+@op_case("fc_raw_relu_in_num_col_dims2", ["fc"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 5))
+    w = b.param("fc.w", b.randn(5, 4))
+    bias = b.param("fc.b", b.randn(4))
+    b.fetch(b.op("fc", {"Input": x, "W": w, "Bias": bias}, ("Out",),
+                 {"in_num_col_dims": 2, "activation_type": "relu"}))
+
+
+@op_case("fc_raw_no_act", ["fc"])
+def _(b):
+    x = b.input("x", b.randn(3, 2, 4))
+    w = b.param("fc.w", b.randn(8, 5))
+    bias = b.param("fc.b", b.randn(1, 5))
+    b.fetch(b.op("fc", {"Input": x, "W": w, "Bias": bias}, ("Out",), {"in_num_col_dims": 1, "activation_type": ""}))
+
+
+@op_case("fc_api_mul_add", ["mul", "elementwise_add", "relu"])
+def _(b):
+    """paddle.static.nn.fc as saved: mul + elementwise_add (+ act). See fc_ir_fused for `fc`."""
+    x = b.input("x", b.randn(3, 2, 4))
+    b.fetch(paddle.static.nn.fc(x, 5, num_flatten_dims=2, activation="relu"))
+
+
+@op_case("fc_ir_fused", ["fc"])
+def _(b):
+    """paddle.static.nn.fc(relu) -> fc, as rewritten by Paddle Inference's IR passes
+    (fc_fuse_pass) and saved by it with enable_save_optim_model."""
+    x = b.input("x", b.randn(3, 6))
+    h = paddle.static.nn.fc(x, 5, activation="relu")
+    b.fetch(paddle.static.nn.fc(h, 4))
+
+
+OPTIMIZE_WITH_IR = {"fc_ir_fused"}
+
+
+def scale_case(name, attrs):
+    @op_case(name, ["scale"])
+    def build(b):
+        x = b.input("x", b.randn(2, 3, 4))
+        b.fetch(b.op("scale", {"X": x}, ("Out",), attrs))
+
+
+scale_case("scale_bias_after", {"scale": 2.5, "bias": 0.75, "bias_after_scale": True})
+scale_case("scale_bias_before", {"scale": 2.5, "bias": 0.75, "bias_after_scale": False})
+scale_case("scale_negative", {"scale": -0.5, "bias": 0.0, "bias_after_scale": True})
+
+for _axis in (-1, 0, 1, 2):
+    def _softmax(b, axis=_axis):
+        x = b.input("x", b.randn(2, 3, 4, scale=3.0), batch_dynamic=False)
+        b.fetch(b.op("softmax", {"X": x}, ("Out",), {"axis": axis}))
+    op_case("softmax_axis%s" % str(_axis).replace("-", "m"), ["softmax"])(_softmax)
+
+
+@op_case("mean", ["mean"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4))
+    b.fetch(b.op("mean", {"X": x}))
+
+
+def dropout_case(name, impl):
+    @op_case(name, ["dropout"])
+    def build(b):
+        x = b.input("x", b.randn(2, 3, 4))
+        b.fetch(b.op("dropout", {"X": x}, ("Out", "Mask"),
+                     {"dropout_prob": 0.3, "is_test": True, "dropout_implementation": impl,
+                      "fix_seed": False, "seed": 0}))
+
+
+dropout_case("dropout_downgrade_in_infer", "downgrade_in_infer")
+dropout_case("dropout_upscale_in_train", "upscale_in_train")
+
+
+def cast_case(name, in_arr_fn, in_dt, out_dt):
+    @op_case(name, ["cast"])
+    def build(b):
+        x = b.input("x", in_arr_fn(b))
+        b.fetch(b.op("cast", {"X": x}, ("Out",), {"in_dtype": in_dt, "out_dtype": out_dt}))
+
+
+cast_case("cast_f32_to_i32", lambda b: b.randn(2, 3, 4, scale=10.0), DT_FP32, DT_INT32)
+cast_case("cast_f32_to_i64", lambda b: b.randn(2, 5, scale=10.0), DT_FP32, DT_INT64)
+cast_case("cast_i32_to_f32", lambda b: b.rng.integers(-1000, 1000, (3, 4)).astype(np.int32), DT_INT32, DT_FP32)
+cast_case("cast_i64_to_f32", lambda b: b.rng.integers(-10**6, 10**6, (3, 4)).astype(np.int64), DT_INT64, DT_FP32)
+cast_case("cast_i64_to_i32", lambda b: b.rng.integers(-10**6, 10**6, (4,)).astype(np.int64), DT_INT64, DT_INT32)
+cast_case("cast_f32_to_f32", lambda b: b.randn(2, 3), DT_FP32, DT_FP32)
+
+
+def reshape_case(name, op, x_shape, shape, batch_dynamic=True):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape), batch_dynamic)
+        outs = ("Out", "XShape") if op == "reshape2" else ("Out",)
+        b.fetch(b.op(op, {"X": x}, outs, {"shape": shape}))
+
+
+reshape_case("reshape2_zero_minus1", "reshape2", [2, 3, 4, 5], [0, -1])
+reshape_case("reshape2_minus1_first", "reshape2", [2, 3, 4], [-1, 6], batch_dynamic=False)
+reshape_case("reshape2_zero_middle", "reshape2", [2, 3, 4, 5], [0, 3, -1, 2])
+reshape_case("reshape2_explicit", "reshape2", [2, 3, 4], [4, 3, 2], batch_dynamic=False)
+reshape_case("reshape_v1", "reshape", [2, 3, 4], [0, 2, -1])
+
+
+def flatten_range_case(name, x_shape, start, stop):
+    @op_case(name, ["flatten_contiguous_range"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        b.fetch(b.op("flatten_contiguous_range", {"X": x}, ("Out", "XShape"),
+                     {"start_axis": start, "stop_axis": stop}))
+
+
+flatten_range_case("flatten_range_1_m1", [2, 3, 4, 5], 1, -1)
+flatten_range_case("flatten_range_0_1", [2, 3, 4, 5], 0, 1)
+flatten_range_case("flatten_range_2_3", [2, 3, 4, 5], 2, 3)
+flatten_range_case("flatten_range_m2_m1", [2, 3, 4], -2, -1)
+
+
+def flatten2_case(name, axis, op="flatten2"):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(2, 3, 4, 5))
+        outs = ("Out", "XShape") if op == "flatten2" else ("Out",)
+        b.fetch(b.op(op, {"X": x}, outs, {"axis": axis}))
+
+
+flatten2_case("flatten2_axis1", 1)
+flatten2_case("flatten2_axis2", 2)
+flatten2_case("flatten2_axis0", 0)
+
+
+def transpose_case(name, op, x_shape, perm):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        outs = ("Out", "XShape") if op == "transpose2" else ("Out",)
+        b.fetch(b.op(op, {"X": x}, outs, {"axis": perm}))
+
+
+transpose_case("transpose2_nchw_to_nhwc", "transpose2", [2, 3, 4, 5], [0, 2, 3, 1])
+transpose_case("transpose2_2d", "transpose2", [3, 5], [1, 0])
+transpose_case("transpose2_3d", "transpose2", [2, 3, 4], [2, 0, 1])
+transpose_case("transpose_v1", "transpose", [2, 3, 4], [1, 0, 2])
+
+
+def concat_case(name, shapes, axis):
+    @op_case(name, ["concat"])
+    def build(b):
+        xs = [b.input("x%d" % i, b.randn(*s)) for i, s in enumerate(shapes)]
+        b.fetch(b.op("concat", {"X": xs}, ("Out",), {"axis": axis}))
+
+
+concat_case("concat_axis1", [[2, 3, 4], [2, 1, 4], [2, 2, 4]], 1)
+concat_case("concat_axis_m1", [[2, 3, 2], [2, 3, 5]], -1)
+concat_case("concat_axis0", [[1, 3], [2, 3], [3, 3]], 0)
+
+
+def split_case(name, x_shape, attrs, n):
+    @op_case(name, ["split"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        outs = b.op("split", {"X": x}, ("Out",), attrs, n_out={"Out": n})
+        b.fetch(*outs)
+
+
+split_case("split_num3_axis1", [2, 6, 4], {"num": 3, "axis": 1, "sections": []}, 3)
+split_case("split_sections_minus1", [2, 3, 7], {"num": 0, "axis": -1, "sections": [2, -1, 1]}, 3)
+split_case("split_sections_axis0", [5, 2], {"num": 0, "axis": 0, "sections": [2, 3]}, 2)
+
+
+def squeeze_case(name, x_shape, axes, op="squeeze2"):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape), batch_dynamic=False)
+        b.fetch(b.op(op, {"X": x}, ("Out", "XShape"), {"axes": axes}))
+
+
+squeeze_case("squeeze2_axis1", [2, 1, 3, 1], [1])
+squeeze_case("squeeze2_all", [1, 3, 1, 4], [])
+squeeze_case("squeeze2_negative", [2, 3, 1], [-1])
+squeeze_case("squeeze2_non_unit_ignored", [2, 1, 3], [0, 1])
+squeeze_case("unsqueeze2_axis0", [2, 3], [0], op="unsqueeze2")
+squeeze_case("unsqueeze2_axes_1_3", [2, 3], [1, 3], op="unsqueeze2")
+squeeze_case("unsqueeze2_negative", [2, 3], [-1], op="unsqueeze2")
+
+
+def slice_case(name, x_shape, axes, starts, ends, decrease=()):
+    @op_case(name, ["slice"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape), batch_dynamic=False)
+        b.fetch(b.op("slice", {"Input": x}, ("Out",),
+                     {"axes": axes, "starts": starts, "ends": ends, "infer_flags": [1] * len(axes),
+                      "decrease_axis": list(decrease)}))
+
+
+slice_case("slice_basic", [4, 5, 6], [1, 2], [1, 0], [3, 4])
+slice_case("slice_negative", [4, 5, 6], [0, 2], [-3, -4], [-1, 1000000])
+slice_case("slice_clamp", [4, 5], [0, 1], [-100, 2], [100, 100])
+slice_case("slice_decrease_axis", [3, 4, 5], [0], [1], [2], decrease=[0])
+slice_case("slice_decrease_two", [3, 4, 5], [0, 2], [2, -1], [3, 5], decrease=[0, 2])
+slice_case("slice_decrease_all", [3, 4], [0, 1], [1, -1], [2, 4], decrease=[0, 1])
+
+
+@op_case("shape", ["shape"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4))
+    b.fetch(b.op("shape", {"Input": x}))
+
+
+@op_case("shape_slice_reshape", ["shape", "slice", "fill_constant", "reshape2"])
+def _(b):
+    """paddle.reshape(x, [paddle.shape(x)[0], -1]): reshape2 fed by a ShapeTensor list."""
+    x = b.input("x", b.randn(3, 2, 4))
+    b.fetch(paddle.reshape(x, [paddle.shape(x)[0], -1]))
+
+
+@op_case("shape_slice_full", ["shape", "slice", "fill_constant"])
+def _(b):
+    """paddle.full([paddle.shape(x)[0], 4], 2.5) + sum over batch: fill_constant with ShapeTensorList."""
+    x = b.input("x", b.randn(3, 4))
+    b.fetch(paddle.add(x, paddle.full([paddle.shape(x)[0], 4], 2.5, "float32")))
+
+
+@op_case("shape_cast_scale", ["shape", "cast", "slice", "scale"])
+def _(b):
+    """Shape arithmetic as detection/NLP models do it: shape -> slice -> cast -> scale."""
+    x = b.input("x", b.randn(3, 5))
+    s = paddle.cast(paddle.shape(x), "float32")
+    b.fetch(paddle.scale(s[1:], scale=0.5, bias=1.0))
+
+
+@op_case("reshape2_shape_tensor", ["shape", "reshape2"])
+def _(b):
+    """paddle.reshape(x, paddle.shape(y)): reshape2 with its `Shape` tensor input."""
+    x = b.input("x", b.randn(2, 3, 4))
+    y = b.input("y", b.randn(4, 6), batch_dynamic=False)
+    b.fetch(paddle.reshape(x, paddle.shape(y)))
+
+
+@op_case("slice_ends_from_shape", ["shape", "slice"])
+def _(b):
+    """x[:, 1:paddle.shape(x)[1] - 1]: slice whose end comes from a tensor at run time."""
+    x = b.input("x", b.randn(2, 6, 3))
+    b.fetch(x[:, 1:paddle.shape(x)[1] - 1])
+
+
+@op_case("fill_constant_add", ["fill_constant", "elementwise_add"])
+def _(b):
+    x = b.input("x", b.randn(2, 3))
+    c = b.op("fill_constant", {}, ("Out",), {"shape": [3], "dtype": DT_FP32, "value": 1.5, "str_value": ""})
+    b.fetch(b.op("elementwise_add", {"X": x, "Y": c}, ("Out",), {"axis": -1}))
+
+
+@op_case("fill_constant_int64_str_value", ["fill_constant", "shape", "cast"])
+def _(b):
+    """int64 constant whose value is carried by str_value (as Paddle writes large ints)."""
+    x = b.input("x", b.randn(2, 3))
+    c = b.op("fill_constant", {}, ("Out",),
+             {"shape": [2], "dtype": DT_INT64, "value": 0.0, "str_value": "3000000000"})
+    s = b.op("cast", {"X": b.op("shape", {"Input": x})}, ("Out",), {"in_dtype": DT_INT32, "out_dtype": DT_INT64})
+    b.fetch(b.op("elementwise_add", {"X": s, "Y": c}, ("Out",), {"axis": -1}))
+
+
+@op_case("assign", ["assign"])
+def _(b):
+    x = b.input("x", b.randn(2, 3))
+    b.fetch(b.op("assign", {"X": x}))
+
+
+@op_case("assign_param", ["assign", "elementwise_mul"])
+def _(b):
+    x = b.input("x", b.randn(2, 3))
+    w = b.param("w", b.randn(2, 3))
+    b.fetch(b.op("elementwise_mul", {"X": x, "Y": b.op("assign", {"X": w})}, ("Out",), {"axis": -1}))
+
+
+def optimize_program(prefix, work_dir):
+    """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
+    IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""
+    config = make_config(prefix + ".pdmodel", prefix + ".pdiparams")
+    config.switch_ir_optim(True)
+    config.enable_save_optim_model(True)
+    config.set_optim_cache_dir(work_dir)
+    paddle_infer.create_predictor(config)
+    for ext in (".pdmodel", ".pdiparams"):
+        shutil.copyfile(os.path.join(work_dir, "_optimized" + ext), prefix + ext)
+    strip_callstack_paths(prefix + ".pdmodel")
+    # Paddle writes this program's vars in hash-map order, which changes from run to run.
+    # Fix an order so regenerating gives the same bytes; descending names keep the program
+    # order different from the params file order, as in Paddle's own output.
+    prog = read_program(prefix + ".pdmodel")
+    for block in prog.blocks:
+        ordered = sorted(block.vars, key=lambda v: v.name.encode(), reverse=True)
+        ordered = [framework_pb2.VarDesc.FromString(v.SerializeToString()) for v in ordered]
+        del block.vars[:]
+        block.vars.extend(ordered)
+    with open(prefix + ".pdmodel", "wb") as f:
+        f.write(prog.SerializeToString(deterministic=True))
+
+
+def gen_op_case(out_root, name):
+    fn, expect, tol, formula = OP_CASES[name]
+    tol = tol or DEFAULT_TOL
+    case_dir = os.path.join(out_root, name)
+    shutil.rmtree(case_dir, ignore_errors=True)
+    os.makedirs(case_dir)
+    b = Builder(name)
+    with paddle.static.program_guard(b.main, b.startup), paddle.utils.unique_name.guard():
+        fn(b)
+    prefix = os.path.join(case_dir, "model")
+    save_program_model(b, prefix)
+    inputs = [(v.name, arr) for v, arr in b.feeds]
+    comments = [" ".join(fn.__doc__.split())] if fn.__doc__ else []
+    if name in OPTIMIZE_WITH_IR:
+        before, _ = reference_outputs(prefix + ".pdmodel", prefix + ".pdiparams", inputs, tol, name)
+        with tempfile.TemporaryDirectory() as tmp:
+            optimize_program(prefix, tmp)
+    params = prefix + ".pdiparams" if os.path.exists(prefix + ".pdiparams") else None
+    outputs, worst = reference_outputs(prefix + ".pdmodel", params, inputs, tol, name)
+    if name in OPTIMIZE_WITH_IR:
+        for (_, a), (_, c) in zip(before, outputs):
+            np.testing.assert_allclose(c, a, rtol=tol[0], atol=tol[1], err_msg=name + " optimized program")
+    ops = program_op_types(prefix + ".pdmodel")
+    missing = [t for t in expect if t not in ops]
+    if missing:
+        raise RuntimeError("%s: saved program lacks %s (has %s)" % (name, missing, ops))
+    comments.append("ops: " + " ".join(ops))
+    if formula:
+        want = formula[1]([arr for _, arr in inputs])
+        got = outputs[0][1]
+        if not np.allclose(got, want, rtol=tol[0], atol=tol[1]):
+            note = ("NOTE: Paddle %s does not compute %s (max abs diff %.3g); the outputs are Paddle's"
+                    % (paddle.__version__, formula[0], float(np.abs(got - want).max())))
+            print("  %s: %s" % (name, note))
+            comments.append(note)
+    write_case(case_dir, "model.pdmodel", "model.pdiparams" if params else None, inputs, outputs, tol, comments)
+    size = dir_size(case_dir)
+    if size > 50 * 1024:
+        raise RuntimeError("%s: case is %d bytes, over the 50 KB budget" % (name, size))
+    return ops
+
+
+# ----------------------------------------------------------------------------------------
+# Legacy layouts from a saved .pdmodel/.pdiparams (written by Paddle's own save_vars)
+# ----------------------------------------------------------------------------------------
+
+
+def write_legacy_layout(prefix, out_dir, combined):
+    """`__model__` (= the .pdmodel bytes) plus either `__params__` (combined) or one file per
+    persistable var, written by paddle.static.save_vars from the loaded model."""
+    os.makedirs(out_dir, exist_ok=True)
+    shutil.copyfile(prefix + ".pdmodel", os.path.join(out_dir, "__model__"))
+    exe = paddle.static.Executor(paddle.CPUPlace())
+    with paddle.static.scope_guard(paddle.static.Scope()):
+        program, _, _ = paddle.static.load_inference_model(prefix, exe)
+        names = set(program_param_names(prefix + ".pdmodel"))
+        pvars = [v for v in program.list_vars() if v.name in names]
+        paddle.static.save_vars(exe, out_dir, program, vars=pvars, filename="__params__" if combined else None)
+    # The layouts must hold the same bytes: combined == .pdiparams, and per-file records
+    # concatenated in strcmp order == .pdiparams.
+    with open(prefix + ".pdiparams", "rb") as f:
+        want = f.read()
+    if combined:
+        with open(os.path.join(out_dir, "__params__"), "rb") as f:
+            got = f.read()
+    else:
+        got = b""
+        for n in sorted(names, key=lambda s: s.encode()):
+            with open(os.path.join(out_dir, n), "rb") as f:
+                got += f.read()
+    if got != want:
+        raise RuntimeError("%s: Paddle's legacy params differ from the .pdiparams bytes" % out_dir)
+
+
+def model_case(case_dir, model, params, inputs, tol, comments, expect_outputs=None):
+    """Writes case.txt for a model already placed in case_dir (paths relative to it)."""
+    m = os.path.join(case_dir, model)
+    p = os.path.join(case_dir, params) if params else None
+    outputs, worst = reference_outputs(m, p, inputs, tol, case_dir)
+    if expect_outputs is not None:
+        for (_, a), (_, c) in zip(expect_outputs, outputs):
+            np.testing.assert_array_equal(a, c, err_msg=case_dir + ": same model, other layout")
+    prog = m if os.path.isfile(m) else os.path.join(m, "__model__")
+    comments = list(comments) + ["ops: " + " ".join(sorted(set(program_op_types(prog))))]
+    write_case(case_dir, model, params, inputs, outputs, tol, comments)
+    return outputs, worst
+
+
+def gen_model_with_layouts(out_root, name, prefix_fn, inputs, tol, comments, layouts):
+    """prefix_fn(prefix) saves prefix.pdmodel/.pdiparams into case <name>/; layouts, a
+    subset of ("legacy_dir", "legacy_combined"), adds cases <name>_legacy_dir/ (model/ holds
+    __model__ and one file per param) and <name>_legacy_combined/ (__model__, __params__),
+    whose outputs must equal the .pdmodel case's exactly. Returns {case name: op types}."""
+    base = os.path.join(out_root, name)
+    shutil.rmtree(base, ignore_errors=True)
+    os.makedirs(base)
+    prefix = os.path.join(base, "model")
+    prefix_fn(prefix)
+    strip_callstack_paths(prefix + ".pdmodel")
+    outputs, worst = model_case(base, "model.pdmodel", "model.pdiparams", inputs, tol, comments)
+    print("  %s: IR-optimized vs plain run: %.3f of tolerance" % (name, worst))
+    ops = {name: program_op_types(prefix + ".pdmodel")}
+    for layout in layouts:
+        case = "%s_%s" % (name, layout)
+        case_dir = os.path.join(out_root, case)
+        shutil.rmtree(case_dir, ignore_errors=True)
+        if layout == "legacy_combined":
+            write_legacy_layout(prefix, case_dir, combined=True)
+            model_case(case_dir, "__model__", "__params__", inputs, tol,
+                       comments + ["layout: __model__ + __params__ (combined params)"], outputs)
+        else:  # the model directory is a subdirectory so that it holds nothing but the model
+            write_legacy_layout(prefix, os.path.join(case_dir, "model"), combined=False)
+            model_case(case_dir, "model", None, inputs, tol,
+                       comments + ["layout: model/__model__ + one file per param in model/"], outputs)
+        ops[case] = ops[name]
+    return ops
+
+
+# ----------------------------------------------------------------------------------------
+# Family 2: MNIST fc model
+# ----------------------------------------------------------------------------------------
+
+
+def gen_mnist(models_root):
+    name = "mnist_fc"
+    b = Builder(name)
+    with paddle.static.program_guard(b.main, b.startup), paddle.utils.unique_name.guard():
+        x = b.input("x", b.uniform(0.0, 1.0, 3, 784))
+        h = paddle.static.nn.fc(x, 32, activation="relu")
+        b.fetch(paddle.nn.functional.softmax(paddle.static.nn.fc(h, 10)))
+    # Small weights like a trained net's: keep softmax away from one-hot.
+    b.values.update({"fc_0.w_0": b.randn(784, 32, scale=0.05), "fc_0.b_0": b.randn(32, scale=0.1),
+                     "fc_1.w_0": b.randn(32, 10, scale=0.3), "fc_1.b_0": b.randn(10, scale=0.1)})
+    inputs = [(v.name, arr) for v, arr in b.feeds]
+    return gen_model_with_layouts(models_root, name, lambda prefix: save_program_model(b, prefix), inputs,
+                                  DEFAULT_TOL, ["x[-1,784] -> fc(32)+relu -> fc(10) -> softmax, random weights"],
+                                  ("legacy_dir", "legacy_combined"))
+
+
+# ----------------------------------------------------------------------------------------
+# Family 3: small CNN trained on scikit-learn digits
+# ----------------------------------------------------------------------------------------
+
+
+def gen_digits(models_root, examples_dir, n_samples=8):
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    name = "digits_cnn"
+    digits = load_digits()
+    images = (digits.images / 16.0).astype(np.float32)[:, None, :, :]
+    labels = digits.target.astype(np.int64)
+    x_train, x_test, y_train, y_test = train_test_split(images, labels, test_size=0.25, random_state=0,
+                                                        stratify=labels)
+    paddle.seed(0)
+    main, startup = paddle.static.Program(), paddle.static.Program()
+    main.random_seed = startup.random_seed = 1234
+    with paddle.static.program_guard(main, startup), paddle.utils.unique_name.guard():
+        x = paddle.static.data("x", [-1, 1, 8, 8], "float32")
+        label = paddle.static.data("label", [-1], "int64")
+        h = x
+        for channels in (8, 16):
+            h = paddle.static.nn.conv2d(h, channels, 3, padding=1)
+            h = paddle.static.nn.batch_norm(h, act="relu")
+            h = paddle.nn.functional.max_pool2d(h, 2, 2)
+        logits = paddle.static.nn.fc(paddle.flatten(h, 1), 10)
+        prob = paddle.nn.functional.softmax(logits)
+        loss = paddle.mean(paddle.nn.functional.cross_entropy(logits, label))
+        test_program = main.clone(for_test=True)
+        paddle.optimizer.Adam(0.01).minimize(loss)
+
+    exe = paddle.static.Executor(paddle.CPUPlace())
+    scope = paddle.static.Scope()
+    rng = np.random.default_rng(0)
+    start = time.time()
+    with paddle.static.scope_guard(scope):
+        exe.run(startup)
+        epochs = 30
+        for _ in range(epochs):
+            order = rng.permutation(len(x_train))
+            for i in range(0, len(order), 64):
+                idx = order[i:i + 64]
+                exe.run(main, feed={"x": x_train[idx], "label": y_train[idx]}, fetch_list=[loss])
+        (test_prob,) = exe.run(test_program, feed={"x": x_test, "label": y_test}, fetch_list=[prob])
+        accuracy = float((test_prob.argmax(1) == y_test).mean())
+        base = os.path.join(models_root, name)
+        shutil.rmtree(base, ignore_errors=True)
+        os.makedirs(base)
+        prefix = os.path.join(base, "model")
+        paddle.static.save_inference_model(prefix, [x], [prob], exe, program=test_program)
+    train_s = time.time() - start
+    strip_callstack_paths(prefix + ".pdmodel")
+    print("  digits_cnn: %d epochs in %.1f s, test accuracy %.4f on %d images"
+          % (epochs, train_s, accuracy, len(y_test)))
+
+    samples = x_test[:n_samples]
+    inputs = [("x", samples)]
+    outputs, _ = model_case(base, "model.pdmodel", "model.pdiparams", inputs, DEFAULT_TOL,
+                            ["conv-bn-relu-maxpool x2 + fc + softmax trained on sklearn digits "
+                             "(test accuracy %.4f); inputs: first %d test images" % (accuracy, n_samples)])
+    with open(os.path.join(base, "ACCURACY.txt"), "w") as f:
+        f.write("test_accuracy %.4f\ntest_images %d\ntrain_images %d\nepochs %d\n"
+                "split sklearn train_test_split(test_size=0.25, random_state=0, stratify=labels)\n"
+                "preprocessing images / 16.0, shape [N,1,8,8] float32\n"
+                % (accuracy, len(y_test), len(y_train), epochs))
+
+    shutil.rmtree(examples_dir, ignore_errors=True)
+    os.makedirs(examples_dir)
+    probs = outputs[0][1]
+    lines = ["# sample file, true label, label predicted by Paddle Inference (argmax of reference_probs.npy row)"]
+    for k in range(n_samples):
+        fname = "sample_%d.npy" % k
+        write_npy(os.path.join(examples_dir, fname), samples[k:k + 1])
+        lines.append("%s %d %d" % (fname, y_test[k], int(probs[k].argmax())))
+    with open(os.path.join(examples_dir, "labels.txt"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    write_npy(os.path.join(examples_dir, "reference_probs.npy"), probs)
+    return {name: program_op_types(prefix + ".pdmodel")}
+
+
+# ----------------------------------------------------------------------------------------
+# Family 4: large vision models (random weights), only with --large
+# ----------------------------------------------------------------------------------------
+
+LARGE_MODELS = [
+    # name, paddle.vision.models constructor, extra legacy layout
+    ("resnet50", "resnet50", "legacy_combined"),
+    ("mobilenet_v2", "mobilenet_v2", "legacy_dir"),
+    ("mobilenet_v3_small", "mobilenet_v3_small", "legacy_combined"),
+    ("mobilenet_v3_large", "mobilenet_v3_large", "legacy_dir"),
+]
+
+
+def export_vision_model(ctor_name, prefix, seed):
+    """Builds the model with fixed-seed random weights (Paddle's initializers), random BN
+    scale/shift, and BN statistics calibrated on a random batch (so activations keep a
+    realistic scale through the depth instead of growing to ~1e4), exports it with
+    paddle.jit.save (a legacy program, because FLAGS_enable_pir_api=0)."""
+    paddle.disable_static()
+    try:
+        paddle.seed(seed)
+        model = getattr(paddle.vision.models, ctor_name)()
+        rng = np.random.default_rng(seed)
+        bns = [m for m in model.sublayers() if isinstance(m, paddle.nn.layer.norm._BatchNormBase)]
+        for bn in bns:
+            bn.weight.set_value(rng.uniform(0.5, 1.5, bn.weight.shape).astype(np.float32))
+            bn.bias.set_value(rng.normal(0.0, 0.2, bn.bias.shape).astype(np.float32))
+            bn._momentum = 0.0  # running stats := statistics of the calibration batch
+        model.train()
+        with paddle.no_grad():
+            model(paddle.to_tensor(rng.standard_normal((8, 3, 224, 224)).astype(np.float32)))
+        model.eval()
+        spec = [paddle.static.InputSpec([None, 3, 224, 224], "float32", "x")]
+        paddle.jit.save(paddle.jit.to_static(model, input_spec=spec, full_graph=True), prefix, input_spec=spec)
+    finally:
+        paddle.enable_static()
+    info = prefix + ".pdiparams.info"
+    if os.path.exists(info):  # pickle for paddle.jit.load; not part of the inference model
+        os.remove(info)
+
+
+def gen_large(large_root, only):
+    ops = {}
+    for name, ctor, layout in LARGE_MODELS:
+        if not (selected(only, "large", name) or selected(only, "large", name + "_" + layout)):
+            continue
+        start = time.time()
+        rng = case_rng(name)
+        x = rng.standard_normal((1, 3, 224, 224)).astype(np.float32)
+        tol = (1e-3, 1e-4)
+        ops.update(gen_model_with_layouts(
+            large_root, name, lambda prefix: export_vision_model(ctor, prefix, zlib.crc32(name.encode()) & 0xffff),
+            [("x", x)], tol, ["paddle.vision.models.%s(), random weights, eval mode, paddle.jit.save" % ctor],
+            (layout,)))
+        size = dir_size(os.path.join(large_root, name)) + dir_size(os.path.join(large_root, name + "_" + layout))
+        print("  %s: %.1f s, %.1f MB (pdmodel + %s)" % (name, time.time() - start, size / 1e6, layout))
+    return ops
+
+
+# ----------------------------------------------------------------------------------------
+# Driver
+# ----------------------------------------------------------------------------------------
+
+
+def selected(only, family, name):
+    if not only:
+        return True
+    return any(fnmatch.fnmatchcase(name, pat) or fnmatch.fnmatchcase(family, pat) for pat in only)
+
+
+def read_op_list():
+    path = os.path.join(REPO, "src", "ir", "op_list.h")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return re.findall(r"^\s*OAR_OP\((\w+)\)", f.read(), re.M)
+
+
+def print_coverage(case_ops):
+    """Which cases contain each op of src/ir/op_list.h, and ops seen that the list lacks."""
+    known = read_op_list()
+    print("\nop coverage (op: number of cases, first cases)")
+    for op in known:
+        cases = sorted(c for c, ops in case_ops.items() if op in ops)
+        mark = "" if cases or op in ("feed", "fetch") else "   <-- NOT COVERED"
+        print("  %-26s %3d  %s%s" % (op, len(cases), " ".join(cases[:3]), mark))
+    extra = sorted({t for ops in case_ops.values() for t in ops} - set(known) - {"feed", "fetch"})
+    if extra:
+        print("ops in fixtures but not in op_list.h: " + " ".join(extra))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", help="root for ops/ and models/ (default: tests/data); "
+                        "with --large-only, where the large models go")
+    parser.add_argument("--large", action="store_true", help="also build the large vision models")
+    parser.add_argument("--large-only", action="store_true", help="build only the large vision models")
+    parser.add_argument("--large-out", help="where the large models go (default: <out>/large, "
+                        "or <out> with --large-only; tests/data/large without --out)")
+    parser.add_argument("--examples-out",
+                        help="digits samples (default: examples/digits, or <out>/examples/digits with --out)")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="case or family names (ops, mnist, digits, large); shell globs allowed")
+    parser.add_argument("--list", action="store_true", help="list the op case names and exit")
+    args = parser.parse_args()
+    if args.list:
+        print("\n".join(OP_CASES))
+        return 0
+
+    default_root = os.path.join(REPO, "tests", "data")
+    if args.large_out is None:
+        if args.out is None:
+            args.large_out = os.path.join(default_root, "large")
+        else:
+            args.large_out = args.out if args.large_only else os.path.join(args.out, "large")
+    if args.examples_out is None:
+        args.examples_out = os.path.join(args.out or REPO, "examples", "digits")
+    args.out = args.out or default_root
+    small = not args.large_only
+    start = time.time()
+    case_ops = {}
+    ops_root = os.path.join(args.out, "ops")
+    names = [n for n in OP_CASES if small and selected(args.only, "ops", n)]
+    if names:
+        print("ops: %d cases -> %s" % (len(names), ops_root))
+        for n in names:
+            case_ops[n] = gen_op_case(ops_root, n)
+    models_root = os.path.join(args.out, "models")
+    if small and selected(args.only, "mnist", "mnist_fc"):
+        print("mnist_fc -> " + models_root)
+        case_ops.update(gen_mnist(models_root))
+    if small and selected(args.only, "digits", "digits_cnn"):
+        print("digits_cnn -> " + models_root)
+        case_ops.update(gen_digits(models_root, args.examples_out))
+    if args.large or args.large_only:
+        large_root = args.large_out
+        print("large -> " + large_root)
+        large_start = time.time()
+        case_ops.update(gen_large(large_root, args.only))
+        print("large models: %.1f s, %.1f MB" % (time.time() - large_start, dir_size(large_root) / 1e6))
+    print("\nops per case (distinct, in program order)")
+    for n, ops in sorted(case_ops.items()):
+        print("  %-40s %s" % (n, " ".join(t for t in dict.fromkeys(ops) if t not in ("feed", "fetch"))))
+    if names:
+        print_coverage(case_ops)
+    print("done in %.1f s" % (time.time() - start))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

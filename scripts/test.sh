@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds oar, generates the large test models if they are missing (needs
+# paddlepaddle from requirements-dev.txt), and runs every test with CTest.
+# Usage: scripts/test.sh [BUILD_DIR] [extra cmake args...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+shift || true
+jobs=$(nproc 2>/dev/null || echo 2)
+
+if [ ! -f tests/data/large/.complete ]; then
+  if python3 -c 'import paddle' 2>/dev/null; then
+    echo "== generating large test models (ResNet-50, MobileNetV2/V3) with paddle"
+    python3 scripts/gen_fixtures.py --large-only --out tests/data/large
+    touch tests/data/large/.complete
+  else
+    echo "== paddle is not installed: skipping the large-model tests (pip install -r requirements-dev.txt)"
+  fi
+fi
+
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "$@"
+cmake --build "$build" -j"$jobs"
+ctest --test-dir "$build" --output-on-failure -j"$jobs"

@@ -1,0 +1,104 @@
+#include <string.h>
+
+#include "api/internal.h"
+#include "base/alloc.h"
+
+#define CHECK_CONFIG(c)                                                                   \
+  do {                                                                                    \
+    if (!oar_handle_valid((c), OAR_HANDLE_CONFIG))                                        \
+      return oar_api_misuse("%s: config is NULL or not a live oar_config", __func__);     \
+  } while (0)
+
+oar_status oar_config_create(oar_config **out) {
+  if (!out) return oar_api_misuse("oar_config_create: out is NULL");
+  oar_config *c = oar_calloc(1, sizeof *c);
+  if (!c) return oar_api_failf(NULL, OAR_ERR_OUT_OF_MEMORY, "oar_config_create: out of memory");
+  c->num_threads = 1;
+  if (!oar_handle_register(c, OAR_HANDLE_CONFIG)) {
+    oar_free(c);
+    return oar_api_failf(NULL, OAR_ERR_OUT_OF_MEMORY, "oar_config_create: out of memory");
+  }
+  *out = c;
+  return OAR_OK;
+}
+
+static void clear_model(oar_config *c) {
+  oar_free(c->model);
+  oar_free(c->params);
+  oar_free(c->program_buf);
+  oar_free(c->params_buf);
+  c->model = c->params = NULL;
+  c->program_buf = c->params_buf = NULL;
+  c->program_size = c->params_size = 0;
+}
+
+void oar_config_destroy(oar_config *config) {
+  if (!oar_handle_valid(config, OAR_HANDLE_CONFIG)) return;
+  oar_handle_unregister(config);
+  clear_model(config);
+  oar_free(config);
+}
+
+oar_status oar_config_set_model(oar_config *config, const char *model, const char *params) {
+  CHECK_CONFIG(config);
+  if (!model || !*model)
+    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT, "oar_config_set_model: model path is NULL or empty");
+  char *m = oar_strdup(model);
+  char *p = params && *params ? oar_strdup(params) : NULL;
+  if (!m || (params && *params && !p)) {
+    oar_free(m);
+    oar_free(p);
+    return oar_api_failf(&config->err, OAR_ERR_OUT_OF_MEMORY, "oar_config_set_model: out of memory");
+  }
+  clear_model(config);
+  config->model = m;
+  config->params = p;
+  return OAR_OK;
+}
+
+oar_status oar_config_set_model_buffer(oar_config *config, const void *program, size_t program_size,
+                                       const void *params, size_t params_size) {
+  CHECK_CONFIG(config);
+  if (!program || program_size == 0)
+    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_config_set_model_buffer: program buffer is NULL or empty");
+  if (!params && params_size)
+    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_config_set_model_buffer: params is NULL but params_size is %zu", params_size);
+  void *prog = oar_malloc(program_size);
+  void *par = params_size ? oar_malloc(params_size) : NULL;
+  if (!prog || (params_size && !par)) {
+    oar_free(prog);
+    oar_free(par);
+    return oar_api_failf(&config->err, OAR_ERR_OUT_OF_MEMORY, "oar_config_set_model_buffer: out of memory");
+  }
+  memcpy(prog, program, program_size);
+  if (params_size) memcpy(par, params, params_size);
+  clear_model(config);
+  config->program_buf = prog;
+  config->program_size = program_size;
+  config->params_buf = par;
+  config->params_size = params_size;
+  return OAR_OK;
+}
+
+oar_status oar_config_set_num_threads(oar_config *config, int num_threads) {
+  CHECK_CONFIG(config);
+  if (num_threads < 1)
+    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_config_set_num_threads: num_threads must be >= 1, got %d", num_threads);
+  config->num_threads = num_threads;
+  return OAR_OK;
+}
+
+oar_status oar_config_num_threads(const oar_config *config, int *num_threads) {
+  CHECK_CONFIG(config);
+  if (!num_threads) return oar_api_misuse("oar_config_num_threads: num_threads is NULL");
+  *num_threads = config->num_threads;
+  return OAR_OK;
+}
+
+const char *oar_config_last_error(const oar_config *config) {
+  if (!oar_handle_valid(config, OAR_HANDLE_CONFIG)) return NULL;
+  return config->err.msg;
+}

@@ -1,0 +1,58 @@
+/* The structs behind the public handles of oar.h. */
+#ifndef OAR_API_INTERNAL_H
+#define OAR_API_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "api/handles.h"
+#include "base/threadpool.h"
+#include "runtime/model.h"
+#include "runtime/plan.h"
+
+struct oar_config {
+  oar_error err;
+  char *model;
+  char *params;
+  void *program_buf;
+  size_t program_size;
+  void *params_buf;
+  size_t params_size;
+  int num_threads;
+};
+
+struct oar_tensor {
+  oar_predictor *owner;
+  bool is_input;
+  int value_id;       /* graph value */
+  oar_dtype declared_dtype;
+  oar_shape declared_shape;
+  oar_dtype dtype;    /* inputs: dtype of the data copied in */
+  oar_shape shape;    /* inputs: set by reshape */
+  bool shape_set;
+  void *data;         /* inputs: owned buffer */
+  size_t capacity;
+  bool has_data;
+};
+
+struct oar_predictor {
+  oar_error err;
+  oar_model *model;
+  int num_threads;
+  oar_threadpool *pool;
+  oar_tensor *inputs;
+  oar_tensor *outputs;
+  size_t num_inputs, num_outputs;
+  oar_tensor_view *input_views;
+  oar_plan *plan;
+  bool ran;
+};
+
+/* Records a failure on a handle's error slot and the thread-local one;
+ * returns the status. */
+oar_status oar_api_fail(oar_error *slot, const oar_error *err);
+oar_status oar_api_failf(oar_error *slot, oar_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* For calls without a valid handle: thread-local only. */
+oar_status oar_api_misuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

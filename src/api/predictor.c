@@ -1,0 +1,273 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "api/internal.h"
+#include "base/alloc.h"
+
+#define CHECK_PREDICTOR(p)                                                                   \
+  do {                                                                                       \
+    if (!oar_handle_valid((p), OAR_HANDLE_PREDICTOR))                                        \
+      return oar_api_misuse("%s: predictor is NULL or not a live oar_predictor", __func__);  \
+  } while (0)
+
+static void destroy_tensors(oar_tensor *t, size_t n) {
+  if (!t) return;
+  for (size_t i = 0; i < n; i++) {
+    oar_handle_unregister(&t[i]);
+    oar_aligned_free(t[i].data);
+  }
+  oar_free(t);
+}
+
+static void predictor_free(oar_predictor *p) {
+  destroy_tensors(p->inputs, p->num_inputs);
+  destroy_tensors(p->outputs, p->num_outputs);
+  oar_free(p->input_views);
+  oar_plan_destroy(p->plan);
+  oar_threadpool_destroy(p->pool);
+  oar_model_release(p->model);
+  oar_free(p);
+}
+
+static oar_status make_tensors(oar_predictor *p, bool inputs, oar_error *err) {
+  const oar_graph *g = p->model->graph;
+  size_t n = (size_t)(inputs ? g->num_inputs : g->num_outputs);
+  const int *ids = inputs ? g->inputs : g->outputs;
+  oar_tensor *t = oar_calloc(n + 1, sizeof *t);
+  if (!t) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating tensors");
+  if (inputs) {
+    p->inputs = t;
+    p->num_inputs = 0;
+  } else {
+    p->outputs = t;
+    p->num_outputs = 0;
+  }
+  for (size_t i = 0; i < n; i++) {
+    const oar_value *v = &g->values[ids[i]];
+    t[i].owner = p;
+    t[i].is_input = inputs;
+    t[i].value_id = ids[i];
+    t[i].declared_dtype = v->dtype;
+    t[i].declared_shape = v->shape;
+    t[i].dtype = v->dtype;
+    t[i].shape = v->shape;
+    if (!oar_handle_register(&t[i], OAR_HANDLE_TENSOR))
+      return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory registering tensors");
+    if (inputs) p->num_inputs++;
+    else p->num_outputs++;
+  }
+  return OAR_OK;
+}
+
+static oar_status predictor_new(oar_model *model, int num_threads, oar_predictor **out, oar_error *err) {
+  oar_predictor *p = oar_calloc(1, sizeof *p);
+  if (!p) {
+    oar_model_release(model);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the predictor");
+  }
+  p->model = model;
+  p->num_threads = num_threads;
+  oar_status st = oar_threadpool_create(num_threads, &p->pool, err);
+  if (st == OAR_OK) st = make_tensors(p, true, err);
+  if (st == OAR_OK) st = make_tensors(p, false, err);
+  if (st == OAR_OK) {
+    p->input_views = oar_calloc(p->num_inputs + 1, sizeof *p->input_views);
+    if (!p->input_views) st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the predictor");
+  }
+  if (st == OAR_OK && !oar_handle_register(p, OAR_HANDLE_PREDICTOR))
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory registering the predictor");
+  if (st != OAR_OK) {
+    predictor_free(p);
+    return st;
+  }
+  *out = p;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_create(const oar_config *config, oar_predictor **out) {
+  if (!oar_handle_valid(config, OAR_HANDLE_CONFIG))
+    return oar_api_misuse("oar_predictor_create: config is NULL or not a live oar_config");
+  oar_config *c = (oar_config *)config;
+  if (!out) return oar_api_failf(&c->err, OAR_ERR_MISUSE, "oar_predictor_create: out is NULL");
+  if (!c->model && !c->program_buf)
+    return oar_api_failf(&c->err, OAR_ERR_MISUSE,
+                         "oar_predictor_create: no model set (call oar_config_set_model or _set_model_buffer)");
+  oar_error err;
+  oar_error_clear(&err);
+  oar_model_source src = {
+      .model = c->model,
+      .params = c->params,
+      .program_buf = c->program_buf,
+      .program_size = c->program_size,
+      .params_buf = c->params_buf,
+      .params_size = c->params_size,
+  };
+  oar_model *model = NULL;
+  oar_status st = oar_model_load(&src, &model, &err);
+  if (st != OAR_OK) return oar_api_fail(&c->err, &err);
+  oar_predictor *p = NULL;
+  st = predictor_new(model, c->num_threads, &p, &err);
+  if (st != OAR_OK) return oar_api_fail(&c->err, &err);
+  *out = p;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_clone(oar_predictor *predictor, oar_predictor **out) {
+  CHECK_PREDICTOR(predictor);
+  if (!out) return oar_api_failf(&predictor->err, OAR_ERR_MISUSE, "oar_predictor_clone: out is NULL");
+  oar_error err;
+  oar_error_clear(&err);
+  oar_model_retain(predictor->model);
+  oar_predictor *p = NULL;
+  oar_status st = predictor_new(predictor->model, predictor->num_threads, &p, &err);
+  if (st != OAR_OK) return oar_api_fail(&predictor->err, &err);
+  *out = p;
+  return OAR_OK;
+}
+
+void oar_predictor_destroy(oar_predictor *predictor) {
+  if (!oar_handle_valid(predictor, OAR_HANDLE_PREDICTOR)) return;
+  oar_handle_unregister(predictor);
+  predictor_free(predictor);
+}
+
+oar_status oar_predictor_input_count(const oar_predictor *predictor, size_t *count) {
+  CHECK_PREDICTOR(predictor);
+  if (!count) return oar_api_misuse("oar_predictor_input_count: count is NULL");
+  *count = predictor->num_inputs;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_output_count(const oar_predictor *predictor, size_t *count) {
+  CHECK_PREDICTOR(predictor);
+  if (!count) return oar_api_misuse("oar_predictor_output_count: count is NULL");
+  *count = predictor->num_outputs;
+  return OAR_OK;
+}
+
+static oar_status io_name(const oar_predictor *p, const oar_tensor *t, size_t n, size_t index, const char **name,
+                          const char *fn) {
+  if (!name) return oar_api_misuse("%s: name is NULL", fn);
+  if (index >= n)
+    return oar_api_failf((oar_error *)&p->err, OAR_ERR_INVALID_ARGUMENT, "%s: index %zu out of range (model has %zu)",
+                         fn, index, n);
+  *name = p->model->graph->values[t[index].value_id].name;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_input_name(const oar_predictor *predictor, size_t index, const char **name) {
+  CHECK_PREDICTOR(predictor);
+  return io_name(predictor, predictor->inputs, predictor->num_inputs, index, name, __func__);
+}
+
+oar_status oar_predictor_output_name(const oar_predictor *predictor, size_t index, const char **name) {
+  CHECK_PREDICTOR(predictor);
+  return io_name(predictor, predictor->outputs, predictor->num_outputs, index, name, __func__);
+}
+
+static oar_status find_tensor(oar_predictor *p, oar_tensor *t, size_t n, const char *name, oar_tensor **out,
+                              const char *kind, const char *fn) {
+  if (!name || !out) return oar_api_failf(&p->err, OAR_ERR_MISUSE, "%s: name or out is NULL", fn);
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(p->model->graph->values[t[i].value_id].name, name) == 0) {
+      *out = &t[i];
+      return OAR_OK;
+    }
+  }
+  char names[512] = "";
+  size_t at = 0;
+  for (size_t i = 0; i < n && at < sizeof names; i++) {
+    int w = snprintf(names + at, sizeof names - at, "%s'%s'", i ? ", " : "", p->model->graph->values[t[i].value_id].name);
+    if (w < 0) break;
+    at += (size_t)w;
+  }
+  return oar_api_failf(&p->err, OAR_ERR_NOT_FOUND, "%s: the model has no %s named '%s' (its %ss: %s)", fn, kind, name,
+                       kind, names);
+}
+
+oar_status oar_predictor_get_input(oar_predictor *predictor, const char *name, oar_tensor **tensor) {
+  CHECK_PREDICTOR(predictor);
+  return find_tensor(predictor, predictor->inputs, predictor->num_inputs, name, tensor, "input", __func__);
+}
+
+oar_status oar_predictor_get_output(oar_predictor *predictor, const char *name, oar_tensor **tensor) {
+  CHECK_PREDICTOR(predictor);
+  return find_tensor(predictor, predictor->outputs, predictor->num_outputs, name, tensor, "output", __func__);
+}
+
+oar_status oar_predictor_run(oar_predictor *predictor) {
+  CHECK_PREDICTOR(predictor);
+  oar_predictor *p = predictor;
+  const oar_graph *g = p->model->graph;
+  for (size_t i = 0; i < p->num_inputs; i++) {
+    oar_tensor *t = &p->inputs[i];
+    if (!t->has_data)
+      return oar_api_failf(&p->err, OAR_ERR_MISUSE,
+                           "oar_predictor_run: input '%s' has no data (call oar_tensor_reshape and "
+                           "oar_tensor_copy_from_host first)",
+                           g->values[t->value_id].name);
+    p->input_views[i].dtype = t->dtype;
+    p->input_views[i].shape = t->shape;
+    p->input_views[i].data = t->data;
+  }
+  oar_error err;
+  oar_error_clear(&err);
+  if (!p->plan || !oar_plan_matches(p->plan, p->input_views)) {
+    oar_plan_destroy(p->plan);
+    p->plan = NULL;
+    p->ran = false;
+    oar_threadpool_set_current(p->pool);
+    oar_status st = oar_plan_create(g, p->input_views, &p->plan, &err);
+    oar_threadpool_set_current(NULL);
+    if (st != OAR_OK) {
+      oar_error_prefix(&err, "%s: ", g->source ? g->source : "model");
+      if (st == OAR_ERR_INVALID_MODEL) err.code = OAR_ERR_INVALID_ARGUMENT;
+      return oar_api_fail(&p->err, &err);
+    }
+  }
+  oar_threadpool_set_current(p->pool);
+  oar_status st = oar_plan_run(p->plan, p->input_views, &err);
+  oar_threadpool_set_current(NULL);
+  if (st != OAR_OK) return oar_api_fail(&p->err, &err);
+  for (size_t i = 0; i < p->num_outputs; i++) {
+    const oar_tensor_view *v = &p->plan->views[p->outputs[i].value_id];
+    p->outputs[i].dtype = v->dtype;
+    p->outputs[i].shape = v->shape;
+  }
+  p->ran = true;
+  return OAR_OK;
+}
+
+const char *oar_predictor_last_error(const oar_predictor *predictor) {
+  if (!oar_handle_valid(predictor, OAR_HANDLE_PREDICTOR)) return NULL;
+  return predictor->err.msg;
+}
+
+oar_status oar_predictor_op_type_count(const oar_predictor *predictor, size_t *count) {
+  CHECK_PREDICTOR(predictor);
+  if (!count) return oar_api_misuse("oar_predictor_op_type_count: count is NULL");
+  *count = predictor->model->num_op_stats;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_op_type(const oar_predictor *predictor, size_t index, const char **type, size_t *nodes) {
+  CHECK_PREDICTOR(predictor);
+  if (!type || !nodes) return oar_api_misuse("oar_predictor_op_type: type or nodes is NULL");
+  const oar_model *m = predictor->model;
+  if (index >= m->num_op_stats)
+    return oar_api_failf((oar_error *)&predictor->err, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_predictor_op_type: index %zu out of range (%zu op types)", index, m->num_op_stats);
+  *type = m->op_stats[index].type;
+  *nodes = m->op_stats[index].nodes;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_param_stats(const oar_predictor *predictor, size_t *tensors, uint64_t *elements,
+                                     uint64_t *bytes) {
+  CHECK_PREDICTOR(predictor);
+  if (!tensors || !elements || !bytes) return oar_api_misuse("oar_predictor_param_stats: an out pointer is NULL");
+  *tensors = predictor->model->param_tensors;
+  *elements = predictor->model->param_elements;
+  *bytes = predictor->model->param_bytes;
+  return OAR_OK;
+}

@@ -1,0 +1,539 @@
+#include "frontend/paddle/paddle_to_graph.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "frontend/paddle/name_map.h"
+
+/* Schemas have a handful of slots; a fixed bound keeps slot matching free
+ * of allocation. */
+#define MAX_SCHEMA_SLOTS 64
+
+/* Paddle's name for "no variable" (kEmptyVarName) in optional slots. */
+#define PADDLE_EMPTY_VAR "@EMPTY@"
+
+typedef struct build_ctx {
+  const oar_pd_block *block;
+  const char *source;
+  oar_graph *g;
+  oar_name_map vars;   /* VarDesc name -> index in block->vars */
+  oar_name_map values; /* variable name -> id of its latest value */
+} build_ctx;
+
+/* ---- messages ----------------------------------------------------------- */
+
+static const char *first_output(const oar_pd_op *op) {
+  for (size_t i = 0; i < op->num_outputs; i++)
+    if (op->outputs[i].args.n) return op->outputs[i].args.v[0];
+  return "";
+}
+
+/* "op 'conv2d' (op #5 in block 0, first output 'x') in model.pdmodel" */
+static const char *describe(const build_ctx *c, size_t index, char *buf, size_t size) {
+  const oar_pd_op *op = &c->block->ops[index];
+  snprintf(buf, size, "op '%s' (op #%zu in block 0, first output '%s') in %s", op->type, index,
+           first_output(op), c->source);
+  return buf;
+}
+
+#define DESC_MAX 512
+
+/* ---- variables and values ----------------------------------------------- */
+
+static const oar_pd_var *find_var(const build_ctx *c, const char *name) {
+  int i = oar_name_map_get(&c->vars, name);
+  return i < 0 ? NULL : &c->block->vars[i];
+}
+
+/* The declared dtype and shape of a variable; UNKNOWN and rank 0 when it
+ * has no VarDesc or no tensor description. */
+static oar_status declared_type(const oar_pd_var *var, const char *role, oar_dtype *dtype, oar_shape *shape,
+                                oar_error *err) {
+  *dtype = OAR_DTYPE_UNKNOWN;
+  memset(shape, 0, sizeof *shape);
+  if (!var || !var->has_tensor) return OAR_OK;
+  if (var->tensor.dims.n > OAR_MAX_RANK)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "%s '%s' has rank %zu, above oar's maximum of %d", role,
+                         var->name, var->tensor.dims.n, OAR_MAX_RANK);
+  *dtype = oar_pd_dtype_to_oar(var->tensor.dtype);
+  if (*dtype == OAR_DTYPE_UNKNOWN)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "%s '%s' has element type %s (%d), which oar does not support", role, var->name,
+                         oar_pd_vartype_name(var->tensor.dtype), var->tensor.dtype);
+  shape->rank = (int)var->tensor.dims.n;
+  for (size_t i = 0; i < var->tensor.dims.n; i++) shape->dims[i] = var->tensor.dims.v[i];
+  return OAR_OK;
+}
+
+/* Gives value `id` a name "base@N" that no other value has. */
+static oar_status rename_value(oar_graph *g, int id, const char *base, oar_error *err) {
+  size_t len = strlen(base) + 24;
+  char *name = oar_malloc(len);
+  if (!name) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory renaming '%s'", base);
+  for (int k = 1;; k++) {
+    snprintf(name, len, "%s@%d", base, k);
+    if (oar_graph_find_value(g, name) < 0) break;
+  }
+  oar_free(g->values[id].name);
+  g->values[id].name = name;
+  return OAR_OK;
+}
+
+/* Creates the value a variable takes when an op writes it. Paddle programs
+ * may write a variable twice (in-place ops, batch_norm's MeanOut aliasing
+ * its Mean parameter); the IR wants one producer per value, so each write
+ * makes a new value and later readers see the newest. The newest keeps the
+ * plain name (fetch targets are looked up by it) unless the older one is an
+ * input or a parameter, whose names the caller and the weights rely on. */
+static oar_status define_value(build_ctx *c, const char *name, int *id, oar_error *err) {
+  oar_dtype dtype;
+  oar_shape shape;
+  OAR_TRY(declared_type(find_var(c, name), "variable", &dtype, &shape, err));
+  int old = oar_name_map_get(&c->values, name);
+  OAR_TRY(oar_graph_add_value(c->g, name, dtype, &shape, id, err));
+  if (old >= 0) {
+    if (c->g->values[old].kind == OAR_VALUE_INTERMEDIATE)
+      OAR_TRY(rename_value(c->g, old, name, err));
+    else
+      OAR_TRY(rename_value(c->g, *id, name, err));
+  }
+  return oar_name_map_put(&c->values, name, *id, err);
+}
+
+/* ---- parameters, feeds, fetches ----------------------------------------- */
+
+static oar_status add_params(build_ctx *c, const oar_pd_params *params, oar_error *err) {
+  for (size_t i = 0; params && i < params->count; i++) {
+    const oar_pd_param *p = &params->items[i];
+    oar_dtype dtype = oar_pd_dtype_to_oar(p->rec.dtype);
+    if (dtype == OAR_DTYPE_UNKNOWN)
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                           "parameter '%s' has element type %s (%d), which oar does not support (in %s)",
+                           p->var->name, oar_pd_vartype_name(p->rec.dtype), p->rec.dtype, c->source);
+    int id;
+    OAR_TRY(oar_graph_add_value(c->g, p->var->name, dtype, &p->rec.shape, &id, err));
+    OAR_TRY(oar_graph_set_constant(c->g, id, dtype, &p->rec.shape, p->rec.data, p->rec.bytes, err));
+    OAR_TRY(oar_name_map_put(&c->values, p->var->name, id, err));
+  }
+  return OAR_OK;
+}
+
+typedef struct io_op {
+  int64_t col;
+  size_t op;       /* index in the block */
+  const char *var; /* fed (Out) or fetched (X) variable */
+} io_op;
+
+static int by_col(const void *a, const void *b) {
+  const io_op *x = a, *y = b;
+  return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* Reads a feed/fetch op's `col` and its variable (slot `slot`). */
+static oar_status read_io_op(const build_ctx *c, size_t index, bool is_feed, io_op *out, oar_error *err) {
+  const oar_pd_op *op = &c->block->ops[index];
+  char desc[DESC_MAX];
+  const oar_pd_attr *col = oar_pd_op_find_attr(op, "col");
+  if (!col || (col->type != OAR_PD_ATTR_INT && col->type != OAR_PD_ATTR_LONG))
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s has no integer attribute 'col'",
+                         describe(c, index, desc, sizeof desc));
+  out->col = col->type == OAR_PD_ATTR_INT ? col->i : col->l;
+  out->op = index;
+  const oar_pd_slot *slot = is_feed ? oar_pd_op_find_output(op, "Out") : oar_pd_op_find_input(op, "X");
+  if (!slot || slot->args.n != 1)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "%s must have exactly one variable in %s '%s', found %zu",
+                         describe(c, index, desc, sizeof desc), is_feed ? "output" : "input",
+                         is_feed ? "Out" : "X", slot ? slot->args.n : (size_t)0);
+  out->var = slot->args.v[0];
+  if (out->col < 0)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s has col %lld, expected >= 0",
+                         describe(c, index, desc, sizeof desc), (long long)out->col);
+  return OAR_OK;
+}
+
+/* Collects the feed or fetch ops in col order; duplicate cols are an error. */
+static oar_status collect_io(const build_ctx *c, bool is_feed, io_op **out, size_t *count, oar_error *err) {
+  const char *type = is_feed ? "feed" : "fetch";
+  size_t n = 0;
+  for (size_t i = 0; i < c->block->num_ops; i++) n += strcmp(c->block->ops[i].type, type) == 0;
+  *out = NULL;
+  *count = 0;
+  if (!n) return OAR_OK;
+  io_op *list = oar_calloc(n, sizeof *list);
+  if (!list) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory listing %zu %s ops", n, type);
+  size_t k = 0;
+  oar_status st = OAR_OK;
+  for (size_t i = 0; i < c->block->num_ops && st == OAR_OK; i++)
+    if (strcmp(c->block->ops[i].type, type) == 0) st = read_io_op(c, i, is_feed, &list[k++], err);
+  if (st == OAR_OK) {
+    qsort(list, n, sizeof *list, by_col);
+    for (size_t i = 1; i < n && st == OAR_OK; i++)
+      if (list[i].col == list[i - 1].col)
+        st = oar_error_set(
+            err, OAR_ERR_INVALID_MODEL, "%s ops #%zu ('%s') and #%zu ('%s') both have col %lld in %s", type,
+            list[i - 1].op, list[i - 1].var, list[i].op, list[i].var, (long long)list[i].col, c->source);
+  }
+  if (st != OAR_OK) {
+    oar_free(list);
+    return st;
+  }
+  *out = list;
+  *count = n;
+  return OAR_OK;
+}
+
+static oar_status add_inputs(build_ctx *c, const io_op *feeds, size_t n, oar_error *err) {
+  for (size_t i = 0; i < n; i++) {
+    char desc[DESC_MAX];
+    const oar_pd_var *var = find_var(c, feeds[i].var);
+    if (!var || !var->has_tensor)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "%s feeds '%s', which has no tensor declaration in block 0",
+                           describe(c, feeds[i].op, desc, sizeof desc), feeds[i].var);
+    if (oar_name_map_get(&c->values, var->name) >= 0)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "%s feeds '%s', which is already a parameter or an input",
+                           describe(c, feeds[i].op, desc, sizeof desc), var->name);
+    oar_dtype dtype;
+    oar_shape shape;
+    if (declared_type(var, "input", &dtype, &shape, err) != OAR_OK)
+      return oar_error_prefix(err, "%s: ", c->source);
+    int id;
+    OAR_TRY(oar_graph_add_value(c->g, var->name, dtype, &shape, &id, err));
+    OAR_TRY(oar_graph_add_input(c->g, id, err));
+    OAR_TRY(oar_name_map_put(&c->values, var->name, id, err));
+  }
+  return OAR_OK;
+}
+
+static oar_status add_outputs(build_ctx *c, const io_op *fetches, size_t n, oar_error *err) {
+  for (size_t i = 0; i < n; i++) {
+    int id = oar_name_map_get(&c->values, fetches[i].var);
+    if (id < 0) {
+      char desc[DESC_MAX];
+      return oar_error_set(
+          err, OAR_ERR_INVALID_MODEL,
+          "%s (col %lld) fetches '%s', which no op produces and which is neither an input nor a "
+          "parameter",
+          describe(c, fetches[i].op, desc, sizeof desc), (long long)fetches[i].col, fetches[i].var);
+    }
+    OAR_TRY(oar_graph_add_output(c->g, id, err));
+  }
+  return OAR_OK;
+}
+
+/* ---- attributes ---------------------------------------------------------- */
+
+oar_status oar_pd_attr_to_ir(const oar_pd_attr *a, oar_attr *out, void **owned, oar_error *err) {
+  memset(out, 0, sizeof *out);
+  *owned = NULL;
+  switch (a->type) {
+    case OAR_PD_ATTR_INT:
+      out->type = OAR_ATTR_INT;
+      out->i = a->i;
+      return OAR_OK;
+    case OAR_PD_ATTR_LONG:
+      out->type = OAR_ATTR_INT;
+      out->i = a->l;
+      return OAR_OK;
+    case OAR_PD_ATTR_FLOAT:
+      out->type = OAR_ATTR_FLOAT;
+      out->f = a->f;
+      return OAR_OK;
+    case OAR_PD_ATTR_FLOAT64:
+      out->type = OAR_ATTR_FLOAT;
+      out->f = a->float64;
+      return OAR_OK;
+    case OAR_PD_ATTR_BOOLEAN:
+      out->type = OAR_ATTR_BOOL;
+      out->i = a->b;
+      return OAR_OK;
+    case OAR_PD_ATTR_STRING:
+      out->type = OAR_ATTR_STRING;
+      out->s = a->s ? a->s : "";
+      return OAR_OK;
+    case OAR_PD_ATTR_INTS:
+    case OAR_PD_ATTR_LONGS:
+    case OAR_PD_ATTR_BOOLEANS: {
+      const oar_pd_ints *v = a->type == OAR_PD_ATTR_INTS    ? &a->ints
+                             : a->type == OAR_PD_ATTR_LONGS ? &a->longs
+                                                            : &a->bools;
+      out->type = OAR_ATTR_INTS;
+      out->ints = v->v;
+      out->n = v->n;
+      return OAR_OK;
+    }
+    case OAR_PD_ATTR_FLOATS:
+    case OAR_PD_ATTR_FLOAT64S: {
+      const oar_pd_floats *v = a->type == OAR_PD_ATTR_FLOATS ? &a->floats : &a->float64s;
+      out->type = OAR_ATTR_FLOATS;
+      out->floats = v->v;
+      out->n = v->n;
+      return OAR_OK;
+    }
+    case OAR_PD_ATTR_STRINGS:
+      out->type = OAR_ATTR_STRINGS;
+      out->strings = a->strings.v;
+      out->n = a->strings.n;
+      return OAR_OK;
+    case OAR_PD_ATTR_SCALAR:
+      switch (a->scalar.type) {
+        case OAR_PD_SCALAR_BOOLEAN:
+          out->type = OAR_ATTR_BOOL;
+          out->i = a->scalar.b;
+          return OAR_OK;
+        case OAR_PD_SCALAR_LONG:
+          out->type = OAR_ATTR_INT;
+          out->i = a->scalar.i;
+          return OAR_OK;
+        case OAR_PD_SCALAR_FLOAT64:
+          out->type = OAR_ATTR_FLOAT;
+          out->f = a->scalar.r;
+          return OAR_OK;
+      }
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                           "is a scalar of kind %d (complex or unknown), not supported", a->scalar.type);
+    case OAR_PD_ATTR_SCALARS: {
+      /* All integral (bool/long) -> INTS; any float -> FLOATS. */
+      bool any_float = false;
+      for (size_t i = 0; i < a->num_scalars; i++) {
+        int t = a->scalars[i].type;
+        if (t == OAR_PD_SCALAR_FLOAT64)
+          any_float = true;
+        else if (t != OAR_PD_SCALAR_BOOLEAN && t != OAR_PD_SCALAR_LONG)
+          return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                               "element %zu is a scalar of kind %d (complex or unknown)", i, t);
+      }
+      size_t n = a->num_scalars ? a->num_scalars : 1;
+      if (any_float) {
+        double *v = oar_malloc(n * sizeof *v);
+        if (!v) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory converting scalars");
+        for (size_t i = 0; i < a->num_scalars; i++) {
+          const oar_pd_scalar *s = &a->scalars[i];
+          v[i] = s->type == OAR_PD_SCALAR_FLOAT64 ? s->r
+                 : s->type == OAR_PD_SCALAR_LONG  ? (double)s->i
+                                                  : s->b;
+        }
+        out->type = OAR_ATTR_FLOATS;
+        out->floats = v;
+        *owned = v;
+      } else {
+        int64_t *v = oar_malloc(n * sizeof *v);
+        if (!v) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory converting scalars");
+        for (size_t i = 0; i < a->num_scalars; i++)
+          v[i] = a->scalars[i].type == OAR_PD_SCALAR_LONG ? a->scalars[i].i : a->scalars[i].b;
+        out->type = OAR_ATTR_INTS;
+        out->ints = v;
+        *owned = v;
+      }
+      out->n = a->num_scalars;
+      return OAR_OK;
+    }
+    case OAR_PD_ATTR_VAR:
+    case OAR_PD_ATTR_VARS:
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                           "takes its value from variable '%s' at run time, which oar does not support",
+                           a->type == OAR_PD_ATTR_VAR ? (a->var_name ? a->var_name : "")
+                                                      : (a->vars_name.n ? a->vars_name.v[0] : ""));
+    case OAR_PD_ATTR_BLOCK:
+    case OAR_PD_ATTR_BLOCKS:
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED, "refers to a sub-block, which oar does not support");
+  }
+  return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has unknown attribute type %d", a->type);
+}
+
+static oar_status set_attrs(build_ctx *c, size_t index, oar_node_builder *b, oar_error *err) {
+  const oar_pd_op *op = &c->block->ops[index];
+  for (size_t i = 0; i < op->num_attrs; i++) {
+    const oar_pd_attr *a = &op->attrs[i];
+    int k = oar_schema_attr_index(b->node.schema, a->name);
+    if (k < 0) continue; /* framework bookkeeping and attributes oar does not use */
+    oar_attr v;
+    void *owned;
+    oar_status st = oar_pd_attr_to_ir(a, &v, &owned, err);
+    if (st == OAR_OK) {
+      st = oar_node_set_attr(b, k, &v, err);
+      oar_free(owned);
+      if (st != OAR_OK) {
+        char desc[DESC_MAX];
+        return oar_error_prefix(err, "%s: ", describe(c, index, desc, sizeof desc));
+      }
+    } else {
+      char desc[DESC_MAX];
+      return oar_error_prefix(err, "%s: attribute '%s' (%s) ", describe(c, index, desc, sizeof desc), a->name,
+                              oar_pd_attr_type_name(a->type));
+    }
+  }
+  return OAR_OK;
+}
+
+/* ---- ops ------------------------------------------------------------------ */
+
+/* Matches the op's slots to the schema's slots by name. An unknown slot is
+ * ignored when empty; `strict` makes an unknown non-empty slot an error
+ * (inputs: the op would lose data; outputs: nothing can read what oar does
+ * not compute, and a later reader fails on its own). */
+static oar_status match_slots(build_ctx *c, size_t index, const oar_pd_slot *slots, size_t num_slots,
+                              const oar_slot_spec *specs, int num_specs, bool is_input,
+                              const oar_pd_slot **matched, oar_error *err) {
+  char desc[DESC_MAX];
+  const char *kind = is_input ? "input" : "output";
+  if (num_specs > MAX_SCHEMA_SLOTS)
+    return oar_error_set(err, OAR_ERR_INTERNAL, "schema of '%s' has %d %s slots, above %d",
+                         c->block->ops[index].type, num_specs, kind, MAX_SCHEMA_SLOTS);
+  for (int k = 0; k < num_specs; k++) matched[k] = NULL;
+  for (size_t i = 0; i < num_slots; i++) {
+    const oar_pd_slot *s = &slots[i];
+    int k = -1;
+    for (int j = 0; j < num_specs; j++)
+      if (strcmp(specs[j].name, s->name) == 0) k = j;
+    if (k < 0) {
+      if (is_input && s->args.n)
+        return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                             "%s has input slot '%s' (bound to '%s'), which oar's '%s' op does not have",
+                             describe(c, index, desc, sizeof desc), s->name, s->args.v[0],
+                             c->block->ops[index].type);
+      continue;
+    }
+    if (matched[k])
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s lists %s slot '%s' twice",
+                           describe(c, index, desc, sizeof desc), kind, s->name);
+    matched[k] = s;
+  }
+  for (int k = 0; k < num_specs; k++) {
+    size_t n = 0;
+    if (matched[k])
+      for (size_t j = 0; j < matched[k]->args.n; j++)
+        n += strcmp(matched[k]->args.v[j], PADDLE_EMPTY_VAR) != 0;
+    if (n == 0 && !(specs[k].flags & OAR_SLOT_OPTIONAL))
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s lacks required %s '%s'",
+                           describe(c, index, desc, sizeof desc), kind, specs[k].name);
+    if (n > 1 && !(specs[k].flags & OAR_SLOT_VARIADIC))
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s binds %zu variables to %s '%s', which takes one",
+                           describe(c, index, desc, sizeof desc), n, kind, specs[k].name);
+  }
+  return OAR_OK;
+}
+
+static oar_status fill_node(build_ctx *c, size_t index, oar_node_builder *b, oar_error *err) {
+  const oar_pd_op *op = &c->block->ops[index];
+  const oar_op_schema *s = b->node.schema;
+  const oar_pd_slot *ins[MAX_SCHEMA_SLOTS], *outs[MAX_SCHEMA_SLOTS];
+  char desc[DESC_MAX];
+  OAR_TRY(match_slots(c, index, op->inputs, op->num_inputs, s->inputs, s->num_inputs, true, ins, err));
+  OAR_TRY(match_slots(c, index, op->outputs, op->num_outputs, s->outputs, s->num_outputs, false, outs, err));
+  /* Inputs first: an op that writes a variable it reads sees the old value. */
+  for (int k = 0; k < s->num_inputs; k++) {
+    for (size_t j = 0; ins[k] && j < ins[k]->args.n; j++) {
+      const char *name = ins[k]->args.v[j];
+      if (strcmp(name, PADDLE_EMPTY_VAR) == 0) continue;
+      int id = oar_name_map_get(&c->values, name);
+      if (id < 0)
+        return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                             "%s reads variable '%s' (input '%s'), which no earlier op produces and which is "
+                             "neither an input nor a parameter",
+                             describe(c, index, desc, sizeof desc), name, s->inputs[k].name);
+      OAR_TRY(oar_node_add_input(b, k, id, err));
+    }
+  }
+  for (int k = 0; k < s->num_outputs; k++) {
+    for (size_t j = 0; outs[k] && j < outs[k]->args.n; j++) {
+      const char *name = outs[k]->args.v[j];
+      if (strcmp(name, PADDLE_EMPTY_VAR) == 0) continue;
+      int id;
+      if (define_value(c, name, &id, err) != OAR_OK)
+        return oar_error_prefix(err, "%s: output '%s': ", describe(c, index, desc, sizeof desc),
+                                s->outputs[k].name);
+      OAR_TRY(oar_node_add_output(b, k, id, err));
+    }
+  }
+  return set_attrs(c, index, b, err);
+}
+
+static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
+  const oar_pd_op *op = &c->block->ops[index];
+  char desc[DESC_MAX];
+  const oar_op_schema *schema = oar_schema_find(op->type);
+  if (!schema)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "unsupported %s", describe(c, index, desc, sizeof desc));
+  for (size_t i = 0; i < op->num_attrs; i++) {
+    const oar_pd_attr *a = &op->attrs[i];
+    if (a->type == OAR_PD_ATTR_BLOCK || a->type == OAR_PD_ATTR_BLOCKS)
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                           "%s uses a sub-block (attribute '%s'); control flow is not supported",
+                           describe(c, index, desc, sizeof desc), a->name);
+  }
+  oar_node_builder b;
+  OAR_TRY(oar_node_begin(&b, c->g, schema, (int)index, err));
+  oar_status st = fill_node(c, index, &b, err);
+  if (st != OAR_OK) {
+    oar_node_abort(&b);
+    return st;
+  }
+  return oar_node_finish(&b, err);
+}
+
+/* ---- the whole block ------------------------------------------------------ */
+
+static oar_status index_vars(build_ctx *c, oar_error *err) {
+  const oar_pd_block *b = c->block;
+  if (b->num_vars > (size_t)INT32_MAX || b->num_ops > (size_t)INT32_MAX)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "block 0 of %s is too large (%zu vars, %zu ops)",
+                         c->source, b->num_vars, b->num_ops);
+  for (size_t i = 0; i < b->num_vars; i++) {
+    if (oar_name_map_get(&c->vars, b->vars[i].name) >= 0)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "variable '%s' is declared twice in block 0 of %s",
+                           b->vars[i].name, c->source);
+    OAR_TRY(oar_name_map_put(&c->vars, b->vars[i].name, (int)i, err));
+  }
+  return OAR_OK;
+}
+
+static oar_status build(build_ctx *c, const oar_pd_params *params, oar_error *err) {
+  io_op *feeds = NULL, *fetches = NULL;
+  size_t num_feeds = 0, num_fetches = 0;
+  oar_status st;
+  if (!(c->g->source = oar_strdup(c->source)))
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for the source name");
+  if ((st = index_vars(c, err)) != OAR_OK) goto done;
+  if ((st = add_params(c, params, err)) != OAR_OK) goto done;
+  if ((st = collect_io(c, true, &feeds, &num_feeds, err)) != OAR_OK) goto done;
+  if ((st = collect_io(c, false, &fetches, &num_fetches, err)) != OAR_OK) goto done;
+  if ((st = add_inputs(c, feeds, num_feeds, err)) != OAR_OK) goto done;
+  for (size_t i = 0; i < c->block->num_ops; i++) {
+    const char *type = c->block->ops[i].type;
+    if (strcmp(type, "feed") == 0 || strcmp(type, "fetch") == 0) continue;
+    if ((st = add_op(c, i, err)) != OAR_OK) goto done;
+  }
+  st = add_outputs(c, fetches, num_fetches, err);
+done:
+  oar_free(feeds);
+  oar_free(fetches);
+  return st;
+}
+
+oar_status oar_pd_build_graph(const oar_pd_program *prog, const oar_pd_params *params, const char *source,
+                              oar_graph **out, oar_error *err) {
+  if (!source) source = "<memory>";
+  if (prog->num_blocks == 0)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "program %s has no blocks", source);
+  build_ctx c;
+  memset(&c, 0, sizeof c);
+  c.block = &prog->blocks[0];
+  c.source = source;
+  oar_name_map_init(&c.vars);
+  oar_name_map_init(&c.values);
+  oar_status st = oar_graph_create(&c.g, err);
+  if (st == OAR_OK) st = build(&c, params, err);
+  oar_name_map_free(&c.vars);
+  oar_name_map_free(&c.values);
+  if (st != OAR_OK) {
+    oar_graph_destroy(c.g);
+    return st;
+  }
+  *out = c.g;
+  return OAR_OK;
+}

@@ -1,0 +1,148 @@
+/* conv2d and depthwise_conv2d (Paddle legacy ops; same semantics, the
+ * depthwise form just has groups == input channels). */
+#include "ir/ops/conv.h"
+
+#include "ir/ops/infer_util.h"
+
+static const oar_slot_spec conv_inputs[] = {
+    {"Input", OAR_SLOT_REQUIRED},
+    {"Filter", OAR_SLOT_REQUIRED},
+    {"Bias", OAR_SLOT_OPTIONAL},         /* [M]; unused in exported models (bias is an elementwise_add) */
+    {"ResidualData", OAR_SLOT_OPTIONAL}, /* added to the output (oneDNN fusion) */
+};
+static const oar_slot_spec conv_outputs[] = {{"Output", OAR_SLOT_REQUIRED}};
+
+static const oar_attr_spec conv_attrs[] = {
+    [OAR_CONV_ATTR_STRIDES] = OAR_ATTR_IS("strides", 1, 1),
+    [OAR_CONV_ATTR_PADDINGS] = OAR_ATTR_IS("paddings", 0, 0),
+    [OAR_CONV_ATTR_PADDING_ALGORITHM] = OAR_ATTR_S("padding_algorithm", "EXPLICIT"),
+    [OAR_CONV_ATTR_DILATIONS] = OAR_ATTR_IS("dilations", 1, 1),
+    [OAR_CONV_ATTR_GROUPS] = OAR_ATTR_I("groups", 1),
+    [OAR_CONV_ATTR_DATA_FORMAT] = OAR_ATTR_S("data_format", "NCHW"),
+};
+
+oar_status oar_conv2d_geometry(const oar_node *n, const oar_shape *input, const oar_shape *filter,
+                               oar_conv2d_geom *g, oar_error *err) {
+  char is[128], fs[128];
+  if (input->rank != 4)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'Input' has rank %d (shape %s), expected rank 4",
+                         input->rank, oar_shape_str(input, is, sizeof is));
+  if (filter->rank != 4)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "input 'Filter' has rank %d (shape %s), expected rank 4 [M, C/groups, kh, kw]",
+                         filter->rank, oar_shape_str(filter, fs, sizeof fs));
+  int64_t strides[2], dilations[2], pads[4];
+  oar_pad_algo algo;
+  OAR_TRY(oar_op_parse_nhwc(n, OAR_CONV_ATTR_DATA_FORMAT, &g->nhwc, err));
+  OAR_TRY(oar_op_attr_ints_n(n, OAR_CONV_ATTR_STRIDES, 2, 1, OAR_ATTR_SIZE_MAX, strides, err));
+  OAR_TRY(oar_op_attr_ints_n(n, OAR_CONV_ATTR_DILATIONS, 2, 1, OAR_ATTR_SIZE_MAX, dilations, err));
+  OAR_TRY(oar_op_paddings_2d(n, OAR_CONV_ATTR_PADDINGS, pads, err));
+  OAR_TRY(oar_op_parse_pad_algo(n, OAR_CONV_ATTR_PADDING_ALGORITHM, &algo, err));
+  OAR_TRY(oar_op_attr_int(n, OAR_CONV_ATTR_GROUPS, 1, OAR_ATTR_SIZE_MAX, &g->groups, err));
+
+  g->batch = input->dims[0];
+  g->in_c = input->dims[g->nhwc ? 3 : 1];
+  g->in_h = input->dims[g->nhwc ? 1 : 2];
+  g->in_w = input->dims[g->nhwc ? 2 : 3];
+  g->out_c = filter->dims[0];
+  g->kernel_h = filter->dims[2];
+  g->kernel_w = filter->dims[3];
+  if (g->kernel_h < 0 || g->kernel_w < 0 || g->out_c < 0 || filter->dims[1] < 0)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'Filter' shape %s must be known",
+                         oar_shape_str(filter, fs, sizeof fs));
+  int64_t want_c;
+  if (__builtin_mul_overflow(filter->dims[1], g->groups, &want_c) || (g->in_c >= 0 && g->in_c != want_c))
+    return oar_error_set(
+        err, OAR_ERR_INVALID_MODEL,
+        "input 'Input' %s has %lld channels, expected Filter %s channels per group (%lld) x groups "
+        "(%lld)",
+        oar_shape_str(input, is, sizeof is), (long long)g->in_c, oar_shape_str(filter, fs, sizeof fs),
+        (long long)filter->dims[1], (long long)g->groups);
+  if (g->out_c % g->groups != 0)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "input 'Filter' %s has %lld output channels, not a multiple of groups %lld",
+                         oar_shape_str(filter, fs, sizeof fs), (long long)g->out_c, (long long)g->groups);
+
+  g->stride_h = strides[0];
+  g->stride_w = strides[1];
+  g->dilation_h = dilations[0];
+  g->dilation_w = dilations[1];
+  if (algo == OAR_PAD_SAME) {
+    OAR_TRY(oar_same_padding(g->in_h, g->kernel_h, g->stride_h, &pads[0], &pads[1], err));
+    OAR_TRY(oar_same_padding(g->in_w, g->kernel_w, g->stride_w, &pads[2], &pads[3], err));
+    g->dilation_h = g->dilation_w = 1;
+  } else if (algo == OAR_PAD_VALID) {
+    pads[0] = pads[1] = pads[2] = pads[3] = 0;
+  }
+  g->pad_top = pads[0];
+  g->pad_bottom = pads[1];
+  g->pad_left = pads[2];
+  g->pad_right = pads[3];
+  OAR_TRY(oar_window_out_size(g->in_h, g->kernel_h, g->dilation_h, g->pad_top, g->pad_bottom, g->stride_h,
+                              false, "height", &g->out_h, err));
+  OAR_TRY(oar_window_out_size(g->in_w, g->kernel_w, g->dilation_w, g->pad_left, g->pad_right, g->stride_w,
+                              false, "width", &g->out_w, err));
+  return OAR_OK;
+}
+
+oar_shape oar_conv2d_out_shape(const oar_conv2d_geom *g) {
+  const int64_t dims[4] = {g->batch, g->nhwc ? g->out_h : g->out_c, g->nhwc ? g->out_w : g->out_h,
+                           g->nhwc ? g->out_c : g->out_w};
+  return oar_shape_make(4, dims);
+}
+
+static oar_status conv2d_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                               oar_error *err) {
+  const oar_tensor_view *x, *w;
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &x, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &w, err));
+  OAR_TRY(oar_op_check_same_dtype(n, OAR_CONV_IN_INPUT, x, OAR_CONV_IN_FILTER, w, err));
+  oar_conv2d_geom g;
+  OAR_TRY(oar_conv2d_geometry(n, &x->shape, &w->shape, &g, err));
+  const oar_shape shape = oar_conv2d_out_shape(&g);
+  char buf[128];
+
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
+  if (bias) {
+    const int64_t numel = oar_shape_numel(&bias->shape);
+    if (bias->dtype != x->dtype || (numel >= 0 && numel != g.out_c))
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "input 'Bias' is %s %s, expected %s with %lld elements",
+                           oar_dtype_str(bias->dtype), oar_shape_str(&bias->shape, buf, sizeof buf),
+                           oar_dtype_str(x->dtype), (long long)g.out_c);
+  }
+  const oar_tensor_view *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  if (res) {
+    char want[128];
+    if (res->dtype != x->dtype || !oar_shape_equal(&res->shape, &shape))
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'ResidualData' is %s %s, expected %s %s",
+                           oar_dtype_str(res->dtype), oar_shape_str(&res->shape, buf, sizeof buf),
+                           oar_dtype_str(x->dtype), oar_shape_str(&shape, want, sizeof want));
+  }
+  oar_op_set_output(n, out, OAR_CONV_OUT_OUTPUT, x->dtype, &shape);
+  return OAR_OK;
+}
+
+const oar_op_schema oar_schema_conv2d = {
+    .name = "conv2d",
+    .id = OAR_OP_conv2d,
+    .inputs = conv_inputs,
+    .num_inputs = OAR_COUNT_OF(conv_inputs),
+    .outputs = conv_outputs,
+    .num_outputs = OAR_COUNT_OF(conv_outputs),
+    .attrs = conv_attrs,
+    .num_attrs = OAR_COUNT_OF(conv_attrs),
+    .infer = conv2d_infer,
+};
+
+const oar_op_schema oar_schema_depthwise_conv2d = {
+    .name = "depthwise_conv2d",
+    .id = OAR_OP_depthwise_conv2d,
+    .inputs = conv_inputs,
+    .num_inputs = OAR_COUNT_OF(conv_inputs),
+    .outputs = conv_outputs,
+    .num_outputs = OAR_COUNT_OF(conv_outputs),
+    .attrs = conv_attrs,
+    .num_attrs = OAR_COUNT_OF(conv_attrs),
+    .infer = conv2d_infer,
+};

@@ -1,0 +1,72 @@
+#include "runtime/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "frontend/paddle/paddle_loader.h"
+
+static int by_count_desc(const void *a, const void *b) {
+  const oar_op_type_stat *x = a, *y = b;
+  if (x->nodes != y->nodes) return x->nodes < y->nodes ? 1 : -1;
+  return strcmp(x->type, y->type);
+}
+
+static oar_status summarize(oar_model *m, oar_error *err) {
+  const oar_graph *g = m->graph;
+  m->op_stats = oar_calloc((size_t)g->num_nodes + 1, sizeof *m->op_stats);
+  if (!m->op_stats) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory summarizing the model");
+  for (int i = 0; i < g->num_nodes; i++) {
+    const char *type = g->nodes[i].schema->name;
+    size_t k = 0;
+    while (k < m->num_op_stats && strcmp(m->op_stats[k].type, type) != 0) k++;
+    if (k == m->num_op_stats) m->op_stats[m->num_op_stats++].type = type;
+    m->op_stats[k].nodes++;
+  }
+  qsort(m->op_stats, m->num_op_stats, sizeof *m->op_stats, by_count_desc);
+  for (int i = 0; i < g->num_values; i++) {
+    const oar_value *v = &g->values[i];
+    if (v->kind != OAR_VALUE_CONSTANT) continue;
+    m->param_tensors++;
+    int64_t n = oar_shape_numel(&v->shape);
+    m->param_elements += n > 0 ? (uint64_t)n : 0;
+    m->param_bytes += v->bytes;
+  }
+  return OAR_OK;
+}
+
+oar_status oar_model_load(const oar_model_source *src, oar_model **out, oar_error *err) {
+  oar_model *m = oar_calloc(1, sizeof *m);
+  if (!m) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the model");
+  atomic_init(&m->refs, 1);
+  oar_paddle_source ps = {
+      .model = src->model,
+      .params = src->params,
+      .program_buf = src->program_buf,
+      .program_size = src->program_size,
+      .params_buf = src->params_buf,
+      .params_size = src->params_size,
+  };
+  oar_status st = oar_paddle_load(&ps, &m->graph, err);
+  if (st == OAR_OK) {
+    st = oar_graph_verify(m->graph, err);
+    if (st != OAR_OK) oar_error_prefix(err, "%s: ", m->graph->source ? m->graph->source : "model");
+  }
+  if (st == OAR_OK) st = summarize(m, err);
+  if (st != OAR_OK) {
+    oar_model_release(m);
+    return st;
+  }
+  *out = m;
+  return OAR_OK;
+}
+
+void oar_model_retain(oar_model *m) { atomic_fetch_add(&m->refs, 1); }
+
+void oar_model_release(oar_model *m) {
+  if (!m) return;
+  if (atomic_fetch_sub(&m->refs, 1) != 1) return;
+  oar_graph_destroy(m->graph);
+  oar_free(m->op_stats);
+  oar_free(m);
+}

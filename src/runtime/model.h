@@ -1,0 +1,38 @@
+/* A loaded, verified, optimized model: immutable once built, shared by a
+ * predictor and all its clones (reference counted). */
+#ifndef OAR_RUNTIME_MODEL_H
+#define OAR_RUNTIME_MODEL_H
+
+#include <stdatomic.h>
+
+#include "ir/graph.h"
+
+typedef struct oar_model_source {
+  const char *model;  /* dir or program file; NULL when buffers are used */
+  const char *params; /* optional params file */
+  const void *program_buf;
+  size_t program_size;
+  const void *params_buf;
+  size_t params_size;
+} oar_model_source;
+
+typedef struct oar_op_type_stat {
+  const char *type;
+  size_t nodes;
+} oar_op_type_stat;
+
+typedef struct oar_model {
+  atomic_int refs;
+  oar_graph *graph;
+  oar_op_type_stat *op_stats; /* descending by count */
+  size_t num_op_stats;
+  size_t param_tensors;
+  uint64_t param_elements, param_bytes;
+} oar_model;
+
+/* Loads (frontend by file kind), verifies and summarizes a model. */
+oar_status oar_model_load(const oar_model_source *src, oar_model **out, oar_error *err);
+void oar_model_retain(oar_model *m);
+void oar_model_release(oar_model *m);
+
+#endif

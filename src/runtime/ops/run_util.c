@@ -1,0 +1,21 @@
+#include "runtime/ops/run_util.h"
+
+oar_status oar_run_unsupported_dtype(const oar_node *n, int in_slot, oar_dtype dtype, oar_error *err) {
+  return oar_error_set(err, OAR_ERR_UNSUPPORTED, "dtype %s not supported (input '%s')", oar_dtype_str(dtype),
+                       n->schema->inputs[in_slot].name);
+}
+
+oar_status oar_run_expect_dtype(const oar_node *n, int in_slot, const oar_tensor_view *v, oar_dtype want,
+                                oar_error *err) {
+  if (v->dtype == want) return OAR_OK;
+  return oar_run_unsupported_dtype(n, in_slot, v->dtype, err);
+}
+
+oar_status oar_run_output(const oar_node *n, oar_tensor_view *out, int slot, oar_tensor_view **view,
+                          oar_error *err) {
+  oar_tensor_view *v = oar_op_output(n, out, slot);
+  if (!v)
+    return oar_error_set(err, OAR_ERR_INTERNAL, "output '%s' is not bound", n->schema->outputs[slot].name);
+  *view = v;
+  return OAR_OK;
+}

@@ -1,0 +1,20 @@
+/* Small helpers shared by the run functions of the compute ops. */
+#ifndef OAR_RUNTIME_OPS_RUN_UTIL_H
+#define OAR_RUNTIME_OPS_RUN_UTIL_H
+
+#include "ir/ops/infer_util.h"
+#include "runtime/op_run.h"
+
+/* "dtype float16 not supported (input 'Input')", OAR_ERR_UNSUPPORTED. Like every
+ * infer/run message it leaves out the op: the planner prefixes the node. */
+oar_status oar_run_unsupported_dtype(const oar_node *n, int in_slot, oar_dtype dtype, oar_error *err);
+
+/* Fails with oar_run_unsupported_dtype unless `v` is `want`. */
+oar_status oar_run_expect_dtype(const oar_node *n, int in_slot, const oar_tensor_view *v, oar_dtype want,
+                                oar_error *err);
+
+/* Output slot's view; an internal error if a required output is unbound. */
+oar_status oar_run_output(const oar_node *n, oar_tensor_view *out, int slot, oar_tensor_view **view,
+                          oar_error *err);
+
+#endif

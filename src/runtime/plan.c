@@ -1,0 +1,209 @@
+#include "runtime/plan.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+
+static oar_status oom(oar_error *err, const char *what) {
+  return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory planning the model (%s)", what);
+}
+
+/* "op conv2d (op #3, output 'x') with inputs Input=[1, 3, 8, 8] Filter=[...]: " */
+static oar_status prefix_node(const oar_graph *g, const oar_node *n, const oar_tensor_view *views, oar_error *err) {
+  char desc[256], shapes[512] = "", shape[96];
+  size_t at = 0;
+  oar_node_describe(g, n, desc, sizeof desc);
+  for (int k = 0; k < n->schema->num_inputs; k++) {
+    for (int j = 0; j < oar_node_input_count(n, k); j++) {
+      int v = n->in[n->in_start[k] + j];
+      int w = snprintf(shapes + at, sizeof shapes - at, " %s=%s%s", n->schema->inputs[k].name,
+                       oar_dtype_str(views[v].dtype), oar_shape_str(&views[v].shape, shape, sizeof shape));
+      if (w < 0 || (size_t)w >= sizeof shapes - at) break;
+      at += (size_t)w;
+    }
+  }
+  return oar_error_prefix(err, "%s with inputs%s: ", desc, shapes);
+}
+
+static void gather_inputs(const oar_plan *p, const oar_node *n) {
+  for (int i = 0; i < oar_node_num_in(n); i++) p->in_scratch[i] = &p->views[n->in[i]];
+}
+
+static oar_status alloc_owned(oar_plan *p, size_t bytes, void **data, oar_error *err) {
+  void **owned = oar_realloc(p->owned, (size_t)(p->num_owned + 1) * sizeof *owned);
+  if (!owned) return oom(err, "folded values");
+  p->owned = owned;
+  void *d = oar_aligned_alloc(bytes);
+  if (!d) return oom(err, "folded value");
+  memset(d, 0, bytes);
+  p->owned[p->num_owned++] = d;
+  *data = d;
+  return OAR_OK;
+}
+
+static size_t value_bytes(const oar_tensor_view *v) {
+  int64_t n = oar_shape_numel(&v->shape);
+  size_t bytes;
+  if (n < 0 || !oar_mul_size((size_t)n, oar_dtype_bytes(v->dtype), &bytes)) return SIZE_MAX;
+  return bytes;
+}
+
+/* Infers one node's outputs into p->views; folds it when its inputs are
+ * known. Sets *folded. */
+static oar_status plan_node(oar_plan *p, int ni, int *folded, oar_error *err) {
+  const oar_graph *g = p->graph;
+  const oar_node *n = &g->nodes[ni];
+  int nin = oar_node_num_in(n), nout = oar_node_num_out(n);
+  gather_inputs(p, n);
+  for (int i = 0; i < nout; i++) {
+    memset(&p->out_scratch[i], 0, sizeof p->out_scratch[i]);
+    p->out_scratch[i].dtype = OAR_DTYPE_UNKNOWN;
+  }
+  oar_status st = n->schema->infer(n, p->in_scratch, p->out_scratch, err);
+  if (st != OAR_OK) return prefix_node(g, n, p->views, err);
+  int all_known = 1;
+  for (int i = 0; i < nin; i++) all_known &= p->known[n->in[i]];
+  int fold = all_known || (n->schema->flags & OAR_OP_SHAPE_ONLY);
+  for (int i = 0; i < nout; i++) {
+    oar_tensor_view *o = &p->out_scratch[i];
+    if (o->dtype == OAR_DTYPE_UNKNOWN || oar_dtype_bytes(o->dtype) == 0 || !oar_shape_is_known(&o->shape) ||
+        value_bytes(o) == SIZE_MAX) {
+      oar_error_set(err, OAR_ERR_INTERNAL, "shape inference gave no valid dtype/shape for output '%s'",
+                    g->values[n->out[i]].name);
+      return prefix_node(g, n, p->views, err);
+    }
+    o->data = NULL;
+    if (fold) OAR_TRY(alloc_owned(p, value_bytes(o), &o->data, err));
+    p->views[n->out[i]] = *o;
+  }
+  *folded = fold;
+  if (!fold) return OAR_OK;
+  oar_run_fn run = oar_run_fn_for(n->schema->id);
+  st = run(n, p->in_scratch, p->out_scratch, err);
+  if (st != OAR_OK) return prefix_node(g, n, p->views, err);
+  for (int i = 0; i < nout; i++) p->known[n->out[i]] = 1;
+  return OAR_OK;
+}
+
+static oar_status layout_arena(oar_plan *p, oar_error *err) {
+  const oar_graph *g = p->graph;
+  size_t total = 0;
+  size_t *offsets = oar_calloc((size_t)g->num_values + 1, sizeof *offsets);
+  if (!offsets) return oom(err, "arena offsets");
+  for (int s = 0; s < p->num_steps; s++) {
+    const oar_node *n = &g->nodes[p->steps[s]];
+    for (int i = 0; i < oar_node_num_out(n); i++) {
+      int v = n->out[i];
+      size_t bytes = value_bytes(&p->views[v]);
+      size_t rounded = (bytes + 63) & ~(size_t)63;
+      offsets[v] = total;
+      if (rounded < bytes || !oar_add_size(total, rounded, &total)) {
+        oar_free(offsets);
+        return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "tensor '%s' is too large", g->values[v].name);
+      }
+    }
+  }
+  p->arena_bytes = total;
+  p->arena = oar_aligned_alloc(total ? total : 64);
+  if (!p->arena) {
+    oar_free(offsets);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory allocating %zu bytes of activations", total);
+  }
+  for (int s = 0; s < p->num_steps; s++) {
+    const oar_node *n = &g->nodes[p->steps[s]];
+    for (int i = 0; i < oar_node_num_out(n); i++) p->views[n->out[i]].data = p->arena + offsets[n->out[i]];
+  }
+  oar_free(offsets);
+  return OAR_OK;
+}
+
+oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, oar_plan **out, oar_error *err) {
+  oar_plan *p = oar_calloc(1, sizeof *p);
+  if (!p) return oom(err, "plan");
+  p->graph = g;
+  int max_in = 1, max_out = 1;
+  for (int i = 0; i < g->num_nodes; i++) {
+    if (oar_node_num_in(&g->nodes[i]) > max_in) max_in = oar_node_num_in(&g->nodes[i]);
+    if (oar_node_num_out(&g->nodes[i]) > max_out) max_out = oar_node_num_out(&g->nodes[i]);
+  }
+  p->signature = oar_calloc((size_t)g->num_inputs + 1, sizeof *p->signature);
+  p->views = oar_calloc((size_t)g->num_values + 1, sizeof *p->views);
+  p->known = oar_calloc((size_t)g->num_values + 1, 1);
+  p->steps = oar_calloc((size_t)g->num_nodes + 1, sizeof *p->steps);
+  p->step_fns = oar_calloc((size_t)g->num_nodes + 1, sizeof *p->step_fns);
+  p->in_scratch = oar_calloc((size_t)max_in, sizeof *p->in_scratch);
+  p->out_scratch = oar_calloc((size_t)max_out, sizeof *p->out_scratch);
+  oar_status st = OAR_OK;
+  if (!p->signature || !p->views || !p->known || !p->steps || !p->step_fns || !p->in_scratch || !p->out_scratch) {
+    st = oom(err, "plan tables");
+    goto fail;
+  }
+  for (int v = 0; v < g->num_values; v++) {
+    const oar_value *val = &g->values[v];
+    p->views[v].dtype = val->dtype;
+    p->views[v].shape = val->shape;
+    if (val->kind == OAR_VALUE_CONSTANT) {
+      p->views[v].data = val->data;
+      p->known[v] = 1;
+    }
+  }
+  for (int i = 0; i < g->num_inputs; i++) {
+    p->signature[i] = inputs[i];
+    p->signature[i].data = NULL;
+    p->views[g->inputs[i]] = p->signature[i];
+  }
+  for (int ni = 0; ni < g->num_nodes; ni++) {
+    int folded = 0;
+    st = plan_node(p, ni, &folded, err);
+    if (st != OAR_OK) goto fail;
+    if (!folded) {
+      p->steps[p->num_steps] = ni;
+      p->step_fns[p->num_steps] = oar_run_fn_for(g->nodes[ni].schema->id);
+      p->num_steps++;
+    }
+  }
+  st = layout_arena(p, err);
+  if (st != OAR_OK) goto fail;
+  *out = p;
+  return OAR_OK;
+fail:
+  oar_plan_destroy(p);
+  return st;
+}
+
+int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs) {
+  for (int i = 0; i < p->graph->num_inputs; i++) {
+    if (p->signature[i].dtype != inputs[i].dtype) return 0;
+    if (!oar_shape_equal(&p->signature[i].shape, &inputs[i].shape)) return 0;
+  }
+  return 1;
+}
+
+oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *err) {
+  const oar_graph *g = p->graph;
+  for (int i = 0; i < g->num_inputs; i++) p->views[g->inputs[i]].data = inputs[i].data;
+  for (int s = 0; s < p->num_steps; s++) {
+    const oar_node *n = &g->nodes[p->steps[s]];
+    gather_inputs(p, n);
+    for (int i = 0; i < oar_node_num_out(n); i++) p->out_scratch[i] = p->views[n->out[i]];
+    oar_status st = p->step_fns[s](n, p->in_scratch, p->out_scratch, err);
+    if (st != OAR_OK) return prefix_node(g, n, p->views, err);
+  }
+  return OAR_OK;
+}
+
+void oar_plan_destroy(oar_plan *p) {
+  if (!p) return;
+  for (int i = 0; i < p->num_owned; i++) oar_aligned_free(p->owned[i]);
+  oar_free(p->owned);
+  oar_aligned_free(p->arena);
+  oar_free(p->signature);
+  oar_free(p->views);
+  oar_free(p->known);
+  oar_free(p->steps);
+  oar_free(p->step_fns);
+  oar_free(p->in_scratch);
+  oar_free(p->out_scratch);
+  oar_free(p);
+}

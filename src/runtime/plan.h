@@ -1,0 +1,37 @@
+/* A plan: the graph prepared for one signature of input shapes and dtypes.
+ * Shapes are inferred once, values computable from constants and shapes
+ * are computed once (plan-time folding), every intermediate tensor gets its
+ * place in one arena, and a run walks the remaining steps with no
+ * allocation and no shape inference. */
+#ifndef OAR_RUNTIME_PLAN_H
+#define OAR_RUNTIME_PLAN_H
+
+#include "ir/graph.h"
+#include "runtime/op_run.h"
+
+typedef struct oar_plan {
+  const oar_graph *graph;
+  oar_tensor_view *signature;  /* per graph input: dtype and shape planned for */
+  oar_tensor_view *views;      /* per value: dtype, shape, data */
+  unsigned char *known;        /* per value: computed at plan time */
+  int *steps;                  /* nodes to execute per run, in order */
+  int num_steps;
+  oar_run_fn *step_fns;
+  uint8_t *arena;
+  size_t arena_bytes;
+  void **owned;                /* buffers of plan-time values */
+  int num_owned;
+  const oar_tensor_view **in_scratch;
+  oar_tensor_view *out_scratch;
+} oar_plan;
+
+/* Plans `g` for the given inputs (one view per graph input; data may be
+ * NULL). Errors name the op that rejected the shapes. */
+oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, oar_plan **out, oar_error *err);
+/* True if `inputs` have the dtypes and shapes the plan was made for. */
+int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs);
+/* Runs the plan on inputs (same signature, data set). */
+oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *err);
+void oar_plan_destroy(oar_plan *p);
+
+#endif

@@ -1,0 +1,269 @@
+#!/bin/sh
+# Tests of the `oar` command line program, run by CTest (tests/CMakeLists.txt).
+#
+#   cli_test.sh info OAR CASE_DIR          `oar info` on a fixture model: exit 0, names shown
+#   cli_test.sh run OAR CASE_DIR OUT_DIR   `oar run` writes OUT_DIR/<output>.npy per output;
+#                                          a truncated or missing input file fails with its path
+#   cli_test.sh bench OAR CASE_DIR         `oar bench --iters 3`: exit 0, latency printed
+#   cli_test.sh version OAR                `oar --version`
+#   cli_test.sh missing-model OAR PATH     a model that does not exist: exit 1, PATH in the message
+#   cli_test.sh unknown-command OAR        exit 2
+#   cli_test.sh bad-usage OAR              malformed command lines: exit 2
+#
+# Output values are checked by run_case; here only exit codes, messages and files.
+set -u
+set -f # tensor names are not globs
+
+mode=${1:?mode}
+oar=${2:?path of the oar program}
+failures=0
+
+fail() {
+  echo "FAIL: $*"
+  failures=$((failures + 1))
+}
+
+# expect CODE NEEDLE CMD...: runs CMD, checks its exit code and, when NEEDLE
+# is not empty, that stdout or stderr contains it.
+expect() {
+  want_code=$1
+  needle=$2
+  shift 2
+  out=$("$@" 2>&1)
+  code=$?
+  if [ "$code" -ne "$want_code" ]; then
+    fail "'$*' exited $code, expected $want_code; output:
+$out"
+    return 1
+  fi
+  if [ -n "$needle" ]; then
+    case $out in
+      *"$needle"*) ;;
+      *)
+        fail "'$*' output lacks '$needle':
+$out"
+        return 1
+        ;;
+    esac
+  fi
+  return 0
+}
+
+resolve() { # path relative to the case directory
+  case $1 in
+    /*) printf '%s' "$1" ;;
+    *) printf '%s/%s' "$case_dir" "$1" ;;
+  esac
+}
+
+TAB=$(printf '\t')
+NL='
+'
+
+# Reads CASE_DIR/case.txt into model, params, inputs ("name<TAB>file" lines)
+# and outputs (names, one a line).
+read_case() {
+  case_dir=$1
+  model=
+  params=
+  inputs=
+  outputs=
+  if [ ! -f "$case_dir/case.txt" ]; then
+    fail "$case_dir/case.txt does not exist"
+    return 1
+  fi
+  while read -r kw a b; do
+    case $kw in
+      model) model=$(resolve "$a") ;;
+      params) params=$(resolve "$a") ;;
+      input) inputs="$inputs$a$TAB$(resolve "$b")$NL" ;;
+      output) outputs="$outputs$a$NL" ;;
+    esac
+  done <"$case_dir/case.txt"
+  [ -n "$model" ] || fail "$case_dir/case.txt names no model"
+}
+
+# Sets $cmd (newline-separated words) to: oar SUBCOMMAND MODEL [--params P].
+base_command() {
+  set_cmd_sub=$1
+  if [ -n "$params" ]; then
+    cmd="$oar$NL$set_cmd_sub$NL$model$NL--params$NL$params"
+  else
+    cmd="$oar$NL$set_cmd_sub$NL$model"
+  fi
+}
+
+# Appends one argument to $cmd (newline-separated; names hold no newlines).
+add_arg() { cmd="$cmd$NL$1"; }
+
+# run_cmd: runs $cmd split at newlines, expecting exit $run_code and $run_needle.
+run_cmd() {
+  old_ifs=$IFS
+  IFS=$NL
+  # shellcheck disable=SC2086 # split at newlines on purpose
+  set -- $cmd
+  IFS=$old_ifs
+  expect "$run_code" "$run_needle" "$@"
+}
+
+# The shape of a .npy file as AxBxC, read from its header.
+npy_shape() {
+  head -c 4096 "$1" | tr -d '\000' | grep -a -o "'shape': ([0-9, ]*)" | head -n 1 |
+    sed -e "s/'shape': (//" -e 's/)//' -e 's/ //g' -e 's/,$//' -e 's/,/x/g'
+}
+
+safe_name() { printf '%s' "$1" | sed 's/[^A-Za-z0-9._-]/_/g'; }
+
+case $mode in
+  info)
+    read_case "${3:?case dir}" || exit 1
+    base_command info
+    run_code=0
+    run_needle=parameters
+    run_cmd
+    old_ifs=$IFS
+    IFS=$NL
+    for entry in $inputs; do
+      name=${entry%%"$TAB"*}
+      case $out in *"$name"*) ;; *) fail "oar info does not list input $name" ;; esac
+    done
+    for name in $outputs; do
+      case $out in *"$name"*) ;; *) fail "oar info does not list output $name" ;; esac
+    done
+    IFS=$old_ifs
+    ;;
+
+  run)
+    read_case "${3:?case dir}" || exit 1
+    out_dir=${4:?output dir}
+    rm -rf "$out_dir"
+    base_command run
+    old_ifs=$IFS
+    IFS=$NL
+    for entry in $inputs; do
+      add_arg --input
+      add_arg "${entry%%"$TAB"*}=${entry#*"$TAB"}"
+    done
+    IFS=$old_ifs
+    add_arg --output-dir
+    add_arg "$out_dir"
+    run_code=0
+    run_needle=
+    run_cmd
+    IFS=$NL
+    for name in $outputs; do
+      file="$out_dir/$(safe_name "$name").npy"
+      [ -s "$file" ] || fail "oar run did not write $file"
+    done
+    IFS=$old_ifs
+
+    # A truncated first input, then a missing one: exit 1 naming the file.
+    first=$(printf '%s' "$inputs" | head -n 1)
+    if [ -n "$first" ]; then
+      first_name=${first%%"$TAB"*}
+      first_file=${first#*"$TAB"}
+      bad="$out_dir/truncated_input.npy"
+      size=$(wc -c <"$first_file")
+      head -c $((size - 1)) "$first_file" >"$bad"
+      for replacement in "$bad" "$out_dir/no_such_input.npy"; do
+        base_command run
+        IFS=$NL
+        for entry in $inputs; do
+          add_arg --input
+          if [ "${entry%%"$TAB"*}" = "$first_name" ]; then
+            add_arg "$first_name=$replacement"
+          else
+            add_arg "${entry%%"$TAB"*}=${entry#*"$TAB"}"
+          fi
+        done
+        IFS=$old_ifs
+        run_code=1
+        run_needle=$replacement
+        run_cmd
+      done
+    fi
+    ;;
+
+  bench)
+    read_case "${3:?case dir}" || exit 1
+    # With each input's shape from the fixture: must run.
+    base_command bench
+    old_ifs=$IFS
+    IFS=$NL
+    for entry in $inputs; do
+      add_arg --shape
+      add_arg "${entry%%"$TAB"*}=$(npy_shape "${entry#*"$TAB"}")"
+    done
+    IFS=$old_ifs
+    add_arg --iters
+    add_arg 3
+    add_arg --warmup
+    add_arg 1
+    run_code=0
+    run_needle=latency
+    run_cmd
+    # With declared shapes: runs, or asks for --shape when a dimension other
+    # than the first is variable.
+    base_command bench
+    add_arg --iters
+    add_arg 3
+    old_ifs=$IFS
+    IFS=$NL
+    # shellcheck disable=SC2086 # split at newlines on purpose
+    set -- $cmd
+    IFS=$old_ifs
+    out=$("$@" 2>&1)
+    code=$?
+    case $code:$out in
+      0:*latency*) ;;
+      2:*--shape*) ;;
+      *) fail "'$*' exited $code:
+$out" ;;
+    esac
+    ;;
+
+  version)
+    expect 0 "oar " "$oar" --version
+    expect 0 "usage: oar" "$oar" help
+    expect 0 "--input" "$oar" help run
+    ;;
+
+  missing-model)
+    path=${3:?path}
+    expect 1 "$path" "$oar" info "$path"
+    case $out in "oar: "*) ;; *) fail "message does not start with 'oar: ': $out" ;; esac
+    expect 1 "$path" "$oar" bench "$path" --iters 1
+    expect 1 "$path" "$oar" run "$path" --input x.npy
+    ;;
+
+  unknown-command)
+    expect 2 "frobnicate" "$oar" frobnicate
+    expect 2 "" "$oar" --frobnicate
+    ;;
+
+  bad-usage)
+    expect 2 "" "$oar"
+    expect 2 "needs a MODEL" "$oar" info
+    expect 2 "needs a MODEL" "$oar" run --input x.npy
+    expect 2 "needs --input" "$oar" run model_dir
+    expect 2 "needs a MODEL" "$oar" bench
+    expect 2 "unknown option" "$oar" run model_dir --bogus
+    expect 2 "--iters" "$oar" bench model_dir --iters 0
+    expect 2 "--threads" "$oar" run model_dir --input x.npy --threads zero
+    expect 2 "--params" "$oar" info model_dir --params
+    expect 2 "--seconds" "$oar" bench model_dir --seconds -1
+    expect 2 "nosuch" "$oar" help nosuch
+    ;;
+
+  *)
+    echo "cli_test.sh: unknown mode '$mode'"
+    exit 2
+    ;;
+esac
+
+if [ "$failures" -ne 0 ]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "ok"
+exit 0

@@ -1,0 +1,214 @@
+/* Shared helpers of the `oar` command line program. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int cli_fail(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("oar: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return CLI_EXIT_FAIL;
+}
+
+int cli_usage(const char *command, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("oar: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  if (command != NULL) {
+    fprintf(stderr, "usage: see 'oar help %s'\n", command);
+  } else {
+    fputs("usage: see 'oar help'\n", stderr);
+  }
+  return CLI_EXIT_USAGE;
+}
+
+/* The most specific message available for a failed call. */
+static const char *library_message(const char *handle_msg, oar_status status) {
+  if (handle_msg != NULL && handle_msg[0] != '\0') return handle_msg;
+  const char *last = oar_last_error();
+  if (last != NULL && last[0] != '\0') return last;
+  return oar_status_string(status);
+}
+
+int cli_fail_predictor(const oar_predictor *predictor, oar_status status, const char *context) {
+  const char *msg = library_message(predictor ? oar_predictor_last_error(predictor) : NULL, status);
+  return cli_fail("%s: %s", context, msg);
+}
+
+int cli_opt_value(cli_opt_scan *scan, const char *name, const char **value) {
+  const char *word = scan->argv[scan->i];
+  size_t len = strlen(name);
+  if (strncmp(word, name, len) != 0) return 0;
+  if (word[len] == '=') {
+    *value = word + len + 1;
+    scan->i++;
+    return 1;
+  }
+  if (word[len] != '\0') return 0;
+  if (scan->i + 1 >= scan->argc) {
+    cli_usage(scan->command, "option %s needs a value", name);
+    scan->bad = 1;
+    return 0;
+  }
+  *value = scan->argv[scan->i + 1];
+  scan->i += 2;
+  return 1;
+}
+
+int cli_parse_long(const char *s, long min, long max, long *out) {
+  if (s == NULL || *s == '\0') return -1;
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno != 0 || *end != '\0' || v < min || v > max) return -1;
+  *out = v;
+  return 0;
+}
+
+int cli_parse_seconds(const char *s, double *out) {
+  if (s == NULL || *s == '\0') return -1;
+  char *end;
+  errno = 0;
+  double v = strtod(s, &end);
+  if (errno != 0 || *end != '\0' || !isfinite(v) || v < 0) return -1;
+  *out = v;
+  return 0;
+}
+
+int cli_parse_shape(const char *s, size_t *rank, int64_t dims[OAR_MAX_RANK]) {
+  size_t r = 0;
+  const char *p = s;
+  if (*p == '\0') {
+    *rank = 0;
+    return 0;
+  }
+  for (;;) {
+    if (*p < '0' || *p > '9') return -1;
+    int64_t v = 0;
+    while (*p >= '0' && *p <= '9') {
+      int digit = *p - '0';
+      if (v > (INT64_MAX - digit) / 10) return -1;
+      v = v * 10 + digit;
+      p++;
+    }
+    if (r >= OAR_MAX_RANK) return -1;
+    dims[r++] = v;
+    if (*p == '\0') break;
+    if (*p != 'x' && *p != 'X' && *p != ',') return -1;
+    p++;
+  }
+  *rank = r;
+  return 0;
+}
+
+int cli_split_named(const char *s, const char *const *names, size_t count, const char **value) {
+  int found = -1;
+  for (const char *eq = strchr(s, '='); eq != NULL; eq = strchr(eq + 1, '=')) {
+    size_t len = (size_t)(eq - s);
+    for (size_t k = 0; k < count; k++) {
+      if (strlen(names[k]) == len && strncmp(names[k], s, len) == 0) {
+        found = (int)k;
+        *value = eq + 1;
+      }
+    }
+  }
+  return found;
+}
+
+int cli_open_predictor(const char *model, const char *params, int threads, oar_predictor **out) {
+  oar_config *config = NULL;
+  oar_status st = oar_config_create(&config);
+  if (st != OAR_OK) return cli_fail("cannot create a config: %s", library_message(NULL, st));
+  st = oar_config_set_model(config, model, params);
+  if (st == OAR_OK && threads > 0) st = oar_config_set_num_threads(config, threads);
+  if (st == OAR_OK) st = oar_predictor_create(config, out);
+  if (st != OAR_OK) {
+    const char *msg = library_message(oar_config_last_error(config), st);
+    /* Say which model failed unless the library already did. */
+    if (strstr(msg, model) != NULL) {
+      cli_fail("%s", msg);
+    } else {
+      cli_fail("cannot load model %s: %s", model, msg);
+    }
+    oar_config_destroy(config);
+    return CLI_EXIT_FAIL;
+  }
+  oar_config_destroy(config);
+  return CLI_EXIT_OK;
+}
+
+int cli_tensor_names(oar_predictor *predictor, int which, const char ***names, size_t *count) {
+  size_t n = 0;
+  oar_status st =
+      which ? oar_predictor_output_count(predictor, &n) : oar_predictor_input_count(predictor, &n);
+  if (st != OAR_OK) return cli_fail_predictor(predictor, st, which ? "output count" : "input count");
+  const char **list = calloc(n ? n : 1, sizeof(*list));
+  if (list == NULL) return cli_fail("out of memory");
+  for (size_t i = 0; i < n; i++) {
+    st = which ? oar_predictor_output_name(predictor, i, &list[i])
+               : oar_predictor_input_name(predictor, i, &list[i]);
+    if (st != OAR_OK) {
+      free(list);
+      return cli_fail_predictor(predictor, st, which ? "output name" : "input name");
+    }
+  }
+  *names = list;
+  *count = n;
+  return CLI_EXIT_OK;
+}
+
+const char *cli_dtype_name(oar_dtype dtype) {
+  static char unknown[32];
+  const char *name = oar_dtype_name(dtype);
+  if (name != NULL && name[0] != '\0') return name;
+  snprintf(unknown, sizeof(unknown), "dtype(%d)", (int)dtype);
+  return unknown;
+}
+
+double cli_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+char *cli_group_digits(uint64_t n, char *buf, size_t buflen) {
+  char digits[32];
+  int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+  size_t pos = 0;
+  for (int i = 0; i < len && pos + 1 < buflen; i++) {
+    if (i > 0 && (len - i) % 3 == 0 && pos + 2 < buflen) buf[pos++] = ',';
+    buf[pos++] = digits[i];
+  }
+  if (buflen > 0) buf[pos < buflen ? pos : buflen - 1] = '\0';
+  return buf;
+}
+
+char *cli_human_bytes(uint64_t n, char *buf, size_t buflen) {
+  static const char *const kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double v = (double)n;
+  size_t u = 0;
+  while (v >= 1024.0 && u + 1 < sizeof(kUnits) / sizeof(kUnits[0])) {
+    v /= 1024.0;
+    u++;
+  }
+  if (u == 0) {
+    snprintf(buf, buflen, "%llu B", (unsigned long long)n);
+  } else {
+    snprintf(buf, buflen, "%.1f %s", v, kUnits[u]);
+  }
+  return buf;
+}

@@ -1,0 +1,116 @@
+/* `oar info`: what a model takes, gives and holds. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "npy.h"
+
+/* Prints "  name  dtype  [shape]" for each input (which=0) or output. */
+static int print_tensors(oar_predictor *predictor, int which) {
+  const char **names = NULL;
+  size_t count = 0;
+  int rc = cli_tensor_names(predictor, which, &names, &count);
+  if (rc != CLI_EXIT_OK) return rc;
+  printf("%s (%zu):\n", which ? "outputs" : "inputs", count);
+  size_t width = 0;
+  for (size_t i = 0; i < count; i++) {
+    if (strlen(names[i]) > width) width = strlen(names[i]);
+  }
+  for (size_t i = 0; i < count; i++) {
+    oar_tensor *t = NULL;
+    oar_status st = which ? oar_predictor_get_output(predictor, names[i], &t)
+                          : oar_predictor_get_input(predictor, names[i], &t);
+    oar_dtype dtype = OAR_DTYPE_UNKNOWN;
+    size_t rank = 0;
+    int64_t dims[OAR_MAX_RANK];
+    if (st == OAR_OK) st = oar_tensor_dtype(t, &dtype);
+    if (st == OAR_OK) st = oar_tensor_shape(t, &rank, dims, OAR_MAX_RANK);
+    if (st != OAR_OK) {
+      free(names);
+      return cli_fail_predictor(predictor, st, names[i]);
+    }
+    char shape[200];
+    printf("  %-*s  %-8s %s\n", (int)width, names[i], cli_dtype_name(dtype),
+           oar_npy_shape_string(rank, dims, shape, sizeof(shape)));
+  }
+  free(names);
+  return CLI_EXIT_OK;
+}
+
+static int print_ops(oar_predictor *predictor) {
+  size_t types = 0;
+  oar_status st = oar_predictor_op_type_count(predictor, &types);
+  if (st != OAR_OK) return cli_fail_predictor(predictor, st, "op types");
+  size_t total = 0, width = 0;
+  for (size_t i = 0; i < types; i++) {
+    const char *type;
+    size_t nodes;
+    st = oar_predictor_op_type(predictor, i, &type, &nodes);
+    if (st != OAR_OK) return cli_fail_predictor(predictor, st, "op type");
+    total += nodes;
+    if (strlen(type) > width) width = strlen(type);
+  }
+  printf("ops: %zu nodes of %zu types\n", total, types);
+  for (size_t i = 0; i < types; i++) {
+    const char *type;
+    size_t nodes;
+    st = oar_predictor_op_type(predictor, i, &type, &nodes);
+    if (st != OAR_OK) return cli_fail_predictor(predictor, st, "op type");
+    printf("  %-*s %6zu\n", (int)width, type, nodes);
+  }
+  return CLI_EXIT_OK;
+}
+
+static int print_params(oar_predictor *predictor) {
+  size_t tensors = 0;
+  uint64_t elements = 0, bytes = 0;
+  oar_status st = oar_predictor_param_stats(predictor, &tensors, &elements, &bytes);
+  if (st != OAR_OK) return cli_fail_predictor(predictor, st, "parameter stats");
+  char e[40], b[40], h[40];
+  printf("parameters: %zu tensors, %s elements, %s bytes (%s)\n", tensors,
+         cli_group_digits(elements, e, sizeof(e)), cli_group_digits(bytes, b, sizeof(b)),
+         cli_human_bytes(bytes, h, sizeof(h)));
+  return CLI_EXIT_OK;
+}
+
+int cmd_info(int argc, char **argv) {
+  const char *model = NULL, *params = NULL, *value;
+  cli_opt_scan scan = {argc, argv, 0, "info", 0};
+  while (scan.i < argc) {
+    const char *word = argv[scan.i];
+    if (strcmp(word, "--help") == 0 || strcmp(word, "-h") == 0) {
+      cmd_print_help("info");
+      return CLI_EXIT_OK;
+    }
+    if (cli_opt_value(&scan, "--params", &value)) {
+      params = value;
+      continue;
+    }
+    if (scan.bad) return CLI_EXIT_USAGE;
+    if (word[0] == '-' && word[1] != '\0') return cli_usage("info", "unknown option '%s'", word);
+    if (model == NULL) {
+      model = word;
+    } else if (params == NULL) {
+      params = word;
+    } else {
+      return cli_usage("info", "unexpected argument '%s'", word);
+    }
+    scan.i++;
+  }
+  if (model == NULL) return cli_usage("info", "info needs a MODEL");
+
+  oar_predictor *predictor = NULL;
+  int rc = cli_open_predictor(model, params, 0, &predictor);
+  if (rc != CLI_EXIT_OK) return rc;
+  printf("model: %s\n", model);
+  if (params != NULL) printf("params: %s\n", params);
+  rc = print_tensors(predictor, 0);
+  if (rc == CLI_EXIT_OK) rc = print_tensors(predictor, 1);
+  if (rc == CLI_EXIT_OK) rc = print_ops(predictor);
+  if (rc == CLI_EXIT_OK) rc = print_params(predictor);
+  oar_predictor_destroy(predictor);
+  return rc;
+}

@@ -1,0 +1,109 @@
+/* `oar`: the command line program. Inspect a model (info), run it on .npy
+ * inputs (run), time it (bench). Uses the public API only. */
+#include "oar/oar.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const char kOverview[] =
+    "oar - run PaddlePaddle inference models on the CPU\n"
+    "\n"
+    "usage: oar <command> [arguments]\n"
+    "\n"
+    "commands:\n"
+    "  info MODEL [PARAMS]            inputs, outputs, ops and parameters of a model\n"
+    "  run MODEL --input NAME=X.npy   run a model on .npy inputs, print and save outputs\n"
+    "  bench MODEL                    time a model on random inputs\n"
+    "  help [COMMAND]                 this text, or a command's options\n"
+    "  --version                      the program and library versions\n"
+    "\n"
+    "MODEL is a model directory (holding __model__, or one *.pdmodel with its\n"
+    "*.pdiparams) or a program file; PARAMS (or --params) names the parameters\n"
+    "file when it is not beside the program.\n"
+    "\n"
+    "Exit status: 0 on success, 1 when the model or its data fails, 2 for a\n"
+    "command line oar does not understand.\n";
+
+static const char kInfoHelp[] =
+    "usage: oar info MODEL [PARAMS] [--params FILE]\n"
+    "\n"
+    "Prints the model's inputs and outputs (name, dtype, declared shape; -1 is\n"
+    "a variable dimension), how many nodes of each op type it has, and its\n"
+    "parameter count and size.\n";
+
+static const char kRunHelp[] =
+    "usage: oar run MODEL [--params FILE] --input NAME=FILE.npy ... [--output-dir DIR]\n"
+    "               [--threads N]\n"
+    "\n"
+    "Feeds each input from a .npy file (a model with one input also takes\n"
+    "--input FILE.npy), runs the model once and prints every output's name,\n"
+    "dtype, shape and first values; for a 2-D [N, C] float output, the top-5\n"
+    "classes of each row with their scores.\n"
+    "\n"
+    "  --input NAME=FILE.npy  data of input NAME (C order; float64 files feed\n"
+    "                         float32 inputs, integer files any integer input\n"
+    "                         whose range holds their values)\n"
+    "  --output-dir DIR       also write DIR/<output name>.npy per output (characters\n"
+    "                         other than A-Z a-z 0-9 . _ - become _); DIR is created\n"
+    "  --threads N            threads for the run (default 1)\n";
+
+static const char kBenchHelp[] =
+    "usage: oar bench MODEL [--params FILE] [--threads N] [--batch N] [--shape NAME=AxBxC]\n"
+    "                 [--warmup N] [--iters N] [--seconds S]\n"
+    "\n"
+    "Times runs on random inputs of the declared shapes (float inputs uniform in\n"
+    "[-1, 1], integer and bool inputs 0) and prints the median, 90th percentile\n"
+    "and minimum latency and the throughput (samples per second = batch /\n"
+    "median latency).\n"
+    "\n"
+    "  --batch N            size of a variable first dimension (default 1)\n"
+    "  --shape NAME=AxBxC   full shape of input NAME; needed for any variable\n"
+    "                       dimension other than the first (repeatable)\n"
+    "  --warmup N           untimed runs first (default 3)\n"
+    "  --iters N            timed runs (default 20); with --seconds, the most\n"
+    "  --seconds S          keep timing runs until S seconds have passed\n"
+    "  --threads N          threads per run (default 1)\n";
+
+int cmd_print_help(const char *command) {
+  if (command == NULL) {
+    fputs(kOverview, stdout);
+  } else if (strcmp(command, "info") == 0) {
+    fputs(kInfoHelp, stdout);
+  } else if (strcmp(command, "run") == 0) {
+    fputs(kRunHelp, stdout);
+  } else if (strcmp(command, "bench") == 0) {
+    fputs(kBenchHelp, stdout);
+  } else if (strcmp(command, "help") == 0) {
+    fputs("usage: oar help [COMMAND]\n", stdout);
+  } else {
+    return -1;
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(kOverview, stderr);
+    return CLI_EXIT_USAGE;
+  }
+  const char *command = argv[1];
+  if (strcmp(command, "--version") == 0 || strcmp(command, "version") == 0) {
+    printf("oar %d.%d.%d (library %s)\n", OAR_VERSION_MAJOR, OAR_VERSION_MINOR, OAR_VERSION_PATCH,
+           oar_version());
+    return CLI_EXIT_OK;
+  }
+  if (strcmp(command, "help") == 0 || strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0) {
+    if (argc > 3) return cli_usage("help", "help takes at most one command name");
+    if (cmd_print_help(argc == 3 ? argv[2] : NULL) != 0) {
+      return cli_usage(NULL, "unknown command '%s'", argv[2]);
+    }
+    return CLI_EXIT_OK;
+  }
+  if (strcmp(command, "info") == 0) return cmd_info(argc - 2, argv + 2);
+  if (strcmp(command, "run") == 0) return cmd_run(argc - 2, argv + 2);
+  if (strcmp(command, "bench") == 0) return cmd_bench(argc - 2, argv + 2);
+  return cli_usage(NULL, "unknown command '%s'", command);
+}
