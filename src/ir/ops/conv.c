@@ -19,6 +19,9 @@ static const oar_attr_spec conv_attrs[] = {
     [OAR_CONV_ATTR_DILATIONS] = OAR_ATTR_IS("dilations", 1, 1),
     [OAR_CONV_ATTR_GROUPS] = OAR_ATTR_I("groups", 1),
     [OAR_CONV_ATTR_DATA_FORMAT] = OAR_ATTR_S("data_format", "NCHW"),
+    [OAR_CONV_ATTR_FUSE_ACTIVATION] = OAR_ATTR_S("fuse_activation", ""),
+    [OAR_CONV_ATTR_FUSE_ALPHA] = OAR_ATTR_F("fuse_alpha", 0.0),
+    [OAR_CONV_ATTR_FUSE_BETA] = OAR_ATTR_F("fuse_beta", 0.0),
 };
 
 oar_status oar_conv2d_geometry(const oar_node *n, const oar_shape *input, const oar_shape *filter,

@@ -13,7 +13,11 @@ enum {
   OAR_CONV_ATTR_PADDING_ALGORITHM,
   OAR_CONV_ATTR_DILATIONS,
   OAR_CONV_ATTR_GROUPS,
-  OAR_CONV_ATTR_DATA_FORMAT
+  OAR_CONV_ATTR_DATA_FORMAT,
+  /* Fusion (see runtime/ops/fused_act.h): act(conv + Bias + ResidualData). */
+  OAR_CONV_ATTR_FUSE_ACTIVATION,
+  OAR_CONV_ATTR_FUSE_ALPHA,
+  OAR_CONV_ATTR_FUSE_BETA
 };
 
 /* Everything a 2-D convolution kernel needs, paddings resolved (SAME

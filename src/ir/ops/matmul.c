@@ -30,6 +30,8 @@ static const oar_slot_spec fc_outputs[] = {{"Out", OAR_SLOT_REQUIRED}};
 static const oar_attr_spec fc_attrs[] = {
     [OAR_FC_ATTR_IN_NUM_COL_DIMS] = OAR_ATTR_I("in_num_col_dims", 1),
     [OAR_FC_ATTR_ACTIVATION_TYPE] = OAR_ATTR_S("activation_type", ""),
+    [OAR_FC_ATTR_FUSE_ALPHA] = OAR_ATTR_F("fuse_alpha", 0.0),
+    [OAR_FC_ATTR_FUSE_BETA] = OAR_ATTR_F("fuse_beta", 0.0),
     [OAR_FC_ATTR_PADDING_WEIGHTS] = OAR_ATTR_B("padding_weights", false),
 };
 
@@ -325,10 +327,6 @@ static oar_status fc_infer(const oar_node *n, const oar_tensor_view *const *in, 
   OAR_TRY(oar_op_require_input(n, in, OAR_FC_IN_INPUT, &x, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_FC_IN_W, &w, err));
   OAR_TRY(oar_op_check_same_dtype(n, OAR_FC_IN_INPUT, x, OAR_FC_IN_W, w, err));
-  const char *act = oar_op_attr_str(n, OAR_FC_ATTR_ACTIVATION_TYPE);
-  if (act[0] != '\0' && strcmp(act, "relu") != 0)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                         "attribute 'activation_type' is \"%s\", expected \"\" or \"relu\"", act);
   oar_matmul_geom g;
   int64_t ldw;
   OAR_TRY(oar_fc_geometry(n, &x->shape, &w->shape, &g, &ldw, err));

@@ -18,7 +18,14 @@ enum { OAR_MUL_ATTR_X_NUM_COL_DIMS, OAR_MUL_ATTR_Y_NUM_COL_DIMS };
 
 enum { OAR_FC_IN_INPUT, OAR_FC_IN_W, OAR_FC_IN_BIAS };
 enum { OAR_FC_OUT_OUT };
-enum { OAR_FC_ATTR_IN_NUM_COL_DIMS, OAR_FC_ATTR_ACTIVATION_TYPE, OAR_FC_ATTR_PADDING_WEIGHTS };
+/* activation_type with fuse_alpha/beta: see runtime/ops/fused_act.h. */
+enum {
+  OAR_FC_ATTR_IN_NUM_COL_DIMS,
+  OAR_FC_ATTR_ACTIVATION_TYPE,
+  OAR_FC_ATTR_PADDING_WEIGHTS,
+  OAR_FC_ATTR_FUSE_ALPHA,
+  OAR_FC_ATTR_FUSE_BETA
+};
 
 /* A (batched) product out = op(X) . op(Y), in the terms of the reference
  * matmul kernel: batch index b reads X at sum(b[d] * x_batch_strides[d])

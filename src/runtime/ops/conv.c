@@ -2,6 +2,7 @@
 #include "ir/ops/conv.h"
 
 #include "kernels/ref/conv.h"
+#include "runtime/ops/fused_act.h"
 #include "runtime/ops/run_util.h"
 
 static oar_status run_conv(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
@@ -18,6 +19,11 @@ static oar_status run_conv(const oar_node *n, const oar_tensor_view *const *in, 
   if (bias) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_BIAS, bias, OAR_DTYPE_FLOAT32, err));
   if (res) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_RESIDUAL, res, OAR_DTYPE_FLOAT32, err));
 
+  bool has_act;
+  oar_act_params act;
+  OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_CONV_ATTR_FUSE_ACTIVATION),
+                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_ALPHA), oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA),
+                              &has_act, &act, err));
   oar_conv2d_geom g;
   OAR_TRY(oar_conv2d_geometry(n, &x->shape, &w->shape, &g, err));
   const oar_conv2d_params p = {
@@ -40,6 +46,7 @@ static oar_status run_conv(const oar_node *n, const oar_tensor_view *const *in, 
       .nhwc = g.nhwc,
   };
   oar_ref_conv2d_f32(&p, x->data, w->data, bias ? bias->data : NULL, res ? res->data : NULL, y->data);
+  if (has_act) oar_ref_activation_f32(&act, y->data, y->data, oar_view_numel(y));
   return OAR_OK;
 }
 

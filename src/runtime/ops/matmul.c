@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kernels/ref/matmul.h"
+#include "runtime/ops/fused_act.h"
 #include "runtime/ops/run_util.h"
 
 typedef oar_status (*geometry_fn)(const oar_node *, const oar_shape *, const oar_shape *, oar_matmul_geom *,
@@ -63,10 +64,12 @@ oar_status oar_run_fc(const oar_node *n, const oar_tensor_view *const *in, oar_t
   OAR_TRY(oar_run_expect_dtype(n, OAR_FC_IN_W, w, OAR_DTYPE_FLOAT32, err));
   const oar_tensor_view *bias = oar_op_input(n, in, OAR_FC_IN_BIAS);
   if (bias) OAR_TRY(oar_run_expect_dtype(n, OAR_FC_IN_BIAS, bias, OAR_DTYPE_FLOAT32, err));
-  const char *act = oar_op_attr_str(n, OAR_FC_ATTR_ACTIVATION_TYPE);
-  const bool relu = strcmp(act, "relu") == 0;
-  if (!relu && act[0] != '\0')
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "activation_type \"%s\" not supported", act);
+  bool has_act;
+  oar_act_params act;
+  OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_FC_ATTR_ACTIVATION_TYPE),
+                              oar_node_attr_f(n, OAR_FC_ATTR_FUSE_ALPHA), oar_node_attr_f(n, OAR_FC_ATTR_FUSE_BETA),
+                              &has_act, &act, err));
+  const bool relu = has_act && act.kind == OAR_ACT_RELU;
   oar_matmul_geom g;
   int64_t ldw;
   OAR_TRY(oar_fc_geometry(n, &x->shape, &w->shape, &g, &ldw, err));
@@ -74,5 +77,6 @@ oar_status oar_run_fc(const oar_node *n, const oar_tensor_view *const *in, oar_t
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
                          (long long)oar_view_numel(bias), (long long)g.n);
   oar_ref_fc_f32(g.m, g.n, g.k, x->data, w->data, ldw, bias ? bias->data : NULL, relu, z->data);
+  if (has_act && !relu) oar_ref_activation_f32(&act, z->data, z->data, oar_view_numel(z));
   return OAR_OK;
 }
