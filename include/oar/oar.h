@@ -157,6 +157,39 @@ OAR_API oar_status oar_config_set_num_threads(oar_config *config,
 OAR_API oar_status oar_config_num_threads(const oar_config *config,
                                           int *num_threads);
 
+/* Graph optimization (fusion and folding passes) on load. Default on.
+ * Returns OAR_OK or OAR_ERR_MISUSE. */
+OAR_API oar_status oar_config_set_ir_optim(oar_config *config, int enable);
+OAR_API oar_status oar_config_ir_optim(const oar_config *config, int *enable);
+
+/* Removes a pass (by the name `oar info --passes` prints) from the
+ * pipeline. Returns OAR_OK, OAR_ERR_MISUSE, OAR_ERR_NOT_FOUND (no pass of
+ * that name: the message lists the passes), OAR_ERR_OUT_OF_MEMORY. */
+OAR_API oar_status oar_config_delete_pass(oar_config *config, const char *pass_name);
+
+/* Reuse of activation memory between tensors whose lifetimes do not
+ * overlap. Default on. Returns OAR_OK or OAR_ERR_MISUSE. */
+OAR_API oar_status oar_config_set_memory_optim(oar_config *config, int enable);
+OAR_API oar_status oar_config_memory_optim(const oar_config *config, int *enable);
+
+/* Accelerators and precisions. Each returns OAR_OK only when this build
+ * can honour it; otherwise OAR_ERR_UNSUPPORTED with a message saying what
+ * the build lacks (no option is silently ignored):
+ *   gpu: a CUDA backend (device_id >= 0);
+ *   onednn: the oneDNN backend (oar's own CPU kernels run otherwise);
+ *   tensorrt: TensorRT;
+ *   precision: OAR_PRECISION_FLOAT32 is always available. */
+typedef enum oar_precision {
+  OAR_PRECISION_FLOAT32 = 0,
+  OAR_PRECISION_FLOAT16 = 1,
+  OAR_PRECISION_BFLOAT16 = 2,
+  OAR_PRECISION_INT8 = 3
+} oar_precision;
+OAR_API oar_status oar_config_enable_gpu(oar_config *config, int device_id, uint64_t memory_pool_mb);
+OAR_API oar_status oar_config_enable_onednn(oar_config *config);
+OAR_API oar_status oar_config_enable_tensorrt(oar_config *config, oar_precision precision);
+OAR_API oar_status oar_config_set_precision(oar_config *config, oar_precision precision);
+
 /* Message of the last failed call on this config; "" if none; NULL only
  * when config is not a valid config. Valid until the next call on it. */
 OAR_API const char *oar_config_last_error(const oar_config *config);

@@ -14,6 +14,8 @@ oar_status oar_config_create(oar_config **out) {
   oar_config *c = oar_calloc(1, sizeof *c);
   if (!c) return oar_api_failf(NULL, OAR_ERR_OUT_OF_MEMORY, "oar_config_create: out of memory");
   c->num_threads = 1;
+  c->ir_optim = 1;
+  c->memory_optim = 1;
   if (!oar_handle_register(c, OAR_HANDLE_CONFIG)) {
     oar_free(c);
     return oar_api_failf(NULL, OAR_ERR_OUT_OF_MEMORY, "oar_config_create: out of memory");
@@ -36,6 +38,8 @@ void oar_config_destroy(oar_config *config) {
   if (!oar_handle_valid(config, OAR_HANDLE_CONFIG)) return;
   oar_handle_unregister(config);
   clear_model(config);
+  for (size_t i = 0; i < config->num_deleted_passes; i++) oar_free(config->deleted_passes[i]);
+  oar_free(config->deleted_passes);
   oar_free(config);
 }
 
@@ -101,4 +105,75 @@ oar_status oar_config_num_threads(const oar_config *config, int *num_threads) {
 const char *oar_config_last_error(const oar_config *config) {
   if (!oar_handle_valid(config, OAR_HANDLE_CONFIG)) return NULL;
   return config->err.msg;
+}
+
+oar_status oar_config_set_ir_optim(oar_config *config, int enable) {
+  CHECK_CONFIG(config);
+  config->ir_optim = enable != 0;
+  return OAR_OK;
+}
+
+oar_status oar_config_ir_optim(const oar_config *config, int *enable) {
+  CHECK_CONFIG(config);
+  if (!enable) return oar_api_misuse("oar_config_ir_optim: enable is NULL");
+  *enable = config->ir_optim;
+  return OAR_OK;
+}
+
+oar_status oar_config_set_memory_optim(oar_config *config, int enable) {
+  CHECK_CONFIG(config);
+  config->memory_optim = enable != 0;
+  return OAR_OK;
+}
+
+oar_status oar_config_memory_optim(const oar_config *config, int *enable) {
+  CHECK_CONFIG(config);
+  if (!enable) return oar_api_misuse("oar_config_memory_optim: enable is NULL");
+  *enable = config->memory_optim;
+  return OAR_OK;
+}
+
+oar_status oar_config_delete_pass(oar_config *config, const char *pass_name) {
+  CHECK_CONFIG(config);
+  if (!pass_name || !*pass_name)
+    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT, "oar_config_delete_pass: pass name is NULL or empty");
+  char *copy = oar_strdup(pass_name);
+  char **list = copy ? oar_realloc(config->deleted_passes, (config->num_deleted_passes + 1) * sizeof *list) : NULL;
+  if (!list) {
+    oar_free(copy);
+    return oar_api_failf(&config->err, OAR_ERR_OUT_OF_MEMORY, "oar_config_delete_pass: out of memory");
+  }
+  list[config->num_deleted_passes++] = copy;
+  config->deleted_passes = list;
+  return OAR_OK;
+}
+
+oar_status oar_config_enable_gpu(oar_config *config, int device_id, uint64_t memory_pool_mb) {
+  CHECK_CONFIG(config);
+  return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
+                       "oar_config_enable_gpu: this build of oar has no CUDA backend; it runs on the CPU "
+                       "(device %d, pool %llu MB requested)",
+                       device_id, (unsigned long long)memory_pool_mb);
+}
+
+oar_status oar_config_enable_onednn(oar_config *config) {
+  CHECK_CONFIG(config);
+  return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
+                       "oar_config_enable_onednn: this build of oar has no oneDNN backend; oar's own CPU "
+                       "kernels run instead");
+}
+
+oar_status oar_config_enable_tensorrt(oar_config *config, oar_precision precision) {
+  CHECK_CONFIG(config);
+  return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
+                       "oar_config_enable_tensorrt: this build of oar has no TensorRT backend (and no GPU backend)");
+}
+
+oar_status oar_config_set_precision(oar_config *config, oar_precision precision) {
+  CHECK_CONFIG(config);
+  if (precision == OAR_PRECISION_FLOAT32) return OAR_OK;
+  return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
+                       "oar_config_set_precision: precision %d is not available in this build; only float32 "
+                       "(OAR_PRECISION_FLOAT32) is",
+                       (int)precision);
 }

@@ -18,6 +18,10 @@ struct oar_config {
   void *params_buf;
   size_t params_size;
   int num_threads;
+  int ir_optim;
+  int memory_optim;
+  char **deleted_passes;
+  size_t num_deleted_passes;
 };
 
 struct oar_tensor {
