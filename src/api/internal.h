@@ -42,6 +42,7 @@ struct oar_predictor {
   oar_error err;
   oar_model *model;
   int num_threads;
+  int memory_optim;
   oar_threadpool *pool;
   oar_tensor *inputs;
   oar_tensor *outputs;

@@ -59,7 +59,8 @@ static oar_status make_tensors(oar_predictor *p, bool inputs, oar_error *err) {
   return OAR_OK;
 }
 
-static oar_status predictor_new(oar_model *model, int num_threads, oar_predictor **out, oar_error *err) {
+static oar_status predictor_new(oar_model *model, int num_threads, int memory_optim, oar_predictor **out,
+                                oar_error *err) {
   oar_predictor *p = oar_calloc(1, sizeof *p);
   if (!p) {
     oar_model_release(model);
@@ -67,6 +68,7 @@ static oar_status predictor_new(oar_model *model, int num_threads, oar_predictor
   }
   p->model = model;
   p->num_threads = num_threads;
+  p->memory_optim = memory_optim;
   oar_status st = oar_threadpool_create(num_threads, &p->pool, err);
   if (st == OAR_OK) st = make_tensors(p, true, err);
   if (st == OAR_OK) st = make_tensors(p, false, err);
@@ -106,7 +108,7 @@ oar_status oar_predictor_create(const oar_config *config, oar_predictor **out) {
   oar_status st = oar_model_load(&src, &model, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
   oar_predictor *p = NULL;
-  st = predictor_new(model, c->num_threads, &p, &err);
+  st = predictor_new(model, c->num_threads, c->memory_optim, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
   *out = p;
   return OAR_OK;
@@ -119,7 +121,7 @@ oar_status oar_predictor_clone(oar_predictor *predictor, oar_predictor **out) {
   oar_error_clear(&err);
   oar_model_retain(predictor->model);
   oar_predictor *p = NULL;
-  oar_status st = predictor_new(predictor->model, predictor->num_threads, &p, &err);
+  oar_status st = predictor_new(predictor->model, predictor->num_threads, predictor->memory_optim, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&predictor->err, &err);
   *out = p;
   return OAR_OK;
@@ -217,7 +219,8 @@ oar_status oar_predictor_run(oar_predictor *predictor) {
     p->plan = NULL;
     p->ran = false;
     oar_threadpool_set_current(p->pool);
-    oar_status st = oar_plan_create(g, p->input_views, &p->plan, &err);
+    const oar_plan_options options = {.memory_optim = p->memory_optim};
+    oar_status st = oar_plan_create(g, p->input_views, &options, &p->plan, &err);
     oar_threadpool_set_current(NULL);
     if (st != OAR_OK) {
       oar_error_prefix(&err, "%s: ", g->source ? g->source : "model");

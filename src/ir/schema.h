@@ -63,7 +63,12 @@ enum {
   OAR_OP_SHAPE_ONLY = 1u << 0,
   /* Output may alias the input's memory (reshape-like ops): the runtime may
    * skip the copy when it can. */
-  OAR_OP_VIEW = 1u << 1
+  OAR_OP_VIEW = 1u << 1,
+  /* Output 0 may be written over input 0's memory when both have the same
+   * size (elementwise ops whose X has the output's shape): the memory
+   * planner may then give them one buffer. Run functions of such ops must
+   * read element i before writing element i. VIEW ops are in-place too. */
+  OAR_OP_INPLACE = 1u << 2
 };
 
 typedef struct oar_op_schema {

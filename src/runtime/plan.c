@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "runtime/memory_plan.h"
 
 static oar_status oom(oar_error *err, const char *what) {
   return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory planning the model (%s)", what);
@@ -86,39 +87,72 @@ static oar_status plan_node(oar_plan *p, int ni, int *folded, oar_error *err) {
   return OAR_OK;
 }
 
-static oar_status layout_arena(oar_plan *p, oar_error *err) {
+/* Lifetimes of the values the steps produce, then one arena from the
+ * memory planner. Graph outputs live to the end (the caller reads them
+ * after the run). */
+static oar_status layout_arena(oar_plan *p, int reuse, oar_error *err) {
   const oar_graph *g = p->graph;
-  size_t total = 0;
-  size_t *offsets = oar_calloc((size_t)g->num_values + 1, sizeof *offsets);
-  if (!offsets) return oom(err, "arena offsets");
+  int *request_of = oar_malloc(((size_t)g->num_values + 1) * sizeof *request_of);
+  oar_mem_request *req = oar_malloc(((size_t)g->num_values + 1) * sizeof *req);
+  int *value_of = oar_malloc(((size_t)g->num_values + 1) * sizeof *value_of);
+  size_t *offsets = oar_malloc(((size_t)g->num_values + 1) * sizeof *offsets);
+  oar_status st = OAR_OK;
+  if (!request_of || !req || !value_of || !offsets) {
+    st = oom(err, "memory plan");
+    goto done;
+  }
+  for (int v = 0; v < g->num_values; v++) request_of[v] = -1;
+  int n = 0;
   for (int s = 0; s < p->num_steps; s++) {
-    const oar_node *n = &g->nodes[p->steps[s]];
-    for (int i = 0; i < oar_node_num_out(n); i++) {
-      int v = n->out[i];
+    const oar_node *node = &g->nodes[p->steps[s]];
+    for (int i = 0; i < oar_node_num_in(node); i++) {
+      int r = request_of[node->in[i]];
+      if (r >= 0 && req[r].last < s) req[r].last = s;
+    }
+    for (int i = 0; i < oar_node_num_out(node); i++) {
+      int v = node->out[i];
       size_t bytes = value_bytes(&p->views[v]);
-      size_t rounded = (bytes + 63) & ~(size_t)63;
-      offsets[v] = total;
-      if (rounded < bytes || !oar_add_size(total, rounded, &total)) {
-        oar_free(offsets);
-        return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "tensor '%s' is too large", g->values[v].name);
+      if (bytes == SIZE_MAX) {
+        st = oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "tensor '%s' is too large", g->values[v].name);
+        goto done;
       }
+      req[n] = (oar_mem_request){.bytes = bytes, .first = s, .last = s, .inplace_of = -1};
+      /* In place over input 0 when the op allows it and sizes match. */
+      if (i == 0 && (node->schema->flags & (OAR_OP_INPLACE | OAR_OP_VIEW)) && oar_node_num_in(node) > 0) {
+        int src = request_of[node->in[0]];
+        if (src >= 0 && req[src].bytes == bytes) req[n].inplace_of = src;
+      }
+      request_of[v] = n;
+      value_of[n] = v;
+      n++;
     }
   }
-  p->arena_bytes = total;
-  p->arena = oar_aligned_alloc(total ? total : 64);
+  for (int i = 0; i < g->num_outputs; i++) {
+    int r = request_of[g->outputs[i]];
+    if (r >= 0) req[r].last = p->num_steps;
+  }
+  /* An in-place request is only valid when its source dies right here:
+   * the planner checks the lifetimes. */
+  st = oar_memory_plan(req, n, 64, reuse, offsets, &p->memory, err);
+  if (st != OAR_OK) goto done;
+  p->arena_bytes = p->memory.arena_bytes;
+  p->arena = oar_aligned_alloc(p->arena_bytes ? p->arena_bytes : 64);
   if (!p->arena) {
-    oar_free(offsets);
-    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory allocating %zu bytes of activations", total);
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory allocating %zu bytes of activations",
+                       p->arena_bytes);
+    goto done;
   }
-  for (int s = 0; s < p->num_steps; s++) {
-    const oar_node *n = &g->nodes[p->steps[s]];
-    for (int i = 0; i < oar_node_num_out(n); i++) p->views[n->out[i]].data = p->arena + offsets[n->out[i]];
-  }
+  for (int r = 0; r < n; r++) p->views[value_of[r]].data = p->arena + offsets[r];
+done:
+  oar_free(request_of);
+  oar_free(req);
+  oar_free(value_of);
   oar_free(offsets);
-  return OAR_OK;
+  return st;
 }
 
-oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, oar_plan **out, oar_error *err) {
+oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, const oar_plan_options *options,
+                           oar_plan **out, oar_error *err) {
   oar_plan *p = oar_calloc(1, sizeof *p);
   if (!p) return oom(err, "plan");
   p->graph = g;
@@ -163,7 +197,7 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, oa
       p->num_steps++;
     }
   }
-  st = layout_arena(p, err);
+  st = layout_arena(p, options ? options->memory_optim : 1, err);
   if (st != OAR_OK) goto fail;
   *out = p;
   return OAR_OK;

@@ -7,6 +7,7 @@
 #define OAR_RUNTIME_PLAN_H
 
 #include "ir/graph.h"
+#include "runtime/memory_plan.h"
 #include "runtime/op_run.h"
 
 typedef struct oar_plan {
@@ -21,13 +22,20 @@ typedef struct oar_plan {
   size_t arena_bytes;
   void **owned;                /* buffers of plan-time values */
   int num_owned;
+  oar_mem_plan_stats memory;  /* activation memory: planned vs naive */
   const oar_tensor_view **in_scratch;
   oar_tensor_view *out_scratch;
 } oar_plan;
 
+typedef struct oar_plan_options {
+  int memory_optim; /* share activation memory between tensors whose lifetimes do not overlap */
+} oar_plan_options;
+
 /* Plans `g` for the given inputs (one view per graph input; data may be
- * NULL). Errors name the op that rejected the shapes. */
-oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, oar_plan **out, oar_error *err);
+ * NULL). options may be NULL (defaults). Errors name the op that rejected
+ * the shapes. */
+oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, const oar_plan_options *options,
+                           oar_plan **out, oar_error *err);
 /* True if `inputs` have the dtypes and shapes the plan was made for. */
 int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs);
 /* Runs the plan on inputs (same signature, data set). */

@@ -52,6 +52,7 @@ static const oar_attr_spec gelu_attrs[] = {
       .attrs = attr_array,                      \
       .num_attrs = nattrs,                      \
       .infer = act_infer,                       \
+      .flags = OAR_OP_INPLACE,                  \
   }
 
 ACT_SCHEMA(relu, NULL, 0);

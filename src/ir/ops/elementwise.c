@@ -34,6 +34,7 @@ static oar_status ew_infer(const oar_node *n, const oar_tensor_view *const *in, 
       .attrs = ew_attrs,                       \
       .num_attrs = OAR_COUNT_OF(ew_attrs),     \
       .infer = ew_infer,                       \
+      .flags = OAR_OP_INPLACE,                 \
   }
 
 EW_SCHEMA(elementwise_add);

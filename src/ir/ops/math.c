@@ -42,6 +42,7 @@ const oar_op_schema oar_schema_scale = {
     .attrs = scale_attrs,
     .num_attrs = OAR_COUNT_OF(scale_attrs),
     .infer = scale_infer,
+    .flags = OAR_OP_INPLACE,
 };
 
 /* ---- softmax -------------------------------------------------------------- */
