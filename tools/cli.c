@@ -129,12 +129,45 @@ int cli_split_named(const char *s, const char *const *names, size_t count, const
   return found;
 }
 
+/* The engine switches of this process's command line (the CLI is the
+ * application here: one command, one set of switches). */
+#define CLI_MAX_DELETED_PASSES 32
+static struct {
+  int no_ir_optim;
+  int no_memory_optim;
+  const char *deleted[CLI_MAX_DELETED_PASSES];
+  int num_deleted;
+} engine;
+
+int cli_engine_option(cli_opt_scan *scan) {
+  const char *word = scan->argv[scan->i];
+  const char *value;
+  if (strcmp(word, "--no-ir-optim") == 0) {
+    engine.no_ir_optim = 1;
+    scan->i++;
+    return 1;
+  }
+  if (strcmp(word, "--no-memory-optim") == 0) {
+    engine.no_memory_optim = 1;
+    scan->i++;
+    return 1;
+  }
+  if (cli_opt_value(scan, "--delete-pass", &value)) {
+    if (engine.num_deleted < CLI_MAX_DELETED_PASSES) engine.deleted[engine.num_deleted++] = value;
+    return 1;
+  }
+  return 0;
+}
+
 int cli_open_predictor(const char *model, const char *params, int threads, oar_predictor **out) {
   oar_config *config = NULL;
   oar_status st = oar_config_create(&config);
   if (st != OAR_OK) return cli_fail("cannot create a config: %s", library_message(NULL, st));
   st = oar_config_set_model(config, model, params);
   if (st == OAR_OK && threads > 0) st = oar_config_set_num_threads(config, threads);
+  if (st == OAR_OK && engine.no_ir_optim) st = oar_config_set_ir_optim(config, 0);
+  if (st == OAR_OK && engine.no_memory_optim) st = oar_config_set_memory_optim(config, 0);
+  for (int k = 0; st == OAR_OK && k < engine.num_deleted; k++) st = oar_config_delete_pass(config, engine.deleted[k]);
   if (st == OAR_OK) st = oar_predictor_create(config, out);
   if (st != OAR_OK) {
     const char *msg = library_message(oar_config_last_error(config), st);

@@ -46,6 +46,8 @@ static int parse_args(int argc, char **argv, bench_args *a) {
     }
     if (cli_opt_value(&scan, "--params", &v)) {
       a->params = v;
+    } else if (!scan.bad && cli_engine_option(&scan)) {
+      continue;
     } else if (!scan.bad && cli_opt_value(&scan, "--threads", &v)) {
       rc = parse_count("--threads", v, 1, &n);
       a->threads = (int)n;

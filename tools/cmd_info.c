@@ -76,8 +76,81 @@ static int print_params(oar_predictor *predictor) {
   return CLI_EXIT_OK;
 }
 
+/* What each optimization pass did (`--passes`). */
+static int print_passes(oar_predictor *predictor) {
+  size_t count = 0;
+  oar_status st = oar_predictor_pass_count(predictor, &count);
+  if (st != OAR_OK) return cli_fail_predictor(predictor, st, "pass count");
+  if (count == 0) {
+    printf("passes: none ran (IR optimization is off)\n");
+    return CLI_EXIT_OK;
+  }
+  printf("passes (%zu, in pipeline order):\n", count);
+  for (size_t i = 0; i < count; i++) {
+    const char *name, *notes;
+    int fired;
+    st = oar_predictor_pass_report(predictor, i, &name, &fired, &notes);
+    if (st != OAR_OK) return cli_fail_predictor(predictor, st, "pass report");
+    if (fired < 0) {
+      printf("  %-22s deleted\n", name);
+      continue;
+    }
+    printf("  %-22s fired %d\n", name, fired);
+    if (notes[0]) printf("    not applied: %s\n", notes);
+  }
+  return CLI_EXIT_OK;
+}
+
+/* Plans the model for its declared input shapes (-1 taken as 1), runs it
+ * once on zeros and prints the planned activation memory (`--memory`). */
+static int print_memory(oar_predictor *predictor) {
+  const char **names = NULL;
+  size_t count = 0;
+  int rc = cli_tensor_names(predictor, 0, &names, &count);
+  if (rc != CLI_EXIT_OK) return rc;
+  for (size_t i = 0; i < count && rc == CLI_EXIT_OK; i++) {
+    oar_tensor *t = NULL;
+    oar_dtype dtype = OAR_DTYPE_UNKNOWN;
+    size_t rank = 0;
+    int64_t dims[OAR_MAX_RANK];
+    oar_status st = oar_predictor_get_input(predictor, names[i], &t);
+    if (st == OAR_OK) st = oar_tensor_dtype(t, &dtype);
+    if (st == OAR_OK) st = oar_tensor_shape(t, &rank, dims, OAR_MAX_RANK);
+    size_t numel = 1;
+    for (size_t d = 0; d < rank; d++) {
+      if (dims[d] < 0) dims[d] = 1;
+      numel *= (size_t)dims[d];
+    }
+    if (st == OAR_OK) st = oar_tensor_reshape(t, rank, dims);
+    void *zeros = calloc(numel ? numel : 1, oar_dtype_size(dtype) ? oar_dtype_size(dtype) : 1);
+    if (zeros == NULL) {
+      free(names);
+      return cli_fail("out of memory");
+    }
+    if (st == OAR_OK) st = oar_tensor_copy_from_host(t, dtype, zeros, numel * oar_dtype_size(dtype));
+    free(zeros);
+    if (st != OAR_OK) rc = cli_fail_predictor(predictor, st, names[i]);
+  }
+  free(names);
+  if (rc != CLI_EXIT_OK) return rc;
+  oar_status st = oar_predictor_run(predictor);
+  if (st != OAR_OK) return cli_fail_predictor(predictor, st, "run for --memory");
+  uint64_t arena = 0, naive = 0, live = 0;
+  st = oar_predictor_memory_stats(predictor, &arena, &naive, &live);
+  if (st != OAR_OK) return cli_fail_predictor(predictor, st, "memory stats");
+  char a[40], n[40], l[40];
+  printf("activation memory (declared shapes, -1 as 1):\n");
+  printf("  planned arena      %s\n", cli_human_bytes(arena, a, sizeof(a)));
+  printf("  naive sum          %s (planned is %.1f%% of it)\n", cli_human_bytes(naive, n, sizeof(n)),
+         naive ? 100.0 * (double)arena / (double)naive : 0.0);
+  printf("  largest live set   %s (planned is %.2fx of it)\n", cli_human_bytes(live, l, sizeof(l)),
+         live ? (double)arena / (double)live : 0.0);
+  return CLI_EXIT_OK;
+}
+
 int cmd_info(int argc, char **argv) {
   const char *model = NULL, *params = NULL, *value;
+  int want_passes = 0, want_memory = 0;
   cli_opt_scan scan = {argc, argv, 0, "info", 0};
   while (scan.i < argc) {
     const char *word = argv[scan.i];
@@ -89,6 +162,12 @@ int cmd_info(int argc, char **argv) {
       params = value;
       continue;
     }
+    if (strcmp(word, "--passes") == 0 || strcmp(word, "--memory") == 0) {
+      *(word[2] == 'p' ? &want_passes : &want_memory) = 1;
+      scan.i++;
+      continue;
+    }
+    if (!scan.bad && cli_engine_option(&scan)) continue;
     if (scan.bad) return CLI_EXIT_USAGE;
     if (word[0] == '-' && word[1] != '\0') return cli_usage("info", "unknown option '%s'", word);
     if (model == NULL) {
@@ -111,6 +190,8 @@ int cmd_info(int argc, char **argv) {
   if (rc == CLI_EXIT_OK) rc = print_tensors(predictor, 1);
   if (rc == CLI_EXIT_OK) rc = print_ops(predictor);
   if (rc == CLI_EXIT_OK) rc = print_params(predictor);
+  if (rc == CLI_EXIT_OK && want_passes) rc = print_passes(predictor);
+  if (rc == CLI_EXIT_OK && want_memory) rc = print_memory(predictor);
   oar_predictor_destroy(predictor);
   return rc;
 }

@@ -39,6 +39,8 @@ static int parse_args(int argc, char **argv, run_args *a) {
       a->inputs[a->input_count++] = value;
     } else if (!scan.bad && cli_opt_value(&scan, "--output-dir", &value)) {
       a->output_dir = value;
+    } else if (!scan.bad && cli_engine_option(&scan)) {
+      continue;
     } else if (!scan.bad && cli_opt_value(&scan, "--threads", &value)) {
       if (cli_parse_long(value, 1, 1024, &n) != 0) {
         return cli_usage("run", "--threads takes a whole number from 1 to 1024, not '%s'", value);

@@ -28,11 +28,15 @@ static const char kOverview[] =
     "command line oar does not understand.\n";
 
 static const char kInfoHelp[] =
-    "usage: oar info MODEL [PARAMS] [--params FILE]\n"
+    "usage: oar info MODEL [PARAMS] [--params FILE] [--passes] [--memory]\n"
     "\n"
     "Prints the model's inputs and outputs (name, dtype, declared shape; -1 is\n"
-    "a variable dimension), how many nodes of each op type it has, and its\n"
-    "parameter count and size.\n";
+    "a variable dimension), how many nodes of each op type it has (after the\n"
+    "optimization passes), and its parameter count and size.\n"
+    "  --passes   what each optimization pass did, and why near misses missed\n"
+    "  --memory   planned activation memory against the naive sum\n"
+    "Engine switches (also for run and bench): --no-ir-optim, --no-memory-optim,\n"
+    "--delete-pass NAME.\n";
 
 static const char kRunHelp[] =
     "usage: oar run MODEL [--params FILE] --input NAME=FILE.npy ... [--output-dir DIR]\n"

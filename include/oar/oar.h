@@ -270,6 +270,22 @@ OAR_API oar_status oar_predictor_param_stats(const oar_predictor *predictor,
                                              uint64_t *elements,
                                              uint64_t *bytes);
 
+/* What the optimization passes did to this model: pass `index` (pipeline
+ * order), how many times it fired (-1: deleted from the pipeline), and
+ * notes on patterns that almost matched and why they did not. Count is 0
+ * when ir_optim is off. Strings are owned by the predictor. Each returns
+ * OAR_OK, OAR_ERR_MISUSE, or OAR_ERR_INVALID_ARGUMENT (index out of range). */
+OAR_API oar_status oar_predictor_pass_count(const oar_predictor *predictor, size_t *count);
+OAR_API oar_status oar_predictor_pass_report(const oar_predictor *predictor, size_t index, const char **name,
+                                             int *fired, const char **notes);
+
+/* Activation memory of the current plan (the last run's input shapes):
+ * the planned arena, the sum of all intermediate tensors (no reuse), and
+ * the largest total live at one step (a lower bound for any plan).
+ * Returns OAR_OK, OAR_ERR_MISUSE (NULL, or no run yet). */
+OAR_API oar_status oar_predictor_memory_stats(const oar_predictor *predictor, uint64_t *arena_bytes,
+                                              uint64_t *naive_bytes, uint64_t *max_live_bytes);
+
 /* ---- tensors ----------------------------------------------------------- */
 
 /* Name of the tensor (the model's variable name); owned by the predictor.

@@ -104,8 +104,13 @@ oar_status oar_predictor_create(const oar_config *config, oar_predictor **out) {
       .params_buf = c->params_buf,
       .params_size = c->params_size,
   };
+  const oar_model_options options = {
+      .ir_optim = c->ir_optim,
+      .deleted_passes = (const char *const *)c->deleted_passes,
+      .num_deleted_passes = c->num_deleted_passes,
+  };
   oar_model *model = NULL;
-  oar_status st = oar_model_load(&src, &model, &err);
+  oar_status st = oar_model_load(&src, &options, &model, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
   oar_predictor *p = NULL;
   st = predictor_new(model, c->num_threads, c->memory_optim, &p, &err);
@@ -272,5 +277,41 @@ oar_status oar_predictor_param_stats(const oar_predictor *predictor, size_t *ten
   *tensors = predictor->model->param_tensors;
   *elements = predictor->model->param_elements;
   *bytes = predictor->model->param_bytes;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_pass_count(const oar_predictor *predictor, size_t *count) {
+  CHECK_PREDICTOR(predictor);
+  if (!count) return oar_api_misuse("oar_predictor_pass_count: count is NULL");
+  *count = (size_t)predictor->model->num_pass_reports;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_pass_report(const oar_predictor *predictor, size_t index, const char **name, int *fired,
+                                     const char **notes) {
+  CHECK_PREDICTOR(predictor);
+  if (!name || !fired || !notes) return oar_api_misuse("oar_predictor_pass_report: an out pointer is NULL");
+  const oar_model *m = predictor->model;
+  if (index >= (size_t)m->num_pass_reports)
+    return oar_api_failf((oar_error *)&predictor->err, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_predictor_pass_report: index %zu out of range (%d passes ran)", index,
+                         m->num_pass_reports);
+  *name = m->pass_reports[index].name;
+  *fired = m->pass_reports[index].fired;
+  *notes = m->pass_reports[index].notes;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_memory_stats(const oar_predictor *predictor, uint64_t *arena_bytes, uint64_t *naive_bytes,
+                                      uint64_t *max_live_bytes) {
+  CHECK_PREDICTOR(predictor);
+  if (!arena_bytes || !naive_bytes || !max_live_bytes)
+    return oar_api_misuse("oar_predictor_memory_stats: an out pointer is NULL");
+  if (!predictor->plan)
+    return oar_api_failf((oar_error *)&predictor->err, OAR_ERR_MISUSE,
+                         "oar_predictor_memory_stats: no plan yet (run the predictor once)");
+  *arena_bytes = predictor->plan->memory.arena_bytes;
+  *naive_bytes = predictor->plan->memory.naive_bytes;
+  *max_live_bytes = predictor->plan->memory.max_live_bytes;
   return OAR_OK;
 }

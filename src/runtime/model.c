@@ -5,6 +5,8 @@
 
 #include "base/alloc.h"
 #include "frontend/paddle/paddle_loader.h"
+#include "passes/pass_manager.h"
+#include "runtime/op_run.h"
 
 static int by_count_desc(const void *a, const void *b) {
   const oar_op_type_stat *x = a, *y = b;
@@ -26,7 +28,7 @@ static oar_status summarize(oar_model *m, oar_error *err) {
   qsort(m->op_stats, m->num_op_stats, sizeof *m->op_stats, by_count_desc);
   for (int i = 0; i < g->num_values; i++) {
     const oar_value *v = &g->values[i];
-    if (v->kind != OAR_VALUE_CONSTANT) continue;
+    if (v->kind != OAR_VALUE_CONSTANT || !v->data) continue;
     m->param_tensors++;
     int64_t n = oar_shape_numel(&v->shape);
     m->param_elements += n > 0 ? (uint64_t)n : 0;
@@ -35,7 +37,26 @@ static oar_status summarize(oar_model *m, oar_error *err) {
   return OAR_OK;
 }
 
-oar_status oar_model_load(const oar_model_source *src, oar_model **out, oar_error *err) {
+/* Constant folding runs ops through the same run functions as a plan. */
+static oar_status eval_node(void *user, const oar_node *node, const oar_tensor_view *const *in,
+                            oar_tensor_view *out, oar_error *err) {
+  (void)user;
+  oar_run_fn run = oar_run_fn_for(node->schema->id);
+  if (!run) return oar_error_set(err, OAR_ERR_INTERNAL, "no run function for %s", node->schema->name);
+  return run(node, in, out, err);
+}
+
+static oar_status optimize(oar_model *m, const oar_model_options *options, oar_error *err) {
+  oar_status st = oar_pass_manager_run(m->graph, options->deleted_passes, options->num_deleted_passes, eval_node,
+                                       NULL, &m->pass_reports, &m->num_pass_reports, err);
+  if (st != OAR_OK) oar_error_prefix(err, "%s: optimizing: ", m->graph->source ? m->graph->source : "model");
+  return st;
+}
+
+oar_status oar_model_load(const oar_model_source *src, const oar_model_options *options, oar_model **out,
+                          oar_error *err) {
+  static const oar_model_options defaults = {.ir_optim = 1};
+  if (!options) options = &defaults;
   oar_model *m = oar_calloc(1, sizeof *m);
   if (!m) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the model");
   atomic_init(&m->refs, 1);
@@ -52,6 +73,7 @@ oar_status oar_model_load(const oar_model_source *src, oar_model **out, oar_erro
     st = oar_graph_verify(m->graph, err);
     if (st != OAR_OK) oar_error_prefix(err, "%s: ", m->graph->source ? m->graph->source : "model");
   }
+  if (st == OAR_OK && options->ir_optim) st = optimize(m, options, err);
   if (st == OAR_OK) st = summarize(m, err);
   if (st != OAR_OK) {
     oar_model_release(m);
@@ -68,5 +90,6 @@ void oar_model_release(oar_model *m) {
   if (atomic_fetch_sub(&m->refs, 1) != 1) return;
   oar_graph_destroy(m->graph);
   oar_free(m->op_stats);
+  oar_free(m->pass_reports);
   oar_free(m);
 }

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 
 #include "ir/graph.h"
+#include "passes/pass.h"
 
 typedef struct oar_model_source {
   const char *model;  /* dir or program file; NULL when buffers are used */
@@ -15,6 +16,12 @@ typedef struct oar_model_source {
   const void *params_buf;
   size_t params_size;
 } oar_model_source;
+
+typedef struct oar_model_options {
+  int ir_optim;                     /* run the pass pipeline */
+  const char *const *deleted_passes; /* passes to skip, by name */
+  size_t num_deleted_passes;
+} oar_model_options;
 
 typedef struct oar_op_type_stat {
   const char *type;
@@ -28,10 +35,14 @@ typedef struct oar_model {
   size_t num_op_stats;
   size_t param_tensors;
   uint64_t param_elements, param_bytes;
+  oar_pass_report *pass_reports; /* one per pass, pipeline order; NULL when ir_optim is off */
+  int num_pass_reports;
 } oar_model;
 
 /* Loads (frontend by file kind), verifies and summarizes a model. */
-oar_status oar_model_load(const oar_model_source *src, oar_model **out, oar_error *err);
+/* options may be NULL (defaults: passes on). */
+oar_status oar_model_load(const oar_model_source *src, const oar_model_options *options, oar_model **out,
+                          oar_error *err);
 void oar_model_retain(oar_model *m);
 void oar_model_release(oar_model *m);
 

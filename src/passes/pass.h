@@ -1,0 +1,40 @@
+/* Graph optimization passes: the interface each pass implements, and the
+ * context the pass manager gives it. Passes see only the IR. */
+#ifndef OAR_PASSES_PASS_H
+#define OAR_PASSES_PASS_H
+
+#include "ir/graph_edit.h"
+
+/* Runs one node on known inputs (constant folding). Supplied by the
+ * runtime, which owns the kernels. */
+typedef oar_status (*oar_eval_fn)(void *user, const oar_node *node, const oar_tensor_view *const *in,
+                                  oar_tensor_view *out, oar_error *err);
+
+#define OAR_PASS_NOTES_MAX 512
+
+/* What a pass did: how often it fired, and why near misses did not. */
+typedef struct oar_pass_report {
+  const char *name;
+  int fired;
+  int missed;
+  char notes[OAR_PASS_NOTES_MAX];
+} oar_pass_report;
+
+typedef struct oar_pass_ctx {
+  oar_graph *graph;
+  unsigned char *dead; /* nodes removed so far in this pass (g->num_nodes entries) */
+  int *uses;           /* use counts, kept current by the helpers in pass_util.h */
+  oar_eval_fn eval;
+  void *eval_user;
+  oar_pass_report *report;
+} oar_pass_ctx;
+
+typedef oar_status (*oar_pass_fn)(oar_pass_ctx *ctx, oar_error *err);
+
+typedef struct oar_pass {
+  const char *name;
+  const char *summary;
+  oar_pass_fn run;
+} oar_pass;
+
+#endif
