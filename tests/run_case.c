@@ -601,6 +601,9 @@ static int run_clone_check(oar_predictor *p, const case_manifest *m, const host_
   return rc;
 }
 
+/* Engine switches: compare with passes or memory reuse off too. */
+static int no_ir_optim, no_memory_optim;
+
 static int run_case(const char *dir, int threads) {
   case_manifest m;
   memset(&m, 0, sizeof(m));
@@ -616,6 +619,8 @@ static int run_case(const char *dir, int threads) {
   oar_status st = oar_config_create(&config);
   if (st == OAR_OK) st = oar_config_set_model(config, m.model, m.params);
   if (st == OAR_OK && threads > 0) st = oar_config_set_num_threads(config, threads);
+  if (st == OAR_OK && no_ir_optim) st = oar_config_set_ir_optim(config, 0);
+  if (st == OAR_OK && no_memory_optim) st = oar_config_set_memory_optim(config, 0);
   if (st == OAR_OK) st = oar_predictor_create(config, &p);
   if (st != OAR_OK) {
     const char *msg = config ? oar_config_last_error(config) : NULL;
@@ -666,15 +671,19 @@ int main(int argc, char **argv) {
         return 2;
       }
       threads = (int)n;
+    } else if (strcmp(argv[i], "--no-ir-optim") == 0) {
+      no_ir_optim = 1;
+    } else if (strcmp(argv[i], "--no-memory-optim") == 0) {
+      no_memory_optim = 1;
     } else if (dir == NULL && argv[i][0] != '-') {
       dir = argv[i];
     } else {
-      fprintf(stderr, "usage: run_case [--threads N] CASE_DIR\n");
+      fprintf(stderr, "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] CASE_DIR\n");
       return 2;
     }
   }
   if (dir == NULL) {
-    fprintf(stderr, "usage: run_case [--threads N] CASE_DIR\n");
+    fprintf(stderr, "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] CASE_DIR\n");
     return 2;
   }
   g_case = dir;

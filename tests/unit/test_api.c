@@ -302,6 +302,50 @@ static void test_misuse(const pb *program, const pb *params) {
   CHECK(oar_config_set_num_threads(c, 1) == OAR_ERR_MISUSE, "destroyed config");
   if (!p) return;
 
+  /* The fc fusion turned mul + add + relu into one fc. */
+  size_t passes = 0;
+  CHECK(oar_predictor_pass_count(p, &passes) == OAR_OK && passes > 0, "pass count");
+  int fc_fired = -2;
+  for (size_t i = 0; i < passes; i++) {
+    const char *pname, *notes;
+    int fired;
+    if (oar_predictor_pass_report(p, i, &pname, &fired, &notes) == OAR_OK && strcmp(pname, "fuse_fc") == 0)
+      fc_fired = fired;
+  }
+  CHECK(fc_fired == 1, "fuse_fc fired %d times, want 1", fc_fired);
+  size_t types = 0;
+  const char *type = NULL;
+  size_t nodes = 0;
+  CHECK(oar_predictor_op_type_count(p, &types) == OAR_OK && types == 1, "%zu op types after fusion", types);
+  CHECK(oar_predictor_op_type(p, 0, &type, &nodes) == OAR_OK && strcmp(type, "fc") == 0 && nodes == 1,
+        "op after fusion: %s x %zu", type ? type : "?", nodes);
+  uint64_t arena, naive, live;
+  CHECK(oar_predictor_memory_stats(p, &arena, &naive, &live) == OAR_ERR_MISUSE, "memory stats before a run");
+
+  /* delete_pass: unknown names are reported, known ones skipped. */
+  oar_config *c2 = NULL;
+  oar_predictor *p2 = NULL;
+  oar_config_create(&c2);
+  oar_config_set_model_buffer(c2, program->b, program->n, params->b, params->n);
+  oar_config_delete_pass(c2, "no_such_pass");
+  CHECK(oar_predictor_create(c2, &p2) == OAR_ERR_NOT_FOUND, "unknown pass name accepted");
+  CHECK_MSG(oar_config_last_error(c2), "no_such_pass");
+  CHECK_MSG(oar_config_last_error(c2), "fuse_fc");
+  oar_config_destroy(c2);
+  oar_config_create(&c2);
+  oar_config_set_model_buffer(c2, program->b, program->n, params->b, params->n);
+  oar_config_delete_pass(c2, "fuse_fc");
+  CHECK(oar_predictor_create(c2, &p2) == OAR_OK, "delete_pass fuse_fc: %s", oar_config_last_error(c2));
+  CHECK(oar_predictor_op_type_count(p2, &types) == OAR_OK && types == 3, "%zu op types without fuse_fc", types);
+  if (p2) check_run(p2, "without fuse_fc");
+  oar_predictor_destroy(p2);
+  CHECK(oar_config_enable_gpu(c2, 0, 100) == OAR_ERR_UNSUPPORTED, "gpu in a CPU build");
+  CHECK_MSG(oar_config_last_error(c2), "no CUDA backend");
+  CHECK(oar_config_enable_onednn(c2) == OAR_ERR_UNSUPPORTED, "onednn");
+  CHECK(oar_config_set_precision(c2, OAR_PRECISION_FLOAT32) == OAR_OK, "fp32 precision");
+  CHECK(oar_config_set_precision(c2, OAR_PRECISION_INT8) == OAR_ERR_UNSUPPORTED, "int8 precision");
+  oar_config_destroy(c2);
+
   size_t n = 0;
   const char *name = NULL;
   CHECK(oar_predictor_input_count(p, &n) == OAR_OK && n == 1, "input count %zu", n);
