@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/alloc.h"
 
@@ -31,12 +34,15 @@ oar_status oar_file_read(const char *path, oar_bytes *out, oar_error *err) {
   }
   out->data = data;
   out->size = size;
+  out->mapped = 0;
   return OAR_OK;
 }
 
 void oar_bytes_free(oar_bytes *b) {
   if (!b) return;
-  oar_free(b->data);
+  if (b->mapped) munmap(b->data, b->size);
+  else oar_free(b->data);
+  b->mapped = 0;
   b->data = NULL;
   b->size = 0;
 }
@@ -67,4 +73,29 @@ char *oar_path_dirname(const char *path) {
   if (!slash) return oar_strdup(".");
   if (slash == path) return oar_strdup("/");
   return oar_strndup(path, (size_t)(slash - path));
+}
+
+oar_status oar_file_map(const char *path, oar_bytes *out, oar_error *err) {
+  struct stat st;
+  if (stat(path, &st) != 0)
+    return oar_error_set(err, OAR_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+  if (!S_ISREG(st.st_mode) || st.st_size == 0) return oar_file_read(path, out, err);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return oar_error_set(err, OAR_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+  void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) return oar_file_read(path, out, err);
+  out->data = map;
+  out->size = (size_t)st.st_size;
+  out->mapped = 1;
+  return OAR_OK;
+}
+
+void oar_bytes_release(const oar_bytes *b, const void *ptr, size_t len) {
+  if (!b || !b->mapped || !len) return;
+  const long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0) return;
+  uintptr_t begin = ((uintptr_t)ptr + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+  uintptr_t end = ((uintptr_t)ptr + len) & ~((uintptr_t)page - 1);
+  if (end > begin) madvise((void *)begin, end - begin, MADV_DONTNEED);
 }

@@ -10,12 +10,24 @@
 typedef struct oar_bytes {
   uint8_t *data;
   size_t size;
+  int mapped; /* data is a read-only file mapping (oar_file_map) */
 } oar_bytes;
 
 /* Reads the whole file into memory owned by *out (free with
  * oar_bytes_free). OAR_ERR_IO names the path and the reason. */
 oar_status oar_file_read(const char *path, oar_bytes *out, oar_error *err);
 void oar_bytes_free(oar_bytes *b);
+
+/* Maps the whole file read-only (falls back to oar_file_read where mapping
+ * is not possible). Pages are read on demand and are the file's, not the
+ * heap's: weights copied out of a mapping are not held twice once the
+ * copied range is released. */
+oar_status oar_file_map(const char *path, oar_bytes *out, oar_error *err);
+
+/* Tells the OS the pages wholly inside [ptr, ptr + len) of a mapping are
+ * not needed any more (they are dropped from memory and re-read if
+ * touched again). Does nothing for heap buffers. */
+void oar_bytes_release(const oar_bytes *b, const void *ptr, size_t len);
 
 int oar_path_is_dir(const char *path);
 int oar_path_is_file(const char *path);

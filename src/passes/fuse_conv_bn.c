@@ -48,11 +48,14 @@ static oar_status fold(oar_pass_ctx *ctx, int ni, int bn, oar_error *err) {
   int old_bias = oar_pass_input(ctx, ni, OAR_CONV_IN_BIAS);
   const float *ob = old_bias >= 0 ? g->values[old_bias].data : NULL;
 
+  /* A filter only this conv reads is scaled in place (weights are never
+   * held twice); a shared one is copied. */
+  const bool in_place = ctx->uses[w_id] == 1;
   size_t w_bytes = w->bytes;
-  float *nw = oar_malloc(w_bytes);
+  float *nw = in_place ? (float *)w->data : oar_malloc(w_bytes);
   float *nb = oar_malloc((size_t)channels * sizeof *nb);
   if (!nw || !nb) {
-    oar_free(nw);
+    if (!in_place) oar_free(nw);
     oar_free(nb);
     return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory folding batch_norm");
   }
@@ -65,14 +68,15 @@ static oar_status fold(oar_pass_ctx *ctx, int ni, int bn, oar_error *err) {
   oar_shape w_shape = w->shape, b_shape = oar_shape_make(1, &channels);
   char base[256];
   snprintf(base, sizeof base, "%s", w->name);
-  int nw_id, nb_id;
-  oar_status st = oar_pass_add_constant(ctx, base, OAR_DTYPE_FLOAT32, &w_shape, nw, w_bytes, &nw_id, err);
+  int nw_id = w_id, nb_id;
+  oar_status st = OAR_OK;
+  if (!in_place) st = oar_pass_add_constant(ctx, base, OAR_DTYPE_FLOAT32, &w_shape, nw, w_bytes, &nw_id, err);
   if (st == OAR_OK) {
     snprintf(base, sizeof base, "%s.bias", g->values[oar_pass_output(ctx, bn, OAR_BN_OUT_Y)].name);
     st = oar_pass_add_constant(ctx, base, OAR_DTYPE_FLOAT32, &b_shape, nb, (size_t)channels * sizeof *nb, &nb_id,
                                err);
   }
-  oar_free(nw);
+  if (!in_place) oar_free(nw);
   oar_free(nb);
   OAR_TRY(st);
   OAR_TRY(oar_pass_set_input(ctx, ni, OAR_CONV_IN_FILTER, nw_id, err));

@@ -242,12 +242,13 @@ static oar_status load_files(const layout *l, oar_graph **out, oar_error *err) {
   if (l->params) {
     size_t n = count_params(block);
     if (l->params_given || oar_path_is_file(l->params) || n > 0) {
-      st = oar_file_read(l->params, &params_bytes, err);
+      st = oar_file_map(l->params, &params_bytes, err);
       if (st != OAR_OK) {
         oar_error_prefix(err, "parameters of '%s' (%zu declared): ", l->program, n);
         goto done;
       }
       st = oar_pd_params_read_combined(block, params_bytes.data, params_bytes.size, l->params, &params, err);
+      params.source = &params_bytes;
     }
   } else {
     st = oar_pd_params_read_dir(block, l->param_dir, &params, err);

@@ -115,6 +115,8 @@ static oar_status add_params(build_ctx *c, const oar_pd_params *params, oar_erro
     int id;
     OAR_TRY(oar_graph_add_value(c->g, p->var->name, dtype, &p->rec.shape, &id, err));
     OAR_TRY(oar_graph_set_constant(c->g, id, dtype, &p->rec.shape, p->rec.data, p->rec.bytes, err));
+    /* Copied: the mapped file's pages for it can go (weights are never held twice). */
+    if (params->source) oar_bytes_release(params->source, p->rec.data, p->rec.bytes);
     OAR_TRY(oar_name_map_put(&c->values, p->var->name, id, err));
   }
   return OAR_OK;

@@ -67,6 +67,7 @@ typedef struct oar_pd_params {
   size_t count;
   oar_bytes *files; /* buffers read by oar_pd_params_read_dir, owned */
   size_t num_files;
+  const oar_bytes *source; /* the combined stream's bytes when mapped (not owned), for releasing */
 } oar_pd_params;
 
 /* Splits a combined stream into the block's parameters. The records point
