@@ -1,0 +1,231 @@
+/*
+ * A program written for Paddle Inference's C API only (pd_inference_api.h,
+ * linked with -lpaddle_inference_c), run against oar. It loads the MNIST
+ * fc+softmax model, feeds the recorded input and compares with the output
+ * Paddle Inference gave (|got - want| <= 1e-5 + 1e-4 |want|).
+ *
+ * Usage: paddle_c_api_test MODEL_DIR   (tests/data/models/mnist_fc)
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pd_inference_api.h"
+
+static int failures, checks;
+
+#define CHECK(cond, ...)                                              \
+  do {                                                                \
+    checks++;                                                         \
+    if (!(cond)) {                                                    \
+      failures++;                                                     \
+      fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                   \
+      fputc('\n', stderr);                                            \
+    }                                                                 \
+  } while (0)
+
+/* A float32 .npy file (version 1 or 2, C order). */
+typedef struct npy {
+  int rank;
+  int32_t dims[8];
+  size_t count;
+  float *data;
+} npy;
+
+static int npy_load(const char *path, npy *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  unsigned char head[12];
+  int ok = 0;
+  char *header = NULL;
+  if (fread(head, 1, 10, f) != 10 || memcmp(head, "\x93NUMPY", 6) != 0) goto done;
+  size_t header_len = head[8] | (size_t)head[9] << 8;
+  if (head[6] >= 2) {
+    if (fread(head + 10, 1, 2, f) != 2) goto done;
+    header_len |= (size_t)head[10] << 16 | (size_t)head[11] << 24;
+  }
+  header = calloc(header_len + 1, 1);
+  if (!header || fread(header, 1, header_len, f) != header_len) goto done;
+  if (!strstr(header, "'<f4'") || strstr(header, "'fortran_order': True")) goto done;
+  const char *p = strstr(header, "'shape': (");
+  if (!p) goto done;
+  p += strlen("'shape': (");
+  out->rank = 0;
+  out->count = 1;
+  while (*p && *p != ')' && out->rank < 8) {
+    char *end;
+    long d = strtol(p, &end, 10);
+    if (end == p) break;
+    out->dims[out->rank++] = (int32_t)d;
+    out->count *= (size_t)d;
+    p = end;
+    while (*p == ',' || *p == ' ') p++;
+  }
+  out->data = malloc(out->count * sizeof(float) + 1);
+  ok = out->data && fread(out->data, sizeof(float), out->count, f) == out->count;
+done:
+  free(header);
+  fclose(f);
+  return ok;
+}
+
+static int close_enough(const float *got, const float *want, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (!(fabsf(got[i] - want[i]) <= 1e-5f + 1e-4f * fabsf(want[i]))) return 0;
+  return 1;
+}
+
+static size_t numel(const PD_OneDimArrayInt32 *shape) {
+  size_t n = 1;
+  for (size_t i = 0; i < shape->size; i++) n *= (size_t)shape->data[i];
+  return n;
+}
+
+/* Runs the predictor on `in` through CopyFromCpu and checks the output. */
+static void run_and_check(PD_Predictor *predictor, const npy *in, const npy *want, const char *label) {
+  PD_OneDimArrayCstr *in_names = PD_PredictorGetInputNames(predictor);
+  PD_OneDimArrayCstr *out_names = PD_PredictorGetOutputNames(predictor);
+  PD_Tensor *input = PD_PredictorGetInputHandle(predictor, in_names->data[0]);
+  PD_TensorReshape(input, (size_t)in->rank, (int32_t *)in->dims);
+  PD_TensorCopyFromCpuFloat(input, in->data);
+  CHECK(PD_PredictorRun(predictor), "%s: run failed", label);
+  PD_Tensor *output = PD_PredictorGetOutputHandle(predictor, out_names->data[0]);
+  PD_OneDimArrayInt32 *shape = PD_TensorGetShape(output);
+  CHECK(shape && shape->size == 2 && shape->data[0] == want->dims[0] && shape->data[1] == want->dims[1],
+        "%s: output shape", label);
+  CHECK(PD_TensorGetDataType(output) == PD_DATA_FLOAT32, "%s: output dtype", label);
+  if (shape && numel(shape) == want->count) {
+    float *got = malloc(want->count * sizeof *got);
+    PD_TensorCopyToCpuFloat(output, got);
+    CHECK(close_enough(got, want->data, want->count), "%s: outputs differ from Paddle's", label);
+    free(got);
+  }
+  PD_OneDimArrayInt32Destroy(shape);
+  PD_TensorDestroy(output);
+  PD_TensorDestroy(input);
+  PD_OneDimArrayCstrDestroy(out_names);
+  PD_OneDimArrayCstrDestroy(in_names);
+}
+
+int main(int argc, char **argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s MODEL_DIR\n", argv[0]);
+    return 2;
+  }
+  char prog[4096], params[4096], in_path[4096], out_path[4096];
+  snprintf(prog, sizeof prog, "%s/model.pdmodel", argv[1]);
+  snprintf(params, sizeof params, "%s/model.pdiparams", argv[1]);
+  snprintf(in_path, sizeof in_path, "%s/in_x.npy", argv[1]);
+  snprintf(out_path, sizeof out_path, "%s/out_softmax_0.tmp_0.npy", argv[1]);
+  npy in = {0}, want = {0};
+  if (!npy_load(in_path, &in) || !npy_load(out_path, &want)) {
+    fprintf(stderr, "cannot read %s or %s\n", in_path, out_path);
+    return 2;
+  }
+
+  printf("%s\n", PD_GetVersion());
+
+  /* Config: the calls a Paddle CPU deployment makes. */
+  PD_Config *config = PD_ConfigCreate();
+  PD_ConfigSetModel(config, prog, params);
+  PD_ConfigDisableGpu(config);
+  PD_ConfigSetCpuMathLibraryNumThreads(config, 2);
+  PD_ConfigSwitchIrOptim(config, TRUE);
+  PD_ConfigEnableMemoryOptim(config, TRUE);
+  PD_ConfigDisableGlogInfo(config);
+  PD_ConfigEnableMKLDNN(config); /* oar warns on stderr when it has no oneDNN */
+  CHECK(strcmp(PD_ConfigGetProgFile(config), prog) == 0, "prog file reads back");
+  CHECK(strcmp(PD_ConfigGetParamsFile(config), params) == 0, "params file reads back");
+  CHECK(PD_ConfigGetCpuMathLibraryNumThreads(config) == 2, "threads read back");
+  CHECK(PD_ConfigIrOptim(config) == TRUE, "ir optim reads back");
+  CHECK(PD_ConfigMemoryOptimEnabled(config) == TRUE, "memory optim reads back");
+  CHECK(PD_ConfigUseGpu(config) == FALSE, "no GPU");
+  CHECK(PD_ConfigGlogInfoDisabled(config) == TRUE, "glog flag");
+  CHECK(PD_ConfigIsValid(config) == TRUE, "valid");
+  PD_Cstr *summary = PD_ConfigSummary(config);
+  CHECK(summary && summary->size == strlen(summary->data) + 1, "summary");
+  PD_CstrDestroy(summary);
+
+  PD_Predictor *predictor = PD_PredictorCreate(config);
+  PD_ConfigDestroy(config); /* Paddle >= 2.5: the caller destroys the config */
+  CHECK(predictor != NULL, "predictor created");
+  if (!predictor) return 1;
+
+  /* Names and infos. */
+  CHECK(PD_PredictorGetInputNum(predictor) == 1, "one input");
+  CHECK(PD_PredictorGetOutputNum(predictor) == 1, "one output");
+  PD_OneDimArrayCstr *in_names = PD_PredictorGetInputNames(predictor);
+  CHECK(in_names && in_names->size == 1 && strcmp(in_names->data[0], "x") == 0, "input name is x");
+  PD_IOInfos *infos = PD_PredictorGetInputInfos(predictor);
+  CHECK(infos && infos->size == 1, "one input info");
+  if (infos && infos->size == 1) {
+    PD_IOInfo *info = infos->io_info[0];
+    CHECK(info->name->size == 2 && strcmp(info->name->data, "x") == 0, "info name");
+    CHECK(info->shape->size == 2 && info->shape->data[0] == -1 && info->shape->data[1] == 784,
+          "declared shape [-1, 784]");
+    CHECK(info->dtype == PD_DATA_FLOAT32, "declared dtype");
+  }
+  PD_IOInfosDestroy(infos);
+  PD_IOInfosDestroy(PD_PredictorGetOutputInfos(predictor));
+
+  /* The minimal sequence: reshape, copy in, run, copy out. */
+  run_and_check(predictor, &in, &want, "CopyFromCpu");
+
+  /* MutableData in, Data out. */
+  PD_Tensor *input = PD_PredictorGetInputHandle(predictor, in_names->data[0]);
+  CHECK(strcmp(PD_TensorGetName(input), "x") == 0, "tensor name");
+  PD_TensorReshape(input, (size_t)in.rank, in.dims);
+  float *dst = PD_TensorMutableDataFloat(input, PD_PLACE_CPU);
+  CHECK(dst != NULL, "mutable data");
+  if (dst) memcpy(dst, in.data, in.count * sizeof *dst);
+  CHECK(PD_PredictorRun(predictor), "run with mutable data");
+  PD_OneDimArrayCstr *out_names = PD_PredictorGetOutputNames(predictor);
+  PD_Tensor *output = PD_PredictorGetOutputHandle(predictor, out_names->data[0]);
+  PD_PlaceType place = PD_PLACE_UNK;
+  int32_t size = 0;
+  float *got = PD_TensorDataFloat(output, &place, &size);
+  CHECK(got && place == PD_PLACE_CPU && (size_t)size == want.count, "data pointer");
+  if (got && (size_t)size == want.count) CHECK(close_enough(got, want.data, want.count), "Data outputs");
+
+  /* LoD round trip on an input; outputs have none. */
+  size_t level0[] = {0, 1, 3};
+  PD_OneDimArraySize level = {3, level0};
+  PD_OneDimArraySize *levels[] = {&level};
+  PD_TwoDimArraySize lod = {1, levels};
+  PD_TensorSetLod(input, &lod);
+  PD_TwoDimArraySize *back = PD_TensorGetLod(input);
+  CHECK(back && back->size == 1 && back->data[0]->size == 3 && back->data[0]->data[2] == 3, "lod");
+  PD_TwoDimArraySizeDestroy(back);
+  back = PD_TensorGetLod(output);
+  CHECK(back && back->size == 0, "outputs have no lod");
+  PD_TwoDimArraySizeDestroy(back);
+
+  /* Errors: a name the model lacks, a model that does not exist. */
+  CHECK(PD_PredictorGetInputHandle(predictor, "no_such_input") == NULL, "unknown input name");
+  PD_Config *bad = PD_ConfigCreate();
+  PD_ConfigSetModelDir(bad, "/nonexistent/model/dir");
+  PD_Predictor *none = PD_PredictorCreate(bad);
+  CHECK(none == NULL, "missing model refused");
+  PD_ConfigDestroy(bad);
+
+  /* A clone shares the weights and runs on its own. */
+  PD_Predictor *clone = PD_PredictorClone(predictor);
+  CHECK(clone != NULL, "clone");
+  if (clone) run_and_check(clone, &in, &want, "clone");
+  PD_PredictorClearIntermediateTensor(predictor);
+  CHECK(PD_PredictorTryShrinkMemory(predictor) == 0, "shrink");
+
+  PD_TensorDestroy(output);
+  PD_TensorDestroy(input);
+  PD_OneDimArrayCstrDestroy(out_names);
+  PD_OneDimArrayCstrDestroy(in_names);
+  PD_PredictorDestroy(clone);
+  PD_PredictorDestroy(predictor);
+  free(in.data);
+  free(want.data);
+
+  printf("%d passed, %d failed\n", checks - failures, failures);
+  return failures ? 1 : 0;
+}

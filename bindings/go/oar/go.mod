@@ -1,0 +1,3 @@
+module oar
+
+go 1.18
