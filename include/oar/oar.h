@@ -112,6 +112,13 @@ OAR_API size_t oar_dtype_size(oar_dtype dtype);
 /* Lower-case name of a dtype ("float32", "int64", ...). Static string. */
 OAR_API const char *oar_dtype_name(oar_dtype dtype);
 
+/* The optimization passes this build has, in pipeline order: how many, and
+ * the name (as oar_config_delete_pass takes it) and a one-line summary of
+ * pass `index`. Static strings. Returns OAR_OK, OAR_ERR_MISUSE (NULL out),
+ * OAR_ERR_INVALID_ARGUMENT (index out of range). */
+OAR_API oar_status oar_pass_count(size_t *count);
+OAR_API oar_status oar_pass_info(size_t index, const char **name, const char **summary);
+
 /* ---- config ------------------------------------------------------------ */
 
 /* Creates a config with defaults: no model, 1 thread, IR optimization on.
@@ -320,6 +327,16 @@ OAR_API oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank,
 OAR_API oar_status oar_tensor_copy_from_host(oar_tensor *tensor,
                                              oar_dtype dtype, const void *src,
                                              size_t bytes);
+
+/* Gives a writable pointer to an input's own buffer, sized for its current
+ * shape (set by oar_tensor_reshape, or the declared shape when fixed) and
+ * `dtype` (the model's declared input type), so the caller can fill it in
+ * place with no copy at all. The input then counts as set. The pointer is
+ * valid until the next reshape of this tensor or the predictor's
+ * destruction. Returns OAR_OK, OAR_ERR_MISUSE (NULL, output tensor, no
+ * shape set), OAR_ERR_INVALID_ARGUMENT (dtype mismatch),
+ * OAR_ERR_OUT_OF_MEMORY. */
+OAR_API oar_status oar_tensor_mutable_data(oar_tensor *tensor, oar_dtype dtype, void **data);
 
 /* Copies an output (or input) to host memory. `bytes` must be at least the
  * tensor's size in bytes (element count times dtype size).

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "api/internal.h"
+#include "passes/pass_manager.h"
 #include "oar/oar.h"
 
 #define OAR_STR2(x) #x
@@ -55,4 +56,23 @@ oar_status oar_api_misuse(const char *fmt, ...) {
   vsnprintf(e.msg, sizeof e.msg, fmt, ap);
   va_end(ap);
   return oar_api_fail(NULL, &e);
+}
+
+oar_status oar_pass_count(size_t *count) {
+  if (!count) return oar_api_misuse("oar_pass_count: count is NULL");
+  int n;
+  oar_pass_list(&n);
+  *count = (size_t)n;
+  return OAR_OK;
+}
+
+oar_status oar_pass_info(size_t index, const char **name, const char **summary) {
+  if (!name || !summary) return oar_api_misuse("oar_pass_info: name or summary is NULL");
+  int n;
+  const oar_pass *passes = oar_pass_list(&n);
+  if (index >= (size_t)n)
+    return oar_api_failf(NULL, OAR_ERR_INVALID_ARGUMENT, "oar_pass_info: index %zu out of range (%d passes)", index, n);
+  *name = passes[index].name;
+  *summary = passes[index].summary;
+  return OAR_OK;
 }

@@ -79,47 +79,73 @@ oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank, const int64_t *di
   return OAR_OK;
 }
 
-oar_status oar_tensor_copy_from_host(oar_tensor *tensor, oar_dtype dtype, const void *src, size_t bytes) {
-  CHECK_TENSOR(tensor);
+/* Checks an input is ready to take `dtype` data of its shape and makes its
+ * buffer big enough; *bytes gets the data size. */
+static oar_status prepare_input(oar_tensor *tensor, oar_dtype dtype, const char *fn, size_t *bytes) {
   oar_error *slot = &tensor->owner->err;
   const char *name = tensor_name(tensor);
   if (!tensor->is_input)
-    return oar_api_failf(slot, OAR_ERR_MISUSE, "oar_tensor_copy_from_host: '%s' is an output, not an input", name);
+    return oar_api_failf(slot, OAR_ERR_MISUSE, "%s: '%s' is an output, not an input", fn, name);
   if (!tensor->shape_set) {
     /* A fully declared shape needs no reshape call. */
     if (!oar_shape_is_known(&tensor->declared_shape))
-      return oar_api_failf(slot, OAR_ERR_MISUSE,
-                           "oar_tensor_copy_from_host: input '%s' has a variable shape; call oar_tensor_reshape first",
-                           name);
+      return oar_api_failf(slot, OAR_ERR_MISUSE, "%s: input '%s' has a variable shape; call oar_tensor_reshape first",
+                           fn, name);
     tensor->shape = tensor->declared_shape;
     tensor->shape_set = true;
   }
   if (dtype != tensor->declared_dtype)
-    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
-                         "oar_tensor_copy_from_host: input '%s' is %s in the model, got %s data", name,
+    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT, "%s: input '%s' is %s in the model, got %s data", fn, name,
                          oar_dtype_str(tensor->declared_dtype), oar_dtype_str(dtype));
   size_t need;
   int64_t numel = oar_shape_numel(&tensor->shape);
   if (numel < 0 || !oar_mul_size((size_t)numel, oar_dtype_bytes(dtype), &need))
-    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT, "oar_tensor_copy_from_host: input '%s' is too large", name);
-  char shape_s[160];
-  if (bytes != need)
-    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
-                         "oar_tensor_copy_from_host: input '%s' of shape %s and dtype %s needs %zu bytes, got %zu",
-                         name, oar_shape_str(&tensor->shape, shape_s, sizeof shape_s), oar_dtype_str(dtype), need,
-                         bytes);
-  if (need && !src) return oar_api_failf(slot, OAR_ERR_MISUSE, "oar_tensor_copy_from_host: src is NULL");
+    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT, "%s: input '%s' is too large", fn, name);
   if (need > tensor->capacity || !tensor->data) {
     void *d = oar_aligned_alloc(need ? need : 64);
-    if (!d)
-      return oar_api_failf(slot, OAR_ERR_OUT_OF_MEMORY, "oar_tensor_copy_from_host: out of memory (%zu bytes)", need);
+    if (!d) return oar_api_failf(slot, OAR_ERR_OUT_OF_MEMORY, "%s: out of memory (%zu bytes)", fn, need);
     oar_aligned_free(tensor->data);
     tensor->data = d;
     tensor->capacity = need;
   }
+  *bytes = need;
+  return OAR_OK;
+}
+
+oar_status oar_tensor_copy_from_host(oar_tensor *tensor, oar_dtype dtype, const void *src, size_t bytes) {
+  CHECK_TENSOR(tensor);
+  oar_error *slot = &tensor->owner->err;
+  const char *fn = "oar_tensor_copy_from_host";
+  /* Size before allocation: a wrong size must not resize the buffer. */
+  if (tensor->is_input && dtype == tensor->declared_dtype && (tensor->shape_set || oar_shape_is_known(&tensor->declared_shape))) {
+    const oar_shape *shape = tensor->shape_set ? &tensor->shape : &tensor->declared_shape;
+    int64_t numel = oar_shape_numel(shape);
+    size_t need;
+    char shape_s[160];
+    if (numel >= 0 && oar_mul_size((size_t)numel, oar_dtype_bytes(dtype), &need) && bytes != need)
+      return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT, "%s: input '%s' of shape %s and dtype %s needs %zu bytes, got %zu",
+                           fn, tensor_name(tensor), oar_shape_str(shape, shape_s, sizeof shape_s), oar_dtype_str(dtype),
+                           need, bytes);
+  }
+  size_t need = 0;
+  oar_status st = prepare_input(tensor, dtype, fn, &need);
+  if (st != OAR_OK) return st;
+  if (need && !src) return oar_api_failf(slot, OAR_ERR_MISUSE, "%s: src is NULL", fn);
   if (need) memcpy(tensor->data, src, need);
   tensor->dtype = dtype;
   tensor->has_data = true;
+  return OAR_OK;
+}
+
+oar_status oar_tensor_mutable_data(oar_tensor *tensor, oar_dtype dtype, void **data) {
+  CHECK_TENSOR(tensor);
+  if (!data) return oar_api_misuse("oar_tensor_mutable_data: data is NULL");
+  size_t need = 0;
+  oar_status st = prepare_input(tensor, dtype, "oar_tensor_mutable_data", &need);
+  if (st != OAR_OK) return st;
+  tensor->dtype = dtype;
+  tensor->has_data = true;
+  *data = tensor->data;
   return OAR_OK;
 }
 

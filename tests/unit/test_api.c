@@ -394,6 +394,20 @@ static void test_misuse(const pb *program, const pb *params) {
   CHECK(oar_tensor_copy_to_host(out, small, sizeof small) == OAR_ERR_INVALID_ARGUMENT, "small output buffer");
   CHECK_MSG(oar_predictor_last_error(p), "holds 24 bytes");
 
+  /* Filling the input in place: no copy at all. */
+  void *direct = NULL;
+  CHECK(oar_tensor_mutable_data(out, OAR_DTYPE_FLOAT32, &direct) == OAR_ERR_MISUSE, "mutable_data on an output");
+  CHECK(oar_tensor_mutable_data(in, OAR_DTYPE_INT64, &direct) == OAR_ERR_INVALID_ARGUMENT, "mutable_data dtype");
+  CHECK(oar_tensor_mutable_data(in, OAR_DTYPE_FLOAT32, &direct) == OAR_OK && direct, "mutable_data");
+  if (direct) memcpy(direct, X, sizeof X);
+  check_run(p, "after mutable_data");
+
+  size_t npasses = 0;
+  const char *pass_name = NULL, *summary = NULL;
+  CHECK(oar_pass_count(&npasses) == OAR_OK && npasses >= 8, "oar_pass_count %zu", npasses);
+  CHECK(oar_pass_info(0, &pass_name, &summary) == OAR_OK && strcmp(pass_name, "fold_constants") == 0, "pass 0");
+  CHECK(oar_pass_info(npasses, &pass_name, &summary) == OAR_ERR_INVALID_ARGUMENT, "pass index out of range");
+
   /* A different batch size re-plans. */
   oar_tensor_reshape(in, 2, (int64_t[]){1, 4});
   oar_tensor_copy_from_host(in, OAR_DTYPE_FLOAT32, X, 4 * sizeof(float));
