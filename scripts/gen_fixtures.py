@@ -18,7 +18,8 @@ Families (select with --only; names and shell globs match case names or family n
     mnist    tests/data/models/mnist_fc*/    fc MNIST model in the 3 legacy layouts
     digits   tests/data/models/digits_cnn/   small CNN trained on scikit-learn digits
                                              (+ examples/digits/ samples)
-    large    tests/data/large/<model>*/      ResNet-50, MobileNetV2/V3 (only with --large)
+    large    tests/data/large/<model>*/      ResNet-50, MobileNetV2/V3 (only with --large),
+                                             BERT-base (scripts/gen_bert.py)
 
 Run from the repository root:  python scripts/gen_fixtures.py [--large] [--only NAME...]
 """
@@ -1264,6 +1265,8 @@ def main():
         print("large -> " + large_root)
         large_start = time.time()
         case_ops.update(gen_large(large_root, args.only))
+        import gen_bert  # BERT-base (scripts/gen_bert.py), same --only names
+        case_ops.update(gen_bert.gen_large(large_root, args.only))
         print("large models: %.1f s, %.1f MB" % (time.time() - large_start, dir_size(large_root) / 1e6))
     print("\nops per case (distinct, in program order)")
     for n, ops in sorted(case_ops.items()):

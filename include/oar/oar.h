@@ -136,7 +136,12 @@ OAR_API void oar_config_destroy(oar_config *config);
  *     its `*.pdiparams`;
  *   - a program file (`x.pdmodel`, `__model__`, any name): its parameters are
  *     `params` when non-NULL, else `x.pdiparams` beside it, else one file per
- *     parameter in its directory.
+ *     parameter in its directory;
+ *   - an ONNX model, a file whose name ends in `.onnx` (opsets 7 to 22 of
+ *     the default domain; external data files are found relative to its
+ *     directory; `params` is ignored). A buffer given to
+ *     oar_config_set_model_buffer is read as ONNX when it starts like a
+ *     ModelProto.
  * `params` may be NULL. Both strings are copied. Files are opened when a
  * predictor is created, not here. Replaces any earlier model or buffers.
  * Returns OAR_OK, OAR_ERR_MISUSE, OAR_ERR_INVALID_ARGUMENT (model NULL or

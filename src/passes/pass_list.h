@@ -4,9 +4,18 @@
  * inside out, fc, and dead code last. */
 OAR_PASS(fold_constants, "evaluates ops whose inputs are all constants")
 OAR_PASS(remove_identity, "removes inference dropout, scale(1, 0), assign and no-op cast")
+/* Transformers: decomposed forms (ONNX exports) back to single ops, the
+ * canonical forms attention fusion reads, then attention before fc so
+ * that fuse_fc sees only projections (and takes the recognized gelu). */
+OAR_PASS(fuse_decomposed_layer_norm, "recognizes layer_norm written as mean, sub, pow, mean, add, sqrt, div")
+OAR_PASS(fuse_decomposed_gelu, "recognizes gelu written as x * (erf(x / sqrt 2) + 1) / 2")
+OAR_PASS(fuse_matmul_transpose, "folds a transpose of the last two dims into matmul's trans_x / trans_y")
+OAR_PASS(remove_transpose_reshape_pairs, "collapses transpose-transpose and reshape-reshape chains")
+OAR_PASS(fuse_multihead_attention, "turns head split, q.k, mask, softmax, p.v and head merge into one op")
 OAR_PASS(fuse_conv_bias, "folds a constant per-channel add into conv2d's Bias")
 OAR_PASS(fuse_conv_bn, "folds batch_norm into the preceding conv2d's filter and bias")
 OAR_PASS(fuse_conv_residual, "folds a residual add into conv2d's ResidualData")
 OAR_PASS(fuse_conv_activation, "fuses the activation that follows a conv2d")
 OAR_PASS(fuse_fc, "turns mul/matmul with constant weights (+ bias add, + activation) into fc")
+OAR_PASS(fuse_skip_layernorm, "fuses a residual add into the layer_norm that reads it")
 OAR_PASS(eliminate_dead_code, "removes ops whose outputs nobody reads")

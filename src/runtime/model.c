@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "frontend/onnx/onnx_loader.h"
 #include "frontend/paddle/paddle_loader.h"
 #include "passes/pass_manager.h"
 #include "runtime/op_run.h"
@@ -68,7 +69,12 @@ oar_status oar_model_load(const oar_model_source *src, const oar_model_options *
       .params_buf = src->params_buf,
       .params_size = src->params_size,
   };
-  oar_status st = oar_paddle_load(&ps, &m->graph, err);
+  /* ONNX when the path ends in .onnx or the buffer holds a ModelProto. */
+  const bool onnx = src->model ? oar_onnx_path_matches(src->model)
+                               : oar_onnx_buffer_matches(src->program_buf, src->program_size);
+  oar_status st = onnx ? oar_onnx_load(src->model, src->model ? NULL : src->program_buf, src->program_size,
+                                       &m->graph, err)
+                       : oar_paddle_load(&ps, &m->graph, err);
   if (st == OAR_OK) {
     st = oar_graph_verify(m->graph, err);
     if (st != OAR_OK) oar_error_prefix(err, "%s: ", m->graph->source ? m->graph->source : "model");

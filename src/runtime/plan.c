@@ -166,10 +166,12 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, co
   p->known = oar_calloc((size_t)g->num_values + 1, 1);
   p->steps = oar_calloc((size_t)g->num_nodes + 1, sizeof *p->steps);
   p->step_fns = oar_calloc((size_t)g->num_nodes + 1, sizeof *p->step_fns);
+  p->step_states = oar_calloc((size_t)g->num_nodes + 1, sizeof *p->step_states);
   p->in_scratch = oar_calloc((size_t)max_in, sizeof *p->in_scratch);
   p->out_scratch = oar_calloc((size_t)max_out, sizeof *p->out_scratch);
   oar_status st = OAR_OK;
-  if (!p->signature || !p->views || !p->known || !p->steps || !p->step_fns || !p->in_scratch || !p->out_scratch) {
+  if (!p->signature || !p->views || !p->known || !p->steps || !p->step_fns || !p->step_states || !p->in_scratch ||
+      !p->out_scratch) {
     st = oom(err, "plan tables");
     goto fail;
   }
@@ -187,6 +189,8 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, co
     p->signature[i].data = NULL;
     p->views[g->inputs[i]] = p->signature[i];
   }
+  st = oar_prepare_begin(&p->prep, err);
+  if (st != OAR_OK) goto fail;
   for (int ni = 0; ni < g->num_nodes; ni++) {
     int folded = 0;
     st = plan_node(p, ni, &folded, err);
@@ -194,9 +198,16 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, co
     if (!folded) {
       p->steps[p->num_steps] = ni;
       p->step_fns[p->num_steps] = oar_run_fn_for(g->nodes[ni].schema->id);
+      st = oar_prepare_node(&p->prep, &g->nodes[ni], p->views, p->known, &p->step_states[p->num_steps], err);
       p->num_steps++;
+      if (st != OAR_OK) {
+        prefix_node(g, &g->nodes[ni], p->views, err);
+        goto fail;
+      }
     }
   }
+  st = oar_prepare_finish(&p->prep, err);
+  if (st != OAR_OK) goto fail;
   st = layout_arena(p, options ? options->memory_optim : 1, err);
   if (st != OAR_OK) goto fail;
   *out = p;
@@ -221,7 +232,9 @@ oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *e
     const oar_node *n = &g->nodes[p->steps[s]];
     gather_inputs(p, n);
     for (int i = 0; i < oar_node_num_out(n); i++) p->out_scratch[i] = p->views[n->out[i]];
-    oar_status st = p->step_fns[s](n, p->in_scratch, p->out_scratch, err);
+    const oar_op_state *ks = p->step_states[s];
+    oar_status st = ks ? ks->run(ks, n, p->in_scratch, p->out_scratch, p->prep.workspace, err)
+                       : p->step_fns[s](n, p->in_scratch, p->out_scratch, err);
     if (st != OAR_OK) return prefix_node(g, n, p->views, err);
   }
   return OAR_OK;
@@ -236,7 +249,9 @@ void oar_plan_destroy(oar_plan *p) {
   oar_free(p->views);
   oar_free(p->known);
   oar_free(p->steps);
+  oar_prepare_end(&p->prep, p->step_states, p->num_steps);
   oar_free(p->step_fns);
+  oar_free(p->step_states);
   oar_free(p->in_scratch);
   oar_free(p->out_scratch);
   oar_free(p);

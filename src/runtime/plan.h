@@ -8,6 +8,7 @@
 
 #include "ir/graph.h"
 #include "runtime/memory_plan.h"
+#include "runtime/op_prepare.h"
 #include "runtime/op_run.h"
 
 typedef struct oar_plan {
@@ -18,6 +19,8 @@ typedef struct oar_plan {
   int *steps;                  /* nodes to execute per run, in order */
   int num_steps;
   oar_run_fn *step_fns;
+  oar_op_state **step_states;  /* per step: prepared kernel (op_prepare.h), or NULL */
+  oar_prepare_session prep;    /* kernel table, threads, shared kernel workspace */
   uint8_t *arena;
   size_t arena_bytes;
   void **owned;                /* buffers of plan-time values */

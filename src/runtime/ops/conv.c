@@ -1,32 +1,44 @@
-/* conv2d / depthwise_conv2d on the reference kernel. */
+/* conv2d / depthwise_conv2d: the reference kernel (plain run), and the
+ * fast path prepared at plan time (NCHW float32): filter packed into GEMM
+ * panels once, algorithm picked per shape (kernels/generic/conv_gemm.h). */
 #include "ir/ops/conv.h"
 
+#include <stdio.h>
+
+#include "base/alloc.h"
+#include "kernels/generic/conv_gemm.h"
 #include "kernels/ref/conv.h"
+#include "runtime/kernel_state.h"
 #include "runtime/ops/fused_act.h"
 #include "runtime/ops/run_util.h"
 
-static oar_status run_conv(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                           oar_error *err) {
-  const oar_tensor_view *x, *w;
+typedef struct conv_io {
+  const oar_tensor_view *x, *w, *bias, *res;
   oar_tensor_view *y;
-  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &x, err));
-  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &w, err));
-  OAR_TRY(oar_run_output(n, out, OAR_CONV_OUT_OUTPUT, &y, err));
-  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_INPUT, x, OAR_DTYPE_FLOAT32, err));
-  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_FILTER, w, OAR_DTYPE_FLOAT32, err));
-  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
-  const oar_tensor_view *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
-  if (bias) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_BIAS, bias, OAR_DTYPE_FLOAT32, err));
-  if (res) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_RESIDUAL, res, OAR_DTYPE_FLOAT32, err));
-
   bool has_act;
   oar_act_params act;
+  oar_conv2d_params p;
+} conv_io;
+
+/* Inputs, dtypes, fused activation and geometry: shared by run and
+ * prepare (views without data at prepare time). */
+static oar_status conv_inputs(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                              conv_io *io, oar_error *err) {
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &io->x, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &io->w, err));
+  OAR_TRY(oar_run_output(n, out, OAR_CONV_OUT_OUTPUT, &io->y, err));
+  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_INPUT, io->x, OAR_DTYPE_FLOAT32, err));
+  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_FILTER, io->w, OAR_DTYPE_FLOAT32, err));
+  io->bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
+  io->res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  if (io->bias) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_BIAS, io->bias, OAR_DTYPE_FLOAT32, err));
+  if (io->res) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_RESIDUAL, io->res, OAR_DTYPE_FLOAT32, err));
   OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_CONV_ATTR_FUSE_ACTIVATION),
                               oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_ALPHA), oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA),
-                              &has_act, &act, err));
+                              &io->has_act, &io->act, err));
   oar_conv2d_geom g;
-  OAR_TRY(oar_conv2d_geometry(n, &x->shape, &w->shape, &g, err));
-  const oar_conv2d_params p = {
+  OAR_TRY(oar_conv2d_geometry(n, &io->x->shape, &io->w->shape, &g, err));
+  io->p = (oar_conv2d_params){
       .batch = g.batch,
       .in_c = g.in_c,
       .in_h = g.in_h,
@@ -45,8 +57,16 @@ static oar_status run_conv(const oar_node *n, const oar_tensor_view *const *in, 
       .groups = g.groups,
       .nhwc = g.nhwc,
   };
-  oar_ref_conv2d_f32(&p, x->data, w->data, bias ? bias->data : NULL, res ? res->data : NULL, y->data);
-  if (has_act) oar_ref_activation_f32(&act, y->data, y->data, oar_view_numel(y));
+  return OAR_OK;
+}
+
+static oar_status run_conv(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                           oar_error *err) {
+  conv_io io;
+  OAR_TRY(conv_inputs(n, in, out, &io, err));
+  oar_ref_conv2d_f32(&io.p, io.x->data, io.w->data, io.bias ? io.bias->data : NULL, io.res ? io.res->data : NULL,
+                     io.y->data);
+  if (io.has_act) oar_ref_activation_f32(&io.act, io.y->data, io.y->data, oar_view_numel(io.y));
   return OAR_OK;
 }
 
@@ -58,4 +78,83 @@ oar_status oar_run_conv2d(const oar_node *node, const oar_tensor_view *const *in
 oar_status oar_run_depthwise_conv2d(const oar_node *node, const oar_tensor_view *const *in,
                                     oar_tensor_view *out, oar_error *err) {
   return run_conv(node, in, out, err);
+}
+
+/* ---- prepared fast path ---------------------------------------------------- */
+
+typedef struct conv_state {
+  oar_simple_state s; /* owned: the packed filter */
+  oar_conv_gemm cg;
+  oar_fused_epilogue epi;
+  char kernel[96];
+} conv_state;
+
+static oar_status run_conv_fast(const oar_op_state *state, const oar_node *n, const oar_tensor_view *const *in,
+                                oar_tensor_view *out, void *workspace, oar_error *err) {
+  const conv_state *cs = (const conv_state *)state;
+  conv_io io;
+  OAR_TRY(conv_inputs(n, in, out, &io, err));
+  if (io.bias && oar_view_numel(io.bias) != io.p.out_c)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
+                         (long long)oar_view_numel(io.bias), (long long)io.p.out_c);
+  oar_conv_gemm_run(&cs->cg, io.x->data, io.w->data, io.bias ? io.bias->data : NULL, io.res ? io.res->data : NULL,
+                    cs->epi.lo, cs->epi.hi, cs->epi.post ? &cs->epi.act : NULL, io.y->data, workspace);
+  return OAR_OK;
+}
+
+static const char *algo_name(oar_conv_algo a) {
+  switch (a) {
+    case OAR_CONV_GEMM_1X1: return "1x1 gemm";
+    case OAR_CONV_GEMM_IM2COL: return "im2col gemm";
+    case OAR_CONV_GEMM_PIXELS: return "pixel-major gemm";
+    case OAR_CONV_GEMV: return "gemv";
+    case OAR_CONV_DEPTHWISE: return "depthwise";
+  }
+  return "?";
+}
+
+static oar_status prepare_conv(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  conv_io io;
+  OAR_TRY(conv_inputs(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
+  const oar_conv2d_params *p = &io.p;
+  /* NHWC and empty tensors stay on the reference kernel. */
+  if (p->nhwc || p->batch <= 0 || p->in_c <= 0 || p->out_c <= 0 || p->out_h <= 0 || p->out_w <= 0 ||
+      p->in_h <= 0 || p->in_w <= 0 || p->kernel_h <= 0 || p->kernel_w <= 0)
+    return OAR_OK;
+  conv_state *cs = oar_state_new(sizeof *cs, run_conv_fast, NULL);
+  if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
+  oar_conv_gemm_init(&cs->cg, p, ctx->kernels, ctx->threads);
+  oar_fused_epilogue_from(io.has_act, &io.act, &cs->epi);
+  const size_t floats = oar_conv_packed_filter_floats(&cs->cg);
+  if (floats == SIZE_MAX || cs->cg.workspace_bytes == SIZE_MAX) {
+    cs->s.base.destroy(&cs->s.base);
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
+                         "convolution too large to run (filter panels or scratch overflow the address space)");
+  }
+  if (floats > 0 && oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER)) {
+    float *packed = oar_aligned_alloc(floats * sizeof *packed);
+    if (!packed) {
+      cs->s.base.destroy(&cs->s.base);
+      return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory packing the filter (%zu bytes)",
+                           floats * sizeof *packed);
+    }
+    oar_conv_pack_filter(&cs->cg, io.w->data, packed);
+    cs->s.owned = packed;
+    cs->cg.packed_filter = packed;
+  }
+  cs->s.base.workspace_bytes = cs->cg.workspace_bytes;
+  snprintf(cs->kernel, sizeof cs->kernel, "conv2d %lldx%lld %s%s, %s x%d", (long long)p->kernel_h,
+           (long long)p->kernel_w, algo_name(cs->cg.algo), cs->cg.packed_filter ? " (packed filter)" : "",
+           ctx->kernels->gemm_name, cs->cg.slots);
+  cs->s.base.kernel = cs->kernel;
+  *state = &cs->s.base;
+  return OAR_OK;
+}
+
+oar_status oar_prepare_conv2d(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_conv(ctx, state, err);
+}
+
+oar_status oar_prepare_depthwise_conv2d(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_conv(ctx, state, err);
 }

@@ -1,0 +1,81 @@
+/* Time one NCHW convolution on oar's fast path (kernel level), hot in
+ * cache or with the caches flushed between runs (as inside a model, where
+ * each layer's weights come from memory). For tuning.
+ *
+ *   cc -O2 -std=c11 -I include -I src bench/conv_bench.c build/lib/liboar.a -lm -lpthread -o conv_bench
+ *   ./conv_bench C H W OC K STRIDE PAD [GROUPS] [--threads N] [--cold]
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/alloc.h"
+#include "base/cpu.h"
+#include "base/threadpool.h"
+#include "kernels/generic/conv_gemm.h"
+
+static double now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  const double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+int main(int argc, char **argv) {
+  long v[8] = {0, 0, 0, 0, 0, 1, 0, 1};
+  int nv = 0, threads = 1, cold = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--cold")) cold = 1;
+    else if (nv < 8) v[nv++] = atol(argv[i]);
+  }
+  if (nv < 7) {
+    fprintf(stderr, "usage: conv_bench C H W OC K STRIDE PAD [GROUPS] [--threads N] [--cold]\n");
+    return 2;
+  }
+  oar_conv2d_params p = {.batch = 1, .in_c = v[0], .in_h = v[1], .in_w = v[2], .out_c = v[3], .kernel_h = v[4],
+                         .kernel_w = v[4], .stride_h = v[5], .stride_w = v[5], .pad_top = v[6], .pad_left = v[6],
+                         .dilation_h = 1, .dilation_w = 1, .groups = v[7]};
+  p.out_h = (p.in_h + 2 * p.pad_top - p.kernel_h) / p.stride_h + 1;
+  p.out_w = (p.in_w + 2 * p.pad_left - p.kernel_w) / p.stride_w + 1;
+  oar_threadpool *pool = NULL;
+  oar_threadpool_create(threads, &pool, NULL);
+  oar_threadpool_set_current(pool);
+  oar_conv_gemm c;
+  oar_conv_gemm_init(&c, &p, oar_f32_kernels_for(oar_cpu_isa_detected()), threads);
+  const size_t xs = (size_t)(p.in_c * p.in_h * p.in_w), ws = (size_t)(p.out_c * p.in_c / p.groups * p.kernel_h * p.kernel_w),
+               ys = (size_t)(p.out_c * p.out_h * p.out_w);
+  float *x = oar_aligned_alloc(xs * 4), *w = oar_aligned_alloc(ws * 4), *y = oar_aligned_alloc(ys * 4);
+  float *bias = oar_aligned_alloc((size_t)p.out_c * 4);
+  for (size_t i = 0; i < xs; i++) x[i] = (float)(i % 7) - 3;
+  for (size_t i = 0; i < ws; i++) w[i] = (float)(i % 5) - 2;
+  for (long i = 0; i < p.out_c; i++) bias[i] = 1;
+  const size_t pf = oar_conv_packed_filter_floats(&c);
+  float *packed = pf ? oar_aligned_alloc(pf * 4) : NULL;
+  if (packed) {
+    oar_conv_pack_filter(&c, w, packed);
+    c.packed_filter = packed;
+  }
+  void *work = oar_aligned_alloc(c.workspace_bytes + 64);
+  const size_t flush_n = 64u << 20;
+  char *flush = cold ? malloc(flush_n) : NULL;
+  double t[31];
+  for (int r = 0; r < 31; r++) {
+    if (flush) memset(flush, r, flush_n);
+    const double t0 = now();
+    oar_conv_gemm_run(&c, x, w, bias, NULL, 0.0f, 1e30f, NULL, y, work);
+    t[r] = now() - t0;
+  }
+  qsort(t, 31, sizeof *t, cmp_double);
+  const double flops = 2.0 * (double)ys * (double)(p.in_c / p.groups * p.kernel_h * p.kernel_w);
+  printf("conv %ldx%ldx%ld -> %ldx%ldx%ld k%ld s%ld p%ld g%ld algo %d threads %d %s: %.3f ms, %.1f GFLOP/s\n", (long)p.in_c,
+         (long)p.in_h, (long)p.in_w, (long)p.out_c, (long)p.out_h, (long)p.out_w, (long)p.kernel_h, (long)p.stride_h,
+         (long)p.pad_top, (long)p.groups, (int)c.algo, c.slots, cold ? "cold" : "hot", t[15] * 1e3, flops / t[15] * 1e-9);
+  return 0;
+}

@@ -1,0 +1,539 @@
+#include "frontend/onnx/onnx_loader.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/alloc.h"
+#include "base/file.h"
+#include "frontend/onnx/onnx_state.h"
+
+#define NAME_FMT(s) (int)((s).n > 200 ? 200 : (s).n), ((s).p ? (s).p : "")
+
+/* ---- value names ---------------------------------------------------------- */
+
+static uint64_t hash_name(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h;
+}
+
+int onnx_ld_find(const onnx_loader *ld, const char *name, size_t len) {
+  if (!ld->map_cap) return -1;
+  size_t mask = ld->map_cap - 1;
+  for (size_t i = hash_name(name, len) & mask;; i = (i + 1) & mask) {
+    int id = ld->map[i];
+    if (id < 0) return -1;
+    const char *vn = ld->g->values[id].name;
+    if (strlen(vn) == len && memcmp(vn, name, len) == 0) return id;
+  }
+}
+
+static oar_status map_insert(onnx_loader *ld, int id, oar_error *err) {
+  if ((size_t)(ld->g->num_values) * 2 >= ld->map_cap) {
+    size_t cap = ld->map_cap ? ld->map_cap * 2 : 256;
+    int *m = oar_malloc(cap * sizeof *m);
+    if (!m) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory indexing ONNX value names");
+    for (size_t i = 0; i < cap; i++) m[i] = -1;
+    for (size_t i = 0; i < ld->map_cap; i++) {
+      int v = ld->map[i];
+      if (v < 0 || v == id) continue;
+      const char *vn = ld->g->values[v].name;
+      size_t j = hash_name(vn, strlen(vn)) & (cap - 1);
+      while (m[j] >= 0) j = (j + 1) & (cap - 1);
+      m[j] = v;
+    }
+    oar_free(ld->map);
+    ld->map = m;
+    ld->map_cap = cap;
+  }
+  const char *vn = ld->g->values[id].name;
+  size_t j = hash_name(vn, strlen(vn)) & (ld->map_cap - 1);
+  while (ld->map[j] >= 0) j = (j + 1) & (ld->map_cap - 1);
+  ld->map[j] = id;
+  return OAR_OK;
+}
+
+oar_status onnx_ld_set_known(onnx_loader *ld, int v, bool known, oar_error *err) {
+  if ((size_t)v >= ld->known_cap) {
+    size_t cap = ld->known_cap ? ld->known_cap : 256;
+    while (cap <= (size_t)v) cap *= 2;
+    unsigned char *k = oar_realloc(ld->known, cap);
+    if (!k) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory tracking ONNX shapes");
+    memset(k + ld->known_cap, 0, cap - ld->known_cap);
+    ld->known = k;
+    ld->known_cap = cap;
+  }
+  ld->known[v] = known;
+  return OAR_OK;
+}
+
+bool onnx_ld_known(const onnx_loader *ld, int v) {
+  return v >= 0 && (size_t)v < ld->known_cap && ld->known[v];
+}
+
+oar_status onnx_ld_add(onnx_loader *ld, const char *name, size_t len, oar_dtype dtype, const oar_shape *shape,
+                       int *id, oar_error *err) {
+  char *copy = oar_strndup(name, len);
+  if (!copy) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory copying a value name");
+  oar_status st = oar_graph_add_value(ld->g, copy, dtype, shape, id, err);
+  oar_free(copy);
+  if (st != OAR_OK) return st;
+  OAR_TRY(map_insert(ld, *id, err));
+  return onnx_ld_set_known(ld, *id, false, err);
+}
+
+oar_status onnx_ld_track_last_node(onnx_loader *ld, oar_error *err) {
+  oar_graph *g = ld->g;
+  const oar_node *n = &g->nodes[g->num_nodes - 1];
+  const int nin = oar_node_num_in(n), nout = oar_node_num_out(n);
+  oar_tensor_view views[32], outs[32];
+  const oar_tensor_view *ptrs[32];
+  bool ok = nin <= 32 && nout <= 32;
+  for (int i = 0; ok && i < nin; i++) {
+    const oar_value *v = &g->values[n->in[i]];
+    ok = onnx_ld_known(ld, n->in[i]);
+    views[i].dtype = v->dtype;
+    views[i].shape = v->shape;
+    views[i].data = v->kind == OAR_VALUE_CONSTANT ? v->data : NULL;
+    ptrs[i] = &views[i];
+  }
+  if (ok) {
+    for (int i = 0; i < nout; i++) {
+      memset(&outs[i], 0, sizeof outs[i]);
+      outs[i].dtype = OAR_DTYPE_UNKNOWN;
+    }
+    oar_error scratch;
+    ok = n->schema->infer(n, ptrs, outs, &scratch) == OAR_OK;
+  }
+  for (int i = 0; i < nout; i++) {
+    oar_value *v = &g->values[n->out[i]];
+    bool known = ok && outs[i].dtype != OAR_DTYPE_UNKNOWN && outs[i].shape.rank >= 0 &&
+                 outs[i].shape.rank <= OAR_MAX_RANK;
+    if (known) {
+      v->dtype = outs[i].dtype;
+      v->shape = outs[i].shape;
+    }
+    OAR_TRY(onnx_ld_set_known(ld, n->out[i], known, err));
+  }
+  return OAR_OK;
+}
+
+/* ---- model bytes ---------------------------------------------------------- */
+
+typedef struct model_bytes {
+  const uint8_t *data;
+  size_t size;
+  void *map;       /* mmap'ed region, or NULL */
+  oar_bytes owned; /* read into memory when mmap is not possible */
+} model_bytes;
+
+static oar_status bytes_open(const char *path, model_bytes *b, oar_error *err) {
+  memset(b, 0, sizeof *b);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return oar_error_set(err, OAR_ERR_IO, "cannot open ONNX model '%s': %s", path, strerror(errno));
+  struct stat sb;
+  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    close(fd);
+    return oar_error_set(err, OAR_ERR_IO, "ONNX model '%s' is not a regular file", path);
+  }
+  if (sb.st_size > 0) {
+    void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (m != MAP_FAILED) {
+      close(fd);
+      b->map = m;
+      b->data = m;
+      b->size = (size_t)sb.st_size;
+      return OAR_OK;
+    }
+  }
+  close(fd);
+  OAR_TRY(oar_file_read(path, &b->owned, err));
+  b->data = b->owned.data;
+  b->size = b->owned.size;
+  return OAR_OK;
+}
+
+static void bytes_close(model_bytes *b) {
+  if (b->map) munmap(b->map, b->size);
+  oar_bytes_free(&b->owned);
+  memset(b, 0, sizeof *b);
+}
+
+void onnx_ld_release(const onnx_loader *ld, const void *p, size_t n) {
+  if (!ld->file_map || n == 0) return;
+  const uintptr_t lo = (uintptr_t)ld->file_map, hi = lo + ld->file_map_size;
+  if ((uintptr_t)p < lo || (uintptr_t)p + n > hi) return;
+  long page = sysconf(_SC_PAGESIZE);
+  if (page <= 0) return;
+  uintptr_t start = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+  uintptr_t end = ((uintptr_t)p + n) & ~((uintptr_t)page - 1);
+  if (end > start) madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+/* ---- initializers ----------------------------------------------------------- */
+
+/* Checks an external data location: relative, no ".." component. */
+static oar_status check_location(const onnx_tensor *t, oar_error *err) {
+  const onnx_str l = t->location;
+  if (l.n == 0 || memchr(l.p, '\0', l.n))
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "tensor '%.*s' is external but has no valid location",
+                         NAME_FMT(t->name));
+  if (l.p[0] == '/' || l.p[0] == '\\')
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "tensor '%.*s': external data location '%.*s' is absolute", NAME_FMT(t->name),
+                         NAME_FMT(l));
+  for (size_t i = 0; i < l.n;) {
+    size_t j = i;
+    while (j < l.n && l.p[j] != '/' && l.p[j] != '\\') j++;
+    if (j - i == 2 && l.p[i] == '.' && l.p[i + 1] == '.')
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "tensor '%.*s': external data location '%.*s' leaves the model's directory",
+                           NAME_FMT(t->name), NAME_FMT(l));
+    i = j + 1;
+  }
+  return OAR_OK;
+}
+
+static oar_status read_external(const char *dir, const onnx_tensor *t, void *dst, size_t bytes,
+                                oar_error *err) {
+  if (!dir)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "tensor '%.*s' keeps its data in an external file, which a model given as a buffer "
+                         "cannot reach (load the model from its path)",
+                         NAME_FMT(t->name));
+  OAR_TRY(check_location(t, err));
+  char *loc = onnx_str_dup(t->location);
+  char *path = loc ? oar_path_join(dir, loc) : NULL;
+  oar_free(loc);
+  if (!path) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory joining a path");
+  oar_status st = OAR_OK;
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    st = oar_error_set(err, OAR_ERR_IO, "tensor '%.*s': cannot open external data file '%s': %s",
+                       NAME_FMT(t->name), path, strerror(errno));
+    goto done;
+  }
+  struct stat sb;
+  if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    st = oar_error_set(err, OAR_ERR_IO, "tensor '%.*s': external data '%s' is not a regular file",
+                       NAME_FMT(t->name), path);
+    goto done;
+  }
+  uint64_t fsize = (uint64_t)sb.st_size, off = t->offset < 0 ? 0 : (uint64_t)t->offset;
+  if (t->length >= 0 && (uint64_t)t->length != bytes) {
+    st =
+        oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                      "tensor '%.*s': external data length %lld does not match its dims and type (%zu bytes)",
+                      NAME_FMT(t->name), (long long)t->length, bytes);
+    goto done;
+  }
+  if (off > fsize || bytes > fsize - off) {
+    st = oar_error_set(
+        err, OAR_ERR_INVALID_MODEL,
+        "tensor '%.*s': external data file '%s' is too short: the tensor needs bytes [%llu, %llu) "
+        "but the file has %llu bytes",
+        NAME_FMT(t->name), path, (unsigned long long)off, (unsigned long long)(off + bytes),
+        (unsigned long long)fsize);
+    goto done;
+  }
+  if (fseeko(f, (off_t)off, SEEK_SET) != 0 || (bytes && fread(dst, 1, bytes, f) != bytes)) {
+    st = oar_error_set(err, OAR_ERR_IO, "tensor '%.*s': cannot read %zu bytes at offset %llu of '%s'",
+                       NAME_FMT(t->name), bytes, (unsigned long long)off, path);
+  }
+done:
+  if (f) fclose(f);
+  oar_free(path);
+  return st;
+}
+
+/* Makes value `id` a constant holding tensor t's data. */
+static oar_status load_tensor_into(onnx_loader *ld, const char *dir, const onnx_tensor *t, int id,
+                                   oar_error *err) {
+  oar_dtype dtype = onnx_dtype_to_oar(t->data_type);
+  if (dtype == OAR_DTYPE_UNKNOWN)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "tensor '%.*s' has data type %s, which oar does not support", NAME_FMT(t->name),
+                         onnx_dtype_name(t->data_type));
+  if (t->has_segment)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "tensor '%.*s' is segmented", NAME_FMT(t->name));
+  oar_shape shape;
+  OAR_TRY(onnx_tensor_shape(t, &shape, err));
+  size_t bytes;
+  if (!oar_mul_size((size_t)oar_shape_numel(&shape), oar_dtype_bytes(dtype), &bytes))
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "tensor '%.*s' is too large", NAME_FMT(t->name));
+  if (!t->external && t->has_raw && t->raw_len != bytes)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "tensor '%.*s': raw_data holds %zu bytes, its dims and type need %zu",
+                         NAME_FMT(t->name), t->raw_len, bytes);
+  OAR_TRY(oar_graph_set_constant(ld->g, id, dtype, &shape, NULL, bytes, err));
+  void *dst = ld->g->values[id].data;
+  if (t->external) {
+    OAR_TRY(read_external(dir, t, dst, bytes, err));
+  } else {
+    OAR_TRY(onnx_tensor_copy_inline(t, dtype, dst, bytes, err));
+    if (t->has_raw) onnx_ld_release(ld, t->raw, t->raw_len);
+  }
+  return onnx_ld_set_known(ld, id, true, err);
+}
+
+/* ---- the graph -------------------------------------------------------------- */
+
+static oar_status value_info_shape(const onnx_value_info *vi, oar_dtype *dtype, oar_shape *shape,
+                                   oar_error *err) {
+  if (vi->kind != 1)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "graph input '%.*s' is not a tensor (sequence, map or optional)",
+                         NAME_FMT(vi->name));
+  *dtype = onnx_dtype_to_oar(vi->elem_type);
+  if (*dtype == OAR_DTYPE_UNKNOWN)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "graph input '%.*s' has data type %s, which oar does not support",
+                         NAME_FMT(vi->name), onnx_dtype_name(vi->elem_type));
+  if (!vi->has_shape)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "graph input '%.*s' has no shape (its rank is unknown)",
+                         NAME_FMT(vi->name));
+  if (vi->rank > OAR_MAX_RANK)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "graph input '%.*s' has rank %d, above oar's limit of %d",
+                         NAME_FMT(vi->name), vi->rank, OAR_MAX_RANK);
+  shape->rank = vi->rank;
+  for (int i = 0; i < vi->rank; i++) shape->dims[i] = vi->dims[i];
+  return OAR_OK;
+}
+
+static const char *node_label(const onnx_node *n, char *buf, size_t size) {
+  snprintf(buf, size, "'%.*s' (%.*s)", NAME_FMT(n->name), NAME_FMT(n->op_type));
+  return buf;
+}
+
+/* The default domain's opset, checked to be in range. */
+static oar_status model_opset(const onnx_model *m, int64_t *opset, oar_error *err) {
+  *opset = -1;
+  for (size_t i = 0; i < m->num_opsets; i++) {
+    const onnx_opset *o = &m->opsets[i];
+    if (o->domain.n == 0 || onnx_str_eq(o->domain, "ai.onnx")) *opset = o->version;
+  }
+  if (*opset < 0) return OAR_OK; /* fine while no node uses the default domain */
+  if (*opset < ONNX_MIN_OPSET || *opset > ONNX_MAX_OPSET)
+    return oar_error_set(
+        err, OAR_ERR_UNSUPPORTED,
+        "the model imports opset %lld of the default ONNX domain; oar supports opsets %d to %d",
+        (long long)*opset, ONNX_MIN_OPSET, ONNX_MAX_OPSET);
+  return OAR_OK;
+}
+
+static oar_status domain_opset(const onnx_model *m, onnx_str domain, int64_t *v) {
+  for (size_t i = 0; i < m->num_opsets; i++)
+    if (m->opsets[i].domain.n == domain.n &&
+        (domain.n == 0 || !memcmp(m->opsets[i].domain.p, domain.p, domain.n))) {
+      *v = m->opsets[i].version;
+      return OAR_OK;
+    }
+  *v = -1;
+  return OAR_OK;
+}
+
+static oar_status convert_node(onnx_loader *ld, const onnx_model *m, int64_t opset, size_t index,
+                               oar_error *err) {
+  const onnx_node *n = &m->graph.nodes[index];
+  char label[512];
+  bool default_domain = n->domain.n == 0 || onnx_str_eq(n->domain, "ai.onnx");
+  if (!default_domain) {
+    int64_t v;
+    domain_opset(m, n->domain, &v);
+    return oar_error_set(
+        err, OAR_ERR_UNSUPPORTED,
+        "ONNX node #%zu %s: op type '%.*s' of domain '%.*s' (opset %lld) is not supported: oar "
+        "reads the default ONNX domain only",
+        index, node_label(n, label, sizeof label), NAME_FMT(n->op_type), NAME_FMT(n->domain), (long long)v);
+  }
+  if (opset < 0)
+    return oar_error_set(
+        err, OAR_ERR_INVALID_MODEL,
+        "ONNX node #%zu %s uses the default ONNX domain, but the model imports no opset of it", index,
+        node_label(n, label, sizeof label));
+  const onnx_op_entry *e = onnx_op_find(n->op_type.p, n->op_type.n);
+  if (!e)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "ONNX node #%zu %s: op type '%.*s' (domain ai.onnx, opset %lld) is not supported",
+                         index, node_label(n, label, sizeof label), NAME_FMT(n->op_type), (long long)opset);
+  for (size_t a = 0; a < n->num_attrs; a++)
+    if (n->attrs[a].has_graph)
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                           "ONNX node #%zu %s (opset %lld): subgraph attribute '%.*s' is not supported",
+                           index, node_label(n, label, sizeof label), (long long)opset,
+                           NAME_FMT(n->attrs[a].name));
+  if (n->num_inputs > 4096 || n->num_outputs > 4096)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "ONNX node #%zu %s has too many inputs or outputs", index,
+                         node_label(n, label, sizeof label));
+  int *ids = oar_malloc((n->num_inputs + n->num_outputs + 1) * sizeof *ids);
+  if (!ids) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory converting an ONNX node");
+  oar_status st = OAR_OK;
+  for (size_t i = 0; i < n->num_inputs; i++) {
+    ids[i] = -1;
+    if (n->inputs[i].n == 0) continue;
+    ids[i] = onnx_ld_find(ld, n->inputs[i].p, n->inputs[i].n);
+    if (ids[i] < 0) {
+      st = oar_error_set(
+          err, OAR_ERR_INVALID_MODEL,
+          "ONNX node #%zu %s reads '%.*s', which is neither a graph input, an initializer nor the "
+          "output of an earlier node",
+          index, node_label(n, label, sizeof label), NAME_FMT(n->inputs[i]));
+      goto done;
+    }
+  }
+  int *outs = ids + n->num_inputs;
+  for (size_t i = 0; i < n->num_outputs; i++) {
+    outs[i] = -1;
+    if (n->outputs[i].n == 0) continue;
+    if (onnx_ld_find(ld, n->outputs[i].p, n->outputs[i].n) >= 0) {
+      st = oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "ONNX node #%zu %s writes '%.*s', which is already a graph input, an initializer or "
+                         "another node's output",
+                         index, node_label(n, label, sizeof label), NAME_FMT(n->outputs[i]));
+      goto done;
+    }
+    oar_shape none = {0};
+    st = onnx_ld_add(ld, n->outputs[i].p, n->outputs[i].n, OAR_DTYPE_UNKNOWN, &none, &outs[i], err);
+    if (st != OAR_OK) goto done;
+  }
+  onnx_cx cx = {
+      .ld = ld,
+      .g = ld->g,
+      .node = n,
+      .node_index = (int)index,
+      .opset = opset,
+      .in = ids,
+      .num_in = (int)n->num_inputs,
+      .out = outs,
+      .num_out = (int)n->num_outputs,
+      .st = OAR_OK,
+      .err = err,
+  };
+  st = e->convert(&cx);
+  if (st != OAR_OK)
+    oar_error_prefix(err, "ONNX node #%zu %s (opset %lld): ", index, node_label(n, label, sizeof label),
+                     (long long)opset);
+done:
+  oar_free(ids);
+  return st;
+}
+
+static oar_status build(onnx_loader *ld, const onnx_model *m, const char *dir, oar_error *err) {
+  if (!m->has_graph) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "the ONNX model has no graph");
+  if (m->num_functions)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "the model defines %zu local functions, which oar does not support",
+                         m->num_functions);
+  int64_t opset;
+  OAR_TRY(model_opset(m, &opset, err));
+  const onnx_graph *gr = &m->graph;
+  if (gr->num_sparse_inits)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "the graph has sparse initializers, which oar does not support");
+  for (size_t i = 0; i < gr->num_inits; i++) {
+    const onnx_tensor *t = &gr->inits[i];
+    if (t->name.n == 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "initializer #%zu has no name", i);
+    if (onnx_ld_find(ld, t->name.p, t->name.n) >= 0)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "initializer '%.*s' is defined twice",
+                           NAME_FMT(t->name));
+    int id;
+    oar_shape none = {0};
+    OAR_TRY(onnx_ld_add(ld, t->name.p, t->name.n, OAR_DTYPE_UNKNOWN, &none, &id, err));
+    oar_status st = load_tensor_into(ld, dir, t, id, err);
+    if (st != OAR_OK) return oar_error_prefix(err, "initializer #%zu: ", i);
+  }
+  for (size_t i = 0; i < gr->num_inputs; i++) {
+    const onnx_value_info *vi = &gr->inputs[i];
+    if (vi->name.n == 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "graph input #%zu has no name", i);
+    int id = onnx_ld_find(ld, vi->name.p, vi->name.n);
+    if (id >= 0) {
+      if (ld->g->values[id].kind == OAR_VALUE_CONSTANT) continue; /* an initializer: a constant */
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "graph input '%.*s' is listed twice",
+                           NAME_FMT(vi->name));
+    }
+    oar_dtype dtype = OAR_DTYPE_UNKNOWN;
+    oar_shape shape = {0};
+    OAR_TRY(value_info_shape(vi, &dtype, &shape, err));
+    OAR_TRY(onnx_ld_add(ld, vi->name.p, vi->name.n, dtype, &shape, &id, err));
+    OAR_TRY(oar_graph_add_input(ld->g, id, err));
+    OAR_TRY(onnx_ld_set_known(ld, id, true, err));
+  }
+  for (size_t i = 0; i < gr->num_nodes; i++) OAR_TRY(convert_node(ld, m, opset, i, err));
+  if (gr->num_outputs == 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "the graph has no outputs");
+  for (size_t i = 0; i < gr->num_outputs; i++) {
+    const onnx_value_info *vi = &gr->outputs[i];
+    int id = onnx_ld_find(ld, vi->name.p, vi->name.n);
+    if (id < 0)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "graph output '%.*s' is never produced",
+                           NAME_FMT(vi->name));
+    if (vi->kind == 2)
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED, "graph output '%.*s' is not a tensor",
+                           NAME_FMT(vi->name));
+    OAR_TRY(oar_graph_add_output(ld->g, id, err));
+  }
+  return OAR_OK;
+}
+
+oar_status oar_onnx_load(const char *path, const void *buf, size_t size, oar_graph **out, oar_error *err) {
+  if (!out || (!path && !buf))
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "oar_onnx_load: no model path or buffer");
+  model_bytes mb = {0};
+  if (path) {
+    OAR_TRY(bytes_open(path, &mb, err));
+  } else {
+    mb.data = buf;
+    mb.size = size;
+  }
+  onnx_loader ld = {0};
+  onnx_model m;
+  char *dir = path ? oar_path_dirname(path) : NULL;
+  oar_status st = OAR_OK;
+  if (path && !dir) {
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory loading '%s'", path);
+    memset(&m, 0, sizeof m);
+    goto done;
+  }
+  st = onnx_model_decode(mb.data, mb.size, &m, err);
+  if (st != OAR_OK) goto done;
+  st = oar_graph_create(&ld.g, err);
+  if (st != OAR_OK) goto done;
+  if (!(ld.g->source = oar_strdup(path ? path : "<memory>"))) {
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory loading the ONNX model");
+    goto done;
+  }
+  ld.file_map = mb.map;
+  ld.file_map_size = mb.size;
+  st = build(&ld, &m, dir, err);
+done:
+  if (st != OAR_OK) {
+    oar_error_prefix(err, "%s: ", path ? path : "ONNX model in memory");
+    oar_graph_destroy(ld.g);
+  } else {
+    *out = ld.g;
+  }
+  onnx_model_free(&m);
+  oar_free(ld.map);
+  oar_free(ld.known);
+  oar_free(dir);
+  if (path) bytes_close(&mb);
+  return st;
+}
+
+bool oar_onnx_path_matches(const char *path) {
+  if (!path) return false;
+  size_t n = strlen(path);
+  if (n < 5) return false;
+  const char *ext = path + n - 5;
+  return ext[0] == '.' && tolower((unsigned char)ext[1]) == 'o' && tolower((unsigned char)ext[2]) == 'n' &&
+         tolower((unsigned char)ext[3]) == 'n' && tolower((unsigned char)ext[4]) == 'x';
+}
+
+bool oar_onnx_buffer_matches(const void *buf, size_t size) {
+  return buf && size > 0 && ((const uint8_t *)buf)[0] == 0x08;
+}

@@ -1,0 +1,163 @@
+/* one_hot_axis, eye_like, quantize_linear, dequantize_linear (ONNX
+ * OneHot, EyeLike, QuantizeLinear, DequantizeLinear).
+ *
+ * Quantization: scale (and zero point) per tensor (one value), per axis
+ * (1-D, X's dim at `axis`), or per block of `block_size` along axis (X's
+ * rank, with that dim divided by block_size, rounded up). */
+#include "ir/ops/infer_util.h"
+#include "ir/ops/op_ext.h"
+
+static oar_status one_hot_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                oar_error *err) {
+  const oar_tensor_view *idx, *depth, *values;
+  OAR_TRY(oar_op_require_input(n, in, OAR_ONE_HOT_IN_INDICES, &idx, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_ONE_HOT_IN_DEPTH, &depth, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_ONE_HOT_IN_VALUES, &values, err));
+  if (!depth->data)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "depth must be known when the model is planned");
+  if (oar_view_numel(depth) != 1 || oar_view_numel(values) != 2)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "depth must hold one value and values two");
+  double d;
+  switch (depth->dtype) {
+    case OAR_DTYPE_FLOAT32: d = *(const float *)depth->data; break;
+    case OAR_DTYPE_FLOAT64: d = *(const double *)depth->data; break;
+    case OAR_DTYPE_INT32: d = *(const int32_t *)depth->data; break;
+    case OAR_DTYPE_INT64: d = (double)*(const int64_t *)depth->data; break;
+    default: return oar_error_set(err, OAR_ERR_UNSUPPORTED, "depth of dtype %s", oar_dtype_str(depth->dtype));
+  }
+  if (!(d >= 1 && d < 1e9))
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "depth %g is out of range", d);
+  const int r = idx->shape.rank + 1;
+  if (r > OAR_MAX_RANK) return oar_error_set(err, OAR_ERR_UNSUPPORTED, "output rank %d", r);
+  int64_t axis = oar_node_attr_i(n, OAR_ONE_HOT_ATTR_AXIS);
+  if (axis < -r || axis >= r)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "axis %lld is out of range", (long long)axis);
+  if (axis < 0) axis += r;
+  oar_shape s = {.rank = r};
+  for (int i = 0, k = 0; i < r; i++) s.dims[i] = i == axis ? (int64_t)d : idx->shape.dims[k++];
+  oar_op_set_output(n, out, 0, values->dtype, &s);
+  return OAR_OK;
+}
+
+static oar_status eye_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                            oar_error *err) {
+  const oar_tensor_view *x;
+  OAR_TRY(oar_op_require_input(n, in, 0, &x, err));
+  if (x->shape.rank != 2) return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input must have rank 2");
+  const int64_t dt = oar_node_attr_i(n, OAR_EYE_ATTR_DTYPE);
+  const oar_dtype t = dt ? (oar_dtype)dt : x->dtype;
+  if (oar_dtype_bytes(t) == 0) return oar_error_set(err, OAR_ERR_UNSUPPORTED, "dtype %lld", (long long)dt);
+  oar_op_set_output(n, out, 0, t, &x->shape);
+  return OAR_OK;
+}
+
+static oar_status quant_check(const oar_node *n, const oar_tensor_view *const *in, oar_error *err) {
+  const oar_tensor_view *x, *s;
+  OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_X, &x, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_SCALE, &s, err));
+  const oar_tensor_view *z = oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT);
+  if (z && !oar_shape_equal(&z->shape, &s->shape))
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "zero point and scale differ in shape");
+  const int64_t count = oar_view_numel(s), block = oar_node_attr_i(n, OAR_QUANT_ATTR_BLOCK_SIZE);
+  if (count == 1 && block == 0) return OAR_OK;
+  int64_t axis = oar_node_attr_i(n, OAR_QUANT_ATTR_AXIS);
+  const int r = x->shape.rank;
+  if (axis < -r || axis >= r)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "axis %lld is out of range", (long long)axis);
+  if (axis < 0) axis += r;
+  if (block == 0) {
+    if (s->shape.rank != 1 || (x->shape.dims[axis] >= 0 && s->shape.dims[0] != x->shape.dims[axis]))
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "per-axis scale must have X's dim %lld",
+                           (long long)axis);
+    return OAR_OK;
+  }
+  if (block < 0 || s->shape.rank != r)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "blocked scale must have X's rank");
+  for (int i = 0; i < r; i++) {
+    const int64_t want = i == axis ? (x->shape.dims[i] + block - 1) / block : x->shape.dims[i];
+    if (x->shape.dims[i] >= 0 && s->shape.dims[i] != want)
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "blocked scale dim %d is %lld, expected %lld", i,
+                           (long long)s->shape.dims[i], (long long)want);
+  }
+  return OAR_OK;
+}
+
+static oar_status quant_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                              oar_error *err) {
+  OAR_TRY(quant_check(n, in, err));
+  const oar_tensor_view *x = oar_op_input(n, in, OAR_QUANT_IN_X),
+                        *z = oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT);
+  const oar_tensor_view *s = oar_op_input(n, in, OAR_QUANT_IN_SCALE);
+  oar_dtype t;
+  if (n->schema->id == OAR_OP_quantize_linear) {
+    const int64_t dt = oar_node_attr_i(n, OAR_QUANT_ATTR_OUT_DTYPE);
+    t = dt ? (oar_dtype)dt : z ? z->dtype : OAR_DTYPE_UINT8;
+  } else {
+    t = s->dtype;
+  }
+  oar_op_set_output(n, out, 0, t, &x->shape);
+  return OAR_OK;
+}
+
+static const oar_slot_spec one_hot_inputs[] = {
+    {"Indices", OAR_SLOT_REQUIRED}, {"Depth", OAR_SLOT_REQUIRED}, {"Values", OAR_SLOT_REQUIRED}};
+static const oar_slot_spec x_input[] = {{"X", OAR_SLOT_REQUIRED}};
+static const oar_slot_spec quant_inputs[] = {
+    {"X", OAR_SLOT_REQUIRED}, {"Scale", OAR_SLOT_REQUIRED}, {"ZeroPoint", OAR_SLOT_OPTIONAL}};
+static const oar_slot_spec out_only[] = {{"Out", OAR_SLOT_REQUIRED}};
+static const oar_attr_spec one_hot_attrs[] = {[OAR_ONE_HOT_ATTR_AXIS] = OAR_ATTR_I("axis", -1)};
+static const oar_attr_spec eye_attrs[] = {
+    [OAR_EYE_ATTR_DTYPE] = OAR_ATTR_I("dtype", 0),
+    [OAR_EYE_ATTR_K] = OAR_ATTR_I("k", 0),
+};
+static const oar_attr_spec quant_attrs[] = {
+    [OAR_QUANT_ATTR_AXIS] = OAR_ATTR_I("axis", 1),
+    [OAR_QUANT_ATTR_BLOCK_SIZE] = OAR_ATTR_I("block_size", 0),
+    [OAR_QUANT_ATTR_OUT_DTYPE] = OAR_ATTR_I("out_dtype", 0),
+};
+
+const oar_op_schema oar_schema_one_hot_axis = {
+    .name = "one_hot_axis",
+    .id = OAR_OP_one_hot_axis,
+    .inputs = one_hot_inputs,
+    .num_inputs = 3,
+    .outputs = out_only,
+    .num_outputs = 1,
+    .attrs = one_hot_attrs,
+    .num_attrs = 1,
+    .infer = one_hot_infer,
+};
+const oar_op_schema oar_schema_eye_like = {
+    .name = "eye_like",
+    .id = OAR_OP_eye_like,
+    .inputs = x_input,
+    .num_inputs = 1,
+    .outputs = out_only,
+    .num_outputs = 1,
+    .attrs = eye_attrs,
+    .num_attrs = 2,
+    .infer = eye_infer,
+    .flags = OAR_OP_SHAPE_ONLY,
+};
+const oar_op_schema oar_schema_quantize_linear = {
+    .name = "quantize_linear",
+    .id = OAR_OP_quantize_linear,
+    .inputs = quant_inputs,
+    .num_inputs = 3,
+    .outputs = out_only,
+    .num_outputs = 1,
+    .attrs = quant_attrs,
+    .num_attrs = 3,
+    .infer = quant_infer,
+};
+const oar_op_schema oar_schema_dequantize_linear = {
+    .name = "dequantize_linear",
+    .id = OAR_OP_dequantize_linear,
+    .inputs = quant_inputs,
+    .num_inputs = 3,
+    .outputs = out_only,
+    .num_outputs = 1,
+    .attrs = quant_attrs,
+    .num_attrs = 2,
+    .infer = quant_infer,
+};

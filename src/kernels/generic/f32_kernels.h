@@ -1,0 +1,134 @@
+/* The table of optimized float32 kernels of one ISA level, and the
+ * contracts every level's kernels follow. One const table per level
+ * (f32_kernels_generic here, f32_kernels_avx2 / _avx512 in
+ * kernels/x86/<isa>/), filled at compile time; the runtime picks one table
+ * when it plans a model and never branches on the ISA in a hot loop. */
+#ifndef OAR_KERNELS_GENERIC_F32_KERNELS_H
+#define OAR_KERNELS_GENERIC_F32_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <stdbool.h>
+
+#include "base/cpu.h"
+#include "kernels/ref/activation.h"
+#include "kernels/ref/conv.h"
+
+/* ---- GEMM microkernel --------------------------------------------------
+ * Computes one mr x nr tile of C (mr <= MR, nr <= NR of the table) over kc
+ * steps of k:
+ *   a: a packed panel, kc groups of MR floats (row r of step k at
+ *      a[k*MR + r]; rows >= mr are zero padding, ignored);
+ *   b: kc rows of B, row k at b + k*ldb (ldb = NR for a packed panel, or
+ *      the row stride of a matrix read in place); columns >= nr are never
+ *      read.
+ * flags: OAR_GEMM_FIRST starts the accumulators at bias (or 0) instead of
+ * loading C; OAR_GEMM_LAST adds the residual and clamps to [lo, hi] before
+ * the store. C is written only inside the mr x nr tile. */
+#define OAR_GEMM_FIRST 1u
+#define OAR_GEMM_LAST 2u
+
+typedef struct oar_gemm_tile_epi {
+  const float *bias_row; /* [mr], added to every column; or NULL */
+  const float *bias_col; /* [nr], added to every row; or NULL */
+  const float *residual; /* tile of the residual (row stride ldr), or NULL */
+  size_t ldr;
+  float lo, hi; /* clamp; -inf/+inf for none */
+} oar_gemm_tile_epi;
+
+typedef void (*oar_f32_gemm_ukernel_fn)(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb,
+                                        float *c, size_t ldc, unsigned flags, const oar_gemm_tile_epi *epi);
+
+/* y[i] = clamp(sum_k a[i*lda + k] * x[k] + bias[i] + residual[i], lo, hi)
+ * for i < m (bias and residual may be NULL): the N == 1 product, read
+ * straight from row-major A. */
+typedef void (*oar_f32_gemv_fn)(size_t m, size_t k, const float *a, size_t lda, const float *x, const float *bias,
+                                const float *residual, float lo, float hi, float *y);
+
+/* dst[i] = f(src[i]) for i < n (src == dst allowed). Error bounds of the
+ * fast transcendental functions are documented in each ISA's file. */
+typedef void (*oar_f32_act_fn)(const oar_act_params *p, const float *src, float *dst, size_t n);
+
+/* Depthwise convolution of one channel plane (NCHW): dst[oh][ow] =
+ * clamp(bias + sum w[kh][kw] * src[oh*sh - pt + kh*dh][ow*sw - pl + kw*dw]
+ * (+ residual[oh][ow])), taps outside the plane count as zero. */
+typedef struct oar_dwconv_plane {
+  size_t in_h, in_w, out_h, out_w;
+  size_t kernel_h, kernel_w;
+  size_t stride_h, stride_w, dilation_h, dilation_w;
+  size_t pad_top, pad_left;
+  float lo, hi;
+} oar_dwconv_plane;
+
+/* scratch holds at least oar_dwconv_scratch_floats(p) floats. */
+typedef void (*oar_f32_dwconv_fn)(const oar_dwconv_plane *p, const float *src, const float *w, float bias,
+                                  const float *residual, float *dst, float *scratch);
+
+/* dst[i] = src[i] * s + b (batch_norm, scale) for i < n. */
+typedef void (*oar_f32_affine_fn)(const float *src, float s, float b, float *dst, size_t n);
+
+/* Element-wise binary ops on contiguous runs: dst[i] = x[i] op y[i], or
+ * with a broadcast scalar y (y_scalar: dst[i] = x[i] op y[0]). */
+typedef enum oar_fast_binary { OAR_FAST_ADD, OAR_FAST_SUB, OAR_FAST_MUL, OAR_FAST_DIV, OAR_FAST_MAX, OAR_FAST_MIN }
+    oar_fast_binary;
+typedef void (*oar_f32_binary_fn)(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
+                                  size_t n);
+
+/* ---- GEMM operand packing (layout: kernels/generic/gemm.h) -------------
+ * Packs rows (A) or columns (B) [idx0, idx0 + count) over depth
+ * [k0, k0 + kc) into panels of r: panel p at dst + p*r*kc, step k of it at
+ * offset k*r, zero past `count`. */
+typedef void (*oar_gemm_pack_fn)(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r,
+                                 float *dst);
+
+/* A plain matrix as a pack source: element (i, k) of A is data[i*ld + k]
+ * (data[k*ld + i] when trans), (k, j) of B is data[k*ld + j] (data[j*ld +
+ * k] when trans); every value is multiplied by scale. */
+typedef struct oar_gemm_matrix {
+  const float *data;
+  size_t ld;
+  bool trans;
+  float scale;
+} oar_gemm_matrix;
+
+/* One image (of one group) of an NCHW convolution as the B side: column j
+ * is output pixel j, depth k = (c * kernel_h + y) * kernel_w + x; x points
+ * at the group's first input channel. */
+typedef struct oar_im2col_src {
+  const oar_conv2d_params *p;
+  const float *x;
+} oar_im2col_src;
+
+typedef struct oar_f32_kernels {
+  oar_isa isa;
+  const char *gemm_name; /* e.g. "f32_gemm_12x32__avx512" */
+  size_t mr, nr;         /* GEMM register tile */
+  size_t kc, mc, nc;     /* cache blocks: k depth, rows of A, columns of B */
+  oar_f32_gemm_ukernel_fn gemm;
+  oar_f32_gemv_fn gemv;
+  oar_f32_act_fn act;
+  oar_f32_dwconv_fn dwconv;
+  oar_f32_affine_fn affine;
+  oar_f32_binary_fn binary;
+  oar_gemm_pack_fn pack_rows;   /* ctx: oar_gemm_matrix, A side */
+  oar_gemm_pack_fn pack_cols;   /* ctx: oar_gemm_matrix, B side */
+  oar_gemm_pack_fn pack_im2col; /* ctx: oar_im2col_src, B side (columns = output pixels) */
+  oar_gemm_pack_fn pack_rows_im2col; /* ctx: oar_im2col_src, A side (rows = output pixels) */
+} oar_f32_kernels;
+
+extern const oar_f32_kernels oar_f32_kernels_generic;
+#if defined(OAR_X86_KERNELS)
+extern const oar_f32_kernels oar_f32_kernels_avx2;
+extern const oar_f32_kernels oar_f32_kernels_avx512;
+#endif
+
+/* The table for the highest level built into this library that does not
+ * exceed `isa` (the caller has checked that the host supports `isa`). */
+const oar_f32_kernels *oar_f32_kernels_for(oar_isa isa);
+
+/* Floats of scratch a dwconv call needs (a zero-padded copy of the plane,
+ * see f32_simple_impl.h); SIZE_MAX when that would overflow. */
+size_t oar_dwconv_scratch_floats(const oar_dwconv_plane *p);
+
+#endif

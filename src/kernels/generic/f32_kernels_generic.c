@@ -1,0 +1,56 @@
+/* The generic table, and the choice of a table for an ISA level. */
+#include "kernels/generic/f32_simple_impl.h"
+#include "kernels/generic/generic_kernels.h"
+
+static void generic_act(const oar_act_params *p, const float *src, float *dst, size_t n) {
+  oar_ref_activation_f32(p, src, dst, (int64_t)n);
+}
+
+const oar_f32_kernels oar_f32_kernels_generic = {
+    .isa = OAR_ISA_GENERIC,
+    .gemm_name = "f32_gemm_4x8__generic",
+    .mr = 4,
+    .nr = 8,
+    .kc = 256,
+    .mc = 64,
+    .nc = 256,
+    .gemm = oar_f32_gemm_4x8__generic,
+    .gemv = simple_gemv,
+    .act = generic_act,
+    .dwconv = simple_dwconv,
+    .affine = simple_affine,
+    .binary = simple_binary,
+    .pack_rows = simple_pack_rows,
+    .pack_cols = simple_pack_cols,
+    .pack_im2col = simple_pack_im2col,
+    .pack_rows_im2col = simple_pack_rows_im2col,
+};
+
+const oar_f32_kernels *oar_f32_kernels_for(oar_isa isa) {
+#if defined(OAR_X86_KERNELS)
+  if (isa >= OAR_ISA_AVX512) return &oar_f32_kernels_avx512;
+  if (isa >= OAR_ISA_AVX2) return &oar_f32_kernels_avx2;
+#else
+  (void)isa;
+#endif
+  return &oar_f32_kernels_generic;
+}
+
+size_t oar_dwconv_scratch_floats(const oar_dwconv_plane *p) {
+  if (p->out_h == 0 || p->out_w == 0) return 0;
+  /* Strides, dilations and paddings come from model files: every product
+   * is checked (SIZE_MAX when the copy could not exist). */
+  size_t ph, pw, t;
+  if (__builtin_mul_overflow(p->out_h - 1, p->stride_h, &ph) ||
+      __builtin_mul_overflow(p->kernel_h - 1, p->dilation_h, &t) || __builtin_add_overflow(ph, t + 1, &ph) ||
+      __builtin_mul_overflow(p->out_w - 1, p->stride_w, &pw) ||
+      __builtin_mul_overflow(p->kernel_w - 1, p->dilation_w, &t) || __builtin_add_overflow(pw, t + 1, &pw) ||
+      p->stride_w == 0)
+    return SIZE_MAX;
+  const size_t pwq = pw / p->stride_w + 2;
+  size_t total;
+  if (__builtin_mul_overflow(ph, pwq, &total) || __builtin_mul_overflow(total, p->stride_w, &total) ||
+      total > SIZE_MAX / 8)
+    return SIZE_MAX;
+  return total;
+}

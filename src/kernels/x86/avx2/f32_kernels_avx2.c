@@ -1,0 +1,43 @@
+/* The AVX2 table; the simple kernels are the plain-C bodies compiled with
+ * this folder's flags. */
+#include "kernels/generic/f32_simple_impl.h"
+#include "kernels/x86/avx2/avx2_kernels.h"
+
+void oar_f32_affine__avx2(const float *src, float s, float b, float *dst, size_t n) { simple_affine(src, s, b, dst, n); }
+
+void oar_f32_binary__avx2(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst, size_t n) {
+  simple_binary(op, x, y, y_scalar, dst, n);
+}
+
+static void pack_rows(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r, float *dst) {
+  simple_pack_rows(ctx, idx0, count, k0, kc, r, dst);
+}
+static void pack_cols(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r, float *dst) {
+  simple_pack_cols(ctx, idx0, count, k0, kc, r, dst);
+}
+static void pack_im2col(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r, float *dst) {
+  simple_pack_im2col(ctx, idx0, count, k0, kc, r, dst);
+}
+static void pack_rows_im2col(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r, float *dst) {
+  simple_pack_rows_im2col(ctx, idx0, count, k0, kc, r, dst);
+}
+
+const oar_f32_kernels oar_f32_kernels_avx2 = {
+    .isa = OAR_ISA_AVX2,
+    .gemm_name = "f32_gemm_6x16__avx2",
+    .mr = 6,
+    .nr = 16,
+    .kc = 256,
+    .mc = 72,
+    .nc = 512,
+    .gemm = oar_f32_gemm_6x16__avx2,
+    .gemv = oar_f32_gemv__avx2,
+    .act = oar_f32_act__avx2,
+    .dwconv = oar_f32_dwconv__avx2,
+    .affine = oar_f32_affine__avx2,
+    .binary = oar_f32_binary__avx2,
+    .pack_rows = pack_rows,
+    .pack_cols = pack_cols,
+    .pack_im2col = pack_im2col,
+    .pack_rows_im2col = pack_rows_im2col,
+};

@@ -1,0 +1,73 @@
+#include "runtime/op_prepare.h"
+
+#include <string.h>
+
+#include "base/alloc.h"
+#include "base/threadpool.h"
+
+static const oar_prepare_fn prepare_fns[OAR_OP_COUNT] = {
+#define OAR_PREPARE_ENTRY(id) [OAR_OP_##id] = oar_prepare_##id,
+    OAR_PREPARE_OPS(OAR_PREPARE_ENTRY)
+#undef OAR_PREPARE_ENTRY
+};
+
+oar_prepare_fn oar_prepare_fn_for(oar_op_id id) {
+  if ((int)id < 0 || id >= OAR_OP_COUNT) return NULL;
+  return prepare_fns[id];
+}
+
+oar_status oar_prepare_begin(oar_prepare_session *s, oar_error *err) {
+  memset(s, 0, sizeof *s);
+  oar_isa isa;
+  OAR_TRY(oar_cpu_isa_active(&isa, err));
+  s->kernels = oar_f32_kernels_for(isa);
+  s->threads = oar_threadpool_threads(oar_threadpool_current());
+  return OAR_OK;
+}
+
+oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar_tensor_view *views,
+                            const unsigned char *known, oar_op_state **state, oar_error *err) {
+  *state = NULL;
+  oar_prepare_fn prepare = oar_prepare_fn_for(n->schema->id);
+  if (!prepare) return OAR_OK;
+  /* Small tables on the stack: nodes have few inputs and outputs. */
+  enum { MAX_IO = 32 };
+  const int nin = oar_node_num_in(n), nout = oar_node_num_out(n);
+  if (nin > MAX_IO || nout > MAX_IO) return OAR_OK;
+  const oar_tensor_view *in[MAX_IO];
+  unsigned char in_known[MAX_IO];
+  oar_tensor_view out[MAX_IO];
+  for (int i = 0; i < nin; i++) {
+    in[i] = &views[n->in[i]];
+    in_known[i] = known[n->in[i]];
+  }
+  for (int i = 0; i < nout; i++) out[i] = views[n->out[i]];
+  const oar_prepare_ctx ctx = {
+      .node = n,
+      .in = in,
+      .in_known = in_known,
+      .out = out,
+      .kernels = s->kernels,
+      .threads = s->threads,
+  };
+  OAR_TRY(prepare(&ctx, state, err));
+  if (*state && (*state)->workspace_bytes > s->workspace_bytes) s->workspace_bytes = (*state)->workspace_bytes;
+  return OAR_OK;
+}
+
+oar_status oar_prepare_finish(oar_prepare_session *s, oar_error *err) {
+  if (s->workspace_bytes == 0) return OAR_OK;
+  s->workspace = oar_aligned_alloc(s->workspace_bytes);
+  if (!s->workspace)
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory allocating %zu bytes of kernel workspace",
+                         s->workspace_bytes);
+  return OAR_OK;
+}
+
+void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count) {
+  if (states)
+    for (int i = 0; i < count; i++)
+      if (states[i]) states[i]->destroy(states[i]);
+  oar_aligned_free(s->workspace);
+  s->workspace = NULL;
+}

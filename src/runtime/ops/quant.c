@@ -1,0 +1,98 @@
+/* one_hot_axis, eye_like, quantize_linear, dequantize_linear: element
+ * loops simple enough to live here, on the generic load/store of
+ * kernels/ref/quant.h. */
+#include <math.h>
+#include <string.h>
+
+#include "ir/ops/op_ext.h"
+#include "kernels/ref/quant.h"
+#include "runtime/ops/run_util.h"
+
+oar_status oar_run_one_hot_axis(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                oar_error *err) {
+  const oar_tensor_view *idx = in[0], *values = in[2];
+  oar_tensor_view *y;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  if (!oar_ref_q_supported(idx->dtype) || !oar_ref_q_supported(values->dtype))
+    return oar_run_unsupported_dtype(node, 0, idx->dtype, err);
+  int64_t axis = oar_node_attr_i(node, OAR_ONE_HOT_ATTR_AXIS);
+  if (axis < 0) axis += y->shape.rank;
+  const int64_t depth = y->shape.dims[axis];
+  int64_t outer = 1, inner = 1;
+  for (int i = 0; i < axis; i++) outer *= y->shape.dims[i];
+  for (int i = (int)axis + 1; i < y->shape.rank; i++) inner *= y->shape.dims[i];
+  const double off = oar_ref_q_load(values->dtype, values->data, 0),
+               on = oar_ref_q_load(values->dtype, values->data, 1);
+  for (int64_t o = 0; o < outer; o++)
+    for (int64_t k = 0; k < depth; k++)
+      for (int64_t i = 0; i < inner; i++) {
+        double v = oar_ref_q_load(idx->dtype, idx->data, o * inner + i);
+        int64_t c = (int64_t)v;
+        if (c < 0) c += depth;
+        oar_ref_q_store(y->dtype, y->data, (o * depth + k) * inner + i, c == k ? on : off);
+      }
+  return OAR_OK;
+}
+
+oar_status oar_run_eye_like(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
+                            oar_error *err) {
+  oar_tensor_view *y;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  if (!oar_ref_q_supported(y->dtype)) return oar_run_unsupported_dtype(node, 0, y->dtype, err);
+  const int64_t rows = y->shape.dims[0], cols = y->shape.dims[1], k = oar_node_attr_i(node, OAR_EYE_ATTR_K);
+  for (int64_t i = 0; i < rows; i++)
+    for (int64_t j = 0; j < cols; j++)
+      oar_ref_q_store(y->dtype, y->data, i * cols + j, j - i == k ? 1.0 : 0.0);
+  return OAR_OK;
+}
+
+/* Index of the scale for flat element e of X. */
+static int64_t scale_index(const oar_shape *x, int64_t count, int axis, int64_t block, int64_t e) {
+  if (count == 1 && block == 0) return 0;
+  int64_t inner = 1;
+  for (int i = axis + 1; i < x->rank; i++) inner *= x->dims[i];
+  const int64_t a = (e / inner) % x->dims[axis];
+  if (block == 0) return a;
+  const int64_t outer_i = e / (inner * x->dims[axis]), nblocks = (x->dims[axis] + block - 1) / block;
+  return (outer_i * nblocks + a / block) * inner + e % inner;
+}
+
+static oar_status quant(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out, bool q,
+                        oar_error *err) {
+  const oar_tensor_view *x = in[0], *s = in[1], *z = oar_op_input(node, in, OAR_QUANT_IN_ZERO_POINT);
+  oar_tensor_view *y;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  if (!oar_ref_q_supported(x->dtype)) return oar_run_unsupported_dtype(node, 0, x->dtype, err);
+  if (!oar_ref_q_supported(s->dtype)) return oar_run_unsupported_dtype(node, 1, s->dtype, err);
+  if (!oar_ref_q_supported(y->dtype))
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "output dtype %s is not supported",
+                         oar_dtype_str(y->dtype));
+  int64_t axis = oar_node_attr_i(node, OAR_QUANT_ATTR_AXIS);
+  if (axis < 0) axis += x->shape.rank;
+  const int64_t block = oar_node_attr_i(node, OAR_QUANT_ATTR_BLOCK_SIZE), count = oar_view_numel(s);
+  const int64_t n = oar_view_numel(x);
+  for (int64_t e = 0; e < n; e++) {
+    const int64_t si = scale_index(&x->shape, count, (int)axis, block, e);
+    const double scale = oar_ref_q_load(s->dtype, s->data, si),
+                 zp = z ? oar_ref_q_load(z->dtype, z->data, si) : 0.0;
+    const double v = oar_ref_q_load(x->dtype, x->data, e);
+    /* float32 data divides in float32, as ONNX's reference does: the
+     * rounding of an exact half depends on it. */
+    const double ratio = x->dtype == OAR_DTYPE_FLOAT32 ? (double)((float)v / (float)scale) : v / scale;
+    if (q)
+      oar_ref_q_store_saturated(y->dtype, y->data, e, nearbyint(ratio) + zp);
+    else
+      oar_ref_q_store(y->dtype, y->data, e, (v - zp) * scale);
+  }
+  return OAR_OK;
+}
+
+oar_status oar_run_quantize_linear(const oar_node *node, const oar_tensor_view *const *in,
+                                   oar_tensor_view *out, oar_error *err) {
+  return quant(node, in, out, true, err);
+}
+
+oar_status oar_run_dequantize_linear(const oar_node *node, const oar_tensor_view *const *in,
+                                     oar_tensor_view *out, oar_error *err) {
+  return quant(node, in, out, false, err);
+}

@@ -1,0 +1,119 @@
+/* rnn_seq on the reference kernel (float32). */
+#include <string.h>
+
+#include "base/alloc.h"
+#include "ir/ops/op_ext.h"
+#include "kernels/ref/rnn.h"
+#include "runtime/ops/run_util.h"
+
+static const float *opt_f32(const oar_node *n, const oar_tensor_view *const *in, int slot) {
+  const oar_tensor_view *v = oar_op_input(n, in, slot);
+  return v && oar_view_numel(v) > 0 ? v->data : NULL;
+}
+
+oar_status oar_run_rnn_seq(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
+                           oar_error *err) {
+  const oar_tensor_view *x, *w, *r;
+  OAR_TRY(oar_op_require_input(node, in, OAR_RNN_IN_X, &x, err));
+  OAR_TRY(oar_op_require_input(node, in, OAR_RNN_IN_W, &w, err));
+  OAR_TRY(oar_op_require_input(node, in, OAR_RNN_IN_R, &r, err));
+  for (int s = 0; s < OAR_RNN_IN_P + 1; s++) {
+    const oar_tensor_view *v = oar_op_input(node, in, s);
+    if (v && s != OAR_RNN_IN_SEQ_LENS) OAR_TRY(oar_run_expect_dtype(node, s, v, OAR_DTYPE_FLOAT32, err));
+  }
+  const int cell = (int)oar_node_attr_i(node, OAR_RNN_ATTR_CELL);
+  const int64_t H = oar_node_attr_i(node, OAR_RNN_ATTR_HIDDEN_SIZE),
+                dir = oar_node_attr_i(node, OAR_RNN_ATTR_DIRECTION);
+  const bool layout = oar_node_attr_i(node, OAR_RNN_ATTR_LAYOUT) != 0;
+  const int64_t dirs = dir == 2 ? 2 : 1, G = cell == 0 ? 1 : cell == 1 ? 3 : 4;
+  const int64_t seq = x->shape.dims[layout ? 1 : 0], batch = x->shape.dims[layout ? 0 : 1],
+                I = x->shape.dims[2];
+  const int nact = cell == 0 ? 1 : cell == 1 ? 2 : 3;
+  const oar_attr *acts = oar_node_attr(node, OAR_RNN_ATTR_ACTIVATIONS);
+  const oar_attr *alphas = oar_node_attr(node, OAR_RNN_ATTR_ALPHAS),
+                 *betas = oar_node_attr(node, OAR_RNN_ATTR_BETAS);
+  if (acts->n != (size_t)(nact * dirs))
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "%zu activations, expected %lld", acts->n,
+                         (long long)(nact * dirs));
+  const oar_tensor_view *bv = oar_op_input(node, in, OAR_RNN_IN_B),
+                        *pv = oar_op_input(node, in, OAR_RNN_IN_P);
+  if (bv && oar_view_numel(bv) != dirs * 2 * G * H)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "B has %lld values, expected %lld",
+                         (long long)oar_view_numel(bv), (long long)(dirs * 2 * G * H));
+  if (pv && oar_view_numel(pv) && oar_view_numel(pv) != dirs * 3 * H)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "P has %lld values, expected %lld",
+                         (long long)oar_view_numel(pv), (long long)(dirs * 3 * H));
+  for (int s = OAR_RNN_IN_INITIAL_H; s <= OAR_RNN_IN_INITIAL_C; s++) {
+    const oar_tensor_view *v = oar_op_input(node, in, s);
+    if (v && oar_view_numel(v) != dirs * batch * H)
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "initial state has %lld values, expected %lld",
+                           (long long)oar_view_numel(v), (long long)(dirs * batch * H));
+  }
+  oar_tensor_view *y = oar_op_output(node, out, OAR_RNN_OUT_Y),
+                  *yh = oar_op_output(node, out, OAR_RNN_OUT_Y_H);
+  oar_tensor_view *yc = oar_op_output(node, out, OAR_RNN_OUT_Y_C);
+  const size_t state = (size_t)(dirs * batch * H);
+  float *scratch = oar_malloc((3 * (size_t)(G * H) + 2 * state + 1) * sizeof(float));
+  int64_t *lens = oar_malloc((size_t)(batch + 1) * sizeof *lens);
+  if (!scratch || !lens) {
+    oar_free(scratch);
+    oar_free(lens);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for a recurrent op");
+  }
+  float *hbuf = yh ? yh->data : scratch + 3 * G * H, *cbuf = yc ? yc->data : scratch + 3 * G * H + state;
+  const oar_tensor_view *sl = oar_op_input(node, in, OAR_RNN_IN_SEQ_LENS);
+  oar_status st = OAR_OK;
+  if (sl) {
+    if (oar_view_numel(sl) != batch || (sl->dtype != OAR_DTYPE_INT32 && sl->dtype != OAR_DTYPE_INT64)) {
+      st = oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "sequence_lens must hold %lld int32 values",
+                         (long long)batch);
+      goto done;
+    }
+    for (int64_t b = 0; b < batch; b++) {
+      lens[b] =
+          sl->dtype == OAR_DTYPE_INT32 ? ((const int32_t *)sl->data)[b] : ((const int64_t *)sl->data)[b];
+      if (lens[b] < 0 || lens[b] > seq) {
+        st = oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "sequence length %lld is out of [0, %lld]",
+                           (long long)lens[b], (long long)seq);
+        goto done;
+      }
+    }
+  }
+  if (y) memset(y->data, 0, (size_t)oar_view_numel(y) * sizeof(float));
+  for (int64_t d = 0; d < dirs; d++) {
+    oar_rnn_params p = {
+        .cell = cell,
+        .seq = seq,
+        .batch = batch,
+        .input = I,
+        .hidden = H,
+        .reverse = dir == 1 || d == 1,
+        .linear_before_reset = oar_node_attr_i(node, OAR_RNN_ATTR_LINEAR_BEFORE_RESET) != 0,
+        .input_forget = oar_node_attr_i(node, OAR_RNN_ATTR_INPUT_FORGET) != 0,
+        .clip = (float)oar_node_attr_f(node, OAR_RNN_ATTR_CLIP),
+        .x_st = layout ? I : batch * I,
+        .x_sb = layout ? seq * I : I,
+        .y_st = layout ? dirs * H : dirs * batch * H,
+        .y_sb = layout ? seq * dirs * H : H,
+        .s_sb = layout ? dirs * H : H,
+    };
+    for (int k = 0; k < nact; k++) {
+      const size_t at = (size_t)(d * nact + k);
+      p.act[k].kind = (int)acts->ints[at];
+      p.act[k].alpha = at < alphas->n ? (float)alphas->floats[at] : 0.0f;
+      p.act[k].beta = at < betas->n ? (float)betas->floats[at] : 0.0f;
+    }
+    const int64_t sbase = layout ? d * H : d * batch * H;
+    const float *b = opt_f32(node, in, OAR_RNN_IN_B), *peep = opt_f32(node, in, OAR_RNN_IN_P);
+    const float *h0 = opt_f32(node, in, OAR_RNN_IN_INITIAL_H), *c0 = opt_f32(node, in, OAR_RNN_IN_INITIAL_C);
+    oar_ref_rnn_dir_f32(
+        &p, x->data, (const float *)w->data + d * G * H * I, (const float *)r->data + d * G * H * H,
+        b ? b + d * 2 * G * H : NULL, b ? b + d * 2 * G * H + G * H : NULL, peep ? peep + d * 3 * H : NULL,
+        sl ? lens : NULL, h0 ? h0 + sbase : NULL, c0 ? c0 + sbase : NULL,
+        y ? (float *)y->data + (layout ? d * H : d * batch * H) : NULL, hbuf + sbase, cbuf + sbase, scratch);
+  }
+done:
+  oar_free(scratch);
+  oar_free(lens);
+  return st;
+}
