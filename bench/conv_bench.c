@@ -3,7 +3,7 @@
  * each layer's weights come from memory). For tuning.
  *
  *   cc -O2 -std=c11 -I include -I src bench/conv_bench.c build/lib/liboar.a -lm -lpthread -o conv_bench
- *   ./conv_bench C H W OC K STRIDE PAD [GROUPS] [--threads N] [--cold]
+ *   ./conv_bench C H W OC K STRIDE PAD [GROUPS] [--threads N] [--cold] [--residual]
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -29,14 +29,15 @@ static int cmp_double(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
   long v[8] = {0, 0, 0, 0, 0, 1, 0, 1};
-  int nv = 0, threads = 1, cold = 0;
+  int nv = 0, threads = 1, cold = 0, with_res = 0;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--cold")) cold = 1;
+    else if (!strcmp(argv[i], "--residual")) with_res = 1;
     else if (nv < 8) v[nv++] = atol(argv[i]);
   }
   if (nv < 7) {
-    fprintf(stderr, "usage: conv_bench C H W OC K STRIDE PAD [GROUPS] [--threads N] [--cold]\n");
+    fprintf(stderr, "usage: conv_bench C H W OC K STRIDE PAD [GROUPS] [--threads N] [--cold] [--residual]\n");
     return 2;
   }
   oar_conv2d_params p = {.batch = 1, .in_c = v[0], .in_h = v[1], .in_w = v[2], .out_c = v[3], .kernel_h = v[4],
@@ -52,7 +53,8 @@ int main(int argc, char **argv) {
   const size_t xs = (size_t)(p.in_c * p.in_h * p.in_w), ws = (size_t)(p.out_c * p.in_c / p.groups * p.kernel_h * p.kernel_w),
                ys = (size_t)(p.out_c * p.out_h * p.out_w);
   float *x = oar_aligned_alloc(xs * 4), *w = oar_aligned_alloc(ws * 4), *y = oar_aligned_alloc(ys * 4);
-  float *bias = oar_aligned_alloc((size_t)p.out_c * 4);
+  float *bias = oar_aligned_alloc((size_t)p.out_c * 4), *res = oar_aligned_alloc(ys * 4);
+  for (size_t i = 0; i < ys; i++) res[i] = (float)(i % 3);
   for (size_t i = 0; i < xs; i++) x[i] = (float)(i % 7) - 3;
   for (size_t i = 0; i < ws; i++) w[i] = (float)(i % 5) - 2;
   for (long i = 0; i < p.out_c; i++) bias[i] = 1;
@@ -69,7 +71,7 @@ int main(int argc, char **argv) {
   for (int r = 0; r < 31; r++) {
     if (flush) memset(flush, r, flush_n);
     const double t0 = now();
-    oar_conv_gemm_run(&c, x, w, bias, NULL, 0.0f, 1e30f, NULL, y, work);
+    oar_conv_gemm_run(&c, x, w, bias, with_res ? res : NULL, 0.0f, 1e30f, NULL, y, work);
     t[r] = now() - t0;
   }
   qsort(t, 31, sizeof *t, cmp_double);
