@@ -31,6 +31,14 @@ static void gather_inputs(const oar_plan *p, const oar_node *n) {
   for (int i = 0; i < oar_node_num_in(n); i++) p->in_scratch[i] = &p->views[n->in[i]];
 }
 
+/* Inputs whose values are planned for: 1-D (or scalar) int32/int64 with
+ * at most 16 elements. */
+static int is_shape_like(const oar_tensor_view *v) {
+  if (!v->data || (v->dtype != OAR_DTYPE_INT32 && v->dtype != OAR_DTYPE_INT64) || v->shape.rank > 1) return 0;
+  int64_t n = oar_shape_numel(&v->shape);
+  return n >= 0 && n <= 16;
+}
+
 static oar_status alloc_owned(oar_plan *p, size_t bytes, void **data, oar_error *err) {
   void **owned = oar_realloc(p->owned, (size_t)(p->num_owned + 1) * sizeof *owned);
   if (!owned) return oom(err, "folded values");
@@ -187,6 +195,16 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, co
   for (int i = 0; i < g->num_inputs; i++) {
     p->signature[i] = inputs[i];
     p->signature[i].data = NULL;
+    /* A small 1-D integer input is usually a shape, axes or sizes: its
+     * values become part of the signature, so shape inference can use them
+     * (the plan is remade when they change). */
+    if (is_shape_like(&inputs[i])) {
+      size_t bytes = value_bytes(&inputs[i]);
+      st = alloc_owned(p, bytes, &p->signature[i].data, err);
+      if (st != OAR_OK) goto fail;
+      memcpy(p->signature[i].data, inputs[i].data, bytes);
+      p->known[g->inputs[i]] = 1;
+    }
     p->views[g->inputs[i]] = p->signature[i];
   }
   st = oar_prepare_begin(&p->prep, err);
@@ -221,13 +239,15 @@ int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs) {
   for (int i = 0; i < p->graph->num_inputs; i++) {
     if (p->signature[i].dtype != inputs[i].dtype) return 0;
     if (!oar_shape_equal(&p->signature[i].shape, &inputs[i].shape)) return 0;
+    if (p->signature[i].data && memcmp(p->signature[i].data, inputs[i].data, value_bytes(&inputs[i])) != 0) return 0;
   }
   return 1;
 }
 
 oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *err) {
   const oar_graph *g = p->graph;
-  for (int i = 0; i < g->num_inputs; i++) p->views[g->inputs[i]].data = inputs[i].data;
+  for (int i = 0; i < g->num_inputs; i++)
+    if (!p->signature[i].data) p->views[g->inputs[i]].data = inputs[i].data;
   for (int s = 0; s < p->num_steps; s++) {
     const oar_node *n = &g->nodes[p->steps[s]];
     gather_inputs(p, n);
