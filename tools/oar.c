@@ -9,7 +9,7 @@
 #include "commands.h"
 
 static const char kOverview[] =
-    "oar - run PaddlePaddle inference models on the CPU\n"
+    "oar - run PaddlePaddle and ONNX inference models on the CPU\n"
     "\n"
     "usage: oar <command> [arguments]\n"
     "\n"
@@ -21,8 +21,8 @@ static const char kOverview[] =
     "  --version                      the program and library versions\n"
     "\n"
     "MODEL is a model directory (holding __model__, or one *.pdmodel with its\n"
-    "*.pdiparams) or a program file; PARAMS (or --params) names the parameters\n"
-    "file when it is not beside the program.\n"
+    "*.pdiparams) or a program file, or an .onnx file; PARAMS (or --params)\n"
+    "names the Paddle parameters file when it is not beside the program.\n"
     "\n"
     "Exit status: 0 on success, 1 when the model or its data fails, 2 for a\n"
     "command line oar does not understand.\n";
