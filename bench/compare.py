@@ -18,9 +18,10 @@ What it does, in order:
      that the noise of a shared machine hits every engine alike;
   4. prints median and p90 latency per engine and the ratio oar / engine.
 
-Each engine runs in its own process, so no engine's idle threads (ONNX
-Runtime's spin-waiting pool) steal cycles from another's run. A timed run
-includes feeding the input and fetching the output, for every engine.
+Each engine runs in its own process and a short pause (--pause) precedes
+every block of runs, so no engine's idle threads (ONNX Runtime's
+spin-waiting pool) steal cycles from another's run. A timed run includes
+feeding the input and fetching the output, for every engine.
 """
 import argparse
 import ctypes
@@ -333,6 +334,11 @@ def bench_config(args, lib, name, prefix, onnx_path, batch, threads):
     for r in range(args.rounds):
         order = alive[r % len(alive):] + alive[:r % len(alive)] if alive else []
         for e in order:
+            # A pause first: an engine's threads may spin-wait for a while
+            # after its last run (OpenMP's default block time in Paddle is
+            # 200 ms; ONNX Runtime's pool spins too), on the core the next
+            # engine is about to use.
+            time.sleep(args.pause)
             conns[e].send(("time", args.iters))
             times[e] += conns[e].recv()
     for e in alive:
@@ -379,6 +385,7 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--rounds", type=int, default=6, help="rounds of every engine, in rotating order")
     ap.add_argument("--iters", type=int, default=5, help="timed runs per engine per round")
+    ap.add_argument("--pause", type=float, default=0.3, help="seconds of idle before each engine's block of runs")
     ap.add_argument("--build", default=os.path.join(ROOT, "build"), help="oar build directory")
     ap.add_argument("--work", default=os.path.join(ROOT, "build", "bench"), help="where models are cached")
     ap.add_argument("--markdown", help="also write the table as markdown to this file")

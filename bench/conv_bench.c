@@ -31,18 +31,33 @@ int main(int argc, char **argv) {
   long v[8] = {0, 0, 0, 0, 0, 1, 0, 1};
   int nv = 0, threads = 1, cold = 0, with_res = 0;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
-    else if (!strcmp(argv[i], "--cold")) cold = 1;
-    else if (!strcmp(argv[i], "--residual")) with_res = 1;
-    else if (nv < 8) v[nv++] = atol(argv[i]);
+    if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+      threads = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--cold"))
+      cold = 1;
+    else if (!strcmp(argv[i], "--residual"))
+      with_res = 1;
+    else if (nv < 8)
+      v[nv++] = atol(argv[i]);
   }
   if (nv < 7) {
     fprintf(stderr, "usage: conv_bench C H W OC K STRIDE PAD [GROUPS] [--threads N] [--cold] [--residual]\n");
     return 2;
   }
-  oar_conv2d_params p = {.batch = 1, .in_c = v[0], .in_h = v[1], .in_w = v[2], .out_c = v[3], .kernel_h = v[4],
-                         .kernel_w = v[4], .stride_h = v[5], .stride_w = v[5], .pad_top = v[6], .pad_left = v[6],
-                         .dilation_h = 1, .dilation_w = 1, .groups = v[7]};
+  oar_conv2d_params p = {.batch = 1,
+                         .in_c = v[0],
+                         .in_h = v[1],
+                         .in_w = v[2],
+                         .out_c = v[3],
+                         .kernel_h = v[4],
+                         .kernel_w = v[4],
+                         .stride_h = v[5],
+                         .stride_w = v[5],
+                         .pad_top = v[6],
+                         .pad_left = v[6],
+                         .dilation_h = 1,
+                         .dilation_w = 1,
+                         .groups = v[7]};
   p.out_h = (p.in_h + 2 * p.pad_top - p.kernel_h) / p.stride_h + 1;
   p.out_w = (p.in_w + 2 * p.pad_left - p.kernel_w) / p.stride_w + 1;
   oar_threadpool *pool = NULL;
@@ -50,7 +65,8 @@ int main(int argc, char **argv) {
   oar_threadpool_set_current(pool);
   oar_conv_gemm c;
   oar_conv_gemm_init(&c, &p, oar_f32_kernels_for(oar_cpu_isa_detected()), threads);
-  const size_t xs = (size_t)(p.in_c * p.in_h * p.in_w), ws = (size_t)(p.out_c * p.in_c / p.groups * p.kernel_h * p.kernel_w),
+  const size_t xs = (size_t)(p.in_c * p.in_h * p.in_w),
+               ws = (size_t)(p.out_c * p.in_c / p.groups * p.kernel_h * p.kernel_w),
                ys = (size_t)(p.out_c * p.out_h * p.out_w);
   float *x = oar_aligned_alloc(xs * 4), *w = oar_aligned_alloc(ws * 4), *y = oar_aligned_alloc(ys * 4);
   float *bias = oar_aligned_alloc((size_t)p.out_c * 4), *res = oar_aligned_alloc(ys * 4);
@@ -76,8 +92,9 @@ int main(int argc, char **argv) {
   }
   qsort(t, 31, sizeof *t, cmp_double);
   const double flops = 2.0 * (double)ys * (double)(p.in_c / p.groups * p.kernel_h * p.kernel_w);
-  printf("conv %ldx%ldx%ld -> %ldx%ldx%ld k%ld s%ld p%ld g%ld algo %d threads %d %s: %.3f ms, %.1f GFLOP/s\n", (long)p.in_c,
-         (long)p.in_h, (long)p.in_w, (long)p.out_c, (long)p.out_h, (long)p.out_w, (long)p.kernel_h, (long)p.stride_h,
-         (long)p.pad_top, (long)p.groups, (int)c.algo, c.slots, cold ? "cold" : "hot", t[15] * 1e3, flops / t[15] * 1e-9);
+  printf("conv %ldx%ldx%ld -> %ldx%ldx%ld k%ld s%ld p%ld g%ld algo %d threads %d %s: %.3f ms, %.1f GFLOP/s\n",
+         (long)p.in_c, (long)p.in_h, (long)p.in_w, (long)p.out_c, (long)p.out_h, (long)p.out_w,
+         (long)p.kernel_h, (long)p.stride_h, (long)p.pad_top, (long)p.groups, (int)c.algo, c.slots,
+         cold ? "cold" : "hot", t[15] * 1e3, flops / t[15] * 1e-9);
   return 0;
 }

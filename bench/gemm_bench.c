@@ -54,9 +54,9 @@ __attribute__((target("avx512f"))) static double peak_avx512(void) {
         "dec %0\n jnz 1b\n vzeroupper\n"
         : "+r"(n)
         :
-        : "xmm0", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18",
-          "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28", "xmm29",
-          "xmm30", "xmm31", "cc");
+        : "xmm0", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17",
+          "xmm18", "xmm19", "xmm20", "xmm21", "xmm22", "xmm23", "xmm24", "xmm25", "xmm26", "xmm27", "xmm28",
+          "xmm29", "xmm30", "xmm31", "cc");
     const double g = 24.0 * 16 * 2 * (double)iters / (now() - t0) * 1e-9;
     if (g > best) best = g;
   }
@@ -114,8 +114,12 @@ static void bench(const oar_f32_kernels *kr, int threads, size_t m, size_t n, si
     samples[s] = (now() - t0) / reps;
   }
   qsort(samples, 7, sizeof *samples, cmp_double);
-  printf("%-8s %5zux%5zux%5zu  B %-10s threads %d  %8.1f GFLOP/s  (%.3f ms)\n", oar_isa_name(kr->isa), m, n, k,
-         which == 'b' ? "B packed" : which == 'a' ? "A packed" : "on the fly", slots, flops / samples[3] * 1e-9, samples[3] * 1e3);
+  printf("%-8s %5zux%5zux%5zu  B %-10s threads %d  %8.1f GFLOP/s  (%.3f ms)\n", oar_isa_name(kr->isa), m, n,
+         k,
+         which == 'b'   ? "B packed"
+         : which == 'a' ? "A packed"
+                        : "on the fly",
+         slots, flops / samples[3] * 1e-9, samples[3] * 1e3);
   oar_aligned_free(a);
   oar_aligned_free(b);
   oar_aligned_free(c);
@@ -144,7 +148,8 @@ int main(int argc, char **argv) {
   oar_threadpool_set_current(pool);
   const oar_f32_kernels *kr = oar_f32_kernels_for(isa);
 #if defined(__x86_64__)
-  if (oar_cpu_isa_detected() >= OAR_ISA_AVX512) printf("fp32 peak (one thread, AVX-512 FMA loop): %.1f GFLOP/s\n", peak_avx512());
+  if (oar_cpu_isa_detected() >= OAR_ISA_AVX512)
+    printf("fp32 peak (one thread, AVX-512 FMA loop): %.1f GFLOP/s\n", peak_avx512());
 #endif
   for (int i = 1; i < argc; i++) {
     size_t m, n, k;
@@ -161,7 +166,8 @@ int main(int argc, char **argv) {
   if (!given) {
     static const size_t shapes[][3] = {{1024, 1024, 1024}, {1, 1000, 2048}, {128, 768, 768},
                                        {128, 3072, 768},   {3136, 64, 576}, {64, 3136, 576}};
-    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) bench(kr, threads, shapes[s][0], shapes[s][1], shapes[s][2], 'b');
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++)
+      bench(kr, threads, shapes[s][0], shapes[s][1], shapes[s][2], 'b');
     bench(kr, threads, 1024, 1024, 1024, '-');
   }
   oar_threadpool_set_current(NULL);

@@ -5,14 +5,15 @@
  *
  *   cc -O2 -std=c11 -I include -I src bench/op_profile.c build/lib/liboar.a -lm -lpthread -o op_profile
  *   ./op_profile MODEL_DIR [--threads N] [--batch N] [--runs N] [--top N]
+ *
+ * OP_PROFILE_STEP=i times step i alone, 51 times (hot caches); with
+ * OP_PROFILE_PREV=j the steps j .. i-1 run (untimed) before each timing.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#include <xmmintrin.h>
 
 #include "base/alloc.h"
 #include "base/threadpool.h"
@@ -45,17 +46,21 @@ int main(int argc, char **argv) {
   int threads = 1, runs = 20, top = 25;
   long batch = 1;
   for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--threads") && i + 1 < argc) threads = atoi(argv[++i]);
-    else if (!strcmp(argv[i], "--batch") && i + 1 < argc) batch = atol(argv[++i]);
-    else if (!strcmp(argv[i], "--runs") && i + 1 < argc) runs = atoi(argv[++i]);
-    else if (!strcmp(argv[i], "--top") && i + 1 < argc) top = atoi(argv[++i]);
-    else dir = argv[i];
+    if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+      threads = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--batch") && i + 1 < argc)
+      batch = atol(argv[++i]);
+    else if (!strcmp(argv[i], "--runs") && i + 1 < argc)
+      runs = atoi(argv[++i]);
+    else if (!strcmp(argv[i], "--top") && i + 1 < argc)
+      top = atoi(argv[++i]);
+    else
+      dir = argv[i];
   }
   if (!dir || runs < 1) {
     fprintf(stderr, "usage: op_profile MODEL_DIR [--threads N] [--batch N] [--runs N] [--top N]\n");
     return 2;
   }
-  if (getenv("OP_PROFILE_FTZ")) _mm_setcsr(_mm_getcsr() | 0x8040); /* FTZ | DAZ */
   oar_error err;
   oar_error_clear(&err);
   oar_model_source src = {.model = dir};
@@ -74,7 +79,8 @@ int main(int argc, char **argv) {
       if (inputs[i].shape.dims[d] < 0) inputs[i].shape.dims[d] = batch;
     const int64_t n = oar_shape_numel(&inputs[i].shape);
     float *data = oar_aligned_alloc((size_t)n * oar_dtype_bytes(v->dtype) + 64);
-    for (int64_t k = 0; k < n && v->dtype == OAR_DTYPE_FLOAT32; k++) data[k] = (float)((k * 37) % 101) / 101.0f;
+    for (int64_t k = 0; k < n && v->dtype == OAR_DTYPE_FLOAT32; k++)
+      data[k] = (float)((k * 37) % 101) / 101.0f;
     inputs[i].data = data;
   }
   oar_threadpool *pool = NULL;
@@ -98,11 +104,9 @@ int main(int argc, char **argv) {
       for (int i = 0; i < oar_node_num_in(n); i++) in[i] = &p->views[n->in[i]];
       for (int i = 0; i < oar_node_num_out(n); i++) out[i] = p->views[n->out[i]];
       const oar_op_state *ks = p->step_states[s];
-      if (getenv("OP_PROFILE_HOT")) {
-        (void)(ks ? ks->run(ks, n, in, out, p->prep.workspace, &err) : p->step_fns[s](n, in, out, &err));
-      }
       const double t0 = now();
-      oar_status st = ks ? ks->run(ks, n, in, out, p->prep.workspace, &err) : p->step_fns[s](n, in, out, &err);
+      oar_status st =
+          ks ? ks->run(ks, n, in, out, p->prep.workspace, &err) : p->step_fns[s](n, in, out, &err);
       t[(size_t)s * (size_t)runs + (size_t)r] = (now() - t0) * 1e3;
       if (st != OAR_OK) {
         fprintf(stderr, "step %d: %s\n", s, err.msg);
@@ -117,13 +121,22 @@ int main(int argc, char **argv) {
     const oar_node *n = &g->nodes[p->steps[s]];
     for (int i = 0; i < oar_node_num_in(n); i++) in[i] = &p->views[n->in[i]];
     for (int i = 0; i < oar_node_num_out(n); i++) out[i] = p->views[n->out[i]];
-    if (getenv("OP_PROFILE_FILL")) {
-      float *x = p->views[n->in[0]].data;
-      for (int64_t i = 0; i < oar_shape_numel(&p->views[n->in[0]].shape); i++) x[i] = (float)(i % 7) - 3;
-    }
     const oar_op_state *ks = p->step_states[s];
     double ts[51];
+    const int prev = getenv("OP_PROFILE_PREV") ? atoi(getenv("OP_PROFILE_PREV")) : -1;
     for (int r = 0; r < 51; r++) {
+      for (int q = prev; q >= 0 && q < s; q++) {
+        /* Run the earlier steps first (from `prev` on), as the model would. */
+        const oar_node *pn = &g->nodes[p->steps[q]];
+        const oar_tensor_view *pin[64];
+        oar_tensor_view pout[64];
+        for (int i = 0; i < oar_node_num_in(pn); i++) pin[i] = &p->views[pn->in[i]];
+        for (int i = 0; i < oar_node_num_out(pn); i++) pout[i] = p->views[pn->out[i]];
+        if (p->step_states[q])
+          p->step_states[q]->run(p->step_states[q], pn, pin, pout, p->prep.workspace, &err);
+        else
+          p->step_fns[q](pn, pin, pout, &err);
+      }
       const double t0 = now();
       ks->run(ks, n, in, out, p->prep.workspace, &err);
       ts[r] = (now() - t0) * 1e3;
@@ -139,8 +152,9 @@ int main(int argc, char **argv) {
     rows[s] = (row){s, t[(size_t)s * (size_t)runs + (size_t)runs / 2]};
     sum += rows[s].ms;
   }
-  printf("%s: %d steps, threads %d, batch %ld: sum of step medians %.2f ms (mean wall %.2f ms), ISA table %s\n", dir,
-         p->num_steps, threads, batch, sum, total_wall / runs * 1e3, p->prep.kernels->gemm_name);
+  printf(
+      "%s: %d steps, threads %d, batch %ld: sum of step medians %.2f ms (mean wall %.2f ms), ISA table %s\n",
+      dir, p->num_steps, threads, batch, sum, total_wall / runs * 1e3, p->prep.kernels->gemm_name);
   /* By op type. */
   const char *types[64];
   double type_ms[64];
@@ -159,7 +173,8 @@ int main(int argc, char **argv) {
       type_n[k]++;
     }
   }
-  for (int k = 0; k < ntypes; k++) printf("  %-26s %3d steps %8.2f ms %5.1f%%\n", types[k], type_n[k], type_ms[k], 100 * type_ms[k] / sum);
+  for (int k = 0; k < ntypes; k++)
+    printf("  %-26s %3d steps %8.2f ms %5.1f%%\n", types[k], type_n[k], type_ms[k], 100 * type_ms[k] / sum);
   qsort(rows, (size_t)p->num_steps, sizeof *rows, by_ms_desc);
   printf("slowest steps:\n");
   for (int i = 0; i < top && i < p->num_steps; i++) {
@@ -169,8 +184,9 @@ int main(int argc, char **argv) {
     oar_node_describe(g, n, desc, sizeof desc);
     const oar_tensor_view *x = &p->views[n->in[0]];
     const oar_tensor_view *y = &p->views[n->out[0]];
-    printf("  %7.3f ms #%-3d %-48.48s %s -> %s  [%s]\n", rows[i].ms, s, desc, oar_shape_str(&x->shape, shape, sizeof shape),
-           oar_shape_str(&y->shape, shape2, sizeof shape2), p->step_states[s] ? p->step_states[s]->kernel : "reference");
+    printf("  %7.3f ms #%-3d %-48.48s %s -> %s  [%s]\n", rows[i].ms, s, desc,
+           oar_shape_str(&x->shape, shape, sizeof shape), oar_shape_str(&y->shape, shape2, sizeof shape2),
+           p->step_states[s] ? p->step_states[s]->kernel : "reference");
   }
   oar_plan_destroy(p);
   oar_threadpool_set_current(NULL);

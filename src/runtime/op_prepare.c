@@ -51,7 +51,8 @@ oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar
       .threads = s->threads,
   };
   OAR_TRY(prepare(&ctx, state, err));
-  if (*state && (*state)->workspace_bytes > s->workspace_bytes) s->workspace_bytes = (*state)->workspace_bytes;
+  if (*state && (*state)->workspace_bytes > s->workspace_bytes)
+    s->workspace_bytes = (*state)->workspace_bytes;
   return OAR_OK;
 }
 

@@ -25,8 +25,8 @@ typedef struct oar_op_state oar_op_state;
  * workspace holds at least state->workspace_bytes bytes (64-byte aligned),
  * shared by every step of the plan (nothing survives between steps). */
 typedef oar_status (*oar_run_state_fn)(const oar_op_state *state, const oar_node *node,
-                                       const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
-                                       oar_error *err);
+                                       const oar_tensor_view *const *in, oar_tensor_view *out,
+                                       void *workspace, oar_error *err);
 
 struct oar_op_state {
   oar_run_state_fn run;

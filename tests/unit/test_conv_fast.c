@@ -32,10 +32,21 @@ static void run_conv_case(const oar_f32_kernels *kr, int threads, conv_case *cc,
   int64_t oh, ow;
   out_size(cc, &oh, &ow);
   if (oh <= 0 || ow <= 0) return;
-  const oar_conv2d_params p = {.batch = cc->batch, .in_c = cc->c, .in_h = cc->h, .in_w = cc->w, .out_c = cc->oc,
-                               .out_h = oh, .out_w = ow, .kernel_h = cc->kh, .kernel_w = cc->kw,
-                               .stride_h = cc->stride, .stride_w = cc->stride, .pad_top = cc->pad_t,
-                               .pad_left = cc->pad_l, .dilation_h = cc->dil, .dilation_w = cc->dil,
+  const oar_conv2d_params p = {.batch = cc->batch,
+                               .in_c = cc->c,
+                               .in_h = cc->h,
+                               .in_w = cc->w,
+                               .out_c = cc->oc,
+                               .out_h = oh,
+                               .out_w = ow,
+                               .kernel_h = cc->kh,
+                               .kernel_w = cc->kw,
+                               .stride_h = cc->stride,
+                               .stride_w = cc->stride,
+                               .pad_top = cc->pad_t,
+                               .pad_left = cc->pad_l,
+                               .dilation_h = cc->dil,
+                               .dilation_w = cc->dil,
                                .groups = cc->groups};
   const size_t xs = (size_t)(p.batch * p.in_c * p.in_h * p.in_w);
   const size_t ws = (size_t)(p.out_c * (p.in_c / p.groups) * p.kernel_h * p.kernel_w);
@@ -88,12 +99,14 @@ static void run_conv_case(const oar_f32_kernels *kr, int threads, conv_case *cc,
       bad++;
     }
   }
-  CHECK(bad == 0, "%s threads %d %s: conv b%lld c%lld %lldx%lld -> oc%lld %lldx%lld k%lldx%lld s%lld p%lld,%lld d%lld "
+  CHECK(bad == 0,
+        "%s threads %d %s: conv b%lld c%lld %lldx%lld -> oc%lld %lldx%lld k%lldx%lld s%lld p%lld,%lld d%lld "
         "g%lld bias %d res %d act %d (algo %d): %zu bad, first [%zu] got %.9g want %.9g",
-        oar_isa_name(kr->isa), threads, prepack ? "packed" : "unpacked", (long long)p.batch, (long long)p.in_c,
-        (long long)p.in_h, (long long)p.in_w, (long long)p.out_c, (long long)oh, (long long)ow, (long long)p.kernel_h,
-        (long long)p.kernel_w, (long long)cc->stride, (long long)cc->pad_t, (long long)cc->pad_l, (long long)cc->dil,
-        (long long)p.groups, cc->bias, cc->residual, cc->act, (int)c.algo, bad, at, (double)y[at], (double)want[at]);
+        oar_isa_name(kr->isa), threads, prepack ? "packed" : "unpacked", (long long)p.batch,
+        (long long)p.in_c, (long long)p.in_h, (long long)p.in_w, (long long)p.out_c, (long long)oh,
+        (long long)ow, (long long)p.kernel_h, (long long)p.kernel_w, (long long)cc->stride,
+        (long long)cc->pad_t, (long long)cc->pad_l, (long long)cc->dil, (long long)p.groups, cc->bias,
+        cc->residual, cc->act, (int)c.algo, bad, at, (double)y[at], (double)want[at]);
   CHECK(guard_intact(&gy), "%s: conv wrote outside its output", oar_isa_name(kr->isa));
   free(work);
   free(packed);

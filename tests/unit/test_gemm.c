@@ -16,8 +16,6 @@
  * max(1, |f(x)|)). Outputs are checked to be mostly non-zero. */
 #include "test_gemm_harness.h"
 
-
-
 #include "kernels/generic/gemm.h"
 #include "kernels/ref/activation.h"
 #include "kernels/ref/matmul.h"
@@ -125,9 +123,12 @@ static void run_case(const oar_f32_kernels *kr, int threads, const gemm_case *c)
     for (size_t j = 0; j < n; j++) {
       const float got = out[i * ldc + j], w = want[i * n + j];
       double tol;
-      if (c->integers && !epi.act) tol = 0;
-      else if (epi.act) tol = 2e-6 + 2.0 * (double)k * FLT_EPSILON / 2 * mag[i * n + j] * 0.25;
-      else tol = 2.0 * (double)k * (FLT_EPSILON / 2) * mag[i * n + j] + FLT_EPSILON * fabs(w);
+      if (c->integers && !epi.act)
+        tol = 0;
+      else if (epi.act)
+        tol = 2e-6 + 2.0 * (double)k * FLT_EPSILON / 2 * mag[i * n + j] * 0.25;
+      else
+        tol = 2.0 * (double)k * (FLT_EPSILON / 2) * mag[i * n + j] + FLT_EPSILON * fabs(w);
       const double d = fabs((double)got - (double)w);
       if (!(d <= tol)) {
         if (d > worst || isnan(d)) {
@@ -147,7 +148,8 @@ static void run_case(const oar_f32_kernels *kr, int threads, const gemm_case *c)
       if (bits != GUARD_BITS) bad++;
     }
   }
-  CHECK(bad == 0, "%s threads %d: %zux%zux%zu %s, %s, %s, %s: %zu bad, worst at [%zu, %zu] got %.9g want %.9g",
+  CHECK(bad == 0,
+        "%s threads %d: %zux%zux%zu %s, %s, %s, %s: %zu bad, worst at [%zu, %zu] got %.9g want %.9g",
         oar_isa_name(kr->isa), threads, m, n, k, amode_name[c->amode], bmode_name[c->bmode], emode_name[e],
         c->integers ? "integers" : "floats", bad, worst_i, worst_j, (double)out[worst_i * ldc + worst_j],
         (double)want[worst_i * n + worst_j]);
@@ -196,8 +198,8 @@ static void sweep_gemm(const oar_f32_kernels *kr, int threads) {
       }
   /* Float inputs: the rounding bound. */
   const gemm_case floats[] = {
-      {37, 129, 300, A_FLY, B_PACKED, E_NONE, 0},    {64, 200, 577, A_PACKED, B_FLY, E_COL_RES, 0},
-      {1, 1000, 520, A_FLY, B_PACKED, E_ALL, 0},     {150, 70, 513, A_FLY_T, B_FLY_T, E_ROW_CLAMP, 0},
+      {37, 129, 300, A_FLY, B_PACKED, E_NONE, 0},   {64, 200, 577, A_PACKED, B_FLY, E_COL_RES, 0},
+      {1, 1000, 520, A_FLY, B_PACKED, E_ALL, 0},    {150, 70, 513, A_FLY_T, B_FLY_T, E_ROW_CLAMP, 0},
       {13, 33, 1100, A_PACKED, B_PACKED, E_ACT, 0},
   };
   for (size_t i = 0; i < sizeof floats / sizeof *floats; i++) run_case(kr, threads, &floats[i]);
@@ -268,7 +270,8 @@ static void check_act(const oar_f32_kernels *kr, oar_act_params p, const char *n
       at = i;
     }
   }
-  if (bound > 0) printf("  %s %-12s max error %.2g (bound %.2g)\n", oar_isa_name(kr->isa), name, worst, bound);
+  if (bound > 0)
+    printf("  %s %-12s max error %.2g (bound %.2g)\n", oar_isa_name(kr->isa), name, worst, bound);
   CHECK(worst <= bound && guard_intact(&gy), "%s %s: error %.3g (bound %.3g) at x = %.9g: got %.9g want %.9g",
         oar_isa_name(kr->isa), name, worst, bound, (double)x[at], (double)y[at], (double)want[at]);
   /* In place. */
@@ -290,9 +293,10 @@ static void sweep_act(const oar_f32_kernels *kr) {
   check_act(kr, (oar_act_params){.kind = OAR_ACT_RELU}, "relu", 0);
   check_act(kr, (oar_act_params){.kind = OAR_ACT_RELU6, .threshold = 6.0f}, "relu6", 0);
   check_act(kr, (oar_act_params){.kind = OAR_ACT_LEAKY_RELU, .alpha = 0.1f}, "leaky_relu", 0);
-  check_act(kr, (oar_act_params){.kind = OAR_ACT_HARD_SIGMOID, .slope = 0.2f, .offset = 0.5f}, "hard_sigmoid", 2e-7);
-  check_act(kr, (oar_act_params){.kind = OAR_ACT_HARD_SWISH, .threshold = 6, .scale = 6, .offset = 3}, "hard_swish",
-            3e-7);
+  check_act(kr, (oar_act_params){.kind = OAR_ACT_HARD_SIGMOID, .slope = 0.2f, .offset = 0.5f}, "hard_sigmoid",
+            2e-7);
+  check_act(kr, (oar_act_params){.kind = OAR_ACT_HARD_SWISH, .threshold = 6, .scale = 6, .offset = 3},
+            "hard_swish", 3e-7);
   check_act(kr, (oar_act_params){.kind = OAR_ACT_EXP}, "exp", 4e-7);
   check_act(kr, (oar_act_params){.kind = OAR_ACT_SIGMOID}, "sigmoid", 3e-7);
   check_act(kr, (oar_act_params){.kind = OAR_ACT_SILU}, "silu", 5e-7);
@@ -332,8 +336,8 @@ static void sweep_elementwise(const oar_f32_kernels *kr) {
                                                : (a < b ? a : b);
           bad += d[i] != w;
         }
-        CHECK(bad == 0 && guard_intact(&gd), "%s binary op %d scalar %d n=%zu: %zu bad", oar_isa_name(kr->isa), op,
-              scalar, n, bad);
+        CHECK(bad == 0 && guard_intact(&gd), "%s binary op %d scalar %d n=%zu: %zu bad",
+              oar_isa_name(kr->isa), op, scalar, n, bad);
       }
     }
     guard_free(&gd);
@@ -346,8 +350,8 @@ int main(void) {
   for (int isa = OAR_ISA_GENERIC; isa < OAR_ISA_COUNT; isa++) {
     const oar_f32_kernels *kr = kernels_or_skip((oar_isa)isa, "test_gemm");
     if (!kr) continue;
-    printf("== %s (%s, mr %zu nr %zu kc %zu mc %zu nc %zu)\n", oar_isa_name(kr->isa), kr->gemm_name, kr->mr, kr->nr,
-           kr->kc, kr->mc, kr->nc);
+    printf("== %s (%s, mr %zu nr %zu kc %zu mc %zu nc %zu)\n", oar_isa_name(kr->isa), kr->gemm_name, kr->mr,
+           kr->nr, kr->kc, kr->mc, kr->nc);
     for (int threads = 1; threads <= 2; threads++) {
       oar_threadpool *pool = NULL;
       if (oar_threadpool_create(threads, &pool, NULL) != OAR_OK) return 1;

@@ -4,7 +4,6 @@
 
 #include "base/threadpool.h"
 
-
 static size_t round_up_sz(size_t a, size_t b) { return (a + b - 1) / b * b; }
 
 oar_conv_algo oar_conv_choose(const oar_conv2d_params *p, const oar_f32_kernels *kr) {
@@ -104,29 +103,33 @@ static void sizing(oar_conv_gemm *c, int threads) {
     c->workspace_bytes = SIZE_MAX;
 }
 
-void oar_conv_gemm_init(oar_conv_gemm *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads) {
+void oar_conv_gemm_init(oar_conv_gemm *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
+                        int threads) {
   memset(c, 0, sizeof *c);
   c->p = *p;
   c->kr = kr;
   c->algo = oar_conv_choose(p, kr);
-  const size_t m = (size_t)(p->out_c / p->groups), k = (size_t)(p->in_c / p->groups * p->kernel_h * p->kernel_w);
+  const size_t m = (size_t)(p->out_c / p->groups),
+               k = (size_t)(p->in_c / p->groups * p->kernel_h * p->kernel_w);
   /* The filter is A (rows of mr), or B (columns of nr) when pixel-major. */
   c->group_panel_floats = c->algo == OAR_CONV_GEMM_PIXELS ? oar_gemm_packed_floats(m, k, kr->nr)
-                                                           : oar_gemm_packed_floats(m, k, kr->mr);
+                                                          : oar_gemm_packed_floats(m, k, kr->mr);
   sizing(c, threads);
 }
 
 size_t oar_conv_packed_filter_floats(const oar_conv_gemm *c) {
   if (c->algo == OAR_CONV_DEPTHWISE || c->algo == OAR_CONV_GEMV) return 0;
   size_t total;
-  if (c->group_panel_floats == SIZE_MAX || __builtin_mul_overflow(c->group_panel_floats, (size_t)c->p.groups, &total))
+  if (c->group_panel_floats == SIZE_MAX ||
+      __builtin_mul_overflow(c->group_panel_floats, (size_t)c->p.groups, &total))
     return SIZE_MAX;
   return total;
 }
 
 void oar_conv_pack_filter(const oar_conv_gemm *c, const float *filter, float *dst) {
   const oar_conv2d_params *p = &c->p;
-  const size_t m = (size_t)(p->out_c / p->groups), k = (size_t)(p->in_c / p->groups * p->kernel_h * p->kernel_w);
+  const size_t m = (size_t)(p->out_c / p->groups),
+               k = (size_t)(p->in_c / p->groups * p->kernel_h * p->kernel_w);
   for (int64_t g = 0; g < p->groups; g++) {
     float *to = dst + (size_t)g * c->group_panel_floats;
     if (c->algo == OAR_CONV_GEMM_PIXELS) {
@@ -181,7 +184,8 @@ static void dw_slots(void *ctx, size_t begin, size_t end) {
       const float *src = job->src + (n * (size_t)p->in_c + ic) * in_plane;
       const float *res = job->residual ? job->residual + q * out_plane : NULL;
       float *dst = job->dst + q * out_plane;
-      job->c->kr->dwconv(&d, src, job->filter + oc * taps, job->bias ? job->bias[oc] : 0.0f, res, dst, scratch);
+      job->c->kr->dwconv(&d, src, job->filter + oc * taps, job->bias ? job->bias[oc] : 0.0f, res, dst,
+                         scratch);
       if (job->act) job->c->kr->act(job->act, dst, dst, out_plane);
     }
   }
@@ -217,8 +221,10 @@ void oar_conv_gemm_run(const oar_conv_gemm *c, const float *src, const float *fi
       }
       oar_gemm_problem gp;
       gemm_shape(c, &gp);
-      const oar_gemm_matrix wm = {.data = filter + (size_t)g * cout_g * k, .ld = k,
-                                  .trans = c->algo == OAR_CONV_GEMM_PIXELS, .scale = 1.0f};
+      const oar_gemm_matrix wm = {.data = filter + (size_t)g * cout_g * k,
+                                  .ld = k,
+                                  .trans = c->algo == OAR_CONV_GEMM_PIXELS,
+                                  .scale = 1.0f};
       const oar_gemm_matrix xt = {.data = x, .ld = in_plane, .trans = true, .scale = 1.0f};
       const oar_im2col_src xs = {.p = p, .x = x};
       oar_gemm_epilogue_none(&gp.epi);

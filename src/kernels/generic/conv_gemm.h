@@ -14,7 +14,7 @@
 #include "kernels/ref/conv.h"
 
 typedef enum oar_conv_algo {
-  OAR_CONV_GEMM_1X1,    /* 1x1, stride 1, no padding: B is the image */
+  OAR_CONV_GEMM_1X1, /* 1x1, stride 1, no padding: B is the image */
   OAR_CONV_GEMM_IM2COL,
   OAR_CONV_GEMM_PIXELS, /* small images: pixels x channels (transposed), see below */
   OAR_CONV_GEMV,        /* one output pixel, 1x1 filter over a 1x1 image */

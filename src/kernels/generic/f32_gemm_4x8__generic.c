@@ -6,8 +6,9 @@
 
 enum { MR = 4, NR = 8 };
 
-void oar_f32_gemm_4x8__generic(size_t mr, size_t nr, size_t kc, const float *restrict a, const float *restrict b,
-                               size_t ldb, float *restrict c, size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {
+void oar_f32_gemm_4x8__generic(size_t mr, size_t nr, size_t kc, const float *restrict a,
+                               const float *restrict b, size_t ldb, float *restrict c, size_t ldc,
+                               unsigned flags, const oar_gemm_tile_epi *e) {
   float acc[MR][NR];
   for (size_t r = 0; r < MR; r++) {
     for (size_t j = 0; j < NR; j++) {

@@ -37,14 +37,15 @@ typedef struct oar_gemm_tile_epi {
   float lo, hi; /* clamp; -inf/+inf for none */
 } oar_gemm_tile_epi;
 
-typedef void (*oar_f32_gemm_ukernel_fn)(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb,
-                                        float *c, size_t ldc, unsigned flags, const oar_gemm_tile_epi *epi);
+typedef void (*oar_f32_gemm_ukernel_fn)(size_t mr, size_t nr, size_t kc, const float *a, const float *b,
+                                        size_t ldb, float *c, size_t ldc, unsigned flags,
+                                        const oar_gemm_tile_epi *epi);
 
 /* y[i] = clamp(sum_k a[i*lda + k] * x[k] + bias[i] + residual[i], lo, hi)
  * for i < m (bias and residual may be NULL): the N == 1 product, read
  * straight from row-major A. */
-typedef void (*oar_f32_gemv_fn)(size_t m, size_t k, const float *a, size_t lda, const float *x, const float *bias,
-                                const float *residual, float lo, float hi, float *y);
+typedef void (*oar_f32_gemv_fn)(size_t m, size_t k, const float *a, size_t lda, const float *x,
+                                const float *bias, const float *residual, float lo, float hi, float *y);
 
 /* dst[i] = f(src[i]) for i < n (src == dst allowed). Error bounds of the
  * fast transcendental functions are documented in each ISA's file. */
@@ -70,10 +71,16 @@ typedef void (*oar_f32_affine_fn)(const float *src, float s, float b, float *dst
 
 /* Element-wise binary ops on contiguous runs: dst[i] = x[i] op y[i], or
  * with a broadcast scalar y (y_scalar: dst[i] = x[i] op y[0]). */
-typedef enum oar_fast_binary { OAR_FAST_ADD, OAR_FAST_SUB, OAR_FAST_MUL, OAR_FAST_DIV, OAR_FAST_MAX, OAR_FAST_MIN }
-    oar_fast_binary;
-typedef void (*oar_f32_binary_fn)(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
-                                  size_t n);
+typedef enum oar_fast_binary {
+  OAR_FAST_ADD,
+  OAR_FAST_SUB,
+  OAR_FAST_MUL,
+  OAR_FAST_DIV,
+  OAR_FAST_MAX,
+  OAR_FAST_MIN
+} oar_fast_binary;
+typedef void (*oar_f32_binary_fn)(oar_fast_binary op, const float *x, const float *y, int y_scalar,
+                                  float *dst, size_t n);
 
 /* ---- GEMM operand packing (layout: kernels/generic/gemm.h) -------------
  * Packs rows (A) or columns (B) [idx0, idx0 + count) over depth
@@ -111,9 +118,9 @@ typedef struct oar_f32_kernels {
   oar_f32_dwconv_fn dwconv;
   oar_f32_affine_fn affine;
   oar_f32_binary_fn binary;
-  oar_gemm_pack_fn pack_rows;   /* ctx: oar_gemm_matrix, A side */
-  oar_gemm_pack_fn pack_cols;   /* ctx: oar_gemm_matrix, B side */
-  oar_gemm_pack_fn pack_im2col; /* ctx: oar_im2col_src, B side (columns = output pixels) */
+  oar_gemm_pack_fn pack_rows;        /* ctx: oar_gemm_matrix, A side */
+  oar_gemm_pack_fn pack_cols;        /* ctx: oar_gemm_matrix, B side */
+  oar_gemm_pack_fn pack_im2col;      /* ctx: oar_im2col_src, B side (columns = output pixels) */
   oar_gemm_pack_fn pack_rows_im2col; /* ctx: oar_im2col_src, A side (rows = output pixels) */
 } oar_f32_kernels;
 

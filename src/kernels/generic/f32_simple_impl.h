@@ -25,21 +25,22 @@ static inline void simple_affine(const float *restrict src, float s, float b, fl
 
 /* src and dst may alias exactly (same pointer): each element is read before
  * it is written, so restrict is not used. */
-static inline void simple_binary(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst, size_t n) {
-#define SIMPLE_LOOP(expr)                                          \
-  do {                                                             \
-    if (y_scalar) {                                                \
-      const float yv = y[0];                                       \
-      for (size_t i = 0; i < n; i++) {                             \
-        const float a = x[i], b = yv;                              \
-        dst[i] = (expr);                                           \
-      }                                                            \
-    } else {                                                       \
-      for (size_t i = 0; i < n; i++) {                             \
-        const float a = x[i], b = y[i];                            \
-        dst[i] = (expr);                                           \
-      }                                                            \
-    }                                                              \
+static inline void simple_binary(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
+                                 size_t n) {
+#define SIMPLE_LOOP(expr)               \
+  do {                                  \
+    if (y_scalar) {                     \
+      const float yv = y[0];            \
+      for (size_t i = 0; i < n; i++) {  \
+        const float a = x[i], b = yv;   \
+        dst[i] = (expr);                \
+      }                                 \
+    } else {                            \
+      for (size_t i = 0; i < n; i++) {  \
+        const float a = x[i], b = y[i]; \
+        dst[i] = (expr);                \
+      }                                 \
+    }                                   \
   } while (0)
   switch (op) {
     case OAR_FAST_ADD: SIMPLE_LOOP(a + b); break;
@@ -52,8 +53,9 @@ static inline void simple_binary(oar_fast_binary op, const float *x, const float
 #undef SIMPLE_LOOP
 }
 
-static inline __attribute__((always_inline)) void simple_copy_strided(float *restrict d, const float *restrict src,
-                                                                       size_t n, size_t stride) {
+static inline __attribute__((always_inline)) void simple_copy_strided(float *restrict d,
+                                                                      const float *restrict src, size_t n,
+                                                                      size_t stride) {
   for (size_t i = 0; i < n; i++) d[i] = src[i * stride];
 }
 
@@ -77,8 +79,8 @@ static inline simple_dw_layout simple_dw_layout_of(const oar_dwconv_plane *p) {
   return l;
 }
 
-static inline void simple_dw_pad(const oar_dwconv_plane *p, const simple_dw_layout *l, const float *restrict src,
-                                 float *restrict scratch) {
+static inline void simple_dw_pad(const oar_dwconv_plane *p, const simple_dw_layout *l,
+                                 const float *restrict src, float *restrict scratch) {
   for (size_t y = 0; y < l->ph; y++) {
     const size_t iy = y - p->pad_top; /* wraps when above the plane */
     const int inside = y >= p->pad_top && iy < p->in_h;
@@ -122,9 +124,9 @@ static inline void simple_dw_pad(const oar_dwconv_plane *p, const simple_dw_layo
 }
 
 /* Scalar compute on the padded phases (the generic level). */
-static inline void simple_dwconv(const oar_dwconv_plane *p, const float *restrict src, const float *restrict w,
-                                 float bias, const float *restrict residual, float *restrict dst,
-                                 float *restrict scratch) {
+static inline void simple_dwconv(const oar_dwconv_plane *p, const float *restrict src,
+                                 const float *restrict w, float bias, const float *restrict residual,
+                                 float *restrict dst, float *restrict scratch) {
   if (p->out_h == 0 || p->out_w == 0) return;
   const simple_dw_layout l = simple_dw_layout_of(p);
   simple_dw_pad(p, &l, src, scratch);
@@ -146,16 +148,17 @@ static inline void simple_dwconv(const oar_dwconv_plane *p, const float *restric
 
 /* Rows four at a time, 16 independent partial sums per row (vectorizable
  * without reassociating a single sum). */
-static inline void simple_gemv(size_t m, size_t k, const float *restrict a, size_t lda, const float *restrict x,
-                        const float *restrict bias, const float *restrict residual, float lo, float hi,
-                        float *restrict y) {
+static inline void simple_gemv(size_t m, size_t k, const float *restrict a, size_t lda,
+                               const float *restrict x, const float *restrict bias,
+                               const float *restrict residual, float lo, float hi, float *restrict y) {
   enum { L = 16 };
   const size_t kv = k - k % L;
   size_t i = 0;
   for (; i + 4 <= m; i += 4) {
     float s[4][L];
     memset(s, 0, sizeof s);
-    const float *restrict a0 = a + i * lda, *restrict a1 = a0 + lda, *restrict a2 = a1 + lda, *restrict a3 = a2 + lda;
+    const float *restrict a0 = a + i * lda, *restrict a1 = a0 + lda, *restrict a2 = a1 + lda,
+                          *restrict a3 = a2 + lda;
     for (size_t kk = 0; kk < kv; kk += L) {
       for (size_t l = 0; l < L; l++) {
         const float xv = x[kk + l];
@@ -192,7 +195,8 @@ static inline void simple_gemv(size_t m, size_t k, const float *restrict a, size
 
 /* ---- GEMM packing (contract: f32_kernels.h) ---------------------------- */
 
-static inline void simple_pack_rows(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r, float *dst) {
+static inline void simple_pack_rows(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc,
+                                    size_t r, float *dst) {
   const oar_gemm_matrix *m = ctx;
   for (size_t p0 = 0; p0 < count; p0 += r, dst += r * kc) {
     const size_t rows = simple_min(r, count - p0);
@@ -215,7 +219,8 @@ static inline void simple_pack_rows(const void *ctx, size_t idx0, size_t count, 
   }
 }
 
-static inline void simple_pack_cols(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r, float *dst) {
+static inline void simple_pack_cols(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc,
+                                    size_t r, float *dst) {
   const oar_gemm_matrix *m = ctx;
   for (size_t p0 = 0; p0 < count; p0 += r, dst += r * kc) {
     const size_t cols = simple_min(r, count - p0);
@@ -248,7 +253,8 @@ static inline void simple_pack_cols(const void *ctx, size_t idx0, size_t count, 
  * a strided gather) where it falls in the image. The columns of an output
  * row that read inside the image depend only on the tap's x, so they are
  * worked out once per k, not per run. */
-static inline void simple_pack_im2col(const void *ctx, size_t j0, size_t count, size_t k0, size_t kc, size_t r, float *dst) {
+static inline void simple_pack_im2col(const void *ctx, size_t j0, size_t count, size_t k0, size_t kc,
+                                      size_t r, float *dst) {
   const oar_im2col_src *s = ctx;
   const oar_conv2d_params *p = s->p;
   const size_t KH = (size_t)p->kernel_h, KW = (size_t)p->kernel_w, OW = (size_t)p->out_w;
@@ -258,7 +264,8 @@ static inline void simple_pack_im2col(const void *ctx, size_t j0, size_t count, 
     const size_t k = k0 + kk;
     const size_t c = k / (KH * KW), ky = (k / KW) % KH, kx = k % KW;
     const float *plane = s->x + c * (size_t)(IH * IW);
-    const int64_t dy = (int64_t)ky * p->dilation_h - p->pad_top, dx = (int64_t)kx * p->dilation_w - p->pad_left;
+    const int64_t dy = (int64_t)ky * p->dilation_h - p->pad_top,
+                  dx = (int64_t)kx * p->dilation_w - p->pad_left;
     /* ix = ox*SW + dx lies in [0, IW) for ox in [lo, hi). */
     int64_t lo = dx >= 0 ? 0 : (-dx + SW - 1) / SW;
     int64_t hi = IW - dx <= 0 ? 0 : (IW - dx + SW - 1) / SW;
@@ -306,8 +313,8 @@ static inline void simple_pack_im2col(const void *ctx, size_t j0, size_t count, 
  * k = (c * kernel_h + y) * kernel_w + x. For the pixel-major convolution
  * of small images (conv_gemm.c), where the channels, not the pixels, fill
  * the vectors. */
-static inline void simple_pack_rows_im2col(const void *ctx, size_t j0, size_t count, size_t k0, size_t kc, size_t r,
-                                           float *dst) {
+static inline void simple_pack_rows_im2col(const void *ctx, size_t j0, size_t count, size_t k0, size_t kc,
+                                           size_t r, float *dst) {
   const oar_im2col_src *s = ctx;
   const oar_conv2d_params *p = s->p;
   const size_t KH = (size_t)p->kernel_h, KW = (size_t)p->kernel_w, OW = (size_t)p->out_w;

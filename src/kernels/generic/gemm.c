@@ -28,10 +28,11 @@ size_t oar_gemm_packed_floats(size_t count, size_t k, size_t r) {
   return n;
 }
 
-void oar_gemm_prepack(const oar_f32_kernels *kr, oar_gemm_pack_fn pack, const void *ctx, size_t count, size_t k,
-                      size_t r, float *dst) {
+void oar_gemm_prepack(const oar_f32_kernels *kr, oar_gemm_pack_fn pack, const void *ctx, size_t count,
+                      size_t k, size_t r, float *dst) {
   const size_t panels = ceil_div(count, r);
-  for (size_t d = 0; d < k; d += kr->kc) pack(ctx, 0, count, d, min_sz(kr->kc, k - d), r, dst + d * r * panels);
+  for (size_t d = 0; d < k; d += kr->kc)
+    pack(ctx, 0, count, d, min_sz(kr->kc, k - d), r, dst + d * r * panels);
 }
 
 /* How C is split: sm x sn rectangles of whole tiles. */
@@ -68,7 +69,8 @@ int oar_gemm_slots(const oar_f32_kernels *kr, const oar_gemm_problem *p, int thr
    * drops to one that has. */
   while (slots > 1) {
     split s = choose_split(kr, p, slots);
-    if (s.sm * s.sn == (size_t)slots && s.sm <= ceil_div(p->m, kr->mr) && s.sn <= ceil_div(p->n, kr->nr)) break;
+    if (s.sm * s.sn == (size_t)slots && s.sm <= ceil_div(p->m, kr->mr) && s.sn <= ceil_div(p->n, kr->nr))
+      break;
     slots--;
   }
   return slots;
@@ -89,7 +91,8 @@ static size_t slot_b_floats(const oar_f32_kernels *kr, const oar_gemm_problem *p
 
 size_t oar_gemm_workspace_bytes(const oar_f32_kernels *kr, const oar_gemm_problem *p, int slots) {
   size_t per = slot_a_floats(kr, p) + slot_b_floats(kr, p), total;
-  if (__builtin_mul_overflow(per, (size_t)slots, &total) || __builtin_mul_overflow(total, sizeof(float), &total))
+  if (__builtin_mul_overflow(per, (size_t)slots, &total) ||
+      __builtin_mul_overflow(total, sizeof(float), &total))
     return SIZE_MAX;
   return total;
 }
@@ -104,7 +107,8 @@ typedef struct gemm_job {
 
 /* One rectangle of C: rows [i0, i1), columns [j0, j1); i0 and j0 are
  * multiples of mr and nr. */
-static void gemm_rect(const gemm_job *job, float *abuf, float *bbuf, size_t i0, size_t i1, size_t j0, size_t j1) {
+static void gemm_rect(const gemm_job *job, float *abuf, float *bbuf, size_t i0, size_t i1, size_t j0,
+                      size_t j1) {
   const oar_f32_kernels *kr = job->kr;
   const oar_gemm_problem *p = job->p;
   /* nc bounds the B block packed per slot; a pre-packed B needs no buffer,
@@ -155,8 +159,10 @@ static void gemm_rect(const gemm_job *job, float *abuf, float *bbuf, size_t i0, 
           pf = (const char *)(ablk + panels_here * astride);
           const size_t bytes = panels_here * astride * sizeof(float);
           pf_step = (bytes / calls + 63) & ~(size_t)63;
-          if (pf >= end) pf = NULL;
-          else if ((size_t)(end - pf) < bytes) pf_step = ((size_t)(end - pf) / calls + 63) & ~(size_t)63;
+          if (pf >= end)
+            pf = NULL;
+          else if ((size_t)(end - pf) < bytes)
+            pf_step = ((size_t)(end - pf) / calls + 63) & ~(size_t)63;
         }
         for (size_t jr = 0; jr < nc; jr += NR) {
           const size_t nr = min_sz(NR, nc - jr);

@@ -28,8 +28,8 @@
 #include "kernels/generic/f32_kernels.h"
 
 typedef struct oar_gemm_operand {
-  const float *packed;   /* from oar_gemm_prepack, or NULL */
-  const float *direct;   /* B only: element (k, j) at direct[k*ld + j], read in place; or NULL */
+  const float *packed; /* from oar_gemm_prepack, or NULL */
+  const float *direct; /* B only: element (k, j) at direct[k*ld + j], read in place; or NULL */
   size_t ld;
   oar_gemm_pack_fn pack; /* used when packed and direct are NULL */
   const void *ctx;
@@ -42,15 +42,15 @@ size_t oar_gemm_packed_floats(size_t count, size_t k, size_t r);
 /* Pre-packs `count` rows (r = kr->mr, for A) or columns (r = kr->nr, for
  * B) of depth k from `pack`/`ctx` into dst
  * (oar_gemm_packed_floats(count, k, r) floats), in kr->kc blocks. */
-void oar_gemm_prepack(const oar_f32_kernels *kr, oar_gemm_pack_fn pack, const void *ctx, size_t count, size_t k,
-                      size_t r, float *dst);
+void oar_gemm_prepack(const oar_f32_kernels *kr, oar_gemm_pack_fn pack, const void *ctx, size_t count,
+                      size_t k, size_t r, float *dst);
 
 typedef struct oar_gemm_epilogue {
-  const float *bias_row;    /* [m] or NULL */
-  const float *bias_col;    /* [n] or NULL */
-  const float *residual;    /* [m, n] with row stride ldr, or NULL */
+  const float *bias_row; /* [m] or NULL */
+  const float *bias_col; /* [n] or NULL */
+  const float *residual; /* [m, n] with row stride ldr, or NULL */
   size_t ldr;
-  float lo, hi;             /* clamp (relu, relu6); -inf/+inf for none */
+  float lo, hi;              /* clamp (relu, relu6); -inf/+inf for none */
   const oar_act_params *act; /* any other activation, after the clamp; or NULL */
 } oar_gemm_epilogue;
 

@@ -4,7 +4,7 @@
 
 #include "kernels/generic/f32_kernels.h"
 
-void oar_f32_gemm_4x8__generic(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb, float *c,
-                               size_t ldc, unsigned flags, const oar_gemm_tile_epi *e);
+void oar_f32_gemm_4x8__generic(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb,
+                               float *c, size_t ldc, unsigned flags, const oar_gemm_tile_epi *e);
 
 #endif

@@ -92,13 +92,18 @@ typedef struct conv_state {
 static oar_status run_conv_fast(const oar_op_state *state, const oar_node *n, const oar_tensor_view *const *in,
                                 oar_tensor_view *out, void *workspace, oar_error *err) {
   const conv_state *cs = (const conv_state *)state;
-  conv_io io;
-  OAR_TRY(conv_inputs(n, in, out, &io, err));
-  if (io.bias && oar_view_numel(io.bias) != io.p.out_c)
+  /* Shapes, dtypes and attributes were checked when the plan was made (it
+   * is made for exactly these shapes); only the data pointers are new. */
+  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT), *w = oar_op_input(n, in, OAR_CONV_IN_FILTER);
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS), *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
+  if (!x || !w || !y)
+    return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input', 'Filter' or output 'Output' is not bound");
+  if (bias && oar_view_numel(bias) != cs->cg.p.out_c)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
-                         (long long)oar_view_numel(io.bias), (long long)io.p.out_c);
-  oar_conv_gemm_run(&cs->cg, io.x->data, io.w->data, io.bias ? io.bias->data : NULL, io.res ? io.res->data : NULL,
-                    cs->epi.lo, cs->epi.hi, cs->epi.post ? &cs->epi.act : NULL, io.y->data, workspace);
+                         (long long)oar_view_numel(bias), (long long)cs->cg.p.out_c);
+  oar_conv_gemm_run(&cs->cg, x->data, w->data, bias ? bias->data : NULL, res ? res->data : NULL, cs->epi.lo,
+                    cs->epi.hi, cs->epi.post ? &cs->epi.act : NULL, y->data, workspace);
   return OAR_OK;
 }
 

@@ -5,14 +5,15 @@
 
 #include "kernels/generic/f32_kernels.h"
 
-void oar_f32_gemm_6x16__avx2(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb, float *c,
-                             size_t ldc, unsigned flags, const oar_gemm_tile_epi *e);
+void oar_f32_gemm_6x16__avx2(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb,
+                             float *c, size_t ldc, unsigned flags, const oar_gemm_tile_epi *e);
 void oar_f32_gemv__avx2(size_t m, size_t k, const float *a, size_t lda, const float *x, const float *bias,
                         const float *residual, float lo, float hi, float *y);
 void oar_f32_act__avx2(const oar_act_params *p, const float *src, float *dst, size_t n);
 void oar_f32_dwconv__avx2(const oar_dwconv_plane *p, const float *src, const float *w, float bias,
                           const float *residual, float *dst, float *scratch);
 void oar_f32_affine__avx2(const float *src, float s, float b, float *dst, size_t n);
-void oar_f32_binary__avx2(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst, size_t n);
+void oar_f32_binary__avx2(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
+                          size_t n);
 
 #endif

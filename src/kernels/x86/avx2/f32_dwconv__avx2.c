@@ -11,9 +11,9 @@
 static const int32_t mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 
 static inline __attribute__((always_inline)) void plane(const oar_dwconv_plane *p, const simple_dw_layout *l,
-                                                         const int k3, const float *restrict w, float bias,
-                                                         const float *restrict residual, float *restrict dst,
-                                                         const float *restrict scratch) {
+                                                        const int k3, const float *restrict w, float bias,
+                                                        const float *restrict residual, float *restrict dst,
+                                                        const float *restrict scratch) {
   const size_t KH = k3 ? 3 : p->kernel_h, KW = k3 ? 3 : p->kernel_w;
   __m256 wv[9];
   if (k3)
@@ -47,7 +47,7 @@ static inline __attribute__((always_inline)) void plane(const oar_dwconv_plane *
 }
 
 void oar_f32_dwconv__avx2(const oar_dwconv_plane *p, const float *src, const float *w, float bias,
-                            const float *residual, float *dst, float *scratch) {
+                          const float *residual, float *dst, float *scratch) {
   if (p->out_h == 0 || p->out_w == 0) return;
   if (p->kernel_w > 16) {
     simple_dwconv(p, src, w, bias, residual, dst, scratch);

@@ -15,23 +15,27 @@ enum { MR = 6, NR = 16 };
 /* Lane masks for 0..8 valid lanes: an 8-lane window into this table. */
 static const int32_t mask_table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 
-static inline __m256i lanes(size_t n) { return _mm256_loadu_si256((const __m256i *)(mask_table + 8 - (n > 8 ? 8 : n))); }
+static inline __m256i lanes(size_t n) {
+  return _mm256_loadu_si256((const __m256i *)(mask_table + 8 - (n > 8 ? 8 : n)));
+}
 
 static inline __attribute__((always_inline)) __m256 load_part(const float *p, size_t n, __m256i m, int full) {
   (void)n;
   return full ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, m);
 }
 static inline __attribute__((always_inline)) void store_part(float *p, __m256 v, __m256i m, int full) {
-  if (full) _mm256_storeu_ps(p, v);
-  else _mm256_maskstore_ps(p, m, v);
+  if (full)
+    _mm256_storeu_ps(p, v);
+  else
+    _mm256_maskstore_ps(p, m, v);
 }
 
 /* full: nr == NR (no masking). nv: vectors per row (nr <= 8 uses one). */
-static inline __attribute__((always_inline)) void tile(const int rows, const int nv, const int full, const int ksplit,
-                                                        size_t nr, size_t kc, const float *restrict a,
-                                                        const float *restrict b, size_t ldb, float *restrict c,
-                                                        size_t ldc,
-                                                        unsigned flags, const oar_gemm_tile_epi *e) {
+static inline __attribute__((always_inline)) void tile(const int rows, const int nv, const int full,
+                                                       const int ksplit, size_t nr, size_t kc,
+                                                       const float *restrict a, const float *restrict b,
+                                                       size_t ldb, float *restrict c, size_t ldc,
+                                                       unsigned flags, const oar_gemm_tile_epi *e) {
   const __m256i m0 = lanes(nr), m1 = lanes(nr > 8 ? nr - 8 : 0);
   __m256 acc[MR][2], acc1[2][2];
   if (flags & OAR_GEMM_FIRST) {
@@ -91,7 +95,8 @@ static inline __attribute__((always_inline)) void tile(const int rows, const int
     if (e->residual) {
       for (int r = 0; r < rows; r++) {
         acc[r][0] = _mm256_add_ps(acc[r][0], load_part(e->residual + r * e->ldr, nr, m0, full));
-        if (nv > 1) acc[r][1] = _mm256_add_ps(acc[r][1], load_part(e->residual + r * e->ldr + 8, nr, m1, full));
+        if (nv > 1)
+          acc[r][1] = _mm256_add_ps(acc[r][1], load_part(e->residual + r * e->ldr + 8, nr, m1, full));
       }
     }
     if (e->lo != -INFINITY || e->hi != INFINITY) {
@@ -106,12 +111,15 @@ static inline __attribute__((always_inline)) void tile(const int rows, const int
   }
 }
 
-#define ROWS(n)                                                                                      \
-  static void rows_##n(size_t nr, size_t kc, const float *a, const float *b, size_t ldb, float *c,   \
-                       size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {                     \
-    if (nr == NR) tile(n, 2, 1, (n) <= 2, nr, kc, a, b, ldb, c, ldc, flags, e);                      \
-    else if (nr > 8) tile(n, 2, 0, (n) <= 2, nr, kc, a, b, ldb, c, ldc, flags, e);                   \
-    else tile(n, 1, 0, (n) <= 2, nr, kc, a, b, ldb, c, ldc, flags, e);                               \
+#define ROWS(n)                                                                                    \
+  static void rows_##n(size_t nr, size_t kc, const float *a, const float *b, size_t ldb, float *c, \
+                       size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {                   \
+    if (nr == NR)                                                                                  \
+      tile(n, 2, 1, (n) <= 2, nr, kc, a, b, ldb, c, ldc, flags, e);                                \
+    else if (nr > 8)                                                                               \
+      tile(n, 2, 0, (n) <= 2, nr, kc, a, b, ldb, c, ldc, flags, e);                                \
+    else                                                                                           \
+      tile(n, 1, 0, (n) <= 2, nr, kc, a, b, ldb, c, ldc, flags, e);                                \
   }
 ROWS(1)
 ROWS(2)
@@ -121,8 +129,8 @@ ROWS(5)
 ROWS(6)
 #undef ROWS
 
-void oar_f32_gemm_6x16__avx2(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb, float *c,
-                             size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {
+void oar_f32_gemm_6x16__avx2(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb,
+                             float *c, size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {
   typedef void (*rows_fn)(size_t, size_t, const float *, const float *, size_t, float *, size_t, unsigned,
                           const oar_gemm_tile_epi *);
   static const rows_fn by_rows[MR + 1] = {NULL, rows_1, rows_2, rows_3, rows_4, rows_5, rows_6};

@@ -28,7 +28,8 @@ void oar_f32_gemv__avx2(size_t m, size_t k, const float *a, size_t lda, const fl
   size_t i = 0;
   for (; i + 4 <= m; i += 4) {
     const float *a0 = a + i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps(), s2 = _mm256_setzero_ps(),
+           s3 = _mm256_setzero_ps();
     size_t kk = 0;
     for (; kk < k8; kk += 8) {
       const __m256 x0 = _mm256_loadu_ps(x + kk);
@@ -54,7 +55,8 @@ void oar_f32_gemv__avx2(size_t m, size_t k, const float *a, size_t lda, const fl
     __m256 s0 = _mm256_setzero_ps();
     size_t kk = 0;
     for (; kk < k8; kk += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(ar + kk), _mm256_loadu_ps(x + kk), s0);
-    if (has_tail) s0 = _mm256_fmadd_ps(_mm256_maskload_ps(ar + kk, tail), _mm256_maskload_ps(x + kk, tail), s0);
+    if (has_tail)
+      s0 = _mm256_fmadd_ps(_mm256_maskload_ps(ar + kk, tail), _mm256_maskload_ps(x + kk, tail), s0);
     y[i] = finish(hsum(s0), i, bias, residual, lo, hi);
   }
 }

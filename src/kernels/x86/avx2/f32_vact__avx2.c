@@ -60,8 +60,9 @@ static inline __m256 v_tanh(__m256 x) {
   const __m256 e = v_exp(_mm256_add_ps(ax, ax));
   __m256 big = _mm256_sub_ps(_mm256_set1_ps(1.0f),
                              _mm256_div_ps(_mm256_set1_ps(2.0f), _mm256_add_ps(e, _mm256_set1_ps(1.0f))));
-  big = _mm256_castsi256_ps(_mm256_or_si256(_mm256_castps_si256(big),
-                                            _mm256_and_si256(_mm256_castps_si256(x), _mm256_set1_epi32((int)0x80000000u))));
+  big = _mm256_castsi256_ps(
+      _mm256_or_si256(_mm256_castps_si256(big),
+                      _mm256_and_si256(_mm256_castps_si256(x), _mm256_set1_epi32((int)0x80000000u))));
   const __m256 is_small = _mm256_cmp_ps(ax, _mm256_set1_ps(0.625f), _CMP_LT_OQ);
   return _mm256_blendv_ps(big, small, is_small);
 }
@@ -69,7 +70,8 @@ static inline __m256 v_tanh(__m256 x) {
 /* erf(x) for x >= 0 by A&S 7.1.26, odd-extended. */
 static inline __m256 v_erf(__m256 x) {
   const __m256 ax = v_abs(x);
-  const __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_fmadd_ps(_mm256_set1_ps(0.3275911f), ax, _mm256_set1_ps(1.0f)));
+  const __m256 t = _mm256_div_ps(_mm256_set1_ps(1.0f),
+                                 _mm256_fmadd_ps(_mm256_set1_ps(0.3275911f), ax, _mm256_set1_ps(1.0f)));
   __m256 p = _mm256_set1_ps(1.061405429f);
   p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-1.453152027f));
   p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.421413741f));
@@ -78,8 +80,8 @@ static inline __m256 v_erf(__m256 x) {
   p = _mm256_mul_ps(p, t);
   const __m256 e = v_exp(_mm256_sub_ps(_mm256_setzero_ps(), _mm256_mul_ps(ax, ax)));
   const __m256 r = _mm256_fnmadd_ps(p, e, _mm256_set1_ps(1.0f));
-  return _mm256_castsi256_ps(_mm256_or_si256(_mm256_castps_si256(r),
-                                             _mm256_and_si256(_mm256_castps_si256(x), _mm256_set1_epi32((int)0x80000000u))));
+  return _mm256_castsi256_ps(_mm256_or_si256(
+      _mm256_castps_si256(r), _mm256_and_si256(_mm256_castps_si256(x), _mm256_set1_epi32((int)0x80000000u))));
 }
 
 static inline __m256 apply(const oar_act_params *p, __m256 x) {
@@ -112,7 +114,8 @@ static inline __m256 apply(const oar_act_params *p, __m256 x) {
       const __m256 x3 = _mm256_mul_ps(_mm256_mul_ps(x, x), x);
       const __m256 in = _mm256_mul_ps(_mm256_set1_ps(0.79788456080286535588f),
                                       _mm256_fmadd_ps(x3, _mm256_set1_ps(0.044715f), x));
-      return _mm256_mul_ps(_mm256_mul_ps(x, _mm256_set1_ps(0.5f)), _mm256_add_ps(v_tanh(in), _mm256_set1_ps(1.0f)));
+      return _mm256_mul_ps(_mm256_mul_ps(x, _mm256_set1_ps(0.5f)),
+                           _mm256_add_ps(v_tanh(in), _mm256_set1_ps(1.0f)));
     }
     case OAR_ACT_EXP: return v_exp(x);
     case OAR_ACT_SQRT: return _mm256_sqrt_ps(x);

@@ -18,12 +18,15 @@ enum { MR = 12, NR = 32 };
 
 #define FOR_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11)
 
-static inline __attribute__((always_inline)) void tile(const int rows, const int nv, const int ksplit, size_t nr,
-                                                        size_t kc, const float *restrict a, const float *restrict b,
-                                                        size_t ldb, float *restrict c, size_t ldc, unsigned flags,
-                                                        const oar_gemm_tile_epi *e) {
+static inline __attribute__((always_inline)) void tile(const int rows, const int nv, const int ksplit,
+                                                       size_t nr, size_t kc, const float *restrict a,
+                                                       const float *restrict b, size_t ldb, float *restrict c,
+                                                       size_t ldc, unsigned flags,
+                                                       const oar_gemm_tile_epi *e) {
   const __mmask16 m0 = nr >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << nr) - 1u);
-  const __mmask16 m1 = nr >= 32 ? (__mmask16)0xffff : nr <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nr - 16)) - 1u);
+  const __mmask16 m1 = nr >= 32   ? (__mmask16)0xffff
+                       : nr <= 16 ? (__mmask16)0
+                                  : (__mmask16)((1u << (nr - 16)) - 1u);
   const __m512 zero = _mm512_setzero_ps();
 #define DECL(r) __m512 c##r##0 = zero, c##r##1 = zero, d##r##0 = zero, d##r##1 = zero;
   FOR_ROWS(DECL)
@@ -34,29 +37,29 @@ static inline __attribute__((always_inline)) void tile(const int rows, const int
       col0 = _mm512_maskz_loadu_ps(m0, e->bias_col);
       if (nv > 1) col1 = _mm512_maskz_loadu_ps(m1, e->bias_col + 16);
     }
-#define INIT(r)                                                                               \
-  if (rows > r) {                                                                             \
-    const __m512 br = e->bias_row ? _mm512_set1_ps(e->bias_row[r]) : zero;                    \
-    c##r##0 = _mm512_add_ps(col0, br);                                                        \
-    if (nv > 1) c##r##1 = _mm512_add_ps(col1, br);                                            \
+#define INIT(r)                                                            \
+  if (rows > r) {                                                          \
+    const __m512 br = e->bias_row ? _mm512_set1_ps(e->bias_row[r]) : zero; \
+    c##r##0 = _mm512_add_ps(col0, br);                                     \
+    if (nv > 1) c##r##1 = _mm512_add_ps(col1, br);                         \
   }
     FOR_ROWS(INIT)
 #undef INIT
   } else {
-#define LOADC(r)                                                                              \
-  if (rows > r) {                                                                             \
-    c##r##0 = _mm512_maskz_loadu_ps(m0, c + r * ldc);                                         \
-    if (nv > 1) c##r##1 = _mm512_maskz_loadu_ps(m1, c + r * ldc + 16);                        \
+#define LOADC(r)                                                       \
+  if (rows > r) {                                                      \
+    c##r##0 = _mm512_maskz_loadu_ps(m0, c + r * ldc);                  \
+    if (nv > 1) c##r##1 = _mm512_maskz_loadu_ps(m1, c + r * ldc + 16); \
   }
     FOR_ROWS(LOADC)
 #undef LOADC
   }
 
-#define FMA(set, r, off)                                                                      \
-  if (rows > r) {                                                                             \
-    const __m512 ar = _mm512_set1_ps(a[(off) + r]);                                           \
-    set##r##0 = _mm512_fmadd_ps(ar, b0, set##r##0);                                           \
-    if (nv > 1) set##r##1 = _mm512_fmadd_ps(ar, b1, set##r##1);                               \
+#define FMA(set, r, off)                                        \
+  if (rows > r) {                                               \
+    const __m512 ar = _mm512_set1_ps(a[(off) + r]);             \
+    set##r##0 = _mm512_fmadd_ps(ar, b0, set##r##0);             \
+    if (nv > 1) set##r##1 = _mm512_fmadd_ps(ar, b1, set##r##1); \
   }
 #define STEP_C(r) FMA(c, r, 0)
 #define STEP_D(r) FMA(d, r, MR)
@@ -88,10 +91,10 @@ static inline __attribute__((always_inline)) void tile(const int rows, const int
 #undef STEP_D
 #undef FMA
   if (ksplit) {
-#define SUM(r)                                                                                \
-  if (rows > r) {                                                                             \
-    c##r##0 = _mm512_add_ps(c##r##0, d##r##0);                                                \
-    if (nv > 1) c##r##1 = _mm512_add_ps(c##r##1, d##r##1);                                    \
+#define SUM(r)                                             \
+  if (rows > r) {                                          \
+    c##r##0 = _mm512_add_ps(c##r##0, d##r##0);             \
+    if (nv > 1) c##r##1 = _mm512_add_ps(c##r##1, d##r##1); \
   }
     FOR_ROWS(SUM)
 #undef SUM
@@ -101,41 +104,41 @@ static inline __attribute__((always_inline)) void tile(const int rows, const int
     if (e->residual) {
       const float *res = e->residual;
       const size_t ldr = e->ldr;
-#define RES(r)                                                                                      \
-  if (rows > r) {                                                                                   \
-    c##r##0 = _mm512_add_ps(c##r##0, _mm512_maskz_loadu_ps(m0, res + r * ldr));                     \
-    if (nv > 1) c##r##1 = _mm512_add_ps(c##r##1, _mm512_maskz_loadu_ps(m1, res + r * ldr + 16));    \
+#define RES(r)                                                                                   \
+  if (rows > r) {                                                                                \
+    c##r##0 = _mm512_add_ps(c##r##0, _mm512_maskz_loadu_ps(m0, res + r * ldr));                  \
+    if (nv > 1) c##r##1 = _mm512_add_ps(c##r##1, _mm512_maskz_loadu_ps(m1, res + r * ldr + 16)); \
   }
       FOR_ROWS(RES)
 #undef RES
     }
     if (e->lo != -INFINITY || e->hi != INFINITY) {
       const __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
-#define CLAMP(r)                                                                              \
-  if (rows > r) {                                                                             \
-    c##r##0 = _mm512_min_ps(_mm512_max_ps(c##r##0, lo), hi);                                  \
-    if (nv > 1) c##r##1 = _mm512_min_ps(_mm512_max_ps(c##r##1, lo), hi);                      \
+#define CLAMP(r)                                                         \
+  if (rows > r) {                                                        \
+    c##r##0 = _mm512_min_ps(_mm512_max_ps(c##r##0, lo), hi);             \
+    if (nv > 1) c##r##1 = _mm512_min_ps(_mm512_max_ps(c##r##1, lo), hi); \
   }
       FOR_ROWS(CLAMP)
 #undef CLAMP
     }
   }
-#define STORE(r)                                                                              \
-  if (rows > r) {                                                                             \
-    _mm512_mask_storeu_ps(c + r * ldc, m0, c##r##0);                                          \
-    if (nv > 1) _mm512_mask_storeu_ps(c + r * ldc + 16, m1, c##r##1);                         \
+#define STORE(r)                                                      \
+  if (rows > r) {                                                     \
+    _mm512_mask_storeu_ps(c + r * ldc, m0, c##r##0);                  \
+    if (nv > 1) _mm512_mask_storeu_ps(c + r * ldc + 16, m1, c##r##1); \
   }
   FOR_ROWS(STORE)
 #undef STORE
 }
 
-#define ROWS(n)                                                                                         \
-  static void rows_##n(size_t nr, size_t kc, const float *a, const float *b, size_t ldb, float *c,      \
-                       size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {                        \
-    if (nr > 16)                                                                                        \
-      tile(n, 2, (n) <= 3, nr, kc, a, b, ldb, c, ldc, flags, e);                                        \
-    else                                                                                                \
-      tile(n, 1, (n) <= 7, nr, kc, a, b, ldb, c, ldc, flags, e);                                        \
+#define ROWS(n)                                                                                    \
+  static void rows_##n(size_t nr, size_t kc, const float *a, const float *b, size_t ldb, float *c, \
+                       size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {                   \
+    if (nr > 16)                                                                                   \
+      tile(n, 2, (n) <= 3, nr, kc, a, b, ldb, c, ldc, flags, e);                                   \
+    else                                                                                           \
+      tile(n, 1, (n) <= 7, nr, kc, a, b, ldb, c, ldc, flags, e);                                   \
   }
 ROWS(1)
 ROWS(2)
@@ -151,8 +154,8 @@ ROWS(11)
 ROWS(12)
 #undef ROWS
 
-void oar_f32_gemm_12x32__avx512(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb, float *c,
-                                size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {
+void oar_f32_gemm_12x32__avx512(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb,
+                                float *c, size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {
   typedef void (*rows_fn)(size_t, size_t, const float *, const float *, size_t, float *, size_t, unsigned,
                           const oar_gemm_tile_epi *);
   static const rows_fn by_rows[MR + 1] = {NULL,   rows_1, rows_2, rows_3,  rows_4,  rows_5, rows_6,

@@ -19,8 +19,10 @@ void oar_f32_gemv__avx512(size_t m, size_t k, const float *a, size_t lda, const 
   size_t i = 0;
   for (; i + 4 <= m; i += 4) {
     const float *a0 = a + i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(), s3 = _mm512_setzero_ps();
-    __m512 t0 = _mm512_setzero_ps(), t1 = _mm512_setzero_ps(), t2 = _mm512_setzero_ps(), t3 = _mm512_setzero_ps();
+    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps(), s2 = _mm512_setzero_ps(),
+           s3 = _mm512_setzero_ps();
+    __m512 t0 = _mm512_setzero_ps(), t1 = _mm512_setzero_ps(), t2 = _mm512_setzero_ps(),
+           t3 = _mm512_setzero_ps();
     size_t kk = 0;
     for (; kk < k32; kk += 32) {
       const __m512 x0 = _mm512_loadu_ps(x + kk), x1 = _mm512_loadu_ps(x + kk + 16);
@@ -57,7 +59,8 @@ void oar_f32_gemv__avx512(size_t m, size_t k, const float *a, size_t lda, const 
     __m512 s0 = _mm512_setzero_ps();
     size_t kk = 0;
     for (; kk < k16; kk += 16) s0 = _mm512_fmadd_ps(_mm512_loadu_ps(ar + kk), _mm512_loadu_ps(x + kk), s0);
-    if (tail) s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, ar + kk), _mm512_maskz_loadu_ps(tail, x + kk), s0);
+    if (tail)
+      s0 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, ar + kk), _mm512_maskz_loadu_ps(tail, x + kk), s0);
     y[i] = finish(_mm512_reduce_add_ps(s0), i, bias, residual, lo, hi);
   }
 }

@@ -53,8 +53,9 @@ static inline __m512 v_tanh(__m512 x) {
   const __m512 e = v_exp(_mm512_add_ps(ax, ax));
   __m512 big = _mm512_sub_ps(_mm512_set1_ps(1.0f),
                              _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, _mm512_set1_ps(1.0f))));
-  big = _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(big),
-                                            _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
+  big = _mm512_castsi512_ps(
+      _mm512_or_si512(_mm512_castps_si512(big),
+                      _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
   const __mmask16 is_small = _mm512_cmp_ps_mask(ax, _mm512_set1_ps(0.625f), _CMP_LT_OQ);
   return _mm512_mask_blend_ps(is_small, big, small);
 }
@@ -62,7 +63,8 @@ static inline __m512 v_tanh(__m512 x) {
 /* erf(x) for x >= 0 by A&S 7.1.26, odd-extended. */
 static inline __m512 v_erf(__m512 x) {
   const __m512 ax = v_abs(x);
-  const __m512 t = _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), ax, _mm512_set1_ps(1.0f)));
+  const __m512 t = _mm512_div_ps(_mm512_set1_ps(1.0f),
+                                 _mm512_fmadd_ps(_mm512_set1_ps(0.3275911f), ax, _mm512_set1_ps(1.0f)));
   __m512 p = _mm512_set1_ps(1.061405429f);
   p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.453152027f));
   p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.421413741f));
@@ -71,8 +73,8 @@ static inline __m512 v_erf(__m512 x) {
   p = _mm512_mul_ps(p, t);
   const __m512 e = v_exp(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_mul_ps(ax, ax)));
   const __m512 r = _mm512_fnmadd_ps(p, e, _mm512_set1_ps(1.0f));
-  return _mm512_castsi512_ps(_mm512_or_si512(_mm512_castps_si512(r),
-                                             _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
+  return _mm512_castsi512_ps(_mm512_or_si512(
+      _mm512_castps_si512(r), _mm512_and_si512(_mm512_castps_si512(x), _mm512_set1_epi32((int)0x80000000u))));
 }
 
 static inline __m512 apply(const oar_act_params *p, __m512 x) {
@@ -105,7 +107,8 @@ static inline __m512 apply(const oar_act_params *p, __m512 x) {
       const __m512 x3 = _mm512_mul_ps(_mm512_mul_ps(x, x), x);
       const __m512 in = _mm512_mul_ps(_mm512_set1_ps(0.79788456080286535588f),
                                       _mm512_fmadd_ps(x3, _mm512_set1_ps(0.044715f), x));
-      return _mm512_mul_ps(_mm512_mul_ps(x, _mm512_set1_ps(0.5f)), _mm512_add_ps(v_tanh(in), _mm512_set1_ps(1.0f)));
+      return _mm512_mul_ps(_mm512_mul_ps(x, _mm512_set1_ps(0.5f)),
+                           _mm512_add_ps(v_tanh(in), _mm512_set1_ps(1.0f)));
     }
     case OAR_ACT_EXP: return v_exp(x);
     case OAR_ACT_SQRT: return _mm512_sqrt_ps(x);
