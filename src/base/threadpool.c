@@ -1,8 +1,15 @@
 #include "base/threadpool.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "base/alloc.h"
+
+/* Workers wait for work by spinning while a run is in progress (waking a
+ * sleeping thread costs tens of microseconds, and a run has dozens of
+ * parallel sections), and sleep on a condition variable otherwise: once a
+ * run has finished nobody spins. */
+#define SPIN_LIMIT 200000 /* pauses before a worker sleeps even inside a run (~ a few ms) */
 
 struct oar_threadpool {
   int threads;
@@ -10,50 +17,65 @@ struct oar_threadpool {
   int num_workers;
   pthread_mutex_t lock;
   pthread_cond_t wake;
-  pthread_cond_t done;
-  /* The job being run: chunks are claimed under the lock. */
+  int sleepers; /* under lock */
+  int stop;     /* under lock */
+  atomic_int in_run;
+  /* The job: written before `generation` is bumped. */
   oar_range_fn fn;
   void *ctx;
-  size_t n, chunk, next;
-  int active;        /* workers still inside the current job */
-  unsigned long generation;
-  int stop;
+  size_t n, chunk;
+  atomic_size_t next;
+  atomic_int active; /* workers that have not finished the current job */
+  atomic_ulong generation;
 };
 
 static _Thread_local oar_threadpool *current_pool;
 
-void oar_threadpool_set_current(oar_threadpool *pool) { current_pool = pool; }
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#endif
+}
+
+void oar_threadpool_set_current(oar_threadpool *pool) {
+  if (current_pool && current_pool != pool) atomic_store(&current_pool->in_run, 0);
+  current_pool = pool;
+  if (pool) atomic_store(&pool->in_run, 1);
+}
+
 oar_threadpool *oar_threadpool_current(void) { return current_pool; }
 int oar_threadpool_threads(const oar_threadpool *pool) { return pool ? pool->threads : 1; }
 
-/* Claims and runs chunks until none are left. Called with the lock held;
- * returns with it held. */
+/* Claims and runs chunks until none are left. */
 static void drain(oar_threadpool *p) {
-  while (p->next < p->n) {
-    size_t begin = p->next;
+  for (;;) {
+    size_t begin = atomic_fetch_add(&p->next, p->chunk);
+    if (begin >= p->n) return;
     size_t end = begin + p->chunk < p->n ? begin + p->chunk : p->n;
-    p->next = end;
-    oar_range_fn fn = p->fn;
-    void *ctx = p->ctx;
-    pthread_mutex_unlock(&p->lock);
-    fn(ctx, begin, end);
-    pthread_mutex_lock(&p->lock);
+    p->fn(p->ctx, begin, end);
   }
 }
 
 static void *worker_main(void *arg) {
   oar_threadpool *p = arg;
   unsigned long seen = 0;
-  pthread_mutex_lock(&p->lock);
   for (;;) {
-    while (!p->stop && p->generation == seen) pthread_cond_wait(&p->wake, &p->lock);
-    if (p->stop) break;
-    seen = p->generation;
+    int spins = 0;
+    while (atomic_load(&p->generation) == seen && atomic_load(&p->in_run) && spins < SPIN_LIMIT) {
+      cpu_relax();
+      spins++;
+    }
+    pthread_mutex_lock(&p->lock);
+    p->sleepers++;
+    while (!p->stop && atomic_load(&p->generation) == seen) pthread_cond_wait(&p->wake, &p->lock);
+    p->sleepers--;
+    int stop = p->stop;
+    pthread_mutex_unlock(&p->lock);
+    if (stop) return NULL;
+    seen = atomic_load(&p->generation);
     drain(p);
-    if (--p->active == 0) pthread_cond_signal(&p->done);
+    atomic_fetch_sub(&p->active, 1);
   }
-  pthread_mutex_unlock(&p->lock);
-  return NULL;
 }
 
 oar_status oar_threadpool_create(int threads, oar_threadpool **out, oar_error *err) {
@@ -63,7 +85,10 @@ oar_status oar_threadpool_create(int threads, oar_threadpool **out, oar_error *e
   p->threads = threads;
   pthread_mutex_init(&p->lock, NULL);
   pthread_cond_init(&p->wake, NULL);
-  pthread_cond_init(&p->done, NULL);
+  atomic_init(&p->in_run, 0);
+  atomic_init(&p->next, 0);
+  atomic_init(&p->active, 0);
+  atomic_init(&p->generation, 0);
   if (threads > 1) {
     p->workers = oar_calloc((size_t)threads - 1, sizeof *p->workers);
     if (!p->workers) {
@@ -84,6 +109,7 @@ oar_status oar_threadpool_create(int threads, oar_threadpool **out, oar_error *e
 
 void oar_threadpool_destroy(oar_threadpool *p) {
   if (!p) return;
+  if (current_pool == p) current_pool = NULL;
   pthread_mutex_lock(&p->lock);
   p->stop = 1;
   pthread_cond_broadcast(&p->wake);
@@ -91,7 +117,6 @@ void oar_threadpool_destroy(oar_threadpool *p) {
   for (int i = 0; i < p->num_workers; i++) pthread_join(p->workers[i], NULL);
   pthread_mutex_destroy(&p->lock);
   pthread_cond_destroy(&p->wake);
-  pthread_cond_destroy(&p->done);
   oar_free(p->workers);
   oar_free(p);
 }
@@ -107,16 +132,17 @@ void oar_parallel_for(size_t n, size_t min_chunk, oar_range_fn fn, void *ctx) {
   size_t parts = (size_t)p->threads * 4;
   size_t chunk = (n + parts - 1) / parts;
   if (chunk < min_chunk) chunk = min_chunk;
-  pthread_mutex_lock(&p->lock);
   p->fn = fn;
   p->ctx = ctx;
   p->n = n;
   p->chunk = chunk;
-  p->next = 0;
-  p->active = p->num_workers;
-  p->generation++;
-  pthread_cond_broadcast(&p->wake);
-  drain(p);
-  while (p->active > 0) pthread_cond_wait(&p->done, &p->lock);
+  atomic_store(&p->next, 0);
+  atomic_store(&p->active, p->num_workers);
+  atomic_fetch_add(&p->generation, 1);
+  pthread_mutex_lock(&p->lock);
+  if (p->sleepers) pthread_cond_broadcast(&p->wake);
   pthread_mutex_unlock(&p->lock);
+  drain(p);
+  /* The workers are running the same job; wait for the last chunk. */
+  while (atomic_load(&p->active) > 0) cpu_relax();
 }
