@@ -135,6 +135,7 @@ int cli_split_named(const char *s, const char *const *names, size_t count, const
 static struct {
   int no_ir_optim;
   int no_memory_optim;
+  int profile;
   const char *deleted[CLI_MAX_DELETED_PASSES];
   int num_deleted;
 } engine;
@@ -149,6 +150,11 @@ int cli_engine_option(cli_opt_scan *scan) {
   }
   if (strcmp(word, "--no-memory-optim") == 0) {
     engine.no_memory_optim = 1;
+    scan->i++;
+    return 1;
+  }
+  if (strcmp(word, "--profile") == 0) {
+    engine.profile = 1;
     scan->i++;
     return 1;
   }
@@ -167,6 +173,7 @@ int cli_open_predictor(const char *model, const char *params, int threads, oar_p
   if (st == OAR_OK && threads > 0) st = oar_config_set_num_threads(config, threads);
   if (st == OAR_OK && engine.no_ir_optim) st = oar_config_set_ir_optim(config, 0);
   if (st == OAR_OK && engine.no_memory_optim) st = oar_config_set_memory_optim(config, 0);
+  if (st == OAR_OK && engine.profile) st = oar_config_set_profile(config, 1);
   for (int k = 0; st == OAR_OK && k < engine.num_deleted; k++) st = oar_config_delete_pass(config, engine.deleted[k]);
   if (st == OAR_OK) st = oar_predictor_create(config, out);
   if (st != OAR_OK) {
@@ -244,4 +251,49 @@ char *cli_human_bytes(uint64_t n, char *buf, size_t buflen) {
     snprintf(buf, buflen, "%.1f %s", v, kUnits[u]);
   }
   return buf;
+}
+
+/* Per-node times of the runs so far, slowest first (`--profile`). */
+typedef struct profile_row {
+  char node[160];
+  char kernel[120];
+  double seconds;
+} profile_row;
+
+static int by_seconds_desc(const void *a, const void *b) {
+  const profile_row *x = a, *y = b;
+  return x->seconds < y->seconds ? 1 : x->seconds > y->seconds ? -1 : 0;
+}
+
+int cli_print_profile(oar_predictor *predictor, size_t top) {
+  if (!engine.profile) return CLI_EXIT_OK;
+  size_t count = 0;
+  uint64_t runs = 0;
+  oar_status st = oar_predictor_profile_count(predictor, &count, &runs);
+  if (st != OAR_OK) return cli_fail_predictor(predictor, st, "profile");
+  profile_row *rows = calloc(count ? count : 1, sizeof *rows);
+  if (rows == NULL) return cli_fail("out of memory");
+  double total = 0;
+  for (size_t i = 0; i < count; i++) {
+    const char *node, *kernel;
+    double seconds;
+    st = oar_predictor_profile_entry(predictor, i, &node, &kernel, &seconds);
+    if (st != OAR_OK) {
+      free(rows);
+      return cli_fail_predictor(predictor, st, "profile entry");
+    }
+    snprintf(rows[i].node, sizeof rows[i].node, "%s", node);
+    snprintf(rows[i].kernel, sizeof rows[i].kernel, "%s", kernel);
+    rows[i].seconds = seconds;
+    total += seconds;
+  }
+  qsort(rows, count, sizeof *rows, by_seconds_desc);
+  double per_run = runs ? 1e3 / (double)runs : 0;
+  printf("profile: %zu nodes, %.3f ms per run in nodes (%llu runs); slowest first:\n", count, total * per_run,
+         (unsigned long long)runs);
+  for (size_t i = 0; i < count && i < top; i++)
+    printf("  %8.3f ms %5.1f%%  %s  [%s]\n", rows[i].seconds * per_run, total > 0 ? 100 * rows[i].seconds / total : 0,
+           rows[i].node, rows[i].kernel);
+  free(rows);
+  return CLI_EXIT_OK;
 }

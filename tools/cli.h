@@ -56,10 +56,14 @@ int cli_parse_shape(const char *s, size_t *rank, int64_t dims[OAR_MAX_RANK]);
 int cli_split_named(const char *s, const char *const *names, size_t count, const char **value);
 
 /* Engine switches shared by every command: --no-ir-optim,
- * --no-memory-optim, --delete-pass NAME (repeatable). Consumes the current
+ * --no-memory-optim, --profile, --delete-pass NAME (repeatable). Consumes the current
  * word (and its value) and returns 1 when it is one of them. They apply to
  * every predictor cli_open_predictor creates afterwards. */
 int cli_engine_option(cli_opt_scan *scan);
+
+/* With --profile: prints the `top` slowest nodes of the runs so far, with
+ * the kernel each ran. Does nothing without --profile. */
+int cli_print_profile(oar_predictor *predictor, size_t top);
 
 /* Creates a config for model/params/threads (threads <= 0: library
  * default) and a predictor from it. On failure prints the library's message

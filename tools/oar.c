@@ -36,7 +36,7 @@ static const char kInfoHelp[] =
     "  --passes   what each optimization pass did, and why near misses missed\n"
     "  --memory   planned activation memory against the naive sum\n"
     "Engine switches (also for run and bench): --no-ir-optim, --no-memory-optim,\n"
-    "--delete-pass NAME.\n";
+    "--delete-pass NAME, --profile (bench: per-node times and kernels).\n";
 
 static const char kRunHelp[] =
     "usage: oar run MODEL [--params FILE] --input NAME=FILE.npy ... [--output-dir DIR]\n"

@@ -202,6 +202,11 @@ OAR_API oar_status oar_config_enable_onednn(oar_config *config);
 OAR_API oar_status oar_config_enable_tensorrt(oar_config *config, oar_precision precision);
 OAR_API oar_status oar_config_set_precision(oar_config *config, oar_precision precision);
 
+/* Profiling: predictors time every step (node) of every run, readable with
+ * oar_predictor_profile_*. Default off (it costs two clock reads per node).
+ * Returns OAR_OK or OAR_ERR_MISUSE. */
+OAR_API oar_status oar_config_set_profile(oar_config *config, int enable);
+
 /* Message of the last failed call on this config; "" if none; NULL only
  * when config is not a valid config. Valid until the next call on it. */
 OAR_API const char *oar_config_last_error(const oar_config *config);
@@ -297,6 +302,17 @@ OAR_API oar_status oar_predictor_pass_report(const oar_predictor *predictor, siz
  * Returns OAR_OK, OAR_ERR_MISUSE (NULL, or no run yet). */
 OAR_API oar_status oar_predictor_memory_stats(const oar_predictor *predictor, uint64_t *arena_bytes,
                                               uint64_t *naive_bytes, uint64_t *max_live_bytes);
+
+/* The profile of the current plan (see oar_config_set_profile): one entry
+ * per executed node in run order, with the node ("conv2d (op #3, output
+ * 'x')"), the kernel that ran ("conv2d 3x3 im2col+f32_gemm_12x32__avx512",
+ * or "reference"), and the time summed over `runs` runs. Strings are owned
+ * by the predictor and valid until its next run with other input shapes.
+ * Returns OAR_OK, OAR_ERR_MISUSE (NULL, profiling off, or no run yet),
+ * OAR_ERR_INVALID_ARGUMENT (index out of range). */
+OAR_API oar_status oar_predictor_profile_count(const oar_predictor *predictor, size_t *count, uint64_t *runs);
+OAR_API oar_status oar_predictor_profile_entry(oar_predictor *predictor, size_t index, const char **node,
+                                               const char **kernel, double *seconds);
 
 /* ---- tensors ----------------------------------------------------------- */
 

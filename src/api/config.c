@@ -177,3 +177,9 @@ oar_status oar_config_set_precision(oar_config *config, oar_precision precision)
                        "(OAR_PRECISION_FLOAT32) is",
                        (int)precision);
 }
+
+oar_status oar_config_set_profile(oar_config *config, int enable) {
+  CHECK_CONFIG(config);
+  config->profile = enable != 0;
+  return OAR_OK;
+}

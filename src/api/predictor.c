@@ -59,8 +59,8 @@ static oar_status make_tensors(oar_predictor *p, bool inputs, oar_error *err) {
   return OAR_OK;
 }
 
-static oar_status predictor_new(oar_model *model, int num_threads, int memory_optim, oar_predictor **out,
-                                oar_error *err) {
+static oar_status predictor_new(oar_model *model, int num_threads, int memory_optim, int profile,
+                                oar_predictor **out, oar_error *err) {
   oar_predictor *p = oar_calloc(1, sizeof *p);
   if (!p) {
     oar_model_release(model);
@@ -69,6 +69,7 @@ static oar_status predictor_new(oar_model *model, int num_threads, int memory_op
   p->model = model;
   p->num_threads = num_threads;
   p->memory_optim = memory_optim;
+  p->profile = profile;
   oar_status st = oar_threadpool_create(num_threads, &p->pool, err);
   if (st == OAR_OK) st = make_tensors(p, true, err);
   if (st == OAR_OK) st = make_tensors(p, false, err);
@@ -113,7 +114,7 @@ oar_status oar_predictor_create(const oar_config *config, oar_predictor **out) {
   oar_status st = oar_model_load(&src, &options, &model, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
   oar_predictor *p = NULL;
-  st = predictor_new(model, c->num_threads, c->memory_optim, &p, &err);
+  st = predictor_new(model, c->num_threads, c->memory_optim, c->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
   *out = p;
   return OAR_OK;
@@ -126,7 +127,8 @@ oar_status oar_predictor_clone(oar_predictor *predictor, oar_predictor **out) {
   oar_error_clear(&err);
   oar_model_retain(predictor->model);
   oar_predictor *p = NULL;
-  oar_status st = predictor_new(predictor->model, predictor->num_threads, predictor->memory_optim, &p, &err);
+  oar_status st = predictor_new(predictor->model, predictor->num_threads, predictor->memory_optim, predictor->profile, &p,
+                                &err);
   if (st != OAR_OK) return oar_api_fail(&predictor->err, &err);
   *out = p;
   return OAR_OK;
@@ -224,7 +226,7 @@ oar_status oar_predictor_run(oar_predictor *predictor) {
     p->plan = NULL;
     p->ran = false;
     oar_threadpool_set_current(p->pool);
-    const oar_plan_options options = {.memory_optim = p->memory_optim};
+    const oar_plan_options options = {.memory_optim = p->memory_optim, .profile = p->profile};
     oar_status st = oar_plan_create(g, p->input_views, &options, &p->plan, &err);
     oar_threadpool_set_current(NULL);
     if (st != OAR_OK) {
@@ -313,5 +315,35 @@ oar_status oar_predictor_memory_stats(const oar_predictor *predictor, uint64_t *
   *arena_bytes = predictor->plan->memory.arena_bytes;
   *naive_bytes = predictor->plan->memory.naive_bytes;
   *max_live_bytes = predictor->plan->memory.max_live_bytes;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_profile_count(const oar_predictor *predictor, size_t *count, uint64_t *runs) {
+  CHECK_PREDICTOR(predictor);
+  if (!count || !runs) return oar_api_misuse("oar_predictor_profile_count: count or runs is NULL");
+  if (!predictor->plan || !predictor->plan->step_seconds)
+    return oar_api_failf((oar_error *)&predictor->err, OAR_ERR_MISUSE,
+                         "oar_predictor_profile_count: no profile (enable it with oar_config_set_profile, then run)");
+  *count = (size_t)predictor->plan->num_steps;
+  *runs = predictor->plan->profiled_runs;
+  return OAR_OK;
+}
+
+oar_status oar_predictor_profile_entry(oar_predictor *predictor, size_t index, const char **node, const char **kernel,
+                                       double *seconds) {
+  CHECK_PREDICTOR(predictor);
+  if (!node || !kernel || !seconds) return oar_api_misuse("oar_predictor_profile_entry: an out pointer is NULL");
+  const oar_plan *plan = predictor->plan;
+  if (!plan || !plan->step_seconds)
+    return oar_api_failf(&predictor->err, OAR_ERR_MISUSE, "oar_predictor_profile_entry: no profile");
+  if (index >= (size_t)plan->num_steps)
+    return oar_api_failf(&predictor->err, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_predictor_profile_entry: index %zu out of range (%d steps)", index, plan->num_steps);
+  const oar_graph *g = predictor->model->graph;
+  oar_node_describe(g, &g->nodes[plan->steps[index]], predictor->profile_node, sizeof predictor->profile_node);
+  const oar_op_state *state = plan->step_states[index];
+  *node = predictor->profile_node;
+  *kernel = state && state->kernel ? state->kernel : "reference";
+  *seconds = plan->step_seconds[index];
   return OAR_OK;
 }

@@ -1,6 +1,7 @@
 #include "runtime/plan.h"
 
 #include <stdio.h>
+#include <time.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -227,6 +228,10 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, co
   st = oar_prepare_finish(&p->prep, err);
   if (st != OAR_OK) goto fail;
   st = layout_arena(p, options ? options->memory_optim : 1, err);
+  if (st == OAR_OK && options && options->profile) {
+    p->step_seconds = oar_calloc((size_t)p->num_steps + 1, sizeof *p->step_seconds);
+    if (!p->step_seconds) st = oom(err, "profile");
+  }
   if (st != OAR_OK) goto fail;
   *out = p;
   return OAR_OK;
@@ -244,8 +249,15 @@ int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs) {
   return 1;
 }
 
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *err) {
   const oar_graph *g = p->graph;
+  double t0 = p->step_seconds ? now_seconds() : 0;
   for (int i = 0; i < g->num_inputs; i++)
     if (!p->signature[i].data) p->views[g->inputs[i]].data = inputs[i].data;
   for (int s = 0; s < p->num_steps; s++) {
@@ -256,7 +268,13 @@ oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *e
     oar_status st = ks ? ks->run(ks, n, p->in_scratch, p->out_scratch, p->prep.workspace, err)
                        : p->step_fns[s](n, p->in_scratch, p->out_scratch, err);
     if (st != OAR_OK) return prefix_node(g, n, p->views, err);
+    if (p->step_seconds) {
+      double t1 = now_seconds();
+      p->step_seconds[s] += t1 - t0;
+      t0 = t1;
+    }
   }
+  p->profiled_runs += p->step_seconds != NULL;
   return OAR_OK;
 }
 
@@ -269,6 +287,7 @@ void oar_plan_destroy(oar_plan *p) {
   oar_free(p->views);
   oar_free(p->known);
   oar_free(p->steps);
+  oar_free(p->step_seconds);
   oar_prepare_end(&p->prep, p->step_states, p->num_steps);
   oar_free(p->step_fns);
   oar_free(p->step_states);

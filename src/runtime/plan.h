@@ -21,6 +21,8 @@ typedef struct oar_plan {
   oar_run_fn *step_fns;
   oar_op_state **step_states;  /* per step: prepared kernel (op_prepare.h), or NULL */
   oar_prepare_session prep;    /* kernel table, threads, shared kernel workspace */
+  double *step_seconds;        /* per step: time summed over profiled runs (NULL: not profiling) */
+  uint64_t profiled_runs;
   uint8_t *arena;
   size_t arena_bytes;
   void **owned;                /* buffers of plan-time values */
@@ -32,6 +34,7 @@ typedef struct oar_plan {
 
 typedef struct oar_plan_options {
   int memory_optim; /* share activation memory between tensors whose lifetimes do not overlap */
+  int profile;      /* time every step of every run */
 } oar_plan_options;
 
 /* Plans `g` for the given inputs (one view per graph input; data may be
