@@ -92,10 +92,10 @@ static int print_passes(oar_predictor *predictor) {
     st = oar_predictor_pass_report(predictor, i, &name, &fired, &notes);
     if (st != OAR_OK) return cli_fail_predictor(predictor, st, "pass report");
     if (fired < 0) {
-      printf("  %-22s deleted\n", name);
+      printf("  %-32s deleted\n", name);
       continue;
     }
-    printf("  %-22s fired %d\n", name, fired);
+    printf("  %-32s fired %d\n", name, fired);
     if (notes[0]) printf("    not applied: %s\n", notes);
   }
   return CLI_EXIT_OK;

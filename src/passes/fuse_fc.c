@@ -21,7 +21,11 @@ static bool match_product(const oar_pass_ctx *ctx, int ni, fc_match *m) {
   int x = oar_pass_input(ctx, ni, OAR_MATMUL_IN_X), y = oar_pass_input(ctx, ni, OAR_MATMUL_IN_Y);
   if (x < 0 || y < 0 || !oar_pass_is_const(ctx, y)) return false;
   const oar_value *yv = &g->values[y], *xv = &g->values[x];
-  if (yv->dtype != OAR_DTYPE_FLOAT32 || xv->dtype != OAR_DTYPE_FLOAT32 || yv->shape.rank != 2) return false;
+  /* An ONNX intermediate may have no dtype yet; with a float32 weight the
+   * product is float32 (ONNX MatMul needs equal types). */
+  if (yv->dtype != OAR_DTYPE_FLOAT32 || (xv->dtype != OAR_DTYPE_FLOAT32 && xv->dtype != OAR_DTYPE_UNKNOWN) ||
+      yv->shape.rank != 2)
+    return false;
   m->x = x;
   m->w = y;
   m->transpose_w = false;
