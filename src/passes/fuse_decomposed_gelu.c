@@ -29,22 +29,9 @@ static bool scalar_of(const oar_pass_ctx *ctx, int value, double *v) {
 
 static bool near(double a, double b) { return fabs(a - b) <= 1e-4 * fabs(b); }
 
-/* elementwise_<kind> (axis -1) or binary_math `bmath`. */
-static bool is_binary(const oar_pass_ctx *ctx, int ni, oar_op_id kind, int bmath, int *x, int *y) {
-  if (ni < 0 || ctx->dead[ni]) return false;
-  const oar_node *n = &ctx->graph->nodes[ni];
-  if (n->schema->id == kind) {
-    if (oar_node_attr_i(n, OAR_EW_ATTR_AXIS) != -1) return false;
-  } else if (n->schema->id != OAR_OP_binary_math || oar_node_attr_i(n, OAR_BMATH_ATTR_FUNC) != bmath) {
-    return false;
-  }
-  *x = oar_pass_input(ctx, ni, 0);
-  *y = oar_pass_input(ctx, ni, 1);
-  return true;
-}
 
 static bool is_mul(const oar_pass_ctx *ctx, int ni, int *x, int *y) {
-  return is_binary(ctx, ni, OAR_OP_elementwise_mul, OAR_BMATH_MUL, x, y);
+  return oar_nlp_is_binary(ctx, ni, OAR_OP_elementwise_mul, OAR_BMATH_MUL, x, y);
 }
 
 static int producer(const oar_pass_ctx *ctx, int value) {
@@ -71,7 +58,7 @@ static const char *match(const oar_pass_ctx *ctx, int erf, gelu_match *m) {
   int p, q;
   double c;
   m->x = -1;
-  if (is_binary(ctx, m->scaled, OAR_OP_elementwise_div, OAR_BMATH_DIV, &p, &q)) {
+  if (oar_nlp_is_binary(ctx, m->scaled, OAR_OP_elementwise_div, OAR_BMATH_DIV, &p, &q)) {
     if (scalar_of(ctx, q, &c) && near(c, sqrt2)) m->x = p;
   } else if (is_mul(ctx, m->scaled, &p, &q)) {
     if (scalar_of(ctx, q, &c) && near(c, 1.0 / sqrt2))
@@ -83,7 +70,7 @@ static const char *match(const oar_pass_ctx *ctx, int erf, gelu_match *m) {
   if (!oar_nlp_only_feeds(ctx, a, erf)) return "x / sqrt(2) is read elsewhere too";
   const int e = oar_pass_output(ctx, erf, 0);
   m->plus_one = oar_pass_sole_consumer(ctx, e);
-  if (!is_binary(ctx, m->plus_one, OAR_OP_elementwise_add, OAR_BMATH_ADD, &p, &q) ||
+  if (!oar_nlp_is_binary(ctx, m->plus_one, OAR_OP_elementwise_add, OAR_BMATH_ADD, &p, &q) ||
       !scalar_of(ctx, other(p, q, e), &c) || c != 1.0)
     return "erf is not followed by + 1";
   const int e1 = oar_pass_output(ctx, m->plus_one, 0);

@@ -44,20 +44,6 @@ static bool scalar_of(const oar_pass_ctx *ctx, int value, double *v) {
   return true;
 }
 
-/* Node ni is an element-wise binary op `kind` (elementwise_* with axis
- * -1, or binary_math `bmath`); *x and *y get its operands. */
-static bool is_binary(const oar_pass_ctx *ctx, int ni, oar_op_id kind, int bmath, int *x, int *y) {
-  if (ni < 0 || ctx->dead[ni]) return false;
-  const oar_node *n = &ctx->graph->nodes[ni];
-  if (n->schema->id == kind) {
-    if (oar_node_attr_i(n, OAR_EW_ATTR_AXIS) != -1) return false;
-  } else if (n->schema->id != OAR_OP_binary_math || oar_node_attr_i(n, OAR_BMATH_ATTR_FUNC) != bmath) {
-    return false;
-  }
-  *x = oar_pass_input(ctx, ni, 0);
-  *y = oar_pass_input(ctx, ni, 1);
-  return true;
-}
 
 static int producer(const oar_pass_ctx *ctx, int value) {
   const int p = value >= 0 ? ctx->graph->values[value].producer : -1;
@@ -137,7 +123,7 @@ static bool affine_ok(const oar_pass_ctx *ctx, int value, int x, int k) {
 /* Walks back from a Div: d / sqrt(v + eps). */
 static bool match_core(const oar_pass_ctx *ctx, int div, ln_match *m) {
   int d, s;
-  if (!is_binary(ctx, div, OAR_OP_elementwise_div, OAR_BMATH_DIV, &d, &s)) return fail(m, "no division");
+  if (!oar_nlp_is_binary(ctx, div, OAR_OP_elementwise_div, OAR_BMATH_DIV, &d, &s)) return fail(m, "no division");
   const int sq = producer(ctx, s);
   const oar_node *sn = sq >= 0 ? &ctx->graph->nodes[sq] : NULL;
   const bool is_sqrt =
@@ -148,7 +134,7 @@ static bool match_core(const oar_pass_ctx *ctx, int div, ln_match *m) {
   int var;
   const int add = producer(ctx, ve);
   int a0, a1;
-  if (!is_binary(ctx, add, OAR_OP_elementwise_add, OAR_BMATH_ADD, &a0, &a1) ||
+  if (!oar_nlp_is_binary(ctx, add, OAR_OP_elementwise_add, OAR_BMATH_ADD, &a0, &a1) ||
       !oar_nlp_only_feeds(ctx, ve, sq))
     return fail(m, "no epsilon add under the sqrt");
   if (scalar_of(ctx, a1, &m->epsilon))
@@ -167,15 +153,15 @@ static bool match_core(const oar_pass_ctx *ctx, int div, ln_match *m) {
   int p0, p1;
   double two = 0;
   bool squared = false;
-  if (is_binary(ctx, pw, OAR_OP_elementwise_pow, OAR_BMATH_POW, &p0, &p1))
+  if (oar_nlp_is_binary(ctx, pw, OAR_OP_elementwise_pow, OAR_BMATH_POW, &p0, &p1))
     squared = p0 == d && scalar_of(ctx, p1, &two) && two == 2.0;
-  else if (is_binary(ctx, pw, OAR_OP_elementwise_mul, OAR_BMATH_MUL, &p0, &p1))
+  else if (oar_nlp_is_binary(ctx, pw, OAR_OP_elementwise_mul, OAR_BMATH_MUL, &p0, &p1))
     squared = p0 == d && p1 == d;
   if (!squared || !oar_nlp_only_feeds(ctx, sqd, mean2)) return fail(m, "the variance is not of (x - mean)^2");
   /* d = x - mean(x), read by the square and the division only. */
   const int sub = producer(ctx, d);
   int x, mean;
-  if (!is_binary(ctx, sub, OAR_OP_elementwise_sub, OAR_BMATH_SUB, &x, &mean)) return fail(m, "no x - mean");
+  if (!oar_nlp_is_binary(ctx, sub, OAR_OP_elementwise_sub, OAR_BMATH_SUB, &x, &mean)) return fail(m, "no x - mean");
   const int expected_uses = pw >= 0 && p1 == d ? 3 : 2; /* d * d reads d twice */
   if (ctx->uses[d] != expected_uses) return fail(m, "x - mean is read elsewhere too");
   const int mean1 = producer(ctx, mean);
@@ -201,7 +187,7 @@ static bool match(const oar_pass_ctx *ctx, int div, ln_match *m) {
   m->out = oar_pass_output(ctx, div, 0);
   /* * gamma, + beta */
   int mul = oar_pass_sole_consumer(ctx, m->out), a, b;
-  if (is_binary(ctx, mul, OAR_OP_elementwise_mul, OAR_BMATH_MUL, &a, &b)) {
+  if (oar_nlp_is_binary(ctx, mul, OAR_OP_elementwise_mul, OAR_BMATH_MUL, &a, &b)) {
     const int g = a == m->out ? b : a;
     if (affine_ok(ctx, g, m->x, k)) {
       oar_nlp_nodes_add(&m->nodes, m->last);
@@ -209,7 +195,7 @@ static bool match(const oar_pass_ctx *ctx, int div, ln_match *m) {
       m->last = mul;
       m->out = oar_pass_output(ctx, mul, 0);
       const int add = oar_pass_sole_consumer(ctx, m->out);
-      if (is_binary(ctx, add, OAR_OP_elementwise_add, OAR_BMATH_ADD, &a, &b)) {
+      if (oar_nlp_is_binary(ctx, add, OAR_OP_elementwise_add, OAR_BMATH_ADD, &a, &b)) {
         const int be = a == m->out ? b : a;
         if (affine_ok(ctx, be, m->x, k)) {
           oar_nlp_nodes_add(&m->nodes, m->last);
@@ -254,7 +240,7 @@ oar_status oar_pass_fuse_decomposed_layer_norm(oar_pass_ctx *ctx, oar_error *err
     const oar_op_id id = g->nodes[ni].schema->id;
     if (id != OAR_OP_elementwise_div && id != OAR_OP_binary_math) continue;
     int x, y;
-    if (!is_binary(ctx, ni, OAR_OP_elementwise_div, OAR_BMATH_DIV, &x, &y)) continue;
+    if (!oar_nlp_is_binary(ctx, ni, OAR_OP_elementwise_div, OAR_BMATH_DIV, &x, &y)) continue;
     /* Only divisions by a square root are candidates worth a note. */
     const int p = producer(ctx, y);
     if (p < 0) continue;

@@ -4,6 +4,7 @@
 
 #include "ir/ops/elementwise.h"
 #include "ir/ops/math.h"
+#include "ir/ops/op_ext.h"
 
 int oar_nlp_producer(const oar_pass_ctx *ctx, int value, oar_op_id id) {
   if (value < 0) return -1;
@@ -145,4 +146,17 @@ void oar_nlp_remove_dead(oar_pass_ctx *ctx) {
     for (int i = 0; i < oar_node_num_out(n) && !used; i++) used = ctx->uses[n->out[i]] > 0;
     if (!used && oar_node_num_out(n) > 0) oar_pass_kill(ctx, ni);
   }
+}
+
+bool oar_nlp_is_binary(const oar_pass_ctx *ctx, int ni, oar_op_id kind, int bmath, int *x, int *y) {
+  if (ni < 0 || ctx->dead[ni]) return false;
+  const oar_node *n = &ctx->graph->nodes[ni];
+  if (n->schema->id == kind) {
+    if (oar_node_attr_i(n, OAR_EW_ATTR_AXIS) != -1) return false;
+  } else if (n->schema->id != OAR_OP_binary_math || oar_node_attr_i(n, OAR_BMATH_ATTR_FUNC) != bmath) {
+    return false;
+  }
+  *x = oar_pass_input(ctx, ni, 0);
+  *y = oar_pass_input(ctx, ni, 1);
+  return true;
 }

@@ -47,6 +47,11 @@ bool oar_nlp_scalar_factor(const oar_pass_ctx *ctx, int ni, double *factor, int 
  * next to a decomposed layer norm. Not counted as the pass firing. */
 void oar_nlp_remove_dead(oar_pass_ctx *ctx);
 
+/* Node ni is an element-wise binary op `kind` (elementwise_* with axis
+ * -1, or binary_math with function `bmath`, as ONNX models carry it); *x
+ * and *y get its operands. */
+bool oar_nlp_is_binary(const oar_pass_ctx *ctx, int ni, oar_op_id kind, int bmath, int *x, int *y);
+
 /* Up to `cap` node ids collected while matching, to be killed together
  * once the whole pattern matched. */
 #define OAR_NLP_MAX_MATCHED 32
