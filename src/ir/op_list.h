@@ -73,6 +73,7 @@ OAR_OP(greater_than)
 OAR_OP(greater_equal)
 OAR_OP(multihead_attention)
 OAR_OP(skip_layernorm)
+OAR_OP(embedding_layernorm)
 
 /* added for ONNX: format-free ops with numpy / ONNX semantics
  * (ir/ops/op_ext.h) */

@@ -366,3 +366,63 @@ const oar_op_schema oar_schema_skip_layernorm = {
      * is normalized in place: X's buffer can hold Out when shapes match. */
     .flags = OAR_OP_INPLACE,
 };
+
+/* ---- embedding_layernorm ------------------------------------------------------------ */
+
+static oar_status emb_ln_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                               oar_error *err) {
+  const int tables = oar_node_input_count(n, OAR_EMB_LN_IN_IDS);
+  char a[128], b[128];
+  if (tables < 1 || tables != oar_node_input_count(n, OAR_EMB_LN_IN_W))
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%d Ids inputs but %d W inputs, expected as many, at least 1",
+                         tables, oar_node_input_count(n, OAR_EMB_LN_IN_W));
+  const oar_attr *pad = oar_node_attr(n, OAR_EMB_LN_ATTR_PADDING_IDX);
+  if (pad->n != (size_t)tables)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'padding_idx' has %zu entries, expected %d", pad->n,
+                         tables);
+  const oar_tensor_view *ids0 = in[oar_node_in_pos(n, OAR_EMB_LN_IN_IDS, 0)];
+  int64_t dim = -1;
+  for (int k = 0; k < tables; k++) {
+    const oar_tensor_view *ids = in[oar_node_in_pos(n, OAR_EMB_LN_IN_IDS, k)];
+    const oar_tensor_view *w = in[oar_node_in_pos(n, OAR_EMB_LN_IN_W, k)];
+    if (ids->dtype != OAR_DTYPE_INT64 && ids->dtype != OAR_DTYPE_INT32)
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED, "input 'Ids' #%d is %s, expected int64 or int32", k,
+                           oar_dtype_str(ids->dtype));
+    if (!oar_shape_equal(&ids->shape, &ids0->shape))
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'Ids' #%d has shape %s, expected %s like 'Ids' #0", k,
+                           oar_shape_str(&ids->shape, a, sizeof a), oar_shape_str(&ids0->shape, b, sizeof b));
+    if (w->dtype != OAR_DTYPE_FLOAT32 || w->shape.rank != 2 || (dim >= 0 && w->shape.dims[1] != dim))
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'W' #%d is %s %s, expected float32 [rows, %lld]", k,
+                           oar_dtype_str(w->dtype), oar_shape_str(&w->shape, a, sizeof a), (long long)dim);
+    dim = w->shape.dims[1];
+  }
+  if (ids0->shape.rank + 1 > OAR_MAX_RANK)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "input 'Ids' has rank %d, too high", ids0->shape.rank);
+  OAR_TRY(check_affine(n, in, OAR_EMB_LN_IN_SCALE, dim, err));
+  OAR_TRY(check_affine(n, in, OAR_EMB_LN_IN_BIAS, dim, err));
+  oar_shape shape = ids0->shape;
+  shape.dims[shape.rank++] = dim;
+  oar_op_set_output(n, out, OAR_EMB_LN_OUT_OUT, OAR_DTYPE_FLOAT32, &shape);
+  return OAR_OK;
+}
+
+static const oar_slot_spec emb_ln_inputs[] = {{"Ids", OAR_SLOT_VARIADIC},
+                                              {"W", OAR_SLOT_VARIADIC},
+                                              {"Scale", OAR_SLOT_OPTIONAL},
+                                              {"Bias", OAR_SLOT_OPTIONAL}};
+static const oar_attr_spec emb_ln_attrs[] = {
+    [OAR_EMB_LN_ATTR_EPSILON] = OAR_ATTR_F("epsilon", 1e-5),
+    [OAR_EMB_LN_ATTR_PADDING_IDX] = OAR_ATTR_REQUIRED("padding_idx", OAR_ATTR_INTS),
+};
+
+const oar_op_schema oar_schema_embedding_layernorm = {
+    .name = "embedding_layernorm",
+    .id = OAR_OP_embedding_layernorm,
+    .inputs = emb_ln_inputs,
+    .num_inputs = OAR_COUNT_OF(emb_ln_inputs),
+    .outputs = out_output,
+    .num_outputs = OAR_COUNT_OF(out_output),
+    .attrs = emb_ln_attrs,
+    .num_attrs = OAR_COUNT_OF(emb_ln_attrs),
+    .infer = emb_ln_infer,
+};

@@ -8,7 +8,10 @@
  *   equal .. greater_equal  Paddle's comparisons: X, Y -> bool Out
  *   multihead_attention  oar's fused op (fuse_multihead_attention pass)
  *   skip_layernorm       oar's fused op (fuse_skip_layernorm pass), named
- *                        after Paddle Inference's op of that meaning */
+ *                        after Paddle Inference's op of that meaning
+ *   embedding_layernorm  oar's fused op (fuse_embedding_layernorm pass):
+ *                        layer_norm(sum_k W_k[Ids_k]) over the last axis,
+ *                        Paddle Inference's fused_embedding_eltwise_layernorm */
 #ifndef OAR_IR_OPS_NLP_H
 #define OAR_IR_OPS_NLP_H
 
@@ -96,5 +99,14 @@ oar_status oar_mha_geometry(const oar_node *n, const oar_shape *q, const oar_sha
 enum { OAR_SKIP_LN_IN_X, OAR_SKIP_LN_IN_Y, OAR_SKIP_LN_IN_SCALE, OAR_SKIP_LN_IN_BIAS };
 enum { OAR_SKIP_LN_OUT_OUT };
 enum { OAR_SKIP_LN_ATTR_EPSILON, OAR_SKIP_LN_ATTR_BEGIN_NORM_AXIS };
+
+/* ---- embedding_layernorm ------------------------------------------------------
+ * Ids (variadic, int64 or int32, all one shape S) and W (variadic, same
+ * count, float32 [rows_k, D]) -> Out [S..., D] = layer_norm over D of the
+ * sum of the looked-up rows, with Scale/Bias [D] (optional). padding_idx
+ * holds one entry per table (-1: none; a row equal to it reads as zeros). */
+enum { OAR_EMB_LN_IN_IDS, OAR_EMB_LN_IN_W, OAR_EMB_LN_IN_SCALE, OAR_EMB_LN_IN_BIAS };
+enum { OAR_EMB_LN_OUT_OUT };
+enum { OAR_EMB_LN_ATTR_EPSILON, OAR_EMB_LN_ATTR_PADDING_IDX };
 
 #endif

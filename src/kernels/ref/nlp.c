@@ -291,3 +291,23 @@ void oar_ref_mha_f32(const oar_mha_params *p, const float *q, const float *k, co
     }
   }
 }
+
+int64_t oar_ref_embedding_sum_f32(int tables, const float *const *w, const int64_t *w_rows,
+                                  const void *const *ids, const bool *ids_is_i64, const int64_t *padding_idx,
+                                  int64_t n, int64_t dim, float *dst, int *bad_table) {
+  for (int64_t t = 0; t < n; t++) {
+    float *row = dst + t * dim;
+    for (int64_t d = 0; d < dim; d++) row[d] = 0.0f;
+    for (int k = 0; k < tables; k++) {
+      const int64_t id = ids_is_i64[k] ? ((const int64_t *)ids[k])[t] : (int64_t)((const int32_t *)ids[k])[t];
+      if (id == padding_idx[k]) continue;
+      if (id < 0 || id >= w_rows[k]) {
+        *bad_table = k;
+        return t;
+      }
+      const float *src = w[k] + id * dim;
+      for (int64_t d = 0; d < dim; d++) row[d] += src[d];
+    }
+  }
+  return -1;
+}

@@ -31,6 +31,15 @@ int64_t oar_ref_embedding_i64(const void *table, int64_t num_rows, size_t row_by
 int64_t oar_ref_embedding_i32(const void *table, int64_t num_rows, size_t row_bytes, const int32_t *ids,
                               int64_t n, int64_t padding_idx, void *dst);
 
+/* dst row t (dim floats) = the sum over tables k of row ids_k[t] of
+ * table k (zeros where it equals padding_idx[k]), for t < n. ids_k is
+ * int64 when ids_is_i64[k], else int32. Returns -1, or the position t of
+ * the first id out of range, with *bad_table set (dst is then partly
+ * written). */
+int64_t oar_ref_embedding_sum_f32(int tables, const float *const *w, const int64_t *w_rows,
+                                  const void *const *ids, const bool *ids_is_i64, const int64_t *padding_idx,
+                                  int64_t n, int64_t dim, float *dst, int *bad_table);
+
 /* Cumulative sum along the middle dim of [outer, len, inner]; exclusive
  * starts from 0 (the element itself is left out); reverse sums from the
  * end. Integer sums wrap. src and dst may alias. */

@@ -428,3 +428,48 @@ oar_status oar_prepare_multihead_attention(const oar_prepare_ctx *ctx, oar_op_st
   *state = &st->s.base;
   return OAR_OK;
 }
+
+/* ---- embedding_layernorm ------------------------------------------------------------------- */
+
+#define EMB_LN_MAX_TABLES 8
+
+oar_status oar_run_embedding_layernorm(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                       oar_error *err) {
+  oar_tensor_view *y;
+  OAR_TRY(oar_run_output(n, out, OAR_EMB_LN_OUT_OUT, &y, err));
+  const int tables = oar_node_input_count(n, OAR_EMB_LN_IN_IDS);
+  if (tables > EMB_LN_MAX_TABLES)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "%d embedding tables, at most %d", tables, EMB_LN_MAX_TABLES);
+  const float *w[EMB_LN_MAX_TABLES];
+  int64_t rows[EMB_LN_MAX_TABLES], pad[EMB_LN_MAX_TABLES];
+  const void *ids[EMB_LN_MAX_TABLES];
+  bool i64[EMB_LN_MAX_TABLES];
+  const oar_attr *padding = oar_node_attr(n, OAR_EMB_LN_ATTR_PADDING_IDX);
+  for (int k = 0; k < tables; k++) {
+    const oar_tensor_view *wk = in[oar_node_in_pos(n, OAR_EMB_LN_IN_W, k)];
+    const oar_tensor_view *ik = in[oar_node_in_pos(n, OAR_EMB_LN_IN_IDS, k)];
+    w[k] = wk->data;
+    rows[k] = wk->shape.dims[0];
+    ids[k] = ik->data;
+    i64[k] = ik->dtype == OAR_DTYPE_INT64;
+    /* Paddle normalizes a negative padding_idx by adding the row count. */
+    pad[k] = padding->ints[k] < -1 ? padding->ints[k] + rows[k] : padding->ints[k];
+  }
+  const int64_t dim = y->shape.dims[y->shape.rank - 1];
+  const int64_t count = dim ? oar_view_numel(y) / dim : 0;
+  int bad_table = 0;
+  int64_t bad = oar_ref_embedding_sum_f32(tables, w, rows, ids, i64, pad, count, dim, y->data, &bad_table);
+  if (bad >= 0) {
+    const long long id = i64[bad_table] ? (long long)((const int64_t *)ids[bad_table])[bad]
+                                        : (long long)((const int32_t *)ids[bad_table])[bad];
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
+                         "input 'Ids' #%d holds %lld at position %lld, expected 0 to %lld (the rows of 'W' #%d)",
+                         bad_table, id, (long long)bad, (long long)rows[bad_table] - 1, bad_table);
+  }
+  const float *scale, *bias;
+  OAR_TRY(affine_input(n, in, OAR_EMB_LN_IN_SCALE, dim, &scale, err));
+  OAR_TRY(affine_input(n, in, OAR_EMB_LN_IN_BIAS, dim, &bias, err));
+  oar_ref_layer_norm_f32(count, dim, y->data, scale, bias, (float)oar_node_attr_f(n, OAR_EMB_LN_ATTR_EPSILON),
+                         y->data, NULL, NULL);
+  return OAR_OK;
+}
