@@ -351,10 +351,29 @@ void PD_ConfigAppendPass(PD_Config *config, const char *pass) {
   pdc_warn("%s: oar does not run Paddle's passes; '%s' is not added", __func__, pass ? pass : "(null)");
 }
 
+/* oar's passes in pipeline order (the names delete_pass takes). */
 PD_OneDimArrayCstr *PD_ConfigAllPasses(PD_Config *config) {
   CONFIG_OR_RETURN(config, NULL);
+  size_t count = 0;
+  oar_pass_count(&count);
   PD_OneDimArrayCstr *array = calloc(1, sizeof *array);
-  if (!array) pdc_error("%s: out of memory", __func__);
+  char **names = calloc(count ? count : 1, sizeof *names);
+  if (!array || !names) {
+    free(array);
+    free(names);
+    pdc_error("%s: out of memory", __func__);
+    return NULL;
+  }
+  array->data = names;
+  for (size_t i = 0; i < count; i++) {
+    const char *name, *summary;
+    if (oar_pass_info(i, &name, &summary) != OAR_OK || !(names[i] = pdc_strdup(name))) {
+      PD_OneDimArrayCstrDestroy(array);
+      pdc_error("%s: out of memory", __func__);
+      return NULL;
+    }
+    array->size = i + 1;
+  }
   return array;
 }
 
