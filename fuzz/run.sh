@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Builds the fuzz harnesses with clang (libFuzzer + ASan + UBSan) and runs
+# each for SECONDS (default 60) seeded with the committed fixtures.
+# Usage: fuzz/run.sh [SECONDS]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+out=build-fuzz
+mkdir -p "$out/corpus"
+srcs=$(find src -name '*.c' -not -path 'src/api/compat/*')
+flags="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc"
+objs=()
+mkdir -p "$out/obj"
+for f in $srcs; do
+  o="$out/obj/$(echo "$f" | tr / _).o"
+  # The ISA folders need their own flags, as in CMakeLists.txt.
+  extra="-fsanitize=fuzzer-no-link,address,undefined"
+  case $f in
+    src/kernels/x86/avx2/*) extra="$extra -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
+    src/kernels/x86/avx512/*) extra="$extra -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
+  esac
+  if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
+    clang -std=c11 -D_GNU_SOURCE -DOAR_X86_KERNELS=1 -O1 -g $extra -Iinclude -Isrc -c "$f" -o "$o"
+  fi
+  objs+=("$o")
+done
+clang $flags fuzz/fuzz_model_buffer.c "${objs[@]}" -lm -lpthread -o "$out/fuzz_model_buffer"
+# Seeds: small fixture programs with their params (split byte 128) and ONNX files.
+for d in tests/data/models/mnist_fc tests/data/ops/conv2d_basic tests/data/ops/reshape2_shape_tensor tests/data/ops/slice_basic; do
+  [ -f "$d/model.pdmodel" ] || continue
+  python3 - "$d" "$out/corpus/$(basename "$d")" <<'PY'
+import sys
+d, out = sys.argv[1], sys.argv[2]
+import os
+prog = open(d + "/model.pdmodel", "rb").read()
+params = open(d + "/model.pdiparams", "rb").read() if os.path.exists(d + "/model.pdiparams") else b""
+total = 1 + len(prog) + len(params)
+split = len(prog) + 1
+b = max(0, min(255, round((split - 1) * 255 / (total - 1))))
+open(out, "wb").write(bytes([b]) + prog + params)
+PY
+done
+# ONNX seeds: a few node-test models from the onnx wheel, when it is installed.
+python3 - "$out/corpus" <<'PY' || true
+import glob, os, sys
+import onnx
+root = os.path.join(os.path.dirname(onnx.__file__), "backend/test/data/node")
+for name in ["test_conv_with_strides_padding", "test_gemm_default_single_elem_vector_bias", "test_reshape_negative_dim",
+             "test_slice", "test_resize_upsample_scales_nearest", "test_lstm_defaults", "test_gather_0",
+             "test_reduce_mean_default_axes_keepdims_example", "test_einsum_batch_matmul", "test_softmax_axis_1"]:
+    path = os.path.join(root, name, "model.onnx")
+    if os.path.exists(path):
+        open(os.path.join(sys.argv[1], "onnx_" + name), "wb").write(b"\xff" + open(path, "rb").read())
+PY
+"$out/fuzz_model_buffer" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 "$out/corpus"
