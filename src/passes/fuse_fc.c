@@ -133,7 +133,11 @@ oar_status oar_pass_fuse_fc(oar_pass_ctx *ctx, oar_error *err) {
     if (id != OAR_OP_mul && id != OAR_OP_matmul && id != OAR_OP_matmul_v2) continue;
     fc_match m;
     if (!match_product(ctx, ni, &m)) {
-      oar_pass_note(ctx, "%s: no constant 2-D float weight", oar_pass_node_name(ctx, ni));
+      int x = oar_pass_input(ctx, ni, OAR_MATMUL_IN_X);
+      const bool rank_unknown = x >= 0 && ctx->graph->values[x].shape.rank == 0;
+      oar_pass_note(ctx, "%s: %s", oar_pass_node_name(ctx, ni),
+                    rank_unknown ? "the input's rank is not known at load (no declared shape)"
+                                 : "no constant 2-D float weight, or transposed X / alpha != 1");
       continue;
     }
     OAR_TRY(fuse(ctx, ni, &m, err));
