@@ -101,8 +101,14 @@ static int print_passes(oar_predictor *predictor) {
   return CLI_EXIT_OK;
 }
 
-/* Plans the model for its declared input shapes (-1 taken as 1), runs it
- * once on zeros and prints the planned activation memory (`--memory`). */
+/* Input shapes given with --shape NAME=AxB (for --memory). */
+#define INFO_MAX_SHAPES 16
+static const char *given_shapes[INFO_MAX_SHAPES];
+static size_t num_given_shapes;
+
+/* Plans the model for its declared input shapes (-1 taken as 1, or the
+ * --shape given), runs it once on zeros and prints the planned activation
+ * memory (`--memory`). */
 static int print_memory(oar_predictor *predictor) {
   const char **names = NULL;
   size_t count = 0;
@@ -116,6 +122,14 @@ static int print_memory(oar_predictor *predictor) {
     oar_status st = oar_predictor_get_input(predictor, names[i], &t);
     if (st == OAR_OK) st = oar_tensor_dtype(t, &dtype);
     if (st == OAR_OK) st = oar_tensor_shape(t, &rank, dims, OAR_MAX_RANK);
+    for (size_t g = 0; g < num_given_shapes; g++) {
+      const char *value = NULL;
+      const char *one[1] = {names[i]};
+      if (cli_split_named(given_shapes[g], one, 1, &value) == 0 && cli_parse_shape(value, &rank, dims) != 0) {
+        free(names);
+        return cli_usage("info", "--shape: '%s' is not a shape like 1x128", value);
+      }
+    }
     size_t numel = 1;
     for (size_t d = 0; d < rank; d++) {
       if (dims[d] < 0) dims[d] = 1;
@@ -139,7 +153,8 @@ static int print_memory(oar_predictor *predictor) {
   st = oar_predictor_memory_stats(predictor, &arena, &naive, &live);
   if (st != OAR_OK) return cli_fail_predictor(predictor, st, "memory stats");
   char a[40], n[40], l[40];
-  printf("activation memory (declared shapes, -1 as 1):\n");
+  printf("activation memory (%s):\n", num_given_shapes ? "shapes from --shape, else declared with -1 as 1"
+                                                       : "declared shapes, -1 as 1");
   printf("  planned arena      %s\n", cli_human_bytes(arena, a, sizeof(a)));
   printf("  naive sum          %s (planned is %.1f%% of it)\n", cli_human_bytes(naive, n, sizeof(n)),
          naive ? 100.0 * (double)arena / (double)naive : 0.0);
@@ -168,6 +183,12 @@ int cmd_info(int argc, char **argv) {
       continue;
     }
     if (!scan.bad && cli_engine_option(&scan)) continue;
+    if (!scan.bad && cli_opt_value(&scan, "--shape", &value)) {
+      if (strchr(value, '=') == NULL || num_given_shapes == INFO_MAX_SHAPES)
+        return cli_usage("info", "--shape takes NAME=AxBxC (at most %d), not '%s'", INFO_MAX_SHAPES, value);
+      given_shapes[num_given_shapes++] = value;
+      continue;
+    }
     if (scan.bad) return CLI_EXIT_USAGE;
     if (word[0] == '-' && word[1] != '\0') return cli_usage("info", "unknown option '%s'", word);
     if (model == NULL) {

@@ -28,13 +28,14 @@ static const char kOverview[] =
     "command line oar does not understand.\n";
 
 static const char kInfoHelp[] =
-    "usage: oar info MODEL [PARAMS] [--params FILE] [--passes] [--memory]\n"
+    "usage: oar info MODEL [PARAMS] [--params FILE] [--passes] [--memory [--shape NAME=AxB ...]]\n"
     "\n"
     "Prints the model's inputs and outputs (name, dtype, declared shape; -1 is\n"
     "a variable dimension), how many nodes of each op type it has (after the\n"
     "optimization passes), and its parameter count and size.\n"
     "  --passes   what each optimization pass did, and why near misses missed\n"
-    "  --memory   planned activation memory against the naive sum\n"
+    "  --memory   planned activation memory against the naive sum (for the\n"
+    "             declared input shapes, -1 as 1, or those given by --shape)\n"
     "Engine switches (also for run and bench): --no-ir-optim, --no-memory-optim,\n"
     "--delete-pass NAME, --profile (bench: per-node times and kernels).\n";
 
