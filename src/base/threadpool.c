@@ -1,6 +1,7 @@
 #include "base/threadpool.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 
 #include "base/alloc.h"
@@ -10,6 +11,10 @@
  * parallel sections), and sleep on a condition variable otherwise: once a
  * run has finished nobody spins. */
 #define SPIN_LIMIT 200000 /* pauses before a worker sleeps even inside a run (~ a few ms) */
+/* After this many pauses a waiting thread yields its core at each step, so
+ * that when the machine is oversubscribed (another process on the other
+ * core) the thread holding the work gets to run. */
+#define SPIN_BEFORE_YIELD 2000
 
 struct oar_threadpool {
   int threads;
@@ -62,8 +67,8 @@ static void *worker_main(void *arg) {
   for (;;) {
     int spins = 0;
     while (atomic_load(&p->generation) == seen && atomic_load(&p->in_run) && spins < SPIN_LIMIT) {
-      cpu_relax();
-      spins++;
+      if (++spins > SPIN_BEFORE_YIELD) sched_yield();
+      else cpu_relax();
     }
     pthread_mutex_lock(&p->lock);
     p->sleepers++;
@@ -144,5 +149,8 @@ void oar_parallel_for(size_t n, size_t min_chunk, oar_range_fn fn, void *ctx) {
   pthread_mutex_unlock(&p->lock);
   drain(p);
   /* The workers are running the same job; wait for the last chunk. */
-  while (atomic_load(&p->active) > 0) cpu_relax();
+  for (int spins = 0; atomic_load(&p->active) > 0;) {
+    if (++spins > SPIN_BEFORE_YIELD) sched_yield();
+    else cpu_relax();
+  }
 }

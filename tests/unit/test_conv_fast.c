@@ -17,6 +17,7 @@
 #include "kernels/generic/conv_gemm.h"
 #include "kernels/ref/activation.h"
 #include "kernels/ref/conv.h"
+#include "kernels/ref/pool.h"
 
 typedef struct conv_case {
   int64_t batch, c, h, w, oc, kh, kw, stride, pad_t, pad_l, dil, groups;
@@ -186,11 +187,117 @@ static void sweep(const oar_f32_kernels *kr, int threads) {
   }
 }
 
+/* The table's im2col packing against the plain-C one (a copy: bit for
+ * bit), over random images, strides 1 to 3, dilations, paddings, and
+ * slices of pixels and depth that start and end inside panels and output
+ * rows. The image sits against an inaccessible page. */
+static void sweep_pack_im2col(const oar_f32_kernels *kr) {
+  for (int t = 0; t < 400; t++) {
+    oar_conv2d_params p = {.batch = 1, .groups = 1};
+    p.in_c = 1 + rnd() % 4;
+    p.in_h = 1 + rnd() % 20;
+    p.in_w = 1 + rnd() % (t % 4 == 0 ? 70 : 20);
+    p.kernel_h = 1 + rnd() % 7;
+    p.kernel_w = 1 + rnd() % 7;
+    p.stride_h = 1 + rnd() % 3;
+    p.stride_w = 1 + rnd() % 3;
+    p.dilation_h = 1 + rnd() % 2;
+    p.dilation_w = 1 + rnd() % 2;
+    p.pad_top = rnd() % (p.kernel_h + 1);
+    p.pad_left = rnd() % (p.kernel_w + 1);
+    const int64_t eh = p.dilation_h * (p.kernel_h - 1) + 1, ew = p.dilation_w * (p.kernel_w - 1) + 1;
+    p.out_h = (p.in_h + 2 * p.pad_top - eh) / p.stride_h + 1;
+    p.out_w = (p.in_w + 2 * p.pad_left - ew) / p.stride_w + 1;
+    if (p.in_h + 2 * p.pad_top < eh || p.in_w + 2 * p.pad_left < ew) continue;
+    p.out_c = 1;
+    const size_t n = (size_t)(p.out_h * p.out_w), k = (size_t)(p.in_c * p.kernel_h * p.kernel_w);
+    const size_t j0 = rnd() % n, count = 1 + rnd() % (n - j0), k0 = rnd() % k, kc = 1 + rnd() % (k - k0);
+    page_buf px;
+    float *x = page_alloc(&px, (size_t)(p.in_c * p.in_h * p.in_w));
+    for (size_t i = 0; i < (size_t)(p.in_c * p.in_h * p.in_w); i++) x[i] = rnd_unit();
+    const oar_im2col_src src = {.p = &p, .x = x};
+    const size_t r = kr->nr, floats = (count + r - 1) / r * r * kc;
+    float *want = malloc(floats * sizeof *want), *got = malloc(floats * sizeof *got);
+    CHECK(want && got, "pack_im2col: out of memory");
+    if (want && got) {
+      for (size_t i = 0; i < floats; i++) got[i] = NAN;
+      oar_f32_kernels_generic.pack_im2col(&src, j0, count, k0, kc, r, want);
+      kr->pack_im2col(&src, j0, count, k0, kc, r, got);
+      size_t bad = floats;
+      for (size_t i = 0; i < floats && bad == floats; i++)
+        if (memcmp(&want[i], &got[i], sizeof(float)) != 0) bad = i;
+      CHECK(bad == floats,
+            "%s pack_im2col: %lldx%lldx%lld k%lldx%lld s%lld,%lld d%lld,%lld p%lld,%lld pixels [%zu,+%zu) "
+            "depth [%zu,+%zu): float %zu differs",
+            oar_isa_name(kr->isa), (long long)p.in_c, (long long)p.in_h, (long long)p.in_w,
+            (long long)p.kernel_h, (long long)p.kernel_w, (long long)p.stride_h, (long long)p.stride_w,
+            (long long)p.dilation_h, (long long)p.dilation_w, (long long)p.pad_top, (long long)p.pad_left, j0,
+            count, k0, kc, bad);
+    }
+    free(want);
+    free(got);
+    page_free(&px);
+  }
+}
+
+/* The table's max pooling (when the level has one) against the reference,
+ * bit for bit: random images with NaNs and signed zeros among the values,
+ * kernels 1 to 5, strides 1 to 3, paddings up to the kernel size, rows
+ * long enough for several vectors and a tail. */
+static void sweep_maxpool(const oar_f32_kernels *kr) {
+  if (!kr->maxpool2d) return;
+  for (int t = 0; t < 300; t++) {
+    oar_pool2d_params p = {.batch = 1 + rnd() % 2, .channels = 1 + rnd() % 3, .is_max = true};
+    p.in_h = 1 + rnd() % 12;
+    p.in_w = 1 + rnd() % (t % 3 == 0 ? 60 : 20);
+    p.kernel_h = 1 + rnd() % 5;
+    p.kernel_w = 1 + rnd() % 5;
+    p.stride_h = 1 + rnd() % 3;
+    p.stride_w = 1 + rnd() % 3;
+    p.pad_top = rnd() % p.kernel_h;
+    p.pad_left = rnd() % p.kernel_w;
+    if (p.in_h + 2 * p.pad_top < p.kernel_h || p.in_w + 2 * p.pad_left < p.kernel_w) continue;
+    p.out_h = (p.in_h + 2 * p.pad_top - p.kernel_h) / p.stride_h + 1 + (int64_t)(rnd() % 2); /* ceil_mode */
+    p.out_w = (p.in_w + 2 * p.pad_left - p.kernel_w) / p.stride_w + 1 + (int64_t)(rnd() % 2);
+    const size_t nin = (size_t)(p.batch * p.channels * p.in_h * p.in_w);
+    const size_t nout = (size_t)(p.batch * p.channels * p.out_h * p.out_w);
+    page_buf px;
+    float *x = page_alloc(&px, nin);
+    for (size_t i = 0; i < nin; i++) {
+      const uint32_t r = rnd() % 40;
+      x[i] = r == 0 ? NAN : r == 1 ? -0.0f : r == 2 ? 0.0f : rnd_small();
+    }
+    float *want = malloc(nout * sizeof *want);
+    guard_buf gy;
+    float *got = guard_alloc(&gy, nout);
+    CHECK(want && got, "maxpool: out of memory");
+    if (want && got) {
+      oar_ref_pool2d_f32(&p, x, want);
+      kr->maxpool2d(&p, x, got);
+      size_t bad = nout;
+      for (size_t i = 0; i < nout && bad == nout; i++)
+        if (memcmp(&want[i], &got[i], sizeof(float)) != 0) bad = i;
+      CHECK(bad == nout && guard_intact(&gy),
+            "%s maxpool2d: %lldx%lldx%lldx%lld k%lldx%lld s%lld,%lld p%lld,%lld -> %lldx%lld: output %zu "
+            "differs or guard overwritten",
+            oar_isa_name(kr->isa), (long long)p.batch, (long long)p.channels, (long long)p.in_h,
+            (long long)p.in_w, (long long)p.kernel_h, (long long)p.kernel_w, (long long)p.stride_h,
+            (long long)p.stride_w, (long long)p.pad_top, (long long)p.pad_left, (long long)p.out_h,
+            (long long)p.out_w, bad);
+    }
+    free(want);
+    guard_free(&gy);
+    page_free(&px);
+  }
+}
+
 int main(void) {
   for (int isa = OAR_ISA_GENERIC; isa < OAR_ISA_COUNT; isa++) {
     const oar_f32_kernels *kr = kernels_or_skip((oar_isa)isa, "test_conv_fast");
     if (!kr) continue;
     printf("== %s\n", oar_isa_name(kr->isa));
+    sweep_pack_im2col(kr);
+    sweep_maxpool(kr);
     for (int threads = 1; threads <= 2; threads++) {
       oar_threadpool *pool = NULL;
       if (oar_threadpool_create(threads, &pool, NULL) != OAR_OK) return 1;

@@ -84,8 +84,8 @@ static void sizing(oar_conv_gemm *c, int threads) {
     const size_t planes = (size_t)(p->batch * p->out_c);
     const double flops = 2.0 * (double)planes * (double)(p->out_h * p->out_w * p->kernel_h * p->kernel_w);
     int slots = threads < 1 ? 1 : threads;
-    /* ~40 us of depthwise work per slot at least (see gemm.c). */
-    while (slots > 1 && (flops / slots < 2.0 * 1024 * 1024 || (size_t)slots > planes)) slots--;
+    /* ~10 us of depthwise work per slot at least (see gemm.c). */
+    while (slots > 1 && (flops / slots < 0.2 * 1024 * 1024 || (size_t)slots > planes)) slots--;
     c->slots = slots;
     const size_t per = dw_plane_scratch(p);
     if (per == SIZE_MAX || __builtin_mul_overflow(per, (size_t)slots * sizeof(float), &c->workspace_bytes))

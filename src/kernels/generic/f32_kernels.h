@@ -14,6 +14,7 @@
 #include "base/cpu.h"
 #include "kernels/ref/activation.h"
 #include "kernels/ref/conv.h"
+#include "kernels/ref/pool.h"
 
 /* ---- GEMM microkernel --------------------------------------------------
  * Computes one mr x nr tile of C (mr <= MR, nr <= NR of the table) over kc
@@ -65,6 +66,11 @@ typedef struct oar_dwconv_plane {
 /* scratch holds at least oar_dwconv_scratch_floats(p) floats. */
 typedef void (*oar_f32_dwconv_fn)(const oar_dwconv_plane *p, const float *src, const float *w, float bias,
                                   const float *residual, float *dst, float *scratch);
+
+/* Max pooling with the semantics of oar_ref_pool2d_f32 (bit for bit);
+ * geometries a level does not speed up (adaptive, NHWC, some strides) it
+ * hands to the reference itself. */
+typedef void (*oar_f32_pool2d_fn)(const oar_pool2d_params *p, const float *src, float *dst);
 
 /* dst[i] = src[i] * s + b (batch_norm, scale) for i < n. */
 typedef void (*oar_f32_affine_fn)(const float *src, float s, float b, float *dst, size_t n);
@@ -118,6 +124,7 @@ typedef struct oar_f32_kernels {
   oar_f32_dwconv_fn dwconv;
   oar_f32_affine_fn affine;
   oar_f32_binary_fn binary;
+  oar_f32_pool2d_fn maxpool2d;       /* NULL: the level has none (the reference runs) */
   oar_gemm_pack_fn pack_rows;        /* ctx: oar_gemm_matrix, A side */
   oar_gemm_pack_fn pack_cols;        /* ctx: oar_gemm_matrix, B side */
   oar_gemm_pack_fn pack_im2col;      /* ctx: oar_im2col_src, B side (columns = output pixels) */

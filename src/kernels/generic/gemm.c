@@ -5,11 +5,14 @@
 
 #include "base/threadpool.h"
 
-/* Below this many flops per slot a product is not split: waking a pool
- * thread (a condition variable: 30-45 us measured on the 2-core Zen 5 VM)
- * costs more than it saves. 8 MFLOP is ~40 us of GEMM. */
+/* Below this many flops per slot a product is not split: handing work to
+ * a pool thread costs more than it saves. The pool's workers spin during
+ * a run (~1.6 us per parallel section on the 2-core Zen 5 VM; it was 30-45
+ * us through a condition variable, when this was 8 MFLOP): 0.4 MFLOP is
+ * ~2 us of GEMM. Measured on MobileNetV2, 2 threads: 8 MFLOP 4.1 ms, 1
+ * MFLOP 3.0 ms, 0.4 MFLOP 2.8 ms (BENCHMARKS.md, round 2). */
 #ifndef MIN_FLOPS_PER_SLOT
-#define MIN_FLOPS_PER_SLOT (8.0 * 1024 * 1024)
+#define MIN_FLOPS_PER_SLOT (0.4 * 1024 * 1024)
 #endif
 
 static size_t ceil_div(size_t a, size_t b) { return (a + b - 1) / b; }
@@ -164,13 +167,32 @@ static void gemm_rect(const gemm_job *job, float *abuf, float *bbuf, size_t i0, 
           else if ((size_t)(end - pf) < bytes)
             pf_step = ((size_t)(end - pf) / calls + 63) & ~(size_t)63;
         }
+        /* The same for pre-packed weights on the B side (pixel-major
+         * convolutions, whose filters of up to 9.4 MB are read once per
+         * run): while a strip computes, the next strip in memory (the next
+         * one of this block, or the first of the next k slice) is fetched,
+         * spread over the strip's tiles. Only on the first row block: the
+         * later ones find the block in L2. */
+        const char *pfb_end = NULL;
+        size_t pfb_step = 0;
+        if (p->b.packed && ic == i0) {
+          const size_t calls = ceil_div(mc, MR);
+          pfb_end = (const char *)(p->b.packed + oar_gemm_packed_floats(p->n, K, NR));
+          pfb_step = ((bstride * sizeof(float)) / calls + 63) & ~(size_t)63;
+        }
         for (size_t jr = 0; jr < nc; jr += NR) {
           const size_t nr = min_sz(NR, nc - jr);
           const float *bp = bblk + (jr / NR) * bstride;
+          const char *pfb = pfb_end ? (const char *)(bp + bstride) : NULL;
           for (size_t ir = 0; ir < mc; ir += MR) {
             if (pf) {
               for (size_t off = 0; off < pf_step; off += 64) __builtin_prefetch(pf + off, 0, 2);
               pf += pf_step;
+            }
+            if (pfb && pfb < pfb_end) {
+              const size_t left = (size_t)(pfb_end - pfb), step = pfb_step < left ? pfb_step : left;
+              for (size_t off = 0; off < step; off += 64) __builtin_prefetch(pfb + off, 0, 2);
+              pfb += step;
             }
             const size_t mr = min_sz(MR, mc - ir);
             const size_t row = ic + ir, col = jc + jr;
