@@ -28,7 +28,8 @@ static void run_on_zeros(oar_predictor *p) {
     }
     if (numel > (1u << 16) || oar_tensor_reshape(t, rank, dims) != OAR_OK) return;
     void *zeros = calloc(numel ? numel : 1, 8);
-    oar_status st = zeros ? oar_tensor_copy_from_host(t, dtype, zeros, numel * oar_dtype_size(dtype)) : OAR_ERR_OUT_OF_MEMORY;
+    oar_status st = zeros ? oar_tensor_copy_from_host(t, dtype, zeros, numel * oar_dtype_size(dtype))
+                          : OAR_ERR_OUT_OF_MEMORY;
     free(zeros);
     if (st != OAR_OK) return;
   }
@@ -42,8 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   oar_config *c = NULL;
   oar_predictor *p = NULL;
   if (oar_config_create(&c) != OAR_OK) return 0;
-  if (oar_config_set_model_buffer(c, data + 1, split - 1 ? split - 1 : size - 1, data + split, size - split) ==
-          OAR_OK &&
+  if (oar_config_set_model_buffer(c, data + 1, split - 1 ? split - 1 : size - 1, data + split,
+                                  size - split) == OAR_OK &&
       oar_predictor_create(c, &p) == OAR_OK) {
     run_on_zeros(p);
     oar_predictor_destroy(p);

@@ -174,7 +174,8 @@ int cli_open_predictor(const char *model, const char *params, int threads, oar_p
   if (st == OAR_OK && engine.no_ir_optim) st = oar_config_set_ir_optim(config, 0);
   if (st == OAR_OK && engine.no_memory_optim) st = oar_config_set_memory_optim(config, 0);
   if (st == OAR_OK && engine.profile) st = oar_config_set_profile(config, 1);
-  for (int k = 0; st == OAR_OK && k < engine.num_deleted; k++) st = oar_config_delete_pass(config, engine.deleted[k]);
+  for (int k = 0; st == OAR_OK && k < engine.num_deleted; k++)
+    st = oar_config_delete_pass(config, engine.deleted[k]);
   if (st == OAR_OK) st = oar_predictor_create(config, out);
   if (st != OAR_OK) {
     const char *msg = library_message(oar_config_last_error(config), st);
@@ -292,8 +293,8 @@ int cli_print_profile(oar_predictor *predictor, size_t top) {
   printf("profile: %zu nodes, %.3f ms per run in nodes (%llu runs); slowest first:\n", count, total * per_run,
          (unsigned long long)runs);
   for (size_t i = 0; i < count && i < top; i++)
-    printf("  %8.3f ms %5.1f%%  %s  [%s]\n", rows[i].seconds * per_run, total > 0 ? 100 * rows[i].seconds / total : 0,
-           rows[i].node, rows[i].kernel);
+    printf("  %8.3f ms %5.1f%%  %s  [%s]\n", rows[i].seconds * per_run,
+           total > 0 ? 100 * rows[i].seconds / total : 0, rows[i].node, rows[i].kernel);
   free(rows);
   return CLI_EXIT_OK;
 }

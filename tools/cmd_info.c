@@ -153,8 +153,8 @@ static int print_memory(oar_predictor *predictor) {
   st = oar_predictor_memory_stats(predictor, &arena, &naive, &live);
   if (st != OAR_OK) return cli_fail_predictor(predictor, st, "memory stats");
   char a[40], n[40], l[40];
-  printf("activation memory (%s):\n", num_given_shapes ? "shapes from --shape, else declared with -1 as 1"
-                                                       : "declared shapes, -1 as 1");
+  printf("activation memory (%s):\n",
+         num_given_shapes ? "shapes from --shape, else declared with -1 as 1" : "declared shapes, -1 as 1");
   printf("  planned arena      %s\n", cli_human_bytes(arena, a, sizeof(a)));
   printf("  naive sum          %s (planned is %.1f%% of it)\n", cli_human_bytes(naive, n, sizeof(n)),
          naive ? 100.0 * (double)arena / (double)naive : 0.0);

@@ -146,28 +146,22 @@ OAR_API void oar_config_destroy(oar_config *config);
  * predictor is created, not here. Replaces any earlier model or buffers.
  * Returns OAR_OK, OAR_ERR_MISUSE, OAR_ERR_INVALID_ARGUMENT (model NULL or
  * empty), OAR_ERR_OUT_OF_MEMORY. */
-OAR_API oar_status oar_config_set_model(oar_config *config, const char *model,
-                                        const char *params);
+OAR_API oar_status oar_config_set_model(oar_config *config, const char *model, const char *params);
 
 /* Names the model by in-memory contents: a program (ProgramDesc bytes) and
  * a combined parameter stream (may be NULL with size 0 for a model without
  * parameters). The bytes are copied; the caller may free them on return.
  * Returns OAR_OK, OAR_ERR_MISUSE, OAR_ERR_INVALID_ARGUMENT,
  * OAR_ERR_OUT_OF_MEMORY. */
-OAR_API oar_status oar_config_set_model_buffer(oar_config *config,
-                                               const void *program,
-                                               size_t program_size,
-                                               const void *params,
-                                               size_t params_size);
+OAR_API oar_status oar_config_set_model_buffer(oar_config *config, const void *program, size_t program_size,
+                                               const void *params, size_t params_size);
 
 /* Threads the engine may use for one run (>= 1). Default 1.
  * Returns OAR_OK, OAR_ERR_MISUSE, OAR_ERR_INVALID_ARGUMENT (< 1). */
-OAR_API oar_status oar_config_set_num_threads(oar_config *config,
-                                              int num_threads);
+OAR_API oar_status oar_config_set_num_threads(oar_config *config, int num_threads);
 
 /* Reads back the thread count. Returns OAR_OK or OAR_ERR_MISUSE. */
-OAR_API oar_status oar_config_num_threads(const oar_config *config,
-                                          int *num_threads);
+OAR_API oar_status oar_config_num_threads(const oar_config *config, int *num_threads);
 
 /* Graph optimization (fusion and folding passes) on load. Default on.
  * Returns OAR_OK or OAR_ERR_MISUSE. */
@@ -221,44 +215,34 @@ OAR_API const char *oar_config_last_error(const oar_config *config);
  * or dtype oar lacks: the message names the op type, its first output and
  * its index in the block); OAR_ERR_OUT_OF_MEMORY. On failure the message is
  * in oar_config_last_error(config) and oar_last_error(). */
-OAR_API oar_status oar_predictor_create(const oar_config *config,
-                                        oar_predictor **out);
+OAR_API oar_status oar_predictor_create(const oar_config *config, oar_predictor **out);
 
 /* A new predictor sharing the loaded model (weights are not copied) with
  * its own input/output tensors and working memory. The clone is independent:
  * destroying either leaves the other valid. Returns OAR_OK, OAR_ERR_MISUSE,
  * OAR_ERR_OUT_OF_MEMORY. */
-OAR_API oar_status oar_predictor_clone(oar_predictor *predictor,
-                                       oar_predictor **out);
+OAR_API oar_status oar_predictor_clone(oar_predictor *predictor, oar_predictor **out);
 
 /* Frees a predictor and the tensor handles it gave out. NULL does nothing.
  * The shared model is freed with its last predictor. */
 OAR_API void oar_predictor_destroy(oar_predictor *predictor);
 
 /* Number of model inputs / outputs. Returns OAR_OK or OAR_ERR_MISUSE. */
-OAR_API oar_status oar_predictor_input_count(const oar_predictor *predictor,
-                                             size_t *count);
-OAR_API oar_status oar_predictor_output_count(const oar_predictor *predictor,
-                                              size_t *count);
+OAR_API oar_status oar_predictor_input_count(const oar_predictor *predictor, size_t *count);
+OAR_API oar_status oar_predictor_output_count(const oar_predictor *predictor, size_t *count);
 
 /* Name of input / output `index` (feed / fetch column order). The string is
  * owned by the predictor and lives as long as it. Returns OAR_OK,
  * OAR_ERR_MISUSE, OAR_ERR_INVALID_ARGUMENT (index out of range). */
-OAR_API oar_status oar_predictor_input_name(const oar_predictor *predictor,
-                                            size_t index, const char **name);
-OAR_API oar_status oar_predictor_output_name(const oar_predictor *predictor,
-                                             size_t index, const char **name);
+OAR_API oar_status oar_predictor_input_name(const oar_predictor *predictor, size_t index, const char **name);
+OAR_API oar_status oar_predictor_output_name(const oar_predictor *predictor, size_t index, const char **name);
 
 /* The handle of a named input / output tensor. The handle is owned by the
  * predictor (do not free it) and stays valid until the predictor is
  * destroyed; asking twice gives the same handle. Returns OAR_OK,
  * OAR_ERR_MISUSE, OAR_ERR_NOT_FOUND (no such input/output). */
-OAR_API oar_status oar_predictor_get_input(oar_predictor *predictor,
-                                           const char *name,
-                                           oar_tensor **tensor);
-OAR_API oar_status oar_predictor_get_output(oar_predictor *predictor,
-                                            const char *name,
-                                            oar_tensor **tensor);
+OAR_API oar_status oar_predictor_get_input(oar_predictor *predictor, const char *name, oar_tensor **tensor);
+OAR_API oar_status oar_predictor_get_output(oar_predictor *predictor, const char *name, oar_tensor **tensor);
 
 /* Runs the model on the data copied into the inputs. Every input must have
  * been given data since the predictor was created (values persist between
@@ -277,15 +261,11 @@ OAR_API const char *oar_predictor_last_error(const oar_predictor *predictor);
  * many nodes have it, in descending count order. Strings are owned by the
  * predictor. Each returns OAR_OK, OAR_ERR_MISUSE, or
  * OAR_ERR_INVALID_ARGUMENT (index out of range). */
-OAR_API oar_status oar_predictor_op_type_count(const oar_predictor *predictor,
-                                               size_t *count);
-OAR_API oar_status oar_predictor_op_type(const oar_predictor *predictor,
-                                         size_t index, const char **type,
+OAR_API oar_status oar_predictor_op_type_count(const oar_predictor *predictor, size_t *count);
+OAR_API oar_status oar_predictor_op_type(const oar_predictor *predictor, size_t index, const char **type,
                                          size_t *nodes);
-OAR_API oar_status oar_predictor_param_stats(const oar_predictor *predictor,
-                                             size_t *tensors,
-                                             uint64_t *elements,
-                                             uint64_t *bytes);
+OAR_API oar_status oar_predictor_param_stats(const oar_predictor *predictor, size_t *tensors,
+                                             uint64_t *elements, uint64_t *bytes);
 
 /* What the optimization passes did to this model: pass `index` (pipeline
  * order), how many times it fired (-1: deleted from the pipeline), and
@@ -328,16 +308,14 @@ OAR_API oar_status oar_tensor_dtype(const oar_tensor *tensor, oar_dtype *dtype);
  * `dims` (which may be NULL when capacity is 0). Before a shape is known
  * (inputs before reshape, outputs before a run) this is the declared shape,
  * with -1 for a variable dimension. Returns OAR_OK or OAR_ERR_MISUSE. */
-OAR_API oar_status oar_tensor_shape(const oar_tensor *tensor, size_t *rank,
-                                    int64_t *dims, size_t capacity);
+OAR_API oar_status oar_tensor_shape(const oar_tensor *tensor, size_t *rank, int64_t *dims, size_t capacity);
 
 /* Sets an input's shape ahead of copy_from_host. Every dim must be >= 0 and
  * agree with the declared shape where it is fixed (-1 matches anything).
  * Returns OAR_OK, OAR_ERR_MISUSE (NULL, or an output tensor),
  * OAR_ERR_INVALID_ARGUMENT (rank > OAR_MAX_RANK, a negative dim, a dim that
  * contradicts the model: the message gives both), OAR_ERR_OUT_OF_MEMORY. */
-OAR_API oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank,
-                                      const int64_t *dims);
+OAR_API oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank, const int64_t *dims);
 
 /* Copies `bytes` bytes of `dtype` elements from host memory into an input,
  * straight into the engine's buffer (one copy). The shape set by
@@ -345,8 +323,7 @@ OAR_API oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank,
  * elements, and dtype must be the model's declared input type.
  * Returns OAR_OK, OAR_ERR_MISUSE (NULL, output tensor, no shape set),
  * OAR_ERR_INVALID_ARGUMENT (size or dtype mismatch; the message gives both). */
-OAR_API oar_status oar_tensor_copy_from_host(oar_tensor *tensor,
-                                             oar_dtype dtype, const void *src,
+OAR_API oar_status oar_tensor_copy_from_host(oar_tensor *tensor, oar_dtype dtype, const void *src,
                                              size_t bytes);
 
 /* Gives a writable pointer to an input's own buffer, sized for its current
@@ -363,14 +340,12 @@ OAR_API oar_status oar_tensor_mutable_data(oar_tensor *tensor, oar_dtype dtype, 
  * tensor's size in bytes (element count times dtype size).
  * Returns OAR_OK, OAR_ERR_MISUSE (NULL, output before any run),
  * OAR_ERR_INVALID_ARGUMENT (buffer too small: the message gives both sizes). */
-OAR_API oar_status oar_tensor_copy_to_host(const oar_tensor *tensor, void *dst,
-                                           size_t bytes);
+OAR_API oar_status oar_tensor_copy_to_host(const oar_tensor *tensor, void *dst, size_t bytes);
 
 /* Borrows a read-only pointer to the tensor's data, valid until the next
  * run, reshape or copy on its predictor. Avoids the copy of
  * oar_tensor_copy_to_host. Returns OAR_OK, OAR_ERR_MISUSE (no data yet). */
-OAR_API oar_status oar_tensor_data(const oar_tensor *tensor,
-                                   const void **data);
+OAR_API oar_status oar_tensor_data(const oar_tensor *tensor, const void **data);
 
 #ifdef __cplusplus
 }

@@ -3,10 +3,10 @@
 #include "api/internal.h"
 #include "base/alloc.h"
 
-#define CHECK_CONFIG(c)                                                                   \
-  do {                                                                                    \
-    if (!oar_handle_valid((c), OAR_HANDLE_CONFIG))                                        \
-      return oar_api_misuse("%s: config is NULL or not a live oar_config", __func__);     \
+#define CHECK_CONFIG(c)                                                               \
+  do {                                                                                \
+    if (!oar_handle_valid((c), OAR_HANDLE_CONFIG))                                    \
+      return oar_api_misuse("%s: config is NULL or not a live oar_config", __func__); \
   } while (0)
 
 oar_status oar_config_create(oar_config **out) {
@@ -46,7 +46,8 @@ void oar_config_destroy(oar_config *config) {
 oar_status oar_config_set_model(oar_config *config, const char *model, const char *params) {
   CHECK_CONFIG(config);
   if (!model || !*model)
-    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT, "oar_config_set_model: model path is NULL or empty");
+    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_config_set_model: model path is NULL or empty");
   char *m = oar_strdup(model);
   char *p = params && *params ? oar_strdup(params) : NULL;
   if (!m || (params && *params && !p)) {
@@ -136,9 +137,11 @@ oar_status oar_config_memory_optim(const oar_config *config, int *enable) {
 oar_status oar_config_delete_pass(oar_config *config, const char *pass_name) {
   CHECK_CONFIG(config);
   if (!pass_name || !*pass_name)
-    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT, "oar_config_delete_pass: pass name is NULL or empty");
+    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_config_delete_pass: pass name is NULL or empty");
   char *copy = oar_strdup(pass_name);
-  char **list = copy ? oar_realloc(config->deleted_passes, (config->num_deleted_passes + 1) * sizeof *list) : NULL;
+  char **list =
+      copy ? oar_realloc(config->deleted_passes, (config->num_deleted_passes + 1) * sizeof *list) : NULL;
   if (!list) {
     oar_free(copy);
     return oar_api_failf(&config->err, OAR_ERR_OUT_OF_MEMORY, "oar_config_delete_pass: out of memory");
@@ -165,8 +168,9 @@ oar_status oar_config_enable_onednn(oar_config *config) {
 
 oar_status oar_config_enable_tensorrt(oar_config *config, oar_precision precision) {
   CHECK_CONFIG(config);
-  return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
-                       "oar_config_enable_tensorrt: this build of oar has no TensorRT backend (and no GPU backend)");
+  return oar_api_failf(
+      &config->err, OAR_ERR_UNSUPPORTED,
+      "oar_config_enable_tensorrt: this build of oar has no TensorRT backend (and no GPU backend)");
 }
 
 oar_status oar_config_set_precision(oar_config *config, oar_precision precision) {

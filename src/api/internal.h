@@ -28,13 +28,13 @@ struct oar_config {
 struct oar_tensor {
   oar_predictor *owner;
   bool is_input;
-  int value_id;       /* graph value */
+  int value_id; /* graph value */
   oar_dtype declared_dtype;
   oar_shape declared_shape;
-  oar_dtype dtype;    /* inputs: dtype of the data copied in */
-  oar_shape shape;    /* inputs: set by reshape */
+  oar_dtype dtype; /* inputs: dtype of the data copied in */
+  oar_shape shape; /* inputs: set by reshape */
   bool shape_set;
-  void *data;         /* inputs: owned buffer */
+  void *data; /* inputs: owned buffer */
   size_t capacity;
   bool has_data;
 };

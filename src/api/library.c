@@ -71,7 +71,8 @@ oar_status oar_pass_info(size_t index, const char **name, const char **summary) 
   int n;
   const oar_pass *passes = oar_pass_list(&n);
   if (index >= (size_t)n)
-    return oar_api_failf(NULL, OAR_ERR_INVALID_ARGUMENT, "oar_pass_info: index %zu out of range (%d passes)", index, n);
+    return oar_api_failf(NULL, OAR_ERR_INVALID_ARGUMENT, "oar_pass_info: index %zu out of range (%d passes)",
+                         index, n);
   *name = passes[index].name;
   *summary = passes[index].summary;
   return OAR_OK;

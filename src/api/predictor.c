@@ -4,10 +4,10 @@
 #include "api/internal.h"
 #include "base/alloc.h"
 
-#define CHECK_PREDICTOR(p)                                                                   \
-  do {                                                                                       \
-    if (!oar_handle_valid((p), OAR_HANDLE_PREDICTOR))                                        \
-      return oar_api_misuse("%s: predictor is NULL or not a live oar_predictor", __func__);  \
+#define CHECK_PREDICTOR(p)                                                                  \
+  do {                                                                                      \
+    if (!oar_handle_valid((p), OAR_HANDLE_PREDICTOR))                                       \
+      return oar_api_misuse("%s: predictor is NULL or not a live oar_predictor", __func__); \
   } while (0)
 
 static void destroy_tensors(oar_tensor *t, size_t n) {
@@ -53,8 +53,10 @@ static oar_status make_tensors(oar_predictor *p, bool inputs, oar_error *err) {
     t[i].shape = v->shape;
     if (!oar_handle_register(&t[i], OAR_HANDLE_TENSOR))
       return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory registering tensors");
-    if (inputs) p->num_inputs++;
-    else p->num_outputs++;
+    if (inputs)
+      p->num_inputs++;
+    else
+      p->num_outputs++;
   }
   return OAR_OK;
 }
@@ -75,7 +77,8 @@ static oar_status predictor_new(oar_model *model, int num_threads, int memory_op
   if (st == OAR_OK) st = make_tensors(p, false, err);
   if (st == OAR_OK) {
     p->input_views = oar_calloc(p->num_inputs + 1, sizeof *p->input_views);
-    if (!p->input_views) st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the predictor");
+    if (!p->input_views)
+      st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the predictor");
   }
   if (st == OAR_OK && !oar_handle_register(p, OAR_HANDLE_PREDICTOR))
     st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory registering the predictor");
@@ -93,8 +96,9 @@ oar_status oar_predictor_create(const oar_config *config, oar_predictor **out) {
   oar_config *c = (oar_config *)config;
   if (!out) return oar_api_failf(&c->err, OAR_ERR_MISUSE, "oar_predictor_create: out is NULL");
   if (!c->model && !c->program_buf)
-    return oar_api_failf(&c->err, OAR_ERR_MISUSE,
-                         "oar_predictor_create: no model set (call oar_config_set_model or _set_model_buffer)");
+    return oar_api_failf(
+        &c->err, OAR_ERR_MISUSE,
+        "oar_predictor_create: no model set (call oar_config_set_model or _set_model_buffer)");
   oar_error err;
   oar_error_clear(&err);
   oar_model_source src = {
@@ -127,8 +131,8 @@ oar_status oar_predictor_clone(oar_predictor *predictor, oar_predictor **out) {
   oar_error_clear(&err);
   oar_model_retain(predictor->model);
   oar_predictor *p = NULL;
-  oar_status st = predictor_new(predictor->model, predictor->num_threads, predictor->memory_optim, predictor->profile, &p,
-                                &err);
+  oar_status st = predictor_new(predictor->model, predictor->num_threads, predictor->memory_optim,
+                                predictor->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&predictor->err, &err);
   *out = p;
   return OAR_OK;
@@ -154,12 +158,12 @@ oar_status oar_predictor_output_count(const oar_predictor *predictor, size_t *co
   return OAR_OK;
 }
 
-static oar_status io_name(const oar_predictor *p, const oar_tensor *t, size_t n, size_t index, const char **name,
-                          const char *fn) {
+static oar_status io_name(const oar_predictor *p, const oar_tensor *t, size_t n, size_t index,
+                          const char **name, const char *fn) {
   if (!name) return oar_api_misuse("%s: name is NULL", fn);
   if (index >= n)
-    return oar_api_failf((oar_error *)&p->err, OAR_ERR_INVALID_ARGUMENT, "%s: index %zu out of range (model has %zu)",
-                         fn, index, n);
+    return oar_api_failf((oar_error *)&p->err, OAR_ERR_INVALID_ARGUMENT,
+                         "%s: index %zu out of range (model has %zu)", fn, index, n);
   *name = p->model->graph->values[t[index].value_id].name;
   return OAR_OK;
 }
@@ -186,12 +190,13 @@ static oar_status find_tensor(oar_predictor *p, oar_tensor *t, size_t n, const c
   char names[512] = "";
   size_t at = 0;
   for (size_t i = 0; i < n && at < sizeof names; i++) {
-    int w = snprintf(names + at, sizeof names - at, "%s'%s'", i ? ", " : "", p->model->graph->values[t[i].value_id].name);
+    int w = snprintf(names + at, sizeof names - at, "%s'%s'", i ? ", " : "",
+                     p->model->graph->values[t[i].value_id].name);
     if (w < 0) break;
     at += (size_t)w;
   }
-  return oar_api_failf(&p->err, OAR_ERR_NOT_FOUND, "%s: the model has no %s named '%s' (its %ss: %s)", fn, kind, name,
-                       kind, names);
+  return oar_api_failf(&p->err, OAR_ERR_NOT_FOUND, "%s: the model has no %s named '%s' (its %ss: %s)", fn,
+                       kind, name, kind, names);
 }
 
 oar_status oar_predictor_get_input(oar_predictor *predictor, const char *name, oar_tensor **tensor) {
@@ -260,13 +265,15 @@ oar_status oar_predictor_op_type_count(const oar_predictor *predictor, size_t *c
   return OAR_OK;
 }
 
-oar_status oar_predictor_op_type(const oar_predictor *predictor, size_t index, const char **type, size_t *nodes) {
+oar_status oar_predictor_op_type(const oar_predictor *predictor, size_t index, const char **type,
+                                 size_t *nodes) {
   CHECK_PREDICTOR(predictor);
   if (!type || !nodes) return oar_api_misuse("oar_predictor_op_type: type or nodes is NULL");
   const oar_model *m = predictor->model;
   if (index >= m->num_op_stats)
     return oar_api_failf((oar_error *)&predictor->err, OAR_ERR_INVALID_ARGUMENT,
-                         "oar_predictor_op_type: index %zu out of range (%zu op types)", index, m->num_op_stats);
+                         "oar_predictor_op_type: index %zu out of range (%zu op types)", index,
+                         m->num_op_stats);
   *type = m->op_stats[index].type;
   *nodes = m->op_stats[index].nodes;
   return OAR_OK;
@@ -275,7 +282,8 @@ oar_status oar_predictor_op_type(const oar_predictor *predictor, size_t index, c
 oar_status oar_predictor_param_stats(const oar_predictor *predictor, size_t *tensors, uint64_t *elements,
                                      uint64_t *bytes) {
   CHECK_PREDICTOR(predictor);
-  if (!tensors || !elements || !bytes) return oar_api_misuse("oar_predictor_param_stats: an out pointer is NULL");
+  if (!tensors || !elements || !bytes)
+    return oar_api_misuse("oar_predictor_param_stats: an out pointer is NULL");
   *tensors = predictor->model->param_tensors;
   *elements = predictor->model->param_elements;
   *bytes = predictor->model->param_bytes;
@@ -289,8 +297,8 @@ oar_status oar_predictor_pass_count(const oar_predictor *predictor, size_t *coun
   return OAR_OK;
 }
 
-oar_status oar_predictor_pass_report(const oar_predictor *predictor, size_t index, const char **name, int *fired,
-                                     const char **notes) {
+oar_status oar_predictor_pass_report(const oar_predictor *predictor, size_t index, const char **name,
+                                     int *fired, const char **notes) {
   CHECK_PREDICTOR(predictor);
   if (!name || !fired || !notes) return oar_api_misuse("oar_predictor_pass_report: an out pointer is NULL");
   const oar_model *m = predictor->model;
@@ -304,8 +312,8 @@ oar_status oar_predictor_pass_report(const oar_predictor *predictor, size_t inde
   return OAR_OK;
 }
 
-oar_status oar_predictor_memory_stats(const oar_predictor *predictor, uint64_t *arena_bytes, uint64_t *naive_bytes,
-                                      uint64_t *max_live_bytes) {
+oar_status oar_predictor_memory_stats(const oar_predictor *predictor, uint64_t *arena_bytes,
+                                      uint64_t *naive_bytes, uint64_t *max_live_bytes) {
   CHECK_PREDICTOR(predictor);
   if (!arena_bytes || !naive_bytes || !max_live_bytes)
     return oar_api_misuse("oar_predictor_memory_stats: an out pointer is NULL");
@@ -322,25 +330,29 @@ oar_status oar_predictor_profile_count(const oar_predictor *predictor, size_t *c
   CHECK_PREDICTOR(predictor);
   if (!count || !runs) return oar_api_misuse("oar_predictor_profile_count: count or runs is NULL");
   if (!predictor->plan || !predictor->plan->step_seconds)
-    return oar_api_failf((oar_error *)&predictor->err, OAR_ERR_MISUSE,
-                         "oar_predictor_profile_count: no profile (enable it with oar_config_set_profile, then run)");
+    return oar_api_failf(
+        (oar_error *)&predictor->err, OAR_ERR_MISUSE,
+        "oar_predictor_profile_count: no profile (enable it with oar_config_set_profile, then run)");
   *count = (size_t)predictor->plan->num_steps;
   *runs = predictor->plan->profiled_runs;
   return OAR_OK;
 }
 
-oar_status oar_predictor_profile_entry(oar_predictor *predictor, size_t index, const char **node, const char **kernel,
-                                       double *seconds) {
+oar_status oar_predictor_profile_entry(oar_predictor *predictor, size_t index, const char **node,
+                                       const char **kernel, double *seconds) {
   CHECK_PREDICTOR(predictor);
-  if (!node || !kernel || !seconds) return oar_api_misuse("oar_predictor_profile_entry: an out pointer is NULL");
+  if (!node || !kernel || !seconds)
+    return oar_api_misuse("oar_predictor_profile_entry: an out pointer is NULL");
   const oar_plan *plan = predictor->plan;
   if (!plan || !plan->step_seconds)
     return oar_api_failf(&predictor->err, OAR_ERR_MISUSE, "oar_predictor_profile_entry: no profile");
   if (index >= (size_t)plan->num_steps)
     return oar_api_failf(&predictor->err, OAR_ERR_INVALID_ARGUMENT,
-                         "oar_predictor_profile_entry: index %zu out of range (%d steps)", index, plan->num_steps);
+                         "oar_predictor_profile_entry: index %zu out of range (%d steps)", index,
+                         plan->num_steps);
   const oar_graph *g = predictor->model->graph;
-  oar_node_describe(g, &g->nodes[plan->steps[index]], predictor->profile_node, sizeof predictor->profile_node);
+  oar_node_describe(g, &g->nodes[plan->steps[index]], predictor->profile_node,
+                    sizeof predictor->profile_node);
   const oar_op_state *state = plan->step_states[index];
   *node = predictor->profile_node;
   *kernel = state && state->kernel ? state->kernel : "reference";

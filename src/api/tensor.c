@@ -4,10 +4,10 @@
 #include "api/internal.h"
 #include "base/alloc.h"
 
-#define CHECK_TENSOR(t)                                                                \
-  do {                                                                                 \
-    if (!oar_handle_valid((t), OAR_HANDLE_TENSOR))                                     \
-      return oar_api_misuse("%s: tensor is NULL or not a live oar_tensor", __func__);  \
+#define CHECK_TENSOR(t)                                                               \
+  do {                                                                                \
+    if (!oar_handle_valid((t), OAR_HANDLE_TENSOR))                                    \
+      return oar_api_misuse("%s: tensor is NULL or not a live oar_tensor", __func__); \
   } while (0)
 
 static const char *tensor_name(const oar_tensor *t) {
@@ -37,7 +37,8 @@ oar_status oar_tensor_dtype(const oar_tensor *tensor, oar_dtype *dtype) {
 
 oar_status oar_tensor_shape(const oar_tensor *tensor, size_t *rank, int64_t *dims, size_t capacity) {
   CHECK_TENSOR(tensor);
-  if (!rank || (capacity && !dims)) return oar_api_misuse("oar_tensor_shape: rank is NULL, or dims is NULL with capacity > 0");
+  if (!rank || (capacity && !dims))
+    return oar_api_misuse("oar_tensor_shape: rank is NULL, or dims is NULL with capacity > 0");
   *rank = (size_t)tensor->shape.rank;
   for (size_t i = 0; i < capacity && i < (size_t)tensor->shape.rank; i++) dims[i] = tensor->shape.dims[i];
   return OAR_OK;
@@ -48,12 +49,13 @@ oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank, const int64_t *di
   oar_error *slot = &tensor->owner->err;
   const char *name = tensor_name(tensor);
   if (!tensor->is_input)
-    return oar_api_failf(slot, OAR_ERR_MISUSE, "oar_tensor_reshape: '%s' is an output; only inputs can be reshaped",
-                         name);
+    return oar_api_failf(slot, OAR_ERR_MISUSE,
+                         "oar_tensor_reshape: '%s' is an output; only inputs can be reshaped", name);
   if (rank && !dims) return oar_api_failf(slot, OAR_ERR_MISUSE, "oar_tensor_reshape: dims is NULL");
   if (rank > OAR_MAX_RANK)
-    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT, "oar_tensor_reshape: input '%s': rank %zu exceeds the maximum %d",
-                         name, rank, OAR_MAX_RANK);
+    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_tensor_reshape: input '%s': rank %zu exceeds the maximum %d", name, rank,
+                         OAR_MAX_RANK);
   oar_shape want = oar_shape_make((int)rank, dims);
   char got_s[160], decl_s[160];
   oar_shape_str(&want, got_s, sizeof got_s);
@@ -66,13 +68,14 @@ oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank, const int64_t *di
   bool ok = decl->rank == (int)rank;
   for (int i = 0; ok && i < decl->rank; i++) ok = decl->dims[i] < 0 || decl->dims[i] == dims[i];
   if (!ok)
-    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
-                         "oar_tensor_reshape: input '%s': shape %s does not match the model's declared shape %s "
-                         "(-1 = any size)",
-                         name, got_s, decl_s);
+    return oar_api_failf(
+        slot, OAR_ERR_INVALID_ARGUMENT,
+        "oar_tensor_reshape: input '%s': shape %s does not match the model's declared shape %s "
+        "(-1 = any size)",
+        name, got_s, decl_s);
   if (oar_shape_numel(&want) < 0)
-    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT, "oar_tensor_reshape: input '%s': shape %s is too large", name,
-                         got_s);
+    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_tensor_reshape: input '%s': shape %s is too large", name, got_s);
   if (!oar_shape_equal(&want, &tensor->shape) || !tensor->shape_set) tensor->has_data = false;
   tensor->shape = want;
   tensor->shape_set = true;
@@ -89,14 +92,14 @@ static oar_status prepare_input(oar_tensor *tensor, oar_dtype dtype, const char 
   if (!tensor->shape_set) {
     /* A fully declared shape needs no reshape call. */
     if (!oar_shape_is_known(&tensor->declared_shape))
-      return oar_api_failf(slot, OAR_ERR_MISUSE, "%s: input '%s' has a variable shape; call oar_tensor_reshape first",
-                           fn, name);
+      return oar_api_failf(slot, OAR_ERR_MISUSE,
+                           "%s: input '%s' has a variable shape; call oar_tensor_reshape first", fn, name);
     tensor->shape = tensor->declared_shape;
     tensor->shape_set = true;
   }
   if (dtype != tensor->declared_dtype)
-    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT, "%s: input '%s' is %s in the model, got %s data", fn, name,
-                         oar_dtype_str(tensor->declared_dtype), oar_dtype_str(dtype));
+    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT, "%s: input '%s' is %s in the model, got %s data", fn,
+                         name, oar_dtype_str(tensor->declared_dtype), oar_dtype_str(dtype));
   size_t need;
   int64_t numel = oar_shape_numel(&tensor->shape);
   if (numel < 0 || !oar_mul_size((size_t)numel, oar_dtype_bytes(dtype), &need))
@@ -117,15 +120,17 @@ oar_status oar_tensor_copy_from_host(oar_tensor *tensor, oar_dtype dtype, const 
   oar_error *slot = &tensor->owner->err;
   const char *fn = "oar_tensor_copy_from_host";
   /* Size before allocation: a wrong size must not resize the buffer. */
-  if (tensor->is_input && dtype == tensor->declared_dtype && (tensor->shape_set || oar_shape_is_known(&tensor->declared_shape))) {
+  if (tensor->is_input && dtype == tensor->declared_dtype &&
+      (tensor->shape_set || oar_shape_is_known(&tensor->declared_shape))) {
     const oar_shape *shape = tensor->shape_set ? &tensor->shape : &tensor->declared_shape;
     int64_t numel = oar_shape_numel(shape);
     size_t need;
     char shape_s[160];
     if (numel >= 0 && oar_mul_size((size_t)numel, oar_dtype_bytes(dtype), &need) && bytes != need)
-      return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT, "%s: input '%s' of shape %s and dtype %s needs %zu bytes, got %zu",
-                           fn, tensor_name(tensor), oar_shape_str(shape, shape_s, sizeof shape_s), oar_dtype_str(dtype),
-                           need, bytes);
+      return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
+                           "%s: input '%s' of shape %s and dtype %s needs %zu bytes, got %zu", fn,
+                           tensor_name(tensor), oar_shape_str(shape, shape_s, sizeof shape_s),
+                           oar_dtype_str(dtype), need, bytes);
   }
   size_t need = 0;
   oar_status st = prepare_input(tensor, dtype, fn, &need);
@@ -155,13 +160,14 @@ oar_status oar_tensor_copy_to_host(const oar_tensor *tensor, void *dst, size_t b
   const void *data = tensor_data(tensor);
   if (!data)
     return oar_api_failf(slot, OAR_ERR_MISUSE, "oar_tensor_copy_to_host: '%s' has no data yet (%s)",
-                         tensor_name(tensor), tensor->is_input ? "copy data in first" : "run the predictor first");
+                         tensor_name(tensor),
+                         tensor->is_input ? "copy data in first" : "run the predictor first");
   int64_t numel = oar_shape_numel(&tensor->shape);
   size_t need = (size_t)numel * oar_dtype_bytes(tensor->dtype);
   if (bytes < need)
     return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
-                         "oar_tensor_copy_to_host: '%s' holds %zu bytes, the buffer has only %zu", tensor_name(tensor),
-                         need, bytes);
+                         "oar_tensor_copy_to_host: '%s' holds %zu bytes, the buffer has only %zu",
+                         tensor_name(tensor), need, bytes);
   if (need && !dst) return oar_api_failf(slot, OAR_ERR_MISUSE, "oar_tensor_copy_to_host: dst is NULL");
   if (need) memcpy(dst, data, need);
   return OAR_OK;

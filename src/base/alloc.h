@@ -23,11 +23,7 @@ void oar_alloc_fail_after(long n);
 long oar_alloc_count(void);
 
 /* Overflow-checked arithmetic: return 0 on overflow, 1 on success. */
-static inline int oar_mul_size(size_t a, size_t b, size_t *out) {
-  return !__builtin_mul_overflow(a, b, out);
-}
-static inline int oar_add_size(size_t a, size_t b, size_t *out) {
-  return !__builtin_add_overflow(a, b, out);
-}
+static inline int oar_mul_size(size_t a, size_t b, size_t *out) { return !__builtin_mul_overflow(a, b, out); }
+static inline int oar_add_size(size_t a, size_t b, size_t *out) { return !__builtin_add_overflow(a, b, out); }
 
 #endif

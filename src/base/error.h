@@ -20,8 +20,7 @@ oar_status oar_error_set(oar_error *err, oar_status code, const char *fmt, ...)
 
 /* Prepends context ("while loading x: ") to the existing message; returns
  * the existing code. */
-oar_status oar_error_prefix(oar_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+oar_status oar_error_prefix(oar_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 void oar_error_clear(oar_error *err);
 
@@ -29,10 +28,10 @@ void oar_error_clear(oar_error *err);
 void oar_error_publish(const oar_error *err);
 const char *oar_error_last(void);
 
-#define OAR_TRY(expr)                                                          \
-  do {                                                                         \
-    oar_status oar_try_status_ = (expr);                                       \
-    if (oar_try_status_ != OAR_OK) return oar_try_status_;                     \
+#define OAR_TRY(expr)                                      \
+  do {                                                     \
+    oar_status oar_try_status_ = (expr);                   \
+    if (oar_try_status_ != OAR_OK) return oar_try_status_; \
   } while (0)
 
 #endif

@@ -40,8 +40,10 @@ oar_status oar_file_read(const char *path, oar_bytes *out, oar_error *err) {
 
 void oar_bytes_free(oar_bytes *b) {
   if (!b) return;
-  if (b->mapped) munmap(b->data, b->size);
-  else oar_free(b->data);
+  if (b->mapped)
+    munmap(b->data, b->size);
+  else
+    oar_free(b->data);
   b->mapped = 0;
   b->data = NULL;
   b->size = 0;

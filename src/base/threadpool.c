@@ -67,8 +67,10 @@ static void *worker_main(void *arg) {
   for (;;) {
     int spins = 0;
     while (atomic_load(&p->generation) == seen && atomic_load(&p->in_run) && spins < SPIN_LIMIT) {
-      if (++spins > SPIN_BEFORE_YIELD) sched_yield();
-      else cpu_relax();
+      if (++spins > SPIN_BEFORE_YIELD)
+        sched_yield();
+      else
+        cpu_relax();
     }
     pthread_mutex_lock(&p->lock);
     p->sleepers++;
@@ -150,7 +152,9 @@ void oar_parallel_for(size_t n, size_t min_chunk, oar_range_fn fn, void *ctx) {
   drain(p);
   /* The workers are running the same job; wait for the last chunk. */
   for (int spins = 0; atomic_load(&p->active) > 0;) {
-    if (++spins > SPIN_BEFORE_YIELD) sched_yield();
-    else cpu_relax();
+    if (++spins > SPIN_BEFORE_YIELD)
+      sched_yield();
+    else
+      cpu_relax();
   }
 }

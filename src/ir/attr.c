@@ -64,8 +64,15 @@ fail:
 oar_status oar_attr_coerce(oar_attr *a, oar_attr_type want, oar_error *err) {
   if (a->type == want) return OAR_OK;
   oar_attr_type have = a->type;
-  if (want == OAR_ATTR_INT && have == OAR_ATTR_BOOL) { a->type = want; return OAR_OK; }
-  if (want == OAR_ATTR_BOOL && have == OAR_ATTR_INT) { a->i = a->i != 0; a->type = want; return OAR_OK; }
+  if (want == OAR_ATTR_INT && have == OAR_ATTR_BOOL) {
+    a->type = want;
+    return OAR_OK;
+  }
+  if (want == OAR_ATTR_BOOL && have == OAR_ATTR_INT) {
+    a->i = a->i != 0;
+    a->type = want;
+    return OAR_OK;
+  }
   if (want == OAR_ATTR_FLOAT && (have == OAR_ATTR_INT || have == OAR_ATTR_BOOL)) {
     a->f = (double)a->i;
     a->type = want;
@@ -128,6 +135,6 @@ oar_status oar_attr_coerce(oar_attr *a, oar_attr_type want, oar_error *err) {
     a->type = want;
     return OAR_OK;
   }
-  return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has type %s, expected %s",
-                       oar_attr_type_name(have), oar_attr_type_name(want));
+  return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has type %s, expected %s", oar_attr_type_name(have),
+                       oar_attr_type_name(want));
 }

@@ -14,20 +14,20 @@ typedef enum oar_attr_type {
   OAR_ATTR_FLOAT,    /* double */
   OAR_ATTR_BOOL,
   OAR_ATTR_STRING,
-  OAR_ATTR_INTS,     /* int64 list */
-  OAR_ATTR_FLOATS,   /* double list */
+  OAR_ATTR_INTS,   /* int64 list */
+  OAR_ATTR_FLOATS, /* double list */
   OAR_ATTR_STRINGS
 } oar_attr_type;
 
 typedef struct oar_attr {
   oar_attr_type type;
-  int64_t i;       /* INT, BOOL (0/1) */
-  double f;        /* FLOAT */
-  char *s;         /* STRING (owned) */
-  size_t n;        /* list length */
-  int64_t *ints;   /* INTS (owned) */
-  double *floats;  /* FLOATS (owned) */
-  char **strings;  /* STRINGS (owned, each owned) */
+  int64_t i;      /* INT, BOOL (0/1) */
+  double f;       /* FLOAT */
+  char *s;        /* STRING (owned) */
+  size_t n;       /* list length */
+  int64_t *ints;  /* INTS (owned) */
+  double *floats; /* FLOATS (owned) */
+  char **strings; /* STRINGS (owned, each owned) */
 } oar_attr;
 
 const char *oar_attr_type_name(oar_attr_type t);

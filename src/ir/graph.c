@@ -59,8 +59,8 @@ int oar_graph_find_value(const oar_graph *g, const char *name) {
   return -1;
 }
 
-oar_status oar_graph_add_value(oar_graph *g, const char *name, oar_dtype dtype,
-                               const oar_shape *shape, int *id, oar_error *err) {
+oar_status oar_graph_add_value(oar_graph *g, const char *name, oar_dtype dtype, const oar_shape *shape,
+                               int *id, oar_error *err) {
   if (!grow((void **)&g->values, &g->cap_values, g->num_values + 1, sizeof *g->values))
     return oom(err, "values");
   oar_value *v = &g->values[g->num_values];
@@ -73,14 +73,17 @@ oar_status oar_graph_add_value(oar_graph *g, const char *name, oar_dtype dtype,
   return OAR_OK;
 }
 
-oar_status oar_graph_set_constant(oar_graph *g, int id, oar_dtype dtype,
-                                  const oar_shape *shape, const void *src,
-                                  size_t bytes, oar_error *err) {
+oar_status oar_graph_set_constant(oar_graph *g, int id, oar_dtype dtype, const oar_shape *shape,
+                                  const void *src, size_t bytes, oar_error *err) {
   oar_value *v = &g->values[id];
   void *data = oar_aligned_alloc(bytes);
-  if (!data) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for constant '%s' (%zu bytes)", v->name, bytes);
-  if (src) memcpy(data, src, bytes);
-  else memset(data, 0, bytes);
+  if (!data)
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for constant '%s' (%zu bytes)", v->name,
+                         bytes);
+  if (src)
+    memcpy(data, src, bytes);
+  else
+    memset(data, 0, bytes);
   oar_aligned_free(v->data);
   v->data = data;
   v->bytes = bytes;
@@ -108,8 +111,8 @@ oar_status oar_graph_add_output(oar_graph *g, int value_id, oar_error *err) {
   return append_id(&g->outputs, &g->num_outputs, value_id, err);
 }
 
-oar_status oar_node_begin(oar_node_builder *b, oar_graph *g, const oar_op_schema *schema,
-                          int source_index, oar_error *err) {
+oar_status oar_node_begin(oar_node_builder *b, oar_graph *g, const oar_op_schema *schema, int source_index,
+                          oar_error *err) {
   memset(b, 0, sizeof *b);
   b->graph = g;
   b->node.schema = schema;
@@ -152,12 +155,13 @@ static oar_status add_to_slot(int **arr, int *cap, int *count, int *start, int n
 }
 
 oar_status oar_node_add_input(oar_node_builder *b, int slot, int id, oar_error *err) {
-  return add_to_slot(&b->node.in, &b->cap_in, &b->num_in, b->node.in_start, b->node.schema->num_inputs, slot, id, err);
+  return add_to_slot(&b->node.in, &b->cap_in, &b->num_in, b->node.in_start, b->node.schema->num_inputs, slot,
+                     id, err);
 }
 
 oar_status oar_node_add_output(oar_node_builder *b, int slot, int id, oar_error *err) {
-  return add_to_slot(&b->node.out, &b->cap_out, &b->num_out, b->node.out_start, b->node.schema->num_outputs, slot,
-                     id, err);
+  return add_to_slot(&b->node.out, &b->cap_out, &b->num_out, b->node.out_start, b->node.schema->num_outputs,
+                     slot, id, err);
 }
 
 oar_status oar_node_set_attr(oar_node_builder *b, int index, const oar_attr *a, oar_error *err) {

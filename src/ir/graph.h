@@ -6,18 +6,18 @@
 
 typedef enum oar_value_kind {
   OAR_VALUE_INTERMEDIATE = 0,
-  OAR_VALUE_INPUT,    /* fed by the caller */
-  OAR_VALUE_CONSTANT  /* parameter or folded constant: data is known */
+  OAR_VALUE_INPUT,   /* fed by the caller */
+  OAR_VALUE_CONSTANT /* parameter or folded constant: data is known */
 } oar_value_kind;
 
 typedef struct oar_value {
   char *name;
   oar_value_kind kind;
   oar_dtype dtype;
-  oar_shape shape;     /* declared shape; -1 where unknown */
-  int producer;        /* node index, -1 for inputs/constants */
-  void *data;          /* CONSTANT: data (64-byte aligned, owned by graph) */
-  size_t bytes;        /* CONSTANT: data size */
+  oar_shape shape; /* declared shape; -1 where unknown */
+  int producer;    /* node index, -1 for inputs/constants */
+  void *data;      /* CONSTANT: data (64-byte aligned, owned by graph) */
+  size_t bytes;    /* CONSTANT: data size */
 } oar_value;
 
 typedef struct oar_node {
@@ -25,11 +25,11 @@ typedef struct oar_node {
   /* Flat value ids, slot by slot: slot k's values are
    * in[in_start[k] .. in_start[k+1]). -1 never appears. */
   int *in;
-  int *in_start;       /* schema->num_inputs + 1 entries */
+  int *in_start; /* schema->num_inputs + 1 entries */
   int *out;
-  int *out_start;      /* schema->num_outputs + 1 entries */
-  oar_attr *attrs;     /* schema->num_attrs entries, in schema order */
-  int source_index;    /* position in the source file's block, for errors */
+  int *out_start;   /* schema->num_outputs + 1 entries */
+  oar_attr *attrs;  /* schema->num_attrs entries, in schema order */
+  int source_index; /* position in the source file's block, for errors */
 } oar_node;
 
 typedef struct oar_graph {
@@ -37,11 +37,11 @@ typedef struct oar_graph {
   int num_values, cap_values;
   oar_node *nodes;
   int num_nodes, cap_nodes;
-  int *inputs;         /* value ids in feed order */
+  int *inputs; /* value ids in feed order */
   int num_inputs;
-  int *outputs;        /* value ids in fetch order */
+  int *outputs; /* value ids in fetch order */
   int num_outputs;
-  char *source;        /* model file name, for messages */
+  char *source; /* model file name, for messages */
 } oar_graph;
 
 oar_status oar_graph_create(oar_graph **out, oar_error *err);
@@ -51,14 +51,13 @@ void oar_graph_destroy(oar_graph *g);
 int oar_graph_find_value(const oar_graph *g, const char *name);
 
 /* Adds a value (name copied). *id receives its index. */
-oar_status oar_graph_add_value(oar_graph *g, const char *name, oar_dtype dtype,
-                               const oar_shape *shape, int *id, oar_error *err);
+oar_status oar_graph_add_value(oar_graph *g, const char *name, oar_dtype dtype, const oar_shape *shape,
+                               int *id, oar_error *err);
 
 /* Makes value `id` a constant owning a copy of `bytes` bytes from src
  * (src may be NULL to get zeroed memory to fill in place). */
-oar_status oar_graph_set_constant(oar_graph *g, int id, oar_dtype dtype,
-                                  const oar_shape *shape, const void *src,
-                                  size_t bytes, oar_error *err);
+oar_status oar_graph_set_constant(oar_graph *g, int id, oar_dtype dtype, const oar_shape *shape,
+                                  const void *src, size_t bytes, oar_error *err);
 
 oar_status oar_graph_add_input(oar_graph *g, int value_id, oar_error *err);
 oar_status oar_graph_add_output(oar_graph *g, int value_id, oar_error *err);
@@ -74,8 +73,7 @@ typedef struct oar_node_builder {
   int num_in, num_out;
 } oar_node_builder;
 
-oar_status oar_node_begin(oar_node_builder *b, oar_graph *g,
-                          const oar_op_schema *schema, int source_index,
+oar_status oar_node_begin(oar_node_builder *b, oar_graph *g, const oar_op_schema *schema, int source_index,
                           oar_error *err);
 /* Appends value `id` to input slot `slot` (slots must be filled in
  * ascending order; skipped slots are empty). */
@@ -101,12 +99,8 @@ static inline int oar_node_in_pos(const oar_node *n, int slot, int k) {
 static inline int oar_node_out_pos(const oar_node *n, int slot, int k) {
   return k < oar_node_output_count(n, slot) ? n->out_start[slot] + k : -1;
 }
-static inline int oar_node_num_in(const oar_node *n) {
-  return n->in_start[n->schema->num_inputs];
-}
-static inline int oar_node_num_out(const oar_node *n) {
-  return n->out_start[n->schema->num_outputs];
-}
+static inline int oar_node_num_in(const oar_node *n) { return n->in_start[n->schema->num_inputs]; }
+static inline int oar_node_num_out(const oar_node *n) { return n->out_start[n->schema->num_outputs]; }
 static inline int64_t oar_node_attr_i(const oar_node *n, int index) { return n->attrs[index].i; }
 static inline double oar_node_attr_f(const oar_node *n, int index) { return n->attrs[index].f; }
 static inline const oar_attr *oar_node_attr(const oar_node *n, int index) { return &n->attrs[index]; }

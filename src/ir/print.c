@@ -20,12 +20,21 @@ static void sb_printf(strbuf *b, const char *fmt, ...) {
     va_start(ap, fmt);
     int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
     va_end(ap);
-    if (n < 0) { b->failed = 1; return; }
-    if (b->s && b->len + (size_t)n < b->cap) { b->len += (size_t)n; return; }
+    if (n < 0) {
+      b->failed = 1;
+      return;
+    }
+    if (b->s && b->len + (size_t)n < b->cap) {
+      b->len += (size_t)n;
+      return;
+    }
     size_t cap = b->cap ? b->cap * 2 : 1024;
     while (cap < b->len + (size_t)n + 1) cap *= 2;
     char *p = oar_realloc(b->s, cap);
-    if (!p) { b->failed = 1; return; }
+    if (!p) {
+      b->failed = 1;
+      return;
+    }
     b->s = p;
     b->cap = cap;
   }
@@ -34,7 +43,8 @@ static void sb_printf(strbuf *b, const char *fmt, ...) {
 static void print_value(strbuf *b, const oar_graph *g, int v) {
   char shape[128];
   const oar_value *val = &g->values[v];
-  sb_printf(b, "%%%s:%s%s", val->name, oar_dtype_str(val->dtype), oar_shape_str(&val->shape, shape, sizeof shape));
+  sb_printf(b, "%%%s:%s%s", val->name, oar_dtype_str(val->dtype),
+            oar_shape_str(&val->shape, shape, sizeof shape));
 }
 
 static void print_attr(strbuf *b, const char *name, const oar_attr *a) {
@@ -83,7 +93,8 @@ char *oar_graph_print(const oar_graph *g) {
     int first = 1;
     for (int k = 0; k < s->num_inputs; k++) {
       for (int j = 0; j < oar_node_input_count(n, k); j++) {
-        sb_printf(&b, "%s%s=%%%s", first ? "" : ", ", s->inputs[k].name, g->values[n->in[n->in_start[k] + j]].name);
+        sb_printf(&b, "%s%s=%%%s", first ? "" : ", ", s->inputs[k].name,
+                  g->values[n->in[n->in_start[k] + j]].name);
         first = 0;
       }
     }

@@ -53,8 +53,7 @@ struct oar_node;
  * infer sets each output's dtype and shape. At plan time an input view's
  * data is non-NULL only when its value is known then (a constant, or
  * computed from constants and shapes). */
-typedef oar_status (*oar_infer_fn)(const struct oar_node *node,
-                                   const oar_tensor_view *const *in,
+typedef oar_status (*oar_infer_fn)(const struct oar_node *node, const oar_tensor_view *const *in,
                                    oar_tensor_view *out, oar_error *err);
 
 enum {
@@ -94,15 +93,24 @@ int oar_schema_output_index(const oar_op_schema *s, const char *name);
 
 /* Helpers for declaring schemas tersely in ops/<family>.c. */
 #define OAR_COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
-#define OAR_ATTR_I(nm, v) {.name = (nm), .type = OAR_ATTR_INT, .i = (v)}
-#define OAR_ATTR_B(nm, v) {.name = (nm), .type = OAR_ATTR_BOOL, .i = (v)}
-#define OAR_ATTR_F(nm, v) {.name = (nm), .type = OAR_ATTR_FLOAT, .f = (v)}
-#define OAR_ATTR_S(nm, v) {.name = (nm), .type = OAR_ATTR_STRING, .s = (v)}
-#define OAR_ATTR_IS(nm, ...)                                                 \
-  {.name = (nm), .type = OAR_ATTR_INTS, .ints = (const int64_t[]){__VA_ARGS__}, \
-   .n = sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)}
-#define OAR_ATTR_IS_EMPTY(nm) {.name = (nm), .type = OAR_ATTR_INTS, .n = 0}
-#define OAR_ATTR_FS_EMPTY(nm) {.name = (nm), .type = OAR_ATTR_FLOATS, .n = 0}
-#define OAR_ATTR_REQUIRED(nm, t) {.name = (nm), .type = (t), .required = true}
+#define OAR_ATTR_I(nm, v) \
+  { .name = (nm), .type = OAR_ATTR_INT, .i = (v) }
+#define OAR_ATTR_B(nm, v) \
+  { .name = (nm), .type = OAR_ATTR_BOOL, .i = (v) }
+#define OAR_ATTR_F(nm, v) \
+  { .name = (nm), .type = OAR_ATTR_FLOAT, .f = (v) }
+#define OAR_ATTR_S(nm, v) \
+  { .name = (nm), .type = OAR_ATTR_STRING, .s = (v) }
+#define OAR_ATTR_IS(nm, ...)                                                     \
+  {                                                                              \
+    .name = (nm), .type = OAR_ATTR_INTS, .ints = (const int64_t[]){__VA_ARGS__}, \
+    .n = sizeof((const int64_t[]){__VA_ARGS__}) / sizeof(int64_t)                \
+  }
+#define OAR_ATTR_IS_EMPTY(nm) \
+  { .name = (nm), .type = OAR_ATTR_INTS, .n = 0 }
+#define OAR_ATTR_FS_EMPTY(nm) \
+  { .name = (nm), .type = OAR_ATTR_FLOATS, .n = 0 }
+#define OAR_ATTR_REQUIRED(nm, t) \
+  { .name = (nm), .type = (t), .required = true }
 
 #endif

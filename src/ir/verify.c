@@ -5,7 +5,8 @@
 #include "base/alloc.h"
 #include "ir/graph.h"
 
-static oar_status bad(oar_error *err, const oar_graph *g, const oar_node *n, const char *what, const char *detail) {
+static oar_status bad(oar_error *err, const oar_graph *g, const oar_node *n, const char *what,
+                      const char *detail) {
   char desc[256];
   oar_node_describe(g, n, desc, sizeof desc);
   return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s: %s%s", desc, what, detail);
@@ -63,7 +64,8 @@ oar_status oar_graph_verify(const oar_graph *g, oar_error *err) {
       }
       if (!available[v]) {
         char detail[300];
-        snprintf(detail, sizeof detail, "'%s', which no earlier op produces and is neither an input nor a parameter",
+        snprintf(detail, sizeof detail,
+                 "'%s', which no earlier op produces and is neither an input nor a parameter",
                  g->values[v].name);
         st = bad(err, g, n, "reads ", detail);
         goto done;

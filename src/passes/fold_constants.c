@@ -40,7 +40,8 @@ static oar_status fold_node(oar_pass_ctx *ctx, int ni, bool *folded, oar_error *
   for (int i = 0; i < nout; i++) {
     int64_t numel = oar_shape_numel(&out[i].shape);
     size_t bytes;
-    if (numel < 0 || !oar_mul_size((size_t)numel, oar_dtype_bytes(out[i].dtype), &bytes) || bytes > FOLD_MAX_BYTES) {
+    if (numel < 0 || !oar_mul_size((size_t)numel, oar_dtype_bytes(out[i].dtype), &bytes) ||
+        bytes > FOLD_MAX_BYTES) {
       oar_pass_note(ctx, "%s: output too large to fold", oar_pass_node_name(ctx, ni));
       goto done;
     }

@@ -34,7 +34,7 @@ oar_status oar_pass_fuse_conv_bias(oar_pass_ctx *ctx, oar_error *err) {
     oar_shape shape = oar_shape_make(1, &channels);
     int bias_id;
     oar_status st = oar_pass_add_constant(ctx, g->values[y].name, OAR_DTYPE_FLOAT32, &shape, bias,
-                                           (size_t)channels * sizeof *bias, &bias_id, err);
+                                          (size_t)channels * sizeof *bias, &bias_id, err);
     oar_free(bias);
     OAR_TRY(st);
     OAR_TRY(oar_pass_set_input(ctx, ni, OAR_CONV_IN_BIAS, bias_id, err));

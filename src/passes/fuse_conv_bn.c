@@ -73,8 +73,8 @@ static oar_status fold(oar_pass_ctx *ctx, int ni, int bn, oar_error *err) {
   if (!in_place) st = oar_pass_add_constant(ctx, base, OAR_DTYPE_FLOAT32, &w_shape, nw, w_bytes, &nw_id, err);
   if (st == OAR_OK) {
     snprintf(base, sizeof base, "%s.bias", g->values[oar_pass_output(ctx, bn, OAR_BN_OUT_Y)].name);
-    st = oar_pass_add_constant(ctx, base, OAR_DTYPE_FLOAT32, &b_shape, nb, (size_t)channels * sizeof *nb, &nb_id,
-                               err);
+    st = oar_pass_add_constant(ctx, base, OAR_DTYPE_FLOAT32, &b_shape, nb, (size_t)channels * sizeof *nb,
+                               &nb_id, err);
   }
   if (!in_place) oar_free(nw);
   oar_free(nb);
@@ -94,7 +94,8 @@ oar_status oar_pass_fuse_conv_bn(oar_pass_ctx *ctx, oar_error *err) {
     int bn = oar_pass_sole_consumer(ctx, oar_pass_output(ctx, ni, 0));
     if (bn < 0 || g->nodes[bn].schema->id != OAR_OP_batch_norm) continue;
     if (!bn_params_ok(ctx, bn, oar_pass_conv_out_channels(ctx, ni))) {
-      oar_pass_note(ctx, "%s: batch_norm parameters are not constant per-channel NCHW", oar_pass_node_name(ctx, bn));
+      oar_pass_note(ctx, "%s: batch_norm parameters are not constant per-channel NCHW",
+                    oar_pass_node_name(ctx, bn));
       continue;
     }
     if (!only_y_used(ctx, bn)) {

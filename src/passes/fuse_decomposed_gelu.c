@@ -29,7 +29,6 @@ static bool scalar_of(const oar_pass_ctx *ctx, int value, double *v) {
 
 static bool near(double a, double b) { return fabs(a - b) <= 1e-4 * fabs(b); }
 
-
 static bool is_mul(const oar_pass_ctx *ctx, int ni, int *x, int *y) {
   return oar_nlp_is_binary(ctx, ni, OAR_OP_elementwise_mul, OAR_BMATH_MUL, x, y);
 }

@@ -44,7 +44,6 @@ static bool scalar_of(const oar_pass_ctx *ctx, int value, double *v) {
   return true;
 }
 
-
 static int producer(const oar_pass_ctx *ctx, int value) {
   const int p = value >= 0 ? ctx->graph->values[value].producer : -1;
   return p >= 0 && !ctx->dead[p] && ctx->graph->nodes[p].out[0] == value ? p : -1;
@@ -123,7 +122,8 @@ static bool affine_ok(const oar_pass_ctx *ctx, int value, int x, int k) {
 /* Walks back from a Div: d / sqrt(v + eps). */
 static bool match_core(const oar_pass_ctx *ctx, int div, ln_match *m) {
   int d, s;
-  if (!oar_nlp_is_binary(ctx, div, OAR_OP_elementwise_div, OAR_BMATH_DIV, &d, &s)) return fail(m, "no division");
+  if (!oar_nlp_is_binary(ctx, div, OAR_OP_elementwise_div, OAR_BMATH_DIV, &d, &s))
+    return fail(m, "no division");
   const int sq = producer(ctx, s);
   const oar_node *sn = sq >= 0 ? &ctx->graph->nodes[sq] : NULL;
   const bool is_sqrt =
@@ -161,7 +161,8 @@ static bool match_core(const oar_pass_ctx *ctx, int div, ln_match *m) {
   /* d = x - mean(x), read by the square and the division only. */
   const int sub = producer(ctx, d);
   int x, mean;
-  if (!oar_nlp_is_binary(ctx, sub, OAR_OP_elementwise_sub, OAR_BMATH_SUB, &x, &mean)) return fail(m, "no x - mean");
+  if (!oar_nlp_is_binary(ctx, sub, OAR_OP_elementwise_sub, OAR_BMATH_SUB, &x, &mean))
+    return fail(m, "no x - mean");
   const int expected_uses = pw >= 0 && p1 == d ? 3 : 2; /* d * d reads d twice */
   if (ctx->uses[d] != expected_uses) return fail(m, "x - mean is read elsewhere too");
   const int mean1 = producer(ctx, mean);

@@ -62,14 +62,18 @@ static bool consistent(const oar_pass_ctx *ctx, const emb_match *m) {
 static oar_status fuse(oar_pass_ctx *ctx, int ln, const emb_match *m, oar_error *err) {
   oar_graph *g = ctx->graph;
   oar_node_builder b;
-  OAR_TRY(oar_node_begin(&b, g, oar_schema_by_id(OAR_OP_embedding_layernorm), g->nodes[ln].source_index, err));
+  OAR_TRY(
+      oar_node_begin(&b, g, oar_schema_by_id(OAR_OP_embedding_layernorm), g->nodes[ln].source_index, err));
   oar_status st = OAR_OK;
-  for (int k = 0; k < m->tables && st == OAR_OK; k++) st = oar_node_add_input(&b, OAR_EMB_LN_IN_IDS, m->ids[k], err);
-  for (int k = 0; k < m->tables && st == OAR_OK; k++) st = oar_node_add_input(&b, OAR_EMB_LN_IN_W, m->w[k], err);
+  for (int k = 0; k < m->tables && st == OAR_OK; k++)
+    st = oar_node_add_input(&b, OAR_EMB_LN_IN_IDS, m->ids[k], err);
+  for (int k = 0; k < m->tables && st == OAR_OK; k++)
+    st = oar_node_add_input(&b, OAR_EMB_LN_IN_W, m->w[k], err);
   int scale = oar_pass_input(ctx, ln, OAR_LN_IN_SCALE), bias = oar_pass_input(ctx, ln, OAR_LN_IN_BIAS);
   if (st == OAR_OK && scale >= 0) st = oar_node_add_input(&b, OAR_EMB_LN_IN_SCALE, scale, err);
   if (st == OAR_OK && bias >= 0) st = oar_node_add_input(&b, OAR_EMB_LN_IN_BIAS, bias, err);
-  if (st == OAR_OK) st = oar_node_add_output(&b, OAR_EMB_LN_OUT_OUT, oar_pass_output(ctx, ln, OAR_LN_OUT_Y), err);
+  if (st == OAR_OK)
+    st = oar_node_add_output(&b, OAR_EMB_LN_OUT_OUT, oar_pass_output(ctx, ln, OAR_LN_OUT_Y), err);
   oar_attr eps = {.type = OAR_ATTR_FLOAT, .f = oar_node_attr_f(&g->nodes[ln], OAR_LN_ATTR_EPSILON)};
   oar_attr pad = {.type = OAR_ATTR_INTS, .ints = (int64_t *)m->padding, .n = (size_t)m->tables};
   if (st == OAR_OK) st = oar_node_set_attr(&b, OAR_EMB_LN_ATTR_EPSILON, &eps, err);
@@ -105,7 +109,8 @@ oar_status oar_pass_fuse_embedding_layernorm(oar_pass_ctx *ctx, oar_error *err) 
       /* Residual adds before a layer_norm are the common case; only sums
        * that reach an embedding lookup are near misses. */
       if (m.tables > 0)
-        oar_pass_note(ctx, "%s: embedding sum with statistics read, other ops in the sum, or mismatched tables",
+        oar_pass_note(ctx,
+                      "%s: embedding sum with statistics read, other ops in the sum, or mismatched tables",
                       oar_pass_node_name(ctx, ln));
       continue;
     }

@@ -10,8 +10,8 @@
 #include "passes/pass_util.h"
 
 typedef struct fc_match {
-  int x, w;              /* input and weight values */
-  bool transpose_w;      /* weight stored [N, K] */
+  int x, w;         /* input and weight values */
+  bool transpose_w; /* weight stored [N, K] */
   int64_t in_num_col_dims;
 } fc_match;
 
@@ -40,8 +40,8 @@ static bool match_product(const oar_pass_ctx *ctx, int ni, fc_match *m) {
       m->in_num_col_dims = xv->shape.rank - 1;
       return true;
     case OAR_OP_matmul:
-      if (oar_node_attr_i(n, OAR_MATMUL_ATTR_TRANSPOSE_X) || oar_node_attr_f(n, OAR_MATMUL_ATTR_ALPHA) != 1.0 ||
-          xv->shape.rank < 2)
+      if (oar_node_attr_i(n, OAR_MATMUL_ATTR_TRANSPOSE_X) ||
+          oar_node_attr_f(n, OAR_MATMUL_ATTR_ALPHA) != 1.0 || xv->shape.rank < 2)
         return false;
       m->transpose_w = oar_node_attr_i(n, OAR_MATMUL_ATTR_TRANSPOSE_Y) != 0;
       m->in_num_col_dims = xv->shape.rank - 1;
@@ -99,8 +99,10 @@ static oar_status fuse(oar_pass_ctx *ctx, int ni, const fc_match *m, oar_error *
   int act = oar_pass_sole_consumer(ctx, out);
   const char *act_name = "";
   double alpha = 0, beta = 0;
-  if (act >= 0 && oar_pass_activation(ctx, act, &act_name, &alpha, &beta)) out = oar_pass_output(ctx, act, 0);
-  else act = -1, act_name = "";
+  if (act >= 0 && oar_pass_activation(ctx, act, &act_name, &alpha, &beta))
+    out = oar_pass_output(ctx, act, 0);
+  else
+    act = -1, act_name = "";
 
   oar_node_builder b;
   OAR_TRY(oar_node_begin(&b, g, oar_schema_by_id(OAR_OP_fc), g->nodes[ni].source_index, err));

@@ -39,7 +39,8 @@ static oar_status check_names(const char *const *deleted, size_t n, oar_error *e
       if (w < 0) break;
       at += (size_t)w;
     }
-    return oar_error_set(err, OAR_ERR_NOT_FOUND, "delete_pass: no pass named '%s' (passes: %s)", deleted[i], names);
+    return oar_error_set(err, OAR_ERR_NOT_FOUND, "delete_pass: no pass named '%s' (passes: %s)", deleted[i],
+                         names);
   }
   return OAR_OK;
 }
@@ -65,8 +66,9 @@ done:
   return st;
 }
 
-oar_status oar_pass_manager_run(oar_graph *g, const char *const *deleted, size_t num_deleted, oar_eval_fn eval,
-                                void *eval_user, oar_pass_report **reports, int *num_reports, oar_error *err) {
+oar_status oar_pass_manager_run(oar_graph *g, const char *const *deleted, size_t num_deleted,
+                                oar_eval_fn eval, void *eval_user, oar_pass_report **reports,
+                                int *num_reports, oar_error *err) {
   OAR_TRY(check_names(deleted, num_deleted, err));
   const int count = (int)(sizeof passes / sizeof passes[0]);
   oar_pass_report *rep = oar_calloc((size_t)count, sizeof *rep);

@@ -17,7 +17,8 @@ static bool is_identity(const oar_pass_ctx *ctx, int ni) {
       return strcmp(oar_op_attr_str(n, OAR_DROPOUT_ATTR_IMPLEMENTATION), "upscale_in_train") == 0;
     case OAR_OP_scale:
       return oar_node_input_count(n, OAR_SCALE_IN_SCALE_TENSOR) == 0 &&
-             oar_node_attr_f(n, OAR_SCALE_ATTR_SCALE) == 1.0 && oar_node_attr_f(n, OAR_SCALE_ATTR_BIAS) == 0.0;
+             oar_node_attr_f(n, OAR_SCALE_ATTR_SCALE) == 1.0 &&
+             oar_node_attr_f(n, OAR_SCALE_ATTR_BIAS) == 0.0;
     case OAR_OP_cast: {
       int x = oar_pass_input(ctx, ni, OAR_CAST_IN_X);
       int y = oar_pass_output(ctx, ni, OAR_CAST_OUT_OUT);

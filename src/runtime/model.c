@@ -48,8 +48,8 @@ static oar_status eval_node(void *user, const oar_node *node, const oar_tensor_v
 }
 
 static oar_status optimize(oar_model *m, const oar_model_options *options, oar_error *err) {
-  oar_status st = oar_pass_manager_run(m->graph, options->deleted_passes, options->num_deleted_passes, eval_node,
-                                       NULL, &m->pass_reports, &m->num_pass_reports, err);
+  oar_status st = oar_pass_manager_run(m->graph, options->deleted_passes, options->num_deleted_passes,
+                                       eval_node, NULL, &m->pass_reports, &m->num_pass_reports, err);
   if (st != OAR_OK) oar_error_prefix(err, "%s: optimizing: ", m->graph->source ? m->graph->source : "model");
   return st;
 }

@@ -18,7 +18,7 @@ typedef struct oar_model_source {
 } oar_model_source;
 
 typedef struct oar_model_options {
-  int ir_optim;                     /* run the pass pipeline */
+  int ir_optim;                      /* run the pass pipeline */
   const char *const *deleted_passes; /* passes to skip, by name */
   size_t num_deleted_passes;
 } oar_model_options;

@@ -13,10 +13,10 @@
 
 #include "ir/graph.h"
 
-typedef oar_status (*oar_run_fn)(const oar_node *node, const oar_tensor_view *const *in,
-                                 oar_tensor_view *out, oar_error *err);
+typedef oar_status (*oar_run_fn)(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                 oar_error *err);
 
-#define OAR_OP(id)                                                                             \
+#define OAR_OP(id)                                                                                      \
   oar_status oar_run_##id(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out, \
                           oar_error *err);
 #include "ir/op_list.h"

@@ -12,7 +12,8 @@ static oar_status oom(oar_error *err, const char *what) {
 }
 
 /* "op conv2d (op #3, output 'x') with inputs Input=[1, 3, 8, 8] Filter=[...]: " */
-static oar_status prefix_node(const oar_graph *g, const oar_node *n, const oar_tensor_view *views, oar_error *err) {
+static oar_status prefix_node(const oar_graph *g, const oar_node *n, const oar_tensor_view *views,
+                              oar_error *err) {
   char desc[256], shapes[512] = "", shape[96];
   size_t at = 0;
   oar_node_describe(g, n, desc, sizeof desc);
@@ -179,8 +180,8 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, co
   p->in_scratch = oar_calloc((size_t)max_in, sizeof *p->in_scratch);
   p->out_scratch = oar_calloc((size_t)max_out, sizeof *p->out_scratch);
   oar_status st = OAR_OK;
-  if (!p->signature || !p->views || !p->known || !p->steps || !p->step_fns || !p->step_states || !p->in_scratch ||
-      !p->out_scratch) {
+  if (!p->signature || !p->views || !p->known || !p->steps || !p->step_fns || !p->step_states ||
+      !p->in_scratch || !p->out_scratch) {
     st = oom(err, "plan tables");
     goto fail;
   }
@@ -244,7 +245,8 @@ int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs) {
   for (int i = 0; i < p->graph->num_inputs; i++) {
     if (p->signature[i].dtype != inputs[i].dtype) return 0;
     if (!oar_shape_equal(&p->signature[i].shape, &inputs[i].shape)) return 0;
-    if (p->signature[i].data && memcmp(p->signature[i].data, inputs[i].data, value_bytes(&inputs[i])) != 0) return 0;
+    if (p->signature[i].data && memcmp(p->signature[i].data, inputs[i].data, value_bytes(&inputs[i])) != 0)
+      return 0;
   }
   return 1;
 }

@@ -13,21 +13,21 @@
 
 typedef struct oar_plan {
   const oar_graph *graph;
-  oar_tensor_view *signature;  /* per graph input: dtype and shape planned for */
-  oar_tensor_view *views;      /* per value: dtype, shape, data */
-  unsigned char *known;        /* per value: computed at plan time */
-  int *steps;                  /* nodes to execute per run, in order */
+  oar_tensor_view *signature; /* per graph input: dtype and shape planned for */
+  oar_tensor_view *views;     /* per value: dtype, shape, data */
+  unsigned char *known;       /* per value: computed at plan time */
+  int *steps;                 /* nodes to execute per run, in order */
   int num_steps;
   oar_run_fn *step_fns;
-  oar_op_state **step_states;  /* per step: prepared kernel (op_prepare.h), or NULL */
-  oar_prepare_session prep;    /* kernel table, threads, shared kernel workspace */
-  double *step_seconds;        /* per step: time summed over profiled runs (NULL: not profiling) */
+  oar_op_state **step_states; /* per step: prepared kernel (op_prepare.h), or NULL */
+  oar_prepare_session prep;   /* kernel table, threads, shared kernel workspace */
+  double *step_seconds;       /* per step: time summed over profiled runs (NULL: not profiling) */
   uint64_t profiled_runs;
   uint8_t *arena;
   size_t arena_bytes;
-  void **owned;                /* buffers of plan-time values */
+  void **owned; /* buffers of plan-time values */
   int num_owned;
-  oar_mem_plan_stats memory;  /* activation memory: planned vs naive */
+  oar_mem_plan_stats memory; /* activation memory: planned vs naive */
   const oar_tensor_view **in_scratch;
   oar_tensor_view *out_scratch;
 } oar_plan;

@@ -34,8 +34,6 @@ typedef struct oar_tensor_view {
   void *data;
 } oar_tensor_view;
 
-static inline int64_t oar_view_numel(const oar_tensor_view *t) {
-  return oar_shape_numel(&t->shape);
-}
+static inline int64_t oar_view_numel(const oar_tensor_view *t) { return oar_shape_numel(&t->shape); }
 
 #endif

@@ -19,7 +19,10 @@ static void pb_raw(pb *p, const void *d, size_t n) {
     size_t cap = p->cap ? p->cap * 2 : 256;
     while (cap < p->n + n) cap *= 2;
     p->b = realloc(p->b, cap);
-    if (!p->b) { fprintf(stderr, "out of memory\n"); exit(2); }
+    if (!p->b) {
+      fprintf(stderr, "out of memory\n");
+      exit(2);
+    }
     p->cap = cap;
   }
   if (n) memcpy(p->b + p->n, d, n);
@@ -37,11 +40,25 @@ static void pb_varint(pb *p, uint64_t v) {
   pb_raw(p, buf, k);
 }
 static void pb_tag(pb *p, int field, int wire) { pb_varint(p, ((uint64_t)field << 3) | (uint64_t)wire); }
-static void pb_int(pb *p, int field, int64_t v) { pb_tag(p, field, 0); pb_varint(p, (uint64_t)v); }
-static void pb_bytes(pb *p, int field, const void *d, size_t n) { pb_tag(p, field, 2); pb_varint(p, n); pb_raw(p, d, n); }
+static void pb_int(pb *p, int field, int64_t v) {
+  pb_tag(p, field, 0);
+  pb_varint(p, (uint64_t)v);
+}
+static void pb_bytes(pb *p, int field, const void *d, size_t n) {
+  pb_tag(p, field, 2);
+  pb_varint(p, n);
+  pb_raw(p, d, n);
+}
 static void pb_str(pb *p, int field, const char *s) { pb_bytes(p, field, s, strlen(s)); }
-static void pb_msg(pb *p, int field, pb *sub) { pb_bytes(p, field, sub->b, sub->n); free(sub->b); memset(sub, 0, sizeof *sub); }
-static void pb_float(pb *p, int field, float f) { pb_tag(p, field, 5); pb_raw(p, &f, 4); }
+static void pb_msg(pb *p, int field, pb *sub) {
+  pb_bytes(p, field, sub->b, sub->n);
+  free(sub->b);
+  memset(sub, 0, sizeof *sub);
+}
+static void pb_float(pb *p, int field, float f) {
+  pb_tag(p, field, 5);
+  pb_raw(p, &f, 4);
+}
 
 enum { PT_FP32 = 5, PT_INT64 = 3, PT_LOD_TENSOR = 7, PT_FEED = 9, PT_FETCH = 10 };
 

@@ -14,14 +14,14 @@
 #include "paddle_program_builder.h"
 
 static int failures;
-#define CHECK(cond, ...)                                          \
-  do {                                                            \
-    if (!(cond)) {                                                \
-      failures++;                                                 \
-      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__);        \
-      fprintf(stderr, __VA_ARGS__);                               \
-      fprintf(stderr, "\n");                                      \
-    }                                                             \
+#define CHECK(cond, ...)                                   \
+  do {                                                     \
+    if (!(cond)) {                                         \
+      failures++;                                          \
+      fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+      fprintf(stderr, __VA_ARGS__);                        \
+      fprintf(stderr, "\n");                               \
+    }                                                      \
   } while (0)
 #define CHECK_MSG(text, needle) \
   CHECK((text) && strstr((text), (needle)), "message '%s' lacks '%s'", (text) ? (text) : "(null)", (needle))
@@ -53,7 +53,7 @@ static void build_model(pb *program, pb *params, const char *act_type, int w_row
   pb_op_output(&op, "Out", "xw");
   pb_attr_int(&op, "x_num_col_dims", 1);
   pb_attr_int(&op, "y_num_col_dims", 1);
-  pb_attr_string(&op, "op_namescope", "/");  /* bookkeeping attrs are ignored */
+  pb_attr_string(&op, "op_namescope", "/"); /* bookkeeping attrs are ignored */
   pb_add_op(&block, &op);
   pb_op_type(&op, "elementwise_add");
   pb_op_input(&op, "X", "xw");
@@ -108,8 +108,8 @@ static void check_run(oar_predictor *p, const char *what) {
   CHECK(oar_predictor_get_output(p, "out", &out) == OAR_OK, "%s: get_output", what);
   if (!in || !out) return;
   CHECK(oar_tensor_reshape(in, 2, (int64_t[]){2, 4}) == OAR_OK, "%s: reshape: %s", what, oar_last_error());
-  CHECK(oar_tensor_copy_from_host(in, OAR_DTYPE_FLOAT32, X, sizeof X) == OAR_OK, "%s: copy_from_host: %s", what,
-        oar_last_error());
+  CHECK(oar_tensor_copy_from_host(in, OAR_DTYPE_FLOAT32, X, sizeof X) == OAR_OK, "%s: copy_from_host: %s",
+        what, oar_last_error());
   oar_status st = oar_predictor_run(p);
   CHECK(st == OAR_OK, "%s: run: %s", what, oar_predictor_last_error(p));
   if (st != OAR_OK) return;
@@ -121,18 +121,19 @@ static void check_run(oar_predictor *p, const char *what) {
   CHECK(oar_tensor_copy_to_host(out, got, sizeof got) == OAR_OK, "%s: copy_to_host", what);
   expected(X, 2, want);
   for (int i = 0; i < 6; i++)
-    CHECK(fabsf(got[i] - want[i]) <= 1e-6f * (1 + fabsf(want[i])), "%s: out[%d] = %g, want %g", what, i, got[i],
-          want[i]);
+    CHECK(fabsf(got[i] - want[i]) <= 1e-6f * (1 + fabsf(want[i])), "%s: out[%d] = %g, want %g", what, i,
+          got[i], want[i]);
 }
 
-static oar_predictor *create_from_path(const char *model, const char *params, oar_status want, const char *needle) {
+static oar_predictor *create_from_path(const char *model, const char *params, oar_status want,
+                                       const char *needle) {
   oar_config *c = NULL;
   oar_predictor *p = NULL;
   oar_config_create(&c);
   oar_config_set_model(c, model, params);
   oar_status st = oar_predictor_create(c, &p);
-  CHECK(st == want, "loading %s: status %s, want %s (%s)", model, oar_status_string(st), oar_status_string(want),
-        oar_config_last_error(c));
+  CHECK(st == want, "loading %s: status %s, want %s (%s)", model, oar_status_string(st),
+        oar_status_string(want), oar_config_last_error(c));
   if (needle) CHECK_MSG(oar_config_last_error(c), needle);
   if (needle) CHECK_MSG(oar_last_error(), needle);
   oar_config_destroy(c);
@@ -258,7 +259,8 @@ static void test_bad_files(const char *dir, const pb *program, const pb *params)
     oar_predictor_destroy(pp);
     oar_config_destroy(cc);
   }
-  CHECK(clean_errors > program->n / 2, "only %zu of %zu truncations reported an error", clean_errors, program->n);
+  CHECK(clean_errors > program->n / 2, "only %zu of %zu truncations reported an error", clean_errors,
+        program->n);
   uint8_t *flipped = malloc(program->n);
   for (size_t i = 0; i < program->n; i++) {
     memcpy(flipped, program->b, program->n);
@@ -336,7 +338,8 @@ static void test_misuse(const pb *program, const pb *params) {
   oar_config_set_model_buffer(c2, program->b, program->n, params->b, params->n);
   oar_config_delete_pass(c2, "fuse_fc");
   CHECK(oar_predictor_create(c2, &p2) == OAR_OK, "delete_pass fuse_fc: %s", oar_config_last_error(c2));
-  CHECK(oar_predictor_op_type_count(p2, &types) == OAR_OK && types == 3, "%zu op types without fuse_fc", types);
+  CHECK(oar_predictor_op_type_count(p2, &types) == OAR_OK && types == 3, "%zu op types without fuse_fc",
+        types);
   if (p2) check_run(p2, "without fuse_fc");
   oar_predictor_destroy(p2);
   CHECK(oar_config_enable_gpu(c2, 0, 100) == OAR_ERR_UNSUPPORTED, "gpu in a CPU build");
@@ -371,7 +374,8 @@ static void test_misuse(const pb *program, const pb *params) {
   oar_dtype dt;
   CHECK(oar_tensor_dtype(in, &dt) == OAR_OK && dt == OAR_DTYPE_FLOAT32, "declared dtype");
   float buf[8] = {0};
-  CHECK(oar_tensor_copy_from_host(in, OAR_DTYPE_FLOAT32, buf, sizeof buf) == OAR_ERR_MISUSE, "copy before reshape");
+  CHECK(oar_tensor_copy_from_host(in, OAR_DTYPE_FLOAT32, buf, sizeof buf) == OAR_ERR_MISUSE,
+        "copy before reshape");
   CHECK_MSG(oar_predictor_last_error(p), "oar_tensor_reshape");
   CHECK(oar_tensor_reshape(in, 2, (int64_t[]){2, 5}) == OAR_ERR_INVALID_ARGUMENT, "wrong shape");
   CHECK_MSG(oar_predictor_last_error(p), "[2, 5]");
@@ -381,7 +385,8 @@ static void test_misuse(const pb *program, const pb *params) {
   CHECK(oar_tensor_reshape(out, 2, (int64_t[]){2, 3}) == OAR_ERR_MISUSE, "reshape an output");
   CHECK(oar_tensor_reshape(in, 2, (int64_t[]){2, 4}) == OAR_OK, "reshape");
   int64_t ibuf[8] = {0};
-  CHECK(oar_tensor_copy_from_host(in, OAR_DTYPE_INT64, ibuf, sizeof ibuf) == OAR_ERR_INVALID_ARGUMENT, "wrong dtype");
+  CHECK(oar_tensor_copy_from_host(in, OAR_DTYPE_INT64, ibuf, sizeof ibuf) == OAR_ERR_INVALID_ARGUMENT,
+        "wrong dtype");
   CHECK_MSG(oar_predictor_last_error(p), "float32");
   CHECK_MSG(oar_predictor_last_error(p), "int64");
   CHECK(oar_tensor_copy_from_host(in, OAR_DTYPE_FLOAT32, buf, 7 * sizeof(float)) == OAR_ERR_INVALID_ARGUMENT,
@@ -396,8 +401,10 @@ static void test_misuse(const pb *program, const pb *params) {
 
   /* Filling the input in place: no copy at all. */
   void *direct = NULL;
-  CHECK(oar_tensor_mutable_data(out, OAR_DTYPE_FLOAT32, &direct) == OAR_ERR_MISUSE, "mutable_data on an output");
-  CHECK(oar_tensor_mutable_data(in, OAR_DTYPE_INT64, &direct) == OAR_ERR_INVALID_ARGUMENT, "mutable_data dtype");
+  CHECK(oar_tensor_mutable_data(out, OAR_DTYPE_FLOAT32, &direct) == OAR_ERR_MISUSE,
+        "mutable_data on an output");
+  CHECK(oar_tensor_mutable_data(in, OAR_DTYPE_INT64, &direct) == OAR_ERR_INVALID_ARGUMENT,
+        "mutable_data dtype");
   CHECK(oar_tensor_mutable_data(in, OAR_DTYPE_FLOAT32, &direct) == OAR_OK && direct, "mutable_data");
   if (direct) memcpy(direct, X, sizeof X);
   check_run(p, "after mutable_data");
@@ -405,7 +412,8 @@ static void test_misuse(const pb *program, const pb *params) {
   size_t npasses = 0;
   const char *pass_name = NULL, *summary = NULL;
   CHECK(oar_pass_count(&npasses) == OAR_OK && npasses >= 8, "oar_pass_count %zu", npasses);
-  CHECK(oar_pass_info(0, &pass_name, &summary) == OAR_OK && strcmp(pass_name, "fold_constants") == 0, "pass 0");
+  CHECK(oar_pass_info(0, &pass_name, &summary) == OAR_OK && strcmp(pass_name, "fold_constants") == 0,
+        "pass 0");
   CHECK(oar_pass_info(npasses, &pass_name, &summary) == OAR_ERR_INVALID_ARGUMENT, "pass index out of range");
 
   /* A different batch size re-plans. */
@@ -445,9 +453,11 @@ static void test_alloc_failures(const pb *program, const pb *params) {
     if (st == OAR_OK) st = oar_tensor_copy_from_host(in, OAR_DTYPE_FLOAT32, X, sizeof X);
     if (st == OAR_OK) st = oar_predictor_run(p);
     oar_alloc_fail_after(-1);
-    if (st == OAR_OK) reached_ok = 1;
-    else CHECK(st == OAR_ERR_OUT_OF_MEMORY, "allocation %ld failing gave %s: %s", n, oar_status_string(st),
-               oar_last_error());
+    if (st == OAR_OK)
+      reached_ok = 1;
+    else
+      CHECK(st == OAR_ERR_OUT_OF_MEMORY, "allocation %ld failing gave %s: %s", n, oar_status_string(st),
+            oar_last_error());
     oar_predictor_destroy(p);
     oar_config_destroy(c);
   }
@@ -472,7 +482,9 @@ int main(void) {
   if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
   free(program.b);
   free(params.b);
-  if (failures) fprintf(stderr, "%d check(s) failed\n", failures);
-  else printf("all API checks passed\n");
+  if (failures)
+    fprintf(stderr, "%d check(s) failed\n", failures);
+  else
+    printf("all API checks passed\n");
   return failures ? 1 : 0;
 }

@@ -9,14 +9,14 @@
 #include "runtime/memory_plan.h"
 
 static int failures;
-#define CHECK(cond, ...)                                   \
-  do {                                                     \
-    if (!(cond)) {                                         \
-      failures++;                                          \
-      fprintf(stderr, "FAIL line %d: ", __LINE__);         \
-      fprintf(stderr, __VA_ARGS__);                        \
-      fprintf(stderr, "\n");                               \
-    }                                                      \
+#define CHECK(cond, ...)                           \
+  do {                                             \
+    if (!(cond)) {                                 \
+      failures++;                                  \
+      fprintf(stderr, "FAIL line %d: ", __LINE__); \
+      fprintf(stderr, __VA_ARGS__);                \
+      fprintf(stderr, "\n");                       \
+    }                                              \
   } while (0)
 
 static size_t round64(size_t v) { return (v + 63) & ~(size_t)63; }
@@ -28,8 +28,8 @@ static void check_plan(const oar_mem_request *req, int n, const size_t *off, con
     CHECK(off[i] + req[i].bytes <= st->arena_bytes, "trial %d: tensor %d ends past the arena", trial, i);
     for (int j = i + 1; j < n; j++) {
       int overlap_time = !(req[i].last < req[j].first || req[j].last < req[i].first);
-      int overlap_mem = req[i].bytes && req[j].bytes && off[i] < off[j] + req[j].bytes &&
-                        off[j] < off[i] + req[i].bytes;
+      int overlap_mem =
+          req[i].bytes && req[j].bytes && off[i] < off[j] + req[j].bytes && off[j] < off[i] + req[i].bytes;
       if (!overlap_time || !overlap_mem) continue;
       /* Allowed only as a valid in-place handover. */
       int handover = (req[j].inplace_of == i && req[i].last == req[j].first && off[i] == off[j]) ||
@@ -38,8 +38,8 @@ static void check_plan(const oar_mem_request *req, int n, const size_t *off, con
             req[i].last, j, req[j].first, req[j].last);
     }
   }
-  CHECK(st->arena_bytes >= st->max_live_bytes || n == 0, "trial %d: arena %zu below the largest live set %zu", trial,
-        st->arena_bytes, st->max_live_bytes);
+  CHECK(st->arena_bytes >= st->max_live_bytes || n == 0, "trial %d: arena %zu below the largest live set %zu",
+        trial, st->arena_bytes, st->max_live_bytes);
 }
 
 int main(void) {
@@ -79,9 +79,12 @@ int main(void) {
       size_t naive = 0;
       for (int i = 0; i < n; i++) naive += round64(req[i].bytes);
       CHECK(st.naive_bytes == naive, "trial %d: naive %zu, want %zu", trial, st.naive_bytes, naive);
-      if (!reuse) CHECK(st.arena_bytes == naive, "trial %d: no-reuse arena %zu != naive %zu", trial, st.arena_bytes, naive);
+      if (!reuse)
+        CHECK(st.arena_bytes == naive, "trial %d: no-reuse arena %zu != naive %zu", trial, st.arena_bytes,
+              naive);
       if (reuse) {
-        CHECK(st.arena_bytes <= naive, "trial %d: reuse made the arena bigger (%zu > %zu)", trial, st.arena_bytes, naive);
+        CHECK(st.arena_bytes <= naive, "trial %d: reuse made the arena bigger (%zu > %zu)", trial,
+              st.arena_bytes, naive);
         if (st.max_live_bytes) {
           double ratio = (double)st.arena_bytes / (double)st.max_live_bytes;
           if (ratio > worst_ratio) worst_ratio = ratio;
@@ -96,13 +99,15 @@ int main(void) {
   oar_mem_plan_stats st;
   oar_error err;
   oar_memory_plan(chain, 3, 64, 1, off, &st, &err);
-  CHECK(off[0] == off[1] && off[1] == off[2] && st.arena_bytes == 1024, "in-place chain: offsets %zu %zu %zu arena %zu",
-        off[0], off[1], off[2], st.arena_bytes);
+  CHECK(off[0] == off[1] && off[1] == off[2] && st.arena_bytes == 1024,
+        "in-place chain: offsets %zu %zu %zu arena %zu", off[0], off[1], off[2], st.arena_bytes);
   /* A source still read later (dies after the reuser is born) is not reused. */
   oar_mem_request late[2] = {{1000, 0, 3, -1}, {1000, 1, 2, 0}};
   oar_memory_plan(late, 2, 64, 1, off, &st, &err);
   CHECK(off[0] != off[1], "in-place accepted while the source was still live");
-  printf("memory planner: %d random plans checked (worst arena / largest live set %.2f), in-place cases checked\n",
-         checked, worst_ratio);
+  printf(
+      "memory planner: %d random plans checked (worst arena / largest live set %.2f), in-place cases "
+      "checked\n",
+      checked, worst_ratio);
   return failures ? 1 : 0;
 }

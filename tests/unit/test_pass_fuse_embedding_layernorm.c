@@ -49,10 +49,10 @@ int main(void) {
   cfg = (__typeof__(cfg)){.tables = 2};
   tp_check_pass("two tables", build, "fuse_embedding_layernorm", 1, shapes2, 10, 1e-5f, 1e-5f);
   cfg = (__typeof__(cfg)){.tables = 2, .extra = 1};
-  tp_check_pass("the sum is a graph output (no fusion)", build, "fuse_embedding_layernorm", 0, shapes2, 10, 1e-5f,
-                1e-5f);
+  tp_check_pass("the sum is a graph output (no fusion)", build, "fuse_embedding_layernorm", 0, shapes2, 10,
+                1e-5f, 1e-5f);
   cfg = (__typeof__(cfg)){.tables = 2, .extra = 2};
-  tp_check_pass("norm over the last two axes (no fusion)", build, "fuse_embedding_layernorm", 0, shapes2, 10, 1e-5f,
-                1e-5f);
+  tp_check_pass("norm over the last two axes (no fusion)", build, "fuse_embedding_layernorm", 0, shapes2, 10,
+                1e-5f, 1e-5f);
   return tp_finish();
 }

@@ -374,12 +374,13 @@ static oar_status emb_ln_infer(const oar_node *n, const oar_tensor_view *const *
   const int tables = oar_node_input_count(n, OAR_EMB_LN_IN_IDS);
   char a[128], b[128];
   if (tables < 1 || tables != oar_node_input_count(n, OAR_EMB_LN_IN_W))
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%d Ids inputs but %d W inputs, expected as many, at least 1",
-                         tables, oar_node_input_count(n, OAR_EMB_LN_IN_W));
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "%d Ids inputs but %d W inputs, expected as many, at least 1", tables,
+                         oar_node_input_count(n, OAR_EMB_LN_IN_W));
   const oar_attr *pad = oar_node_attr(n, OAR_EMB_LN_ATTR_PADDING_IDX);
   if (pad->n != (size_t)tables)
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'padding_idx' has %zu entries, expected %d", pad->n,
-                         tables);
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'padding_idx' has %zu entries, expected %d",
+                         pad->n, tables);
   const oar_tensor_view *ids0 = in[oar_node_in_pos(n, OAR_EMB_LN_IN_IDS, 0)];
   int64_t dim = -1;
   for (int k = 0; k < tables; k++) {
@@ -389,10 +390,12 @@ static oar_status emb_ln_infer(const oar_node *n, const oar_tensor_view *const *
       return oar_error_set(err, OAR_ERR_UNSUPPORTED, "input 'Ids' #%d is %s, expected int64 or int32", k,
                            oar_dtype_str(ids->dtype));
     if (!oar_shape_equal(&ids->shape, &ids0->shape))
-      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'Ids' #%d has shape %s, expected %s like 'Ids' #0", k,
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "input 'Ids' #%d has shape %s, expected %s like 'Ids' #0", k,
                            oar_shape_str(&ids->shape, a, sizeof a), oar_shape_str(&ids0->shape, b, sizeof b));
     if (w->dtype != OAR_DTYPE_FLOAT32 || w->shape.rank != 2 || (dim >= 0 && w->shape.dims[1] != dim))
-      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'W' #%d is %s %s, expected float32 [rows, %lld]", k,
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "input 'W' #%d is %s %s, expected float32 [rows, %lld]", k,
                            oar_dtype_str(w->dtype), oar_shape_str(&w->shape, a, sizeof a), (long long)dim);
     dim = w->shape.dims[1];
   }

@@ -66,17 +66,17 @@ static oar_status prepare_act(const oar_prepare_ctx *ctx, const oar_act_params *
   return OAR_OK;
 }
 
-#define RUN_ACT(op, ...)                                                                                      \
-  oar_status oar_run_##op(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,       \
-                          oar_error *err) {                                                                   \
-    const oar_act_params p = {__VA_ARGS__};                                                                   \
-    return run_act(node, in, out, &p, err);                                                                   \
-  }                                                                                                           \
-  oar_status oar_prepare_##op(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {             \
-    const oar_node *node = ctx->node;                                                                         \
-    (void)node;                                                                                               \
-    const oar_act_params p = {__VA_ARGS__};                                                                   \
-    return prepare_act(ctx, &p, state, err);                                                                  \
+#define RUN_ACT(op, ...)                                                                                \
+  oar_status oar_run_##op(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out, \
+                          oar_error *err) {                                                             \
+    const oar_act_params p = {__VA_ARGS__};                                                             \
+    return run_act(node, in, out, &p, err);                                                             \
+  }                                                                                                     \
+  oar_status oar_prepare_##op(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {       \
+    const oar_node *node = ctx->node;                                                                   \
+    (void)node;                                                                                         \
+    const oar_act_params p = {__VA_ARGS__};                                                             \
+    return prepare_act(ctx, &p, state, err);                                                            \
   }
 
 RUN_ACT(relu, .kind = OAR_ACT_RELU)

@@ -34,8 +34,8 @@ static oar_status conv_inputs(const oar_node *n, const oar_tensor_view *const *i
   if (io->bias) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_BIAS, io->bias, OAR_DTYPE_FLOAT32, err));
   if (io->res) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_RESIDUAL, io->res, OAR_DTYPE_FLOAT32, err));
   OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_CONV_ATTR_FUSE_ACTIVATION),
-                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_ALPHA), oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA),
-                              &io->has_act, &io->act, err));
+                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_ALPHA),
+                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA), &io->has_act, &io->act, err));
   oar_conv2d_geom g;
   OAR_TRY(oar_conv2d_geometry(n, &io->x->shape, &io->w->shape, &g, err));
   io->p = (oar_conv2d_params){
@@ -64,8 +64,8 @@ static oar_status run_conv(const oar_node *n, const oar_tensor_view *const *in, 
                            oar_error *err) {
   conv_io io;
   OAR_TRY(conv_inputs(n, in, out, &io, err));
-  oar_ref_conv2d_f32(&io.p, io.x->data, io.w->data, io.bias ? io.bias->data : NULL, io.res ? io.res->data : NULL,
-                     io.y->data);
+  oar_ref_conv2d_f32(&io.p, io.x->data, io.w->data, io.bias ? io.bias->data : NULL,
+                     io.res ? io.res->data : NULL, io.y->data);
   if (io.has_act) oar_ref_activation_f32(&io.act, io.y->data, io.y->data, oar_view_numel(io.y));
   return OAR_OK;
 }
@@ -89,13 +89,16 @@ typedef struct conv_state {
   char kernel[96];
 } conv_state;
 
-static oar_status run_conv_fast(const oar_op_state *state, const oar_node *n, const oar_tensor_view *const *in,
-                                oar_tensor_view *out, void *workspace, oar_error *err) {
+static oar_status run_conv_fast(const oar_op_state *state, const oar_node *n,
+                                const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                oar_error *err) {
   const conv_state *cs = (const conv_state *)state;
   /* Shapes, dtypes and attributes were checked when the plan was made (it
    * is made for exactly these shapes); only the data pointers are new. */
-  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT), *w = oar_op_input(n, in, OAR_CONV_IN_FILTER);
-  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS), *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT),
+                        *w = oar_op_input(n, in, OAR_CONV_IN_FILTER);
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS),
+                        *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
   oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
   if (!x || !w || !y)
     return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input', 'Filter' or output 'Output' is not bound");
@@ -133,8 +136,9 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, oar_op_state **state,
   const size_t floats = oar_conv_packed_filter_floats(&cs->cg);
   if (floats == SIZE_MAX || cs->cg.workspace_bytes == SIZE_MAX) {
     cs->s.base.destroy(&cs->s.base);
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
-                         "convolution too large to run (filter panels or scratch overflow the address space)");
+    return oar_error_set(
+        err, OAR_ERR_INVALID_ARGUMENT,
+        "convolution too large to run (filter panels or scratch overflow the address space)");
   }
   if (floats > 0 && oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER)) {
     float *packed = oar_aligned_alloc(floats * sizeof *packed);

@@ -28,8 +28,8 @@ static oar_status binary_setup(const oar_node *n, const oar_tensor_view *const *
     return oar_run_unsupported_dtype(n, OAR_EW_IN_X, (*x)->dtype, err);
   OAR_TRY(oar_run_expect_dtype(n, OAR_EW_IN_Y, *y, (*x)->dtype, err));
   oar_shape shape, xa, ya;
-  OAR_TRY(oar_broadcast_axis(&(*x)->shape, &(*y)->shape, oar_node_attr_i(n, OAR_EW_ATTR_AXIS), &shape, &xa, &ya,
-                             "X", "Y", err));
+  OAR_TRY(oar_broadcast_axis(&(*x)->shape, &(*y)->shape, oar_node_attr_i(n, OAR_EW_ATTR_AXIS), &shape, &xa,
+                             &ya, "X", "Y", err));
   *p = (oar_binary_params){.op = op, .rank = shape.rank};
   for (int i = 0; i < shape.rank; i++) p->dims[i] = shape.dims[i];
   oar_broadcast_strides(&xa, &shape, p->x_strides);
@@ -99,8 +99,8 @@ static void ew_rows(void *ctx, size_t begin, size_t end) {
       case EW_SCALAR:
         at = r * EW_CHUNK;
         len = st->total - at < EW_CHUNK ? st->total - at : EW_CHUNK;
-        st->kr->binary(st->op, j->a + at, st->mode == EW_SAME ? j->b + at : j->b, st->mode == EW_SCALAR, j->dst + at,
-                       len);
+        st->kr->binary(st->op, j->a + at, st->mode == EW_SAME ? j->b + at : j->b, st->mode == EW_SCALAR,
+                       j->dst + at, len);
         break;
       case EW_INNER:
         at = r * st->inner;
@@ -114,8 +114,9 @@ static void ew_rows(void *ctx, size_t begin, size_t end) {
   }
 }
 
-static oar_status run_binary_fast(const oar_op_state *state, const oar_node *n, const oar_tensor_view *const *in,
-                                  oar_tensor_view *out, void *workspace, oar_error *err) {
+static oar_status run_binary_fast(const oar_op_state *state, const oar_node *n,
+                                  const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                  oar_error *err) {
   const ew_state *st = (const ew_state *)state;
   const oar_tensor_view *x = oar_op_input(n, in, OAR_EW_IN_X), *y = oar_op_input(n, in, OAR_EW_IN_Y);
   oar_tensor_view *z;
@@ -141,12 +142,14 @@ static bool is_full(const oar_binary_params *p, const int64_t *s) {
 }
 
 /* The [outer, mid, inner] split for a full `a` and broadcast `b`. */
-static bool split_for(const oar_binary_params *p, const int64_t *bs, size_t *outer, size_t *mid, size_t *inner) {
+static bool split_for(const oar_binary_params *p, const int64_t *bs, size_t *outer, size_t *mid,
+                      size_t *inner) {
   int d0 = -1, d1 = -1;
   for (int d = 0; d < p->rank; d++) {
     if (p->dims[d] == 1) continue;
     if (bs[d] != 0) {
-      if (d0 < 0) d0 = d;
+      if (d0 < 0)
+        d0 = d;
       else if (d1 != d - 1 && d1 >= 0) {
         /* A gap of size-1 dims is fine; a broadcast dim in between is not. */
         for (int e = d1 + 1; e < d; e++)
@@ -180,11 +183,11 @@ static oar_status prepare_binary(const oar_prepare_ctx *ctx, oar_binary_op op, o
   oar_binary_params p;
   OAR_TRY(binary_setup(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, op, &x, &y, &z, &p, err));
   if (x->dtype != OAR_DTYPE_FLOAT32) return OAR_OK;
-  static const oar_fast_binary fast[] = {[OAR_BINARY_ADD] = OAR_FAST_ADD, [OAR_BINARY_SUB] = OAR_FAST_SUB,
-                                         [OAR_BINARY_MUL] = OAR_FAST_MUL, [OAR_BINARY_DIV] = OAR_FAST_DIV,
-                                         [OAR_BINARY_MAX] = OAR_FAST_MAX, [OAR_BINARY_MIN] = OAR_FAST_MIN};
-  const bool commutative = op == OAR_BINARY_ADD || op == OAR_BINARY_MUL || op == OAR_BINARY_MAX ||
-                           op == OAR_BINARY_MIN;
+  static const oar_fast_binary fast[] = {
+      [OAR_BINARY_ADD] = OAR_FAST_ADD, [OAR_BINARY_SUB] = OAR_FAST_SUB, [OAR_BINARY_MUL] = OAR_FAST_MUL,
+      [OAR_BINARY_DIV] = OAR_FAST_DIV, [OAR_BINARY_MAX] = OAR_FAST_MAX, [OAR_BINARY_MIN] = OAR_FAST_MIN};
+  const bool commutative =
+      op == OAR_BINARY_ADD || op == OAR_BINARY_MUL || op == OAR_BINARY_MAX || op == OAR_BINARY_MIN;
   size_t outer, mid, inner;
   bool swapped = false;
   if (is_full(&p, p.x_strides) && split_for(&p, p.y_strides, &outer, &mid, &inner)) {
@@ -216,9 +219,9 @@ static oar_status prepare_binary(const oar_prepare_ctx *ctx, oar_binary_op op, o
                           oar_error *err) {                                                             \
     return run_binary(node, in, out, kind, err);                                                        \
   }
-#define PREPARE_BINARY(op, kind)                                                                         \
-  oar_status oar_prepare_##op(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {       \
-    return prepare_binary(ctx, kind, state, err);                                                        \
+#define PREPARE_BINARY(op, kind)                                                                  \
+  oar_status oar_prepare_##op(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) { \
+    return prepare_binary(ctx, kind, state, err);                                                 \
   }
 PREPARE_BINARY(elementwise_add, OAR_BINARY_ADD)
 PREPARE_BINARY(elementwise_sub, OAR_BINARY_SUB)

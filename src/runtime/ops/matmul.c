@@ -73,8 +73,8 @@ oar_status oar_run_fc(const oar_node *n, const oar_tensor_view *const *in, oar_t
   bool has_act;
   oar_act_params act;
   OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_FC_ATTR_ACTIVATION_TYPE),
-                              oar_node_attr_f(n, OAR_FC_ATTR_FUSE_ALPHA), oar_node_attr_f(n, OAR_FC_ATTR_FUSE_BETA),
-                              &has_act, &act, err));
+                              oar_node_attr_f(n, OAR_FC_ATTR_FUSE_ALPHA),
+                              oar_node_attr_f(n, OAR_FC_ATTR_FUSE_BETA), &has_act, &act, err));
   const bool relu = has_act && act.kind == OAR_ACT_RELU;
   oar_matmul_geom g;
   int64_t ldw;
@@ -96,9 +96,9 @@ typedef struct mm_state {
   int64_t batches;
   size_t ldx, ldy;
   float alpha;
-  bool fold;       /* one product: batches folded into M (Y shared, X contiguous) */
-  bool gemv;       /* n == 1: dot products on X's rows */
-  bool has_bias;   /* fc */
+  bool fold;     /* one product: batches folded into M (Y shared, X contiguous) */
+  bool gemv;     /* n == 1: dot products on X's rows */
+  bool has_bias; /* fc */
   oar_fused_epilogue epi;
   int slots;
   char kernel[64];
@@ -149,7 +149,8 @@ static void run_products(const mm_state *ms, const float *x, const float *y, con
       int64_t xo, yo;
       batch_offsets(g, b, &xo, &yo);
       float *zb = z + b * g->m;
-      ms->kr->gemv((size_t)g->m, (size_t)g->k, x + xo, ms->ldx, y + yo, bias, NULL, ms->epi.lo, ms->epi.hi, zb);
+      ms->kr->gemv((size_t)g->m, (size_t)g->k, x + xo, ms->ldx, y + yo, bias, NULL, ms->epi.lo, ms->epi.hi,
+                   zb);
       if (ms->epi.post) ms->kr->act(&ms->epi.act, zb, zb, (size_t)g->m);
     }
     return;
@@ -170,12 +171,12 @@ static void run_products(const mm_state *ms, const float *x, const float *y, con
 }
 
 typedef oar_status (*io_fn)(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                            const oar_tensor_view **x, const oar_tensor_view **y, const oar_tensor_view **bias,
-                            oar_tensor_view **z, oar_error *err);
+                            const oar_tensor_view **x, const oar_tensor_view **y,
+                            const oar_tensor_view **bias, oar_tensor_view **z, oar_error *err);
 
 static oar_status product_io(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                             const oar_tensor_view **x, const oar_tensor_view **y, const oar_tensor_view **bias,
-                             oar_tensor_view **z, oar_error *err) {
+                             const oar_tensor_view **x, const oar_tensor_view **y,
+                             const oar_tensor_view **bias, oar_tensor_view **z, oar_error *err) {
   OAR_TRY(oar_op_require_input(n, in, OAR_MATMUL_IN_X, x, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_MATMUL_IN_Y, y, err));
   OAR_TRY(oar_run_output(n, out, OAR_MATMUL_OUT_OUT, z, err));
@@ -228,9 +229,9 @@ static bool y_shared(const oar_matmul_geom *g) {
   return true;
 }
 
-static oar_status prepare_product(const oar_prepare_ctx *ctx, const oar_matmul_geom *g, size_t ldy, float alpha,
-                                  int y_slot, bool has_act, const oar_act_params *act, oar_op_state **state,
-                                  oar_error *err) {
+static oar_status prepare_product(const oar_prepare_ctx *ctx, const oar_matmul_geom *g, size_t ldy,
+                                  float alpha, int y_slot, bool has_act, const oar_act_params *act,
+                                  oar_op_state **state, oar_error *err) {
   const oar_matmul_geom *gg = g;
   if (gg->m <= 0 || gg->n <= 0 || gg->k < 0) return OAR_OK;
   mm_state *ms = oar_state_new(sizeof *ms, run_fast, NULL);
@@ -280,21 +281,21 @@ static oar_status prepare_product(const oar_prepare_ctx *ctx, const oar_matmul_g
   return OAR_OK;
 }
 
-static oar_status prepare_xy(const oar_prepare_ctx *ctx, geometry_fn geometry, float alpha, oar_op_state **state,
-                             oar_error *err) {
+static oar_status prepare_xy(const oar_prepare_ctx *ctx, geometry_fn geometry, float alpha,
+                             oar_op_state **state, oar_error *err) {
   const oar_tensor_view *x, *y, *bias;
   oar_tensor_view *z;
   OAR_TRY(product_io(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &x, &y, &bias, &z, err));
   oar_matmul_geom g;
   OAR_TRY(geometry(ctx->node, &x->shape, &y->shape, &g, err));
   const oar_act_params none = {.kind = OAR_ACT_RELU};
-  return prepare_product(ctx, &g, (size_t)(g.trans_y ? g.k : g.n), alpha, OAR_MATMUL_IN_Y, false, &none, state,
-                         err);
+  return prepare_product(ctx, &g, (size_t)(g.trans_y ? g.k : g.n), alpha, OAR_MATMUL_IN_Y, false, &none,
+                         state, err);
 }
 
 oar_status oar_prepare_matmul(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
-  return prepare_xy(ctx, oar_matmul_v1_geometry, (float)oar_node_attr_f(ctx->node, OAR_MATMUL_ATTR_ALPHA), state,
-                    err);
+  return prepare_xy(ctx, oar_matmul_v1_geometry, (float)oar_node_attr_f(ctx->node, OAR_MATMUL_ATTR_ALPHA),
+                    state, err);
 }
 
 oar_status oar_prepare_matmul_v2(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
@@ -312,7 +313,8 @@ oar_status oar_prepare_fc(const oar_prepare_ctx *ctx, oar_op_state **state, oar_
   OAR_TRY(fc_io(n, ctx->in, (oar_tensor_view *)ctx->out, &x, &w, &bias, &z, err));
   bool has_act;
   oar_act_params act;
-  OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_FC_ATTR_ACTIVATION_TYPE), oar_node_attr_f(n, OAR_FC_ATTR_FUSE_ALPHA),
+  OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_FC_ATTR_ACTIVATION_TYPE),
+                              oar_node_attr_f(n, OAR_FC_ATTR_FUSE_ALPHA),
                               oar_node_attr_f(n, OAR_FC_ATTR_FUSE_BETA), &has_act, &act, err));
   oar_matmul_geom g;
   int64_t ldw;

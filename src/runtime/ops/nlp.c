@@ -433,13 +433,14 @@ oar_status oar_prepare_multihead_attention(const oar_prepare_ctx *ctx, oar_op_st
 
 #define EMB_LN_MAX_TABLES 8
 
-oar_status oar_run_embedding_layernorm(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                                       oar_error *err) {
+oar_status oar_run_embedding_layernorm(const oar_node *n, const oar_tensor_view *const *in,
+                                       oar_tensor_view *out, oar_error *err) {
   oar_tensor_view *y;
   OAR_TRY(oar_run_output(n, out, OAR_EMB_LN_OUT_OUT, &y, err));
   const int tables = oar_node_input_count(n, OAR_EMB_LN_IN_IDS);
   if (tables > EMB_LN_MAX_TABLES)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "%d embedding tables, at most %d", tables, EMB_LN_MAX_TABLES);
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "%d embedding tables, at most %d", tables,
+                         EMB_LN_MAX_TABLES);
   const float *w[EMB_LN_MAX_TABLES];
   int64_t rows[EMB_LN_MAX_TABLES], pad[EMB_LN_MAX_TABLES];
   const void *ids[EMB_LN_MAX_TABLES];
@@ -462,9 +463,10 @@ oar_status oar_run_embedding_layernorm(const oar_node *n, const oar_tensor_view 
   if (bad >= 0) {
     const long long id = i64[bad_table] ? (long long)((const int64_t *)ids[bad_table])[bad]
                                         : (long long)((const int32_t *)ids[bad_table])[bad];
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
-                         "input 'Ids' #%d holds %lld at position %lld, expected 0 to %lld (the rows of 'W' #%d)",
-                         bad_table, id, (long long)bad, (long long)rows[bad_table] - 1, bad_table);
+    return oar_error_set(
+        err, OAR_ERR_INVALID_ARGUMENT,
+        "input 'Ids' #%d holds %lld at position %lld, expected 0 to %lld (the rows of 'W' #%d)", bad_table,
+        id, (long long)bad, (long long)rows[bad_table] - 1, bad_table);
   }
   const float *scale, *bias;
   OAR_TRY(affine_input(n, in, OAR_EMB_LN_IN_SCALE, dim, &scale, err));

@@ -119,8 +119,8 @@ oar_status oar_prepare_batch_norm(const oar_prepare_ctx *ctx, oar_op_state **sta
   st->outer = outer;
   st->inner = inner;
   const float eps = (float)oar_node_attr_f(n, OAR_BN_ATTR_EPSILON);
-  const float *scale = v[OAR_BN_IN_SCALE]->data, *bias = v[OAR_BN_IN_BIAS]->data, *mean = v[OAR_BN_IN_MEAN]->data,
-              *var = v[OAR_BN_IN_VARIANCE]->data;
+  const float *scale = v[OAR_BN_IN_SCALE]->data, *bias = v[OAR_BN_IN_BIAS]->data,
+              *mean = v[OAR_BN_IN_MEAN]->data, *var = v[OAR_BN_IN_VARIANCE]->data;
   for (int64_t i = 0; i < c; i++) {
     /* The reference kernel's formula and order (see kernels/ref/norm.c). */
     const float inv_std = 1.0f / sqrtf(var[i] + eps);
