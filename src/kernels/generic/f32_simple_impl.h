@@ -345,4 +345,34 @@ static inline void simple_pack_rows_im2col(const void *ctx, size_t j0, size_t co
   }
 }
 
+/* The thin per-ISA wrappers around the bodies above: each ISA folder's
+ * table file expands this once, so the same C is compiled with that
+ * folder's flags (and auto-vectorized for it). Defines
+ * oar_f32_affine__<isa>, oar_f32_binary__<isa> and the static pack_*
+ * functions the table points at. */
+#define OAR_F32_SIMPLE_KERNELS(isa)                                                                        \
+  void oar_f32_affine__##isa(const float *src, float s, float b, float *dst, size_t n) {                   \
+    simple_affine(src, s, b, dst, n);                                                                      \
+  }                                                                                                        \
+  void oar_f32_binary__##isa(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst, \
+                             size_t n) {                                                                   \
+    simple_binary(op, x, y, y_scalar, dst, n);                                                             \
+  }                                                                                                        \
+  static void pack_rows(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r,        \
+                        float *dst) {                                                                      \
+    simple_pack_rows(ctx, idx0, count, k0, kc, r, dst);                                                    \
+  }                                                                                                        \
+  static void pack_cols(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r,        \
+                        float *dst) {                                                                      \
+    simple_pack_cols(ctx, idx0, count, k0, kc, r, dst);                                                    \
+  }                                                                                                        \
+  static void pack_im2col(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r,      \
+                          float *dst) {                                                                    \
+    simple_pack_im2col(ctx, idx0, count, k0, kc, r, dst);                                                  \
+  }                                                                                                        \
+  static void pack_rows_im2col(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r, \
+                               float *dst) {                                                               \
+    simple_pack_rows_im2col(ctx, idx0, count, k0, kc, r, dst);                                             \
+  }
+
 #endif

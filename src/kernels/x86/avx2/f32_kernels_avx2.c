@@ -3,31 +3,7 @@
 #include "kernels/generic/f32_simple_impl.h"
 #include "kernels/x86/avx2/avx2_kernels.h"
 
-void oar_f32_affine__avx2(const float *src, float s, float b, float *dst, size_t n) {
-  simple_affine(src, s, b, dst, n);
-}
-
-void oar_f32_binary__avx2(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
-                          size_t n) {
-  simple_binary(op, x, y, y_scalar, dst, n);
-}
-
-static void pack_rows(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r,
-                      float *dst) {
-  simple_pack_rows(ctx, idx0, count, k0, kc, r, dst);
-}
-static void pack_cols(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r,
-                      float *dst) {
-  simple_pack_cols(ctx, idx0, count, k0, kc, r, dst);
-}
-static void pack_im2col(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r,
-                        float *dst) {
-  simple_pack_im2col(ctx, idx0, count, k0, kc, r, dst);
-}
-static void pack_rows_im2col(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r,
-                             float *dst) {
-  simple_pack_rows_im2col(ctx, idx0, count, k0, kc, r, dst);
-}
+OAR_F32_SIMPLE_KERNELS(avx2)
 
 const oar_f32_kernels oar_f32_kernels_avx2 = {
     .isa = OAR_ISA_AVX2,
