@@ -231,7 +231,8 @@ oar_status oar_predictor_run(oar_predictor *predictor) {
     p->plan = NULL;
     p->ran = false;
     oar_threadpool_set_current(p->pool);
-    const oar_plan_options options = {.memory_optim = p->memory_optim, .profile = p->profile};
+    const oar_plan_options options = {
+        .memory_optim = p->memory_optim, .profile = p->profile, .weights = p->model->weights};
     oar_status st = oar_plan_create(g, p->input_views, &options, &p->plan, &err);
     oar_threadpool_set_current(NULL);
     if (st != OAR_OK) {

@@ -8,6 +8,7 @@
 #include "frontend/paddle/paddle_loader.h"
 #include "passes/pass_manager.h"
 #include "runtime/op_run.h"
+#include "runtime/weight_cache.h"
 
 static int by_count_desc(const void *a, const void *b) {
   const oar_op_type_stat *x = a, *y = b;
@@ -81,6 +82,7 @@ oar_status oar_model_load(const oar_model_source *src, const oar_model_options *
   }
   if (st == OAR_OK && options->ir_optim) st = optimize(m, options, err);
   if (st == OAR_OK) st = summarize(m, err);
+  if (st == OAR_OK) st = oar_weight_cache_create(&m->weights, err);
   if (st != OAR_OK) {
     oar_model_release(m);
     return st;
@@ -97,5 +99,6 @@ void oar_model_release(oar_model *m) {
   oar_graph_destroy(m->graph);
   oar_free(m->op_stats);
   oar_free(m->pass_reports);
+  oar_weight_cache_destroy(m->weights);
   oar_free(m);
 }

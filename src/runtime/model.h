@@ -35,7 +35,8 @@ typedef struct oar_model {
   size_t num_op_stats;
   size_t param_tensors;
   uint64_t param_elements, param_bytes;
-  oar_pass_report *pass_reports; /* one per pass, pipeline order; NULL when ir_optim is off */
+  struct oar_weight_cache *weights; /* packed weights, shared by every plan and clone */
+  oar_pass_report *pass_reports;    /* one per pass, pipeline order; NULL when ir_optim is off */
   int num_pass_reports;
 } oar_model;
 

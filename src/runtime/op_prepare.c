@@ -17,7 +17,11 @@ oar_prepare_fn oar_prepare_fn_for(oar_op_id id) {
 }
 
 oar_status oar_prepare_begin(oar_prepare_session *s, oar_error *err) {
+  const oar_graph *graph = s->graph;
+  struct oar_weight_cache *weights = s->weights;
   memset(s, 0, sizeof *s);
+  s->graph = graph;
+  s->weights = weights;
   oar_isa isa;
   OAR_TRY(oar_cpu_isa_active(&isa, err));
   s->kernels = oar_f32_kernels_for(isa);
@@ -35,11 +39,13 @@ oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar
   const int nin = oar_node_num_in(n), nout = oar_node_num_out(n);
   if (nin > MAX_IO || nout > MAX_IO) return OAR_OK;
   const oar_tensor_view *in[MAX_IO];
-  unsigned char in_known[MAX_IO];
+  unsigned char in_known[MAX_IO], in_constant[MAX_IO];
   oar_tensor_view out[MAX_IO];
   for (int i = 0; i < nin; i++) {
     in[i] = &views[n->in[i]];
     in_known[i] = known[n->in[i]];
+    const oar_value *v = s->graph ? &s->graph->values[n->in[i]] : NULL;
+    in_constant[i] = v && v->kind == OAR_VALUE_CONSTANT && v->data && v->data == views[n->in[i]].data;
   }
   for (int i = 0; i < nout; i++) out[i] = views[n->out[i]];
   const oar_prepare_ctx ctx = {
@@ -49,6 +55,8 @@ oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar
       .out = out,
       .kernels = s->kernels,
       .threads = s->threads,
+      .in_constant = in_constant,
+      .weights = s->weights,
   };
   OAR_TRY(prepare(&ctx, state, err));
   if (*state && (*state)->workspace_bytes > s->workspace_bytes)

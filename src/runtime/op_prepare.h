@@ -18,6 +18,7 @@
 
 #include "kernels/generic/f32_kernels.h"
 #include "runtime/op_run.h"
+#include "runtime/weight_cache.h"
 
 typedef struct oar_op_state oar_op_state;
 
@@ -43,6 +44,10 @@ typedef struct oar_prepare_ctx {
   const oar_tensor_view *out;       /* planned outputs (dtype, shape; no data yet) */
   const oar_f32_kernels *kernels;   /* the table of the plan's ISA level */
   int threads;                      /* threads of the pool the plan runs on */
+  /* Per flat input: its data is a model constant, so packed forms of it may
+   * go to `weights` (shared by every plan and clone; may be NULL). */
+  const unsigned char *in_constant;
+  struct oar_weight_cache *weights;
 } oar_prepare_ctx;
 
 typedef oar_status (*oar_prepare_fn)(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err);
@@ -53,6 +58,8 @@ oar_prepare_fn oar_prepare_fn_for(oar_op_id id);
 /* Per-plan preparation: the kernel table and thread count picked once,
  * and the shared workspace sized to the largest step's need. */
 typedef struct oar_prepare_session {
+  const struct oar_graph *graph;    /* set by the planner: to tell model constants */
+  struct oar_weight_cache *weights; /* set by the planner; may be NULL */
   const oar_f32_kernels *kernels;
   int threads;
   size_t workspace_bytes;

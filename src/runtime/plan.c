@@ -209,6 +209,8 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, co
     }
     p->views[g->inputs[i]] = p->signature[i];
   }
+  p->prep.graph = g;
+  p->prep.weights = options ? options->weights : NULL;
   st = oar_prepare_begin(&p->prep, err);
   if (st != OAR_OK) goto fail;
   for (int ni = 0; ni < g->num_nodes; ni++) {

@@ -35,6 +35,7 @@ typedef struct oar_plan {
 typedef struct oar_plan_options {
   int memory_optim; /* share activation memory between tensors whose lifetimes do not overlap */
   int profile;      /* time every step of every run */
+  struct oar_weight_cache *weights; /* the model's packed weights (may be NULL: packed per plan) */
 } oar_plan_options;
 
 /* Plans `g` for the given inputs (one view per graph input; data may be

@@ -82,6 +82,17 @@ oar_status oar_run_depthwise_conv2d(const oar_node *node, const oar_tensor_view 
 
 /* ---- prepared fast path ---------------------------------------------------- */
 
+/* Packs a filter for the weight cache. */
+typedef struct pack_filter_args {
+  const oar_conv_gemm *cg;
+  const float *filter;
+} pack_filter_args;
+
+static void pack_filter_cb(void *ctx, float *dst) {
+  const pack_filter_args *a = ctx;
+  oar_conv_pack_filter(a->cg, a->filter, dst);
+}
+
 typedef struct conv_state {
   oar_simple_state s; /* owned: the packed filter */
   oar_conv_gemm cg;
@@ -140,7 +151,20 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, oar_op_state **state,
         err, OAR_ERR_INVALID_ARGUMENT,
         "convolution too large to run (filter panels or scratch overflow the address space)");
   }
-  if (floats > 0 && oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER)) {
+  const int filter_pos = oar_node_in_pos(ctx->node, OAR_CONV_IN_FILTER, 0);
+  if (floats > 0 && ctx->weights && filter_pos >= 0 && ctx->in_constant[filter_pos]) {
+    /* A model constant: packed once for the model, shared by every plan. */
+    const int64_t key[4] = {cs->cg.algo == OAR_CONV_GEMM_PIXELS, p->out_c / p->groups,
+                            p->in_c / p->groups * p->kernel_h * p->kernel_w, p->groups};
+    const float *packed;
+    oar_status st = oar_weight_cache_get(ctx->weights, io.w->data, ctx->kernels, key, floats, pack_filter_cb,
+                                         &(pack_filter_args){&cs->cg, io.w->data}, &packed, err);
+    if (st != OAR_OK) {
+      cs->s.base.destroy(&cs->s.base);
+      return st;
+    }
+    cs->cg.packed_filter = packed;
+  } else if (floats > 0 && oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER)) {
     float *packed = oar_aligned_alloc(floats * sizeof *packed);
     if (!packed) {
       cs->s.base.destroy(&cs->s.base);

@@ -89,8 +89,21 @@ oar_status oar_run_fc(const oar_node *n, const oar_tensor_view *const *in, oar_t
 
 /* ---- prepared fast path ---------------------------------------------------- */
 
+/* Packs a constant Y (the weight) for the model's weight cache. */
+typedef struct pack_y_args {
+  const oar_f32_kernels *kr;
+  oar_gemm_matrix y;
+  size_t n, k;
+} pack_y_args;
+
+static void pack_y_cb(void *ctx, float *dst) {
+  const pack_y_args *a = ctx;
+  oar_gemm_prepack(a->kr, a->kr->pack_cols, &a->y, a->n, a->k, a->kr->nr, dst);
+}
+
 typedef struct mm_state {
-  oar_simple_state s; /* owned: packed Y (W for fc) */
+  oar_simple_state s;    /* owned: packed Y (W for fc) when packed per plan */
+  const float *packed_y; /* packed Y: s.owned, or the model's weight cache */
   const oar_f32_kernels *kr;
   oar_matmul_geom g;
   int64_t batches;
@@ -126,8 +139,8 @@ static void problem_for(const mm_state *ms, const float *x, const float *y, cons
   *ym = (oar_gemm_matrix){.data = y, .ld = ms->ldy, .trans = g->trans_y, .scale = 1.0f};
   p->a.pack = ms->kr->pack_rows;
   p->a.ctx = xm;
-  if (ms->s.owned) {
-    p->b.packed = ms->s.owned;
+  if (ms->packed_y) {
+    p->b.packed = ms->packed_y;
   } else {
     p->b.pack = ms->kr->pack_cols;
     p->b.ctx = ym;
@@ -247,7 +260,29 @@ static oar_status prepare_product(const oar_prepare_ctx *ctx, const oar_matmul_g
   const bool shared = y_shared(g);
   ms->fold = shared && !g->trans_x && x_contiguous(g);
   ms->gemv = g->n == 1 && !g->trans_x && alpha == 1.0f && g->k > 0;
-  if (!ms->gemv && shared && oar_prepare_input_known(ctx, y_slot)) {
+  const int y_pos = oar_node_in_pos(ctx->node, y_slot, 0);
+  if (!ms->gemv && shared && ctx->weights && y_pos >= 0 && ctx->in_constant[y_pos]) {
+    /* A model constant: packed once for the model, shared by every plan. */
+    const size_t floats = oar_gemm_packed_floats((size_t)g->n, (size_t)g->k, ms->kr->nr);
+    if (floats == SIZE_MAX) {
+      ms->s.base.destroy(&ms->s.base);
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input '%s' too large to pack (%lld x %lld)",
+                           ctx->node->schema->inputs[y_slot].name, (long long)g->k, (long long)g->n);
+    }
+    pack_y_args args = {.kr = ms->kr,
+                        .y = {.data = ctx->in[y_pos]->data, .ld = ldy, .trans = g->trans_y, .scale = 1.0f},
+                        .n = (size_t)g->n,
+                        .k = (size_t)g->k};
+    const int64_t key[4] = {g->n, g->k, (int64_t)ldy, g->trans_y};
+    const float *packed;
+    oar_status st =
+        oar_weight_cache_get(ctx->weights, args.y.data, ms->kr, key, floats, pack_y_cb, &args, &packed, err);
+    if (st != OAR_OK) {
+      ms->s.base.destroy(&ms->s.base);
+      return st;
+    }
+    ms->packed_y = packed;
+  } else if (!ms->gemv && shared && oar_prepare_input_known(ctx, y_slot)) {
     const size_t floats = oar_gemm_packed_floats((size_t)g->n, (size_t)g->k, ms->kr->nr);
     float *packed = floats == SIZE_MAX ? NULL : oar_aligned_alloc((floats ? floats : 1) * sizeof *packed);
     if (!packed) {
@@ -261,6 +296,7 @@ static oar_status prepare_product(const oar_prepare_ctx *ctx, const oar_matmul_g
                                 .scale = 1.0f};
     oar_gemm_prepack(ms->kr, ms->kr->pack_cols, &ym, (size_t)g->n, (size_t)g->k, ms->kr->nr, packed);
     ms->s.owned = packed;
+    ms->packed_y = packed;
   }
   if (!ms->gemv) {
     oar_gemm_matrix xm, ym;
