@@ -25,6 +25,9 @@ struct oar_config {
   size_t num_deleted_passes;
 };
 
+/* Input signatures a predictor keeps plans for. */
+#define OAR_PLAN_CACHE_SLOTS 4
+
 struct oar_tensor {
   oar_predictor *owner;
   bool is_input;
@@ -51,7 +54,13 @@ struct oar_predictor {
   oar_tensor *outputs;
   size_t num_inputs, num_outputs;
   oar_tensor_view *input_views;
-  oar_plan *plan;
+  oar_plan *plan; /* the plan of the last run (one of `plans`) */
+  /* Plans by input signature, most recently used kept (see
+   * OAR_PLAN_CACHE_BYTES in predictor.c); packed weights are the model's,
+   * so a cached plan costs its activation arena and kernel workspace. */
+  oar_plan *plans[OAR_PLAN_CACHE_SLOTS];
+  uint64_t plan_used[OAR_PLAN_CACHE_SLOTS];
+  uint64_t plan_clock;
   bool ran;
 };
 

@@ -4,6 +4,11 @@
 #include "api/internal.h"
 #include "base/alloc.h"
 
+/* Plans kept per predictor: at most OAR_PLAN_CACHE_SLOTS input
+ * signatures, and at most this many bytes of their activations and
+ * workspace (the plan in use is always kept). */
+#define OAR_PLAN_CACHE_BYTES ((size_t)256 << 20)
+
 #define CHECK_PREDICTOR(p)                                                                  \
   do {                                                                                      \
     if (!oar_handle_valid((p), OAR_HANDLE_PREDICTOR))                                       \
@@ -23,7 +28,7 @@ static void predictor_free(oar_predictor *p) {
   destroy_tensors(p->inputs, p->num_inputs);
   destroy_tensors(p->outputs, p->num_outputs);
   oar_free(p->input_views);
-  oar_plan_destroy(p->plan);
+  for (size_t i = 0; i < OAR_PLAN_CACHE_SLOTS; i++) oar_plan_destroy(p->plans[i]);
   oar_threadpool_destroy(p->pool);
   oar_model_release(p->model);
   oar_free(p);
@@ -209,6 +214,57 @@ oar_status oar_predictor_get_output(oar_predictor *predictor, const char *name, 
   return find_tensor(predictor, predictor->outputs, predictor->num_outputs, name, tensor, "output", __func__);
 }
 
+static size_t plan_bytes(const oar_plan *plan) { return plan->arena_bytes + plan->prep.workspace_bytes; }
+
+/* Makes p->plan the plan for p->input_views: a cached one, or a new one
+ * (evicting the least recently used beyond the slot and byte budgets). */
+static oar_status use_plan(oar_predictor *p, oar_error *err) {
+  p->plan_clock++;
+  for (size_t i = 0; i < OAR_PLAN_CACHE_SLOTS; i++) {
+    if (p->plans[i] && oar_plan_matches(p->plans[i], p->input_views)) {
+      if (p->plan != p->plans[i]) p->ran = false;
+      p->plan = p->plans[i];
+      p->plan_used[i] = p->plan_clock;
+      return OAR_OK;
+    }
+  }
+  p->ran = false;
+  p->plan = NULL;
+  oar_plan *plan = NULL;
+  oar_threadpool_set_current(p->pool);
+  const oar_plan_options options = {
+      .memory_optim = p->memory_optim, .profile = p->profile, .weights = p->model->weights};
+  oar_status st = oar_plan_create(p->model->graph, p->input_views, &options, &plan, err);
+  oar_threadpool_set_current(NULL);
+  if (st != OAR_OK) return st;
+  /* A free slot, or the least recently used one. */
+  size_t slot = 0;
+  for (size_t i = 0; i < OAR_PLAN_CACHE_SLOTS; i++) {
+    if (!p->plans[i]) {
+      slot = i;
+      break;
+    }
+    if (p->plan_used[i] < p->plan_used[slot]) slot = i;
+  }
+  oar_plan_destroy(p->plans[slot]);
+  p->plans[slot] = plan;
+  p->plan_used[slot] = p->plan_clock;
+  /* Over the byte budget: drop the least recently used others. */
+  for (;;) {
+    size_t total = 0, victim = OAR_PLAN_CACHE_SLOTS;
+    for (size_t i = 0; i < OAR_PLAN_CACHE_SLOTS; i++) {
+      if (!p->plans[i]) continue;
+      total += plan_bytes(p->plans[i]);
+      if (i != slot && (victim == OAR_PLAN_CACHE_SLOTS || p->plan_used[i] < p->plan_used[victim])) victim = i;
+    }
+    if (total <= OAR_PLAN_CACHE_BYTES || victim == OAR_PLAN_CACHE_SLOTS) break;
+    oar_plan_destroy(p->plans[victim]);
+    p->plans[victim] = NULL;
+  }
+  p->plan = plan;
+  return OAR_OK;
+}
+
 oar_status oar_predictor_run(oar_predictor *predictor) {
   CHECK_PREDICTOR(predictor);
   oar_predictor *p = predictor;
@@ -226,20 +282,11 @@ oar_status oar_predictor_run(oar_predictor *predictor) {
   }
   oar_error err;
   oar_error_clear(&err);
-  if (!p->plan || !oar_plan_matches(p->plan, p->input_views)) {
-    oar_plan_destroy(p->plan);
-    p->plan = NULL;
-    p->ran = false;
-    oar_threadpool_set_current(p->pool);
-    const oar_plan_options options = {
-        .memory_optim = p->memory_optim, .profile = p->profile, .weights = p->model->weights};
-    oar_status st = oar_plan_create(g, p->input_views, &options, &p->plan, &err);
-    oar_threadpool_set_current(NULL);
-    if (st != OAR_OK) {
-      oar_error_prefix(&err, "%s: ", g->source ? g->source : "model");
-      if (st == OAR_ERR_INVALID_MODEL) err.code = OAR_ERR_INVALID_ARGUMENT;
-      return oar_api_fail(&p->err, &err);
-    }
+  oar_status pst = use_plan(p, &err);
+  if (pst != OAR_OK) {
+    oar_error_prefix(&err, "%s: ", g->source ? g->source : "model");
+    if (pst == OAR_ERR_INVALID_MODEL) err.code = OAR_ERR_INVALID_ARGUMENT;
+    return oar_api_fail(&p->err, &err);
   }
   oar_threadpool_set_current(p->pool);
   oar_status st = oar_plan_run(p->plan, p->input_views, &err);

@@ -425,6 +425,16 @@ static void test_misuse(const pb *program, const pb *params) {
   expected(X, 1, want);
   for (int i = 0; i < 3; i++) CHECK(fabsf(one[i] - want[i]) < 1e-6f, "batch 1 out[%d]", i);
 
+  /* Back to batch 2 (a cached plan), then 1 again: each gives its own numbers. */
+  for (int round = 0; round < 2; round++) {
+    check_run(p, "batch 2 again (plan cache)");
+    oar_tensor_reshape(in, 2, (int64_t[]){1, 4});
+    oar_tensor_copy_from_host(in, OAR_DTYPE_FLOAT32, X, 4 * sizeof(float));
+    CHECK(oar_predictor_run(p) == OAR_OK, "batch 1 again: %s", oar_predictor_last_error(p));
+    oar_tensor_copy_to_host(out, one, sizeof one);
+    for (int i = 0; i < 3; i++) CHECK(fabsf(one[i] - want[i]) < 1e-6f, "batch 1 again out[%d]", i);
+  }
+
   /* Clone, then destroy the original: the clone keeps working. */
   oar_predictor *q = NULL;
   CHECK(oar_predictor_clone(p, &q) == OAR_OK, "clone");
