@@ -9,56 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct pb {
-  uint8_t *b;
-  size_t n, cap;
-} pb;
-
-static void pb_raw(pb *p, const void *d, size_t n) {
-  if (p->n + n > p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 256;
-    while (cap < p->n + n) cap *= 2;
-    p->b = realloc(p->b, cap);
-    if (!p->b) {
-      fprintf(stderr, "out of memory\n");
-      exit(2);
-    }
-    p->cap = cap;
-  }
-  if (n) memcpy(p->b + p->n, d, n);
-  p->n += n;
-}
-static void pb_varint(pb *p, uint64_t v) {
-  uint8_t buf[10];
-  size_t k = 0;
-  do {
-    buf[k] = (uint8_t)(v & 0x7f);
-    v >>= 7;
-    if (v) buf[k] |= 0x80;
-    k++;
-  } while (v);
-  pb_raw(p, buf, k);
-}
-static void pb_tag(pb *p, int field, int wire) { pb_varint(p, ((uint64_t)field << 3) | (uint64_t)wire); }
-static void pb_int(pb *p, int field, int64_t v) {
-  pb_tag(p, field, 0);
-  pb_varint(p, (uint64_t)v);
-}
-static void pb_bytes(pb *p, int field, const void *d, size_t n) {
-  pb_tag(p, field, 2);
-  pb_varint(p, n);
-  pb_raw(p, d, n);
-}
-static void pb_str(pb *p, int field, const char *s) { pb_bytes(p, field, s, strlen(s)); }
-static void pb_msg(pb *p, int field, pb *sub) {
-  pb_bytes(p, field, sub->b, sub->n);
-  free(sub->b);
-  memset(sub, 0, sizeof *sub);
-}
-static void pb_float(pb *p, int field, float f) {
-  pb_tag(p, field, 5);
-  pb_raw(p, &f, 4);
-}
+#include "pb_writer.h"
 
 enum { PT_FP32 = 5, PT_INT64 = 3, PT_LOD_TENSOR = 7, PT_FEED = 9, PT_FETCH = 10 };
 
@@ -131,7 +82,7 @@ static pb pb_program(pb *block) {
   pb prog = {0}, b = {0};
   pb_int(&b, 1, 0);
   pb_int(&b, 2, -1);
-  pb_raw(&b, block->b, block->n);
+  pb_put(&b, block->b, block->n);
   free(block->b);
   memset(block, 0, sizeof *block);
   pb_msg(&prog, 1, &b);
@@ -142,17 +93,17 @@ static pb pb_program(pb *block) {
 static void pb_tensor_record(pb *out, const int64_t *dims, int rank, const float *data) {
   uint32_t zero32 = 0;
   uint64_t zero64 = 0;
-  pb_raw(out, &zero32, 4);
-  pb_raw(out, &zero64, 8);
-  pb_raw(out, &zero32, 4);
+  pb_put(out, &zero32, 4);
+  pb_put(out, &zero64, 8);
+  pb_put(out, &zero32, 4);
   pb desc = pb_tensor_desc(PT_FP32, dims, rank);
   int32_t size = (int32_t)desc.n;
-  pb_raw(out, &size, 4);
-  pb_raw(out, desc.b, desc.n);
+  pb_put(out, &size, 4);
+  pb_put(out, desc.b, desc.n);
   free(desc.b);
   int64_t n = 1;
   for (int i = 0; i < rank; i++) n *= dims[i];
-  pb_raw(out, data, (size_t)n * 4);
+  pb_put(out, data, (size_t)n * 4);
 }
 
 #endif

@@ -27,66 +27,22 @@ static int failures = 0;
     }                                             \
   } while (0)
 
-/* ---- a tiny protobuf writer ----------------------------------------------------- */
-
-typedef struct buf {
-  unsigned char *p;
-  size_t n, cap;
-} buf;
-
-static void put(buf *b, const void *d, size_t n) {
-  if (b->n + n > b->cap) {
-    b->cap = (b->n + n) * 2 + 64;
-    b->p = realloc(b->p, b->cap);
-    if (!b->p) abort();
-  }
-  memcpy(b->p + b->n, d, n);
-  b->n += n;
-}
-
-static void varint(buf *b, uint64_t v) {
-  unsigned char c[10];
-  int n = 0;
-  do {
-    c[n] = v & 0x7f;
-    v >>= 7;
-    if (v) c[n] |= 0x80;
-    n++;
-  } while (v);
-  put(b, c, (size_t)n);
-}
-
-static void tag(buf *b, int field, int wire) { varint(b, (uint64_t)field << 3 | (uint64_t)wire); }
-static void f_int(buf *b, int field, int64_t v) {
-  tag(b, field, 0);
-  varint(b, (uint64_t)v);
-}
-static void f_bytes(buf *b, int field, const void *d, size_t n) {
-  tag(b, field, 2);
-  varint(b, n);
-  put(b, d, n);
-}
-static void f_str(buf *b, int field, const char *s) { f_bytes(b, field, s, strlen(s)); }
-static void f_msg(buf *b, int field, buf *m) {
-  f_bytes(b, field, m->p, m->n);
-  free(m->p);
-  memset(m, 0, sizeof *m);
-}
+#include "pb_writer.h"
 
 /* ValueInfoProto of a float tensor with the given dims. */
-static void value_info(buf *g, int field, const char *name, int rank, const int64_t *dims) {
-  buf vi = {0}, type = {0}, tt = {0}, shape = {0};
+static void value_info(pb *g, int field, const char *name, int rank, const int64_t *dims) {
+  pb vi = {0}, type = {0}, tt = {0}, shape = {0};
   for (int i = 0; i < rank; i++) {
-    buf dim = {0};
-    f_int(&dim, 1, dims[i]);
-    f_msg(&shape, 1, &dim);
+    pb dim = {0};
+    pb_int(&dim, 1, dims[i]);
+    pb_msg(&shape, 1, &dim);
   }
-  f_int(&tt, 1, 1); /* FLOAT */
-  f_msg(&tt, 2, &shape);
-  f_msg(&type, 1, &tt);
-  f_str(&vi, 1, name);
-  f_msg(&vi, 2, &type);
-  f_msg(g, field, &vi);
+  pb_int(&tt, 1, 1); /* FLOAT */
+  pb_msg(&tt, 2, &shape);
+  pb_msg(&type, 1, &tt);
+  pb_str(&vi, 1, name);
+  pb_msg(&vi, 2, &type);
+  pb_msg(g, field, &vi);
 }
 
 typedef struct model_spec {
@@ -102,49 +58,49 @@ typedef struct model_spec {
 
 /* A model: y = op(x [, second]) with x [1, 3] float, and when asked an
  * initializer w [1, 3] = {1, 2, 3}. */
-static buf make_model(const model_spec *s) {
-  buf model = {0}, graph = {0}, node = {0}, opset = {0};
+static pb make_model(const model_spec *s) {
+  pb model = {0}, graph = {0}, node = {0}, opset = {0};
   const int64_t dims[2] = {1, 3};
-  f_str(&node, 1, "x");
-  if (s->second_input) f_str(&node, 1, s->second_input);
-  f_str(&node, 2, "y");
-  f_str(&node, 3, "the_node");
-  f_str(&node, 4, s->op_type);
-  if (s->domain) f_str(&node, 7, s->domain);
-  f_msg(&graph, 1, &node);
-  f_str(&graph, 2, "g");
+  pb_str(&node, 1, "x");
+  if (s->second_input) pb_str(&node, 1, s->second_input);
+  pb_str(&node, 2, "y");
+  pb_str(&node, 3, "the_node");
+  pb_str(&node, 4, s->op_type);
+  if (s->domain) pb_str(&node, 7, s->domain);
+  pb_msg(&graph, 1, &node);
+  pb_str(&graph, 2, "g");
   if (s->with_initializer) {
-    buf t = {0};
-    f_int(&t, 1, 1);
-    f_int(&t, 1, 3);
-    f_int(&t, 2, 1);
-    f_str(&t, 8, "w");
+    pb t = {0};
+    pb_int(&t, 1, 1);
+    pb_int(&t, 1, 3);
+    pb_int(&t, 2, 1);
+    pb_str(&t, 8, "w");
     if (s->external) {
-      buf e = {0};
-      f_str(&e, 1, "location");
-      f_str(&e, 2, s->location);
-      f_msg(&t, 13, &e);
+      pb e = {0};
+      pb_str(&e, 1, "location");
+      pb_str(&e, 2, s->location);
+      pb_msg(&t, 13, &e);
       if (s->ext_length >= 0) {
         char len[32];
         snprintf(len, sizeof len, "%lld", (long long)s->ext_length);
-        f_str(&e, 1, "length");
-        f_str(&e, 2, len);
-        f_msg(&t, 13, &e);
+        pb_str(&e, 1, "length");
+        pb_str(&e, 2, len);
+        pb_msg(&t, 13, &e);
       }
-      f_int(&t, 14, 1);
+      pb_int(&t, 14, 1);
     } else {
       const float w[3] = {1, 2, 3};
-      f_bytes(&t, 9, w, sizeof w);
+      pb_bytes(&t, 9, w, sizeof w);
     }
-    f_msg(&graph, 5, &t);
+    pb_msg(&graph, 5, &t);
   }
   value_info(&graph, 11, "x", 2, dims);
   value_info(&graph, 12, "y", 2, dims);
-  f_int(&model, 1, 8);
-  f_str(&opset, 1, "");
-  f_int(&opset, 2, s->opset);
-  f_msg(&model, 8, &opset);
-  f_msg(&model, 7, &graph);
+  pb_int(&model, 1, 8);
+  pb_str(&opset, 1, "");
+  pb_int(&opset, 2, s->opset);
+  pb_msg(&model, 8, &opset);
+  pb_msg(&model, 7, &graph);
   return model;
 }
 
@@ -183,8 +139,8 @@ static bool has(const char *msg, const char *what) { return strstr(msg, what) !=
 static void test_good_model_runs(void) {
   model_spec s = {
       .op_type = "Add", .opset = 13, .second_input = "w", .with_initializer = true, .ext_length = -1};
-  buf m = make_model(&s);
-  const char *path = write_file("add.onnx", m.p, m.n);
+  pb m = make_model(&s);
+  const char *path = write_file("add.onnx", m.b, m.n);
   const float x[3] = {10, 20, 30};
   for (int from_buffer = 0; from_buffer < 2; from_buffer++) {
     oar_config *c = NULL;
@@ -192,7 +148,7 @@ static void test_good_model_runs(void) {
     oar_tensor *t = NULL;
     oar_config_create(&c);
     if (from_buffer)
-      oar_config_set_model_buffer(c, m.p, m.n, NULL, 0);
+      oar_config_set_model_buffer(c, m.b, m.n, NULL, 0);
     else
       oar_config_set_model(c, path, NULL);
     oar_status st = oar_predictor_create(c, &p);
@@ -212,7 +168,7 @@ static void test_good_model_runs(void) {
     oar_predictor_destroy(p);
     oar_config_destroy(c);
   }
-  free(m.p);
+  free(m.b);
 }
 
 static void test_external_data_good(void) {
@@ -225,14 +181,14 @@ static void test_external_data_good(void) {
                   .external = true,
                   .location = "weights.bin",
                   .ext_length = -1};
-  buf m = make_model(&s);
+  pb m = make_model(&s);
   /* without an offset the tensor reads the first 12 bytes: loads fine */
   oar_error err;
-  CHECK(load_path(write_file("ext_ok.onnx", m.p, m.n), &err) == OAR_OK, "external data: %s", err.msg);
+  CHECK(load_path(write_file("ext_ok.onnx", m.b, m.n), &err) == OAR_OK, "external data: %s", err.msg);
   /* a model in memory cannot reach external data */
-  CHECK(load_buf(m.p, m.n, &err) == OAR_ERR_UNSUPPORTED && has(err.msg, "external"), "buffer + external: %s",
+  CHECK(load_buf(m.b, m.n, &err) == OAR_ERR_UNSUPPORTED && has(err.msg, "external"), "buffer + external: %s",
         err.msg);
-  free(m.p);
+  free(m.b);
 }
 
 /* ---- unsupported --------------------------------------------------------------- */
@@ -240,20 +196,20 @@ static void test_external_data_good(void) {
 static void test_unsupported(void) {
   oar_error err;
   model_spec s = {.op_type = "FrobnicateV9", .opset = 13, .ext_length = -1};
-  buf m = make_model(&s);
-  CHECK(load_path(write_file("op.onnx", m.p, m.n), &err) == OAR_ERR_UNSUPPORTED, "unknown op: %s", err.msg);
+  pb m = make_model(&s);
+  CHECK(load_path(write_file("op.onnx", m.b, m.n), &err) == OAR_ERR_UNSUPPORTED, "unknown op: %s", err.msg);
   CHECK(has(err.msg, "FrobnicateV9") && has(err.msg, "ai.onnx") && has(err.msg, "opset 13") &&
             has(err.msg, "the_node"),
         "unknown op message lacks type, domain, opset or node: %s", err.msg);
-  free(m.p);
+  free(m.b);
 
   model_spec d = {.op_type = "FusedConv", .domain = "com.microsoft", .opset = 13, .ext_length = -1};
   m = make_model(&d);
-  CHECK(load_path(write_file("domain.onnx", m.p, m.n), &err) == OAR_ERR_UNSUPPORTED, "foreign domain: %s",
+  CHECK(load_path(write_file("domain.onnx", m.b, m.n), &err) == OAR_ERR_UNSUPPORTED, "foreign domain: %s",
         err.msg);
   CHECK(has(err.msg, "FusedConv") && has(err.msg, "com.microsoft") && has(err.msg, "the_node"),
         "domain message: %s", err.msg);
-  free(m.p);
+  free(m.b);
 
   const int64_t bad_opsets[] = {1, 6, 23, 1000};
   for (size_t i = 0; i < sizeof bad_opsets / sizeof *bad_opsets; i++) {
@@ -261,9 +217,9 @@ static void test_unsupported(void) {
     m = make_model(&o);
     char want[32];
     snprintf(want, sizeof want, "opset %lld", (long long)bad_opsets[i]);
-    CHECK(load_path(write_file("opset.onnx", m.p, m.n), &err) == OAR_ERR_UNSUPPORTED && has(err.msg, want),
+    CHECK(load_path(write_file("opset.onnx", m.b, m.n), &err) == OAR_ERR_UNSUPPORTED && has(err.msg, want),
           "opset %lld: %s", (long long)bad_opsets[i], err.msg);
-    free(m.p);
+    free(m.b);
   }
 
   /* and through the public API, by file name */
@@ -272,11 +228,11 @@ static void test_unsupported(void) {
   oar_config *c = NULL;
   oar_predictor *p = NULL;
   oar_config_create(&c);
-  oar_config_set_model(c, write_file("api.onnx", m.p, m.n), NULL);
+  oar_config_set_model(c, write_file("api.onnx", m.b, m.n), NULL);
   CHECK(oar_predictor_create(c, &p) == OAR_ERR_UNSUPPORTED && has(oar_config_last_error(c), "FrobnicateV9"),
         "public API: %s", oar_config_last_error(c));
   oar_config_destroy(c);
-  free(m.p);
+  free(m.b);
 }
 
 /* ---- invalid -------------------------------------------------------------------- */
@@ -284,10 +240,10 @@ static void test_unsupported(void) {
 static void test_missing_initializer(void) {
   oar_error err;
   model_spec s = {.op_type = "Add", .opset = 13, .second_input = "w", .ext_length = -1};
-  buf m = make_model(&s);
-  CHECK(load_path(write_file("missing.onnx", m.p, m.n), &err) == OAR_ERR_INVALID_MODEL && has(err.msg, "'w'"),
+  pb m = make_model(&s);
+  CHECK(load_path(write_file("missing.onnx", m.b, m.n), &err) == OAR_ERR_INVALID_MODEL && has(err.msg, "'w'"),
         "missing initializer: %s", err.msg);
-  free(m.p);
+  free(m.b);
 }
 
 static void test_external_data_bad(void) {
@@ -314,11 +270,11 @@ static void test_external_data_bad(void) {
                     .external = true,
                     .location = cases[i].location,
                     .ext_length = cases[i].length};
-    buf m = make_model(&s);
-    oar_status st = load_path(write_file("ext.onnx", m.p, m.n), &err);
+    pb m = make_model(&s);
+    oar_status st = load_path(write_file("ext.onnx", m.b, m.n), &err);
     CHECK(st == cases[i].want && has(err.msg, cases[i].says) && has(err.msg, "'w'"),
           "external data '%s': status %d, message: %s", cases[i].location, (int)st, err.msg);
-    free(m.p);
+    free(m.b);
   }
 }
 
@@ -327,11 +283,11 @@ static void test_external_data_bad(void) {
 static void test_corrupt_protobuf(void) {
   model_spec s = {
       .op_type = "Add", .opset = 13, .second_input = "w", .with_initializer = true, .ext_length = -1};
-  buf m = make_model(&s);
+  pb m = make_model(&s);
   oar_error err;
   int errors = 0;
   for (size_t n = 0; n < m.n; n++) {
-    oar_status st = load_buf(m.p, n, &err);
+    oar_status st = load_buf(m.b, n, &err);
     if (st != OAR_OK) {
       errors++;
       CHECK(err.msg[0] != 0, "truncation at %zu: status %d without a message", n, (int)st);
@@ -342,7 +298,7 @@ static void test_corrupt_protobuf(void) {
   for (size_t i = 0; i < m.n; i++) {
     static const unsigned char flips[] = {0xff, 0x80, 0x01, 0x7f};
     for (size_t f = 0; f < sizeof flips; f++) {
-      memcpy(copy, m.p, m.n);
+      memcpy(copy, m.b, m.n);
       copy[i] ^= flips[f];
       oar_status st = load_buf(copy, m.n, &err);
       CHECK(st == OAR_OK || err.msg[0] != 0, "flip at %zu: status %d without a message", i, (int)st);
@@ -357,23 +313,23 @@ static void test_corrupt_protobuf(void) {
   oar_config_set_model_buffer(c, junk, sizeof junk, NULL, 0);
   CHECK(oar_predictor_create(c, &p) == OAR_ERR_INVALID_MODEL, "junk buffer: %s", oar_config_last_error(c));
   oar_config_destroy(c);
-  free(m.p);
+  free(m.b);
 }
 
 /* Fails every allocation of a load in turn: each failure is reported. */
 static void test_alloc_failures(void) {
   model_spec s = {
       .op_type = "Add", .opset = 13, .second_input = "w", .with_initializer = true, .ext_length = -1};
-  buf m = make_model(&s);
+  pb m = make_model(&s);
   oar_error err;
   for (long k = 0; k < 400; k++) {
     oar_alloc_fail_after(k);
-    oar_status st = load_buf(m.p, m.n, &err);
+    oar_status st = load_buf(m.b, m.n, &err);
     oar_alloc_fail_after(-1);
     if (st == OAR_OK) break;
     CHECK(st == OAR_ERR_OUT_OF_MEMORY, "allocation %ld failed with status %d: %s", k, (int)st, err.msg);
   }
-  free(m.p);
+  free(m.b);
 }
 
 int main(void) {

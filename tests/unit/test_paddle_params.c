@@ -33,97 +33,53 @@ static int checks;
     }                                             \
   } while (0)
 
-/* ---- writers ------------------------------------------------------------------ */
+#include "pb_writer.h"
 
-typedef struct buf {
-  uint8_t *b;
-  size_t n, cap;
-} buf;
-
-static void put(buf *p, const void *d, size_t n) {
-  if (p->n + n > p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 256;
-    while (cap < p->n + n) cap *= 2;
-    uint8_t *b = realloc(p->b, cap);
-    if (!b) {
-      printf("test out of memory\n");
-      exit(2);
-    }
-    p->b = b;
-    p->cap = cap;
-  }
-  if (n) memcpy(p->b + p->n, d, n);
-  p->n += n;
-}
-static void varint(buf *p, uint64_t v) {
-  do {
-    uint8_t c = (uint8_t)(v & 0x7f);
-    v >>= 7;
-    if (v) c |= 0x80;
-    put(p, &c, 1);
-  } while (v);
-}
-static void f_int(buf *p, int field, int64_t v) {
-  varint(p, (uint64_t)field << 3);
-  varint(p, (uint64_t)v);
-}
-static void f_bytes(buf *p, int field, const void *d, size_t n) {
-  varint(p, (uint64_t)field << 3 | 2);
-  varint(p, n);
-  put(p, d, n);
-}
-static void f_str(buf *p, int field, const char *s) { f_bytes(p, field, s, strlen(s)); }
-static void f_msg(buf *p, int field, buf *sub) {
-  f_bytes(p, field, sub->b, sub->n);
-  free(sub->b);
-  memset(sub, 0, sizeof *sub);
-}
-
-static void add_var(buf *block, const char *name, int kind, int dtype, const int64_t *dims, int rank,
+static void add_var(pb *block, const char *name, int kind, int dtype, const int64_t *dims, int rank,
                     int persistable) {
-  buf var = {0}, type = {0};
-  f_str(&var, 1, name);
-  f_int(&type, 1, kind);
+  pb var = {0}, type = {0};
+  pb_str(&var, 1, name);
+  pb_int(&type, 1, kind);
   if (kind == OAR_PD_LOD_TENSOR || kind == OAR_PD_SELECTED_ROWS) {
-    buf td = {0};
-    f_int(&td, 1, dtype);
-    for (int i = 0; i < rank; i++) f_int(&td, 2, dims[i]);
+    pb td = {0};
+    pb_int(&td, 1, dtype);
+    for (int i = 0; i < rank; i++) pb_int(&td, 2, dims[i]);
     if (kind == OAR_PD_LOD_TENSOR) {
-      buf lod = {0};
-      f_msg(&lod, 1, &td);
-      f_msg(&type, 3, &lod);
+      pb lod = {0};
+      pb_msg(&lod, 1, &td);
+      pb_msg(&type, 3, &lod);
     } else {
-      f_msg(&type, 2, &td);
+      pb_msg(&type, 2, &td);
     }
   }
-  f_msg(&var, 2, &type);
-  if (persistable) f_int(&var, 3, 1);
-  f_msg(block, 3, &var);
+  pb_msg(&var, 2, &type);
+  if (persistable) pb_int(&var, 3, 1);
+  pb_msg(block, 3, &var);
 }
 
-static void add_record(buf *p, int dtype, const int64_t *dims, int rank, const void *data, size_t bytes) {
+static void add_record(pb *p, int dtype, const int64_t *dims, int rank, const void *data, size_t bytes) {
   const uint8_t zero[8] = {0};
-  put(p, zero, 4);
-  put(p, zero, 8);
-  put(p, zero, 4);
-  buf td = {0};
-  f_int(&td, 1, dtype);
-  for (int i = 0; i < rank; i++) f_int(&td, 2, dims[i]);
+  pb_put(p, zero, 4);
+  pb_put(p, zero, 8);
+  pb_put(p, zero, 4);
+  pb td = {0};
+  pb_int(&td, 1, dtype);
+  for (int i = 0; i < rank; i++) pb_int(&td, 2, dims[i]);
   uint32_t size = (uint32_t)td.n;
-  put(p, &size, 4);
-  put(p, td.b, td.n);
+  pb_put(p, &size, 4);
+  pb_put(p, td.b, td.n);
   free(td.b);
-  put(p, data, bytes);
+  pb_put(p, data, bytes);
 }
 
 /* Decodes a program made of one block. */
-static oar_pd_program decode_block(buf *block) {
-  buf b0 = {0}, prog = {0};
-  f_int(&b0, 1, 0);
-  put(&b0, block->b, block->n);
+static oar_pd_program decode_block(pb *block) {
+  pb b0 = {0}, prog = {0};
+  pb_int(&b0, 1, 0);
+  pb_put(&b0, block->b, block->n);
   free(block->b);
   memset(block, 0, sizeof *block);
-  f_msg(&prog, 1, &b0);
+  pb_msg(&prog, 1, &b0);
   oar_pd_program p;
   oar_error err = {0};
   if (oar_pd_program_decode(prog.b, prog.n, &p, &err) != OAR_OK) {
@@ -242,7 +198,7 @@ static void test_bad_records(void) {
   expect_record("2^64-1 LoD levels", lod, sizeof lod, OAR_ERR_INVALID_MODEL, "truncated");
 
   /* Dims: negative, rank 9, overflow. */
-  buf r = {0};
+  pb r = {0};
   int64_t neg[] = {2, -1};
   add_record(&r, OAR_PD_FP32, neg, 2, NULL, 0);
   expect_record("negative dim", r.b, r.n, OAR_ERR_INVALID_MODEL, "dim 1 is -1");
@@ -292,7 +248,7 @@ enum { BLOCK_PLAIN, BLOCK_WILDCARD, BLOCK_SELECTED_ROWS, BLOCK_DUPLICATE };
  * "fc_0.b_0" fp32 [] (0-D), "fc_0.w_0" fp32 [3,2]; plus vars that are not
  * parameters: feed, fetch, a RAW persistable, a non-persistable x. */
 static oar_pd_program params_program(int variant) {
-  buf block = {0};
+  pb block = {0};
   add_var(&block, "x", OAR_PD_LOD_TENSOR, OAR_PD_FP32, D23, 2, 0);
   add_var(&block, "fc_0.w_0", OAR_PD_LOD_TENSOR, OAR_PD_FP32, D32, 2, 1);
   add_var(&block, "feed", OAR_PD_FEED_MINIBATCH, 0, NULL, 0, 1);
@@ -309,14 +265,14 @@ static oar_pd_program params_program(int variant) {
 /* The four records in order; `fault` changes one. */
 enum { REC_GOOD, REC_SWAP_DIMS, REC_WRONG_DTYPE, REC_ONE_VECTOR, REC_MISSING_LAST, REC_EXTRA, REC_TRAILING };
 
-static void params_stream(int fault, buf *s) {
+static void params_stream(int fault, pb *s) {
   float b = 0.5f;
   add_record(s, OAR_PD_FP32, fault == REC_SWAP_DIMS ? D32 : D23, 2, F6, sizeof F6);
   add_record(s, fault == REC_WRONG_DTYPE ? OAR_PD_FP64 : OAR_PD_INT64, D3, 1, I3, sizeof I3);
   add_record(s, OAR_PD_FP32, D1, fault == REC_ONE_VECTOR ? 1 : 0, &b, 4);
   if (fault != REC_MISSING_LAST) add_record(s, OAR_PD_FP32, D32, 2, F6, sizeof F6);
   if (fault == REC_EXTRA) add_record(s, OAR_PD_FP32, D32, 2, F6, sizeof F6);
-  if (fault == REC_TRAILING) put(s, "\0", 1);
+  if (fault == REC_TRAILING) pb_put(s, "\0", 1);
 }
 
 static void test_param_list(void) {
@@ -341,7 +297,7 @@ static void test_param_list(void) {
 
 static oar_status read_combined(int block_variant, int fault, oar_pd_params *out, oar_error *err) {
   oar_pd_program p = params_program(block_variant);
-  buf s = {0};
+  pb s = {0};
   params_stream(fault, &s);
   oar_status st = oar_pd_params_read_combined(&p.blocks[0], s.b, s.n, "m.pdiparams", out, err);
   /* Records point into s: check them before freeing. */
@@ -395,7 +351,7 @@ static void test_combined(void) {
   }
 
   /* No parameters: an empty stream is right, a byte is too many. */
-  buf block = {0};
+  pb block = {0};
   add_var(&block, "x", OAR_PD_LOD_TENSOR, OAR_PD_FP32, D3, 1, 0);
   oar_pd_program p = decode_block(&block);
   CHECK(oar_pd_params_read_combined(&p.blocks[0], NULL, 0, "e", &params, &err) == OAR_OK && params.count == 0,
@@ -407,7 +363,7 @@ static void test_combined(void) {
 
   /* Cut at every length; fail each allocation in turn. */
   p = params_program(BLOCK_PLAIN);
-  buf s = {0};
+  pb s = {0};
   params_stream(REC_GOOD, &s);
   for (size_t len = 0; len < s.n; len++) {
     oar_status st = oar_pd_params_read_combined(&p.blocks[0], s.b, len, "cut", &params, &err);
@@ -465,8 +421,8 @@ static void make_dir(const char *rel) {
 
 /* feed x [-1, 3] -> relu -> fetch out, and one parameter per name given
  * (fp32 [3], unused by the ops: constants need no reader). */
-static void layout_program(buf *prog, int num_params, const char *const *params) {
-  buf block = {0}, op = {0}, s = {0}, a = {0};
+static void layout_program(pb *prog, int num_params, const char *const *params) {
+  pb block = {0}, op = {0}, s = {0}, a = {0};
   add_var(&block, "feed", OAR_PD_FEED_MINIBATCH, 0, NULL, 0, 1);
   add_var(&block, "fetch", OAR_PD_FETCH_LIST, 0, NULL, 0, 1);
   add_var(&block, "x", OAR_PD_LOD_TENSOR, OAR_PD_FP32, DM1, 2, 0);
@@ -475,31 +431,31 @@ static void layout_program(buf *prog, int num_params, const char *const *params)
   /* {type, X, Out} of feed, relu, fetch */
   const char *ops[3][3] = {{"feed", "feed", "x"}, {"relu", "x", "out"}, {"fetch", "out", "fetch"}};
   for (int k = 0; k < 3; k++) {
-    f_str(&s, 1, "X");
-    f_str(&s, 2, ops[k][1]);
-    f_msg(&op, 1, &s);
-    f_str(&s, 1, "Out");
-    f_str(&s, 2, ops[k][2]);
-    f_msg(&op, 2, &s);
-    f_str(&op, 3, ops[k][0]);
+    pb_str(&s, 1, "X");
+    pb_str(&s, 2, ops[k][1]);
+    pb_msg(&op, 1, &s);
+    pb_str(&s, 1, "Out");
+    pb_str(&s, 2, ops[k][2]);
+    pb_msg(&op, 2, &s);
+    pb_str(&op, 3, ops[k][0]);
     if (k != 1) {
-      f_str(&a, 1, "col");
-      f_int(&a, 2, OAR_PD_ATTR_INT);
-      f_int(&a, 3, 0);
-      f_msg(&op, 4, &a);
+      pb_str(&a, 1, "col");
+      pb_int(&a, 2, OAR_PD_ATTR_INT);
+      pb_int(&a, 3, 0);
+      pb_msg(&op, 4, &a);
     }
-    f_msg(&block, 4, &op);
+    pb_msg(&block, 4, &op);
   }
-  buf b0 = {0};
-  f_int(&b0, 1, 0);
-  put(&b0, block.b, block.n);
+  pb b0 = {0};
+  pb_int(&b0, 1, 0);
+  pb_put(&b0, block.b, block.n);
   free(block.b);
-  f_msg(prog, 1, &b0);
+  pb_msg(prog, 1, &b0);
 }
 
 static const float W3[3] = {1.5f, 2.5f, 3.5f};
 
-static void one_record(buf *s) { add_record(s, OAR_PD_FP32, D3, 1, W3, sizeof W3); }
+static void one_record(pb *s) { add_record(s, OAR_PD_FP32, D3, 1, W3, sizeof W3); }
 
 /* Loads model (+ params) and checks the graph has x -> relu -> out and
  * the parameters named. */
@@ -556,7 +512,7 @@ static void test_layouts(void) {
   }
   const char *two[] = {"a.w", "sub/b.w"};
   const char *one[] = {"w"};
-  buf prog2 = {0}, prog1 = {0}, prog0 = {0}, rec = {0}, rec2 = {0};
+  pb prog2 = {0}, prog1 = {0}, prog0 = {0}, rec = {0}, rec2 = {0};
   layout_program(&prog2, 2, two);
   layout_program(&prog1, 1, one);
   layout_program(&prog0, 0, NULL);
@@ -650,7 +606,7 @@ static void test_layouts(void) {
 
   /* Unsafe parameter names in the directory layout. */
   const char *evil[] = {"../evil"};
-  buf prog_evil = {0};
+  pb prog_evil = {0};
   layout_program(&prog_evil, 1, evil);
   make_dir("evil");
   write_file("evil/__model__", prog_evil.b, prog_evil.n);

@@ -32,148 +32,95 @@ static int checks;
     }                                             \
   } while (0)
 
-/* ---- a protobuf writer ----------------------------------------------------- */
-
-typedef struct buf {
-  uint8_t *b;
-  size_t n, cap;
-} buf;
-
-static void put(buf *p, const void *d, size_t n) {
-  if (p->n + n > p->cap) {
-    size_t cap = p->cap ? p->cap * 2 : 256;
-    while (cap < p->n + n) cap *= 2;
-    uint8_t *b = realloc(p->b, cap);
-    if (!b) {
-      printf("test out of memory\n");
-      exit(2);
-    }
-    p->b = b;
-    p->cap = cap;
-  }
-  if (n) memcpy(p->b + p->n, d, n);
-  p->n += n;
-}
-static void varint(buf *p, uint64_t v) {
-  do {
-    uint8_t c = (uint8_t)(v & 0x7f);
-    v >>= 7;
-    if (v) c |= 0x80;
-    put(p, &c, 1);
-  } while (v);
-}
-static void key(buf *p, int field, int wire) { varint(p, (uint64_t)field << 3 | (uint64_t)wire); }
-static void f_int(buf *p, int field, int64_t v) {
-  key(p, field, 0);
-  varint(p, (uint64_t)v);
-}
-static void f_bytes(buf *p, int field, const void *d, size_t n) {
-  key(p, field, 2);
-  varint(p, n);
-  put(p, d, n);
-}
-static void f_str(buf *p, int field, const char *s) { f_bytes(p, field, s, strlen(s)); }
-static void f_msg(buf *p, int field, buf *sub) {
-  f_bytes(p, field, sub->b, sub->n);
-  free(sub->b);
-  memset(sub, 0, sizeof *sub);
-}
-static void f_f32(buf *p, int field, float f) {
-  key(p, field, 5);
-  put(p, &f, 4);
-}
-static void f_f64(buf *p, int field, double f) {
-  key(p, field, 1);
-  put(p, &f, 8);
-}
+#include "pb_writer.h"
 
 /* VarDesc with a LoDTensorDesc (kind 7) or a bare kind (feed/fetch). */
-static void add_var(buf *block, const char *name, int kind, int dtype, const int64_t *dims, int rank,
+static void add_var(pb *block, const char *name, int kind, int dtype, const int64_t *dims, int rank,
                     int persistable) {
-  buf var = {0}, type = {0};
-  f_str(&var, 1, name);
-  f_int(&type, 1, kind);
+  pb var = {0}, type = {0};
+  pb_str(&var, 1, name);
+  pb_int(&type, 1, kind);
   if (kind == OAR_PD_LOD_TENSOR) {
-    buf lod = {0}, td = {0};
-    f_int(&td, 1, dtype);
-    for (int i = 0; i < rank; i++) f_int(&td, 2, dims[i]);
-    f_msg(&lod, 1, &td);
-    f_msg(&type, 3, &lod);
+    pb lod = {0}, td = {0};
+    pb_int(&td, 1, dtype);
+    for (int i = 0; i < rank; i++) pb_int(&td, 2, dims[i]);
+    pb_msg(&lod, 1, &td);
+    pb_msg(&type, 3, &lod);
   }
-  f_msg(&var, 2, &type);
-  if (persistable) f_int(&var, 3, 1);
-  f_msg(block, 3, &var);
+  pb_msg(&var, 2, &type);
+  if (persistable) pb_int(&var, 3, 1);
+  pb_msg(block, 3, &var);
 }
 
 /* Slot `field` (1 inputs, 2 outputs) named `slot` bound to n names. */
-static void add_slot(buf *op, int field, const char *slot, int n, const char *const *names) {
-  buf s = {0};
-  f_str(&s, 1, slot);
-  for (int i = 0; i < n; i++) f_str(&s, 2, names[i]);
-  f_msg(op, field, &s);
+static void add_slot(pb *op, int field, const char *slot, int n, const char *const *names) {
+  pb s = {0};
+  pb_str(&s, 1, slot);
+  for (int i = 0; i < n; i++) pb_str(&s, 2, names[i]);
+  pb_msg(op, field, &s);
 }
-static void in1(buf *op, const char *slot, const char *name) { add_slot(op, 1, slot, name ? 1 : 0, &name); }
-static void out1(buf *op, const char *slot, const char *name) { add_slot(op, 2, slot, name ? 1 : 0, &name); }
+static void in1(pb *op, const char *slot, const char *name) { add_slot(op, 1, slot, name ? 1 : 0, &name); }
+static void out1(pb *op, const char *slot, const char *name) { add_slot(op, 2, slot, name ? 1 : 0, &name); }
 
-static void attr_int(buf *op, const char *name, int type, int field, int64_t v) {
-  buf a = {0};
-  f_str(&a, 1, name);
-  f_int(&a, 2, type);
-  f_int(&a, field, v);
-  f_msg(op, 4, &a);
+static void attr_int(pb *op, const char *name, int type, int field, int64_t v) {
+  pb a = {0};
+  pb_str(&a, 1, name);
+  pb_int(&a, 2, type);
+  pb_int(&a, field, v);
+  pb_msg(op, 4, &a);
 }
-static void attr_str(buf *op, const char *name, int type, int field, const char *v) {
-  buf a = {0};
-  f_str(&a, 1, name);
-  f_int(&a, 2, type);
-  f_str(&a, field, v);
-  f_msg(op, 4, &a);
-}
-
-static void end_op(buf *block, buf *op, const char *type) {
-  f_str(op, 3, type);
-  f_msg(block, 4, op);
+static void attr_str(pb *op, const char *name, int type, int field, const char *v) {
+  pb a = {0};
+  pb_str(&a, 1, name);
+  pb_int(&a, 2, type);
+  pb_str(&a, field, v);
+  pb_msg(op, 4, &a);
 }
 
-static void feed_op(buf *block, const char *var, int col) {
-  buf op = {0};
+static void end_op(pb *block, pb *op, const char *type) {
+  pb_str(op, 3, type);
+  pb_msg(block, 4, op);
+}
+
+static void feed_op(pb *block, const char *var, int col) {
+  pb op = {0};
   in1(&op, "X", "feed");
   out1(&op, "Out", var);
   attr_int(&op, "col", OAR_PD_ATTR_INT, 3, col);
   end_op(block, &op, "feed");
 }
-static void fetch_op(buf *block, const char *var, int col) {
-  buf op = {0};
+static void fetch_op(pb *block, const char *var, int col) {
+  pb op = {0};
   in1(&op, "X", var);
   out1(&op, "Out", "fetch");
   attr_int(&op, "col", OAR_PD_ATTR_INT, 3, col);
   end_op(block, &op, "fetch");
 }
 
-static void finish_program(buf *prog, buf *block) {
-  buf b0 = {0};
-  f_int(&b0, 1, 0);
-  f_int(&b0, 2, -1);
-  put(&b0, block->b, block->n);
+static void finish_program(pb *prog, pb *block) {
+  pb b0 = {0};
+  pb_int(&b0, 1, 0);
+  pb_int(&b0, 2, -1);
+  pb_put(&b0, block->b, block->n);
   free(block->b);
   memset(block, 0, sizeof *block);
-  f_msg(prog, 1, &b0);
+  pb_msg(prog, 1, &b0);
 }
 
 /* A serialized dense tensor record (spec 2.3) without LoD. */
-static void add_record(buf *p, int dtype, const int64_t *dims, int rank, const void *data, size_t bytes) {
+static void add_record(pb *p, int dtype, const int64_t *dims, int rank, const void *data, size_t bytes) {
   const uint8_t zero4[4] = {0}, zero8[8] = {0};
-  put(p, zero4, 4);
-  put(p, zero8, 8);
-  put(p, zero4, 4);
-  buf td = {0};
-  f_int(&td, 1, dtype);
-  for (int i = 0; i < rank; i++) f_int(&td, 2, dims[i]);
+  pb_put(p, zero4, 4);
+  pb_put(p, zero8, 8);
+  pb_put(p, zero4, 4);
+  pb td = {0};
+  pb_int(&td, 1, dtype);
+  for (int i = 0; i < rank; i++) pb_int(&td, 2, dims[i]);
   uint32_t size = (uint32_t)td.n;
-  put(p, &size, 4);
-  put(p, td.b, td.n);
+  pb_put(p, &size, 4);
+  pb_put(p, td.b, td.n);
   free(td.b);
-  put(p, data, bytes);
+  pb_put(p, data, bytes);
 }
 
 /* ---- decoding -------------------------------------------------------------- */
@@ -189,8 +136,8 @@ static void test_worked_example(void) {
                          0x10, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, /* -1 */
                          0x10, 0x03,                                                       /* 3 */
                          0x20, 0x01}; /* need_check_feed */
-  buf block = {0}, prog = {0};
-  f_bytes(&block, 3, var, sizeof var);
+  pb block = {0}, prog = {0};
+  pb_bytes(&block, 3, var, sizeof var);
   finish_program(&prog, &block);
   oar_pd_program p;
   oar_error err = {0};
@@ -214,8 +161,8 @@ static void test_worked_example(void) {
 }
 
 /* An op carrying one attribute of every AttrType, plus unknown fields. */
-static void build_all_attrs_program(buf *prog) {
-  buf block = {0}, op = {0}, a = {0};
+static void build_all_attrs_program(pb *prog) {
+  pb block = {0}, op = {0}, a = {0};
   int64_t dims[] = {2, 3};
   add_var(&block, "x", OAR_PD_LOD_TENSOR, OAR_PD_FP32, dims, 2, 0);
   add_var(&block, "w", OAR_PD_LOD_TENSOR, OAR_PD_INT64, dims, 1, 1);
@@ -225,133 +172,133 @@ static void build_all_attrs_program(buf *prog) {
   out1(&op, "Out", "y");
   attr_int(&op, "i", OAR_PD_ATTR_INT, 3, -7);
   /* FLOAT */
-  f_str(&a, 1, "f");
-  f_int(&a, 2, OAR_PD_ATTR_FLOAT);
-  f_f32(&a, 4, 0.5f);
-  f_msg(&op, 4, &a);
+  pb_str(&a, 1, "f");
+  pb_int(&a, 2, OAR_PD_ATTR_FLOAT);
+  pb_float(&a, 4, 0.5f);
+  pb_msg(&op, 4, &a);
   attr_str(&op, "s", OAR_PD_ATTR_STRING, 5, "NCHW");
   /* INTS: unpacked 1, packed {-2, 3} */
-  f_str(&a, 1, "ints");
-  f_int(&a, 2, OAR_PD_ATTR_INTS);
-  f_int(&a, 6, 1);
+  pb_str(&a, 1, "ints");
+  pb_int(&a, 2, OAR_PD_ATTR_INTS);
+  pb_int(&a, 6, 1);
   {
-    buf packed = {0};
-    varint(&packed, (uint64_t)(int64_t)-2);
-    varint(&packed, 3);
-    f_msg(&a, 6, &packed);
+    pb packed = {0};
+    pb_varint(&packed, (uint64_t)(int64_t)-2);
+    pb_varint(&packed, 3);
+    pb_msg(&a, 6, &packed);
   }
-  f_msg(&op, 4, &a);
+  pb_msg(&op, 4, &a);
   /* FLOATS packed {1.5, -0.25} */
-  f_str(&a, 1, "floats");
-  f_int(&a, 2, OAR_PD_ATTR_FLOATS);
+  pb_str(&a, 1, "floats");
+  pb_int(&a, 2, OAR_PD_ATTR_FLOATS);
   {
     float fl[2] = {1.5f, -0.25f};
-    f_bytes(&a, 7, fl, sizeof fl);
+    pb_bytes(&a, 7, fl, sizeof fl);
   }
-  f_msg(&op, 4, &a);
+  pb_msg(&op, 4, &a);
   /* STRINGS */
-  f_str(&a, 1, "strings");
-  f_int(&a, 2, OAR_PD_ATTR_STRINGS);
-  f_str(&a, 8, "a");
-  f_str(&a, 8, "");
-  f_str(&a, 8, "bc");
-  f_msg(&op, 4, &a);
+  pb_str(&a, 1, "strings");
+  pb_int(&a, 2, OAR_PD_ATTR_STRINGS);
+  pb_str(&a, 8, "a");
+  pb_str(&a, 8, "");
+  pb_str(&a, 8, "bc");
+  pb_msg(&op, 4, &a);
   attr_int(&op, "b", OAR_PD_ATTR_BOOLEAN, 10, 1);
   /* BOOLEANS unpacked {1, 0, 1} */
-  f_str(&a, 1, "bools");
-  f_int(&a, 2, OAR_PD_ATTR_BOOLEANS);
-  f_int(&a, 11, 1);
-  f_int(&a, 11, 0);
-  f_int(&a, 11, 1);
-  f_msg(&op, 4, &a);
+  pb_str(&a, 1, "bools");
+  pb_int(&a, 2, OAR_PD_ATTR_BOOLEANS);
+  pb_int(&a, 11, 1);
+  pb_int(&a, 11, 0);
+  pb_int(&a, 11, 1);
+  pb_msg(&op, 4, &a);
   attr_int(&op, "block", OAR_PD_ATTR_BLOCK, 12, 1);
   attr_int(&op, "l", OAR_PD_ATTR_LONG, 13, -5000000000LL);
   /* BLOCKS packed {1, 2} */
-  f_str(&a, 1, "blocks");
-  f_int(&a, 2, OAR_PD_ATTR_BLOCKS);
-  f_bytes(&a, 14, "\x01\x02", 2);
-  f_msg(&op, 4, &a);
+  pb_str(&a, 1, "blocks");
+  pb_int(&a, 2, OAR_PD_ATTR_BLOCKS);
+  pb_bytes(&a, 14, "\x01\x02", 2);
+  pb_msg(&op, 4, &a);
   /* LONGS unpacked {1 << 40, -1} */
-  f_str(&a, 1, "longs");
-  f_int(&a, 2, OAR_PD_ATTR_LONGS);
-  f_int(&a, 15, (int64_t)1 << 40);
-  f_int(&a, 15, -1);
-  f_msg(&op, 4, &a);
+  pb_str(&a, 1, "longs");
+  pb_int(&a, 2, OAR_PD_ATTR_LONGS);
+  pb_int(&a, 15, (int64_t)1 << 40);
+  pb_int(&a, 15, -1);
+  pb_msg(&op, 4, &a);
   /* FLOAT64S: unpacked 0.1, packed {2.5} */
-  f_str(&a, 1, "float64s");
-  f_int(&a, 2, OAR_PD_ATTR_FLOAT64S);
-  f_f64(&a, 16, 0.1);
+  pb_str(&a, 1, "float64s");
+  pb_int(&a, 2, OAR_PD_ATTR_FLOAT64S);
+  pb_double(&a, 16, 0.1);
   {
     double d = 2.5;
-    f_bytes(&a, 16, &d, 8);
+    pb_bytes(&a, 16, &d, 8);
   }
-  f_msg(&op, 4, &a);
+  pb_msg(&op, 4, &a);
   attr_str(&op, "var", OAR_PD_ATTR_VAR, 17, "shape_tensor");
   /* VARS */
-  f_str(&a, 1, "vars");
-  f_int(&a, 2, OAR_PD_ATTR_VARS);
-  f_str(&a, 18, "v0");
-  f_str(&a, 18, "v1");
-  f_msg(&op, 4, &a);
+  pb_str(&a, 1, "vars");
+  pb_int(&a, 2, OAR_PD_ATTR_VARS);
+  pb_str(&a, 18, "v0");
+  pb_str(&a, 18, "v1");
+  pb_msg(&op, 4, &a);
   /* FLOAT64 */
-  f_str(&a, 1, "float64");
-  f_int(&a, 2, OAR_PD_ATTR_FLOAT64);
-  f_f64(&a, 19, -3.75);
-  f_msg(&op, 4, &a);
+  pb_str(&a, 1, "float64");
+  pb_int(&a, 2, OAR_PD_ATTR_FLOAT64);
+  pb_double(&a, 19, -3.75);
+  pb_msg(&op, 4, &a);
   /* SCALAR: FLOAT64 1.25 */
   {
-    buf sc = {0};
-    f_int(&sc, 1, OAR_PD_SCALAR_FLOAT64);
-    f_f64(&sc, 4, 1.25);
-    f_str(&a, 1, "scalar");
-    f_int(&a, 2, OAR_PD_ATTR_SCALAR);
-    f_msg(&a, 20, &sc);
-    f_msg(&op, 4, &a);
+    pb sc = {0};
+    pb_int(&sc, 1, OAR_PD_SCALAR_FLOAT64);
+    pb_double(&sc, 4, 1.25);
+    pb_str(&a, 1, "scalar");
+    pb_int(&a, 2, OAR_PD_ATTR_SCALAR);
+    pb_msg(&a, 20, &sc);
+    pb_msg(&op, 4, &a);
   }
   /* SCALARS: LONG 7, BOOLEAN true, COMPLEX128 (1, -1) */
   {
-    buf s1 = {0}, s2 = {0}, s3 = {0}, c = {0};
-    f_int(&s1, 1, OAR_PD_SCALAR_LONG);
-    f_int(&s1, 3, 7);
-    f_int(&s2, 1, OAR_PD_SCALAR_BOOLEAN);
-    f_int(&s2, 2, 1);
-    f_int(&s3, 1, OAR_PD_SCALAR_COMPLEX128);
-    f_f64(&c, 1, 1.0);
-    f_f64(&c, 2, -1.0);
-    f_msg(&s3, 5, &c);
-    f_str(&a, 1, "scalars");
-    f_int(&a, 2, OAR_PD_ATTR_SCALARS);
-    f_msg(&a, 21, &s1);
-    f_msg(&a, 21, &s2);
-    f_msg(&a, 21, &s3);
-    f_msg(&op, 4, &a);
+    pb s1 = {0}, s2 = {0}, s3 = {0}, c = {0};
+    pb_int(&s1, 1, OAR_PD_SCALAR_LONG);
+    pb_int(&s1, 3, 7);
+    pb_int(&s2, 1, OAR_PD_SCALAR_BOOLEAN);
+    pb_int(&s2, 2, 1);
+    pb_int(&s3, 1, OAR_PD_SCALAR_COMPLEX128);
+    pb_double(&c, 1, 1.0);
+    pb_double(&c, 2, -1.0);
+    pb_msg(&s3, 5, &c);
+    pb_str(&a, 1, "scalars");
+    pb_int(&a, 2, OAR_PD_ATTR_SCALARS);
+    pb_msg(&a, 21, &s1);
+    pb_msg(&a, 21, &s2);
+    pb_msg(&a, 21, &s3);
+    pb_msg(&op, 4, &a);
   }
   /* Bookkeeping attrs and unknown fields that must be skipped. */
   attr_str(&op, "op_callstack", OAR_PD_ATTR_STRINGS, 8, "  File \"x.py\", line 1");
-  f_int(&op, 5, 1); /* is_target */
-  key(&op, 99, 5);  /* unknown i32 field */
-  put(&op, "\0\0\0\0", 4);
-  key(&op, 98, 3); /* unknown group with a field inside */
-  f_int(&op, 1, 5);
-  key(&op, 98, 4);
+  pb_int(&op, 5, 1);  /* is_target */
+  pb_tag(&op, 99, 5); /* unknown i32 field */
+  pb_put(&op, "\0\0\0\0", 4);
+  pb_tag(&op, 98, 3); /* unknown group with a field inside */
+  pb_int(&op, 1, 5);
+  pb_tag(&op, 98, 4);
   end_op(&block, &op, "test_op");
-  f_int(&block, 5, -1); /* forward_block_idx */
+  pb_int(&block, 5, -1); /* forward_block_idx */
   finish_program(prog, &block);
   /* A second block, op_compatible_map (1.x field 3), version, op_version_map. */
-  buf b1 = {0}, compat = {0}, version = {0}, opver = {0};
-  f_int(&b1, 1, 1);
-  f_int(&b1, 2, 0);
-  f_msg(prog, 1, &b1);
-  f_str(&compat, 1, "conv2d");
-  f_msg(prog, 3, &compat);
-  f_int(&version, 1, 2006000);
-  f_msg(prog, 4, &version);
-  f_str(&opver, 1, "pair bytes");
-  f_msg(prog, 5, &opver);
+  pb b1 = {0}, compat = {0}, version = {0}, opver = {0};
+  pb_int(&b1, 1, 1);
+  pb_int(&b1, 2, 0);
+  pb_msg(prog, 1, &b1);
+  pb_str(&compat, 1, "conv2d");
+  pb_msg(prog, 3, &compat);
+  pb_int(&version, 1, 2006000);
+  pb_msg(prog, 4, &version);
+  pb_str(&opver, 1, "pair bytes");
+  pb_msg(prog, 5, &opver);
 }
 
 static void test_all_attrs(void) {
-  buf prog = {0};
+  pb prog = {0};
   build_all_attrs_program(&prog);
   oar_pd_program p;
   oar_error err = {0};
@@ -462,7 +409,7 @@ static void test_all_attrs(void) {
 
 /* Every prefix, many corruptions, every allocation failure. */
 static void test_robustness(void) {
-  buf prog = {0};
+  pb prog = {0};
   build_all_attrs_program(&prog);
   oar_error err = {0};
   oar_pd_program p;
@@ -520,8 +467,8 @@ static void test_robustness(void) {
   free(prog.b);
 }
 
-static oar_status decode_block_bytes(buf *block, oar_pd_program *p, oar_error *err) {
-  buf prog = {0};
+static oar_status decode_block_bytes(pb *block, oar_pd_program *p, oar_error *err) {
+  pb prog = {0};
   finish_program(&prog, block);
   oar_status st = oar_pd_program_decode(prog.b, prog.n, p, err);
   free(prog.b);
@@ -532,30 +479,30 @@ static oar_status decode_block_bytes(buf *block, oar_pd_program *p, oar_error *e
 static void test_malformed(void) {
   oar_error err = {0};
   oar_pd_program p;
-  buf block = {0}, var = {0}, type = {0}, op = {0}, a = {0};
+  pb block = {0}, var = {0}, type = {0}, op = {0}, a = {0};
 
-  f_int(&type, 1, OAR_PD_LOD_TENSOR);
-  f_msg(&var, 2, &type);
-  f_msg(&block, 3, &var);
+  pb_int(&type, 1, OAR_PD_LOD_TENSOR);
+  pb_msg(&var, 2, &type);
+  pb_msg(&block, 3, &var);
   CHECK(decode_block_bytes(&block, &p, &err) == OAR_ERR_INVALID_MODEL &&
             strstr(err.msg, "block #0: var #0: ") && strstr(err.msg, "lacks required field 'name'"),
         "var without name: '%s'", err.msg);
 
-  f_str(&var, 1, "v");
-  f_msg(&block, 3, &var);
+  pb_str(&var, 1, "v");
+  pb_msg(&block, 3, &var);
   CHECK(decode_block_bytes(&block, &p, &err) == OAR_ERR_INVALID_MODEL && strstr(err.msg, "var #0 ('v')") &&
             strstr(err.msg, "'type'"),
         "var without type: '%s'", err.msg);
 
   in1(&op, "X", "x");
-  f_msg(&block, 4, &op);
+  pb_msg(&block, 4, &op);
   CHECK(decode_block_bytes(&block, &p, &err) == OAR_ERR_INVALID_MODEL && strstr(err.msg, "op #0: ") &&
             strstr(err.msg, "OpDesc") && strstr(err.msg, "'type'"),
         "op without type: '%s'", err.msg);
 
-  f_str(&a, 1, "axis");
-  f_int(&a, 3, 1);
-  f_msg(&op, 4, &a);
+  pb_str(&a, 1, "axis");
+  pb_int(&a, 3, 1);
+  pb_msg(&op, 4, &a);
   end_op(&block, &op, "relu");
   CHECK(decode_block_bytes(&block, &p, &err) == OAR_ERR_INVALID_MODEL &&
             strstr(err.msg, "op #0: attr 'axis'") && strstr(err.msg, "'type'"),
@@ -563,29 +510,29 @@ static void test_malformed(void) {
 
   /* A TensorDesc without data_type. */
   {
-    buf lod = {0}, td = {0};
-    f_int(&td, 2, 3);
-    f_msg(&lod, 1, &td);
-    f_int(&type, 1, OAR_PD_LOD_TENSOR);
-    f_msg(&type, 3, &lod);
-    f_str(&var, 1, "t");
-    f_msg(&var, 2, &type);
-    f_msg(&block, 3, &var);
+    pb lod = {0}, td = {0};
+    pb_int(&td, 2, 3);
+    pb_msg(&lod, 1, &td);
+    pb_int(&type, 1, OAR_PD_LOD_TENSOR);
+    pb_msg(&type, 3, &lod);
+    pb_str(&var, 1, "t");
+    pb_msg(&var, 2, &type);
+    pb_msg(&block, 3, &var);
   }
   CHECK(decode_block_bytes(&block, &p, &err) == OAR_ERR_INVALID_MODEL && strstr(err.msg, "TensorDesc") &&
             strstr(err.msg, "data_type"),
         "TensorDesc without data_type: '%s'", err.msg);
 
   /* A known field with the wrong wire type. */
-  f_int(&var, 1, 5);
-  f_msg(&block, 3, &var);
+  pb_int(&var, 1, 5);
+  pb_msg(&block, 3, &var);
   CHECK(decode_block_bytes(&block, &p, &err) == OAR_ERR_INVALID_MODEL &&
             strstr(err.msg, "field 'name' (#1)") && strstr(err.msg, "expected wire type len, found varint"),
         "name as varint: '%s'", err.msg);
 
   /* A NUL inside a name. */
-  f_bytes(&var, 1, "a\0b", 3);
-  f_msg(&block, 3, &var);
+  pb_bytes(&var, 1, "a\0b", 3);
+  pb_msg(&block, 3, &var);
   CHECK(decode_block_bytes(&block, &p, &err) == OAR_ERR_INVALID_MODEL && strstr(err.msg, "NUL"),
         "NUL in a name: '%s'", err.msg);
 
@@ -620,8 +567,8 @@ enum {
   CONCAT
 };
 
-static void build_graph_program(int variant, buf *prog, buf *params) {
-  buf block = {0}, op = {0};
+static void build_graph_program(int variant, pb *prog, pb *params) {
+  pb block = {0}, op = {0};
   int64_t xd[] = {-1, 3}, yd[] = {2}, wd[] = {3}, cd[] = {1};
   add_var(&block, "feed", OAR_PD_FEED_MINIBATCH, 0, NULL, 0, 1);
   add_var(&block, "fetch", OAR_PD_FETCH_LIST, 0, NULL, 0, 1);
@@ -681,11 +628,11 @@ static void build_graph_program(int variant, buf *prog, buf *params) {
     out1(&op, "Y", "bn_y");
     out1(&op, "MeanOut", "bn_mean"); /* in place on the parameter, as Paddle writes it */
     out1(&op, "VarianceOut", "bn_scale");
-    buf a = {0};
-    f_str(&a, 1, "epsilon");
-    f_int(&a, 2, OAR_PD_ATTR_FLOAT);
-    f_f32(&a, 4, 0.001f);
-    f_msg(&op, 4, &a);
+    pb a = {0};
+    pb_str(&a, 1, "epsilon");
+    pb_int(&a, 2, OAR_PD_ATTR_FLOAT);
+    pb_float(&a, 4, 0.001f);
+    pb_msg(&op, 4, &a);
     end_op(&block, &op, "batch_norm");
   }
   if (variant == TWO_IN_ONE) {
@@ -712,7 +659,7 @@ static void build_graph_program(int variant, buf *prog, buf *params) {
 }
 
 static oar_status load_variant(int variant, oar_graph **g, oar_error *err) {
-  buf prog = {0}, params = {0};
+  pb prog = {0}, params = {0};
   build_graph_program(variant, &prog, &params);
   oar_paddle_source src = {
       .program_buf = prog.b, .program_size = prog.n, .params_buf = params.b, .params_size = params.n};
