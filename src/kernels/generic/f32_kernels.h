@@ -88,6 +88,35 @@ typedef enum oar_fast_binary {
 typedef void (*oar_f32_binary_fn)(oar_fast_binary op, const float *x, const float *y, int y_scalar,
                                   float *dst, size_t n);
 
+/* ---- Blocked-layout (NCHW16c) direct convolution tile -------------------
+ * NCHW16c: channel c of pixel (h, w) of an H x W image at
+ * ((c/16)*H + h)*W + w)*16 + c%16 (channels padded with zeros to a
+ * multiple of 16). One call computes npx (<= OAR_CONV16C_PX) output pixels
+ * by fc (<= OAR_CONV16C_FC) blocks of 16 output channels:
+ *   out[ob*out_ob_stride + p*16 + o] (+)=
+ *     sum over cb < cbs, t < taps, i < 16 of
+ *       in[p][cb*in_cb_stride + tap_off[t] + i] * w[((cb*taps + t)*16 + i)*fc*16 + ob*16 + o]
+ * flags as for the GEMM: OAR_GEMM_FIRST starts from bias (fc*16 floats, or
+ * 0) instead of loading out; OAR_GEMM_LAST adds the residual (same layout
+ * as out, block stride res_ob_stride) and clamps to [lo, hi]. */
+#define OAR_CONV16C_PX 6
+#define OAR_CONV16C_FC 4
+typedef struct oar_conv16c_tile {
+  const float *in[OAR_CONV16C_PX];
+  size_t in_cb_stride;
+  const ptrdiff_t *tap_off;
+  size_t taps, cbs;
+  const float *w;
+  float *out;
+  size_t out_ob_stride;
+  const float *bias;
+  const float *res;
+  size_t res_ob_stride;
+  float lo, hi;
+  unsigned flags;
+} oar_conv16c_tile;
+typedef void (*oar_f32_conv16c_fn)(size_t fc, size_t npx, const oar_conv16c_tile *t);
+
 /* ---- GEMM operand packing (layout: kernels/generic/gemm.h) -------------
  * Packs rows (A) or columns (B) [idx0, idx0 + count) over depth
  * [k0, k0 + kc) into panels of r: panel p at dst + p*r*kc, step k of it at
@@ -125,6 +154,7 @@ typedef struct oar_f32_kernels {
   oar_f32_affine_fn affine;
   oar_f32_binary_fn binary;
   oar_f32_pool2d_fn maxpool2d;       /* NULL: the level has none (the reference runs) */
+  oar_f32_conv16c_fn conv16c;        /* NULL: the level has no blocked-layout convolution */
   oar_gemm_pack_fn pack_rows;        /* ctx: oar_gemm_matrix, A side */
   oar_gemm_pack_fn pack_cols;        /* ctx: oar_gemm_matrix, B side */
   oar_gemm_pack_fn pack_im2col;      /* ctx: oar_im2col_src, B side (columns = output pixels) */

@@ -23,6 +23,7 @@ const oar_f32_kernels oar_f32_kernels_avx512 = {
     .affine = oar_f32_affine__avx512,
     .binary = oar_f32_binary__avx512,
     .maxpool2d = oar_f32_maxpool2d__avx512,
+    .conv16c = oar_f32_conv16c__avx512,
     .pack_rows = pack_rows,
     .pack_cols = pack_cols,
     .pack_im2col = pack_im2col,

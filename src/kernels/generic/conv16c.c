@@ -1,0 +1,277 @@
+#include "kernels/generic/conv16c.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/threadpool.h"
+
+/* Bytes of filter per group and chunk pass: the slice every pixel tile of
+ * the pass reads, kept within L1/L2. Tuned with bench/conv16c_bench. */
+#ifndef CONV16C_CHUNK_BYTES
+#define CONV16C_CHUNK_BYTES (40 * 1024)
+#endif
+/* As in gemm.c: below ~2 us of work per slot a product is not split. */
+#define MIN_FLOPS_PER_SLOT (0.4 * 1024 * 1024)
+
+static size_t round_up16(size_t a) { return (a + 15) & ~(size_t)15; }
+static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
+
+bool oar_conv16c_supported(const oar_conv2d_params *p, const oar_f32_kernels *kr) {
+  return kr->conv16c && !p->nhwc && p->groups == 1 && p->batch >= 1 && p->in_c >= 1 && p->out_c >= 1 &&
+         p->out_h >= 1 && p->out_w >= 1 && p->kernel_h >= 1 && p->kernel_w >= 1 &&
+         p->kernel_h * p->kernel_w <= OAR_CONV16C_MAX_TAPS && p->stride_h >= 1 && p->stride_w >= 1 &&
+         p->dilation_h >= 1 && p->dilation_w >= 1;
+}
+
+void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads) {
+  memset(c, 0, sizeof *c);
+  c->p = *p;
+  c->kr = kr;
+  c->icb = oar_blocks16((size_t)p->in_c);
+  c->ocb = oar_blocks16((size_t)p->out_c);
+  c->groups = (c->ocb + OAR_CONV16C_FC - 1) / OAR_CONV16C_FC;
+  c->taps = (size_t)(p->kernel_h * p->kernel_w);
+  /* Rows and columns the tiles reach, from the padded origin. */
+  const size_t need_h = (size_t)((p->out_h - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1);
+  const size_t need_w = (size_t)((p->out_w - 1) * p->stride_w + (p->kernel_w - 1) * p->dilation_w + 1);
+  c->pad_copy = p->pad_top > 0 || p->pad_left > 0 || need_h > (size_t)p->in_h || need_w > (size_t)p->in_w;
+  if (c->pad_copy) {
+    const size_t ih = (size_t)(p->in_h + p->pad_top), iw = (size_t)(p->in_w + p->pad_left);
+    c->hp = need_h > ih ? need_h : ih;
+    c->wp = need_w > iw ? need_w : iw;
+  } else {
+    c->hp = (size_t)p->in_h;
+    c->wp = (size_t)p->in_w;
+  }
+  for (int64_t y = 0; y < p->kernel_h; y++)
+    for (int64_t x = 0; x < p->kernel_w; x++)
+      c->tap_off[y * p->kernel_w + x] =
+          (ptrdiff_t)(((size_t)(y * p->dilation_h) * c->wp + (size_t)(x * p->dilation_w)) * 16);
+  const size_t per_block = c->taps * 16 * OAR_CONV16C_FC * 16 * sizeof(float);
+  c->chunk = CONV16C_CHUNK_BYTES / per_block;
+  if (c->chunk < 1) c->chunk = 1;
+  if (c->chunk > c->icb) c->chunk = c->icb;
+  /* Even chunks: 5 blocks in chunks of 4 would be 4 + 1. */
+  const size_t passes = (c->icb + c->chunk - 1) / c->chunk;
+  c->chunk = (c->icb + passes - 1) / passes;
+
+  const double flops =
+      2.0 * (double)(p->out_h * p->out_w) * (double)(c->ocb * 16) * (double)(c->icb * 16 * c->taps);
+  int slots = threads < 1 ? 1 : threads;
+  while (slots > 1 && flops / slots < MIN_FLOPS_PER_SLOT) slots--;
+  c->slots = slots;
+  size_t pad_floats = 0, total;
+  if (c->pad_copy && (__builtin_mul_overflow(c->icb * 16, c->hp, &pad_floats) ||
+                      __builtin_mul_overflow(pad_floats, c->wp, &pad_floats))) {
+    c->workspace_bytes = SIZE_MAX;
+    return;
+  }
+  if (__builtin_add_overflow(round_up16(pad_floats), c->ocb * 16, &total) ||
+      __builtin_mul_overflow(total, sizeof(float), &c->workspace_bytes))
+    c->workspace_bytes = SIZE_MAX;
+}
+
+static size_t group_floats(const oar_conv16c *c) { return OAR_CONV16C_FC * 16 * c->icb * c->taps * 16; }
+
+size_t oar_conv16c_packed_floats(const oar_conv16c *c) {
+  size_t n;
+  if (__builtin_mul_overflow(group_floats(c), c->groups, &n)) return SIZE_MAX;
+  return n;
+}
+
+void oar_conv16c_pack_filter(const oar_conv16c *c, const float *filter, float *dst) {
+  const oar_conv2d_params *p = &c->p;
+  const size_t in_c = (size_t)p->in_c, out_c = (size_t)p->out_c;
+  for (size_t g = 0; g < c->groups; g++) {
+    const size_t fcg = min_sz(OAR_CONV16C_FC, c->ocb - g * OAR_CONV16C_FC), width = fcg * 16;
+    float *to = dst + g * group_floats(c);
+    for (size_t cb = 0; cb < c->icb; cb++)
+      for (size_t t = 0; t < c->taps; t++)
+        for (size_t i = 0; i < 16; i++) {
+          const size_t ic = cb * 16 + i;
+          for (size_t o = 0; o < width; o++) {
+            const size_t oc = g * OAR_CONV16C_FC * 16 + o;
+            *to++ = ic < in_c && oc < out_c ? filter[(oc * in_c + ic) * c->taps + t] : 0.0f;
+          }
+        }
+  }
+}
+
+/* ---- run ------------------------------------------------------------------ */
+
+typedef struct conv16c_job {
+  const oar_conv16c *c;
+  const float *x; /* the plane set the tiles read (padded copy or input) */
+  const float *packed, *bias, *res;
+  float lo, hi;
+  const oar_act_params *act;
+  float *y;
+  size_t tiles;
+  size_t split_groups; /* slots across groups (the rest across tiles) */
+} conv16c_job;
+
+static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, size_t t1) {
+  const oar_conv16c *c = job->c;
+  const oar_conv2d_params *p = &c->p;
+  const size_t pixels = (size_t)(p->out_h * p->out_w), ow = (size_t)p->out_w;
+  const size_t plane_in = c->hp * c->wp * 16, plane_out = pixels * 16;
+  const size_t sh = (size_t)p->stride_h, sw = (size_t)p->stride_w;
+  oar_conv16c_tile t = {
+      .in_cb_stride = plane_in,
+      .tap_off = c->tap_off,
+      .taps = c->taps,
+      .out_ob_stride = plane_out,
+      .res_ob_stride = plane_out,
+  };
+  for (size_t g = g0; g < g1; g++) {
+    const size_t fcg = min_sz(OAR_CONV16C_FC, c->ocb - g * OAR_CONV16C_FC);
+    const size_t ob0 = g * OAR_CONV16C_FC;
+    const float *wg = job->packed + g * group_floats(c);
+    for (size_t cb0 = 0; cb0 < c->icb; cb0 += c->chunk) {
+      const size_t cbs = min_sz(c->chunk, c->icb - cb0);
+      const bool last = cb0 + cbs >= c->icb;
+      t.cbs = cbs;
+      t.w = wg + cb0 * c->taps * 16 * fcg * 16;
+      t.flags = (cb0 == 0 ? OAR_GEMM_FIRST : 0u) | (last ? OAR_GEMM_LAST : 0u);
+      t.bias = job->bias ? job->bias + ob0 * 16 : NULL;
+      t.lo = last ? job->lo : -INFINITY;
+      t.hi = last ? job->hi : INFINITY;
+      const float *xc = job->x + cb0 * plane_in;
+      for (size_t tile = t0; tile < t1; tile++) {
+        const size_t p0 = tile * OAR_CONV16C_PX, npx = min_sz(OAR_CONV16C_PX, pixels - p0);
+        size_t oh = p0 / ow, ox = p0 % ow;
+        for (size_t k = 0; k < npx; k++) {
+          t.in[k] = xc + (oh * sh * c->wp + ox * sw) * 16;
+          if (++ox == ow) ox = 0, oh++;
+        }
+        t.out = job->y + ob0 * plane_out + p0 * 16;
+        t.res = job->res && last ? job->res + ob0 * plane_out + p0 * 16 : NULL;
+        c->kr->conv16c(fcg, npx, &t);
+        if (last && job->act)
+          for (size_t f = 0; f < fcg; f++) {
+            float *o = t.out + f * plane_out;
+            c->kr->act(job->act, o, o, npx * 16);
+          }
+      }
+    }
+  }
+}
+
+static void conv16c_slots(void *ctx, size_t begin, size_t end) {
+  const conv16c_job *job = ctx;
+  const size_t slots = (size_t)job->c->slots, sg = job->split_groups, st = slots / sg;
+  for (size_t s = begin; s < end; s++) {
+    const size_t si = s / st, sj = s % st;
+    const size_t g0 = job->c->groups * si / sg, g1 = job->c->groups * (si + 1) / sg;
+    const size_t t0 = job->tiles * sj / st, t1 = job->tiles * (sj + 1) / st;
+    if (g0 < g1 && t0 < t1) run_block(job, g0, g1, t0, t1);
+  }
+}
+
+typedef struct pad_job {
+  const oar_conv16c *c;
+  const float *src;
+  float *dst;
+} pad_job;
+
+static void pad_blocks(void *ctx, size_t begin, size_t end) {
+  const pad_job *j = ctx;
+  const oar_conv16c *c = j->c;
+  const oar_conv2d_params *p = &c->p;
+  const size_t ih = (size_t)p->in_h, iw = (size_t)p->in_w, pt = (size_t)p->pad_top, pl = (size_t)p->pad_left;
+  for (size_t cb = begin; cb < end; cb++) {
+    const float *s = j->src + cb * ih * iw * 16;
+    float *d = j->dst + cb * c->hp * c->wp * 16;
+    for (size_t y = 0; y < c->hp; y++) {
+      float *row = d + y * c->wp * 16;
+      if (y < pt || y >= pt + ih) {
+        memset(row, 0, c->wp * 16 * sizeof *row);
+        continue;
+      }
+      memset(row, 0, pl * 16 * sizeof *row);
+      memcpy(row + pl * 16, s + (y - pt) * iw * 16, iw * 16 * sizeof *row);
+      memset(row + (pl + iw) * 16, 0, (c->wp - pl - iw) * 16 * sizeof *row);
+    }
+  }
+}
+
+void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed_filter, const float *bias,
+                     const float *residual, float lo, float hi, const oar_act_params *act, float *dst,
+                     void *workspace) {
+  const oar_conv2d_params *p = &c->p;
+  const size_t in_img = c->icb * (size_t)(p->in_h * p->in_w) * 16;
+  const size_t out_img = c->ocb * (size_t)(p->out_h * p->out_w) * 16;
+  float *padded = workspace;
+  float *bias16 = (float *)workspace + (c->pad_copy ? round_up16(c->icb * 16 * c->hp * c->wp) : 0);
+  if (bias) {
+    memcpy(bias16, bias, (size_t)p->out_c * sizeof *bias16);
+    memset(bias16 + p->out_c, 0, (c->ocb * 16 - (size_t)p->out_c) * sizeof *bias16);
+  }
+  const size_t tiles = ((size_t)(p->out_h * p->out_w) + OAR_CONV16C_PX - 1) / OAR_CONV16C_PX;
+  /* Splitting output-channel groups shares the image and splits the
+   * filter; splitting tiles the other way round: split the larger one. */
+  const size_t filter_bytes = c->groups * group_floats(c), image_bytes = in_img;
+  size_t split_groups = 1;
+  if (c->slots > 1 && filter_bytes > image_bytes && c->groups % (size_t)c->slots == 0)
+    split_groups = (size_t)c->slots;
+  else if (c->slots > 1 && tiles < (size_t)c->slots && c->groups % (size_t)c->slots == 0)
+    split_groups = (size_t)c->slots;
+  for (int64_t n = 0; n < p->batch; n++) {
+    const float *x = src + (size_t)n * in_img;
+    if (c->pad_copy) {
+      pad_job pj = {c, x, padded};
+      if (c->slots > 1)
+        oar_parallel_for(c->icb, 1, pad_blocks, &pj);
+      else
+        pad_blocks(&pj, 0, c->icb);
+      x = padded;
+    }
+    conv16c_job job = {
+        .c = c,
+        .x = x,
+        .packed = packed_filter,
+        .bias = bias ? bias16 : NULL,
+        .res = residual ? residual + (size_t)n * out_img : NULL,
+        .lo = lo,
+        .hi = hi,
+        .act = act,
+        .y = dst + (size_t)n * out_img,
+        .tiles = tiles,
+        .split_groups = split_groups,
+    };
+    if (c->slots > 1)
+      oar_parallel_for((size_t)c->slots, 1, conv16c_slots, &job);
+    else
+      conv16c_slots(&job, 0, 1);
+  }
+}
+
+/* ---- layout --------------------------------------------------------------- */
+
+void oar_nchw_to_nchw16c(const float *src, size_t n, size_t c, size_t hw, float *dst) {
+  const size_t cb_count = oar_blocks16(c);
+  for (size_t b = 0; b < n; b++)
+    for (size_t cb = 0; cb < cb_count; cb++) {
+      float *d = dst + (b * cb_count + cb) * hw * 16;
+      const size_t lanes = min_sz(16, c - cb * 16);
+      const float *s = src + (b * c + cb * 16) * hw;
+      for (size_t i = 0; i < hw; i++) {
+        size_t l = 0;
+        for (; l < lanes; l++) d[i * 16 + l] = s[l * hw + i];
+        for (; l < 16; l++) d[i * 16 + l] = 0.0f;
+      }
+    }
+}
+
+void oar_nchw16c_to_nchw(const float *src, size_t n, size_t c, size_t hw, float *dst) {
+  const size_t cb_count = oar_blocks16(c);
+  for (size_t b = 0; b < n; b++)
+    for (size_t cb = 0; cb < cb_count; cb++) {
+      const float *s = src + (b * cb_count + cb) * hw * 16;
+      const size_t lanes = min_sz(16, c - cb * 16);
+      float *d = dst + (b * c + cb * 16) * hw;
+      for (size_t l = 0; l < lanes; l++)
+        for (size_t i = 0; i < hw; i++) d[l * hw + i] = s[i * 16 + l];
+    }
+}

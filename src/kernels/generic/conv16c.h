@@ -1,0 +1,65 @@
+/* Direct convolution on images in the blocked NCHW16c layout (see
+ * f32_kernels.h), on the conv16c tile kernel of an oar_f32_kernels table.
+ *
+ * Why a blocked layout: with 16 channels of a pixel contiguous, a filter
+ * tap is one vector of 16 output channels per input channel, and the
+ * image is read in place (no im2col, no packing at run time). The output
+ * is split into tiles of up to 6 pixels (consecutive in the flattened
+ * image, across rows) by up to 4 blocks of 16 output channels; the input
+ * channels are walked in chunks whose filter slice stays in cache while
+ * every pixel tile uses it. Padded convolutions first copy the image into
+ * a zero-bordered buffer, so that the tile kernel never tests bounds.
+ *
+ * Filter packing: output-channel groups of up to 4 blocks, group g at
+ * g * 64 * icb * taps * 16 floats; inside a group, for each input block,
+ * tap and input channel of the block, the group's output channels (16 per
+ * block), zero past in_c and out_c. */
+#ifndef OAR_KERNELS_GENERIC_CONV16C_H
+#define OAR_KERNELS_GENERIC_CONV16C_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernels/generic/f32_kernels.h"
+#include "kernels/ref/conv.h"
+
+#define OAR_CONV16C_MAX_TAPS 64
+
+typedef struct oar_conv16c {
+  oar_conv2d_params p; /* NCHW geometry (groups == 1); the tensors are NCHW16c */
+  const oar_f32_kernels *kr;
+  size_t icb, ocb, groups, taps; /* channel blocks, output-channel groups of 4 blocks, taps */
+  size_t hp, wp;                 /* plane the tiles read: padded copy, or the input itself */
+  bool pad_copy;
+  ptrdiff_t tap_off[OAR_CONV16C_MAX_TAPS];
+  size_t chunk; /* input blocks per pass over the pixel tiles */
+  int slots;
+  size_t workspace_bytes; /* SIZE_MAX: too large */
+} oar_conv16c;
+
+/* Blocks of 16 channels for c channels. */
+static inline size_t oar_blocks16(size_t c) { return (c + 15) / 16; }
+
+/* Whether this convolution can run blocked on table kr. */
+bool oar_conv16c_supported(const oar_conv2d_params *p, const oar_f32_kernels *kr);
+
+void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads);
+
+/* Floats of the packed filter (SIZE_MAX on overflow) and the packing of
+ * filter [out_c, in_c, kh, kw] into dst. */
+size_t oar_conv16c_packed_floats(const oar_conv16c *c);
+void oar_conv16c_pack_filter(const oar_conv16c *c, const float *filter, float *dst);
+
+/* dst = act(clamp(conv(src) + bias + residual, lo, hi)); src, residual and
+ * dst NCHW16c; bias [out_c] or NULL; act NULL for none. workspace:
+ * c->workspace_bytes, 64-byte aligned. */
+void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed_filter, const float *bias,
+                     const float *residual, float lo, float hi, const oar_act_params *act, float *dst,
+                     void *workspace);
+
+/* Layout changes: [n, c, h*w] <-> [n, c/16 (rounded up), h*w, 16], the
+ * padding channels of the blocked form zero. */
+void oar_nchw_to_nchw16c(const float *src, size_t n, size_t c, size_t hw, float *dst);
+void oar_nchw16c_to_nchw(const float *src, size_t n, size_t c, size_t hw, float *dst);
+
+#endif
