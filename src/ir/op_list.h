@@ -7,6 +7,12 @@ OAR_OP(conv2d)
 OAR_OP(depthwise_conv2d)
 OAR_OP(batch_norm)
 OAR_OP(pool2d)
+/* blocked layout NCHW16c (ir/ops/blocked_layout.h), made by the
+ * to_blocked_layout pass */
+OAR_OP(layout_to_blocked)
+OAR_OP(layout_from_blocked)
+OAR_OP(conv2d_blocked)
+OAR_OP(pool2d_blocked)
 
 /* activations (X -> Out) */
 OAR_OP(relu)

@@ -20,6 +20,14 @@ typedef struct oar_pass_report {
   char notes[OAR_PASS_NOTES_MAX];
 } oar_pass_report;
 
+/* What the machine's kernels prefer, for passes that choose a data
+ * layout (the runtime fills it; all false: plain NCHW). */
+typedef struct oar_pass_target {
+  bool blocked_conv;      /* convolutions run faster on the blocked layout NCHW16c */
+  bool blocked_depthwise; /* so do depthwise convolutions */
+  bool blocked_pool;      /* pooling has a blocked kernel */
+} oar_pass_target;
+
 typedef struct oar_pass_ctx {
   oar_graph *graph;
   unsigned char *dead; /* nodes removed so far in this pass (g->num_nodes entries) */
@@ -27,6 +35,7 @@ typedef struct oar_pass_ctx {
   oar_eval_fn eval;
   void *eval_user;
   oar_pass_report *report;
+  oar_pass_target target;
 } oar_pass_ctx;
 
 typedef oar_status (*oar_pass_fn)(oar_pass_ctx *ctx, oar_error *err);

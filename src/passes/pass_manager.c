@@ -46,8 +46,9 @@ static oar_status check_names(const char *const *deleted, size_t n, oar_error *e
 }
 
 static oar_status run_one(const oar_pass *pass, oar_graph *g, oar_eval_fn eval, void *eval_user,
-                          oar_pass_report *report, oar_error *err) {
+                          const oar_pass_target *target, oar_pass_report *report, oar_error *err) {
   oar_pass_ctx ctx = {.graph = g, .eval = eval, .eval_user = eval_user, .report = report};
+  if (target) ctx.target = *target;
   ctx.dead = oar_calloc((size_t)g->num_nodes + 1, 1);
   ctx.uses = oar_malloc(((size_t)g->num_values + 1) * sizeof *ctx.uses);
   oar_status st = OAR_OK;
@@ -67,8 +68,8 @@ done:
 }
 
 oar_status oar_pass_manager_run(oar_graph *g, const char *const *deleted, size_t num_deleted,
-                                oar_eval_fn eval, void *eval_user, oar_pass_report **reports,
-                                int *num_reports, oar_error *err) {
+                                oar_eval_fn eval, void *eval_user, const oar_pass_target *target,
+                                oar_pass_report **reports, int *num_reports, oar_error *err) {
   OAR_TRY(check_names(deleted, num_deleted, err));
   const int count = (int)(sizeof passes / sizeof passes[0]);
   oar_pass_report *rep = oar_calloc((size_t)count, sizeof *rep);
@@ -79,7 +80,7 @@ oar_status oar_pass_manager_run(oar_graph *g, const char *const *deleted, size_t
       rep[k].fired = -1;
       continue;
     }
-    oar_status st = run_one(&passes[k], g, eval, eval_user, &rep[k], err);
+    oar_status st = run_one(&passes[k], g, eval, eval_user, target, &rep[k], err);
     if (st != OAR_OK) {
       oar_free(rep);
       return st;

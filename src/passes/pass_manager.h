@@ -10,12 +10,13 @@
 /* The passes in pipeline order. */
 const oar_pass *oar_pass_list(int *count);
 
-/* Runs every pass not named in `deleted` on g, in order, verifying the
+/* Runs every pass not named in `deleted` on g, in order, for `target`
+ * (NULL: plain NCHW), verifying the
  * graph after each. *reports (free with oar_free) gets one report per pass
  * in pipeline order (deleted passes report fired = -1). An unknown name in
  * `deleted` is OAR_ERR_NOT_FOUND listing the pass names. */
 oar_status oar_pass_manager_run(oar_graph *g, const char *const *deleted, size_t num_deleted,
-                                oar_eval_fn eval, void *eval_user, oar_pass_report **reports,
-                                int *num_reports, oar_error *err);
+                                oar_eval_fn eval, void *eval_user, const oar_pass_target *target,
+                                oar_pass_report **reports, int *num_reports, oar_error *err);
 
 #endif

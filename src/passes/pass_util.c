@@ -137,3 +137,55 @@ oar_status oar_pass_add_constant(oar_pass_ctx *ctx, const char *base, oar_dtype 
   ctx->uses[*id] = 0;
   return OAR_OK;
 }
+
+oar_status oar_pass_append_node(oar_pass_ctx *ctx, oar_node_builder *b, int *index, oar_error *err) {
+  oar_graph *g = ctx->graph;
+  unsigned char *dead = oar_realloc(ctx->dead, (size_t)g->num_nodes + 2);
+  if (!dead) {
+    oar_node_abort(b);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory adding a node");
+  }
+  ctx->dead = dead;
+  OAR_TRY(oar_node_finish(b, err));
+  *index = g->num_nodes - 1;
+  ctx->dead[*index] = 0;
+  const oar_node *n = &g->nodes[*index];
+  for (int i = 0; i < oar_node_num_in(n); i++) ctx->uses[n->in[i]]++;
+  return OAR_OK;
+}
+
+oar_status oar_pass_add_value(oar_pass_ctx *ctx, const char *name, oar_dtype dtype, const oar_shape *shape,
+                              int *id, oar_error *err) {
+  oar_graph *g = ctx->graph;
+  int *uses = oar_realloc(ctx->uses, ((size_t)g->num_values + 2) * sizeof *uses);
+  if (!uses) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory adding a value");
+  ctx->uses = uses;
+  OAR_TRY(oar_graph_add_value(g, name, dtype, shape, id, err));
+  ctx->uses[*id] = 0;
+  return OAR_OK;
+}
+
+oar_status oar_pass_reorder(oar_pass_ctx *ctx, const int *order, oar_error *err) {
+  oar_graph *g = ctx->graph;
+  const size_t n = (size_t)g->num_nodes;
+  oar_node *nodes = oar_malloc((n ? n : 1) * sizeof *nodes);
+  unsigned char *dead = oar_malloc(n + 1);
+  if (!nodes || !dead) {
+    oar_free(nodes);
+    oar_free(dead);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory reordering the graph");
+  }
+  for (size_t i = 0; i < n; i++) {
+    nodes[i] = g->nodes[order[i]];
+    dead[i] = ctx->dead[order[i]];
+  }
+  memcpy(g->nodes, nodes, n * sizeof *nodes);
+  memcpy(ctx->dead, dead, n);
+  oar_free(nodes);
+  oar_free(dead);
+  for (int ni = 0; ni < g->num_nodes; ni++) {
+    if (ctx->dead[ni]) continue;
+    for (int i = 0; i < oar_node_num_out(&g->nodes[ni]); i++) g->values[g->nodes[ni].out[i]].producer = ni;
+  }
+  return OAR_OK;
+}

@@ -40,6 +40,20 @@ oar_status oar_pass_set_attr_int(oar_pass_ctx *ctx, int ni, int index, int64_t i
 oar_status oar_pass_add_constant(oar_pass_ctx *ctx, const char *base, oar_dtype dtype, const oar_shape *shape,
                                  const void *data, size_t bytes, int *id, oar_error *err);
 
+/* Appends the node being built by `b` (see oar_node_begin) to the graph,
+ * keeping dead flags and use counts sized to the graph (the new node's
+ * inputs are counted). *index receives its position; put it in schedule
+ * order with oar_pass_reorder. */
+oar_status oar_pass_append_node(oar_pass_ctx *ctx, oar_node_builder *b, int *index, oar_error *err);
+
+/* A new intermediate value (use counts grown to cover it). */
+oar_status oar_pass_add_value(oar_pass_ctx *ctx, const char *name, oar_dtype dtype, const oar_shape *shape,
+                              int *id, oar_error *err);
+
+/* Puts the nodes in the order `order` (a permutation of all node indices,
+ * dead ones included) and fixes their outputs' producers. */
+oar_status oar_pass_reorder(oar_pass_ctx *ctx, const int *order, oar_error *err);
+
 /* The output name of a node, for notes. */
 const char *oar_pass_node_name(const oar_pass_ctx *ctx, int ni);
 

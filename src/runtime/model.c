@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/cpu.h"
+#include "kernels/generic/f32_kernels.h"
 #include "frontend/onnx/onnx_loader.h"
 #include "frontend/paddle/paddle_loader.h"
 #include "passes/pass_manager.h"
@@ -49,8 +51,13 @@ static oar_status eval_node(void *user, const oar_node *node, const oar_tensor_v
 }
 
 static oar_status optimize(oar_model *m, const oar_model_options *options, oar_error *err) {
+  /* Layout choices follow the kernels plans will use (OAR_ISA applies). */
+  oar_isa isa;
+  OAR_TRY(oar_cpu_isa_active(&isa, err));
+  const oar_f32_kernels *kr = oar_f32_kernels_for(isa);
+  const oar_pass_target target = {.blocked_conv = kr->conv16c != NULL};
   oar_status st = oar_pass_manager_run(m->graph, options->deleted_passes, options->num_deleted_passes,
-                                       eval_node, NULL, &m->pass_reports, &m->num_pass_reports, err);
+                                       eval_node, NULL, &target, &m->pass_reports, &m->num_pass_reports, err);
   if (st != OAR_OK) oar_error_prefix(err, "%s: optimizing: ", m->graph->source ? m->graph->source : "model");
   return st;
 }

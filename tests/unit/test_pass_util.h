@@ -291,7 +291,7 @@ static inline oar_status tp_eval(void *user, const oar_node *node, const oar_ten
 static inline int tp_optimize(tp_graph *t, const char *name, char *notes, size_t notes_size) {
   oar_pass_report *reports;
   int count;
-  if (oar_pass_manager_run(t->g, NULL, 0, tp_eval, NULL, &reports, &count, &t->err) != OAR_OK)
+  if (oar_pass_manager_run(t->g, NULL, 0, tp_eval, NULL, NULL, &reports, &count, &t->err) != OAR_OK)
     tp_fatal("passes", &t->err);
   int fired = -1;
   for (int i = 0; i < count; i++) {

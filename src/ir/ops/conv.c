@@ -2,6 +2,7 @@
  * depthwise form just has groups == input channels). */
 #include "ir/ops/conv.h"
 
+#include "ir/ops/blocked_layout.h"
 #include "ir/ops/infer_util.h"
 
 static const oar_slot_spec conv_inputs[] = {
@@ -148,4 +149,59 @@ const oar_op_schema oar_schema_depthwise_conv2d = {
     .attrs = conv_attrs,
     .num_attrs = OAR_COUNT_OF(conv_attrs),
     .infer = conv2d_infer,
+};
+
+/* conv2d on the blocked layout (ir/ops/blocked_layout.h): the geometry is
+ * conv2d's on the NCHW shape the blocked input stands for. */
+static oar_status conv2d_blocked_infer(const oar_node *n, const oar_tensor_view *const *in,
+                                       oar_tensor_view *out, oar_error *err) {
+  const oar_tensor_view *x, *w;
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &x, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &w, err));
+  OAR_TRY(oar_op_check_same_dtype(n, OAR_CONV_IN_INPUT, x, OAR_CONV_IN_FILTER, w, err));
+  char buf[128], want[128];
+  if (w->shape.rank != 4 || w->shape.dims[1] < 0)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "input 'Filter' has shape %s, expected [M, C/groups, kh, kw]",
+                         oar_shape_str(&w->shape, buf, sizeof buf));
+  int64_t groups, channels;
+  OAR_TRY(oar_op_attr_int(n, OAR_CONV_ATTR_GROUPS, 1, OAR_ATTR_SIZE_MAX, &groups, err));
+  if (__builtin_mul_overflow(w->shape.dims[1], groups, &channels))
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'groups' %lld is too large",
+                         (long long)groups);
+  oar_shape nchw;
+  OAR_TRY(oar_blocked_as_nchw(&x->shape, "Input", channels, &nchw, err));
+  oar_conv2d_geom g;
+  OAR_TRY(oar_conv2d_geometry(n, &nchw, &w->shape, &g, err));
+  if (g.nhwc)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'data_format' is NHWC, expected NCHW");
+  const oar_shape plain = oar_conv2d_out_shape(&g), shape = oar_blocked_shape(&plain);
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
+  if (bias) {
+    const int64_t numel = oar_shape_numel(&bias->shape);
+    if (bias->dtype != x->dtype || (numel >= 0 && numel != g.out_c))
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "input 'Bias' is %s %s, expected %s with %lld elements",
+                           oar_dtype_str(bias->dtype), oar_shape_str(&bias->shape, buf, sizeof buf),
+                           oar_dtype_str(x->dtype), (long long)g.out_c);
+  }
+  const oar_tensor_view *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  if (res && (res->dtype != x->dtype || !oar_shape_equal(&res->shape, &shape)))
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'ResidualData' is %s %s, expected %s %s",
+                         oar_dtype_str(res->dtype), oar_shape_str(&res->shape, buf, sizeof buf),
+                         oar_dtype_str(x->dtype), oar_shape_str(&shape, want, sizeof want));
+  oar_op_set_output(n, out, OAR_CONV_OUT_OUTPUT, x->dtype, &shape);
+  return OAR_OK;
+}
+
+const oar_op_schema oar_schema_conv2d_blocked = {
+    .name = "conv2d_blocked",
+    .id = OAR_OP_conv2d_blocked,
+    .inputs = conv_inputs,
+    .num_inputs = OAR_COUNT_OF(conv_inputs),
+    .outputs = conv_outputs,
+    .num_outputs = OAR_COUNT_OF(conv_outputs),
+    .attrs = conv_attrs,
+    .num_attrs = OAR_COUNT_OF(conv_attrs),
+    .infer = conv2d_blocked_infer,
 };

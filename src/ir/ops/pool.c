@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "ir/ops/blocked_layout.h"
 #include "ir/ops/infer_util.h"
 
 static const oar_slot_spec pool_inputs[] = {{"X", OAR_SLOT_REQUIRED}};
@@ -131,4 +132,33 @@ const oar_op_schema oar_schema_pool2d = {
     .attrs = pool_attrs,
     .num_attrs = OAR_COUNT_OF(pool_attrs),
     .infer = pool2d_infer,
+};
+
+/* pool2d on the blocked layout (ir/ops/blocked_layout.h). */
+static oar_status pool2d_blocked_infer(const oar_node *n, const oar_tensor_view *const *in,
+                                       oar_tensor_view *out, oar_error *err) {
+  const oar_tensor_view *x;
+  OAR_TRY(oar_op_require_input(n, in, OAR_POOL_IN_X, &x, err));
+  oar_shape nchw;
+  OAR_TRY(oar_blocked_as_nchw(&x->shape, "X", -1, &nchw, err));
+  oar_pool2d_geom g;
+  OAR_TRY(oar_pool2d_geometry(n, &nchw, &g, err));
+  if (g.nhwc)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'data_format' is NHWC, expected NCHW");
+  const int64_t dims[5] = {g.batch, x->shape.dims[1], g.out_h, g.out_w, OAR_BLOCK_C};
+  const oar_shape shape = oar_shape_make(5, dims);
+  oar_op_set_output(n, out, OAR_POOL_OUT_OUT, x->dtype, &shape);
+  return OAR_OK;
+}
+
+const oar_op_schema oar_schema_pool2d_blocked = {
+    .name = "pool2d_blocked",
+    .id = OAR_OP_pool2d_blocked,
+    .inputs = pool_inputs,
+    .num_inputs = OAR_COUNT_OF(pool_inputs),
+    .outputs = pool_outputs,
+    .num_outputs = OAR_COUNT_OF(pool_outputs),
+    .attrs = pool_attrs,
+    .num_attrs = OAR_COUNT_OF(pool_attrs),
+    .infer = pool2d_blocked_infer,
 };

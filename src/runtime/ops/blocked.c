@@ -1,0 +1,268 @@
+/* The blocked-layout ops (ir/ops/blocked_layout.h).
+ *
+ * Plain run functions are the reference: they change the layout to NCHW,
+ * run the reference kernel and change it back (they allocate, and are
+ * slow; they run when the plan's ISA level has no blocked kernel, e.g.
+ * under OAR_ISA=generic). Prepared, conv2d_blocked and pool2d_blocked run
+ * the blocked kernels of kernels/generic/conv16c.h, dwconv16c.h and
+ * pool16c.h. */
+#include "ir/ops/blocked_layout.h"
+
+#include <math.h>
+#include <stdio.h>
+
+#include "base/alloc.h"
+#include "ir/ops/conv.h"
+#include "ir/ops/pool.h"
+#include "kernels/generic/conv16c.h"
+#include "kernels/ref/conv.h"
+#include "kernels/ref/pool.h"
+#include "runtime/kernel_state.h"
+#include "runtime/ops/fused_act.h"
+#include "runtime/ops/run_util.h"
+
+static size_t numel_sz(const oar_tensor_view *v) { return (size_t)oar_view_numel(v); }
+
+/* ---- layout changes --------------------------------------------------------- */
+
+static oar_status layout_io(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                            const oar_tensor_view **x, oar_tensor_view **y, oar_error *err) {
+  OAR_TRY(oar_op_require_input(n, in, OAR_LAYOUT_IN_X, x, err));
+  OAR_TRY(oar_run_output(n, out, OAR_LAYOUT_OUT_OUT, y, err));
+  return oar_run_expect_dtype(n, OAR_LAYOUT_IN_X, *x, OAR_DTYPE_FLOAT32, err);
+}
+
+oar_status oar_run_layout_to_blocked(const oar_node *n, const oar_tensor_view *const *in,
+                                     oar_tensor_view *out, oar_error *err) {
+  const oar_tensor_view *x;
+  oar_tensor_view *y;
+  OAR_TRY(layout_io(n, in, out, &x, &y, err));
+  const oar_shape *s = &x->shape;
+  oar_nchw_to_nchw16c(x->data, (size_t)s->dims[0], (size_t)s->dims[1], (size_t)(s->dims[2] * s->dims[3]),
+                      y->data);
+  return OAR_OK;
+}
+
+oar_status oar_run_layout_from_blocked(const oar_node *n, const oar_tensor_view *const *in,
+                                       oar_tensor_view *out, oar_error *err) {
+  const oar_tensor_view *x;
+  oar_tensor_view *y;
+  OAR_TRY(layout_io(n, in, out, &x, &y, err));
+  const oar_shape *s = &y->shape;
+  oar_nchw16c_to_nchw(x->data, (size_t)s->dims[0], (size_t)s->dims[1], (size_t)(s->dims[2] * s->dims[3]),
+                      y->data);
+  return OAR_OK;
+}
+
+/* ---- conv2d_blocked ------------------------------------------------------------ */
+
+typedef struct bconv_io {
+  const oar_tensor_view *x, *w, *bias, *res;
+  oar_tensor_view *y;
+  bool has_act;
+  oar_act_params act;
+  oar_conv2d_params p;
+} bconv_io;
+
+static oar_status bconv_inputs(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                               bconv_io *io, oar_error *err) {
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &io->x, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &io->w, err));
+  OAR_TRY(oar_run_output(n, out, OAR_CONV_OUT_OUTPUT, &io->y, err));
+  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_INPUT, io->x, OAR_DTYPE_FLOAT32, err));
+  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_FILTER, io->w, OAR_DTYPE_FLOAT32, err));
+  io->bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
+  io->res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  if (io->bias) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_BIAS, io->bias, OAR_DTYPE_FLOAT32, err));
+  if (io->res) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_RESIDUAL, io->res, OAR_DTYPE_FLOAT32, err));
+  OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_CONV_ATTR_FUSE_ACTIVATION),
+                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_ALPHA),
+                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA), &io->has_act, &io->act, err));
+  const int64_t groups = oar_node_attr_i(n, OAR_CONV_ATTR_GROUPS);
+  oar_shape nchw;
+  OAR_TRY(oar_blocked_as_nchw(&io->x->shape, "Input", io->w->shape.dims[1] * groups, &nchw, err));
+  oar_conv2d_geom g;
+  OAR_TRY(oar_conv2d_geometry(n, &nchw, &io->w->shape, &g, err));
+  io->p = (oar_conv2d_params){
+      .batch = g.batch,
+      .in_c = g.in_c,
+      .in_h = g.in_h,
+      .in_w = g.in_w,
+      .out_c = g.out_c,
+      .out_h = g.out_h,
+      .out_w = g.out_w,
+      .kernel_h = g.kernel_h,
+      .kernel_w = g.kernel_w,
+      .stride_h = g.stride_h,
+      .stride_w = g.stride_w,
+      .pad_top = g.pad_top,
+      .pad_left = g.pad_left,
+      .dilation_h = g.dilation_h,
+      .dilation_w = g.dilation_w,
+      .groups = g.groups,
+  };
+  return OAR_OK;
+}
+
+oar_status oar_run_conv2d_blocked(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                  oar_error *err) {
+  bconv_io io;
+  OAR_TRY(bconv_inputs(n, in, out, &io, err));
+  const oar_conv2d_params *p = &io.p;
+  const size_t hw_in = (size_t)(p->in_h * p->in_w), hw_out = (size_t)(p->out_h * p->out_w);
+  const size_t n_in = (size_t)(p->batch * p->in_c) * hw_in, n_out = (size_t)(p->batch * p->out_c) * hw_out;
+  float *x = oar_malloc((n_in ? n_in : 1) * sizeof *x);
+  float *y = oar_malloc((n_out ? n_out : 1) * sizeof *y);
+  float *r = io.res ? oar_malloc((n_out ? n_out : 1) * sizeof *r) : NULL;
+  if (!x || !y || (io.res && !r)) {
+    oar_free(x);
+    oar_free(y);
+    oar_free(r);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory changing the layout (%zu bytes)",
+                         (n_in + 2 * n_out) * sizeof(float));
+  }
+  oar_nchw16c_to_nchw(io.x->data, (size_t)p->batch, (size_t)p->in_c, hw_in, x);
+  if (r) oar_nchw16c_to_nchw(io.res->data, (size_t)p->batch, (size_t)p->out_c, hw_out, r);
+  oar_ref_conv2d_f32(p, x, io.w->data, io.bias ? io.bias->data : NULL, r, y);
+  if (io.has_act) oar_ref_activation_f32(&io.act, y, y, n_out);
+  oar_nchw_to_nchw16c(y, (size_t)p->batch, (size_t)p->out_c, hw_out, io.y->data);
+  oar_free(x);
+  oar_free(y);
+  oar_free(r);
+  return OAR_OK;
+}
+
+typedef struct pack_args {
+  const oar_conv16c *c;
+  const float *filter;
+} pack_args;
+
+static void pack_cb(void *ctx, float *dst) {
+  const pack_args *a = ctx;
+  oar_conv16c_pack_filter(a->c, a->filter, dst);
+}
+
+typedef struct bconv_state {
+  oar_simple_state s; /* owned: the packed filter when not cached */
+  oar_conv16c c;
+  const float *packed;
+  oar_fused_epilogue epi;
+  char kernel[96];
+} bconv_state;
+
+static oar_status run_bconv_fast(const oar_op_state *state, const oar_node *n,
+                                 const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                 oar_error *err) {
+  const bconv_state *cs = (const bconv_state *)state;
+  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT);
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS),
+                        *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
+  if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input' or output 'Output' is not bound");
+  if (bias && oar_view_numel(bias) != cs->c.p.out_c)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
+                         (long long)oar_view_numel(bias), (long long)cs->c.p.out_c);
+  oar_conv16c_run(&cs->c, x->data, cs->packed, bias ? bias->data : NULL, res ? res->data : NULL, cs->epi.lo,
+                  cs->epi.hi, cs->epi.post ? &cs->epi.act : NULL, y->data, workspace);
+  return OAR_OK;
+}
+
+oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  bconv_io io;
+  OAR_TRY(bconv_inputs(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
+  const oar_conv2d_params *p = &io.p;
+  if (!oar_conv16c_supported(p, ctx->kernels) || !oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
+    return OAR_OK;
+  bconv_state *cs = oar_state_new(sizeof *cs, run_bconv_fast, NULL);
+  if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
+  oar_conv16c_init(&cs->c, p, ctx->kernels, ctx->threads);
+  oar_fused_epilogue_from(io.has_act, &io.act, &cs->epi);
+  const size_t floats = oar_conv16c_packed_floats(&cs->c);
+  if (floats == SIZE_MAX || cs->c.workspace_bytes == SIZE_MAX) {
+    cs->s.base.destroy(&cs->s.base);
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
+                         "convolution too large to run (filter or scratch overflow the address space)");
+  }
+  const int filter_pos = oar_node_in_pos(ctx->node, OAR_CONV_IN_FILTER, 0);
+  if (ctx->weights && filter_pos >= 0 && ctx->in_constant[filter_pos]) {
+    /* Shared by every plan and clone; the key tells this packing from
+     * the NCHW convolution's of the same filter. */
+    const int64_t key[4] = {16, p->out_c, p->in_c * p->kernel_h * p->kernel_w, p->groups};
+    oar_status st = oar_weight_cache_get(ctx->weights, io.w->data, ctx->kernels, key, floats, pack_cb,
+                                         &(pack_args){&cs->c, io.w->data}, &cs->packed, err);
+    if (st != OAR_OK) {
+      cs->s.base.destroy(&cs->s.base);
+      return st;
+    }
+  } else {
+    float *packed = oar_aligned_alloc(floats * sizeof *packed);
+    if (!packed) {
+      cs->s.base.destroy(&cs->s.base);
+      return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory packing the filter (%zu bytes)",
+                           floats * sizeof *packed);
+    }
+    oar_conv16c_pack_filter(&cs->c, io.w->data, packed);
+    cs->s.owned = packed;
+    cs->packed = packed;
+  }
+  cs->s.base.workspace_bytes = cs->c.workspace_bytes;
+  snprintf(cs->kernel, sizeof cs->kernel, "conv2d %lldx%lld nchw16c direct, %s x%d", (long long)p->kernel_h,
+           (long long)p->kernel_w, ctx->kernels->gemm_name, cs->c.slots);
+  cs->s.base.kernel = cs->kernel;
+  *state = &cs->s.base;
+  return OAR_OK;
+}
+
+/* ---- pool2d_blocked ------------------------------------------------------------- */
+
+static oar_status bpool_params(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                               const oar_tensor_view **xp, oar_tensor_view **yp, oar_pool2d_params *pp,
+                               oar_error *err) {
+  OAR_TRY(oar_op_require_input(n, in, OAR_POOL_IN_X, xp, err));
+  OAR_TRY(oar_run_output(n, out, OAR_POOL_OUT_OUT, yp, err));
+  OAR_TRY(oar_run_expect_dtype(n, OAR_POOL_IN_X, *xp, OAR_DTYPE_FLOAT32, err));
+  oar_shape nchw;
+  OAR_TRY(oar_blocked_as_nchw(&(*xp)->shape, "X", -1, &nchw, err));
+  oar_pool2d_geom g;
+  OAR_TRY(oar_pool2d_geometry(n, &nchw, &g, err));
+  *pp = (oar_pool2d_params){
+      .batch = g.batch,
+      .channels = g.channels,
+      .in_h = g.in_h,
+      .in_w = g.in_w,
+      .out_h = g.out_h,
+      .out_w = g.out_w,
+      .kernel_h = g.kernel_h,
+      .kernel_w = g.kernel_w,
+      .stride_h = g.stride_h,
+      .stride_w = g.stride_w,
+      .pad_top = g.pad_top,
+      .pad_left = g.pad_left,
+      .is_max = g.is_max,
+      .exclusive = g.exclusive,
+      .adaptive = g.adaptive,
+  };
+  return OAR_OK;
+}
+
+oar_status oar_run_pool2d_blocked(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                  oar_error *err) {
+  const oar_tensor_view *x;
+  oar_tensor_view *y;
+  oar_pool2d_params p;
+  OAR_TRY(bpool_params(n, in, out, &x, &y, &p, err));
+  const size_t hw_in = (size_t)(p.in_h * p.in_w), hw_out = (size_t)(p.out_h * p.out_w);
+  float *xn = oar_malloc((numel_sz(x) ? numel_sz(x) : 1) * sizeof *xn);
+  float *yn = oar_malloc((numel_sz(y) ? numel_sz(y) : 1) * sizeof *yn);
+  if (!xn || !yn) {
+    oar_free(xn);
+    oar_free(yn);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory changing the layout");
+  }
+  oar_nchw16c_to_nchw(x->data, (size_t)p.batch, (size_t)p.channels, hw_in, xn);
+  oar_ref_pool2d_f32(&p, xn, yn);
+  oar_nchw_to_nchw16c(yn, (size_t)p.batch, (size_t)p.channels, hw_out, y->data);
+  oar_free(xn);
+  oar_free(yn);
+  return OAR_OK;
+}
