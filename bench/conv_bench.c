@@ -6,7 +6,9 @@
  *   ./conv_bench C H W OC K STRIDE PAD [GROUPS] [--threads N] [--cold] [--residual] [--blocked]
  *
  * --blocked times the NCHW16c direct convolution (kernels/generic/conv16c.h)
- * instead, and checks its output against the reference convolution. */
+ * instead, or for a depthwise shape (GROUPS == C == OC) the NCHW16c
+ * depthwise convolution (kernels/generic/dwconv16c.h), and checks its
+ * output against the reference convolution. */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
 #include <stdio.h>
@@ -19,6 +21,7 @@
 #include "base/threadpool.h"
 #include "kernels/generic/conv16c.h"
 #include "kernels/generic/conv_gemm.h"
+#include "kernels/generic/dwconv16c.h"
 
 static double now(void) {
   struct timespec t;
@@ -29,6 +32,60 @@ static double now(void) {
 static int cmp_double(const void *a, const void *b) {
   const double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
+}
+
+/* The blocked depthwise path: checked against the reference, then timed. */
+static int run_blocked_dw(const oar_conv2d_params *p, int threads, int cold, int with_res) {
+  const oar_f32_kernels *kr = oar_f32_kernels_for(oar_cpu_isa_detected());
+  if (!oar_dwconv16c_supported(p, kr)) {
+    fprintf(stderr, "no blocked depthwise convolution for this shape on this CPU\n");
+    return 1;
+  }
+  oar_dwconv16c c;
+  oar_dwconv16c_init(&c, p, kr, threads);
+  const size_t hw_in = (size_t)(p->in_h * p->in_w), hw_out = (size_t)(p->out_h * p->out_w);
+  const size_t xs = (size_t)p->in_c * hw_in, ws = (size_t)(p->out_c * p->kernel_h * p->kernel_w),
+               ys = (size_t)p->out_c * hw_out;
+  float *x = oar_aligned_alloc(xs * 4), *w = oar_aligned_alloc(ws * 4), *y = oar_aligned_alloc(ys * 4);
+  float *bias = oar_aligned_alloc((size_t)p->out_c * 4), *res = oar_aligned_alloc(ys * 4);
+  float *xb = oar_aligned_alloc(c.cb * 16 * hw_in * 4), *yb = oar_aligned_alloc(c.cb * 16 * hw_out * 4);
+  float *rb = oar_aligned_alloc(c.cb * 16 * hw_out * 4), *back = oar_aligned_alloc(ys * 4);
+  float *packed = oar_aligned_alloc(oar_dwconv16c_packed_floats(&c) * 4);
+  void *work = oar_aligned_alloc(c.workspace_bytes + 64);
+  srand(1);
+  for (size_t i = 0; i < xs; i++) x[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
+  for (size_t i = 0; i < ws; i++) w[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
+  for (size_t i = 0; i < ys; i++) res[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
+  for (long i = 0; i < p->out_c; i++) bias[i] = (float)i / 16;
+  oar_nchw_to_nchw16c(x, 1, (size_t)p->in_c, hw_in, xb);
+  oar_nchw_to_nchw16c(res, 1, (size_t)p->out_c, hw_out, rb);
+  oar_dwconv16c_pack_filter(&c, w, packed);
+  oar_ref_conv2d_f32(p, x, w, bias, with_res ? res : NULL, y);
+  oar_dwconv16c_run(&c, xb, packed, bias, with_res ? rb : NULL, -INFINITY, INFINITY, NULL, yb, work);
+  oar_nchw16c_to_nchw(yb, 1, (size_t)p->out_c, hw_out, back);
+  double worst = 0;
+  for (size_t i = 0; i < ys; i++) {
+    const double d = fabs((double)back[i] - (double)y[i]) / (1.0 + fabs((double)y[i]));
+    if (d > worst) worst = d;
+  }
+  const size_t flush_n = 64u << 20;
+  char *flush = cold ? malloc(flush_n) : NULL;
+  double t[31];
+  for (int r = 0; r < 31; r++) {
+    if (flush) memset(flush, r, flush_n);
+    const double t0 = now();
+    oar_dwconv16c_run(&c, xb, packed, bias, with_res ? rb : NULL, 0.0f, INFINITY, NULL, yb, work);
+    t[r] = now() - t0;
+  }
+  qsort(t, 31, sizeof *t, cmp_double);
+  const double flops = 2.0 * (double)ys * (double)(p->kernel_h * p->kernel_w);
+  printf(
+      "blocked dwconv %ldx%ldx%ld -> %ldx%ldx%ld k%ld s%ld p%ld threads %d %s: %.3f ms, %.1f GFLOP/s, max rel "
+      "err %.2g\n",
+      (long)p->in_c, (long)p->in_h, (long)p->in_w, (long)p->out_c, (long)p->out_h, (long)p->out_w,
+      (long)p->kernel_h, (long)p->stride_h, (long)p->pad_top, c.slots, cold ? "cold" : "hot", t[15] * 1e3,
+      flops / t[15] * 1e-9, worst);
+  return worst < 1e-4 ? 0 : 1;
 }
 
 /* The blocked path: checked against the reference, then timed. */
@@ -50,9 +107,9 @@ static int run_blocked(const oar_conv2d_params *p, int threads, int cold, int wi
   float *packed = oar_aligned_alloc(oar_conv16c_packed_floats(&c) * 4);
   void *work = oar_aligned_alloc(c.workspace_bytes + 64);
   srand(1);
-  for (size_t i = 0; i < xs; i++) x[i] = (float)rand() / RAND_MAX - 0.5f;
-  for (size_t i = 0; i < ws; i++) w[i] = (float)rand() / RAND_MAX - 0.5f;
-  for (size_t i = 0; i < ys; i++) res[i] = (float)rand() / RAND_MAX - 0.5f;
+  for (size_t i = 0; i < xs; i++) x[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
+  for (size_t i = 0; i < ws; i++) w[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
+  for (size_t i = 0; i < ys; i++) res[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
   for (long i = 0; i < p->out_c; i++) bias[i] = (float)i / 16;
   oar_nchw_to_nchw16c(x, 1, (size_t)p->in_c, hw_in, xb);
   oar_nchw_to_nchw16c(res, 1, (size_t)p->out_c, hw_out, rb);
@@ -125,6 +182,8 @@ int main(int argc, char **argv) {
   oar_threadpool *pool = NULL;
   oar_threadpool_create(threads, &pool, NULL);
   oar_threadpool_set_current(pool);
+  if (blocked && p.groups > 1 && p.groups == p.in_c && p.in_c == p.out_c)
+    return run_blocked_dw(&p, threads, cold, with_res);
   if (blocked) return run_blocked(&p, threads, cold, with_res);
   oar_conv_gemm c;
   oar_conv_gemm_init(&c, &p, oar_f32_kernels_for(oar_cpu_isa_detected()), threads);

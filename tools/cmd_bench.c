@@ -278,7 +278,7 @@ int cmd_bench(int argc, char **argv) {
     rc = feed_random(predictor, &a, &samples);
   }
   if (rc == CLI_EXIT_OK) rc = time_runs(predictor, &a, samples);
-  if (rc == CLI_EXIT_OK) rc = cli_print_profile(predictor, 25);
+  if (rc == CLI_EXIT_OK) rc = cli_print_profile(predictor, 200);
   oar_predictor_destroy(predictor);
   free(a.shapes);
   return rc;

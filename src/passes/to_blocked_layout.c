@@ -10,9 +10,9 @@
  *
  * Not converted: NHWC, non-float32 or unknown channel counts, filters that
  * are not constants, grouped convolutions other than depthwise
- * (multiplier 1), more than 64 taps, and convolutions that would waste
- * over a third of their work on padding channels (e.g. 3 input channels:
- * the first layer stays NCHW, its output is blocked once). */
+ * (multiplier 1), more than 64 taps, and convolutions whose output would
+ * waste over a third of the work on padding channels. An input with few
+ * channels (a first layer's 3) is read as NCHW rather than padded. */
 #include <stdio.h>
 #include <string.h>
 
@@ -156,15 +156,16 @@ static oar_status try_conv(rewrite *r, int ni, bool *done, oar_error *err) {
   const int64_t in_c = ctx->graph->values[x].shape.dims[1], out_c = ws->dims[0];
   const bool depthwise = groups > 1 && groups == in_c && out_c == in_c && ws->dims[1] == 1;
   if (depthwise ? !ctx->target.blocked_depthwise : groups != 1) return OAR_OK;
-  const bool input_blocked = twin(r, x) >= 0;
-  if (!little_waste(out_c) || (!input_blocked && !little_waste(in_c))) {
-    oar_pass_note(ctx, "%s: %lld -> %lld channels stay NCHW (padding to 16 would waste work)",
-                  oar_pass_node_name(ctx, ni), (long long)in_c, (long long)out_c);
+  /* Few input channels: read NCHW as it is (a first layer). */
+  const bool plain_input = twin(r, x) < 0 && !depthwise && !little_waste(in_c);
+  if (!little_waste(out_c)) {
+    oar_pass_note(ctx, "%s: %lld output channels stay NCHW (padding to 16 would waste work)",
+                  oar_pass_node_name(ctx, ni), (long long)out_c);
     return OAR_OK;
   }
   if (res >= 0 && !nchw_float(ctx, res)) return OAR_OK;
   int in_blocked[4] = {-1, -1, -1, -1};
-  OAR_TRY(blocked_input(r, x, n->source_index, &in_blocked[OAR_CONV_IN_INPUT], err));
+  if (!plain_input) OAR_TRY(blocked_input(r, x, n->source_index, &in_blocked[OAR_CONV_IN_INPUT], err));
   if (res >= 0) OAR_TRY(blocked_input(r, res, n->source_index, &in_blocked[OAR_CONV_IN_RESIDUAL], err));
   *done = true;
   return replace_blocked(r, ni, OAR_OP_conv2d_blocked, in_blocked, out_c, err);

@@ -55,7 +55,11 @@ static oar_status optimize(oar_model *m, const oar_model_options *options, oar_e
   oar_isa isa;
   OAR_TRY(oar_cpu_isa_active(&isa, err));
   const oar_f32_kernels *kr = oar_f32_kernels_for(isa);
-  const oar_pass_target target = {.blocked_conv = kr->conv16c != NULL};
+  const oar_pass_target target = {
+      .blocked_conv = kr->conv16c != NULL,
+      .blocked_depthwise = kr->conv16c && kr->dwconv16c,
+      .blocked_pool = kr->conv16c && kr->pool16c,
+  };
   oar_status st = oar_pass_manager_run(m->graph, options->deleted_passes, options->num_deleted_passes,
                                        eval_node, NULL, &target, &m->pass_reports, &m->num_pass_reports, err);
   if (st != OAR_OK) oar_error_prefix(err, "%s: optimizing: ", m->graph->source ? m->graph->source : "model");

@@ -11,7 +11,9 @@
  *   conv2d_blocked       conv2d's slots and attributes (ir/ops/conv.h) on
  *                        blocked Input, ResidualData and Output; Filter
  *                        and Bias as conv2d's. Also depthwise (groups ==
- *                        channels).
+ *                        channels). A rank-4 Input is read as plain NCHW
+ *                        (first layers: a few channels, not worth
+ *                        padding to 16).
  *   pool2d_blocked       pool2d's slots and attributes (ir/ops/pool.h) on
  *                        blocked X and Out. */
 #ifndef OAR_IR_OPS_BLOCKED_LAYOUT_H

@@ -169,8 +169,9 @@ static oar_status conv2d_blocked_infer(const oar_node *n, const oar_tensor_view 
   if (__builtin_mul_overflow(w->shape.dims[1], groups, &channels))
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'groups' %lld is too large",
                          (long long)groups);
-  oar_shape nchw;
-  OAR_TRY(oar_blocked_as_nchw(&x->shape, "Input", channels, &nchw, err));
+  /* A rank-4 Input is plain NCHW (first layers). */
+  oar_shape nchw = x->shape;
+  if (x->shape.rank != 4) OAR_TRY(oar_blocked_as_nchw(&x->shape, "Input", channels, &nchw, err));
   oar_conv2d_geom g;
   OAR_TRY(oar_conv2d_geometry(n, &nchw, &w->shape, &g, err));
   if (g.nhwc)

@@ -24,11 +24,15 @@ bool oar_conv16c_supported(const oar_conv2d_params *p, const oar_f32_kernels *kr
          p->dilation_h >= 1 && p->dilation_w >= 1;
 }
 
-void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads) {
+static void init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads,
+                 bool plain_input) {
   memset(c, 0, sizeof *c);
   c->p = *p;
   c->kr = kr;
-  c->icb = oar_blocks16((size_t)p->in_c);
+  c->plain_input = plain_input;
+  c->lanes = plain_input ? (size_t)p->in_c : 16;
+  c->icb = plain_input ? 1 : oar_blocks16((size_t)p->in_c);
+  const size_t px = plain_input ? 1 : 16; /* floats per pixel of one block */
   c->ocb = oar_blocks16((size_t)p->out_c);
   c->groups = (c->ocb + OAR_CONV16C_FC - 1) / OAR_CONV16C_FC;
   c->taps = (size_t)(p->kernel_h * p->kernel_w);
@@ -47,8 +51,8 @@ void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_
   for (int64_t y = 0; y < p->kernel_h; y++)
     for (int64_t x = 0; x < p->kernel_w; x++)
       c->tap_off[y * p->kernel_w + x] =
-          (ptrdiff_t)(((size_t)(y * p->dilation_h) * c->wp + (size_t)(x * p->dilation_w)) * 16);
-  const size_t per_block = c->taps * 16 * OAR_CONV16C_FC * 16 * sizeof(float);
+          (ptrdiff_t)(((size_t)(y * p->dilation_h) * c->wp + (size_t)(x * p->dilation_w)) * px);
+  const size_t per_block = c->taps * c->lanes * OAR_CONV16C_FC * 16 * sizeof(float);
   c->chunk = CONV16C_CHUNK_BYTES / per_block;
   if (c->chunk < 1) c->chunk = 1;
   if (c->chunk > c->icb) c->chunk = c->icb;
@@ -57,12 +61,12 @@ void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_
   c->chunk = (c->icb + passes - 1) / passes;
 
   const double flops =
-      2.0 * (double)(p->out_h * p->out_w) * (double)(c->ocb * 16) * (double)(c->icb * 16 * c->taps);
+      2.0 * (double)(p->out_h * p->out_w) * (double)(c->ocb * 16) * (double)(c->icb * c->lanes * c->taps);
   int slots = threads < 1 ? 1 : threads;
   while (slots > 1 && flops / slots < MIN_FLOPS_PER_SLOT) slots--;
   c->slots = slots;
   size_t pad_floats = 0, total;
-  if (c->pad_copy && (__builtin_mul_overflow(c->icb * 16, c->hp, &pad_floats) ||
+  if (c->pad_copy && (__builtin_mul_overflow(c->icb * c->lanes, c->hp, &pad_floats) ||
                       __builtin_mul_overflow(pad_floats, c->wp, &pad_floats))) {
     c->workspace_bytes = SIZE_MAX;
     return;
@@ -72,7 +76,16 @@ void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_
     c->workspace_bytes = SIZE_MAX;
 }
 
-static size_t group_floats(const oar_conv16c *c) { return OAR_CONV16C_FC * 16 * c->icb * c->taps * 16; }
+void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads) {
+  init(c, p, kr, threads, false);
+}
+
+void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
+                                  int threads) {
+  init(c, p, kr, threads, true);
+}
+
+static size_t group_floats(const oar_conv16c *c) { return OAR_CONV16C_FC * 16 * c->icb * c->taps * c->lanes; }
 
 size_t oar_conv16c_packed_floats(const oar_conv16c *c) {
   size_t n;
@@ -88,8 +101,8 @@ void oar_conv16c_pack_filter(const oar_conv16c *c, const float *filter, float *d
     float *to = dst + g * group_floats(c);
     for (size_t cb = 0; cb < c->icb; cb++)
       for (size_t t = 0; t < c->taps; t++)
-        for (size_t i = 0; i < 16; i++) {
-          const size_t ic = cb * 16 + i;
+        for (size_t i = 0; i < c->lanes; i++) {
+          const size_t ic = cb * c->lanes + i;
           for (size_t o = 0; o < width; o++) {
             const size_t oc = g * OAR_CONV16C_FC * 16 + o;
             *to++ = ic < in_c && oc < out_c ? filter[(oc * in_c + ic) * c->taps + t] : 0.0f;
@@ -115,12 +128,15 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
   const oar_conv16c *c = job->c;
   const oar_conv2d_params *p = &c->p;
   const size_t pixels = (size_t)(p->out_h * p->out_w), ow = (size_t)p->out_w;
-  const size_t plane_in = c->hp * c->wp * 16, plane_out = pixels * 16;
+  const size_t px = c->plain_input ? 1 : 16;
+  const size_t plane_in = c->hp * c->wp * px, plane_out = pixels * 16;
   const size_t sh = (size_t)p->stride_h, sw = (size_t)p->stride_w;
   oar_conv16c_tile t = {
       .in_cb_stride = plane_in,
       .tap_off = c->tap_off,
       .taps = c->taps,
+      .lanes = c->plain_input ? c->lanes : 16,
+      .lane_stride = c->plain_input ? plane_in : 1,
       .out_ob_stride = plane_out,
       .res_ob_stride = plane_out,
   };
@@ -132,7 +148,7 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
       const size_t cbs = min_sz(c->chunk, c->icb - cb0);
       const bool last = cb0 + cbs >= c->icb;
       t.cbs = cbs;
-      t.w = wg + cb0 * c->taps * 16 * fcg * 16;
+      t.w = wg + cb0 * c->taps * c->lanes * fcg * 16;
       t.flags = (cb0 == 0 ? OAR_GEMM_FIRST : 0u) | (last ? OAR_GEMM_LAST : 0u);
       t.bias = job->bias ? job->bias + ob0 * 16 : NULL;
       t.lo = last ? job->lo : -INFINITY;
@@ -142,7 +158,7 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
         const size_t p0 = tile * OAR_CONV16C_PX, npx = min_sz(OAR_CONV16C_PX, pixels - p0);
         size_t oh = p0 / ow, ox = p0 % ow;
         for (size_t k = 0; k < npx; k++) {
-          t.in[k] = xc + (oh * sh * c->wp + ox * sw) * 16;
+          t.in[k] = xc + (oh * sh * c->wp + ox * sw) * px;
           if (++ox == ow) ox = 0, oh++;
         }
         t.out = job->y + ob0 * plane_out + p0 * 16;
@@ -175,23 +191,26 @@ typedef struct pad_job {
   float *dst;
 } pad_job;
 
-static void pad_blocks(void *ctx, size_t begin, size_t end) {
+/* Planes [begin, end) of the input (blocks, or channels of a plain
+ * input: px floats per pixel) into the zero-bordered buffer. */
+static void pad_planes(void *ctx, size_t begin, size_t end) {
   const pad_job *j = ctx;
   const oar_conv16c *c = j->c;
   const oar_conv2d_params *p = &c->p;
   const size_t ih = (size_t)p->in_h, iw = (size_t)p->in_w, pt = (size_t)p->pad_top, pl = (size_t)p->pad_left;
+  const size_t px = c->plain_input ? 1 : 16;
   for (size_t cb = begin; cb < end; cb++) {
-    const float *s = j->src + cb * ih * iw * 16;
-    float *d = j->dst + cb * c->hp * c->wp * 16;
+    const float *s = j->src + cb * ih * iw * px;
+    float *d = j->dst + cb * c->hp * c->wp * px;
     for (size_t y = 0; y < c->hp; y++) {
-      float *row = d + y * c->wp * 16;
+      float *row = d + y * c->wp * px;
       if (y < pt || y >= pt + ih) {
-        memset(row, 0, c->wp * 16 * sizeof *row);
+        memset(row, 0, c->wp * px * sizeof *row);
         continue;
       }
-      memset(row, 0, pl * 16 * sizeof *row);
-      memcpy(row + pl * 16, s + (y - pt) * iw * 16, iw * 16 * sizeof *row);
-      memset(row + (pl + iw) * 16, 0, (c->wp - pl - iw) * 16 * sizeof *row);
+      memset(row, 0, pl * px * sizeof *row);
+      memcpy(row + pl * px, s + (y - pt) * iw * px, iw * px * sizeof *row);
+      memset(row + (pl + iw) * px, 0, (c->wp - pl - iw) * px * sizeof *row);
     }
   }
 }
@@ -200,10 +219,11 @@ void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed
                      const float *residual, float lo, float hi, const oar_act_params *act, float *dst,
                      void *workspace) {
   const oar_conv2d_params *p = &c->p;
-  const size_t in_img = c->icb * (size_t)(p->in_h * p->in_w) * 16;
+  const size_t planes = c->plain_input ? (size_t)p->in_c : c->icb;
+  const size_t in_img = planes * (size_t)(p->in_h * p->in_w) * (c->plain_input ? 1 : 16);
   const size_t out_img = c->ocb * (size_t)(p->out_h * p->out_w) * 16;
   float *padded = workspace;
-  float *bias16 = (float *)workspace + (c->pad_copy ? round_up16(c->icb * 16 * c->hp * c->wp) : 0);
+  float *bias16 = (float *)workspace + (c->pad_copy ? round_up16(c->icb * c->lanes * c->hp * c->wp) : 0);
   if (bias) {
     memcpy(bias16, bias, (size_t)p->out_c * sizeof *bias16);
     memset(bias16 + p->out_c, 0, (c->ocb * 16 - (size_t)p->out_c) * sizeof *bias16);
@@ -222,9 +242,9 @@ void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed
     if (c->pad_copy) {
       pad_job pj = {c, x, padded};
       if (c->slots > 1)
-        oar_parallel_for(c->icb, 1, pad_blocks, &pj);
+        oar_parallel_for(planes, 1, pad_planes, &pj);
       else
-        pad_blocks(&pj, 0, c->icb);
+        pad_planes(&pj, 0, planes);
       x = padded;
     }
     conv16c_job job = {

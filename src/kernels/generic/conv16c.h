@@ -10,10 +10,16 @@
  * every pixel tile uses it. Padded convolutions first copy the image into
  * a zero-bordered buffer, so that the tile kernel never tests bounds.
  *
+ * A first layer (3 input channels, say) reads its input as plain NCHW
+ * instead (oar_conv16c_init_plain_input): one "block" of in_c channels,
+ * a plane apart, so that its output is blocked without padding the input
+ * channels to 16.
+ *
  * Filter packing: output-channel groups of up to 4 blocks, group g at
- * g * 64 * icb * taps * 16 floats; inside a group, for each input block,
- * tap and input channel of the block, the group's output channels (16 per
- * block), zero past in_c and out_c. */
+ * g * 64 * icb * taps * lanes floats (lanes: 16, or in_c for a plain
+ * input); inside a group, for each input block, tap and input channel of
+ * the block, the group's output channels (16 per block), zero past in_c
+ * and out_c. */
 #ifndef OAR_KERNELS_GENERIC_CONV16C_H
 #define OAR_KERNELS_GENERIC_CONV16C_H
 
@@ -31,6 +37,8 @@ typedef struct oar_conv16c {
   size_t icb, ocb, groups, taps; /* channel blocks, output-channel groups of 4 blocks, taps */
   size_t hp, wp;                 /* plane the tiles read: padded copy, or the input itself */
   bool pad_copy;
+  bool plain_input; /* the input is NCHW (one block of `lanes` channels) */
+  size_t lanes;     /* input channels per block: 16, or in_c for a plain input */
   ptrdiff_t tap_off[OAR_CONV16C_MAX_TAPS];
   size_t chunk; /* input blocks per pass over the pixel tiles */
   int slots;
@@ -44,14 +52,17 @@ static inline size_t oar_blocks16(size_t c) { return (c + 15) / 16; }
 bool oar_conv16c_supported(const oar_conv2d_params *p, const oar_f32_kernels *kr);
 
 void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads);
+/* The same with an NCHW input (output still blocked). */
+void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
+                                  int threads);
 
 /* Floats of the packed filter (SIZE_MAX on overflow) and the packing of
  * filter [out_c, in_c, kh, kw] into dst. */
 size_t oar_conv16c_packed_floats(const oar_conv16c *c);
 void oar_conv16c_pack_filter(const oar_conv16c *c, const float *filter, float *dst);
 
-/* dst = act(clamp(conv(src) + bias + residual, lo, hi)); src, residual and
- * dst NCHW16c; bias [out_c] or NULL; act NULL for none. workspace:
+/* dst = act(clamp(conv(src) + bias + residual, lo, hi)); src NCHW16c (or
+ * NCHW for a plain input), residual and dst NCHW16c; bias [out_c] or NULL; act NULL for none. workspace:
  * c->workspace_bytes, 64-byte aligned. */
 void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed_filter, const float *bias,
                      const float *residual, float lo, float hi, const oar_act_params *act, float *dst,

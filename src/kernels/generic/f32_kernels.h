@@ -94,8 +94,11 @@ typedef void (*oar_f32_binary_fn)(oar_fast_binary op, const float *x, const floa
  * multiple of 16). One call computes npx (<= OAR_CONV16C_PX) output pixels
  * by fc (<= OAR_CONV16C_FC) blocks of 16 output channels:
  *   out[ob*out_ob_stride + p*16 + o] (+)=
- *     sum over cb < cbs, t < taps, i < 16 of
- *       in[p][cb*in_cb_stride + tap_off[t] + i] * w[((cb*taps + t)*16 + i)*fc*16 + ob*16 + o]
+ *     sum over cb < cbs, t < taps, i < lanes of
+ *       in[p][cb*in_cb_stride + tap_off[t] + i*lane_stride] * w[((cb*taps + t)*lanes + i)*fc*16 + ob*16 + o]
+ * lanes = 16 and lane_stride = 1 read blocked input; a plain NCHW input
+ * (a first layer: few channels) is one "block" of lanes = C channels,
+ * lane_stride floats apart.
  * flags as for the GEMM: OAR_GEMM_FIRST starts from bias (fc*16 floats, or
  * 0) instead of loading out; OAR_GEMM_LAST adds the residual (same layout
  * as out, block stride res_ob_stride) and clamps to [lo, hi]. */
@@ -106,6 +109,7 @@ typedef struct oar_conv16c_tile {
   size_t in_cb_stride;
   const ptrdiff_t *tap_off;
   size_t taps, cbs;
+  size_t lanes, lane_stride;
   const float *w;
   float *out;
   size_t out_ob_stride;
@@ -116,6 +120,34 @@ typedef struct oar_conv16c_tile {
   unsigned flags;
 } oar_conv16c_tile;
 typedef void (*oar_f32_conv16c_fn)(size_t fc, size_t npx, const oar_conv16c_tile *t);
+
+/* ---- Blocked-layout (NCHW16c) depthwise convolution segment ------------
+ * n consecutive output pixels of one row of one 16-channel block, every
+ * pixel with the same filter window (rows x taps of the kernel, the caller
+ * having dropped the rows and tap columns outside the image):
+ *   out[j*16 + l] = clamp(bias[l] + sum over r < rows, t < taps of
+ *       in[r*in_row_stride + j*in_px_stride + t*in_tap_stride + l] * w[r*w_row_stride + t*16 + l]
+ *     + res[j*16 + l], lo, hi)
+ * (strides in floats; bias and res may be NULL; rows or taps may be 0). */
+typedef struct oar_dwconv16c_seg {
+  const float *in; /* output pixel 0's first valid tap */
+  size_t in_row_stride, in_px_stride, in_tap_stride;
+  size_t rows, taps;
+  const float *w; /* the filter at the first valid tap */
+  size_t w_row_stride;
+  const float *bias; /* 16 floats, or NULL */
+  const float *res;  /* n*16 floats, or NULL */
+  float lo, hi;
+  float *out;
+  size_t n;
+} oar_dwconv16c_seg;
+typedef void (*oar_f32_dwconv16c_fn)(const oar_dwconv16c_seg *s);
+
+/* Pooling (semantics of oar_ref_pool2d_f32, bit for bit, per lane) of
+ * `planes` consecutive NCHW16c planes of 16 channels: src holds planes
+ * in_h*in_w*16 floats each, dst out_h*out_w*16; p->batch and p->channels
+ * are not read. */
+typedef void (*oar_f32_pool16c_fn)(const oar_pool2d_params *p, const float *src, float *dst, size_t planes);
 
 /* ---- GEMM operand packing (layout: kernels/generic/gemm.h) -------------
  * Packs rows (A) or columns (B) [idx0, idx0 + count) over depth
@@ -155,6 +187,8 @@ typedef struct oar_f32_kernels {
   oar_f32_binary_fn binary;
   oar_f32_pool2d_fn maxpool2d;       /* NULL: the level has none (the reference runs) */
   oar_f32_conv16c_fn conv16c;        /* NULL: the level has no blocked-layout convolution */
+  oar_f32_dwconv16c_fn dwconv16c;    /* NULL: none (kernels/generic/dwconv16c.h) */
+  oar_f32_pool16c_fn pool16c;        /* NULL: none (kernels/generic/pool16c.h) */
   oar_gemm_pack_fn pack_rows;        /* ctx: oar_gemm_matrix, A side */
   oar_gemm_pack_fn pack_cols;        /* ctx: oar_gemm_matrix, B side */
   oar_gemm_pack_fn pack_im2col;      /* ctx: oar_im2col_src, B side (columns = output pixels) */

@@ -15,6 +15,8 @@
 #include "ir/ops/conv.h"
 #include "ir/ops/pool.h"
 #include "kernels/generic/conv16c.h"
+#include "kernels/generic/dwconv16c.h"
+#include "kernels/generic/pool16c.h"
 #include "kernels/ref/conv.h"
 #include "kernels/ref/pool.h"
 #include "runtime/kernel_state.h"
@@ -59,7 +61,7 @@ oar_status oar_run_layout_from_blocked(const oar_node *n, const oar_tensor_view 
 typedef struct bconv_io {
   const oar_tensor_view *x, *w, *bias, *res;
   oar_tensor_view *y;
-  bool has_act;
+  bool has_act, plain_input;
   oar_act_params act;
   oar_conv2d_params p;
 } bconv_io;
@@ -79,8 +81,10 @@ static oar_status bconv_inputs(const oar_node *n, const oar_tensor_view *const *
                               oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_ALPHA),
                               oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA), &io->has_act, &io->act, err));
   const int64_t groups = oar_node_attr_i(n, OAR_CONV_ATTR_GROUPS);
-  oar_shape nchw;
-  OAR_TRY(oar_blocked_as_nchw(&io->x->shape, "Input", io->w->shape.dims[1] * groups, &nchw, err));
+  oar_shape nchw = io->x->shape;
+  io->plain_input = nchw.rank == 4;
+  if (!io->plain_input)
+    OAR_TRY(oar_blocked_as_nchw(&io->x->shape, "Input", io->w->shape.dims[1] * groups, &nchw, err));
   oar_conv2d_geom g;
   OAR_TRY(oar_conv2d_geometry(n, &nchw, &io->w->shape, &g, err));
   io->p = (oar_conv2d_params){
@@ -111,19 +115,19 @@ oar_status oar_run_conv2d_blocked(const oar_node *n, const oar_tensor_view *cons
   const oar_conv2d_params *p = &io.p;
   const size_t hw_in = (size_t)(p->in_h * p->in_w), hw_out = (size_t)(p->out_h * p->out_w);
   const size_t n_in = (size_t)(p->batch * p->in_c) * hw_in, n_out = (size_t)(p->batch * p->out_c) * hw_out;
-  float *x = oar_malloc((n_in ? n_in : 1) * sizeof *x);
+  float *x = io.plain_input ? NULL : oar_malloc((n_in ? n_in : 1) * sizeof *x);
   float *y = oar_malloc((n_out ? n_out : 1) * sizeof *y);
   float *r = io.res ? oar_malloc((n_out ? n_out : 1) * sizeof *r) : NULL;
-  if (!x || !y || (io.res && !r)) {
+  if ((!io.plain_input && !x) || !y || (io.res && !r)) {
     oar_free(x);
     oar_free(y);
     oar_free(r);
     return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory changing the layout (%zu bytes)",
                          (n_in + 2 * n_out) * sizeof(float));
   }
-  oar_nchw16c_to_nchw(io.x->data, (size_t)p->batch, (size_t)p->in_c, hw_in, x);
+  if (!io.plain_input) oar_nchw16c_to_nchw(io.x->data, (size_t)p->batch, (size_t)p->in_c, hw_in, x);
   if (r) oar_nchw16c_to_nchw(io.res->data, (size_t)p->batch, (size_t)p->out_c, hw_out, r);
-  oar_ref_conv2d_f32(p, x, io.w->data, io.bias ? io.bias->data : NULL, r, y);
+  oar_ref_conv2d_f32(p, io.plain_input ? io.x->data : x, io.w->data, io.bias ? io.bias->data : NULL, r, y);
   if (io.has_act) oar_ref_activation_f32(&io.act, y, y, n_out);
   oar_nchw_to_nchw16c(y, (size_t)p->batch, (size_t)p->out_c, hw_out, io.y->data);
   oar_free(x);
@@ -167,15 +171,70 @@ static oar_status run_bconv_fast(const oar_op_state *state, const oar_node *n,
   return OAR_OK;
 }
 
+/* Depthwise: the filter is small (taps x channels), packed per plan. */
+typedef struct bdw_state {
+  oar_simple_state s; /* owned: the packed filter */
+  oar_dwconv16c c;
+  oar_fused_epilogue epi;
+  char kernel[96];
+} bdw_state;
+
+static oar_status run_bdw_fast(const oar_op_state *state, const oar_node *n, const oar_tensor_view *const *in,
+                               oar_tensor_view *out, void *workspace, oar_error *err) {
+  const bdw_state *cs = (const bdw_state *)state;
+  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT);
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS),
+                        *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
+  if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input' or output 'Output' is not bound");
+  if (bias && oar_view_numel(bias) != cs->c.p.out_c)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
+                         (long long)oar_view_numel(bias), (long long)cs->c.p.out_c);
+  oar_dwconv16c_run(&cs->c, x->data, cs->s.owned, bias ? bias->data : NULL, res ? res->data : NULL,
+                    cs->epi.lo, cs->epi.hi, cs->epi.post ? &cs->epi.act : NULL, y->data, workspace);
+  return OAR_OK;
+}
+
+static oar_status prepare_depthwise(const oar_prepare_ctx *ctx, const bconv_io *io, oar_op_state **state,
+                                    oar_error *err) {
+  const oar_conv2d_params *p = &io->p;
+  bdw_state *cs = oar_state_new(sizeof *cs, run_bdw_fast, NULL);
+  if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
+  oar_dwconv16c_init(&cs->c, p, ctx->kernels, ctx->threads);
+  oar_fused_epilogue_from(io->has_act, &io->act, &cs->epi);
+  const size_t floats = oar_dwconv16c_packed_floats(&cs->c);
+  float *packed = floats == SIZE_MAX || cs->c.workspace_bytes == SIZE_MAX
+                      ? NULL
+                      : oar_aligned_alloc((floats ? floats : 1) * sizeof *packed);
+  if (!packed) {
+    cs->s.base.destroy(&cs->s.base);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory packing the depthwise filter");
+  }
+  oar_dwconv16c_pack_filter(&cs->c, io->w->data, packed);
+  cs->s.owned = packed;
+  cs->s.base.workspace_bytes = cs->c.workspace_bytes;
+  snprintf(cs->kernel, sizeof cs->kernel, "depthwise %lldx%lld nchw16c x%d", (long long)p->kernel_h,
+           (long long)p->kernel_w, cs->c.slots);
+  cs->s.base.kernel = cs->kernel;
+  *state = &cs->s.base;
+  return OAR_OK;
+}
+
 oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
   bconv_io io;
   OAR_TRY(bconv_inputs(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
   const oar_conv2d_params *p = &io.p;
+  if (!io.plain_input && oar_dwconv16c_supported(p, ctx->kernels) &&
+      oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
+    return prepare_depthwise(ctx, &io, state, err);
   if (!oar_conv16c_supported(p, ctx->kernels) || !oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
     return OAR_OK;
   bconv_state *cs = oar_state_new(sizeof *cs, run_bconv_fast, NULL);
   if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
-  oar_conv16c_init(&cs->c, p, ctx->kernels, ctx->threads);
+  if (io.plain_input)
+    oar_conv16c_init_plain_input(&cs->c, p, ctx->kernels, ctx->threads);
+  else
+    oar_conv16c_init(&cs->c, p, ctx->kernels, ctx->threads);
   oar_fused_epilogue_from(io.has_act, &io.act, &cs->epi);
   const size_t floats = oar_conv16c_packed_floats(&cs->c);
   if (floats == SIZE_MAX || cs->c.workspace_bytes == SIZE_MAX) {
@@ -187,7 +246,8 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
   if (ctx->weights && filter_pos >= 0 && ctx->in_constant[filter_pos]) {
     /* Shared by every plan and clone; the key tells this packing from
      * the NCHW convolution's of the same filter. */
-    const int64_t key[4] = {16, p->out_c, p->in_c * p->kernel_h * p->kernel_w, p->groups};
+    const int64_t key[4] = {io.plain_input ? 17 : 16, p->out_c, p->in_c * p->kernel_h * p->kernel_w,
+                            p->groups};
     oar_status st = oar_weight_cache_get(ctx->weights, io.w->data, ctx->kernels, key, floats, pack_cb,
                                          &(pack_args){&cs->c, io.w->data}, &cs->packed, err);
     if (st != OAR_OK) {
@@ -206,8 +266,8 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
     cs->packed = packed;
   }
   cs->s.base.workspace_bytes = cs->c.workspace_bytes;
-  snprintf(cs->kernel, sizeof cs->kernel, "conv2d %lldx%lld nchw16c direct, %s x%d", (long long)p->kernel_h,
-           (long long)p->kernel_w, ctx->kernels->gemm_name, cs->c.slots);
+  snprintf(cs->kernel, sizeof cs->kernel, "conv2d %lldx%lld %snchw16c direct x%d", (long long)p->kernel_h,
+           (long long)p->kernel_w, io.plain_input ? "nchw -> " : "", cs->c.slots);
   cs->s.base.kernel = cs->kernel;
   *state = &cs->s.base;
   return OAR_OK;
@@ -264,5 +324,39 @@ oar_status oar_run_pool2d_blocked(const oar_node *n, const oar_tensor_view *cons
   oar_nchw_to_nchw16c(yn, (size_t)p.batch, (size_t)p.channels, hw_out, y->data);
   oar_free(xn);
   oar_free(yn);
+  return OAR_OK;
+}
+
+typedef struct bpool_state {
+  oar_simple_state s;
+  const oar_f32_kernels *kr;
+  int threads;
+} bpool_state;
+
+static oar_status run_bpool_fast(const oar_op_state *state, const oar_node *n,
+                                 const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                 oar_error *err) {
+  (void)workspace;
+  const bpool_state *st = (const bpool_state *)state;
+  const oar_tensor_view *x;
+  oar_tensor_view *y;
+  oar_pool2d_params p;
+  OAR_TRY(bpool_params(n, in, out, &x, &y, &p, err));
+  oar_pool16c_run(&p, st->kr, st->threads, x->data, y->data);
+  return OAR_OK;
+}
+
+oar_status oar_prepare_pool2d_blocked(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  const oar_tensor_view *x;
+  oar_tensor_view *y;
+  oar_pool2d_params p;
+  OAR_TRY(bpool_params(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &x, &y, &p, err));
+  if (!oar_pool16c_supported(&p, ctx->kernels)) return OAR_OK;
+  bpool_state *st =
+      oar_state_new(sizeof *st, run_bpool_fast, p.is_max ? "max pool2d nchw16c" : "avg pool2d nchw16c");
+  if (!st) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing pool2d");
+  st->kr = ctx->kernels;
+  st->threads = ctx->threads;
+  *state = &st->s.base;
   return OAR_OK;
 }

@@ -11,13 +11,14 @@
  * named variable, as in the GEMM microkernel. */
 #include <immintrin.h>
 #include <math.h>
+#include <stdbool.h>
 
 #include "kernels/x86/avx512/avx512_kernels.h"
 
 #define FOR_PX(X) X(0) X(1) X(2) X(3) X(4) X(5)
 #define FOR_FC(X, p) X(p, 0) X(p, 1) X(p, 2) X(p, 3)
 
-static inline __attribute__((always_inline)) void tile(const int fc, const int npx,
+static inline __attribute__((always_inline)) void tile(const int fc, const int npx, const bool blocked,
                                                        const oar_conv16c_tile *t) {
   const __m512 zero = _mm512_setzero_ps();
 #define DECL_ONE(p, f) __m512 c##p##f = zero;
@@ -47,6 +48,9 @@ static inline __attribute__((always_inline)) void tile(const int fc, const int n
 
   const float *w = t->w;
   const size_t wstep = (size_t)fc * 16;
+  /* Blocked input: 16 lanes side by side (compile-time); plain NCHW:
+   * t->lanes channels t->lane_stride apart. */
+  const size_t lanes = blocked ? 16 : t->lanes, ls = blocked ? 1 : t->lane_stride;
   for (size_t cb = 0; cb < t->cbs; cb++) {
     const size_t cb_off = cb * t->in_cb_stride;
     for (size_t k = 0; k < t->taps; k++) {
@@ -54,17 +58,17 @@ static inline __attribute__((always_inline)) void tile(const int fc, const int n
 #define PTR(p) const float *i##p = npx > p ? t->in[p] + off : NULL;
       FOR_PX(PTR)
 #undef PTR
-      for (int i = 0; i < 16; i++) {
+      for (size_t i = 0; i < lanes; i++) {
         const __m512 w0 = _mm512_loadu_ps(w);
         const __m512 w1 = fc > 1 ? _mm512_loadu_ps(w + 16) : w0;
         const __m512 w2 = fc > 2 ? _mm512_loadu_ps(w + 32) : w0;
         const __m512 w3 = fc > 3 ? _mm512_loadu_ps(w + 48) : w0;
 #define FMA_ONE(p, f) \
   if (fc > f) c##p##f = _mm512_fmadd_ps(a##p, w##f, c##p##f);
-#define FMA(p)                                   \
-  if (npx > p) {                                 \
-    const __m512 a##p = _mm512_set1_ps(i##p[i]); \
-    FOR_FC(FMA_ONE, p)                           \
+#define FMA(p)                                        \
+  if (npx > p) {                                      \
+    const __m512 a##p = _mm512_set1_ps(i##p[i * ls]); \
+    FOR_FC(FMA_ONE, p)                                \
   }
         FOR_PX(FMA)
 #undef FMA
@@ -103,8 +107,9 @@ static inline __attribute__((always_inline)) void tile(const int fc, const int n
 #undef STORE_ONE
 }
 
-#define SHAPE(f, p) \
-  static void tile_##f##x##p(const oar_conv16c_tile *t) { tile(f, p, t); }
+#define SHAPE(f, p)                                                              \
+  static void tile_##f##x##p(const oar_conv16c_tile *t) { tile(f, p, true, t); } \
+  static void plain_##f##x##p(const oar_conv16c_tile *t) { tile(f, p, false, t); }
 #define SHAPES(f) SHAPE(f, 1) SHAPE(f, 2) SHAPE(f, 3) SHAPE(f, 4) SHAPE(f, 5) SHAPE(f, 6)
 SHAPES(1)
 SHAPES(2)
@@ -115,10 +120,16 @@ SHAPES(4)
 
 void oar_f32_conv16c__avx512(size_t fc, size_t npx, const oar_conv16c_tile *t) {
   typedef void (*tile_fn)(const oar_conv16c_tile *);
-#define ROW(f) \
-  { tile_##f##x1, tile_##f##x2, tile_##f##x3, tile_##f##x4, tile_##f##x5, tile_##f##x6 }
-  static const tile_fn by_shape[OAR_CONV16C_FC][OAR_CONV16C_PX] = {ROW(1), ROW(2), ROW(3), ROW(4)};
+#define ROW(k, f) \
+  { k##_##f##x1, k##_##f##x2, k##_##f##x3, k##_##f##x4, k##_##f##x5, k##_##f##x6 }
+  static const tile_fn blocked[OAR_CONV16C_FC][OAR_CONV16C_PX] = {ROW(tile, 1), ROW(tile, 2), ROW(tile, 3),
+                                                                  ROW(tile, 4)};
+  static const tile_fn plain[OAR_CONV16C_FC][OAR_CONV16C_PX] = {ROW(plain, 1), ROW(plain, 2), ROW(plain, 3),
+                                                                ROW(plain, 4)};
 #undef ROW
   if (fc == 0 || npx == 0 || fc > OAR_CONV16C_FC || npx > OAR_CONV16C_PX) return;
-  by_shape[fc - 1][npx - 1](t);
+  if (t->lanes == 16 && t->lane_stride == 1)
+    blocked[fc - 1][npx - 1](t);
+  else
+    plain[fc - 1][npx - 1](t);
 }
