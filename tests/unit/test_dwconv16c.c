@@ -50,7 +50,8 @@ static void run_case(const oar_f32_kernels *kr, int threads, const dw_case *dc) 
                                .dilation_h = dc->dh,
                                .dilation_w = dc->dw,
                                .groups = dc->c};
-  CHECK(oar_dwconv16c_supported(&p, kr), "%s: dwconv16c unsupported for a depthwise shape", oar_isa_name(kr->isa));
+  CHECK(oar_dwconv16c_supported(&p, kr), "%s: dwconv16c unsupported for a depthwise shape",
+        oar_isa_name(kr->isa));
   if (!oar_dwconv16c_supported(&p, kr)) return;
   g_cases++;
   const size_t cb = oar_blocks16((size_t)p.in_c), hw_in = (size_t)(p.in_h * p.in_w),
@@ -58,7 +59,8 @@ static void run_case(const oar_f32_kernels *kr, int threads, const dw_case *dc) 
   const size_t xs = (size_t)p.batch * (size_t)p.in_c * hw_in, ys = (size_t)p.batch * (size_t)p.in_c * hw_out;
   const size_t xbs = (size_t)p.batch * cb * 16 * hw_in, ybs = (size_t)p.batch * cb * 16 * hw_out;
   const size_t ws = (size_t)p.in_c * taps;
-  float *x = malloc(xs * sizeof *x), *w = malloc(ws * sizeof *w), *bias = malloc((size_t)p.in_c * sizeof *bias);
+  float *x = malloc(xs * sizeof *x), *w = malloc(ws * sizeof *w),
+        *bias = malloc((size_t)p.in_c * sizeof *bias);
   float *res = malloc(ys * sizeof *res), *want = malloc(ys * sizeof *want), *got = malloc(ys * sizeof *got);
   page_buf pxb, prb;
   float *xb = page_alloc(&pxb, xbs), *rb = page_alloc(&prb, ybs);
@@ -117,14 +119,16 @@ static void run_case(const oar_f32_kernels *kr, int threads, const dw_case *dc) 
       for (size_t l = lanes; l < 16; l++) nonfinite += !isfinite(last[i * 16 + l]);
   }
   CHECK(bad == 0 && nonfinite == 0 && guard_intact(&gy),
-        "%s threads %d: dwconv16c b%lld c%lld %lldx%lld -> %lldx%lld k%lldx%lld s%lld,%lld p%lld,%lld,%lld,%lld "
+        "%s threads %d: dwconv16c b%lld c%lld %lldx%lld -> %lldx%lld k%lldx%lld s%lld,%lld "
+        "p%lld,%lld,%lld,%lld "
         "d%lld,%lld bias %d res %d act %d unit %d: %zu bad (first [%zu] got %.9g want %.9g), %zu non-finite "
         "padding lanes, guard %s",
         oar_isa_name(kr->isa), threads, (long long)p.batch, (long long)p.in_c, (long long)p.in_h,
-        (long long)p.in_w, (long long)p.out_h, (long long)p.out_w, (long long)p.kernel_h, (long long)p.kernel_w,
-        (long long)p.stride_h, (long long)p.stride_w, (long long)dc->pt, (long long)dc->pl, (long long)dc->pb,
-        (long long)dc->pr, (long long)p.dilation_h, (long long)p.dilation_w, dc->bias, dc->residual, dc->act,
-        dc->unit, bad, at, bad ? (double)got[at] : 0.0, bad ? (double)want[at] : 0.0, nonfinite,
+        (long long)p.in_w, (long long)p.out_h, (long long)p.out_w, (long long)p.kernel_h,
+        (long long)p.kernel_w, (long long)p.stride_h, (long long)p.stride_w, (long long)dc->pt,
+        (long long)dc->pl, (long long)dc->pb, (long long)dc->pr, (long long)p.dilation_h,
+        (long long)p.dilation_w, dc->bias, dc->residual, dc->act, dc->unit, bad, at,
+        bad ? (double)got[at] : 0.0, bad ? (double)want[at] : 0.0, nonfinite,
         guard_intact(&gy) ? "intact" : "overwritten");
 done:
   free(x);

@@ -90,9 +90,19 @@ static oar_pool2d_params global_avg(int64_t batch, int64_t c, int64_t h, int64_t
 
 static void sweep(const oar_f32_kernels *kr, int threads) {
   /* ResNet-50 stem max pool, global pools of ResNet-50 and MobileNetV2. */
-  const oar_pool2d_params stem = {.batch = 1, .channels = 64, .in_h = 112, .in_w = 112, .out_h = 56,
-                                  .out_w = 56, .kernel_h = 3, .kernel_w = 3, .stride_h = 2, .stride_w = 2,
-                                  .pad_top = 1, .pad_left = 1, .is_max = true};
+  const oar_pool2d_params stem = {.batch = 1,
+                                  .channels = 64,
+                                  .in_h = 112,
+                                  .in_w = 112,
+                                  .out_h = 56,
+                                  .out_w = 56,
+                                  .kernel_h = 3,
+                                  .kernel_w = 3,
+                                  .stride_h = 2,
+                                  .stride_w = 2,
+                                  .pad_top = 1,
+                                  .pad_left = 1,
+                                  .is_max = true};
   run_case(kr, threads, &stem);
   oar_pool2d_params g = global_avg(1, 2048, 7, 7, true);
   run_case(kr, threads, &g);

@@ -15,11 +15,12 @@
 bool oar_dwconv16c_supported(const oar_conv2d_params *p, const oar_f32_kernels *kr) {
   return kr->dwconv16c && !p->nhwc && p->groups >= 1 && p->groups == p->in_c && p->groups == p->out_c &&
          p->batch >= 1 && p->in_h >= 1 && p->in_w >= 1 && p->out_h >= 1 && p->out_w >= 1 &&
-         p->kernel_h >= 1 && p->kernel_w >= 1 && p->stride_h >= 1 && p->stride_w >= 1 &&
-         p->dilation_h >= 1 && p->dilation_w >= 1 && p->pad_top >= 0 && p->pad_left >= 0;
+         p->kernel_h >= 1 && p->kernel_w >= 1 && p->stride_h >= 1 && p->stride_w >= 1 && p->dilation_h >= 1 &&
+         p->dilation_w >= 1 && p->pad_top >= 0 && p->pad_left >= 0;
 }
 
-void oar_dwconv16c_init(oar_dwconv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads) {
+void oar_dwconv16c_init(oar_dwconv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
+                        int threads) {
   memset(c, 0, sizeof *c);
   c->p = *p;
   c->kr = kr;
@@ -55,8 +56,8 @@ void oar_dwconv16c_pack_filter(const oar_dwconv16c *c, const float *filter, floa
 
 /* The filter taps along one dim that output index o reaches inside the
  * image: [*first, *first + *count). */
-static void tap_range(int64_t o, int64_t stride, int64_t pad, int64_t k, int64_t dil, int64_t in, int64_t *first,
-                      int64_t *count) {
+static void tap_range(int64_t o, int64_t stride, int64_t pad, int64_t k, int64_t dil, int64_t in,
+                      int64_t *first, int64_t *count) {
   const int64_t start = o * stride - pad;
   const int64_t lo = start >= 0 ? 0 : (-start + dil - 1) / dil;
   const int64_t hi = start > in - 1 ? 0 : (in - 1 - start) / dil + 1;
@@ -71,8 +72,8 @@ typedef struct dw_job {
   float lo, hi;
   const oar_act_params *act;
   float *dst;
-  size_t bands;          /* row bands per plane */
-  int64_t ix0, ix1;      /* output columns whose window the image holds whole */
+  size_t bands;     /* row bands per plane */
+  int64_t ix0, ix1; /* output columns whose window the image holds whole */
 } dw_job;
 
 /* Output rows [r0, r1) of plane `plane` (image * cb + block). */
@@ -136,9 +137,9 @@ static void run_units(void *ctx, size_t begin, size_t end) {
   }
 }
 
-void oar_dwconv16c_run(const oar_dwconv16c *c, const float *src, const float *packed_filter, const float *bias,
-                       const float *residual, float lo, float hi, const oar_act_params *act, float *dst,
-                       void *workspace) {
+void oar_dwconv16c_run(const oar_dwconv16c *c, const float *src, const float *packed_filter,
+                       const float *bias, const float *residual, float lo, float hi,
+                       const oar_act_params *act, float *dst, void *workspace) {
   const oar_conv2d_params *p = &c->p;
   float *bias16 = workspace;
   if (bias) {

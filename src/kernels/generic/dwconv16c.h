@@ -45,8 +45,8 @@ void oar_dwconv16c_pack_filter(const oar_dwconv16c *c, const float *filter, floa
  * none (applied with c->kr->act over finished rows). The padding channels
  * of dst come out finite when those of src and residual are (0, or
  * act(0)). workspace: c->workspace_bytes, 64-byte aligned. */
-void oar_dwconv16c_run(const oar_dwconv16c *c, const float *src, const float *packed_filter, const float *bias,
-                       const float *residual, float lo, float hi, const oar_act_params *act, float *dst,
-                       void *workspace);
+void oar_dwconv16c_run(const oar_dwconv16c *c, const float *src, const float *packed_filter,
+                       const float *bias, const float *residual, float lo, float hi,
+                       const oar_act_params *act, float *dst, void *workspace);
 
 #endif

@@ -38,7 +38,8 @@ void oar_pool16c_run(const oar_pool2d_params *p, const oar_f32_kernels *kr, int 
   /* Vector operations per plane: every output pixel's window (adaptive
    * windows cover the image about once). */
   double per_plane = (double)(p->out_h * p->out_w);
-  per_plane *= p->adaptive ? (double)(p->in_h * p->in_w) / per_plane + 1.0 : (double)(p->kernel_h * p->kernel_w);
+  per_plane *=
+      p->adaptive ? (double)(p->in_h * p->in_w) / per_plane + 1.0 : (double)(p->kernel_h * p->kernel_w);
   if (threads > 1 && per_plane * (double)planes >= 2.0 * MIN_VECTORS_PER_SLOT) {
     size_t min_chunk = (size_t)(MIN_VECTORS_PER_SLOT / (per_plane + 1.0));
     if (min_chunk < 1) min_chunk = 1;

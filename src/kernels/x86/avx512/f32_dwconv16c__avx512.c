@@ -18,8 +18,15 @@
 /* Full unrolling of the compile-time loops (clang ignores a GCC count). */
 #if defined(__clang__)
 #define UNROLL _Pragma("unroll")
+#define UNROLL_RUNTIME /* a runtime trip count: clang would warn that it cannot fully unroll */
+#define KEEP_IN_REGISTER(x) (void)0
 #else
+/* GCC would fold the load of an input vector into every FMA that uses it
+ * (the loads, not the FMAs, then bound the loop): an empty asm keeps the
+ * loaded vector in a register. */
+#define KEEP_IN_REGISTER(x) __asm__("" : "+v"(x))
 #define UNROLL _Pragma("GCC unroll 16")
+#define UNROLL_RUNTIME _Pragma("GCC unroll 8")
 #endif
 #define MAX_TAPS 5
 #ifndef NB_S1
@@ -36,31 +43,32 @@ static inline __attribute__((always_inline)) void block(const size_t nb, const s
                                                         size_t j0) {
   __m512 acc[BLOCK];
   const __m512 init = s->bias ? _mm512_loadu_ps(s->bias) : _mm512_setzero_ps();
-UNROLL
+  UNROLL
   for (size_t b = 0; b < nb; b++) acc[b] = init;
   const float *in = s->in + j0 * ps;
   for (size_t r = 0; r < s->rows; r++) {
     const float *ir = in + r * s->in_row_stride;
     const float *wr = s->w + r * s->w_row_stride;
-UNROLL
+    UNROLL_RUNTIME
     for (size_t t = 0; t < taps; t++) {
       const __m512 w = _mm512_loadu_ps(wr + t * 16);
-UNROLL
-      for (size_t b = 0; b < nb; b++) acc[b] = _mm512_fmadd_ps(_mm512_loadu_ps(ir + b * ps + t * ts), w, acc[b]);
+      UNROLL
+      for (size_t b = 0; b < nb; b++)
+        acc[b] = _mm512_fmadd_ps(_mm512_loadu_ps(ir + b * ps + t * ts), w, acc[b]);
     }
   }
   float *out = s->out + j0 * 16;
   if (s->res) {
     const float *res = s->res + j0 * 16;
-UNROLL
+    UNROLL
     for (size_t b = 0; b < nb; b++) acc[b] = _mm512_add_ps(acc[b], _mm512_loadu_ps(res + b * 16));
   }
   if (s->lo != -INFINITY || s->hi != INFINITY) {
     const __m512 lo = _mm512_set1_ps(s->lo), hi = _mm512_set1_ps(s->hi);
-UNROLL
+    UNROLL
     for (size_t b = 0; b < nb; b++) acc[b] = _mm512_min_ps(_mm512_max_ps(acc[b], lo), hi);
   }
-UNROLL
+  UNROLL
   for (size_t b = 0; b < nb; b++) _mm512_storeu_ps(out + b * 16, acc[b]);
 }
 
@@ -70,27 +78,28 @@ UNROLL
  * fold a load into every FMA (the loads, not the FMAs, then bound the
  * loop). Pixels outer, taps inner: the live vectors are the filter row,
  * the accumulators and a window of the row. */
-static inline __attribute__((always_inline)) void block_reuse(const size_t nb, const size_t taps, const size_t sw,
-                                                              const oar_dwconv16c_seg *s, size_t j0) {
+static inline __attribute__((always_inline)) void block_reuse(const size_t nb, const size_t taps,
+                                                              const size_t sw, const oar_dwconv16c_seg *s,
+                                                              size_t j0) {
   __m512 acc[BLOCK];
   const __m512 init = s->bias ? _mm512_loadu_ps(s->bias) : _mm512_setzero_ps();
-UNROLL
+  UNROLL
   for (size_t b = 0; b < nb; b++) acc[b] = init;
   const float *in = s->in + j0 * sw * 16;
   for (size_t r = 0; r < s->rows; r++) {
     const float *ir = in + r * s->in_row_stride;
     const float *wr = s->w + r * s->w_row_stride;
     __m512 w[MAX_TAPS], v[2 * BLOCK + MAX_TAPS];
-UNROLL
+    UNROLL
     for (size_t t = 0; t < taps; t++) w[t] = _mm512_loadu_ps(wr + t * 16);
-UNROLL
+    UNROLL
     for (size_t b = 0; b < nb; b++) {
-UNROLL
+      UNROLL
       for (size_t t = 0; t < taps; t++) {
         const size_t k = b * sw + t;
         if (b == 0 || t + sw >= taps) { /* first use of vector k */
           v[k] = _mm512_loadu_ps(ir + k * 16);
-          __asm__("" : "+v"(v[k])); /* keeps it a register: no load folded into each FMA */
+          KEEP_IN_REGISTER(v[k]);
         }
         acc[b] = _mm512_fmadd_ps(v[k], w[t], acc[b]);
       }
@@ -99,15 +108,15 @@ UNROLL
   float *out = s->out + j0 * 16;
   if (s->res) {
     const float *res = s->res + j0 * 16;
-UNROLL
+    UNROLL
     for (size_t b = 0; b < nb; b++) acc[b] = _mm512_add_ps(acc[b], _mm512_loadu_ps(res + b * 16));
   }
   if (s->lo != -INFINITY || s->hi != INFINITY) {
     const __m512 lo = _mm512_set1_ps(s->lo), hi = _mm512_set1_ps(s->hi);
-UNROLL
+    UNROLL
     for (size_t b = 0; b < nb; b++) acc[b] = _mm512_min_ps(_mm512_max_ps(acc[b], lo), hi);
   }
-UNROLL
+  UNROLL
   for (size_t b = 0; b < nb; b++) _mm512_storeu_ps(out + b * 16, acc[b]);
 }
 

@@ -67,8 +67,8 @@ static inline __attribute__((always_inline)) void pool_group(const int ng, const
         }
       }
       if (!p->is_max) {
-        const int64_t divisor = p->exclusive || p->adaptive ? (wh.end - wh.start) * (ww.end - ww.start)
-                                                            : wh.span * ww.span;
+        const int64_t divisor =
+            p->exclusive || p->adaptive ? (wh.end - wh.start) * (ww.end - ww.start) : wh.span * ww.span;
         const __m512 d = _mm512_set1_ps((float)divisor);
 #pragma GCC unroll 4
         for (int g = 0; g < ng; g++) acc[g] = _mm512_div_ps(acc[g], d);
