@@ -21,6 +21,7 @@
 #include "kernels/ref/pool.h"
 #include "runtime/kernel_state.h"
 #include "runtime/ops/fused_act.h"
+#include "runtime/ops/geom_params.h"
 #include "runtime/ops/run_util.h"
 
 static size_t numel_sz(const oar_tensor_view *v) { return (size_t)oar_view_numel(v); }
@@ -87,24 +88,7 @@ static oar_status bconv_inputs(const oar_node *n, const oar_tensor_view *const *
     OAR_TRY(oar_blocked_as_nchw(&io->x->shape, "Input", io->w->shape.dims[1] * groups, &nchw, err));
   oar_conv2d_geom g;
   OAR_TRY(oar_conv2d_geometry(n, &nchw, &io->w->shape, &g, err));
-  io->p = (oar_conv2d_params){
-      .batch = g.batch,
-      .in_c = g.in_c,
-      .in_h = g.in_h,
-      .in_w = g.in_w,
-      .out_c = g.out_c,
-      .out_h = g.out_h,
-      .out_w = g.out_w,
-      .kernel_h = g.kernel_h,
-      .kernel_w = g.kernel_w,
-      .stride_h = g.stride_h,
-      .stride_w = g.stride_w,
-      .pad_top = g.pad_top,
-      .pad_left = g.pad_left,
-      .dilation_h = g.dilation_h,
-      .dilation_w = g.dilation_w,
-      .groups = g.groups,
-  };
+  io->p = oar_conv_params_of(&g);
   return OAR_OK;
 }
 
@@ -285,23 +269,7 @@ static oar_status bpool_params(const oar_node *n, const oar_tensor_view *const *
   OAR_TRY(oar_blocked_as_nchw(&(*xp)->shape, "X", -1, &nchw, err));
   oar_pool2d_geom g;
   OAR_TRY(oar_pool2d_geometry(n, &nchw, &g, err));
-  *pp = (oar_pool2d_params){
-      .batch = g.batch,
-      .channels = g.channels,
-      .in_h = g.in_h,
-      .in_w = g.in_w,
-      .out_h = g.out_h,
-      .out_w = g.out_w,
-      .kernel_h = g.kernel_h,
-      .kernel_w = g.kernel_w,
-      .stride_h = g.stride_h,
-      .stride_w = g.stride_w,
-      .pad_top = g.pad_top,
-      .pad_left = g.pad_left,
-      .is_max = g.is_max,
-      .exclusive = g.exclusive,
-      .adaptive = g.adaptive,
-  };
+  *pp = oar_pool_params_of(&g);
   return OAR_OK;
 }
 

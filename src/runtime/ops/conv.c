@@ -10,6 +10,7 @@
 #include "kernels/ref/conv.h"
 #include "runtime/kernel_state.h"
 #include "runtime/ops/fused_act.h"
+#include "runtime/ops/geom_params.h"
 #include "runtime/ops/run_util.h"
 
 typedef struct conv_io {
@@ -38,25 +39,7 @@ static oar_status conv_inputs(const oar_node *n, const oar_tensor_view *const *i
                               oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA), &io->has_act, &io->act, err));
   oar_conv2d_geom g;
   OAR_TRY(oar_conv2d_geometry(n, &io->x->shape, &io->w->shape, &g, err));
-  io->p = (oar_conv2d_params){
-      .batch = g.batch,
-      .in_c = g.in_c,
-      .in_h = g.in_h,
-      .in_w = g.in_w,
-      .out_c = g.out_c,
-      .out_h = g.out_h,
-      .out_w = g.out_w,
-      .kernel_h = g.kernel_h,
-      .kernel_w = g.kernel_w,
-      .stride_h = g.stride_h,
-      .stride_w = g.stride_w,
-      .pad_top = g.pad_top,
-      .pad_left = g.pad_left,
-      .dilation_h = g.dilation_h,
-      .dilation_w = g.dilation_w,
-      .groups = g.groups,
-      .nhwc = g.nhwc,
-  };
+  io->p = oar_conv_params_of(&g);
   return OAR_OK;
 }
 

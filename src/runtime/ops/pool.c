@@ -5,6 +5,7 @@
 
 #include "kernels/ref/pool.h"
 #include "runtime/kernel_state.h"
+#include "runtime/ops/geom_params.h"
 #include "runtime/ops/run_util.h"
 
 static oar_status pool_params(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
@@ -17,24 +18,7 @@ static oar_status pool_params(const oar_node *n, const oar_tensor_view *const *i
   OAR_TRY(oar_run_expect_dtype(n, OAR_POOL_IN_X, x, OAR_DTYPE_FLOAT32, err));
   oar_pool2d_geom g;
   OAR_TRY(oar_pool2d_geometry(n, &x->shape, &g, err));
-  const oar_pool2d_params p = {
-      .batch = g.batch,
-      .channels = g.channels,
-      .in_h = g.in_h,
-      .in_w = g.in_w,
-      .out_h = g.out_h,
-      .out_w = g.out_w,
-      .kernel_h = g.kernel_h,
-      .kernel_w = g.kernel_w,
-      .stride_h = g.stride_h,
-      .stride_w = g.stride_w,
-      .pad_top = g.pad_top,
-      .pad_left = g.pad_left,
-      .is_max = g.is_max,
-      .exclusive = g.exclusive,
-      .adaptive = g.adaptive,
-      .nhwc = g.nhwc,
-  };
+  const oar_pool2d_params p = oar_pool_params_of(&g);
   *xp = x;
   *yp = y;
   *pp = p;
