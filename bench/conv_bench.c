@@ -34,34 +34,53 @@ static int cmp_double(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* The blocked depthwise path: checked against the reference, then timed. */
-static int run_blocked_dw(const oar_conv2d_params *p, int threads, int cold, int with_res) {
-  const oar_f32_kernels *kr = oar_f32_kernels_for(oar_cpu_isa_detected());
-  if (!oar_dwconv16c_supported(p, kr)) {
-    fprintf(stderr, "no blocked depthwise convolution for this shape on this CPU\n");
-    return 1;
-  }
-  oar_dwconv16c c;
-  oar_dwconv16c_init(&c, p, kr, threads);
+/* A blocked-layout kernel as the harness below drives it. */
+typedef struct blocked_kernel {
+  const char *what; /* "conv", "dwconv" */
+  const void *state;
+  size_t filter_floats, packed_floats, in_blocks, out_blocks, workspace_bytes;
+  int slots;
+  double flops;
+  void (*pack)(const void *state, const float *filter, float *dst);
+  void (*run)(const void *state, const float *xb, const float *packed, const float *bias, const float *res,
+              float lo, float hi, float *yb, void *work);
+} blocked_kernel;
+
+static void conv_pack(const void *s, const float *w, float *dst) { oar_conv16c_pack_filter(s, w, dst); }
+static void conv_run(const void *s, const float *xb, const float *pk, const float *bias, const float *res,
+                     float lo, float hi, float *yb, void *work) {
+  oar_conv16c_run(s, xb, pk, bias, res, lo, hi, NULL, yb, work);
+}
+static void dw_pack(const void *s, const float *w, float *dst) { oar_dwconv16c_pack_filter(s, w, dst); }
+static void dw_run(const void *s, const float *xb, const float *pk, const float *bias, const float *res,
+                   float lo, float hi, float *yb, void *work) {
+  oar_dwconv16c_run(s, xb, pk, bias, res, lo, hi, NULL, yb, work);
+}
+
+static float rnd_unit(void) { return (float)((double)rand() / RAND_MAX) - 0.5f; }
+
+/* Checks the kernel against the reference convolution, then times it. */
+static int check_and_time(const oar_conv2d_params *p, const blocked_kernel *k, int cold, int with_res) {
   const size_t hw_in = (size_t)(p->in_h * p->in_w), hw_out = (size_t)(p->out_h * p->out_w);
-  const size_t xs = (size_t)p->in_c * hw_in, ws = (size_t)(p->out_c * p->kernel_h * p->kernel_w),
-               ys = (size_t)p->out_c * hw_out;
-  float *x = oar_aligned_alloc(xs * 4), *w = oar_aligned_alloc(ws * 4), *y = oar_aligned_alloc(ys * 4);
-  float *bias = oar_aligned_alloc((size_t)p->out_c * 4), *res = oar_aligned_alloc(ys * 4);
-  float *xb = oar_aligned_alloc(c.cb * 16 * hw_in * 4), *yb = oar_aligned_alloc(c.cb * 16 * hw_out * 4);
-  float *rb = oar_aligned_alloc(c.cb * 16 * hw_out * 4), *back = oar_aligned_alloc(ys * 4);
-  float *packed = oar_aligned_alloc(oar_dwconv16c_packed_floats(&c) * 4);
-  void *work = oar_aligned_alloc(c.workspace_bytes + 64);
+  const size_t xs = (size_t)p->in_c * hw_in, ys = (size_t)p->out_c * hw_out;
+  float *x = oar_aligned_alloc(xs * 4), *w = oar_aligned_alloc(k->filter_floats * 4);
+  float *y = oar_aligned_alloc(ys * 4), *bias = oar_aligned_alloc((size_t)p->out_c * 4);
+  float *res = oar_aligned_alloc(ys * 4), *back = oar_aligned_alloc(ys * 4);
+  float *xb = oar_aligned_alloc(k->in_blocks * 16 * hw_in * 4),
+        *yb = oar_aligned_alloc(k->out_blocks * 16 * hw_out * 4);
+  float *rb = oar_aligned_alloc(k->out_blocks * 16 * hw_out * 4);
+  float *packed = oar_aligned_alloc(k->packed_floats * 4);
+  void *work = oar_aligned_alloc(k->workspace_bytes + 64);
   srand(1);
-  for (size_t i = 0; i < xs; i++) x[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
-  for (size_t i = 0; i < ws; i++) w[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
-  for (size_t i = 0; i < ys; i++) res[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
+  for (size_t i = 0; i < xs; i++) x[i] = rnd_unit();
+  for (size_t i = 0; i < k->filter_floats; i++) w[i] = rnd_unit();
+  for (size_t i = 0; i < ys; i++) res[i] = rnd_unit();
   for (long i = 0; i < p->out_c; i++) bias[i] = (float)i / 16;
   oar_nchw_to_nchw16c(x, 1, (size_t)p->in_c, hw_in, xb);
   oar_nchw_to_nchw16c(res, 1, (size_t)p->out_c, hw_out, rb);
-  oar_dwconv16c_pack_filter(&c, w, packed);
+  k->pack(k->state, w, packed);
   oar_ref_conv2d_f32(p, x, w, bias, with_res ? res : NULL, y);
-  oar_dwconv16c_run(&c, xb, packed, bias, with_res ? rb : NULL, -INFINITY, INFINITY, NULL, yb, work);
+  k->run(k->state, xb, packed, bias, with_res ? rb : NULL, -INFINITY, INFINITY, yb, work);
   oar_nchw16c_to_nchw(yb, 1, (size_t)p->out_c, hw_out, back);
   double worst = 0;
   for (size_t i = 0; i < ys; i++) {
@@ -74,72 +93,63 @@ static int run_blocked_dw(const oar_conv2d_params *p, int threads, int cold, int
   for (int r = 0; r < 31; r++) {
     if (flush) memset(flush, r, flush_n);
     const double t0 = now();
-    oar_dwconv16c_run(&c, xb, packed, bias, with_res ? rb : NULL, 0.0f, INFINITY, NULL, yb, work);
+    k->run(k->state, xb, packed, bias, with_res ? rb : NULL, 0.0f, INFINITY, yb, work);
     t[r] = now() - t0;
   }
   qsort(t, 31, sizeof *t, cmp_double);
-  const double flops = 2.0 * (double)ys * (double)(p->kernel_h * p->kernel_w);
   printf(
-      "blocked dwconv %ldx%ldx%ld -> %ldx%ldx%ld k%ld s%ld p%ld threads %d %s: %.3f ms, %.1f GFLOP/s, max rel "
-      "err %.2g\n",
-      (long)p->in_c, (long)p->in_h, (long)p->in_w, (long)p->out_c, (long)p->out_h, (long)p->out_w,
-      (long)p->kernel_h, (long)p->stride_h, (long)p->pad_top, c.slots, cold ? "cold" : "hot", t[15] * 1e3,
-      flops / t[15] * 1e-9, worst);
+      "blocked %s %ldx%ldx%ld -> %ldx%ldx%ld k%ld s%ld p%ld threads %d %s: %.3f ms, %.1f GFLOP/s, max rel "
+      "err "
+      "%.2g\n",
+      k->what, (long)p->in_c, (long)p->in_h, (long)p->in_w, (long)p->out_c, (long)p->out_h, (long)p->out_w,
+      (long)p->kernel_h, (long)p->stride_h, (long)p->pad_top, k->slots, cold ? "cold" : "hot", t[15] * 1e3,
+      k->flops / t[15] * 1e-9, worst);
   return worst < 1e-4 ? 0 : 1;
 }
 
-/* The blocked path: checked against the reference, then timed. */
+/* The blocked path (depthwise when groups == channels). */
 static int run_blocked(const oar_conv2d_params *p, int threads, int cold, int with_res) {
   const oar_f32_kernels *kr = oar_f32_kernels_for(oar_cpu_isa_detected());
+  const double out_values = (double)(p->out_c * p->out_h * p->out_w),
+               taps = (double)(p->kernel_h * p->kernel_w);
+  if (p->groups > 1) {
+    if (!oar_dwconv16c_supported(p, kr)) {
+      fprintf(stderr, "no blocked depthwise convolution for this shape on this CPU\n");
+      return 1;
+    }
+    oar_dwconv16c c;
+    oar_dwconv16c_init(&c, p, kr, threads);
+    const blocked_kernel k = {"dwconv",
+                              &c,
+                              (size_t)(p->out_c * p->kernel_h * p->kernel_w),
+                              oar_dwconv16c_packed_floats(&c),
+                              c.cb,
+                              c.cb,
+                              c.workspace_bytes,
+                              c.slots,
+                              2.0 * out_values * taps,
+                              dw_pack,
+                              dw_run};
+    return check_and_time(p, &k, cold, with_res);
+  }
   if (!oar_conv16c_supported(p, kr)) {
     fprintf(stderr, "no blocked convolution for this shape on this CPU\n");
     return 1;
   }
   oar_conv16c c;
   oar_conv16c_init(&c, p, kr, threads);
-  const size_t hw_in = (size_t)(p->in_h * p->in_w), hw_out = (size_t)(p->out_h * p->out_w);
-  const size_t xs = (size_t)p->in_c * hw_in, ws = (size_t)(p->out_c * p->in_c * p->kernel_h * p->kernel_w),
-               ys = (size_t)p->out_c * hw_out;
-  float *x = oar_aligned_alloc(xs * 4), *w = oar_aligned_alloc(ws * 4), *y = oar_aligned_alloc(ys * 4);
-  float *bias = oar_aligned_alloc((size_t)p->out_c * 4), *res = oar_aligned_alloc(ys * 4);
-  float *xb = oar_aligned_alloc(c.icb * 16 * hw_in * 4), *yb = oar_aligned_alloc(c.ocb * 16 * hw_out * 4);
-  float *rb = oar_aligned_alloc(c.ocb * 16 * hw_out * 4), *back = oar_aligned_alloc(ys * 4);
-  float *packed = oar_aligned_alloc(oar_conv16c_packed_floats(&c) * 4);
-  void *work = oar_aligned_alloc(c.workspace_bytes + 64);
-  srand(1);
-  for (size_t i = 0; i < xs; i++) x[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
-  for (size_t i = 0; i < ws; i++) w[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
-  for (size_t i = 0; i < ys; i++) res[i] = (float)((double)rand() / RAND_MAX) - 0.5f;
-  for (long i = 0; i < p->out_c; i++) bias[i] = (float)i / 16;
-  oar_nchw_to_nchw16c(x, 1, (size_t)p->in_c, hw_in, xb);
-  oar_nchw_to_nchw16c(res, 1, (size_t)p->out_c, hw_out, rb);
-  oar_conv16c_pack_filter(&c, w, packed);
-  oar_ref_conv2d_f32(p, x, w, bias, with_res ? res : NULL, y);
-  oar_conv16c_run(&c, xb, packed, bias, with_res ? rb : NULL, -INFINITY, INFINITY, NULL, yb, work);
-  oar_nchw16c_to_nchw(yb, 1, (size_t)p->out_c, hw_out, back);
-  double worst = 0;
-  for (size_t i = 0; i < ys; i++) {
-    const double d = fabs((double)back[i] - (double)y[i]) / (1.0 + fabs((double)y[i]));
-    if (d > worst) worst = d;
-  }
-  const size_t flush_n = 64u << 20;
-  char *flush = cold ? malloc(flush_n) : NULL;
-  double t[31];
-  for (int r = 0; r < 31; r++) {
-    if (flush) memset(flush, r, flush_n);
-    const double t0 = now();
-    oar_conv16c_run(&c, xb, packed, bias, with_res ? rb : NULL, 0.0f, INFINITY, NULL, yb, work);
-    t[r] = now() - t0;
-  }
-  qsort(t, 31, sizeof *t, cmp_double);
-  const double flops = 2.0 * (double)ys * (double)(p->in_c * p->kernel_h * p->kernel_w);
-  printf(
-      "blocked conv %ldx%ldx%ld -> %ldx%ldx%ld k%ld s%ld p%ld chunk %zu threads %d %s: %.3f ms, %.1f "
-      "GFLOP/s, max rel err %.2g\n",
-      (long)p->in_c, (long)p->in_h, (long)p->in_w, (long)p->out_c, (long)p->out_h, (long)p->out_w,
-      (long)p->kernel_h, (long)p->stride_h, (long)p->pad_top, c.chunk, c.slots, cold ? "cold" : "hot",
-      t[15] * 1e3, flops / t[15] * 1e-9, worst);
-  return worst < 1e-4 ? 0 : 1;
+  const blocked_kernel k = {"conv",
+                            &c,
+                            (size_t)(p->out_c * p->in_c) * (size_t)taps,
+                            oar_conv16c_packed_floats(&c),
+                            c.icb,
+                            c.ocb,
+                            c.workspace_bytes,
+                            c.slots,
+                            2.0 * out_values * (double)p->in_c * taps,
+                            conv_pack,
+                            conv_run};
+  return check_and_time(p, &k, cold, with_res);
 }
 
 int main(int argc, char **argv) {
@@ -182,8 +192,6 @@ int main(int argc, char **argv) {
   oar_threadpool *pool = NULL;
   oar_threadpool_create(threads, &pool, NULL);
   oar_threadpool_set_current(pool);
-  if (blocked && p.groups > 1 && p.groups == p.in_c && p.in_c == p.out_c)
-    return run_blocked_dw(&p, threads, cold, with_res);
   if (blocked) return run_blocked(&p, threads, cold, with_res);
   oar_conv_gemm c;
   oar_conv_gemm_init(&c, &p, oar_f32_kernels_for(oar_cpu_isa_detected()), threads);

@@ -1,7 +1,11 @@
 /* run_case: runs one fixture case directory and compares oar's outputs with
  * Paddle Inference's.
  *
- *   run_case [--threads N] CASE_DIR
+ *   run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR
+ *
+ * --plan-isa sets OAR_ISA=ISA after the model is loaded: the graph keeps
+ * the layout chosen for the host's kernels while the plans run a lower
+ * level (the blocked-layout ops then take their reference fallbacks).
  *
  * CASE_DIR/case.txt (written by scripts/gen_fixtures.py):
  *   # comment
@@ -603,6 +607,7 @@ static int run_clone_check(oar_predictor *p, const case_manifest *m, const host_
 
 /* Engine switches: compare with passes or memory reuse off too. */
 static int no_ir_optim, no_memory_optim;
+static const char *plan_isa;
 
 static int run_case(const char *dir, int threads) {
   case_manifest m;
@@ -629,6 +634,7 @@ static int run_case(const char *dir, int threads) {
     rc = -1;
     goto done;
   }
+  if (plan_isa) setenv("OAR_ISA", plan_isa, 1);
   double t1 = now_ms();
   rc = check_names(p, 0, m.inputs, m.input_count);
   if (check_names(p, 1, m.outputs, m.output_count) != 0) rc = -1;
@@ -675,15 +681,17 @@ int main(int argc, char **argv) {
       no_ir_optim = 1;
     } else if (strcmp(argv[i], "--no-memory-optim") == 0) {
       no_memory_optim = 1;
+    } else if (strcmp(argv[i], "--plan-isa") == 0 && i + 1 < argc) {
+      plan_isa = argv[++i];
     } else if (dir == NULL && argv[i][0] != '-') {
       dir = argv[i];
     } else {
-      fprintf(stderr, "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] CASE_DIR\n");
+      fprintf(stderr, "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR\n");
       return 2;
     }
   }
   if (dir == NULL) {
-    fprintf(stderr, "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] CASE_DIR\n");
+    fprintf(stderr, "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR\n");
     return 2;
   }
   g_case = dir;

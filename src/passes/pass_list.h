@@ -19,5 +19,6 @@ OAR_PASS(fuse_conv_activation, "fuses the activation that follows a conv2d")
 OAR_PASS(fuse_fc, "turns mul/matmul with constant weights (+ bias add, + activation) into fc")
 OAR_PASS(fuse_embedding_layernorm, "fuses embedding lookups, their sum and the layer_norm after it")
 OAR_PASS(fuse_skip_layernorm, "fuses a residual add into the layer_norm that reads it")
-OAR_PASS(to_blocked_layout, "keeps convolutions and pooling in the blocked layout NCHW16c where kernels prefer it")
+OAR_PASS(to_blocked_layout,
+         "keeps convolutions and pooling in the blocked layout NCHW16c where kernels prefer it")
 OAR_PASS(eliminate_dead_code, "removes ops whose outputs nobody reads")

@@ -165,8 +165,10 @@ static oar_status try_conv(rewrite *r, int ni, bool *done, oar_error *err) {
   }
   if (res >= 0 && !nchw_float(ctx, res)) return OAR_OK;
   int in_blocked[4] = {-1, -1, -1, -1};
-  if (!plain_input) OAR_TRY(blocked_input(r, x, n->source_index, &in_blocked[OAR_CONV_IN_INPUT], err));
-  if (res >= 0) OAR_TRY(blocked_input(r, res, n->source_index, &in_blocked[OAR_CONV_IN_RESIDUAL], err));
+  /* Appending nodes may move g->nodes: n is not read past this point. */
+  const int source = n->source_index;
+  if (!plain_input) OAR_TRY(blocked_input(r, x, source, &in_blocked[OAR_CONV_IN_INPUT], err));
+  if (res >= 0) OAR_TRY(blocked_input(r, res, source, &in_blocked[OAR_CONV_IN_RESIDUAL], err));
   *done = true;
   return replace_blocked(r, ni, OAR_OP_conv2d_blocked, in_blocked, out_c, err);
 }

@@ -204,8 +204,7 @@ static int run_case(const oar_f32_kernels *kr, oar_threadpool *const *pools, int
     oar_conv16c_run(&c, g_plain_input ? x : xb, packed, k->bias ? bias : NULL, k->residual ? resb : NULL, lo,
                     hi, k->post ? &act : NULL, yb, work);
 
-    /* Coverage of the driver's paths (the split rule mirrors conv16c.c). */
-    const size_t tiles = (out_hw + OAR_CONV16C_PX - 1) / OAR_CONV16C_PX;
+    /* Coverage of the driver's paths. */
     const size_t passes = (c.icb + c.chunk - 1) / c.chunk;
     g_cov.runs++;
     g_cov.pad_copy += c.pad_copy;
@@ -213,9 +212,7 @@ static int run_case(const oar_f32_kernels *kr, oar_threadpool *const *pools, int
     g_cov.multi_chunk += passes > 1;
     g_cov.uneven_chunk += c.icb % c.chunk != 0;
     g_cov.multi_slot += c.slots > 1;
-    const size_t filter_f = pf, image_f = c.icb * 16 * in_hw;
-    g_cov.split_groups +=
-        c.slots > 1 && c.groups % (size_t)c.slots == 0 && (filter_f > image_f || tiles < (size_t)c.slots);
+    g_cov.split_groups += c.split_groups > 1;
     for (size_t g = 0; g < c.groups; g++) {
       const size_t fc = c.ocb - g * OAR_CONV16C_FC;
       g_cov.fc_seen[fc < OAR_CONV16C_FC ? fc : OAR_CONV16C_FC] = 1;

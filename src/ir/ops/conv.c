@@ -95,6 +95,29 @@ oar_shape oar_conv2d_out_shape(const oar_conv2d_geom *g) {
   return oar_shape_make(4, dims);
 }
 
+/* Bias [out_c] and ResidualData (the output's shape) of a convolution, if
+ * bound; then the output. */
+static oar_status finish_infer(const oar_node *n, const oar_tensor_view *const *in, const oar_tensor_view *x,
+                               int64_t out_c, const oar_shape *shape, oar_tensor_view *out, oar_error *err) {
+  char buf[128], want[128];
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
+  if (bias) {
+    const int64_t numel = oar_shape_numel(&bias->shape);
+    if (bias->dtype != x->dtype || (numel >= 0 && numel != out_c))
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "input 'Bias' is %s %s, expected %s with %lld elements",
+                           oar_dtype_str(bias->dtype), oar_shape_str(&bias->shape, buf, sizeof buf),
+                           oar_dtype_str(x->dtype), (long long)out_c);
+  }
+  const oar_tensor_view *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  if (res && (res->dtype != x->dtype || !oar_shape_equal(&res->shape, shape)))
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'ResidualData' is %s %s, expected %s %s",
+                         oar_dtype_str(res->dtype), oar_shape_str(&res->shape, buf, sizeof buf),
+                         oar_dtype_str(x->dtype), oar_shape_str(shape, want, sizeof want));
+  oar_op_set_output(n, out, OAR_CONV_OUT_OUTPUT, x->dtype, shape);
+  return OAR_OK;
+}
+
 static oar_status conv2d_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                                oar_error *err) {
   const oar_tensor_view *x, *w;
@@ -104,27 +127,8 @@ static oar_status conv2d_infer(const oar_node *n, const oar_tensor_view *const *
   oar_conv2d_geom g;
   OAR_TRY(oar_conv2d_geometry(n, &x->shape, &w->shape, &g, err));
   const oar_shape shape = oar_conv2d_out_shape(&g);
-  char buf[128];
 
-  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
-  if (bias) {
-    const int64_t numel = oar_shape_numel(&bias->shape);
-    if (bias->dtype != x->dtype || (numel >= 0 && numel != g.out_c))
-      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
-                           "input 'Bias' is %s %s, expected %s with %lld elements",
-                           oar_dtype_str(bias->dtype), oar_shape_str(&bias->shape, buf, sizeof buf),
-                           oar_dtype_str(x->dtype), (long long)g.out_c);
-  }
-  const oar_tensor_view *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
-  if (res) {
-    char want[128];
-    if (res->dtype != x->dtype || !oar_shape_equal(&res->shape, &shape))
-      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'ResidualData' is %s %s, expected %s %s",
-                           oar_dtype_str(res->dtype), oar_shape_str(&res->shape, buf, sizeof buf),
-                           oar_dtype_str(x->dtype), oar_shape_str(&shape, want, sizeof want));
-  }
-  oar_op_set_output(n, out, OAR_CONV_OUT_OUTPUT, x->dtype, &shape);
-  return OAR_OK;
+  return finish_infer(n, in, x, g.out_c, &shape, out, err);
 }
 
 const oar_op_schema oar_schema_conv2d = {
@@ -159,7 +163,7 @@ static oar_status conv2d_blocked_infer(const oar_node *n, const oar_tensor_view 
   OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &x, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &w, err));
   OAR_TRY(oar_op_check_same_dtype(n, OAR_CONV_IN_INPUT, x, OAR_CONV_IN_FILTER, w, err));
-  char buf[128], want[128];
+  char buf[128];
   if (w->shape.rank != 4 || w->shape.dims[1] < 0)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL,
                          "input 'Filter' has shape %s, expected [M, C/groups, kh, kw]",
@@ -177,22 +181,7 @@ static oar_status conv2d_blocked_infer(const oar_node *n, const oar_tensor_view 
   if (g.nhwc)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'data_format' is NHWC, expected NCHW");
   const oar_shape plain = oar_conv2d_out_shape(&g), shape = oar_blocked_shape(&plain);
-  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
-  if (bias) {
-    const int64_t numel = oar_shape_numel(&bias->shape);
-    if (bias->dtype != x->dtype || (numel >= 0 && numel != g.out_c))
-      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
-                           "input 'Bias' is %s %s, expected %s with %lld elements",
-                           oar_dtype_str(bias->dtype), oar_shape_str(&bias->shape, buf, sizeof buf),
-                           oar_dtype_str(x->dtype), (long long)g.out_c);
-  }
-  const oar_tensor_view *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
-  if (res && (res->dtype != x->dtype || !oar_shape_equal(&res->shape, &shape)))
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'ResidualData' is %s %s, expected %s %s",
-                         oar_dtype_str(res->dtype), oar_shape_str(&res->shape, buf, sizeof buf),
-                         oar_dtype_str(x->dtype), oar_shape_str(&shape, want, sizeof want));
-  oar_op_set_output(n, out, OAR_CONV_OUT_OUTPUT, x->dtype, &shape);
-  return OAR_OK;
+  return finish_infer(n, in, x, g.out_c, &shape, out, err);
 }
 
 const oar_op_schema oar_schema_conv2d_blocked = {

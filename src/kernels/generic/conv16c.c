@@ -24,6 +24,8 @@ bool oar_conv16c_supported(const oar_conv2d_params *p, const oar_f32_kernels *kr
          p->dilation_h >= 1 && p->dilation_w >= 1;
 }
 
+static size_t group_floats(const oar_conv16c *c) { return OAR_CONV16C_FC * 16 * c->icb * c->taps * c->lanes; }
+
 static void init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads,
                  bool plain_input) {
   memset(c, 0, sizeof *c);
@@ -65,6 +67,14 @@ static void init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kerne
   int slots = threads < 1 ? 1 : threads;
   while (slots > 1 && flops / slots < MIN_FLOPS_PER_SLOT) slots--;
   c->slots = slots;
+  /* Splitting output-channel groups shares the image and splits the
+   * filter; splitting tiles the other way round: split the larger one
+   * (or groups when there are too few tiles), if the groups divide. */
+  const size_t tiles = ((size_t)(p->out_h * p->out_w) + OAR_CONV16C_PX - 1) / OAR_CONV16C_PX;
+  const double image_floats =
+      (double)(plain_input ? (size_t)p->in_c : c->icb * 16) * (double)(p->in_h * p->in_w);
+  const bool by_groups = (double)(c->groups * group_floats(c)) > image_floats || tiles < (size_t)slots;
+  c->split_groups = slots > 1 && by_groups && c->groups % (size_t)slots == 0 ? (size_t)slots : 1;
   size_t pad_floats = 0, total;
   if (c->pad_copy && (__builtin_mul_overflow(c->icb * c->lanes, c->hp, &pad_floats) ||
                       __builtin_mul_overflow(pad_floats, c->wp, &pad_floats))) {
@@ -84,8 +94,6 @@ void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, co
                                   int threads) {
   init(c, p, kr, threads, true);
 }
-
-static size_t group_floats(const oar_conv16c *c) { return OAR_CONV16C_FC * 16 * c->icb * c->taps * c->lanes; }
 
 size_t oar_conv16c_packed_floats(const oar_conv16c *c) {
   size_t n;
@@ -121,7 +129,6 @@ typedef struct conv16c_job {
   const oar_act_params *act;
   float *y;
   size_t tiles;
-  size_t split_groups; /* slots across groups (the rest across tiles) */
 } conv16c_job;
 
 static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, size_t t1) {
@@ -176,7 +183,7 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
 
 static void conv16c_slots(void *ctx, size_t begin, size_t end) {
   const conv16c_job *job = ctx;
-  const size_t slots = (size_t)job->c->slots, sg = job->split_groups, st = slots / sg;
+  const size_t slots = (size_t)job->c->slots, sg = job->c->split_groups, st = slots / sg;
   for (size_t s = begin; s < end; s++) {
     const size_t si = s / st, sj = s % st;
     const size_t g0 = job->c->groups * si / sg, g1 = job->c->groups * (si + 1) / sg;
@@ -229,14 +236,6 @@ void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed
     memset(bias16 + p->out_c, 0, (c->ocb * 16 - (size_t)p->out_c) * sizeof *bias16);
   }
   const size_t tiles = ((size_t)(p->out_h * p->out_w) + OAR_CONV16C_PX - 1) / OAR_CONV16C_PX;
-  /* Splitting output-channel groups shares the image and splits the
-   * filter; splitting tiles the other way round: split the larger one. */
-  const size_t filter_bytes = c->groups * group_floats(c), image_bytes = in_img;
-  size_t split_groups = 1;
-  if (c->slots > 1 && filter_bytes > image_bytes && c->groups % (size_t)c->slots == 0)
-    split_groups = (size_t)c->slots;
-  else if (c->slots > 1 && tiles < (size_t)c->slots && c->groups % (size_t)c->slots == 0)
-    split_groups = (size_t)c->slots;
   for (int64_t n = 0; n < p->batch; n++) {
     const float *x = src + (size_t)n * in_img;
     if (c->pad_copy) {
@@ -258,7 +257,6 @@ void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed
         .act = act,
         .y = dst + (size_t)n * out_img,
         .tiles = tiles,
-        .split_groups = split_groups,
     };
     if (c->slots > 1)
       oar_parallel_for((size_t)c->slots, 1, conv16c_slots, &job);

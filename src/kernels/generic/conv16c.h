@@ -42,6 +42,7 @@ typedef struct oar_conv16c {
   ptrdiff_t tap_off[OAR_CONV16C_MAX_TAPS];
   size_t chunk; /* input blocks per pass over the pixel tiles */
   int slots;
+  size_t split_groups;    /* slots across output-channel groups (the rest across pixel tiles) */
   size_t workspace_bytes; /* SIZE_MAX: too large */
 } oar_conv16c;
 

@@ -20,7 +20,7 @@
 #include "kernels/ref/conv.h"
 #include "kernels/ref/pool.h"
 #include "runtime/kernel_state.h"
-#include "runtime/ops/fused_act.h"
+#include "runtime/ops/conv_io.h"
 #include "runtime/ops/geom_params.h"
 #include "runtime/ops/run_util.h"
 
@@ -59,59 +59,26 @@ oar_status oar_run_layout_from_blocked(const oar_node *n, const oar_tensor_view 
 
 /* ---- conv2d_blocked ------------------------------------------------------------ */
 
-typedef struct bconv_io {
-  const oar_tensor_view *x, *w, *bias, *res;
-  oar_tensor_view *y;
-  bool has_act, plain_input;
-  oar_act_params act;
-  oar_conv2d_params p;
-} bconv_io;
-
-static oar_status bconv_inputs(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                               bconv_io *io, oar_error *err) {
-  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &io->x, err));
-  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &io->w, err));
-  OAR_TRY(oar_run_output(n, out, OAR_CONV_OUT_OUTPUT, &io->y, err));
-  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_INPUT, io->x, OAR_DTYPE_FLOAT32, err));
-  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_FILTER, io->w, OAR_DTYPE_FLOAT32, err));
-  io->bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
-  io->res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
-  if (io->bias) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_BIAS, io->bias, OAR_DTYPE_FLOAT32, err));
-  if (io->res) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_RESIDUAL, io->res, OAR_DTYPE_FLOAT32, err));
-  OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_CONV_ATTR_FUSE_ACTIVATION),
-                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_ALPHA),
-                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA), &io->has_act, &io->act, err));
-  const int64_t groups = oar_node_attr_i(n, OAR_CONV_ATTR_GROUPS);
-  oar_shape nchw = io->x->shape;
-  io->plain_input = nchw.rank == 4;
-  if (!io->plain_input)
-    OAR_TRY(oar_blocked_as_nchw(&io->x->shape, "Input", io->w->shape.dims[1] * groups, &nchw, err));
-  oar_conv2d_geom g;
-  OAR_TRY(oar_conv2d_geometry(n, &nchw, &io->w->shape, &g, err));
-  io->p = oar_conv_params_of(&g);
-  return OAR_OK;
-}
-
 oar_status oar_run_conv2d_blocked(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                                   oar_error *err) {
-  bconv_io io;
-  OAR_TRY(bconv_inputs(n, in, out, &io, err));
+  oar_conv_io io;
+  OAR_TRY(oar_conv_read_io(n, in, out, &io, err));
   const oar_conv2d_params *p = &io.p;
   const size_t hw_in = (size_t)(p->in_h * p->in_w), hw_out = (size_t)(p->out_h * p->out_w);
   const size_t n_in = (size_t)(p->batch * p->in_c) * hw_in, n_out = (size_t)(p->batch * p->out_c) * hw_out;
-  float *x = io.plain_input ? NULL : oar_malloc((n_in ? n_in : 1) * sizeof *x);
+  float *x = io.blocked_input ? oar_malloc((n_in ? n_in : 1) * sizeof *x) : NULL;
   float *y = oar_malloc((n_out ? n_out : 1) * sizeof *y);
   float *r = io.res ? oar_malloc((n_out ? n_out : 1) * sizeof *r) : NULL;
-  if ((!io.plain_input && !x) || !y || (io.res && !r)) {
+  if ((io.blocked_input && !x) || !y || (io.res && !r)) {
     oar_free(x);
     oar_free(y);
     oar_free(r);
     return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory changing the layout (%zu bytes)",
                          (n_in + 2 * n_out) * sizeof(float));
   }
-  if (!io.plain_input) oar_nchw16c_to_nchw(io.x->data, (size_t)p->batch, (size_t)p->in_c, hw_in, x);
+  if (io.blocked_input) oar_nchw16c_to_nchw(io.x->data, (size_t)p->batch, (size_t)p->in_c, hw_in, x);
   if (r) oar_nchw16c_to_nchw(io.res->data, (size_t)p->batch, (size_t)p->out_c, hw_out, r);
-  oar_ref_conv2d_f32(p, io.plain_input ? io.x->data : x, io.w->data, io.bias ? io.bias->data : NULL, r, y);
+  oar_ref_conv2d_f32(p, io.blocked_input ? x : io.x->data, io.w->data, io.bias ? io.bias->data : NULL, r, y);
   if (io.has_act) oar_ref_activation_f32(&io.act, y, y, n_out);
   oar_nchw_to_nchw16c(y, (size_t)p->batch, (size_t)p->out_c, hw_out, io.y->data);
   oar_free(x);
@@ -119,6 +86,10 @@ oar_status oar_run_conv2d_blocked(const oar_node *n, const oar_tensor_view *cons
   oar_free(r);
   return OAR_OK;
 }
+
+/* Weight-cache keys of the two packings (the NCHW convolution's use 0
+ * and 1: conv.c). */
+enum { PACKING_BLOCKED = 16, PACKING_PLAIN_INPUT = 17 };
 
 typedef struct pack_args {
   const oar_conv16c *c;
@@ -179,7 +150,7 @@ static oar_status run_bdw_fast(const oar_op_state *state, const oar_node *n, con
   return OAR_OK;
 }
 
-static oar_status prepare_depthwise(const oar_prepare_ctx *ctx, const bconv_io *io, oar_op_state **state,
+static oar_status prepare_depthwise(const oar_prepare_ctx *ctx, const oar_conv_io *io, oar_op_state **state,
                                     oar_error *err) {
   const oar_conv2d_params *p = &io->p;
   bdw_state *cs = oar_state_new(sizeof *cs, run_bdw_fast, NULL);
@@ -205,17 +176,17 @@ static oar_status prepare_depthwise(const oar_prepare_ctx *ctx, const bconv_io *
 }
 
 oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
-  bconv_io io;
-  OAR_TRY(bconv_inputs(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
+  oar_conv_io io;
+  OAR_TRY(oar_conv_read_io(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
   const oar_conv2d_params *p = &io.p;
-  if (!io.plain_input && oar_dwconv16c_supported(p, ctx->kernels) &&
+  if (io.blocked_input && oar_dwconv16c_supported(p, ctx->kernels) &&
       oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
     return prepare_depthwise(ctx, &io, state, err);
   if (!oar_conv16c_supported(p, ctx->kernels) || !oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
     return OAR_OK;
   bconv_state *cs = oar_state_new(sizeof *cs, run_bconv_fast, NULL);
   if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
-  if (io.plain_input)
+  if (!io.blocked_input)
     oar_conv16c_init_plain_input(&cs->c, p, ctx->kernels, ctx->threads);
   else
     oar_conv16c_init(&cs->c, p, ctx->kernels, ctx->threads);
@@ -230,8 +201,8 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
   if (ctx->weights && filter_pos >= 0 && ctx->in_constant[filter_pos]) {
     /* Shared by every plan and clone; the key tells this packing from
      * the NCHW convolution's of the same filter. */
-    const int64_t key[4] = {io.plain_input ? 17 : 16, p->out_c, p->in_c * p->kernel_h * p->kernel_w,
-                            p->groups};
+    const int64_t key[4] = {io.blocked_input ? PACKING_BLOCKED : PACKING_PLAIN_INPUT, p->out_c,
+                            p->in_c * p->kernel_h * p->kernel_w, p->groups};
     oar_status st = oar_weight_cache_get(ctx->weights, io.w->data, ctx->kernels, key, floats, pack_cb,
                                          &(pack_args){&cs->c, io.w->data}, &cs->packed, err);
     if (st != OAR_OK) {
@@ -251,7 +222,7 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
   }
   cs->s.base.workspace_bytes = cs->c.workspace_bytes;
   snprintf(cs->kernel, sizeof cs->kernel, "conv2d %lldx%lld %snchw16c direct x%d", (long long)p->kernel_h,
-           (long long)p->kernel_w, io.plain_input ? "nchw -> " : "", cs->c.slots);
+           (long long)p->kernel_w, !io.blocked_input ? "nchw -> " : "", cs->c.slots);
   cs->s.base.kernel = cs->kernel;
   *state = &cs->s.base;
   return OAR_OK;

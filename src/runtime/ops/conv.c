@@ -9,44 +9,13 @@
 #include "kernels/generic/conv_gemm.h"
 #include "kernels/ref/conv.h"
 #include "runtime/kernel_state.h"
-#include "runtime/ops/fused_act.h"
-#include "runtime/ops/geom_params.h"
+#include "runtime/ops/conv_io.h"
 #include "runtime/ops/run_util.h"
-
-typedef struct conv_io {
-  const oar_tensor_view *x, *w, *bias, *res;
-  oar_tensor_view *y;
-  bool has_act;
-  oar_act_params act;
-  oar_conv2d_params p;
-} conv_io;
-
-/* Inputs, dtypes, fused activation and geometry: shared by run and
- * prepare (views without data at prepare time). */
-static oar_status conv_inputs(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                              conv_io *io, oar_error *err) {
-  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &io->x, err));
-  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &io->w, err));
-  OAR_TRY(oar_run_output(n, out, OAR_CONV_OUT_OUTPUT, &io->y, err));
-  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_INPUT, io->x, OAR_DTYPE_FLOAT32, err));
-  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_FILTER, io->w, OAR_DTYPE_FLOAT32, err));
-  io->bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
-  io->res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
-  if (io->bias) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_BIAS, io->bias, OAR_DTYPE_FLOAT32, err));
-  if (io->res) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_RESIDUAL, io->res, OAR_DTYPE_FLOAT32, err));
-  OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_CONV_ATTR_FUSE_ACTIVATION),
-                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_ALPHA),
-                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA), &io->has_act, &io->act, err));
-  oar_conv2d_geom g;
-  OAR_TRY(oar_conv2d_geometry(n, &io->x->shape, &io->w->shape, &g, err));
-  io->p = oar_conv_params_of(&g);
-  return OAR_OK;
-}
 
 static oar_status run_conv(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                            oar_error *err) {
-  conv_io io;
-  OAR_TRY(conv_inputs(n, in, out, &io, err));
+  oar_conv_io io;
+  OAR_TRY(oar_conv_read_io(n, in, out, &io, err));
   oar_ref_conv2d_f32(&io.p, io.x->data, io.w->data, io.bias ? io.bias->data : NULL,
                      io.res ? io.res->data : NULL, io.y->data);
   if (io.has_act) oar_ref_activation_f32(&io.act, io.y->data, io.y->data, oar_view_numel(io.y));
@@ -116,8 +85,8 @@ static const char *algo_name(oar_conv_algo a) {
 }
 
 static oar_status prepare_conv(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
-  conv_io io;
-  OAR_TRY(conv_inputs(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
+  oar_conv_io io;
+  OAR_TRY(oar_conv_read_io(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
   const oar_conv2d_params *p = &io.p;
   /* NHWC and empty tensors stay on the reference kernel. */
   if (p->nhwc || p->batch <= 0 || p->in_c <= 0 || p->out_c <= 0 || p->out_h <= 0 || p->out_w <= 0 ||
