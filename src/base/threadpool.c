@@ -25,13 +25,18 @@ struct oar_threadpool {
   int sleepers; /* under lock */
   int stop;     /* under lock */
   atomic_int in_run;
-  /* The job: written before `generation` is bumped. */
+  /* The job, written only while `generation` is odd and no worker is
+   * active. A worker joins a job (active + 1) and then checks that the
+   * generation it saw is still current, so that the caller never waits
+   * for a worker that has not joined: a sleeping worker (whose core the
+   * VM may have halted; waking it has cost milliseconds here) just finds
+   * every chunk taken when it arrives. */
   oar_range_fn fn;
   void *ctx;
   size_t n, chunk;
   atomic_size_t next;
-  atomic_int active; /* workers that have not finished the current job */
-  atomic_ulong generation;
+  atomic_int active;       /* workers inside the current job */
+  atomic_ulong generation; /* even: a job is published; odd: being written */
 };
 
 static _Thread_local oar_threadpool *current_pool;
@@ -61,27 +66,38 @@ static void drain(oar_threadpool *p) {
   }
 }
 
+/* A new job is published (or being written: odd) since `seen`. */
+static int job_since(oar_threadpool *p, unsigned long seen) { return atomic_load(&p->generation) != seen; }
+
 static void *worker_main(void *arg) {
   oar_threadpool *p = arg;
   unsigned long seen = 0;
   for (;;) {
     int spins = 0;
-    while (atomic_load(&p->generation) == seen && atomic_load(&p->in_run) && spins < SPIN_LIMIT) {
+    while (!job_since(p, seen) && atomic_load(&p->in_run) && spins < SPIN_LIMIT) {
       if (++spins > SPIN_BEFORE_YIELD)
         sched_yield();
       else
         cpu_relax();
     }
-    pthread_mutex_lock(&p->lock);
-    p->sleepers++;
-    while (!p->stop && atomic_load(&p->generation) == seen) pthread_cond_wait(&p->wake, &p->lock);
-    p->sleepers--;
-    int stop = p->stop;
-    pthread_mutex_unlock(&p->lock);
-    if (stop) return NULL;
-    seen = atomic_load(&p->generation);
-    drain(p);
+    if (!job_since(p, seen)) {
+      pthread_mutex_lock(&p->lock);
+      p->sleepers++;
+      while (!p->stop && !job_since(p, seen)) pthread_cond_wait(&p->wake, &p->lock);
+      p->sleepers--;
+      int stop = p->stop;
+      pthread_mutex_unlock(&p->lock);
+      if (stop) return NULL;
+    }
+    const unsigned long g = atomic_load(&p->generation);
+    if (g & 1) { /* being written: wait for it */
+      cpu_relax();
+      continue;
+    }
+    atomic_fetch_add(&p->active, 1);
+    if (atomic_load(&p->generation) == g) drain(p); /* else: a newer job is being written; retry */
     atomic_fetch_sub(&p->active, 1);
+    if (atomic_load(&p->generation) == g) seen = g;
   }
 }
 
@@ -128,6 +144,15 @@ void oar_threadpool_destroy(oar_threadpool *p) {
   oar_free(p);
 }
 
+static void wait_for_workers(oar_threadpool *p) {
+  for (int spins = 0; atomic_load(&p->active) > 0;) {
+    if (++spins > SPIN_BEFORE_YIELD)
+      sched_yield();
+    else
+      cpu_relax();
+  }
+}
+
 void oar_parallel_for(size_t n, size_t min_chunk, oar_range_fn fn, void *ctx) {
   oar_threadpool *p = current_pool;
   if (n == 0) return;
@@ -139,22 +164,20 @@ void oar_parallel_for(size_t n, size_t min_chunk, oar_range_fn fn, void *ctx) {
   size_t parts = (size_t)p->threads * 4;
   size_t chunk = (n + parts - 1) / parts;
   if (chunk < min_chunk) chunk = min_chunk;
+  /* Odd generation: workers arriving now back off; those still inside
+   * the previous job (finding nothing left) leave first. */
+  atomic_fetch_add(&p->generation, 1);
+  wait_for_workers(p);
   p->fn = fn;
   p->ctx = ctx;
   p->n = n;
   p->chunk = chunk;
   atomic_store(&p->next, 0);
-  atomic_store(&p->active, p->num_workers);
   atomic_fetch_add(&p->generation, 1);
   pthread_mutex_lock(&p->lock);
   if (p->sleepers) pthread_cond_broadcast(&p->wake);
   pthread_mutex_unlock(&p->lock);
   drain(p);
-  /* The workers are running the same job; wait for the last chunk. */
-  for (int spins = 0; atomic_load(&p->active) > 0;) {
-    if (++spins > SPIN_BEFORE_YIELD)
-      sched_yield();
-    else
-      cpu_relax();
-  }
+  /* Every chunk is claimed; wait for the ones workers are running. */
+  wait_for_workers(p);
 }
