@@ -686,12 +686,15 @@ int main(int argc, char **argv) {
     } else if (dir == NULL && argv[i][0] != '-') {
       dir = argv[i];
     } else {
-      fprintf(stderr, "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR\n");
+      fprintf(
+          stderr,
+          "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR\n");
       return 2;
     }
   }
   if (dir == NULL) {
-    fprintf(stderr, "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR\n");
+    fprintf(stderr,
+            "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR\n");
     return 2;
   }
   g_case = dir;

@@ -3,14 +3,9 @@
 #include <float.h>
 #include <math.h>
 
-typedef struct window {
-  int64_t start, end; /* clipped to [0, in) */
-  int64_t span;       /* unclipped size, for the non-exclusive divisor */
-} window;
-
-static window window_at(int64_t o, int64_t in, int64_t out, int64_t k, int64_t stride, int64_t pad,
-                        bool adaptive) {
-  window w;
+oar_pool_window oar_pool_window_at(int64_t o, int64_t in, int64_t out, int64_t k, int64_t stride, int64_t pad,
+                                   bool adaptive) {
+  oar_pool_window w;
   if (adaptive) {
     /* floor(o*in/out) and ceil((o+1)*in/out), exactly, in integers. */
     w.start = (o * in) / out;
@@ -41,10 +36,11 @@ void oar_ref_pool2d_f32(const oar_pool2d_params *p, const float *src, float *dst
       const float *x = src + n * in_n + c * s_c;
       float *y = dst + n * out_n + c * d_c;
       for (int64_t oh = 0; oh < p->out_h; oh++) {
-        const window wh = window_at(oh, p->in_h, p->out_h, p->kernel_h, p->stride_h, p->pad_top, p->adaptive);
+        const oar_pool_window wh =
+            oar_pool_window_at(oh, p->in_h, p->out_h, p->kernel_h, p->stride_h, p->pad_top, p->adaptive);
         for (int64_t ow = 0; ow < p->out_w; ow++) {
-          const window ww =
-              window_at(ow, p->in_w, p->out_w, p->kernel_w, p->stride_w, p->pad_left, p->adaptive);
+          const oar_pool_window ww =
+              oar_pool_window_at(ow, p->in_w, p->out_w, p->kernel_w, p->stride_w, p->pad_left, p->adaptive);
           float acc;
           if (p->is_max) {
             acc = -FLT_MAX;

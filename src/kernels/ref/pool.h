@@ -30,4 +30,14 @@ typedef struct oar_pool2d_params {
  * or NaN (exclusive: 0/0), as in Paddle. */
 void oar_ref_pool2d_f32(const oar_pool2d_params *p, const float *src, float *dst);
 
+/* Window of output index o along one dim, by the rules above (shared with
+ * the vector pooling kernels, which must match the reference bit for
+ * bit). */
+typedef struct oar_pool_window {
+  int64_t start, end; /* clipped to [0, in) */
+  int64_t span;       /* unclipped size, for the non-exclusive divisor */
+} oar_pool_window;
+oar_pool_window oar_pool_window_at(int64_t o, int64_t in, int64_t out, int64_t k, int64_t stride, int64_t pad,
+                                   bool adaptive);
+
 #endif

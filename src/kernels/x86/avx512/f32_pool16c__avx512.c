@@ -16,36 +16,15 @@
 
 #define GROUP 4
 
-typedef struct window {
-  int64_t start, end; /* clipped to [0, in) */
-  int64_t span;       /* unclipped size, for the non-exclusive divisor */
-} window;
-
-/* As window_at in kernels/ref/pool.c. */
-static window window_at(int64_t o, int64_t in, int64_t out, int64_t k, int64_t stride, int64_t pad,
-                        bool adaptive) {
-  window w;
-  if (adaptive) {
-    w.start = (o * in) / out;
-    w.end = ((o + 1) * in + out - 1) / out;
-    w.span = w.end - w.start;
-    return w;
-  }
-  const int64_t start = o * stride - pad;
-  const int64_t end = start + k < in + pad ? start + k : in + pad;
-  w.span = end - start;
-  w.start = start < 0 ? 0 : start;
-  w.end = end > in ? in : end;
-  return w;
-}
-
 static inline __attribute__((always_inline)) void pool_group(const int ng, const oar_pool2d_params *p,
                                                              const float *src, float *dst) {
   const size_t in_plane = (size_t)(p->in_h * p->in_w) * 16, out_plane = (size_t)(p->out_h * p->out_w) * 16;
   for (int64_t oh = 0; oh < p->out_h; oh++) {
-    const window wh = window_at(oh, p->in_h, p->out_h, p->kernel_h, p->stride_h, p->pad_top, p->adaptive);
+    const oar_pool_window wh =
+        oar_pool_window_at(oh, p->in_h, p->out_h, p->kernel_h, p->stride_h, p->pad_top, p->adaptive);
     for (int64_t ow = 0; ow < p->out_w; ow++) {
-      const window ww = window_at(ow, p->in_w, p->out_w, p->kernel_w, p->stride_w, p->pad_left, p->adaptive);
+      const oar_pool_window ww =
+          oar_pool_window_at(ow, p->in_w, p->out_w, p->kernel_w, p->stride_w, p->pad_left, p->adaptive);
       __m512 acc[GROUP];
       const __m512 init = p->is_max ? _mm512_set1_ps(-FLT_MAX) : _mm512_setzero_ps();
 #pragma GCC unroll 4
