@@ -37,6 +37,7 @@ struct oar_threadpool {
   atomic_size_t next;
   atomic_int active;       /* workers inside the current job */
   atomic_ulong generation; /* even: a job is published; odd: being written */
+  int waker_cpu;           /* under lock: the CPU of the thread that last woke the workers */
 };
 
 static _Thread_local oar_threadpool *current_pool;
@@ -55,6 +56,38 @@ void oar_threadpool_set_current(oar_threadpool *pool) {
 
 oar_threadpool *oar_threadpool_current(void) { return current_pool; }
 int oar_threadpool_threads(const oar_threadpool *pool) { return pool ? pool->threads : 1; }
+
+/* Linux tends to wake a thread on the CPU of the thread that woke it, and
+ * in a VM whose other vCPUs have been idle (halted) it keeps doing so: a
+ * worker woken by the first job of a run then shares the caller's core for
+ * the whole run while the other core idles. MobileNetV2 at 2 threads ran
+ * at 1-thread speed (3.5-4 ms instead of 1.8) in runs that follow 0.3 s of
+ * idle. So a worker that wakes up on the waker's CPU moves itself to
+ * another CPU it may use: excluding that CPU from its affinity migrates it
+ * at once, and restoring the affinity does not move it back. (The cause
+ * here: the hypervisor reports an idle vCPU as preempted, and the
+ * scheduler does not count it as idle.) */
+static int current_cpu(void) {
+#if defined(__linux__)
+  return sched_getcpu();
+#else
+  return -1;
+#endif
+}
+
+static void leave_cpu(int busy_cpu) {
+#if defined(__linux__)
+  if (busy_cpu < 0 || current_cpu() != busy_cpu) return;
+  cpu_set_t allowed, elsewhere;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || !CPU_ISSET(busy_cpu, &allowed)) return;
+  elsewhere = allowed;
+  CPU_CLR(busy_cpu, &elsewhere);
+  if (CPU_COUNT(&elsewhere) == 0) return;
+  if (sched_setaffinity(0, sizeof elsewhere, &elsewhere) == 0) sched_setaffinity(0, sizeof allowed, &allowed);
+#else
+  (void)busy_cpu;
+#endif
+}
 
 /* Claims and runs chunks until none are left. */
 static void drain(oar_threadpool *p) {
@@ -85,9 +118,10 @@ static void *worker_main(void *arg) {
       p->sleepers++;
       while (!p->stop && !job_since(p, seen)) pthread_cond_wait(&p->wake, &p->lock);
       p->sleepers--;
-      int stop = p->stop;
+      int stop = p->stop, waker_cpu = p->waker_cpu;
       pthread_mutex_unlock(&p->lock);
       if (stop) return NULL;
+      leave_cpu(waker_cpu);
     }
     const unsigned long g = atomic_load(&p->generation);
     if (g & 1) { /* being written: wait for it */
@@ -112,6 +146,7 @@ oar_status oar_threadpool_create(int threads, oar_threadpool **out, oar_error *e
   atomic_init(&p->next, 0);
   atomic_init(&p->active, 0);
   atomic_init(&p->generation, 0);
+  p->waker_cpu = -1;
   if (threads > 1) {
     p->workers = oar_calloc((size_t)threads - 1, sizeof *p->workers);
     if (!p->workers) {
@@ -175,8 +210,16 @@ void oar_parallel_for(size_t n, size_t min_chunk, oar_range_fn fn, void *ctx) {
   atomic_store(&p->next, 0);
   atomic_fetch_add(&p->generation, 1);
   pthread_mutex_lock(&p->lock);
-  if (p->sleepers) pthread_cond_broadcast(&p->wake);
+  const int wake = p->sleepers > 0;
+  if (wake) {
+    p->waker_cpu = current_cpu();
+    pthread_cond_broadcast(&p->wake);
+  }
   pthread_mutex_unlock(&p->lock);
+  /* A woken worker that Linux queued on this CPU runs (and moves away, see
+   * leave_cpu) only once this thread yields; elsewhere this costs a
+   * microsecond, once per run. */
+  if (wake) sched_yield();
   drain(p);
   /* Every chunk is claimed; wait for the ones workers are running. */
   wait_for_workers(p);
