@@ -161,7 +161,31 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
       t.lo = last ? job->lo : -INFINITY;
       t.hi = last ? job->hi : INFINITY;
       const float *xc = job->x + cb0 * plane_in;
+      /* The filter slice of this block's next pass, prefetched into L2 a
+       * share per tile: in a network the filters come from memory (ResNet-50
+       * has 100 MB of them), and the hardware prefetcher alone left each
+       * pass starting on cache misses. ResNet-50, one thread: the 3x3
+       * layers on 7x7 images 1.16 -> 1.06 ms, on 14x14 -25 to -50 us, the
+       * network -0.7 ms (2 threads -0.4). Not for 1x1 layers with few
+       * tiles per pass (7x7 images), which ran 30-110 us slower with it. */
+      const char *next = NULL;
+      size_t next_bytes = 0;
+      if (c->taps == 1 && t1 - t0 < 16) {
+        /* no prefetch, see above */
+      } else if (!last) {
+        next = (const char *)(t.w + cbs * c->taps * c->lanes * fcg * 16);
+        next_bytes = min_sz(c->chunk, c->icb - cb0 - cbs) * c->taps * c->lanes * fcg * 16 * sizeof(float);
+      } else if (g + 1 < g1) {
+        next = (const char *)(wg + group_floats(c));
+        next_bytes = min_sz(c->chunk, c->icb) * c->taps * c->lanes *
+                     min_sz(OAR_CONV16C_FC, c->ocb - (g + 1) * OAR_CONV16C_FC) * 16 * sizeof(float);
+      }
+      const size_t pf_step = ((next_bytes + 63) / 64 + (t1 - t0) - 1) / (t1 - t0) * 64;
       for (size_t tile = t0; tile < t1; tile++) {
+        if (next_bytes) {
+          const size_t from = (tile - t0) * pf_step, to = min_sz(from + pf_step, next_bytes);
+          for (size_t off = from; off < to; off += 64) __builtin_prefetch(next + off, 0, 2);
+        }
         const size_t p0 = tile * OAR_CONV16C_PX, npx = min_sz(OAR_CONV16C_PX, pixels - p0);
         size_t oh = p0 / ow, ox = p0 % ow;
         for (size_t k = 0; k < npx; k++) {
