@@ -22,3 +22,5 @@ OAR_PASS(fuse_skip_layernorm, "fuses a residual add into the layer_norm that rea
 OAR_PASS(to_blocked_layout,
          "keeps convolutions and pooling in the blocked layout NCHW16c where kernels prefer it")
 OAR_PASS(eliminate_dead_code, "removes ops whose outputs nobody reads")
+OAR_PASS(pad_into_producer,
+         "has a blocked convolution write its output zero-bordered for the padded convolution that reads it")

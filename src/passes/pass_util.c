@@ -88,6 +88,12 @@ oar_status oar_pass_set_attr_int(oar_pass_ctx *ctx, int ni, int index, int64_t i
   return oar_node_replace_attr(&ctx->graph->nodes[ni], index, &a, err);
 }
 
+oar_status oar_pass_set_attr_ints(oar_pass_ctx *ctx, int ni, int index, const int64_t *ints, size_t n,
+                                  oar_error *err) {
+  oar_attr a = {.type = OAR_ATTR_INTS, .ints = (int64_t *)ints, .n = n};
+  return oar_node_replace_attr(&ctx->graph->nodes[ni], index, &a, err);
+}
+
 const char *oar_pass_node_name(const oar_pass_ctx *ctx, int ni) {
   const oar_node *n = &ctx->graph->nodes[ni];
   return oar_node_num_out(n) ? ctx->graph->values[n->out[0]].name : n->schema->name;

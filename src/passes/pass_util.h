@@ -34,6 +34,8 @@ oar_status oar_pass_set_input(oar_pass_ctx *ctx, int ni, int slot, int value, oa
 oar_status oar_pass_set_attr_str(oar_pass_ctx *ctx, int ni, int index, const char *s, oar_error *err);
 oar_status oar_pass_set_attr_float(oar_pass_ctx *ctx, int ni, int index, double f, oar_error *err);
 oar_status oar_pass_set_attr_int(oar_pass_ctx *ctx, int ni, int index, int64_t i, oar_error *err);
+oar_status oar_pass_set_attr_ints(oar_pass_ctx *ctx, int ni, int index, const int64_t *ints, size_t n,
+                                  oar_error *err);
 
 /* A new constant (see oar_graph_add_constant) with the use counts grown
  * to cover it. */

@@ -11,7 +11,9 @@
  * output; with and without bias and residual, clamps [0, inf), [0, 6],
  * [lo, hi] and (-inf, hi], post activations hard_swish and sigmoid), a
  * fixed list of edge cases, and ResNet-like layers big enough for several
- * input-channel chunks and for splits across 2 slots.
+ * input-channel chunks and for splits across 2 slots. A third of the
+ * random cases write the output zero-bordered (oar_conv16c_set_output_padding):
+ * the border must be +0 and the interior the output.
  *
  * Tolerance policy: half the cases use small-integer data, whose sums are
  * exact in any order, so the output before the activation must equal the
@@ -42,9 +44,10 @@
 typedef struct case16 {
   int64_t batch, in_c, in_h, in_w, out_c, kh, kw, sh, sw, pt, pl, pb, pr, dh, dw;
   int bias, residual;
-  int clamp; /* 0 none, 1 [0, inf), 2 [0, 6], 3 random [lo, hi], 4 (-inf, random hi] */
-  int post;  /* 0 none, 1 hard_swish, 2 sigmoid (after the clamp) */
-  int ints;  /* small-integer data: exact sums */
+  int clamp;       /* 0 none, 1 [0, inf), 2 [0, 6], 3 random [lo, hi], 4 (-inf, random hi] */
+  int post;        /* 0 none, 1 hard_swish, 2 sigmoid (after the clamp) */
+  int ints;        /* small-integer data: exact sums */
+  int64_t opad[4]; /* output padding (oar_conv16c_set_output_padding): top, bottom, left, right */
 } case16;
 
 /* The input is read as plain NCHW (oar_conv16c_init_plain_input, first
@@ -60,11 +63,12 @@ static struct {
 static void describe(const case16 *k, char *buf, size_t n) {
   snprintf(buf, n,
            "b%lld c%lld %lldx%lld -> oc%lld, k%lldx%lld s%lld,%lld pad t%lld l%lld b%lld r%lld d%lld,%lld "
-           "bias %d res %d clamp %d post %d %s",
+           "bias %d res %d clamp %d post %d %s out pad %lld,%lld,%lld,%lld",
            (long long)k->batch, (long long)k->in_c, (long long)k->in_h, (long long)k->in_w,
            (long long)k->out_c, (long long)k->kh, (long long)k->kw, (long long)k->sh, (long long)k->sw,
            (long long)k->pt, (long long)k->pl, (long long)k->pb, (long long)k->pr, (long long)k->dh,
-           (long long)k->dw, k->bias, k->residual, k->clamp, k->post, k->ints ? "ints" : "floats");
+           (long long)k->dw, k->bias, k->residual, k->clamp, k->post, k->ints ? "ints" : "floats",
+           (long long)k->opad[0], (long long)k->opad[1], (long long)k->opad[2], (long long)k->opad[3]);
 }
 
 /* Output sizes with the bottom/right paddings; 0 when the kernel does not fit. */
@@ -196,13 +200,41 @@ static int run_case(const oar_f32_kernels *kr, oar_threadpool *const *pools, int
     const size_t ws_floats = (c.workspace_bytes + sizeof(float) - 1) / sizeof(float);
     wide_buf wsb, gy;
     void *work = wide_alloc(&wsb, ws_floats);
-    float *yb = wide_alloc(&gy, ybs); /* NaN everywhere: an unwritten output shows */
-    if (!work || !yb) {
+    /* The output plane, zero-bordered when the case pads the output. */
+    oar_conv16c_set_output_padding(&c, (size_t)k->opad[0], (size_t)k->opad[1], (size_t)k->opad[2],
+                                   (size_t)k->opad[3]);
+    const size_t ohp = (size_t)(oh + k->opad[0] + k->opad[1]), owp = (size_t)(ow + k->opad[2] + k->opad[3]);
+    const size_t ypbs = n * oar_blocks16(out_c) * 16 * ohp * owp;
+    float *yp = wide_alloc(&gy, ypbs); /* NaN everywhere: an unwritten output shows */
+    float *yb = malloc(ybs * sizeof *yb);
+    if (!work || !yp || !yb) {
       printf("  FAIL: out of memory for %s\n", what);
       exit(1);
     }
     oar_conv16c_run(&c, g_plain_input ? x : xb, packed, k->bias ? bias : NULL, k->residual ? resb : NULL, lo,
-                    hi, k->post ? &act : NULL, yb, work);
+                    hi, k->post ? &act : NULL, yp, work);
+    /* The border is +0; the interior is the output. */
+    for (size_t plane = 0; plane < n * oar_blocks16(out_c) && ok; plane++)
+      for (size_t y = 0; y < ohp && ok; y++)
+        for (size_t xq = 0; xq < owp && ok; xq++) {
+          const float *v = yp + ((plane * ohp + y) * owp + xq) * 16;
+          const bool inside = y >= (size_t)k->opad[0] && y < (size_t)k->opad[0] + (size_t)oh &&
+                              xq >= (size_t)k->opad[2] && xq < (size_t)k->opad[2] + (size_t)ow;
+          if (inside) {
+            memcpy(
+                yb + ((plane * (size_t)oh + y - (size_t)k->opad[0]) * (size_t)ow + xq - (size_t)k->opad[2]) *
+                         16,
+                v, 16 * sizeof *v);
+            continue;
+          }
+          for (int l = 0; l < 16 && ok; l++)
+            if (v[l] != 0.0f || signbit(v[l])) {
+              printf(
+                  "  FAIL %s threads %d: %s: output border (plane %zu, y %zu, x %zu) lane %d is %g, not +0\n",
+                  oar_isa_name(kr->isa), threads, what, plane, y, xq, l, (double)v[l]);
+              ok = 0;
+            }
+        }
 
     /* Coverage of the driver's paths. */
     const size_t passes = (c.icb + c.chunk - 1) / c.chunk;
@@ -248,7 +280,7 @@ static int run_case(const oar_f32_kernels *kr, oar_threadpool *const *pools, int
             ok = 0;
           }
         }
-    if (ok && !wide_intact(&gy, ybs)) {
+    if (ok && !wide_intact(&gy, ypbs)) {
       printf("  FAIL %s threads %d: %s: wrote outside the output\n", oar_isa_name(kr->isa), threads, what);
       ok = 0;
     }
@@ -260,6 +292,7 @@ static int run_case(const oar_f32_kernels *kr, oar_threadpool *const *pools, int
     g_checks++;
     if (!ok) g_failures++;
     free(gy.base);
+    free(yb);
     free(wsb.base);
     page_free(&ppk);
   }
@@ -307,6 +340,7 @@ static case16 random_case(int i) {
     if (rnd() % 6 == 0) k.kh = k.kw = 1;               /* 1x1 more often than 1 in 25 */
     if (rnd() % 4 == 0) k.pt = k.pl = k.pb = k.pr = 0; /* the image read in place */
     if (rnd() % 3 == 0) k.dh = k.dw = 1;
+    for (int j = 0; j < 4; j++) k.opad[j] = rnd() % 3 == 0 ? rnd_range(0, 2) : 0;
   } while (k.in_h + k.pt + k.pb < k.dh * (k.kh - 1) + 1 || k.in_w + k.pl + k.pr < k.dw * (k.kw - 1) + 1);
   return k;
 }
@@ -354,20 +388,20 @@ static int sweep(const oar_f32_kernels *kr, oar_threadpool *const *pools, int np
   /* Edge cases: every pixel tail with the image read in place, whole
    * blocks, one channel, 1x1 images, kernels as large as the padded image. */
   static const case16 fixed[] = {
-      {1, 16, 1, 1, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1},
-      {1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1},
-      {1, 17, 1, 3, 33, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 2, 0, 0},
-      {2, 32, 2, 2, 49, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 1, 1},
-      {1, 5, 1, 5, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 3, 2, 0},
-      {1, 80, 2, 3, 80, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 1},
-      {1, 48, 1, 7, 65, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0},
-      {1, 3, 3, 4, 17, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1},
-      {1, 64, 13, 1, 80, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 0},
-      {1, 7, 3, 3, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2, 1},
-      {1, 9, 1, 1, 31, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 4, 0, 1},
-      {2, 33, 5, 5, 47, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 0, 1},
-      {1, 20, 9, 9, 20, 3, 3, 3, 3, 0, 0, 3, 3, 3, 3, 0, 1, 0, 0, 0},
-      {1, 16, 4, 30, 16, 2, 5, 2, 3, 3, 0, 0, 3, 1, 2, 1, 0, 3, 1, 1},
+      {1, 16, 1, 1, 16, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, {0, 0, 0, 0}},
+      {1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, {0, 0, 0, 0}},
+      {1, 17, 1, 3, 33, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 2, 0, 0, {0, 0, 0, 0}},
+      {2, 32, 2, 2, 49, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 1, 0, 1, 1, {0, 0, 0, 0}},
+      {1, 5, 1, 5, 64, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 3, 2, 0, {0, 0, 0, 0}},
+      {1, 80, 2, 3, 80, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 1, {0, 0, 0, 0}},
+      {1, 48, 1, 7, 65, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, {0, 0, 0, 0}},
+      {1, 3, 3, 4, 17, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, {0, 0, 0, 0}},
+      {1, 64, 13, 1, 80, 3, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 0, {0, 0, 0, 0}},
+      {1, 7, 3, 3, 9, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2, 1, {0, 0, 0, 0}},
+      {1, 9, 1, 1, 31, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 4, 0, 1, {0, 0, 0, 0}},
+      {2, 33, 5, 5, 47, 5, 5, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 2, 0, 1, {0, 0, 0, 0}},
+      {1, 20, 9, 9, 20, 3, 3, 3, 3, 0, 0, 3, 3, 3, 3, 0, 1, 0, 0, 0, {0, 0, 0, 0}},
+      {1, 16, 4, 30, 16, 2, 5, 2, 3, 3, 0, 0, 3, 1, 2, 1, 0, 3, 1, 1, {0, 0, 0, 0}},
   };
   for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
     if (!run_case(kr, pools, npools, &fixed[i])) return 0;
@@ -378,13 +412,13 @@ static int sweep(const oar_f32_kernels *kr, oar_threadpool *const *pools, int np
   /* ResNet-like layers: several chunks of input blocks (uneven ones for
    * 1024 channels), 2 slots split over tiles and over groups. */
   static const case16 big[] = {
-      {1, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0},
-      {1, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0},
-      {1, 256, 14, 14, 1024, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0},
-      {1, 1024, 14, 14, 256, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0, 1},
-      {1, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0},
-      {1, 3, 224, 224, 64, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, 0, 1, 0, 0},
-      {2, 40, 28, 28, 72, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 2, 1},
+      {1, 64, 56, 56, 64, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, {0, 0, 0, 0}},
+      {1, 128, 56, 56, 128, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 0, {0, 0, 0, 0}},
+      {1, 256, 14, 14, 1024, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, {1, 1, 1, 1}},
+      {1, 1024, 14, 14, 256, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0, 1, {0, 0, 0, 0}},
+      {1, 512, 7, 7, 512, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, {0, 0, 0, 0}},
+      {1, 3, 224, 224, 64, 7, 7, 2, 2, 3, 3, 3, 3, 1, 1, 1, 0, 1, 0, 0, {0, 0, 0, 0}},
+      {2, 40, 28, 28, 72, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 2, 1, {0, 0, 0, 0}},
   };
   for (size_t i = 0; i < sizeof big / sizeof *big; i++)
     if (!run_case(kr, pools, npools, &big[i])) return 0;

@@ -13,16 +13,21 @@ static const oar_slot_spec conv_inputs[] = {
 };
 static const oar_slot_spec conv_outputs[] = {{"Output", OAR_SLOT_REQUIRED}};
 
-static const oar_attr_spec conv_attrs[] = {
-    [OAR_CONV_ATTR_STRIDES] = OAR_ATTR_IS("strides", 1, 1),
-    [OAR_CONV_ATTR_PADDINGS] = OAR_ATTR_IS("paddings", 0, 0),
-    [OAR_CONV_ATTR_PADDING_ALGORITHM] = OAR_ATTR_S("padding_algorithm", "EXPLICIT"),
-    [OAR_CONV_ATTR_DILATIONS] = OAR_ATTR_IS("dilations", 1, 1),
-    [OAR_CONV_ATTR_GROUPS] = OAR_ATTR_I("groups", 1),
-    [OAR_CONV_ATTR_DATA_FORMAT] = OAR_ATTR_S("data_format", "NCHW"),
-    [OAR_CONV_ATTR_FUSE_ACTIVATION] = OAR_ATTR_S("fuse_activation", ""),
-    [OAR_CONV_ATTR_FUSE_ALPHA] = OAR_ATTR_F("fuse_alpha", 0.0),
-    [OAR_CONV_ATTR_FUSE_BETA] = OAR_ATTR_F("fuse_beta", 0.0),
+#define CONV_ATTR_SPECS                                                            \
+  [OAR_CONV_ATTR_STRIDES] = OAR_ATTR_IS("strides", 1, 1),                          \
+  [OAR_CONV_ATTR_PADDINGS] = OAR_ATTR_IS("paddings", 0, 0),                        \
+  [OAR_CONV_ATTR_PADDING_ALGORITHM] = OAR_ATTR_S("padding_algorithm", "EXPLICIT"), \
+  [OAR_CONV_ATTR_DILATIONS] = OAR_ATTR_IS("dilations", 1, 1),                      \
+  [OAR_CONV_ATTR_GROUPS] = OAR_ATTR_I("groups", 1),                                \
+  [OAR_CONV_ATTR_DATA_FORMAT] = OAR_ATTR_S("data_format", "NCHW"),                 \
+  [OAR_CONV_ATTR_FUSE_ACTIVATION] = OAR_ATTR_S("fuse_activation", ""),             \
+  [OAR_CONV_ATTR_FUSE_ALPHA] = OAR_ATTR_F("fuse_alpha", 0.0),                      \
+  [OAR_CONV_ATTR_FUSE_BETA] = OAR_ATTR_F("fuse_beta", 0.0)
+
+static const oar_attr_spec conv_attrs[] = {CONV_ATTR_SPECS};
+static const oar_attr_spec conv_blocked_attrs[] = {
+    CONV_ATTR_SPECS,
+    [OAR_CONV_ATTR_PAD_OUTPUT] = OAR_ATTR_IS("pad_output", 0, 0),
 };
 
 oar_status oar_conv2d_geometry(const oar_node *n, const oar_shape *input, const oar_shape *filter,
@@ -181,7 +186,25 @@ static oar_status conv2d_blocked_infer(const oar_node *n, const oar_tensor_view 
   if (g.nhwc)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'data_format' is NHWC, expected NCHW");
   const oar_shape plain = oar_conv2d_out_shape(&g), shape = oar_blocked_shape(&plain);
-  return finish_infer(n, in, x, g.out_c, &shape, out, err);
+  OAR_TRY(finish_infer(n, in, x, g.out_c, &shape, out, err));
+  int64_t pads[4];
+  OAR_TRY(oar_conv2d_pad_output(n, pads, err));
+  if (pads[0] || pads[1] || pads[2] || pads[3]) {
+    oar_shape padded = shape;
+    if ((padded.dims[2] >= 0 && __builtin_add_overflow(padded.dims[2], pads[0] + pads[1], &padded.dims[2])) ||
+        (padded.dims[3] >= 0 && __builtin_add_overflow(padded.dims[3], pads[2] + pads[3], &padded.dims[3])))
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'pad_output' is too large");
+    oar_op_set_output(n, out, OAR_CONV_OUT_OUTPUT, x->dtype, &padded);
+  }
+  return OAR_OK;
+}
+
+oar_status oar_conv2d_pad_output(const oar_node *n, int64_t pads[4], oar_error *err) {
+  if (n->schema->id != OAR_OP_conv2d_blocked) {
+    pads[0] = pads[1] = pads[2] = pads[3] = 0;
+    return OAR_OK;
+  }
+  return oar_op_paddings_2d(n, OAR_CONV_ATTR_PAD_OUTPUT, pads, err);
 }
 
 const oar_op_schema oar_schema_conv2d_blocked = {
@@ -191,7 +214,7 @@ const oar_op_schema oar_schema_conv2d_blocked = {
     .num_inputs = OAR_COUNT_OF(conv_inputs),
     .outputs = conv_outputs,
     .num_outputs = OAR_COUNT_OF(conv_outputs),
-    .attrs = conv_attrs,
-    .num_attrs = OAR_COUNT_OF(conv_attrs),
+    .attrs = conv_blocked_attrs,
+    .num_attrs = OAR_COUNT_OF(conv_blocked_attrs),
     .infer = conv2d_blocked_infer,
 };

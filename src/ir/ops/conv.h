@@ -17,7 +17,12 @@ enum {
   /* Fusion (see runtime/ops/fused_act.h): act(conv + Bias + ResidualData). */
   OAR_CONV_ATTR_FUSE_ACTIVATION,
   OAR_CONV_ATTR_FUSE_ALPHA,
-  OAR_CONV_ATTR_FUSE_BETA
+  OAR_CONV_ATTR_FUSE_BETA,
+  /* conv2d_blocked only: zero rows and columns written around the output
+   * ([top, bottom, left, right] or [h, w]), the padding of the convolution
+   * that reads it (passes/pad_into_producer.c), so that one needs no
+   * padded copy of its input. */
+  OAR_CONV_ATTR_PAD_OUTPUT
 };
 
 /* Everything a 2-D convolution kernel needs, paddings resolved (SAME
@@ -38,6 +43,9 @@ typedef struct oar_conv2d_geom {
  * them (ranks, channels vs groups) and fills g. */
 oar_status oar_conv2d_geometry(const oar_node *n, const oar_shape *input, const oar_shape *filter,
                                oar_conv2d_geom *g, oar_error *err);
+
+/* conv2d_blocked's pad_output: [top, bottom, left, right]. */
+oar_status oar_conv2d_pad_output(const oar_node *n, int64_t pads[4], oar_error *err);
 
 /* The output shape of a geometry: [N, M, H, W] or [N, H, W, M]. */
 oar_shape oar_conv2d_out_shape(const oar_conv2d_geom *g);

@@ -38,6 +38,8 @@ static void init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kerne
   c->ocb = oar_blocks16((size_t)p->out_c);
   c->groups = (c->ocb + OAR_CONV16C_FC - 1) / OAR_CONV16C_FC;
   c->taps = (size_t)(p->kernel_h * p->kernel_w);
+  c->out_hp = (size_t)p->out_h;
+  c->out_wp = (size_t)p->out_w;
   /* Rows and columns the tiles reach, from the padded origin. */
   const size_t need_h = (size_t)((p->out_h - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1);
   const size_t need_w = (size_t)((p->out_w - 1) * p->stride_w + (p->kernel_w - 1) * p->dilation_w + 1);
@@ -95,6 +97,13 @@ void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, co
   init(c, p, kr, threads, true);
 }
 
+void oar_conv16c_set_output_padding(oar_conv16c *c, size_t top, size_t bottom, size_t left, size_t right) {
+  c->out_top = top;
+  c->out_left = left;
+  c->out_hp = (size_t)c->p.out_h + top + bottom;
+  c->out_wp = (size_t)c->p.out_w + left + right;
+}
+
 size_t oar_conv16c_packed_floats(const oar_conv16c *c) {
   size_t n;
   if (__builtin_mul_overflow(group_floats(c), c->groups, &n)) return SIZE_MAX;
@@ -136,8 +145,9 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
   const oar_conv2d_params *p = &c->p;
   const size_t pixels = (size_t)(p->out_h * p->out_w), ow = (size_t)p->out_w;
   const size_t px = c->plain_input ? 1 : 16;
-  const size_t plane_in = c->hp * c->wp * px, plane_out = pixels * 16;
+  const size_t plane_in = c->hp * c->wp * px, plane_out = c->out_hp * c->out_wp * 16, plane_res = pixels * 16;
   const size_t sh = (size_t)p->stride_h, sw = (size_t)p->stride_w;
+  const bool padded_out = c->out_hp != (size_t)p->out_h || c->out_wp != ow;
   oar_conv16c_tile t = {
       .in_cb_stride = plane_in,
       .tap_off = c->tap_off,
@@ -145,7 +155,7 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
       .lanes = c->plain_input ? c->lanes : 16,
       .lane_stride = c->plain_input ? plane_in : 1,
       .out_ob_stride = plane_out,
-      .res_ob_stride = plane_out,
+      .res_ob_stride = plane_res,
   };
   for (size_t g = g0; g < g1; g++) {
     const size_t fcg = min_sz(OAR_CONV16C_FC, c->ocb - g * OAR_CONV16C_FC);
@@ -190,15 +200,19 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
         size_t oh = p0 / ow, ox = p0 % ow;
         for (size_t k = 0; k < npx; k++) {
           t.in[k] = xc + (oh * sh * c->wp + ox * sw) * px;
+          t.out_px[k] = ((oh + c->out_top) * c->out_wp + ox + c->out_left) * 16;
           if (++ox == ow) ox = 0, oh++;
         }
-        t.out = job->y + ob0 * plane_out + p0 * 16;
-        t.res = job->res && last ? job->res + ob0 * plane_out + p0 * 16 : NULL;
+        t.out = job->y + ob0 * plane_out;
+        t.res = job->res && last ? job->res + ob0 * plane_res + p0 * 16 : NULL;
         c->kr->conv16c(fcg, npx, &t);
         if (last && job->act)
           for (size_t f = 0; f < fcg; f++) {
             float *o = t.out + f * plane_out;
-            c->kr->act(job->act, o, o, npx * 16);
+            if (!padded_out)
+              c->kr->act(job->act, o + t.out_px[0], o + t.out_px[0], npx * 16);
+            else
+              for (size_t k = 0; k < npx; k++) c->kr->act(job->act, o + t.out_px[k], o + t.out_px[k], 16);
           }
       }
     }
@@ -222,27 +236,51 @@ typedef struct pad_job {
   float *dst;
 } pad_job;
 
+static void pad_plane(const float *s, size_t h, size_t w, size_t px, size_t top, size_t left, size_t hp,
+                      size_t wp, float *d) {
+  for (size_t y = 0; y < hp; y++) {
+    float *row = d + y * wp * px;
+    if (y < top || y >= top + h) {
+      memset(row, 0, wp * px * sizeof *row);
+      continue;
+    }
+    memset(row, 0, left * px * sizeof *row);
+    memcpy(row + left * px, s + (y - top) * w * px, w * px * sizeof *row);
+    memset(row + (left + w) * px, 0, (wp - left - w) * px * sizeof *row);
+  }
+}
+
+void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t px, size_t top, size_t bottom,
+                    size_t left, size_t right, float *dst) {
+  const size_t hp = top + h + bottom, wp = left + w + right;
+  for (size_t i = 0; i < planes; i++)
+    pad_plane(src + i * h * w * px, h, w, px, top, left, hp, wp, dst + i * hp * wp * px);
+}
+
 /* Planes [begin, end) of the input (blocks, or channels of a plain
  * input: px floats per pixel) into the zero-bordered buffer. */
 static void pad_planes(void *ctx, size_t begin, size_t end) {
   const pad_job *j = ctx;
   const oar_conv16c *c = j->c;
   const oar_conv2d_params *p = &c->p;
-  const size_t ih = (size_t)p->in_h, iw = (size_t)p->in_w, pt = (size_t)p->pad_top, pl = (size_t)p->pad_left;
-  const size_t px = c->plain_input ? 1 : 16;
-  for (size_t cb = begin; cb < end; cb++) {
-    const float *s = j->src + cb * ih * iw * px;
-    float *d = j->dst + cb * c->hp * c->wp * px;
-    for (size_t y = 0; y < c->hp; y++) {
-      float *row = d + y * c->wp * px;
-      if (y < pt || y >= pt + ih) {
-        memset(row, 0, c->wp * px * sizeof *row);
-        continue;
-      }
-      memset(row, 0, pl * px * sizeof *row);
-      memcpy(row + pl * px, s + (y - pt) * iw * px, iw * px * sizeof *row);
-      memset(row + (pl + iw) * px, 0, (c->wp - pl - iw) * px * sizeof *row);
+  const size_t ih = (size_t)p->in_h, iw = (size_t)p->in_w, px = c->plain_input ? 1 : 16;
+  for (size_t cb = begin; cb < end; cb++)
+    pad_plane(j->src + cb * ih * iw * px, ih, iw, px, (size_t)p->pad_top, (size_t)p->pad_left, c->hp, c->wp,
+              j->dst + cb * c->hp * c->wp * px);
+}
+
+/* Zeros the border of each output block's plane (the tiles write the rest). */
+static void zero_output_border(const oar_conv16c *c, float *y) {
+  const size_t oh = (size_t)c->p.out_h, ow = (size_t)c->p.out_w, row = c->out_wp * 16;
+  const size_t right = c->out_wp - c->out_left - ow;
+  for (size_t ob = 0; ob < c->ocb; ob++) {
+    float *plane = y + ob * c->out_hp * row;
+    memset(plane, 0, c->out_top * row * sizeof *plane);
+    for (size_t r = c->out_top; r < c->out_top + oh; r++) {
+      memset(plane + r * row, 0, c->out_left * 16 * sizeof *plane);
+      memset(plane + r * row + (c->out_left + ow) * 16, 0, right * 16 * sizeof *plane);
     }
+    memset(plane + (c->out_top + oh) * row, 0, (c->out_hp - c->out_top - oh) * row * sizeof *plane);
   }
 }
 
@@ -252,7 +290,9 @@ void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed
   const oar_conv2d_params *p = &c->p;
   const size_t planes = c->plain_input ? (size_t)p->in_c : c->icb;
   const size_t in_img = planes * (size_t)(p->in_h * p->in_w) * (c->plain_input ? 1 : 16);
-  const size_t out_img = c->ocb * (size_t)(p->out_h * p->out_w) * 16;
+  const size_t out_img = c->ocb * c->out_hp * c->out_wp * 16,
+               res_img = c->ocb * (size_t)(p->out_h * p->out_w) * 16;
+  const bool padded_out = c->out_hp != (size_t)p->out_h || c->out_wp != (size_t)p->out_w;
   float *padded = workspace;
   float *bias16 = (float *)workspace + (c->pad_copy ? round_up16(c->icb * c->lanes * c->hp * c->wp) : 0);
   if (bias) {
@@ -270,12 +310,13 @@ void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed
         pad_planes(&pj, 0, planes);
       x = padded;
     }
+    if (padded_out) zero_output_border(c, dst + (size_t)n * out_img);
     conv16c_job job = {
         .c = c,
         .x = x,
         .packed = packed_filter,
         .bias = bias ? bias16 : NULL,
-        .res = residual ? residual + (size_t)n * out_img : NULL,
+        .res = residual ? residual + (size_t)n * res_img : NULL,
         .lo = lo,
         .hi = hi,
         .act = act,

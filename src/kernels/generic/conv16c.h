@@ -40,6 +40,9 @@ typedef struct oar_conv16c {
   bool plain_input; /* the input is NCHW (one block of `lanes` channels) */
   size_t lanes;     /* input channels per block: 16, or in_c for a plain input */
   ptrdiff_t tap_off[OAR_CONV16C_MAX_TAPS];
+  /* Output plane: out_h x out_w inside zero rows and columns (pad_output
+   * of the next convolution; none by default). */
+  size_t out_top, out_left, out_hp, out_wp;
   size_t chunk; /* input blocks per pass over the pixel tiles */
   int slots;
   size_t split_groups;    /* slots across output-channel groups (the rest across pixel tiles) */
@@ -57,13 +60,24 @@ void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_
 void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
                                   int threads);
 
+/* Writes the output inside top/bottom zero rows and left/right zero
+ * columns: dst is then [n, ocb, out_h + top + bottom, out_w + left + right,
+ * 16] (the residual stays unpadded). */
+void oar_conv16c_set_output_padding(oar_conv16c *c, size_t top, size_t bottom, size_t left, size_t right);
+
+/* Zero-pads each of `planes` h x w planes of px floats per pixel into
+ * (top + h + bottom) x (left + w + right) planes. */
+void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t px, size_t top, size_t bottom,
+                    size_t left, size_t right, float *dst);
+
 /* Floats of the packed filter (SIZE_MAX on overflow) and the packing of
  * filter [out_c, in_c, kh, kw] into dst. */
 size_t oar_conv16c_packed_floats(const oar_conv16c *c);
 void oar_conv16c_pack_filter(const oar_conv16c *c, const float *filter, float *dst);
 
 /* dst = act(clamp(conv(src) + bias + residual, lo, hi)); src NCHW16c (or
- * NCHW for a plain input), residual and dst NCHW16c; bias [out_c] or NULL; act NULL for none. workspace:
+ * NCHW for a plain input), residual and dst NCHW16c (dst zero-bordered
+ * after oar_conv16c_set_output_padding); bias [out_c] or NULL; act NULL for none. workspace:
  * c->workspace_bytes, 64-byte aligned. */
 void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed_filter, const float *bias,
                      const float *residual, float lo, float hi, const oar_act_params *act, float *dst,

@@ -93,15 +93,16 @@ typedef void (*oar_f32_binary_fn)(oar_fast_binary op, const float *x, const floa
  * ((c/16)*H + h)*W + w)*16 + c%16 (channels padded with zeros to a
  * multiple of 16). One call computes npx (<= OAR_CONV16C_PX) output pixels
  * by fc (<= OAR_CONV16C_FC) blocks of 16 output channels:
- *   out[ob*out_ob_stride + p*16 + o] (+)=
+ *   out[ob*out_ob_stride + out_px[p] + o] (+)=
  *     sum over cb < cbs, t < taps, i < lanes of
  *       in[p][cb*in_cb_stride + tap_off[t] + i*lane_stride] * w[((cb*taps + t)*lanes + i)*fc*16 + ob*16 + o]
  * lanes = 16 and lane_stride = 1 read blocked input; a plain NCHW input
  * (a first layer: few channels) is one "block" of lanes = C channels,
  * lane_stride floats apart.
  * flags as for the GEMM: OAR_GEMM_FIRST starts from bias (fc*16 floats, or
- * 0) instead of loading out; OAR_GEMM_LAST adds the residual (same layout
- * as out, block stride res_ob_stride) and clamps to [lo, hi]. */
+ * 0) instead of loading out; OAR_GEMM_LAST adds the residual
+ * (res[ob*res_ob_stride + p*16 + o]: the tile's pixels side by side, while
+ * out_px may place them in a zero-bordered plane) and clamps to [lo, hi]. */
 #define OAR_CONV16C_PX 6
 #define OAR_CONV16C_FC 4
 typedef struct oar_conv16c_tile {
@@ -112,6 +113,7 @@ typedef struct oar_conv16c_tile {
   size_t lanes, lane_stride;
   const float *w;
   float *out;
+  size_t out_px[OAR_CONV16C_PX]; /* floats from out to pixel p (its first block) */
   size_t out_ob_stride;
   const float *bias;
   const float *res;

@@ -80,11 +80,27 @@ oar_status oar_run_conv2d_blocked(const oar_node *n, const oar_tensor_view *cons
   if (r) oar_nchw16c_to_nchw(io.res->data, (size_t)p->batch, (size_t)p->out_c, hw_out, r);
   oar_ref_conv2d_f32(p, io.blocked_input ? x : io.x->data, io.w->data, io.bias ? io.bias->data : NULL, r, y);
   if (io.has_act) oar_ref_activation_f32(&io.act, y, y, n_out);
-  oar_nchw_to_nchw16c(y, (size_t)p->batch, (size_t)p->out_c, hw_out, io.y->data);
+  oar_status st = OAR_OK;
+  const int64_t *pad = io.pad_out;
+  if (!pad[0] && !pad[1] && !pad[2] && !pad[3]) {
+    oar_nchw_to_nchw16c(y, (size_t)p->batch, (size_t)p->out_c, hw_out, io.y->data);
+  } else {
+    const size_t planes = (size_t)p->batch * oar_blocks16((size_t)p->out_c);
+    float *yb = oar_malloc((planes ? planes : 1) * hw_out * 16 * sizeof *yb);
+    if (!yb) {
+      st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory changing the layout (%zu bytes)",
+                         planes * hw_out * 16 * sizeof *yb);
+    } else {
+      oar_nchw_to_nchw16c(y, (size_t)p->batch, (size_t)p->out_c, hw_out, yb);
+      oar_pad_planes(yb, planes, (size_t)p->out_h, (size_t)p->out_w, 16, (size_t)pad[0], (size_t)pad[1],
+                     (size_t)pad[2], (size_t)pad[3], io.y->data);
+      oar_free(yb);
+    }
+  }
   oar_free(x);
   oar_free(y);
   oar_free(r);
-  return OAR_OK;
+  return st;
 }
 
 /* Weight-cache keys of the two packings (the NCHW convolution's use 0
@@ -179,7 +195,8 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
   oar_conv_io io;
   OAR_TRY(oar_conv_read_io(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
   const oar_conv2d_params *p = &io.p;
-  if (io.blocked_input && oar_dwconv16c_supported(p, ctx->kernels) &&
+  const bool pad_out = io.pad_out[0] || io.pad_out[1] || io.pad_out[2] || io.pad_out[3];
+  if (io.blocked_input && !pad_out && oar_dwconv16c_supported(p, ctx->kernels) &&
       oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
     return prepare_depthwise(ctx, &io, state, err);
   if (!oar_conv16c_supported(p, ctx->kernels) || !oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
@@ -190,6 +207,8 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
     oar_conv16c_init_plain_input(&cs->c, p, ctx->kernels, ctx->threads);
   else
     oar_conv16c_init(&cs->c, p, ctx->kernels, ctx->threads);
+  oar_conv16c_set_output_padding(&cs->c, (size_t)io.pad_out[0], (size_t)io.pad_out[1], (size_t)io.pad_out[2],
+                                 (size_t)io.pad_out[3]);
   oar_fused_epilogue_from(io.has_act, &io.act, &cs->epi);
   const size_t floats = oar_conv16c_packed_floats(&cs->c);
   if (floats == SIZE_MAX || cs->c.workspace_bytes == SIZE_MAX) {

@@ -29,5 +29,5 @@ oar_status oar_conv_read_io(const oar_node *n, const oar_tensor_view *const *in,
   oar_conv2d_geom g;
   OAR_TRY(oar_conv2d_geometry(n, &nchw, &io->w->shape, &g, err));
   io->p = oar_conv_params_of(&g);
-  return OAR_OK;
+  return oar_conv2d_pad_output(n, io->pad_out, err);
 }

@@ -17,6 +17,7 @@ typedef struct oar_conv_io {
   bool blocked_input; /* Input is NCHW16c (rank 5); else NCHW */
   oar_act_params act;
   oar_conv2d_params p; /* NCHW geometry */
+  int64_t pad_out[4];  /* conv2d_blocked's pad_output: [top, bottom, left, right] */
 } oar_conv_io;
 
 /* Checks dtypes (float32) and resolves the geometry; views may lack data

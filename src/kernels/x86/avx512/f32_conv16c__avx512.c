@@ -39,7 +39,7 @@ static inline __attribute__((always_inline)) void tile(const int fc, const int n
     }
   } else {
 #define LOAD_ONE(p, f) \
-  if (npx > p && fc > f) c##p##f = _mm512_loadu_ps(out + f * os + p * 16);
+  if (npx > p && fc > f) c##p##f = _mm512_loadu_ps(out + f * os + t->out_px[p]);
 #define LOAD(p) FOR_FC(LOAD_ONE, p)
     FOR_PX(LOAD)
 #undef LOAD
@@ -100,7 +100,7 @@ static inline __attribute__((always_inline)) void tile(const int fc, const int n
     }
   }
 #define STORE_ONE(p, f) \
-  if (npx > p && fc > f) _mm512_storeu_ps(out + f * os + p * 16, c##p##f);
+  if (npx > p && fc > f) _mm512_storeu_ps(out + f * os + t->out_px[p], c##p##f);
 #define STORE(p) FOR_FC(STORE_ONE, p)
   FOR_PX(STORE)
 #undef STORE
