@@ -269,18 +269,17 @@ static void pad_planes(void *ctx, size_t begin, size_t end) {
               j->dst + cb * c->hp * c->wp * px);
 }
 
-/* Zeros the border of each output block's plane (the tiles write the rest). */
-static void zero_output_border(const oar_conv16c *c, float *y) {
-  const size_t oh = (size_t)c->p.out_h, ow = (size_t)c->p.out_w, row = c->out_wp * 16;
-  const size_t right = c->out_wp - c->out_left - ow;
-  for (size_t ob = 0; ob < c->ocb; ob++) {
-    float *plane = y + ob * c->out_hp * row;
-    memset(plane, 0, c->out_top * row * sizeof *plane);
-    for (size_t r = c->out_top; r < c->out_top + oh; r++) {
-      memset(plane + r * row, 0, c->out_left * 16 * sizeof *plane);
-      memset(plane + r * row + (c->out_left + ow) * 16, 0, right * 16 * sizeof *plane);
+void oar_zero_plane_borders(float *y, size_t planes, size_t h, size_t w, size_t top, size_t left, size_t hp,
+                            size_t wp) {
+  const size_t row = wp * 16, right = wp - left - w;
+  for (size_t i = 0; i < planes; i++) {
+    float *plane = y + i * hp * row;
+    memset(plane, 0, top * row * sizeof *plane);
+    for (size_t r = top; r < top + h; r++) {
+      memset(plane + r * row, 0, left * 16 * sizeof *plane);
+      memset(plane + r * row + (left + w) * 16, 0, right * 16 * sizeof *plane);
     }
-    memset(plane + (c->out_top + oh) * row, 0, (c->out_hp - c->out_top - oh) * row * sizeof *plane);
+    memset(plane + (top + h) * row, 0, (hp - top - h) * row * sizeof *plane);
   }
 }
 
@@ -310,7 +309,9 @@ void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed
         pad_planes(&pj, 0, planes);
       x = padded;
     }
-    if (padded_out) zero_output_border(c, dst + (size_t)n * out_img);
+    if (padded_out)
+      oar_zero_plane_borders(dst + (size_t)n * out_img, c->ocb, (size_t)p->out_h, (size_t)p->out_w,
+                             c->out_top, c->out_left, c->out_hp, c->out_wp);
     conv16c_job job = {
         .c = c,
         .x = x,

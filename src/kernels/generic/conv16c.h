@@ -70,6 +70,11 @@ void oar_conv16c_set_output_padding(oar_conv16c *c, size_t top, size_t bottom, s
 void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t px, size_t top, size_t bottom,
                     size_t left, size_t right, float *dst);
 
+/* Zeros all but the h x w pixels at (top, left) of each of `planes`
+ * hp x wp planes of 16 floats per pixel (an output's zero border). */
+void oar_zero_plane_borders(float *y, size_t planes, size_t h, size_t w, size_t top, size_t left, size_t hp,
+                            size_t wp);
+
 /* Floats of the packed filter (SIZE_MAX on overflow) and the packing of
  * filter [out_c, in_c, kh, kw] into dst. */
 size_t oar_conv16c_packed_floats(const oar_conv16c *c);

@@ -145,6 +145,21 @@ typedef struct oar_dwconv16c_seg {
 } oar_dwconv16c_seg;
 typedef void (*oar_f32_dwconv16c_fn)(const oar_dwconv16c_seg *s);
 
+/* ---- Winograd F(2x2, 3x3) transforms on NCHW16c vectors -----------------
+ * (kernels/generic/wino16c.h). Input: n tiles along a row; tile j's 4x4
+ * window of pixel vectors at src + j*32 + r*row_stride + c*16 (r, c < 4);
+ * its 16 transformed vectors V = B^T d B go to dst + x*xi_stride + j*16
+ * (x = 4*row + column of V). Output: tile j's 16 products at
+ * m + x*xi_stride + j*16 become Y = A^T m A, + bias (16 floats or NULL) +
+ * the residual (same layout as dst, or NULL), clamped to [lo, hi]: the 2x2
+ * output pixels at dst + j*32 + r*dst_row_stride + c*16 (res likewise with
+ * res_row_stride). */
+typedef void (*oar_f32_wino_in_fn)(const float *src, size_t row_stride, size_t n, float *dst,
+                                   size_t xi_stride);
+typedef void (*oar_f32_wino_out_fn)(const float *m, size_t xi_stride, size_t n, const float *bias,
+                                    const float *res, size_t res_row_stride, float lo, float hi, float *dst,
+                                    size_t dst_row_stride);
+
 /* Pooling (semantics of oar_ref_pool2d_f32, bit for bit, per lane) of
  * `planes` consecutive NCHW16c planes of 16 channels: src holds planes
  * in_h*in_w*16 floats each, dst out_h*out_w*16; p->batch and p->channels
@@ -187,10 +202,12 @@ typedef struct oar_f32_kernels {
   oar_f32_dwconv_fn dwconv;
   oar_f32_affine_fn affine;
   oar_f32_binary_fn binary;
-  oar_f32_pool2d_fn maxpool2d;       /* NULL: the level has none (the reference runs) */
-  oar_f32_conv16c_fn conv16c;        /* NULL: the level has no blocked-layout convolution */
-  oar_f32_dwconv16c_fn dwconv16c;    /* NULL: none (kernels/generic/dwconv16c.h) */
-  oar_f32_pool16c_fn pool16c;        /* NULL: none (kernels/generic/pool16c.h) */
+  oar_f32_pool2d_fn maxpool2d;    /* NULL: the level has none (the reference runs) */
+  oar_f32_conv16c_fn conv16c;     /* NULL: the level has no blocked-layout convolution */
+  oar_f32_dwconv16c_fn dwconv16c; /* NULL: none (kernels/generic/dwconv16c.h) */
+  oar_f32_pool16c_fn pool16c;     /* NULL: none (kernels/generic/pool16c.h) */
+  oar_f32_wino_in_fn wino23_in;   /* NULL: no Winograd F(2x2, 3x3) (kernels/generic/wino16c.h) */
+  oar_f32_wino_out_fn wino23_out;
   oar_gemm_pack_fn pack_rows;        /* ctx: oar_gemm_matrix, A side */
   oar_gemm_pack_fn pack_cols;        /* ctx: oar_gemm_matrix, B side */
   oar_gemm_pack_fn pack_im2col;      /* ctx: oar_im2col_src, B side (columns = output pixels) */

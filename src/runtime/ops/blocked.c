@@ -17,6 +17,7 @@
 #include "kernels/generic/conv16c.h"
 #include "kernels/generic/dwconv16c.h"
 #include "kernels/generic/pool16c.h"
+#include "kernels/generic/wino16c.h"
 #include "kernels/ref/conv.h"
 #include "kernels/ref/pool.h"
 #include "runtime/kernel_state.h"
@@ -103,9 +104,9 @@ oar_status oar_run_conv2d_blocked(const oar_node *n, const oar_tensor_view *cons
   return st;
 }
 
-/* Weight-cache keys of the two packings (the NCHW convolution's use 0
+/* Weight-cache keys of the blocked packings (the NCHW convolution's use 0
  * and 1: conv.c). */
-enum { PACKING_BLOCKED = 16, PACKING_PLAIN_INPUT = 17 };
+enum { PACKING_BLOCKED = 16, PACKING_PLAIN_INPUT = 17, PACKING_WINOGRAD = 18 };
 
 typedef struct pack_args {
   const oar_conv16c *c;
@@ -115,6 +116,30 @@ typedef struct pack_args {
 static void pack_cb(void *ctx, float *dst) {
   const pack_args *a = ctx;
   oar_conv16c_pack_filter(a->c, a->filter, dst);
+}
+
+/* The filter packed by pack(pack_ctx, dst) into `floats` floats: from the
+ * weight cache (shared by every plan and clone) when the filter is a
+ * constant, the key telling this packing from the others of the same
+ * filter; else into *owned, which the caller frees. */
+static oar_status packed_filter(const oar_prepare_ctx *ctx, const oar_conv_io *io, int64_t packing,
+                                size_t floats, oar_weight_pack_fn pack, void *pack_ctx, const float **packed,
+                                float **owned, oar_error *err) {
+  const oar_conv2d_params *p = &io->p;
+  const int filter_pos = oar_node_in_pos(ctx->node, OAR_CONV_IN_FILTER, 0);
+  *owned = NULL;
+  if (ctx->weights && filter_pos >= 0 && ctx->in_constant[filter_pos]) {
+    const int64_t key[4] = {packing, p->out_c, p->in_c * p->kernel_h * p->kernel_w, p->groups};
+    return oar_weight_cache_get(ctx->weights, io->w->data, ctx->kernels, key, floats, pack, pack_ctx, packed,
+                                err);
+  }
+  float *buf = oar_aligned_alloc((floats ? floats : 1) * sizeof *buf);
+  if (!buf)
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory packing the filter (%zu bytes)",
+                         floats * sizeof *buf);
+  pack(pack_ctx, buf);
+  *packed = *owned = buf;
+  return OAR_OK;
 }
 
 typedef struct bconv_state {
@@ -191,6 +216,72 @@ static oar_status prepare_depthwise(const oar_prepare_ctx *ctx, const oar_conv_i
   return OAR_OK;
 }
 
+/* Winograd F(2x2, 3x3): the filter transformed (16/9 its size) and packed. */
+typedef struct wino_pack_args {
+  const oar_wino16c *c;
+  const float *filter;
+} wino_pack_args;
+
+static void wino_pack_cb(void *ctx, float *dst) {
+  const wino_pack_args *a = ctx;
+  oar_wino16c_pack_filter(a->c, a->filter, dst);
+}
+
+typedef struct bwino_state {
+  oar_simple_state s; /* owned: the packed filter when not cached */
+  oar_wino16c c;
+  const float *packed;
+  oar_fused_epilogue epi;
+  char kernel[96];
+} bwino_state;
+
+static oar_status run_bwino_fast(const oar_op_state *state, const oar_node *n,
+                                 const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                 oar_error *err) {
+  const bwino_state *cs = (const bwino_state *)state;
+  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT);
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS),
+                        *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
+  if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input' or output 'Output' is not bound");
+  if (bias && oar_view_numel(bias) != cs->c.p.out_c)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
+                         (long long)oar_view_numel(bias), (long long)cs->c.p.out_c);
+  oar_wino16c_run(&cs->c, x->data, cs->packed, bias ? bias->data : NULL, res ? res->data : NULL, cs->epi.lo,
+                  cs->epi.hi, cs->epi.post ? &cs->epi.act : NULL, y->data, workspace);
+  return OAR_OK;
+}
+
+static oar_status prepare_winograd(const oar_prepare_ctx *ctx, const oar_conv_io *io, oar_op_state **state,
+                                   oar_error *err) {
+  const oar_conv2d_params *p = &io->p;
+  bwino_state *cs = oar_state_new(sizeof *cs, run_bwino_fast, NULL);
+  if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
+  oar_wino16c_init(&cs->c, p, ctx->kernels, ctx->threads);
+  oar_wino16c_set_output_padding(&cs->c, (size_t)io->pad_out[0], (size_t)io->pad_out[1],
+                                 (size_t)io->pad_out[2], (size_t)io->pad_out[3]);
+  oar_fused_epilogue_from(io->has_act, &io->act, &cs->epi);
+  const size_t floats = oar_wino16c_packed_floats(&cs->c);
+  if (floats == SIZE_MAX || cs->c.workspace_bytes == SIZE_MAX) {
+    cs->s.base.destroy(&cs->s.base);
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
+                         "convolution too large to run (filter or scratch overflow the address space)");
+  }
+  float *owned;
+  oar_status st = packed_filter(ctx, io, PACKING_WINOGRAD, floats, wino_pack_cb,
+                                &(wino_pack_args){&cs->c, io->w->data}, &cs->packed, &owned, err);
+  if (st != OAR_OK) {
+    cs->s.base.destroy(&cs->s.base);
+    return st;
+  }
+  cs->s.owned = owned;
+  cs->s.base.workspace_bytes = cs->c.workspace_bytes;
+  snprintf(cs->kernel, sizeof cs->kernel, "conv2d 3x3 nchw16c winograd F(2x2,3x3) x%d", cs->c.slots);
+  cs->s.base.kernel = cs->kernel;
+  *state = &cs->s.base;
+  return OAR_OK;
+}
+
 oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
   oar_conv_io io;
   OAR_TRY(oar_conv_read_io(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
@@ -199,8 +290,10 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
   if (io.blocked_input && !pad_out && oar_dwconv16c_supported(p, ctx->kernels) &&
       oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
     return prepare_depthwise(ctx, &io, state, err);
-  if (!oar_conv16c_supported(p, ctx->kernels) || !oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
-    return OAR_OK;
+  if (!oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER)) return OAR_OK;
+  if (io.blocked_input && oar_wino16c_supported(p, ctx->kernels))
+    return prepare_winograd(ctx, &io, state, err);
+  if (!oar_conv16c_supported(p, ctx->kernels)) return OAR_OK;
   bconv_state *cs = oar_state_new(sizeof *cs, run_bconv_fast, NULL);
   if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
   if (!io.blocked_input)
@@ -216,29 +309,14 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
                          "convolution too large to run (filter or scratch overflow the address space)");
   }
-  const int filter_pos = oar_node_in_pos(ctx->node, OAR_CONV_IN_FILTER, 0);
-  if (ctx->weights && filter_pos >= 0 && ctx->in_constant[filter_pos]) {
-    /* Shared by every plan and clone; the key tells this packing from
-     * the NCHW convolution's of the same filter. */
-    const int64_t key[4] = {io.blocked_input ? PACKING_BLOCKED : PACKING_PLAIN_INPUT, p->out_c,
-                            p->in_c * p->kernel_h * p->kernel_w, p->groups};
-    oar_status st = oar_weight_cache_get(ctx->weights, io.w->data, ctx->kernels, key, floats, pack_cb,
-                                         &(pack_args){&cs->c, io.w->data}, &cs->packed, err);
-    if (st != OAR_OK) {
-      cs->s.base.destroy(&cs->s.base);
-      return st;
-    }
-  } else {
-    float *packed = oar_aligned_alloc(floats * sizeof *packed);
-    if (!packed) {
-      cs->s.base.destroy(&cs->s.base);
-      return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory packing the filter (%zu bytes)",
-                           floats * sizeof *packed);
-    }
-    oar_conv16c_pack_filter(&cs->c, io.w->data, packed);
-    cs->s.owned = packed;
-    cs->packed = packed;
+  float *owned;
+  oar_status st = packed_filter(ctx, &io, io.blocked_input ? PACKING_BLOCKED : PACKING_PLAIN_INPUT, floats,
+                                pack_cb, &(pack_args){&cs->c, io.w->data}, &cs->packed, &owned, err);
+  if (st != OAR_OK) {
+    cs->s.base.destroy(&cs->s.base);
+    return st;
   }
+  cs->s.owned = owned;
   cs->s.base.workspace_bytes = cs->c.workspace_bytes;
   snprintf(cs->kernel, sizeof cs->kernel, "conv2d %lldx%lld %snchw16c direct x%d", (long long)p->kernel_h,
            (long long)p->kernel_w, !io.blocked_input ? "nchw -> " : "", cs->c.slots);

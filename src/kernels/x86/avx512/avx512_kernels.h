@@ -15,6 +15,10 @@ void oar_f32_dwconv__avx512(const oar_dwconv_plane *p, const float *src, const f
 void oar_f32_maxpool2d__avx512(const oar_pool2d_params *p, const float *src, float *dst);
 void oar_f32_conv16c__avx512(size_t fc, size_t npx, const oar_conv16c_tile *t);
 void oar_f32_dwconv16c__avx512(const oar_dwconv16c_seg *s);
+void oar_f32_wino23_in__avx512(const float *src, size_t row_stride, size_t n, float *dst, size_t xi_stride);
+void oar_f32_wino23_out__avx512(const float *m, size_t xi_stride, size_t n, const float *bias,
+                                const float *res, size_t res_row_stride, float lo, float hi, float *dst,
+                                size_t dst_row_stride);
 void oar_f32_pool16c__avx512(const oar_pool2d_params *p, const float *src, float *dst, size_t planes);
 void oar_f32_affine__avx512(const float *src, float s, float b, float *dst, size_t n);
 void oar_f32_binary__avx512(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,

@@ -1,0 +1,262 @@
+#include "kernels/generic/wino16c.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "base/threadpool.h"
+#include "kernels/generic/conv16c.h"
+
+/* V and M of a chunk together stay within L2 (1 MiB per core here, with
+ * the filter slice of one product beside them). */
+#define WINO_CHUNK_BYTES (512 * 1024)
+#define XI 16 /* transformed positions of a 4x4 window */
+
+static size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
+static size_t round_up16(size_t a) { return (a + 15) & ~(size_t)15; }
+
+bool oar_wino16c_supported(const oar_conv2d_params *p, const oar_f32_kernels *kr) {
+  return kr->wino23_in && kr->wino23_out && kr->conv16c && !p->nhwc && p->groups == 1 && p->batch >= 1 &&
+         p->in_c >= 1 && p->out_c >= 1 && p->kernel_h == 3 && p->kernel_w == 3 && p->stride_h == 1 &&
+         p->stride_w == 1 && p->dilation_h == 1 && p->dilation_w == 1 && p->out_h >= 2 && p->out_w >= 2 &&
+         p->out_h % 2 == 0 && p->out_w % 2 == 0;
+}
+
+/* Filter floats of one output-channel group of one transformed position,
+ * laid out as conv16c's 1x1 filter: [input block][lane][group's outputs]. */
+static size_t group_floats(const oar_wino16c *c) { return OAR_CONV16C_FC * 16 * c->icb * 16; }
+
+void oar_wino16c_init(oar_wino16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads) {
+  memset(c, 0, sizeof *c);
+  c->p = *p;
+  c->kr = kr;
+  c->icb = oar_blocks16((size_t)p->in_c);
+  c->ocb = oar_blocks16((size_t)p->out_c);
+  c->groups = (c->ocb + OAR_CONV16C_FC - 1) / OAR_CONV16C_FC;
+  c->tiles_w = (size_t)p->out_w / 2;
+  c->tiles = (size_t)p->out_h / 2 * c->tiles_w;
+  c->out_hp = (size_t)p->out_h;
+  c->out_wp = (size_t)p->out_w;
+  /* Every 4x4 window reads rows 2 * ty - pad_top .. + 3 of the input. */
+  const size_t need_h = (size_t)p->out_h + 2, need_w = (size_t)p->out_w + 2;
+  c->pad_copy = p->pad_top > 0 || p->pad_left > 0 || need_h > (size_t)p->in_h || need_w > (size_t)p->in_w;
+  if (c->pad_copy) {
+    const size_t ih = (size_t)(p->in_h + p->pad_top), iw = (size_t)(p->in_w + p->pad_left);
+    c->hp = need_h > ih ? need_h : ih;
+    c->wp = need_w > iw ? need_w : iw;
+  } else {
+    c->hp = (size_t)p->in_h;
+    c->wp = (size_t)p->in_w;
+  }
+  /* As in conv16c: below ~2 us of products per slot the work is not split. */
+  const double flops = 2.0 * XI * (double)c->tiles * (double)(c->icb * 16) * (double)(c->ocb * 16);
+  c->slots = threads < 1 ? 1 : threads;
+  while (c->slots > 1 && (flops / c->slots < 0.4 * 1024 * 1024 || (size_t)c->slots > c->tiles)) c->slots--;
+  /* As many chunks as the L2 budget asks, a multiple of the slots (each
+   * slot takes as many tiles), of near-equal sizes. */
+  const size_t per_tile = XI * 16 * (c->icb + c->ocb) * sizeof(float);
+  size_t max_chunk = WINO_CHUNK_BYTES / per_tile;
+  if (max_chunk < OAR_CONV16C_PX) max_chunk = OAR_CONV16C_PX;
+  size_t chunks = (c->tiles + max_chunk - 1) / max_chunk;
+  /* Each chunk reads the whole transformed filter U. Past twice L2 it
+   * comes from L3 or memory every time, and reading it once per slot
+   * beats keeping V and M in L2 (ResNet-50, 14x14x256: -60 us a layer;
+   * 28x28x128, U of 1 MiB: +50 us, so not there). */
+  if ((double)XI * (double)(c->icb * 16) * (double)(c->ocb * 16) * sizeof(float) > 2.0 * 1024 * 1024)
+    chunks = 1;
+  chunks = (chunks + (size_t)c->slots - 1) / (size_t)c->slots * (size_t)c->slots;
+  c->chunk = (c->tiles + chunks - 1) / chunks;
+  c->chunks = (c->tiles + c->chunk - 1) / c->chunk;
+  const size_t chunk = c->chunk;
+  c->v_floats = XI * c->icb * chunk * 16;
+  c->m_floats = XI * c->ocb * chunk * 16;
+  size_t pad = 0, total;
+  if (c->pad_copy &&
+      (__builtin_mul_overflow(c->icb * 16, c->hp, &pad) || __builtin_mul_overflow(pad, c->wp, &pad))) {
+    c->workspace_bytes = SIZE_MAX;
+    return;
+  }
+  total = round_up16(pad) + c->ocb * 16 + (size_t)c->slots * (c->v_floats + c->m_floats);
+  if (__builtin_mul_overflow(total, sizeof(float), &c->workspace_bytes)) c->workspace_bytes = SIZE_MAX;
+}
+
+void oar_wino16c_set_output_padding(oar_wino16c *c, size_t top, size_t bottom, size_t left, size_t right) {
+  c->out_top = top;
+  c->out_left = left;
+  c->out_hp = (size_t)c->p.out_h + top + bottom;
+  c->out_wp = (size_t)c->p.out_w + left + right;
+}
+
+size_t oar_wino16c_packed_floats(const oar_wino16c *c) {
+  size_t n;
+  if (__builtin_mul_overflow(group_floats(c), c->groups * XI, &n)) return SIZE_MAX;
+  return n;
+}
+
+/* G of F(2, 3): U = G g G^T. */
+static const float G[4][3] = {
+    {1.0f, 0.0f, 0.0f}, {0.5f, 0.5f, 0.5f}, {0.5f, -0.5f, 0.5f}, {0.0f, 0.0f, 1.0f}};
+
+void oar_wino16c_pack_filter(const oar_wino16c *c, const float *filter, float *dst) {
+  const size_t in_c = (size_t)c->p.in_c, out_c = (size_t)c->p.out_c;
+  memset(dst, 0, oar_wino16c_packed_floats(c) * sizeof *dst);
+  for (size_t oc = 0; oc < out_c; oc++)
+    for (size_t ic = 0; ic < in_c; ic++) {
+      const float *g = filter + (oc * in_c + ic) * 9;
+      float gt[4][3]; /* G g */
+      for (int a = 0; a < 4; a++)
+        for (int j = 0; j < 3; j++) gt[a][j] = G[a][0] * g[j] + G[a][1] * g[3 + j] + G[a][2] * g[6 + j];
+      const size_t grp = oc / (OAR_CONV16C_FC * 16), o = oc % (OAR_CONV16C_FC * 16);
+      const size_t width = min_sz(OAR_CONV16C_FC, c->ocb - grp * OAR_CONV16C_FC) * 16;
+      for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 4; b++) {
+          const float u = gt[a][0] * G[b][0] + gt[a][1] * G[b][1] + gt[a][2] * G[b][2];
+          float *to = dst + ((size_t)(4 * a + b) * c->groups + grp) * group_floats(c);
+          to[((ic / 16) * 16 + ic % 16) * width + o] = u;
+        }
+    }
+}
+
+/* ---- run ------------------------------------------------------------------ */
+
+typedef struct wino_job {
+  const oar_wino16c *c;
+  const float *x; /* the plane set the transforms read */
+  const float *packed, *bias, *res;
+  float lo, hi;
+  const oar_act_params *act;
+  float *y;
+  float *buffers; /* slot s's V and M at buffers + s * (v_floats + m_floats) */
+} wino_job;
+
+static void run_chunk(const wino_job *job, size_t t0, size_t t1, float *v, float *m) {
+  const oar_wino16c *c = job->c;
+  const oar_conv2d_params *p = &c->p;
+  const size_t nt = c->chunk, tw = c->tiles_w;
+  const size_t plane_in = c->hp * c->wp * 16, vxs = c->icb * nt * 16, mxs = c->ocb * nt * 16;
+  const size_t plane_out = c->out_hp * c->out_wp * 16, plane_res = (size_t)(p->out_h * p->out_w) * 16;
+  /* Input transform, a run of tiles along a tile row at a time (j: the
+   * run's first tile in the chunk). */
+  for (size_t cb = 0; cb < c->icb; cb++)
+    for (size_t t = t0, j = 0, run; t < t1; t += run, j += run) {
+      const size_t ty = t / tw, tx = t % tw;
+      run = min_sz(t1 - t, tw - tx);
+      c->kr->wino23_in(job->x + cb * plane_in + (2 * ty * c->wp + 2 * tx) * 16, c->wp * 16, run,
+                       v + cb * nt * 16 + j * 16, vxs);
+    }
+  /* The 16 products, each a 1x1 convolution of the chunk's tiles. */
+  static const ptrdiff_t tap0[1] = {0};
+  oar_conv16c_tile tile = {
+      .in_cb_stride = nt * 16,
+      .tap_off = tap0,
+      .taps = 1,
+      .cbs = c->icb,
+      .lanes = 16,
+      .lane_stride = 1,
+      .out_ob_stride = nt * 16,
+      .lo = -INFINITY,
+      .hi = INFINITY,
+      .flags = OAR_GEMM_FIRST | OAR_GEMM_LAST,
+  };
+  const size_t n = t1 - t0;
+  for (size_t x = 0; x < XI; x++)
+    for (size_t g = 0; g < c->groups; g++) {
+      const size_t fcg = min_sz(OAR_CONV16C_FC, c->ocb - g * OAR_CONV16C_FC);
+      tile.w = job->packed + (x * c->groups + g) * group_floats(c);
+      tile.out = m + x * mxs + g * OAR_CONV16C_FC * nt * 16;
+      for (size_t j0 = 0; j0 < n; j0 += OAR_CONV16C_PX) {
+        const size_t npx = min_sz(OAR_CONV16C_PX, n - j0);
+        for (size_t k = 0; k < npx; k++) {
+          tile.in[k] = v + x * vxs + (j0 + k) * 16;
+          tile.out_px[k] = (j0 + k) * 16;
+        }
+        c->kr->conv16c(fcg, npx, &tile);
+      }
+    }
+  /* Output transform, then the activation on the rows just written. */
+  for (size_t ob = 0; ob < c->ocb; ob++)
+    for (size_t t = t0, j = 0, run; t < t1; t += run, j += run) {
+      const size_t ty = t / tw, tx = t % tw;
+      run = min_sz(t1 - t, tw - tx);
+      float *dst = job->y + ob * plane_out + ((2 * ty + c->out_top) * c->out_wp + 2 * tx + c->out_left) * 16;
+      const float *res =
+          job->res ? job->res + ob * plane_res + (2 * ty * (size_t)p->out_w + 2 * tx) * 16 : NULL;
+      c->kr->wino23_out(m + ob * nt * 16 + j * 16, mxs, run, job->bias ? job->bias + ob * 16 : NULL, res,
+                        (size_t)p->out_w * 16, job->lo, job->hi, dst, c->out_wp * 16);
+      if (job->act)
+        for (size_t r = 0; r < 2; r++) {
+          float *row = dst + r * c->out_wp * 16;
+          c->kr->act(job->act, row, row, 2 * run * 16);
+        }
+    }
+}
+
+static void wino_slots(void *ctx, size_t begin, size_t end) {
+  const wino_job *job = ctx;
+  const oar_wino16c *c = job->c;
+  for (size_t s = begin; s < end; s++) {
+    float *v = job->buffers + s * (c->v_floats + c->m_floats), *m = v + c->v_floats;
+    const size_t k0 = c->chunks * s / (size_t)c->slots, k1 = c->chunks * (s + 1) / (size_t)c->slots;
+    for (size_t k = k0; k < k1; k++) run_chunk(job, k * c->chunk, min_sz((k + 1) * c->chunk, c->tiles), v, m);
+  }
+}
+
+typedef struct pad_job {
+  const oar_wino16c *c;
+  const float *src;
+  float *dst;
+} pad_job;
+
+static void pad_blocks(void *ctx, size_t begin, size_t end) {
+  const pad_job *j = ctx;
+  const oar_wino16c *c = j->c;
+  const size_t ih = (size_t)c->p.in_h, iw = (size_t)c->p.in_w, pt = (size_t)c->p.pad_top,
+               pl = (size_t)c->p.pad_left;
+  oar_pad_planes(j->src + begin * ih * iw * 16, end - begin, ih, iw, 16, pt, c->hp - ih - pt, pl,
+                 c->wp - iw - pl, j->dst + begin * c->hp * c->wp * 16);
+}
+
+void oar_wino16c_run(const oar_wino16c *c, const float *src, const float *packed_filter, const float *bias,
+                     const float *residual, float lo, float hi, const oar_act_params *act, float *dst,
+                     void *workspace) {
+  const oar_conv2d_params *p = &c->p;
+  const size_t in_img = c->icb * (size_t)(p->in_h * p->in_w) * 16;
+  const size_t out_img = c->ocb * c->out_hp * c->out_wp * 16,
+               res_img = c->ocb * (size_t)(p->out_h * p->out_w) * 16;
+  const size_t pad_floats = c->pad_copy ? round_up16(c->icb * 16 * c->hp * c->wp) : 0;
+  float *padded = workspace, *bias16 = (float *)workspace + pad_floats, *buffers = bias16 + c->ocb * 16;
+  if (bias) {
+    memcpy(bias16, bias, (size_t)p->out_c * sizeof *bias16);
+    memset(bias16 + p->out_c, 0, (c->ocb * 16 - (size_t)p->out_c) * sizeof *bias16);
+  }
+  const bool padded_out = c->out_hp != (size_t)p->out_h || c->out_wp != (size_t)p->out_w;
+  for (int64_t n = 0; n < p->batch; n++) {
+    const float *x = src + (size_t)n * in_img;
+    if (c->pad_copy) {
+      pad_job pj = {c, x, padded};
+      if (c->slots > 1)
+        oar_parallel_for(c->icb, 1, pad_blocks, &pj);
+      else
+        pad_blocks(&pj, 0, c->icb);
+      x = padded;
+    }
+    if (padded_out)
+      oar_zero_plane_borders(dst + (size_t)n * out_img, c->ocb, (size_t)p->out_h, (size_t)p->out_w,
+                             c->out_top, c->out_left, c->out_hp, c->out_wp);
+    wino_job job = {
+        .c = c,
+        .x = x,
+        .packed = packed_filter,
+        .bias = bias ? bias16 : NULL,
+        .res = residual ? residual + (size_t)n * res_img : NULL,
+        .lo = lo,
+        .hi = hi,
+        .act = act,
+        .y = dst + (size_t)n * out_img,
+        .buffers = buffers,
+    };
+    if (c->slots > 1)
+      oar_parallel_for((size_t)c->slots, 1, wino_slots, &job);
+    else
+      wino_slots(&job, 0, 1);
+  }
+}
