@@ -17,8 +17,7 @@ static size_t round_up16(size_t a) { return (a + 15) & ~(size_t)15; }
 bool oar_wino16c_supported(const oar_conv2d_params *p, const oar_f32_kernels *kr) {
   return kr->wino23_in && kr->wino23_out && kr->conv16c && !p->nhwc && p->groups == 1 && p->batch >= 1 &&
          p->in_c >= 1 && p->out_c >= 1 && p->kernel_h == 3 && p->kernel_w == 3 && p->stride_h == 1 &&
-         p->stride_w == 1 && p->dilation_h == 1 && p->dilation_w == 1 && p->out_h >= 2 && p->out_w >= 2 &&
-         p->out_h % 2 == 0 && p->out_w % 2 == 0;
+         p->stride_w == 1 && p->dilation_h == 1 && p->dilation_w == 1 && p->out_h >= 1 && p->out_w >= 1;
 }
 
 /* Filter floats of one output-channel group of one transformed position,
@@ -32,12 +31,14 @@ void oar_wino16c_init(oar_wino16c *c, const oar_conv2d_params *p, const oar_f32_
   c->icb = oar_blocks16((size_t)p->in_c);
   c->ocb = oar_blocks16((size_t)p->out_c);
   c->groups = (c->ocb + OAR_CONV16C_FC - 1) / OAR_CONV16C_FC;
-  c->tiles_w = (size_t)p->out_w / 2;
-  c->tiles = (size_t)p->out_h / 2 * c->tiles_w;
+  /* An odd output size ends in half tiles: computed whole, half written. */
+  c->tiles_w = ((size_t)p->out_w + 1) / 2;
+  c->tiles = ((size_t)p->out_h + 1) / 2 * c->tiles_w;
   c->out_hp = (size_t)p->out_h;
   c->out_wp = (size_t)p->out_w;
-  /* Every 4x4 window reads rows 2 * ty - pad_top .. + 3 of the input. */
-  const size_t need_h = (size_t)p->out_h + 2, need_w = (size_t)p->out_w + 2;
+  /* Every 4x4 window reads rows 2 * ty - pad_top .. + 3 of the input
+   * (zeros past it under the half tiles of an odd size). */
+  const size_t need_h = ((size_t)p->out_h + 1) / 2 * 2 + 2, need_w = c->tiles_w * 2 + 2;
   c->pad_copy = p->pad_top > 0 || p->pad_left > 0 || need_h > (size_t)p->in_h || need_w > (size_t)p->in_w;
   if (c->pad_copy) {
     const size_t ih = (size_t)(p->in_h + p->pad_top), iw = (size_t)(p->in_w + p->pad_left);
@@ -61,9 +62,15 @@ void oar_wino16c_init(oar_wino16c *c, const oar_conv2d_params *p, const oar_f32_
    * comes from L3 or memory every time, and reading it once per slot
    * beats keeping V and M in L2 (ResNet-50, 14x14x256: -60 us a layer;
    * 28x28x128, U of 1 MiB: +50 us, so not there). */
-  if ((double)XI * (double)(c->icb * 16) * (double)(c->ocb * 16) * sizeof(float) > 2.0 * 1024 * 1024)
-    chunks = 1;
-  chunks = (chunks + (size_t)c->slots - 1) / (size_t)c->slots * (size_t)c->slots;
+  const bool big_filter =
+      (double)XI * (double)(c->icb * 16) * (double)(c->ocb * 16) * sizeof(float) > 2.0 * 1024 * 1024;
+  if (big_filter) chunks = 1;
+  /* Slots split the tiles, each reading all of U; with a big U they split
+   * the output-channel groups instead, each transforming the whole input
+   * (cheap) and reading its share of U (ResNet-50, 7x7x512 at 2 threads:
+   * split by tiles was 0.2 ms slower than the direct kernel). */
+  c->split_groups = big_filter && c->slots > 1 && c->groups >= (size_t)c->slots;
+  if (!c->split_groups) chunks = (chunks + (size_t)c->slots - 1) / (size_t)c->slots * (size_t)c->slots;
   c->chunk = (c->tiles + chunks - 1) / chunks;
   c->chunks = (c->tiles + c->chunk - 1) / c->chunk;
   const size_t chunk = c->chunk;
@@ -128,7 +135,26 @@ typedef struct wino_job {
   float *buffers; /* slot s's V and M at buffers + s * (v_floats + m_floats) */
 } wino_job;
 
-static void run_chunk(const wino_job *job, size_t t0, size_t t1, float *v, float *m) {
+/* One tile at the bottom or right edge of an odd-sized output (output
+ * pixel (y, x) its top left; res and dst there, NULL res for none):
+ * through 2x2 scratch, so that neither the residual nor the output is
+ * touched past the edge. */
+static void out_half_tile(const wino_job *job, const float *m, size_t xi_stride, size_t bias_at,
+                          const float *res, float *dst, size_t y, size_t x) {
+  const oar_wino16c *c = job->c;
+  const size_t ow = (size_t)c->p.out_w, rows = min_sz(2, (size_t)c->p.out_h - y), cols = min_sz(2, ow - x);
+  float res2[4 * 16] = {0}, dst2[4 * 16];
+  for (size_t r = 0; r < rows && res; r++) memcpy(res2 + r * 32, res + r * ow * 16, cols * 16 * sizeof *res2);
+  c->kr->wino23_out(m, xi_stride, 1, job->bias ? job->bias + bias_at : NULL, res ? res2 : NULL, 32, job->lo,
+                    job->hi, dst2, 32);
+  for (size_t r = 0; r < rows; r++) {
+    float *row = dst + r * c->out_wp * 16;
+    memcpy(row, dst2 + r * 32, cols * 16 * sizeof *row);
+    if (job->act) c->kr->act(job->act, row, row, cols * 16);
+  }
+}
+
+static void run_chunk(const wino_job *job, size_t t0, size_t t1, size_t g0, size_t g1, float *v, float *m) {
   const oar_wino16c *c = job->c;
   const oar_conv2d_params *p = &c->p;
   const size_t nt = c->chunk, tw = c->tiles_w;
@@ -159,7 +185,7 @@ static void run_chunk(const wino_job *job, size_t t0, size_t t1, float *v, float
   };
   const size_t n = t1 - t0;
   for (size_t x = 0; x < XI; x++)
-    for (size_t g = 0; g < c->groups; g++) {
+    for (size_t g = g0; g < g1; g++) {
       const size_t fcg = min_sz(OAR_CONV16C_FC, c->ocb - g * OAR_CONV16C_FC);
       tile.w = job->packed + (x * c->groups + g) * group_floats(c);
       tile.out = m + x * mxs + g * OAR_CONV16C_FC * nt * 16;
@@ -172,21 +198,31 @@ static void run_chunk(const wino_job *job, size_t t0, size_t t1, float *v, float
         c->kr->conv16c(fcg, npx, &tile);
       }
     }
-  /* Output transform, then the activation on the rows just written. */
-  for (size_t ob = 0; ob < c->ocb; ob++)
+  /* Output transform, then the activation on the rows just written; the
+   * half tiles of an odd size one by one. */
+  const bool half_row = p->out_h % 2 != 0, half_col = p->out_w % 2 != 0;
+  const size_t last_ty = (size_t)(p->out_h - 1) / 2;
+  for (size_t ob = g0 * OAR_CONV16C_FC; ob < min_sz(g1 * OAR_CONV16C_FC, c->ocb); ob++)
     for (size_t t = t0, j = 0, run; t < t1; t += run, j += run) {
       const size_t ty = t / tw, tx = t % tw;
       run = min_sz(t1 - t, tw - tx);
+      const float *mj = m + ob * nt * 16 + j * 16;
+      const size_t whole = half_row && ty == last_ty ? 0 : run - (half_col && tx + run == tw);
       float *dst = job->y + ob * plane_out + ((2 * ty + c->out_top) * c->out_wp + 2 * tx + c->out_left) * 16;
       const float *res =
           job->res ? job->res + ob * plane_res + (2 * ty * (size_t)p->out_w + 2 * tx) * 16 : NULL;
-      c->kr->wino23_out(m + ob * nt * 16 + j * 16, mxs, run, job->bias ? job->bias + ob * 16 : NULL, res,
-                        (size_t)p->out_w * 16, job->lo, job->hi, dst, c->out_wp * 16);
-      if (job->act)
-        for (size_t r = 0; r < 2; r++) {
-          float *row = dst + r * c->out_wp * 16;
-          c->kr->act(job->act, row, row, 2 * run * 16);
-        }
+      if (whole) {
+        c->kr->wino23_out(mj, mxs, whole, job->bias ? job->bias + ob * 16 : NULL, res, (size_t)p->out_w * 16,
+                          job->lo, job->hi, dst, c->out_wp * 16);
+        if (job->act)
+          for (size_t r = 0; r < 2; r++) {
+            float *row = dst + r * c->out_wp * 16;
+            c->kr->act(job->act, row, row, 2 * whole * 16);
+          }
+      }
+      for (size_t e = whole; e < run; e++)
+        out_half_tile(job, mj + e * 16, mxs, ob * 16, res ? res + e * 32 : NULL, dst + e * 32, 2 * ty,
+                      2 * (tx + e));
     }
 }
 
@@ -195,8 +231,14 @@ static void wino_slots(void *ctx, size_t begin, size_t end) {
   const oar_wino16c *c = job->c;
   for (size_t s = begin; s < end; s++) {
     float *v = job->buffers + s * (c->v_floats + c->m_floats), *m = v + c->v_floats;
+    if (c->split_groups) {
+      const size_t slots = (size_t)c->slots;
+      run_chunk(job, 0, c->tiles, c->groups * s / slots, c->groups * (s + 1) / slots, v, m);
+      continue;
+    }
     const size_t k0 = c->chunks * s / (size_t)c->slots, k1 = c->chunks * (s + 1) / (size_t)c->slots;
-    for (size_t k = k0; k < k1; k++) run_chunk(job, k * c->chunk, min_sz((k + 1) * c->chunk, c->tiles), v, m);
+    for (size_t k = k0; k < k1; k++)
+      run_chunk(job, k * c->chunk, min_sz((k + 1) * c->chunk, c->tiles), 0, c->groups, v, m);
   }
 }
 

@@ -12,9 +12,11 @@
  * and the output transform writes the 2x2 pixels with bias, residual,
  * clamp and activation.
  *
- * Limits: 3x3, stride 1, dilation 1, groups 1, blocked input, even output
- * height and width (every tile whole). A padded convolution first copies
- * its input into a zero-bordered buffer, as conv16c does for small images.
+ * Limits: 3x3, stride 1, dilation 1, groups 1, blocked input. An odd
+ * output size ends in half tiles, computed whole and written in part. A
+ * padded convolution (or one whose last tiles reach past its input) first
+ * copies its input into a zero-bordered buffer, as conv16c does for small
+ * images.
  *
  * Accuracy: the filter transform G g G^T has entries of halves, the
  * others 0 and +-1, so small-integer data still sums exactly; for floats
@@ -40,6 +42,7 @@ typedef struct oar_wino16c {
   size_t out_top, out_left, out_hp, out_wp;
   size_t chunk, chunks; /* tiles per chunk, chunks (a multiple of the slots, the last one maybe short) */
   int slots;
+  bool split_groups;         /* slots split the output-channel groups (else the chunks of tiles) */
   size_t v_floats, m_floats; /* per slot */
   size_t workspace_bytes;    /* SIZE_MAX: too large */
 } oar_wino16c;
