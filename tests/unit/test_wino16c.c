@@ -162,7 +162,8 @@ static void refusals(const oar_f32_kernels *kr) {
 
 static void sweep(const oar_f32_kernels *kr, int threads) {
   /* ResNet-50's 3x3 stride-1 layers, padded and pre-padded (pad 0 on a
-   * 2-larger image, as after pad_into_producer). */
+   * 2-larger image, as after pad_into_producer); big filters (one chunk,
+   * or several, per slot; at 2 threads slots split the channels). */
   const wcase big[] = {
       {1, 64, 64, 56, 56, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0},
       {1, 64, 64, 56, 56, 0, 0, 0, 0, 1, 1, 1, 0, 1, 0},
@@ -170,6 +171,8 @@ static void sweep(const oar_f32_kernels *kr, int threads) {
       {1, 256, 256, 14, 14, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0},
       {2, 40, 72, 28, 28, 1, 1, 1, 1, 1, 1, 2, 1, 0, 0},
       {1, 512, 512, 7, 7, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0},
+      /* A transformed filter over 2 MiB on more tiles than one chunk takes. */
+      {1, 256, 256, 25, 24, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1},
   };
   for (size_t i = 0; i < sizeof big / sizeof *big; i++) run_case(kr, threads, &big[i]);
   for (int t = 0; t < 300; t++) {

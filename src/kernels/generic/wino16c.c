@@ -52,38 +52,39 @@ void oar_wino16c_init(oar_wino16c *c, const oar_conv2d_params *p, const oar_f32_
   const double flops = 2.0 * XI * (double)c->tiles * (double)(c->icb * 16) * (double)(c->ocb * 16);
   c->slots = threads < 1 ? 1 : threads;
   while (c->slots > 1 && (flops / c->slots < 0.4 * 1024 * 1024 || (size_t)c->slots > c->tiles)) c->slots--;
-  /* As many chunks as the L2 budget asks, a multiple of the slots (each
-   * slot takes as many tiles), of near-equal sizes. */
+  /* Chunks of tiles whose V and M fit the L2 budget. Each chunk reads the
+   * whole transformed filter U: past twice L2 that comes from L3 or
+   * memory every time, so then chunks grow until V and M weigh as much as
+   * U (ResNet-50, 14x14x256: one chunk, -60 us a layer against L2-sized
+   * ones; 28x28x128, U of 1 MiB, stays L2-sized: +50 us otherwise). */
   const size_t per_tile = XI * 16 * (c->icb + c->ocb) * sizeof(float);
+  const double u_bytes = (double)XI * (double)(c->icb * 16) * (double)(c->ocb * 16) * sizeof(float);
+  const bool big_filter = u_bytes > 2.0 * 1024 * 1024;
   size_t max_chunk = WINO_CHUNK_BYTES / per_tile;
+  if (big_filter && u_bytes / (double)per_tile > (double)max_chunk)
+    max_chunk =
+        u_bytes / (double)per_tile < (double)c->tiles ? (size_t)(u_bytes / (double)per_tile) : c->tiles;
   if (max_chunk < OAR_CONV16C_PX) max_chunk = OAR_CONV16C_PX;
   size_t chunks = (c->tiles + max_chunk - 1) / max_chunk;
-  /* Each chunk reads the whole transformed filter U. Past twice L2 it
-   * comes from L3 or memory every time, and reading it once per slot
-   * beats keeping V and M in L2 (ResNet-50, 14x14x256: -60 us a layer;
-   * 28x28x128, U of 1 MiB: +50 us, so not there). */
-  const bool big_filter =
-      (double)XI * (double)(c->icb * 16) * (double)(c->ocb * 16) * sizeof(float) > 2.0 * 1024 * 1024;
-  if (big_filter) chunks = 1;
-  /* Slots split the tiles, each reading all of U; with a big U they split
-   * the output-channel groups instead, each transforming the whole input
-   * (cheap) and reading its share of U (ResNet-50, 7x7x512 at 2 threads:
-   * split by tiles was 0.2 ms slower than the direct kernel). */
+  /* Slots split the chunks, each reading all of U per chunk; with a big U
+   * they split the output-channel groups instead, each transforming the
+   * whole input (cheap) and reading its share of U (ResNet-50, 7x7x512 at
+   * 2 threads: split by tiles was 0.2 ms slower than the direct kernel).
+   * Split by chunks, a multiple of the slots, of near-equal sizes. */
   c->split_groups = big_filter && c->slots > 1 && c->groups >= (size_t)c->slots;
   if (!c->split_groups) chunks = (chunks + (size_t)c->slots - 1) / (size_t)c->slots * (size_t)c->slots;
   c->chunk = (c->tiles + chunks - 1) / chunks;
   c->chunks = (c->tiles + c->chunk - 1) / c->chunk;
-  const size_t chunk = c->chunk;
-  c->v_floats = XI * c->icb * chunk * 16;
-  c->m_floats = XI * c->ocb * chunk * 16;
-  size_t pad = 0, total;
-  if (c->pad_copy &&
-      (__builtin_mul_overflow(c->icb * 16, c->hp, &pad) || __builtin_mul_overflow(pad, c->wp, &pad))) {
-    c->workspace_bytes = SIZE_MAX;
-    return;
-  }
-  total = round_up16(pad) + c->ocb * 16 + (size_t)c->slots * (c->v_floats + c->m_floats);
-  if (__builtin_mul_overflow(total, sizeof(float), &c->workspace_bytes)) c->workspace_bytes = SIZE_MAX;
+  size_t pad = 0, region, total;
+  const bool overflow = __builtin_mul_overflow(XI * 16 * c->icb, c->chunk, &c->v_floats) ||
+                        __builtin_mul_overflow(XI * 16 * c->ocb, c->chunk, &c->m_floats) ||
+                        __builtin_add_overflow(c->v_floats, c->m_floats, &region) ||
+                        __builtin_mul_overflow(region, (size_t)c->slots, &region) ||
+                        (c->pad_copy && (__builtin_mul_overflow(c->icb * 16, c->hp, &pad) ||
+                                         __builtin_mul_overflow(pad, c->wp, &pad))) ||
+                        __builtin_add_overflow(round_up16(pad) + c->ocb * 16, region, &total) ||
+                        __builtin_mul_overflow(total, sizeof(float), &c->workspace_bytes);
+  if (overflow) c->workspace_bytes = SIZE_MAX;
 }
 
 void oar_wino16c_set_output_padding(oar_wino16c *c, size_t top, size_t bottom, size_t left, size_t right) {
@@ -118,7 +119,7 @@ void oar_wino16c_pack_filter(const oar_wino16c *c, const float *filter, float *d
         for (int b = 0; b < 4; b++) {
           const float u = gt[a][0] * G[b][0] + gt[a][1] * G[b][1] + gt[a][2] * G[b][2];
           float *to = dst + ((size_t)(4 * a + b) * c->groups + grp) * group_floats(c);
-          to[((ic / 16) * 16 + ic % 16) * width + o] = u;
+          to[ic * width + o] = u; /* [input block][lane] is the input channel */
         }
     }
 }
@@ -232,8 +233,9 @@ static void wino_slots(void *ctx, size_t begin, size_t end) {
   for (size_t s = begin; s < end; s++) {
     float *v = job->buffers + s * (c->v_floats + c->m_floats), *m = v + c->v_floats;
     if (c->split_groups) {
-      const size_t slots = (size_t)c->slots;
-      run_chunk(job, 0, c->tiles, c->groups * s / slots, c->groups * (s + 1) / slots, v, m);
+      const size_t slots = (size_t)c->slots, g0 = c->groups * s / slots, g1 = c->groups * (s + 1) / slots;
+      for (size_t k = 0; k < c->chunks; k++)
+        run_chunk(job, k * c->chunk, min_sz((k + 1) * c->chunk, c->tiles), g0, g1, v, m);
       continue;
     }
     const size_t k0 = c->chunks * s / (size_t)c->slots, k1 = c->chunks * (s + 1) / (size_t)c->slots;
