@@ -230,43 +230,38 @@ static void conv16c_slots(void *ctx, size_t begin, size_t end) {
   }
 }
 
+/* The planes of an oar_pad_planes call, for oar_parallel_for. */
 typedef struct pad_job {
-  const oar_conv16c *c;
   const float *src;
+  size_t h, w, px, top, left, hp, wp;
   float *dst;
 } pad_job;
 
-static void pad_plane(const float *s, size_t h, size_t w, size_t px, size_t top, size_t left, size_t hp,
-                      size_t wp, float *d) {
-  for (size_t y = 0; y < hp; y++) {
-    float *row = d + y * wp * px;
-    if (y < top || y >= top + h) {
-      memset(row, 0, wp * px * sizeof *row);
-      continue;
+static void pad_range(void *ctx, size_t begin, size_t end) {
+  const pad_job *j = ctx;
+  for (size_t i = begin; i < end; i++) {
+    const float *s = j->src + i * j->h * j->w * j->px;
+    float *d = j->dst + i * j->hp * j->wp * j->px;
+    for (size_t y = 0; y < j->hp; y++) {
+      float *row = d + y * j->wp * j->px;
+      if (y < j->top || y >= j->top + j->h) {
+        memset(row, 0, j->wp * j->px * sizeof *row);
+        continue;
+      }
+      memset(row, 0, j->left * j->px * sizeof *row);
+      memcpy(row + j->left * j->px, s + (y - j->top) * j->w * j->px, j->w * j->px * sizeof *row);
+      memset(row + (j->left + j->w) * j->px, 0, (j->wp - j->left - j->w) * j->px * sizeof *row);
     }
-    memset(row, 0, left * px * sizeof *row);
-    memcpy(row + left * px, s + (y - top) * w * px, w * px * sizeof *row);
-    memset(row + (left + w) * px, 0, (wp - left - w) * px * sizeof *row);
   }
 }
 
-void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t px, size_t top, size_t bottom,
-                    size_t left, size_t right, float *dst) {
-  const size_t hp = top + h + bottom, wp = left + w + right;
-  for (size_t i = 0; i < planes; i++)
-    pad_plane(src + i * h * w * px, h, w, px, top, left, hp, wp, dst + i * hp * wp * px);
-}
-
-/* Planes [begin, end) of the input (blocks, or channels of a plain
- * input: px floats per pixel) into the zero-bordered buffer. */
-static void pad_planes(void *ctx, size_t begin, size_t end) {
-  const pad_job *j = ctx;
-  const oar_conv16c *c = j->c;
-  const oar_conv2d_params *p = &c->p;
-  const size_t ih = (size_t)p->in_h, iw = (size_t)p->in_w, px = c->plain_input ? 1 : 16;
-  for (size_t cb = begin; cb < end; cb++)
-    pad_plane(j->src + cb * ih * iw * px, ih, iw, px, (size_t)p->pad_top, (size_t)p->pad_left, c->hp, c->wp,
-              j->dst + cb * c->hp * c->wp * px);
+void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t px, size_t top, size_t left,
+                    size_t hp, size_t wp, float *dst, bool parallel) {
+  pad_job j = {src, h, w, px, top, left, hp, wp, dst};
+  if (parallel)
+    oar_parallel_for(planes, 1, pad_range, &j);
+  else
+    pad_range(&j, 0, planes);
 }
 
 void oar_zero_plane_borders(float *y, size_t planes, size_t h, size_t w, size_t top, size_t left, size_t hp,
@@ -302,11 +297,8 @@ void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed
   for (int64_t n = 0; n < p->batch; n++) {
     const float *x = src + (size_t)n * in_img;
     if (c->pad_copy) {
-      pad_job pj = {c, x, padded};
-      if (c->slots > 1)
-        oar_parallel_for(planes, 1, pad_planes, &pj);
-      else
-        pad_planes(&pj, 0, planes);
+      oar_pad_planes(x, planes, (size_t)p->in_h, (size_t)p->in_w, c->plain_input ? 1 : 16, (size_t)p->pad_top,
+                     (size_t)p->pad_left, c->hp, c->wp, padded, c->slots > 1);
       x = padded;
     }
     if (padded_out)

@@ -65,10 +65,11 @@ void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, co
  * 16] (the residual stays unpadded). */
 void oar_conv16c_set_output_padding(oar_conv16c *c, size_t top, size_t bottom, size_t left, size_t right);
 
-/* Zero-pads each of `planes` h x w planes of px floats per pixel into
- * (top + h + bottom) x (left + w + right) planes. */
-void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t px, size_t top, size_t bottom,
-                    size_t left, size_t right, float *dst);
+/* Copies each of `planes` h x w planes of px floats per pixel into an
+ * hp x wp plane at (top, left), zeros around it; over the current thread
+ * pool when `parallel`. */
+void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t px, size_t top, size_t left,
+                    size_t hp, size_t wp, float *dst, bool parallel);
 
 /* Zeros all but the h x w pixels at (top, left) of each of `planes`
  * hp x wp planes of 16 floats per pixel (an output's zero border). */

@@ -244,21 +244,6 @@ static void wino_slots(void *ctx, size_t begin, size_t end) {
   }
 }
 
-typedef struct pad_job {
-  const oar_wino16c *c;
-  const float *src;
-  float *dst;
-} pad_job;
-
-static void pad_blocks(void *ctx, size_t begin, size_t end) {
-  const pad_job *j = ctx;
-  const oar_wino16c *c = j->c;
-  const size_t ih = (size_t)c->p.in_h, iw = (size_t)c->p.in_w, pt = (size_t)c->p.pad_top,
-               pl = (size_t)c->p.pad_left;
-  oar_pad_planes(j->src + begin * ih * iw * 16, end - begin, ih, iw, 16, pt, c->hp - ih - pt, pl,
-                 c->wp - iw - pl, j->dst + begin * c->hp * c->wp * 16);
-}
-
 void oar_wino16c_run(const oar_wino16c *c, const float *src, const float *packed_filter, const float *bias,
                      const float *residual, float lo, float hi, const oar_act_params *act, float *dst,
                      void *workspace) {
@@ -276,11 +261,8 @@ void oar_wino16c_run(const oar_wino16c *c, const float *src, const float *packed
   for (int64_t n = 0; n < p->batch; n++) {
     const float *x = src + (size_t)n * in_img;
     if (c->pad_copy) {
-      pad_job pj = {c, x, padded};
-      if (c->slots > 1)
-        oar_parallel_for(c->icb, 1, pad_blocks, &pj);
-      else
-        pad_blocks(&pj, 0, c->icb);
+      oar_pad_planes(x, c->icb, (size_t)p->in_h, (size_t)p->in_w, 16, (size_t)p->pad_top, (size_t)p->pad_left,
+                     c->hp, c->wp, padded, c->slots > 1);
       x = padded;
     }
     if (padded_out)

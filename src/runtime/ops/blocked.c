@@ -93,8 +93,9 @@ oar_status oar_run_conv2d_blocked(const oar_node *n, const oar_tensor_view *cons
                          planes * hw_out * 16 * sizeof *yb);
     } else {
       oar_nchw_to_nchw16c(y, (size_t)p->batch, (size_t)p->out_c, hw_out, yb);
-      oar_pad_planes(yb, planes, (size_t)p->out_h, (size_t)p->out_w, 16, (size_t)pad[0], (size_t)pad[1],
-                     (size_t)pad[2], (size_t)pad[3], io.y->data);
+      oar_pad_planes(yb, planes, (size_t)p->out_h, (size_t)p->out_w, 16, (size_t)pad[0], (size_t)pad[2],
+                     (size_t)(p->out_h + pad[0] + pad[1]), (size_t)(p->out_w + pad[2] + pad[3]), io.y->data,
+                     false);
       oar_free(yb);
     }
   }
@@ -142,6 +143,27 @@ static oar_status packed_filter(const oar_prepare_ctx *ctx, const oar_conv_io *i
   return OAR_OK;
 }
 
+/* The tensors a prepared blocked convolution runs on (bias and res NULL
+ * when absent), the Bias checked against out_c. */
+typedef struct bconv_tensors {
+  const float *x, *bias, *res;
+  float *y;
+} bconv_tensors;
+
+static oar_status bconv_tensors_of(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                   int64_t out_c, bconv_tensors *t, oar_error *err) {
+  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT);
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS),
+                        *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
+  if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input' or output 'Output' is not bound");
+  if (bias && oar_view_numel(bias) != out_c)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
+                         (long long)oar_view_numel(bias), (long long)out_c);
+  *t = (bconv_tensors){x->data, bias ? bias->data : NULL, res ? res->data : NULL, y->data};
+  return OAR_OK;
+}
+
 typedef struct bconv_state {
   oar_simple_state s; /* owned: the packed filter when not cached */
   oar_conv16c c;
@@ -154,16 +176,10 @@ static oar_status run_bconv_fast(const oar_op_state *state, const oar_node *n,
                                  const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
                                  oar_error *err) {
   const bconv_state *cs = (const bconv_state *)state;
-  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT);
-  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS),
-                        *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
-  oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
-  if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input' or output 'Output' is not bound");
-  if (bias && oar_view_numel(bias) != cs->c.p.out_c)
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
-                         (long long)oar_view_numel(bias), (long long)cs->c.p.out_c);
-  oar_conv16c_run(&cs->c, x->data, cs->packed, bias ? bias->data : NULL, res ? res->data : NULL, cs->epi.lo,
-                  cs->epi.hi, cs->epi.post ? &cs->epi.act : NULL, y->data, workspace);
+  bconv_tensors t = {0};
+  OAR_TRY(bconv_tensors_of(n, in, out, cs->c.p.out_c, &t, err));
+  oar_conv16c_run(&cs->c, t.x, cs->packed, t.bias, t.res, cs->epi.lo, cs->epi.hi,
+                  cs->epi.post ? &cs->epi.act : NULL, t.y, workspace);
   return OAR_OK;
 }
 
@@ -178,16 +194,10 @@ typedef struct bdw_state {
 static oar_status run_bdw_fast(const oar_op_state *state, const oar_node *n, const oar_tensor_view *const *in,
                                oar_tensor_view *out, void *workspace, oar_error *err) {
   const bdw_state *cs = (const bdw_state *)state;
-  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT);
-  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS),
-                        *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
-  oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
-  if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input' or output 'Output' is not bound");
-  if (bias && oar_view_numel(bias) != cs->c.p.out_c)
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
-                         (long long)oar_view_numel(bias), (long long)cs->c.p.out_c);
-  oar_dwconv16c_run(&cs->c, x->data, cs->s.owned, bias ? bias->data : NULL, res ? res->data : NULL,
-                    cs->epi.lo, cs->epi.hi, cs->epi.post ? &cs->epi.act : NULL, y->data, workspace);
+  bconv_tensors t = {0};
+  OAR_TRY(bconv_tensors_of(n, in, out, cs->c.p.out_c, &t, err));
+  oar_dwconv16c_run(&cs->c, t.x, cs->s.owned, t.bias, t.res, cs->epi.lo, cs->epi.hi,
+                    cs->epi.post ? &cs->epi.act : NULL, t.y, workspace);
   return OAR_OK;
 }
 
@@ -239,16 +249,10 @@ static oar_status run_bwino_fast(const oar_op_state *state, const oar_node *n,
                                  const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
                                  oar_error *err) {
   const bwino_state *cs = (const bwino_state *)state;
-  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT);
-  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS),
-                        *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
-  oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
-  if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input' or output 'Output' is not bound");
-  if (bias && oar_view_numel(bias) != cs->c.p.out_c)
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'Bias' has %lld values, expected %lld",
-                         (long long)oar_view_numel(bias), (long long)cs->c.p.out_c);
-  oar_wino16c_run(&cs->c, x->data, cs->packed, bias ? bias->data : NULL, res ? res->data : NULL, cs->epi.lo,
-                  cs->epi.hi, cs->epi.post ? &cs->epi.act : NULL, y->data, workspace);
+  bconv_tensors t = {0};
+  OAR_TRY(bconv_tensors_of(n, in, out, cs->c.p.out_c, &t, err));
+  oar_wino16c_run(&cs->c, t.x, cs->packed, t.bias, t.res, cs->epi.lo, cs->epi.hi,
+                  cs->epi.post ? &cs->epi.act : NULL, t.y, workspace);
   return OAR_OK;
 }
 
