@@ -3,7 +3,9 @@
  * (ctx->target): each eligible conv2d becomes conv2d_blocked, reading the
  * blocked twin of its input (made by layout_to_blocked the first time a
  * value is needed blocked) and writing a blocked output; pool2d nodes
- * whose input is already blocked follow. Every converted node's original
+ * whose input is already blocked follow, and so do elementwise add, sub,
+ * mul, max and min whose two inputs are blocked with the same channels (an
+ * SE block's channel scale). Every converted node's original
  * output is still produced, by layout_from_blocked right after it, so
  * that other readers and graph outputs see NCHW unchanged;
  * eliminate_dead_code drops the ones nobody reads.
@@ -19,6 +21,7 @@
 #include "base/alloc.h"
 #include "ir/ops/blocked_layout.h"
 #include "ir/ops/conv.h"
+#include "ir/ops/elementwise.h"
 #include "ir/ops/infer_util.h"
 #include "ir/ops/pool.h"
 #include "passes/pass_util.h"
@@ -185,6 +188,26 @@ static oar_status try_pool(rewrite *r, int ni, bool *done, oar_error *err) {
   return replace_blocked(r, ni, OAR_OP_pool2d_blocked, in_blocked, ctx->graph->values[x].shape.dims[1], err);
 }
 
+/* An elementwise op whose two inputs are both blocked already, with the
+ * same channels (broadcasting over batch, height or width, as an SE
+ * block's channel scale [N, C, 1, 1] does), runs on the blocked tensors as
+ * it is: both rank 5, the broadcast is the same dim by dim. Only ops that
+ * keep the zero padding lanes finite (not div or pow: 0 / 0). */
+static oar_status try_elementwise(rewrite *r, int ni, bool *done, oar_error *err) {
+  oar_pass_ctx *ctx = r->ctx;
+  *done = false;
+  const int x = oar_pass_input(ctx, ni, OAR_EW_IN_X), y = oar_pass_input(ctx, ni, OAR_EW_IN_Y);
+  if (x < 0 || y < 0 || !nchw_float(ctx, x) || !nchw_float(ctx, y) || twin(r, x) < 0 || twin(r, y) < 0)
+    return OAR_OK;
+  const int64_t c = ctx->graph->values[x].shape.dims[1];
+  if (ctx->graph->values[y].shape.dims[1] != c) return OAR_OK;
+  int in_blocked[2];
+  in_blocked[OAR_EW_IN_X] = twin(r, x);
+  in_blocked[OAR_EW_IN_Y] = twin(r, y);
+  *done = true;
+  return replace_blocked(r, ni, ctx->graph->nodes[ni].schema->id, in_blocked, c, err);
+}
+
 oar_status oar_pass_to_blocked_layout(oar_pass_ctx *ctx, oar_error *err) {
   if (!ctx->target.blocked_conv) return OAR_OK;
   rewrite r = {.ctx = ctx};
@@ -198,6 +221,9 @@ oar_status oar_pass_to_blocked_layout(oar_pass_ctx *ctx, oar_error *err) {
         st = try_conv(&r, ni, &done, err);
       else if (id == OAR_OP_pool2d)
         st = try_pool(&r, ni, &done, err);
+      else if (id == OAR_OP_elementwise_add || id == OAR_OP_elementwise_sub || id == OAR_OP_elementwise_mul ||
+               id == OAR_OP_elementwise_max || id == OAR_OP_elementwise_min)
+        st = try_elementwise(&r, ni, &done, err);
     }
     /* A replaced node stays in the schedule, dead, where it was. */
     if (st == OAR_OK) st = push_order(&r, ni, err);
