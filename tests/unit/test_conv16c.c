@@ -12,7 +12,7 @@
  * [lo, hi] and (-inf, hi], post activations hard_swish and sigmoid), a
  * fixed list of edge cases, and ResNet-like layers big enough for several
  * input-channel chunks and for splits across 2 slots. A third of the
- * random cases write the output zero-bordered (oar_conv16c_set_output_padding):
+ * random cases write the output zero-bordered (oar_blocked_planes_pad_output):
  * the border must be +0 and the interior the output.
  *
  * Tolerance policy: half the cases use small-integer data, whose sums are
@@ -47,7 +47,7 @@ typedef struct case16 {
   int clamp;       /* 0 none, 1 [0, inf), 2 [0, 6], 3 random [lo, hi], 4 (-inf, random hi] */
   int post;        /* 0 none, 1 hard_swish, 2 sigmoid (after the clamp) */
   int ints;        /* small-integer data: exact sums */
-  int64_t opad[4]; /* output padding (oar_conv16c_set_output_padding): top, bottom, left, right */
+  int64_t opad[4]; /* output padding (oar_blocked_planes_pad_output): top, bottom, left, right */
 } case16;
 
 /* The input is read as plain NCHW (oar_conv16c_init_plain_input, first
@@ -201,8 +201,8 @@ static int run_case(const oar_f32_kernels *kr, oar_threadpool *const *pools, int
     wide_buf wsb, gy;
     void *work = wide_alloc(&wsb, ws_floats);
     /* The output plane, zero-bordered when the case pads the output. */
-    oar_conv16c_set_output_padding(&c, (size_t)k->opad[0], (size_t)k->opad[1], (size_t)k->opad[2],
-                                   (size_t)k->opad[3]);
+    oar_blocked_planes_pad_output(&c.bp, &c.p, (size_t)k->opad[0], (size_t)k->opad[1], (size_t)k->opad[2],
+                                  (size_t)k->opad[3]);
     const size_t ohp = (size_t)(oh + k->opad[0] + k->opad[1]), owp = (size_t)(ow + k->opad[2] + k->opad[3]);
     const size_t ypbs = n * oar_blocks16(out_c) * 16 * ohp * owp;
     float *yp = wide_alloc(&gy, ypbs); /* NaN everywhere: an unwritten output shows */
@@ -239,8 +239,8 @@ static int run_case(const oar_f32_kernels *kr, oar_threadpool *const *pools, int
     /* Coverage of the driver's paths. */
     const size_t passes = (c.icb + c.chunk - 1) / c.chunk;
     g_cov.runs++;
-    g_cov.pad_copy += c.pad_copy;
-    g_cov.no_pad_copy += !c.pad_copy;
+    g_cov.pad_copy += c.bp.pad_copy;
+    g_cov.no_pad_copy += !c.bp.pad_copy;
     g_cov.multi_chunk += passes > 1;
     g_cov.uneven_chunk += c.icb % c.chunk != 0;
     g_cov.multi_slot += c.slots > 1;
@@ -264,7 +264,7 @@ static int run_case(const oar_f32_kernels *kr, oar_threadpool *const *pools, int
             "(|d| %.3g > tol %.3g, m %.6g); chunk %zu of %zu blocks, slots %d, pad_copy %d\n",
             oar_isa_name(kr->isa), threads, what, (long long)oh, (long long)ow, b, oc, px / (size_t)ow,
             px % (size_t)ow, (double)got[i], (double)want[i], d, tol, (double)mag[i], c.chunk, c.icb, c.slots,
-            (int)c.pad_copy);
+            (int)c.bp.pad_copy);
         ok = 0;
       }
     }

@@ -74,7 +74,7 @@ static void run_case(const oar_f32_kernels *kr, int threads, const wcase *k) {
   float *yp = guard_alloc(&gy, ypbs);
   oar_wino16c c;
   oar_wino16c_init(&c, &p, kr, threads);
-  oar_wino16c_set_output_padding(&c, o, o, o, o);
+  oar_blocked_planes_pad_output(&c.bp, &c.p, o, o, o, o);
   const size_t pf = oar_wino16c_packed_floats(&c);
   float *packed = malloc(pf * sizeof *packed);
   float *work = guard_alloc(&gw, (c.workspace_bytes + sizeof(float) - 1) / sizeof(float));

@@ -38,24 +38,14 @@ static void init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kerne
   c->ocb = oar_blocks16((size_t)p->out_c);
   c->groups = (c->ocb + OAR_CONV16C_FC - 1) / OAR_CONV16C_FC;
   c->taps = (size_t)(p->kernel_h * p->kernel_w);
-  c->out_hp = (size_t)p->out_h;
-  c->out_wp = (size_t)p->out_w;
   /* Rows and columns the tiles reach, from the padded origin. */
-  const size_t need_h = (size_t)((p->out_h - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1);
-  const size_t need_w = (size_t)((p->out_w - 1) * p->stride_w + (p->kernel_w - 1) * p->dilation_w + 1);
-  c->pad_copy = p->pad_top > 0 || p->pad_left > 0 || need_h > (size_t)p->in_h || need_w > (size_t)p->in_w;
-  if (c->pad_copy) {
-    const size_t ih = (size_t)(p->in_h + p->pad_top), iw = (size_t)(p->in_w + p->pad_left);
-    c->hp = need_h > ih ? need_h : ih;
-    c->wp = need_w > iw ? need_w : iw;
-  } else {
-    c->hp = (size_t)p->in_h;
-    c->wp = (size_t)p->in_w;
-  }
+  oar_blocked_planes_init(&c->bp, p,
+                          (size_t)((p->out_h - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1),
+                          (size_t)((p->out_w - 1) * p->stride_w + (p->kernel_w - 1) * p->dilation_w + 1));
   for (int64_t y = 0; y < p->kernel_h; y++)
     for (int64_t x = 0; x < p->kernel_w; x++)
       c->tap_off[y * p->kernel_w + x] =
-          (ptrdiff_t)(((size_t)(y * p->dilation_h) * c->wp + (size_t)(x * p->dilation_w)) * px);
+          (ptrdiff_t)(((size_t)(y * p->dilation_h) * c->bp.wp + (size_t)(x * p->dilation_w)) * px);
   const size_t per_block = c->taps * c->lanes * OAR_CONV16C_FC * 16 * sizeof(float);
   c->chunk = CONV16C_CHUNK_BYTES / per_block;
   if (c->chunk < 1) c->chunk = 1;
@@ -78,8 +68,8 @@ static void init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kerne
   const bool by_groups = (double)(c->groups * group_floats(c)) > image_floats || tiles < (size_t)slots;
   c->split_groups = slots > 1 && by_groups && c->groups % (size_t)slots == 0 ? (size_t)slots : 1;
   size_t pad_floats = 0, total;
-  if (c->pad_copy && (__builtin_mul_overflow(c->icb * c->lanes, c->hp, &pad_floats) ||
-                      __builtin_mul_overflow(pad_floats, c->wp, &pad_floats))) {
+  if (c->bp.pad_copy && (__builtin_mul_overflow(c->icb * c->lanes, c->bp.hp, &pad_floats) ||
+                         __builtin_mul_overflow(pad_floats, c->bp.wp, &pad_floats))) {
     c->workspace_bytes = SIZE_MAX;
     return;
   }
@@ -97,11 +87,31 @@ void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, co
   init(c, p, kr, threads, true);
 }
 
-void oar_conv16c_set_output_padding(oar_conv16c *c, size_t top, size_t bottom, size_t left, size_t right) {
-  c->out_top = top;
-  c->out_left = left;
-  c->out_hp = (size_t)c->p.out_h + top + bottom;
-  c->out_wp = (size_t)c->p.out_w + left + right;
+void oar_blocked_planes_init(oar_blocked_planes *bp, const oar_conv2d_params *p, size_t need_h,
+                             size_t need_w) {
+  memset(bp, 0, sizeof *bp);
+  bp->out_hp = (size_t)p->out_h;
+  bp->out_wp = (size_t)p->out_w;
+  bp->pad_copy = p->pad_top > 0 || p->pad_left > 0 || need_h > (size_t)p->in_h || need_w > (size_t)p->in_w;
+  const size_t ih = (size_t)(p->in_h + (bp->pad_copy ? p->pad_top : 0));
+  const size_t iw = (size_t)(p->in_w + (bp->pad_copy ? p->pad_left : 0));
+  bp->hp = bp->pad_copy && need_h > ih ? need_h : ih;
+  bp->wp = bp->pad_copy && need_w > iw ? need_w : iw;
+}
+
+void oar_blocked_planes_pad_output(oar_blocked_planes *bp, const oar_conv2d_params *p, size_t top,
+                                   size_t bottom, size_t left, size_t right) {
+  bp->out_top = top;
+  bp->out_left = left;
+  bp->out_hp = (size_t)p->out_h + top + bottom;
+  bp->out_wp = (size_t)p->out_w + left + right;
+}
+
+const float *oar_bias16(const float *bias, size_t out_c, size_t ocb, float *dst) {
+  if (!bias) return NULL;
+  memcpy(dst, bias, out_c * sizeof *dst);
+  memset(dst + out_c, 0, (ocb * 16 - out_c) * sizeof *dst);
+  return dst;
 }
 
 size_t oar_conv16c_packed_floats(const oar_conv16c *c) {
@@ -145,9 +155,11 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
   const oar_conv2d_params *p = &c->p;
   const size_t pixels = (size_t)(p->out_h * p->out_w), ow = (size_t)p->out_w;
   const size_t px = c->plain_input ? 1 : 16;
-  const size_t plane_in = c->hp * c->wp * px, plane_out = c->out_hp * c->out_wp * 16, plane_res = pixels * 16;
+  const oar_blocked_planes *bp = &c->bp;
+  const size_t plane_in = bp->hp * bp->wp * px, plane_out = bp->out_hp * bp->out_wp * 16,
+               plane_res = pixels * 16;
   const size_t sh = (size_t)p->stride_h, sw = (size_t)p->stride_w;
-  const bool padded_out = c->out_hp != (size_t)p->out_h || c->out_wp != ow;
+  const bool padded_out = bp->out_hp != (size_t)p->out_h || bp->out_wp != ow;
   oar_conv16c_tile t = {
       .in_cb_stride = plane_in,
       .tap_off = c->tap_off,
@@ -199,8 +211,8 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
         const size_t p0 = tile * OAR_CONV16C_PX, npx = min_sz(OAR_CONV16C_PX, pixels - p0);
         size_t oh = p0 / ow, ox = p0 % ow;
         for (size_t k = 0; k < npx; k++) {
-          t.in[k] = xc + (oh * sh * c->wp + ox * sw) * px;
-          t.out_px[k] = ((oh + c->out_top) * c->out_wp + ox + c->out_left) * 16;
+          t.in[k] = xc + (oh * sh * bp->wp + ox * sw) * px;
+          t.out_px[k] = ((oh + bp->out_top) * bp->out_wp + ox + bp->out_left) * 16;
           if (++ox == ow) ox = 0, oh++;
         }
         t.out = job->y + ob0 * plane_out;
@@ -264,18 +276,26 @@ void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t 
     pad_range(&j, 0, planes);
 }
 
-void oar_zero_plane_borders(float *y, size_t planes, size_t h, size_t w, size_t top, size_t left, size_t hp,
-                            size_t wp) {
-  const size_t row = wp * 16, right = wp - left - w;
-  for (size_t i = 0; i < planes; i++) {
-    float *plane = y + i * hp * row;
-    memset(plane, 0, top * row * sizeof *plane);
-    for (size_t r = top; r < top + h; r++) {
-      memset(plane + r * row, 0, left * 16 * sizeof *plane);
-      memset(plane + r * row + (left + w) * 16, 0, right * 16 * sizeof *plane);
+const float *oar_blocked_image(const oar_blocked_planes *bp, const oar_conv2d_params *p, const float *x,
+                               size_t in_planes, size_t px, float *padded, float *y, size_t out_planes,
+                               bool parallel) {
+  const size_t oh = (size_t)p->out_h, ow = (size_t)p->out_w;
+  if (bp->out_hp != oh || bp->out_wp != ow) {
+    const size_t row = bp->out_wp * 16, right = bp->out_wp - bp->out_left - ow;
+    for (size_t i = 0; i < out_planes; i++) {
+      float *plane = y + i * bp->out_hp * row;
+      memset(plane, 0, bp->out_top * row * sizeof *plane);
+      for (size_t r = bp->out_top; r < bp->out_top + oh; r++) {
+        memset(plane + r * row, 0, bp->out_left * 16 * sizeof *plane);
+        memset(plane + r * row + (bp->out_left + ow) * 16, 0, right * 16 * sizeof *plane);
+      }
+      memset(plane + (bp->out_top + oh) * row, 0, (bp->out_hp - bp->out_top - oh) * row * sizeof *plane);
     }
-    memset(plane + (top + h) * row, 0, (hp - top - h) * row * sizeof *plane);
   }
+  if (!bp->pad_copy) return x;
+  oar_pad_planes(x, in_planes, (size_t)p->in_h, (size_t)p->in_w, px, (size_t)p->pad_top, (size_t)p->pad_left,
+                 bp->hp, bp->wp, padded, parallel);
+  return padded;
 }
 
 void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed_filter, const float *bias,
@@ -284,31 +304,21 @@ void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed
   const oar_conv2d_params *p = &c->p;
   const size_t planes = c->plain_input ? (size_t)p->in_c : c->icb;
   const size_t in_img = planes * (size_t)(p->in_h * p->in_w) * (c->plain_input ? 1 : 16);
-  const size_t out_img = c->ocb * c->out_hp * c->out_wp * 16,
+  const size_t out_img = c->ocb * c->bp.out_hp * c->bp.out_wp * 16,
                res_img = c->ocb * (size_t)(p->out_h * p->out_w) * 16;
-  const bool padded_out = c->out_hp != (size_t)p->out_h || c->out_wp != (size_t)p->out_w;
   float *padded = workspace;
-  float *bias16 = (float *)workspace + (c->pad_copy ? round_up16(c->icb * c->lanes * c->hp * c->wp) : 0);
-  if (bias) {
-    memcpy(bias16, bias, (size_t)p->out_c * sizeof *bias16);
-    memset(bias16 + p->out_c, 0, (c->ocb * 16 - (size_t)p->out_c) * sizeof *bias16);
-  }
+  const float *bias16 = oar_bias16(
+      bias, (size_t)p->out_c, c->ocb,
+      (float *)workspace + (c->bp.pad_copy ? round_up16(c->icb * c->lanes * c->bp.hp * c->bp.wp) : 0));
   const size_t tiles = ((size_t)(p->out_h * p->out_w) + OAR_CONV16C_PX - 1) / OAR_CONV16C_PX;
   for (int64_t n = 0; n < p->batch; n++) {
-    const float *x = src + (size_t)n * in_img;
-    if (c->pad_copy) {
-      oar_pad_planes(x, planes, (size_t)p->in_h, (size_t)p->in_w, c->plain_input ? 1 : 16, (size_t)p->pad_top,
-                     (size_t)p->pad_left, c->hp, c->wp, padded, c->slots > 1);
-      x = padded;
-    }
-    if (padded_out)
-      oar_zero_plane_borders(dst + (size_t)n * out_img, c->ocb, (size_t)p->out_h, (size_t)p->out_w,
-                             c->out_top, c->out_left, c->out_hp, c->out_wp);
+    const float *x = oar_blocked_image(&c->bp, p, src + (size_t)n * in_img, planes, c->plain_input ? 1 : 16,
+                                       padded, dst + (size_t)n * out_img, c->ocb, c->slots > 1);
     conv16c_job job = {
         .c = c,
         .x = x,
         .packed = packed_filter,
-        .bias = bias ? bias16 : NULL,
+        .bias = bias16,
         .res = residual ? residual + (size_t)n * res_img : NULL,
         .lo = lo,
         .hi = hi,

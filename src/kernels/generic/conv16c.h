@@ -31,18 +31,47 @@
 
 #define OAR_CONV16C_MAX_TAPS 64
 
+/* The planes a blocked convolution reads and writes (conv16c, wino16c):
+ * the input plane its kernel reads, hp x wp, a zero-bordered copy of the
+ * image when pad_copy (else the image itself); and the output plane,
+ * out_hp x out_wp with the out_h x out_w pixels at (out_top, out_left)
+ * inside zero rows and columns (pad_output) or just the output. */
+typedef struct oar_blocked_planes {
+  bool pad_copy;
+  size_t hp, wp;
+  size_t out_top, out_left, out_hp, out_wp;
+} oar_blocked_planes;
+
+/* For a kernel that reads need_h x need_w from the padded origin of p's
+ * input; the output unpadded. */
+void oar_blocked_planes_init(oar_blocked_planes *bp, const oar_conv2d_params *p, size_t need_h,
+                             size_t need_w);
+
+/* Writes the output inside top/bottom zero rows and left/right zero
+ * columns: it is then [n, ocb, out_h + top + bottom, out_w + left +
+ * right, 16] (a residual stays unpadded). */
+void oar_blocked_planes_pad_output(oar_blocked_planes *bp, const oar_conv2d_params *p, size_t top,
+                                   size_t bottom, size_t left, size_t right);
+
+/* Readies one image: zeros the border of its output y (padded output),
+ * and returns the input to read, x or its zero-bordered copy made into
+ * padded (over the thread pool when parallel). x has in_planes planes of
+ * px floats per pixel, y out_planes blocks. */
+const float *oar_blocked_image(const oar_blocked_planes *bp, const oar_conv2d_params *p, const float *x,
+                               size_t in_planes, size_t px, float *padded, float *y, size_t out_planes,
+                               bool parallel);
+
+/* bias [out_c] into dst, zeros up to ocb * 16 floats; NULL for no bias. */
+const float *oar_bias16(const float *bias, size_t out_c, size_t ocb, float *dst);
+
 typedef struct oar_conv16c {
   oar_conv2d_params p; /* NCHW geometry (groups == 1); the tensors are NCHW16c */
   const oar_f32_kernels *kr;
   size_t icb, ocb, groups, taps; /* channel blocks, output-channel groups of 4 blocks, taps */
-  size_t hp, wp;                 /* plane the tiles read: padded copy, or the input itself */
-  bool pad_copy;
+  oar_blocked_planes bp;
   bool plain_input; /* the input is NCHW (one block of `lanes` channels) */
   size_t lanes;     /* input channels per block: 16, or in_c for a plain input */
   ptrdiff_t tap_off[OAR_CONV16C_MAX_TAPS];
-  /* Output plane: out_h x out_w inside zero rows and columns (pad_output
-   * of the next convolution; none by default). */
-  size_t out_top, out_left, out_hp, out_wp;
   size_t chunk; /* input blocks per pass over the pixel tiles */
   int slots;
   size_t split_groups;    /* slots across output-channel groups (the rest across pixel tiles) */
@@ -60,21 +89,11 @@ void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_
 void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
                                   int threads);
 
-/* Writes the output inside top/bottom zero rows and left/right zero
- * columns: dst is then [n, ocb, out_h + top + bottom, out_w + left + right,
- * 16] (the residual stays unpadded). */
-void oar_conv16c_set_output_padding(oar_conv16c *c, size_t top, size_t bottom, size_t left, size_t right);
-
 /* Copies each of `planes` h x w planes of px floats per pixel into an
  * hp x wp plane at (top, left), zeros around it; over the current thread
  * pool when `parallel`. */
 void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t px, size_t top, size_t left,
                     size_t hp, size_t wp, float *dst, bool parallel);
-
-/* Zeros all but the h x w pixels at (top, left) of each of `planes`
- * hp x wp planes of 16 floats per pixel (an output's zero border). */
-void oar_zero_plane_borders(float *y, size_t planes, size_t h, size_t w, size_t top, size_t left, size_t hp,
-                            size_t wp);
 
 /* Floats of the packed filter (SIZE_MAX on overflow) and the packing of
  * filter [out_c, in_c, kh, kw] into dst. */
@@ -83,7 +102,7 @@ void oar_conv16c_pack_filter(const oar_conv16c *c, const float *filter, float *d
 
 /* dst = act(clamp(conv(src) + bias + residual, lo, hi)); src NCHW16c (or
  * NCHW for a plain input), residual and dst NCHW16c (dst zero-bordered
- * after oar_conv16c_set_output_padding); bias [out_c] or NULL; act NULL for none. workspace:
+ * after oar_blocked_planes_pad_output on c->bp); bias [out_c] or NULL; act NULL for none. workspace:
  * c->workspace_bytes, 64-byte aligned. */
 void oar_conv16c_run(const oar_conv16c *c, const float *src, const float *packed_filter, const float *bias,
                      const float *residual, float lo, float hi, const oar_act_params *act, float *dst,

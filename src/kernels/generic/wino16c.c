@@ -34,20 +34,9 @@ void oar_wino16c_init(oar_wino16c *c, const oar_conv2d_params *p, const oar_f32_
   /* An odd output size ends in half tiles: computed whole, half written. */
   c->tiles_w = ((size_t)p->out_w + 1) / 2;
   c->tiles = ((size_t)p->out_h + 1) / 2 * c->tiles_w;
-  c->out_hp = (size_t)p->out_h;
-  c->out_wp = (size_t)p->out_w;
   /* Every 4x4 window reads rows 2 * ty - pad_top .. + 3 of the input
    * (zeros past it under the half tiles of an odd size). */
-  const size_t need_h = ((size_t)p->out_h + 1) / 2 * 2 + 2, need_w = c->tiles_w * 2 + 2;
-  c->pad_copy = p->pad_top > 0 || p->pad_left > 0 || need_h > (size_t)p->in_h || need_w > (size_t)p->in_w;
-  if (c->pad_copy) {
-    const size_t ih = (size_t)(p->in_h + p->pad_top), iw = (size_t)(p->in_w + p->pad_left);
-    c->hp = need_h > ih ? need_h : ih;
-    c->wp = need_w > iw ? need_w : iw;
-  } else {
-    c->hp = (size_t)p->in_h;
-    c->wp = (size_t)p->in_w;
-  }
+  oar_blocked_planes_init(&c->bp, p, ((size_t)p->out_h + 1) / 2 * 2 + 2, c->tiles_w * 2 + 2);
   /* As in conv16c: below ~2 us of products per slot the work is not split. */
   const double flops = 2.0 * XI * (double)c->tiles * (double)(c->icb * 16) * (double)(c->ocb * 16);
   c->slots = threads < 1 ? 1 : threads;
@@ -80,18 +69,11 @@ void oar_wino16c_init(oar_wino16c *c, const oar_conv2d_params *p, const oar_f32_
                         __builtin_mul_overflow(XI * 16 * c->ocb, c->chunk, &c->m_floats) ||
                         __builtin_add_overflow(c->v_floats, c->m_floats, &region) ||
                         __builtin_mul_overflow(region, (size_t)c->slots, &region) ||
-                        (c->pad_copy && (__builtin_mul_overflow(c->icb * 16, c->hp, &pad) ||
-                                         __builtin_mul_overflow(pad, c->wp, &pad))) ||
+                        (c->bp.pad_copy && (__builtin_mul_overflow(c->icb * 16, c->bp.hp, &pad) ||
+                                            __builtin_mul_overflow(pad, c->bp.wp, &pad))) ||
                         __builtin_add_overflow(round_up16(pad) + c->ocb * 16, region, &total) ||
                         __builtin_mul_overflow(total, sizeof(float), &c->workspace_bytes);
   if (overflow) c->workspace_bytes = SIZE_MAX;
-}
-
-void oar_wino16c_set_output_padding(oar_wino16c *c, size_t top, size_t bottom, size_t left, size_t right) {
-  c->out_top = top;
-  c->out_left = left;
-  c->out_hp = (size_t)c->p.out_h + top + bottom;
-  c->out_wp = (size_t)c->p.out_w + left + right;
 }
 
 size_t oar_wino16c_packed_floats(const oar_wino16c *c) {
@@ -149,7 +131,7 @@ static void out_half_tile(const wino_job *job, const float *m, size_t xi_stride,
   c->kr->wino23_out(m, xi_stride, 1, job->bias ? job->bias + bias_at : NULL, res ? res2 : NULL, 32, job->lo,
                     job->hi, dst2, 32);
   for (size_t r = 0; r < rows; r++) {
-    float *row = dst + r * c->out_wp * 16;
+    float *row = dst + r * c->bp.out_wp * 16;
     memcpy(row, dst2 + r * 32, cols * 16 * sizeof *row);
     if (job->act) c->kr->act(job->act, row, row, cols * 16);
   }
@@ -159,15 +141,16 @@ static void run_chunk(const wino_job *job, size_t t0, size_t t1, size_t g0, size
   const oar_wino16c *c = job->c;
   const oar_conv2d_params *p = &c->p;
   const size_t nt = c->chunk, tw = c->tiles_w;
-  const size_t plane_in = c->hp * c->wp * 16, vxs = c->icb * nt * 16, mxs = c->ocb * nt * 16;
-  const size_t plane_out = c->out_hp * c->out_wp * 16, plane_res = (size_t)(p->out_h * p->out_w) * 16;
+  const oar_blocked_planes *bp = &c->bp;
+  const size_t plane_in = bp->hp * bp->wp * 16, vxs = c->icb * nt * 16, mxs = c->ocb * nt * 16;
+  const size_t plane_out = bp->out_hp * bp->out_wp * 16, plane_res = (size_t)(p->out_h * p->out_w) * 16;
   /* Input transform, a run of tiles along a tile row at a time (j: the
    * run's first tile in the chunk). */
   for (size_t cb = 0; cb < c->icb; cb++)
     for (size_t t = t0, j = 0, run; t < t1; t += run, j += run) {
       const size_t ty = t / tw, tx = t % tw;
       run = min_sz(t1 - t, tw - tx);
-      c->kr->wino23_in(job->x + cb * plane_in + (2 * ty * c->wp + 2 * tx) * 16, c->wp * 16, run,
+      c->kr->wino23_in(job->x + cb * plane_in + (2 * ty * bp->wp + 2 * tx) * 16, bp->wp * 16, run,
                        v + cb * nt * 16 + j * 16, vxs);
     }
   /* The 16 products, each a 1x1 convolution of the chunk's tiles. */
@@ -209,15 +192,16 @@ static void run_chunk(const wino_job *job, size_t t0, size_t t1, size_t g0, size
       run = min_sz(t1 - t, tw - tx);
       const float *mj = m + ob * nt * 16 + j * 16;
       const size_t whole = half_row && ty == last_ty ? 0 : run - (half_col && tx + run == tw);
-      float *dst = job->y + ob * plane_out + ((2 * ty + c->out_top) * c->out_wp + 2 * tx + c->out_left) * 16;
+      float *dst =
+          job->y + ob * plane_out + ((2 * ty + bp->out_top) * bp->out_wp + 2 * tx + bp->out_left) * 16;
       const float *res =
           job->res ? job->res + ob * plane_res + (2 * ty * (size_t)p->out_w + 2 * tx) * 16 : NULL;
       if (whole) {
         c->kr->wino23_out(mj, mxs, whole, job->bias ? job->bias + ob * 16 : NULL, res, (size_t)p->out_w * 16,
-                          job->lo, job->hi, dst, c->out_wp * 16);
+                          job->lo, job->hi, dst, bp->out_wp * 16);
         if (job->act)
           for (size_t r = 0; r < 2; r++) {
-            float *row = dst + r * c->out_wp * 16;
+            float *row = dst + r * bp->out_wp * 16;
             c->kr->act(job->act, row, row, 2 * whole * 16);
           }
       }
@@ -249,30 +233,19 @@ void oar_wino16c_run(const oar_wino16c *c, const float *src, const float *packed
                      void *workspace) {
   const oar_conv2d_params *p = &c->p;
   const size_t in_img = c->icb * (size_t)(p->in_h * p->in_w) * 16;
-  const size_t out_img = c->ocb * c->out_hp * c->out_wp * 16,
+  const size_t out_img = c->ocb * c->bp.out_hp * c->bp.out_wp * 16,
                res_img = c->ocb * (size_t)(p->out_h * p->out_w) * 16;
-  const size_t pad_floats = c->pad_copy ? round_up16(c->icb * 16 * c->hp * c->wp) : 0;
-  float *padded = workspace, *bias16 = (float *)workspace + pad_floats, *buffers = bias16 + c->ocb * 16;
-  if (bias) {
-    memcpy(bias16, bias, (size_t)p->out_c * sizeof *bias16);
-    memset(bias16 + p->out_c, 0, (c->ocb * 16 - (size_t)p->out_c) * sizeof *bias16);
-  }
-  const bool padded_out = c->out_hp != (size_t)p->out_h || c->out_wp != (size_t)p->out_w;
+  const size_t pad_floats = c->bp.pad_copy ? round_up16(c->icb * 16 * c->bp.hp * c->bp.wp) : 0;
+  float *padded = workspace, *bias_at = (float *)workspace + pad_floats, *buffers = bias_at + c->ocb * 16;
+  const float *bias16 = oar_bias16(bias, (size_t)p->out_c, c->ocb, bias_at);
   for (int64_t n = 0; n < p->batch; n++) {
-    const float *x = src + (size_t)n * in_img;
-    if (c->pad_copy) {
-      oar_pad_planes(x, c->icb, (size_t)p->in_h, (size_t)p->in_w, 16, (size_t)p->pad_top, (size_t)p->pad_left,
-                     c->hp, c->wp, padded, c->slots > 1);
-      x = padded;
-    }
-    if (padded_out)
-      oar_zero_plane_borders(dst + (size_t)n * out_img, c->ocb, (size_t)p->out_h, (size_t)p->out_w,
-                             c->out_top, c->out_left, c->out_hp, c->out_wp);
+    const float *x = oar_blocked_image(&c->bp, p, src + (size_t)n * in_img, c->icb, 16, padded,
+                                       dst + (size_t)n * out_img, c->ocb, c->slots > 1);
     wino_job job = {
         .c = c,
         .x = x,
         .packed = packed_filter,
-        .bias = bias ? bias16 : NULL,
+        .bias = bias16,
         .res = residual ? residual + (size_t)n * res_img : NULL,
         .lo = lo,
         .hi = hi,

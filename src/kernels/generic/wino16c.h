@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kernels/generic/conv16c.h"
 #include "kernels/generic/f32_kernels.h"
 #include "kernels/ref/conv.h"
 
@@ -37,9 +38,7 @@ typedef struct oar_wino16c {
   const oar_f32_kernels *kr;
   size_t icb, ocb, groups; /* channel blocks; output-channel groups of 4 blocks */
   size_t tiles_w, tiles;   /* 2x2 output tiles per row, in all */
-  bool pad_copy;
-  size_t hp, wp; /* plane the transforms read: padded copy, or the input itself */
-  size_t out_top, out_left, out_hp, out_wp;
+  oar_blocked_planes bp;
   size_t chunk, chunks; /* tiles per chunk, chunks (a multiple of the slots, the last one maybe short) */
   int slots;
   bool split_groups;         /* slots split the output-channel groups (else the chunks of tiles) */
@@ -52,15 +51,13 @@ bool oar_wino16c_supported(const oar_conv2d_params *p, const oar_f32_kernels *kr
 
 void oar_wino16c_init(oar_wino16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads);
 
-/* As oar_conv16c_set_output_padding. */
-void oar_wino16c_set_output_padding(oar_wino16c *c, size_t top, size_t bottom, size_t left, size_t right);
-
 /* Floats of the transformed, packed filter (SIZE_MAX on overflow), and the
  * packing of filter [out_c, in_c, 3, 3] into dst. */
 size_t oar_wino16c_packed_floats(const oar_wino16c *c);
 void oar_wino16c_pack_filter(const oar_wino16c *c, const float *filter, float *dst);
 
-/* As oar_conv16c_run (blocked input). */
+/* As oar_conv16c_run (blocked input; a zero-bordered output after
+ * oar_blocked_planes_pad_output on c->bp). */
 void oar_wino16c_run(const oar_wino16c *c, const float *src, const float *packed_filter, const float *bias,
                      const float *residual, float lo, float hi, const oar_act_params *act, float *dst,
                      void *workspace);

@@ -262,8 +262,8 @@ static oar_status prepare_winograd(const oar_prepare_ctx *ctx, const oar_conv_io
   bwino_state *cs = oar_state_new(sizeof *cs, run_bwino_fast, NULL);
   if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
   oar_wino16c_init(&cs->c, p, ctx->kernels, ctx->threads);
-  oar_wino16c_set_output_padding(&cs->c, (size_t)io->pad_out[0], (size_t)io->pad_out[1],
-                                 (size_t)io->pad_out[2], (size_t)io->pad_out[3]);
+  oar_blocked_planes_pad_output(&cs->c.bp, &cs->c.p, (size_t)io->pad_out[0], (size_t)io->pad_out[1],
+                                (size_t)io->pad_out[2], (size_t)io->pad_out[3]);
   oar_fused_epilogue_from(io->has_act, &io->act, &cs->epi);
   const size_t floats = oar_wino16c_packed_floats(&cs->c);
   if (floats == SIZE_MAX || cs->c.workspace_bytes == SIZE_MAX) {
@@ -304,8 +304,8 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
     oar_conv16c_init_plain_input(&cs->c, p, ctx->kernels, ctx->threads);
   else
     oar_conv16c_init(&cs->c, p, ctx->kernels, ctx->threads);
-  oar_conv16c_set_output_padding(&cs->c, (size_t)io.pad_out[0], (size_t)io.pad_out[1], (size_t)io.pad_out[2],
-                                 (size_t)io.pad_out[3]);
+  oar_blocked_planes_pad_output(&cs->c.bp, &cs->c.p, (size_t)io.pad_out[0], (size_t)io.pad_out[1],
+                                (size_t)io.pad_out[2], (size_t)io.pad_out[3]);
   oar_fused_epilogue_from(io.has_act, &io.act, &cs->epi);
   const size_t floats = oar_conv16c_packed_floats(&cs->c);
   if (floats == SIZE_MAX || cs->c.workspace_bytes == SIZE_MAX) {
