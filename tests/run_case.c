@@ -1,11 +1,13 @@
 /* run_case: runs one fixture case directory and compares oar's outputs with
  * Paddle Inference's.
  *
- *   run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR
+ *   run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] [--delete-pass NAME]
+ *            CASE_DIR
  *
  * --plan-isa sets OAR_ISA=ISA after the model is loaded: the graph keeps
  * the layout chosen for the host's kernels while the plans run a lower
  * level (the blocked-layout ops then take their reference fallbacks).
+ * --delete-pass skips one graph pass (oar_config_delete_pass).
  *
  * CASE_DIR/case.txt (written by scripts/gen_fixtures.py):
  *   # comment
@@ -607,7 +609,7 @@ static int run_clone_check(oar_predictor *p, const case_manifest *m, const host_
 
 /* Engine switches: compare with passes or memory reuse off too. */
 static int no_ir_optim, no_memory_optim;
-static const char *plan_isa;
+static const char *plan_isa, *deleted_pass;
 
 static int run_case(const char *dir, int threads) {
   case_manifest m;
@@ -626,6 +628,7 @@ static int run_case(const char *dir, int threads) {
   if (st == OAR_OK && threads > 0) st = oar_config_set_num_threads(config, threads);
   if (st == OAR_OK && no_ir_optim) st = oar_config_set_ir_optim(config, 0);
   if (st == OAR_OK && no_memory_optim) st = oar_config_set_memory_optim(config, 0);
+  if (st == OAR_OK && deleted_pass) st = oar_config_delete_pass(config, deleted_pass);
   if (st == OAR_OK) st = oar_predictor_create(config, &p);
   if (st != OAR_OK) {
     const char *msg = config ? oar_config_last_error(config) : NULL;
@@ -683,18 +686,23 @@ int main(int argc, char **argv) {
       no_memory_optim = 1;
     } else if (strcmp(argv[i], "--plan-isa") == 0 && i + 1 < argc) {
       plan_isa = argv[++i];
+    } else if (strcmp(argv[i], "--delete-pass") == 0 && i + 1 < argc) {
+      deleted_pass = argv[++i];
     } else if (dir == NULL && argv[i][0] != '-') {
       dir = argv[i];
     } else {
-      fprintf(
-          stderr,
-          "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR\n");
+      fprintf(stderr,
+              "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] "
+              "[--delete-pass NAME] "
+              "CASE_DIR\n");
       return 2;
     }
   }
   if (dir == NULL) {
     fprintf(stderr,
-            "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] CASE_DIR\n");
+            "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] "
+            "[--delete-pass NAME] "
+            "CASE_DIR\n");
     return 2;
   }
   g_case = dir;

@@ -26,6 +26,7 @@ typedef struct oar_pass_target {
   bool blocked_conv;      /* convolutions run faster on the blocked layout NCHW16c */
   bool blocked_depthwise; /* so do depthwise convolutions */
   bool blocked_pool;      /* pooling has a blocked kernel */
+  bool winograd;          /* blocked 3x3 stride-1 convolutions have a Winograd kernel */
 } oar_pass_target;
 
 typedef struct oar_pass_ctx {

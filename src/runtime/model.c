@@ -59,6 +59,7 @@ static oar_status optimize(oar_model *m, const oar_model_options *options, oar_e
       .blocked_conv = kr->conv16c != NULL,
       .blocked_depthwise = kr->conv16c && kr->dwconv16c,
       .blocked_pool = kr->conv16c && kr->pool16c,
+      .winograd = kr->conv16c && kr->wino23_in && kr->wino23_out,
   };
   oar_status st = oar_pass_manager_run(m->graph, options->deleted_passes, options->num_deleted_passes,
                                        eval_node, NULL, &target, &m->pass_reports, &m->num_pass_reports, err);

@@ -2,6 +2,8 @@
  * depthwise form just has groups == input channels). */
 #include "ir/ops/conv.h"
 
+#include <string.h>
+
 #include "ir/ops/blocked_layout.h"
 #include "ir/ops/infer_util.h"
 
@@ -28,6 +30,7 @@ static const oar_attr_spec conv_attrs[] = {CONV_ATTR_SPECS};
 static const oar_attr_spec conv_blocked_attrs[] = {
     CONV_ATTR_SPECS,
     [OAR_CONV_ATTR_PAD_OUTPUT] = OAR_ATTR_IS("pad_output", 0, 0),
+    [OAR_CONV_ATTR_ALGORITHM] = OAR_ATTR_S("algorithm", "direct"),
 };
 
 oar_status oar_conv2d_geometry(const oar_node *n, const oar_shape *input, const oar_shape *filter,
@@ -187,6 +190,10 @@ static oar_status conv2d_blocked_infer(const oar_node *n, const oar_tensor_view 
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'data_format' is NHWC, expected NCHW");
   const oar_shape plain = oar_conv2d_out_shape(&g), shape = oar_blocked_shape(&plain);
   OAR_TRY(finish_infer(n, in, x, g.out_c, &shape, out, err));
+  const char *algorithm = oar_op_attr_str(n, OAR_CONV_ATTR_ALGORITHM);
+  if (strcmp(algorithm, "direct") != 0 && strcmp(algorithm, "winograd") != 0)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "attribute 'algorithm' is '%s', expected direct or winograd", algorithm);
   int64_t pads[4];
   OAR_TRY(oar_conv2d_pad_output(n, pads, err));
   if (pads[0] || pads[1] || pads[2] || pads[3]) {

@@ -22,7 +22,10 @@ enum {
    * ([top, bottom, left, right] or [h, w]), the padding of the convolution
    * that reads it (passes/pad_into_producer.c), so that one needs no
    * padded copy of its input. */
-  OAR_CONV_ATTR_PAD_OUTPUT
+  OAR_CONV_ATTR_PAD_OUTPUT,
+  /* conv2d_blocked only: "direct", or "winograd" (passes/winograd_conv.c)
+   * for a 3x3 stride-1 convolution the kernels can run that way. */
+  OAR_CONV_ATTR_ALGORITHM
 };
 
 /* Everything a 2-D convolution kernel needs, paddings resolved (SAME

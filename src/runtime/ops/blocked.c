@@ -10,9 +10,11 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "base/alloc.h"
 #include "ir/ops/conv.h"
+#include "ir/ops/infer_util.h"
 #include "ir/ops/pool.h"
 #include "kernels/generic/conv16c.h"
 #include "kernels/generic/dwconv16c.h"
@@ -295,7 +297,8 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
       oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
     return prepare_depthwise(ctx, &io, state, err);
   if (!oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER)) return OAR_OK;
-  if (io.blocked_input && oar_wino16c_supported(p, ctx->kernels))
+  if (io.blocked_input && strcmp(oar_op_attr_str(ctx->node, OAR_CONV_ATTR_ALGORITHM), "winograd") == 0 &&
+      oar_wino16c_supported(p, ctx->kernels))
     return prepare_winograd(ctx, &io, state, err);
   if (!oar_conv16c_supported(p, ctx->kernels)) return OAR_OK;
   bconv_state *cs = oar_state_new(sizeof *cs, run_bconv_fast, NULL);
