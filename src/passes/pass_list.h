@@ -24,4 +24,5 @@ OAR_PASS(to_blocked_layout,
 OAR_PASS(eliminate_dead_code, "removes ops whose outputs nobody reads")
 OAR_PASS(pad_into_producer,
          "has a blocked convolution write its output zero-bordered for the padded convolution that reads it")
-OAR_PASS(winograd_conv, "runs blocked 3x3 stride-1 convolutions as Winograd F(2x2, 3x3) (2.25x fewer products)")
+OAR_PASS(winograd_conv,
+         "runs blocked 3x3 stride-1 convolutions as Winograd F(2x2, 3x3) (2.25x fewer products)")
