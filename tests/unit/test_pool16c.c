@@ -140,9 +140,10 @@ static void sweep(const oar_f32_kernels *kr, int threads) {
 
 int main(void) {
   if (oar_cpu_isa_detected() < OAR_ISA_AVX512) {
-    printf("SKIP test_pool16c: this host supports up to %s, no level with pool16c\n",
-           oar_isa_name(oar_cpu_isa_detected()));
-    return 0;
+    char why[128];
+    snprintf(why, sizeof why, "this host supports up to %s, no level with pool16c",
+             oar_isa_name(oar_cpu_isa_detected()));
+    return harness_skip("test_pool16c", why);
   }
   for (int isa = OAR_ISA_GENERIC; isa < OAR_ISA_COUNT; isa++) {
     const oar_f32_kernels *kr = kernels_or_skip((oar_isa)isa, "test_pool16c");
