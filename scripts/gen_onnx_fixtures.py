@@ -12,7 +12,9 @@
    cls (MobileNetV3-small head) with random weights, exports them with
    paddle.jit.save and paddle2onnx, and writes case directories
    ppocr_{det,rec,cls}_onnx whose model is the ONNX file and whose expected
-   outputs are Paddle Inference's: run_case runs them as large.<name>.
+   outputs are Paddle's dygraph forward in eval mode (the network object
+   itself, not Paddle Inference on the saved program): run_case runs them as
+   large.<name>.
 
 Usage: scripts/gen_onnx_fixtures.py [--data tests/data/large] [--opset 13]
                                     [--models resnet50,mobilenet_v2,...] [--no-ppocr] [--force]

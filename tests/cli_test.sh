@@ -2,15 +2,18 @@
 # Tests of the `oar` command line program, run by CTest (tests/CMakeLists.txt).
 #
 #   cli_test.sh info OAR CASE_DIR          `oar info` on a fixture model: exit 0, names shown
-#   cli_test.sh run OAR CASE_DIR OUT_DIR   `oar run` writes OUT_DIR/<output>.npy per output;
-#                                          a truncated or missing input file fails with its path
+#   cli_test.sh run OAR CASE_DIR OUT_DIR RUN_CASE
+#                                          `oar run` writes OUT_DIR/<output>.npy per output, whose
+#                                          values, dtypes and shapes `RUN_CASE --outputs-from`
+#                                          checks against the case's expected outputs; a
+#                                          truncated or missing input file fails with its path
 #   cli_test.sh bench OAR CASE_DIR         `oar bench --iters 3`: exit 0, latency printed
 #   cli_test.sh version OAR                `oar --version`
 #   cli_test.sh missing-model OAR PATH     a model that does not exist: exit 1, PATH in the message
 #   cli_test.sh unknown-command OAR        exit 2
 #   cli_test.sh bad-usage OAR              malformed command lines: exit 2
 #
-# Output values are checked by run_case; here only exit codes, messages and files.
+# Values written by `oar run` are checked by run_case --outputs-from.
 set -u
 set -f # tensor names are not globs
 
@@ -136,6 +139,7 @@ case $mode in
   run)
     read_case "${3:?case dir}" || exit 1
     out_dir=${4:?output dir}
+    run_case=${5:?path of run_case}
     rm -rf "$out_dir"
     base_command run
     old_ifs=$IFS
@@ -156,6 +160,7 @@ case $mode in
       [ -s "$file" ] || fail "oar run did not write $file"
     done
     IFS=$old_ifs
+    expect 0 "PASS" "$run_case" --outputs-from "$out_dir" "$case_dir"
 
     # A truncated first input, then a missing one: exit 1 naming the file.
     first=$(printf '%s' "$inputs" | head -n 1)

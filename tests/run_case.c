@@ -8,6 +8,8 @@
  * the layout chosen for the host's kernels while the plans run a lower
  * level (the blocked-layout ops then take their reference fallbacks).
  * --delete-pass skips one graph pass (oar_config_delete_pass).
+ * --outputs-from DIR runs nothing: it checks the .npy files `oar run
+ * --output-dir DIR` wrote (tests/cli_test.sh) against the expected outputs.
  *
  * CASE_DIR/case.txt (written by scripts/gen_fixtures.py):
  *   # comment
@@ -611,6 +613,45 @@ static int run_clone_check(oar_predictor *p, const case_manifest *m, const host_
 static int no_ir_optim, no_memory_optim;
 static const char *plan_isa, *deleted_pass;
 
+/* --outputs-from DIR: the outputs `oar run --output-dir DIR` wrote (one
+ * DIR/<name>.npy per output, unsafe characters of the name as '_') are
+ * checked against the case's expected outputs like the engine's own. */
+static const char *outputs_from;
+
+static int check_written_outputs(const case_manifest *m) {
+  int rc = 0;
+  for (size_t i = 0; i < m->output_count; i++) {
+    const char *name = m->outputs[i].name;
+    char *file = malloc(strlen(name) + 8);
+    if (file == NULL) return -1;
+    size_t k = 0;
+    for (; name[k]; k++) {
+      char c = name[k];
+      int safe = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+                 c == '_' || c == '-';
+      file[k] = safe ? c : '_';
+    }
+    memcpy(file + k, ".npy", 5);
+    char *path = join_path(outputs_from, file);
+    free(file);
+    oar_npy npy;
+    char err[512];
+    if (path == NULL || oar_npy_read(path, &npy, err, sizeof err) != 0) {
+      fail_line("output %s: %s", name, path ? err : "out of memory");
+      free(path);
+      rc = -1;
+      continue;
+    }
+    host_output got = {npy.dtype, npy.rank, {0}, npy.data, npy.bytes};
+    memcpy(got.dims, npy.dims, sizeof got.dims);
+    if (compare_output(&m->outputs[i], &got, m->rtol, m->atol) != 0) rc = -1;
+    oar_npy_free(&npy);
+    free(path);
+  }
+  printf("%s %s: outputs written to %s\n", rc == 0 ? "PASS" : "FAIL", g_case, outputs_from);
+  return rc;
+}
+
 static int run_case(const char *dir, int threads) {
   case_manifest m;
   memset(&m, 0, sizeof(m));
@@ -621,6 +662,10 @@ static int run_case(const char *dir, int threads) {
   if (rc == 0) rc = load_arrays(m.inputs, m.input_count);
   if (rc == 0) rc = load_arrays(m.outputs, m.output_count);
   if (rc != 0) goto done;
+  if (outputs_from) {
+    rc = check_written_outputs(&m);
+    goto done;
+  }
 
   double t0 = now_ms();
   oar_status st = oar_config_create(&config);
@@ -688,13 +733,15 @@ int main(int argc, char **argv) {
       plan_isa = argv[++i];
     } else if (strcmp(argv[i], "--delete-pass") == 0 && i + 1 < argc) {
       deleted_pass = argv[++i];
+    } else if (strcmp(argv[i], "--outputs-from") == 0 && i + 1 < argc) {
+      outputs_from = argv[++i];
     } else if (dir == NULL && argv[i][0] != '-') {
       dir = argv[i];
     } else {
       fprintf(stderr,
               "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] "
               "[--delete-pass NAME] "
-              "CASE_DIR\n");
+              "[--outputs-from DIR] CASE_DIR\n");
       return 2;
     }
   }
@@ -702,7 +749,7 @@ int main(int argc, char **argv) {
     fprintf(stderr,
             "usage: run_case [--threads N] [--no-ir-optim] [--no-memory-optim] [--plan-isa ISA] "
             "[--delete-pass NAME] "
-            "CASE_DIR\n");
+            "[--outputs-from DIR] CASE_DIR\n");
     return 2;
   }
   g_case = dir;

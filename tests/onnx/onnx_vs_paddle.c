@@ -1,6 +1,7 @@
 /* onnx_vs_paddle: runs one network from its Paddle form and from its ONNX
  * form (exported by paddle2onnx, scripts/gen_onnx_fixtures.py) and checks
- * that oar gives the same outputs for both.
+ * that oar gives the same outputs for both: same dtype, same shape, values
+ * within the case's tolerance.
  *
  *   onnx_vs_paddle CASE_DIR
  *
@@ -13,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,10 +134,24 @@ done:
   return rc;
 }
 
+static void shape_text(const oar_npy *t, char *buf, size_t size) {
+  size_t at = (size_t)snprintf(buf, size, "[");
+  for (size_t d = 0; d < t->rank && at < size; d++)
+    at += (size_t)snprintf(buf + at, size - at, d ? ", %lld" : "%lld", (long long)t->dims[d]);
+  if (at < size) snprintf(buf + at, size - at, "]");
+}
+
+/* Same dtype (float32), same shape, every value within the tolerance
+ * (a NaN on either side is a difference). */
 static int same(const char *what, const oar_npy *a, const oar_npy *b, double rtol, double atol) {
-  if (a->dtype != OAR_DTYPE_FLOAT32 || b->dtype != OAR_DTYPE_FLOAT32 || a->bytes != b->bytes) {
-    printf("FAIL %s: dtype or size differs (%s %zu bytes vs %s %zu bytes)\n", what, oar_dtype_name(a->dtype),
-           a->bytes, oar_dtype_name(b->dtype), b->bytes);
+  char sa[160], sb[160];
+  shape_text(a, sa, sizeof sa);
+  shape_text(b, sb, sizeof sb);
+  bool same_shape = a->rank == b->rank && a->bytes == b->bytes;
+  for (size_t d = 0; same_shape && d < a->rank; d++) same_shape = a->dims[d] == b->dims[d];
+  if (a->dtype != OAR_DTYPE_FLOAT32 || b->dtype != OAR_DTYPE_FLOAT32 || !same_shape) {
+    printf("FAIL %s: %s %s vs %s %s (float32 of the same shape expected)\n", what, oar_dtype_name(a->dtype),
+           sa, oar_dtype_name(b->dtype), sb);
     return -1;
   }
   const float *x = a->data, *y = b->data;

@@ -2,11 +2,17 @@
  * step overlap in memory, offsets are aligned, the arena holds every
  * tensor, an accepted in-place pair shares its offset only when the source
  * dies where the reuser is born, and the arena is never below the largest
- * live set nor (for these shapes) far above it. */
+ * live set nor far above it: on these 400 random lifetimes the planner
+ * measured a worst arena / live-set ratio of 1.27 and a mean of 1.02, so a
+ * planner that packs worse than 1.35 at worst or 1.05 on average fails
+ * (a planner that stops reusing memory is at several times the live set). */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "runtime/memory_plan.h"
+
+#define MAX_WORST_RATIO 1.35
+#define MAX_MEAN_RATIO 1.05
 
 static int failures;
 #define CHECK(cond, ...)                           \
@@ -45,7 +51,8 @@ static void check_plan(const oar_mem_request *req, int n, const size_t *off, con
 int main(void) {
   srand(12345);
   int checked = 0;
-  double worst_ratio = 0;
+  double worst_ratio = 0, ratio_sum = 0;
+  int ratios = 0;
   for (int trial = 0; trial < 400; trial++) {
     int n = 1 + rand() % 60;
     int steps = 1 + rand() % 40;
@@ -88,6 +95,8 @@ int main(void) {
         if (st.max_live_bytes) {
           double ratio = (double)st.arena_bytes / (double)st.max_live_bytes;
           if (ratio > worst_ratio) worst_ratio = ratio;
+          ratio_sum += ratio;
+          ratios++;
         }
       }
       checked++;
@@ -105,9 +114,15 @@ int main(void) {
   oar_mem_request late[2] = {{1000, 0, 3, -1}, {1000, 1, 2, 0}};
   oar_memory_plan(late, 2, 64, 1, off, &st, &err);
   CHECK(off[0] != off[1], "in-place accepted while the source was still live");
+  const double mean_ratio = ratios ? ratio_sum / ratios : 0.0;
+  CHECK(ratios > 300, "only %d plans with live tensors", ratios);
+  CHECK(worst_ratio <= MAX_WORST_RATIO, "worst arena / largest live set %.3f, at most %.2f expected",
+        worst_ratio, MAX_WORST_RATIO);
+  CHECK(mean_ratio <= MAX_MEAN_RATIO, "mean arena / largest live set %.3f, at most %.2f expected", mean_ratio,
+        MAX_MEAN_RATIO);
   printf(
-      "memory planner: %d random plans checked (worst arena / largest live set %.2f), in-place cases "
-      "checked\n",
-      checked, worst_ratio);
+      "memory planner: %d random plans checked (arena / largest live set: worst %.3f, mean %.3f), in-place "
+      "cases checked\n",
+      checked, worst_ratio, mean_ratio);
   return failures ? 1 : 0;
 }

@@ -59,7 +59,8 @@ func closeEnough(got, want []float32) error {
 		return fmt.Errorf("%d values, want %d", len(got), len(want))
 	}
 	for i := range got {
-		if d := math.Abs(float64(got[i] - want[i])); d > 1e-5+1e-4*math.Abs(float64(want[i])) {
+		// Written as !(d <= tol) so that a NaN fails too.
+		if d := math.Abs(float64(got[i] - want[i])); !(d <= 1e-5+1e-4*math.Abs(float64(want[i]))) {
 			return fmt.Errorf("value %d: got %g, want %g", i, got[i], want[i])
 		}
 	}

@@ -47,7 +47,8 @@ func checkClose(t *testing.T, got, want []float32) {
 		t.Fatalf("%d outputs, want %d", len(got), len(want))
 	}
 	for i := range got {
-		if math.Abs(float64(got[i]-want[i])) > 1e-5+1e-4*math.Abs(float64(want[i])) {
+		// Written as !(d <= tol) so that a NaN fails too.
+		if !(math.Abs(float64(got[i]-want[i])) <= 1e-5+1e-4*math.Abs(float64(want[i]))) {
 			t.Fatalf("output %d: got %g, want %g", i, got[i], want[i])
 		}
 	}

@@ -58,8 +58,13 @@ func main() {
 	outHandle.CopyToCpu(outData)
 
 	want := readFloats(filepath.Join(modelDir, "out_softmax_0.tmp_0.npy"))
+	if len(outData) != len(want) {
+		fmt.Printf("%d outputs, Paddle gave %d\n", len(outData), len(want))
+		os.Exit(1)
+	}
 	for i := range want {
-		if math.Abs(float64(outData[i]-want[i])) > 1e-5+1e-4*math.Abs(float64(want[i])) {
+		// Written as !(d <= tol) so that a NaN fails too.
+		if !(math.Abs(float64(outData[i]-want[i])) <= 1e-5+1e-4*math.Abs(float64(want[i]))) {
 			fmt.Printf("output %d: %g, Paddle gave %g\n", i, outData[i], want[i])
 			os.Exit(1)
 		}
