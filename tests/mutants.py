@@ -92,4 +92,12 @@ MUTANTS = [
          old="             oar_node_attr_f(n, OAR_SCALE_ATTR_SCALE) == 1.0 &&\n"
              "             oar_node_attr_f(n, OAR_SCALE_ATTR_BIAS) == 0.0;",
          new="             oar_node_attr_f(n, OAR_SCALE_ATTR_SCALE) == 1.0;"),
+    dict(name="Paddle dtype map: UINT8 read as INT8", layer="frontend/paddle",
+         file="src/frontend/paddle/params.c",
+         old="    case OAR_PD_UINT8: return OAR_DTYPE_UINT8;",
+         new="    case OAR_PD_UINT8: return OAR_DTYPE_INT8;"),
+    dict(name="oar run writes .npy shapes reversed", layer="tools (CLI)",
+         file="tools/npy.c",
+         old='n = snprintf(hdr + len, sizeof(hdr) - len, "%" PRId64 "%s", dims[i],',
+         new='n = snprintf(hdr + len, sizeof(hdr) - len, "%" PRId64 "%s", dims[rank - 1 - i],'),
 ]
