@@ -187,10 +187,41 @@ static void sweep(const oar_f32_kernels *kr, int threads) {
   }
 }
 
-/* The table's im2col packing against the plain-C one (a copy: bit for
- * bit), over random images, strides 1 to 3, dilations, paddings, and
- * slices of pixels and depth that start and end inside panels and output
- * rows. The image sits against an inaccessible page. */
+/* The im2col packing from its definition (f32_kernels.h, gemm.h): panel
+ * pi of r output pixels at dst + pi*r*kc, depth step kk of it at offset
+ * kk*r, element i = pixel j0 + pi*r + i at depth k = k0 + kk, where
+ * k = (c*kernel_h + y)*kernel_w + x reads input (c, oy*stride_h - pad_top
+ * + y*dilation_h, ox*stride_w - pad_left + x*dilation_w); zero where that
+ * falls in the padding and for pixels past `count`. Written apart from
+ * every table's packing (they all compile one plain-C body). */
+static void naive_pack_im2col(const oar_conv2d_params *p, const float *x, size_t j0, size_t count, size_t k0,
+                              size_t kc, size_t r, float *dst) {
+  const int64_t ow = p->out_w, kh = p->kernel_h, kw = p->kernel_w;
+  const size_t panels = (count + r - 1) / r;
+  for (size_t pi = 0; pi < panels; pi++) {
+    for (size_t kk = 0; kk < kc; kk++) {
+      for (size_t i = 0; i < r; i++) {
+        float v = 0.0f;
+        if (pi * r + i < count) {
+          const int64_t j = (int64_t)(j0 + pi * r + i), k = (int64_t)(k0 + kk);
+          const int64_t c = k / (kh * kw), y = k / kw % kh, xx = k % kw;
+          const int64_t iy = j / ow * p->stride_h - p->pad_top + y * p->dilation_h;
+          const int64_t ix = j % ow * p->stride_w - p->pad_left + xx * p->dilation_w;
+          if (iy >= 0 && iy < p->in_h && ix >= 0 && ix < p->in_w) v = x[(c * p->in_h + iy) * p->in_w + ix];
+        }
+        dst[(pi * kc + kk) * r + i] = v;
+      }
+    }
+  }
+}
+
+/* The table's im2col packings (B side: panels of nr output pixels; A side
+ * of the pixel-major convolution: panels of mr) against the naive packing
+ * above, bit for bit (a copy), over random images, strides 1 to 3,
+ * dilations, paddings, and slices of pixels and depth that start and end
+ * inside panels and output rows. The image sits against an inaccessible
+ * page; the output is filled with NaN first, so every float must be
+ * written. */
 static void sweep_pack_im2col(const oar_f32_kernels *kr) {
   for (int t = 0; t < 400; t++) {
     oar_conv2d_params p = {.batch = 1, .groups = 1};
@@ -216,26 +247,30 @@ static void sweep_pack_im2col(const oar_f32_kernels *kr) {
     float *x = page_alloc(&px, (size_t)(p.in_c * p.in_h * p.in_w));
     for (size_t i = 0; i < (size_t)(p.in_c * p.in_h * p.in_w); i++) x[i] = rnd_unit();
     const oar_im2col_src src = {.p = &p, .x = x};
-    const size_t r = kr->nr, floats = (count + r - 1) / r * r * kc;
-    float *want = malloc(floats * sizeof *want), *got = malloc(floats * sizeof *got);
-    CHECK(want && got, "pack_im2col: out of memory");
-    if (want && got) {
-      for (size_t i = 0; i < floats; i++) got[i] = NAN;
-      oar_f32_kernels_generic.pack_im2col(&src, j0, count, k0, kc, r, want);
-      kr->pack_im2col(&src, j0, count, k0, kc, r, got);
-      size_t bad = floats;
-      for (size_t i = 0; i < floats && bad == floats; i++)
-        if (memcmp(&want[i], &got[i], sizeof(float)) != 0) bad = i;
-      CHECK(bad == floats,
-            "%s pack_im2col: %lldx%lldx%lld k%lldx%lld s%lld,%lld d%lld,%lld p%lld,%lld pixels [%zu,+%zu) "
-            "depth [%zu,+%zu): float %zu differs",
-            oar_isa_name(kr->isa), (long long)p.in_c, (long long)p.in_h, (long long)p.in_w,
-            (long long)p.kernel_h, (long long)p.kernel_w, (long long)p.stride_h, (long long)p.stride_w,
-            (long long)p.dilation_h, (long long)p.dilation_w, (long long)p.pad_top, (long long)p.pad_left, j0,
-            count, k0, kc, bad);
+    for (int side = 0; side < 2; side++) {
+      const size_t r = side == 0 ? kr->nr : kr->mr, floats = (count + r - 1) / r * r * kc;
+      const oar_gemm_pack_fn pack = side == 0 ? kr->pack_im2col : kr->pack_rows_im2col;
+      float *want = malloc(floats * sizeof *want), *got = malloc(floats * sizeof *got);
+      CHECK(want && got, "pack_im2col: out of memory");
+      if (want && got) {
+        for (size_t i = 0; i < floats; i++) got[i] = NAN;
+        naive_pack_im2col(&p, x, j0, count, k0, kc, r, want);
+        pack(&src, j0, count, k0, kc, r, got);
+        size_t bad = floats;
+        for (size_t i = 0; i < floats && bad == floats; i++)
+          if (memcmp(&want[i], &got[i], sizeof(float)) != 0) bad = i;
+        CHECK(bad == floats,
+              "%s %s: %lldx%lldx%lld k%lldx%lld s%lld,%lld d%lld,%lld p%lld,%lld pixels [%zu,+%zu) "
+              "depth [%zu,+%zu) r %zu: float %zu is %.9g, expected %.9g",
+              oar_isa_name(kr->isa), side == 0 ? "pack_im2col" : "pack_rows_im2col", (long long)p.in_c,
+              (long long)p.in_h, (long long)p.in_w, (long long)p.kernel_h, (long long)p.kernel_w,
+              (long long)p.stride_h, (long long)p.stride_w, (long long)p.dilation_h, (long long)p.dilation_w,
+              (long long)p.pad_top, (long long)p.pad_left, j0, count, k0, kc, r, bad,
+              bad < floats ? (double)got[bad] : 0.0, bad < floats ? (double)want[bad] : 0.0);
+      }
+      free(want);
+      free(got);
     }
-    free(want);
-    free(got);
     page_free(&px);
   }
 }

@@ -22,7 +22,9 @@
 #include <time.h>
 
 #include "base/alloc.h"
+#include "base/cpu.h"
 #include "ir/graph.h"
+#include "kernels/generic/f32_kernels.h"
 #include "passes/pass_manager.h"
 #include "runtime/op_run.h"
 #include "runtime/plan.h"
@@ -250,8 +252,10 @@ typedef struct tp_outputs {
 } tp_outputs;
 
 /* Plans and runs the graph `runs` times; returns the seconds of the
- * fastest run. */
-static inline double tp_run(const tp_graph *t, const tp_inputs *in, int runs, tp_outputs *out) {
+ * fastest run. When `kernels` is not NULL it gets the kernel of every
+ * prepared step, "; "-separated ("reference" for steps without one). */
+static inline double tp_run_kernels(const tp_graph *t, const tp_inputs *in, int runs, tp_outputs *out,
+                                    char *kernels, size_t kernels_size) {
   oar_plan *plan;
   oar_error err;
   if (oar_plan_create(t->g, in->views, NULL, &plan, &err) != OAR_OK) tp_fatal("plan", &err);
@@ -272,8 +276,22 @@ static inline double tp_run(const tp_graph *t, const tp_inputs *in, int runs, tp
     if (!out->data[i]) tp_fatal("oom", NULL);
     if (v->dtype == OAR_DTYPE_FLOAT32) memcpy(out->data[i], v->data, (size_t)out->numel[i] * sizeof(float));
   }
+  if (kernels && kernels_size) {
+    size_t at = 0;
+    kernels[0] = 0;
+    for (int i = 0; i < plan->num_steps && at < kernels_size; i++) {
+      const oar_op_state *st = plan->step_states[i];
+      at += (size_t)snprintf(kernels + at, kernels_size - at, "%s%s: %s", i ? "; " : "",
+                             plan->graph->nodes[plan->steps[i]].schema->name,
+                             st && st->kernel ? st->kernel : "reference");
+    }
+  }
   oar_plan_destroy(plan);
   return best;
+}
+
+static inline double tp_run(const tp_graph *t, const tp_inputs *in, int runs, tp_outputs *out) {
+  return tp_run_kernels(t, in, runs, out, NULL, 0);
 }
 
 static inline void tp_free_outputs(tp_outputs *o) {
@@ -286,21 +304,51 @@ static inline oar_status tp_eval(void *user, const oar_node *node, const oar_ten
   return oar_run_fn_for(node->schema->id)(node, in, out, err);
 }
 
-/* Runs the whole pipeline (every pass) and returns how often pass `name`
- * fired; its notes go to *notes when not NULL. */
+/* The pass target the runtime gives the passes on this host, as
+ * runtime/model.c's optimize() makes it: what the kernels of the ISA
+ * level plans will use (OAR_ISA caps it) prefer. With it, the layout
+ * passes (to_blocked_layout, pad_into_producer, winograd_conv) fire where
+ * a model loaded on this host would have them fire. */
+static inline oar_pass_target tp_host_target(void) {
+  oar_isa isa;
+  oar_error err;
+  if (oar_cpu_isa_active(&isa, &err) != OAR_OK) tp_fatal("OAR_ISA", &err);
+  const oar_f32_kernels *kr = oar_f32_kernels_for(isa);
+  return (oar_pass_target){
+      .blocked_conv = kr->conv16c != NULL,
+      .blocked_depthwise = kr->conv16c && kr->dwconv16c,
+      .blocked_pool = kr->conv16c && kr->pool16c,
+      .winograd = kr->conv16c && kr->wino23_in && kr->wino23_out,
+  };
+}
+
+/* Runs the whole pipeline (every pass) for `target` (NULL: plain NCHW);
+ * *reports (free with oar_free) gets one report per pass. */
+static inline void tp_optimize_for(tp_graph *t, const oar_pass_target *target, oar_pass_report **reports,
+                                   int *count) {
+  if (oar_pass_manager_run(t->g, NULL, 0, tp_eval, NULL, target, reports, count, &t->err) != OAR_OK)
+    tp_fatal("passes", &t->err);
+}
+
+/* How often pass `name` fired in reports (fatal when there is no such
+ * pass: a renamed pass must not pass for one that did not fire). */
+static inline int tp_fired(const oar_pass_report *reports, int count, const char *name) {
+  for (int i = 0; i < count; i++)
+    if (strcmp(reports[i].name, name) == 0) return reports[i].fired;
+  tp_fatal(name, NULL);
+  return -1;
+}
+
+/* Runs the whole pipeline (every pass) for plain NCHW and returns how
+ * often pass `name` fired; its notes go to *notes when not NULL. */
 static inline int tp_optimize(tp_graph *t, const char *name, char *notes, size_t notes_size) {
   oar_pass_report *reports;
   int count;
-  if (oar_pass_manager_run(t->g, NULL, 0, tp_eval, NULL, NULL, &reports, &count, &t->err) != OAR_OK)
-    tp_fatal("passes", &t->err);
-  int fired = -1;
-  for (int i = 0; i < count; i++) {
-    if (strcmp(reports[i].name, name) != 0) continue;
-    fired = reports[i].fired;
-    if (notes) snprintf(notes, notes_size, "%s", reports[i].notes);
-  }
+  tp_optimize_for(t, NULL, &reports, &count);
+  int fired = tp_fired(reports, count, name);
+  for (int i = 0; i < count; i++)
+    if (notes && strcmp(reports[i].name, name) == 0) snprintf(notes, notes_size, "%s", reports[i].notes);
   oar_free(reports);
-  if (fired < 0) tp_fatal(name, NULL);
   return fired;
 }
 

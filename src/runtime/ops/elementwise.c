@@ -76,7 +76,7 @@ typedef struct ew_state {
   oar_simple_state s;
   const oar_f32_kernels *kr;
   oar_fast_binary op;
-  bool swapped; /* a is Y (commutative ops only) */
+  bool swapped; /* a is Y (add and mul only) */
   ew_mode mode;
   size_t outer, mid, inner, total;
 } ew_state;
@@ -186,8 +186,10 @@ static oar_status prepare_binary(const oar_prepare_ctx *ctx, oar_binary_op op, o
   static const oar_fast_binary fast[] = {
       [OAR_BINARY_ADD] = OAR_FAST_ADD, [OAR_BINARY_SUB] = OAR_FAST_SUB, [OAR_BINARY_MUL] = OAR_FAST_MUL,
       [OAR_BINARY_DIV] = OAR_FAST_DIV, [OAR_BINARY_MAX] = OAR_FAST_MAX, [OAR_BINARY_MIN] = OAR_FAST_MIN};
-  const bool commutative =
-      op == OAR_BINARY_ADD || op == OAR_BINARY_MUL || op == OAR_BINARY_MAX || op == OAR_BINARY_MIN;
+  /* Only ops whose result is the same bits with the operands swapped.
+   * Not max/min: `a > b ? a : b` (Paddle's, and the reference's) gives b
+   * when a is NaN and for -0 vs +0, so swapped it picks the other operand. */
+  const bool commutative = op == OAR_BINARY_ADD || op == OAR_BINARY_MUL;
   size_t outer, mid, inner;
   bool swapped = false;
   if (is_full(&p, p.x_strides) && split_for(&p, p.y_strides, &outer, &mid, &inner)) {
