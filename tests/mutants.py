@@ -17,9 +17,8 @@ MUTANTS = [
          new="oar_attr a_alpha = {.type = OAR_ATTR_FLOAT, .f = beta}, a_beta = {.type = OAR_ATTR_FLOAT, .f = alpha};"),
     dict(name="elementwise fast path treats Sub as commutative", layer="runtime",
          file="src/runtime/ops/elementwise.c",
-         old="op == OAR_BINARY_ADD || op == OAR_BINARY_MUL || op == OAR_BINARY_MAX || op == OAR_BINARY_MIN;",
-         new="op == OAR_BINARY_ADD || op == OAR_BINARY_MUL || op == OAR_BINARY_MAX || op == OAR_BINARY_MIN ||\n"
-             "      op == OAR_BINARY_SUB;"),
+         old="const bool commutative = op == OAR_BINARY_ADD || op == OAR_BINARY_MUL;",
+         new="const bool commutative = op == OAR_BINARY_ADD || op == OAR_BINARY_MUL || op == OAR_BINARY_SUB;"),
     dict(name="Trilu off by one on the diagonal", layer="kernels/ref",
          file="src/kernels/ref/layout.c",
          old="const bool keep = upper ? j - i >= k : j - i <= k;",
@@ -92,6 +91,10 @@ MUTANTS = [
          old="             oar_node_attr_f(n, OAR_SCALE_ATTR_SCALE) == 1.0 &&\n"
              "             oar_node_attr_f(n, OAR_SCALE_ATTR_BIAS) == 0.0;",
          new="             oar_node_attr_f(n, OAR_SCALE_ATTR_SCALE) == 1.0;"),
+    dict(name="elementwise fast path swaps max's operands again (NaN in X picks Y)", layer="runtime",
+         file="src/runtime/ops/elementwise.c",
+         old="const bool commutative = op == OAR_BINARY_ADD || op == OAR_BINARY_MUL;",
+         new="const bool commutative = op == OAR_BINARY_ADD || op == OAR_BINARY_MUL || op == OAR_BINARY_MAX;"),
     dict(name="Paddle dtype map: UINT8 read as INT8", layer="frontend/paddle",
          file="src/frontend/paddle/params.c",
          old="    case OAR_PD_UINT8: return OAR_DTYPE_UINT8;",
