@@ -517,13 +517,8 @@ int main(void) {
   oar_error err;
   if (oar_threadpool_create(2, &pool2, &err) != OAR_OK) tp_fatal("thread pool", &err);
   for (int isa = OAR_ISA_GENERIC; isa < OAR_ISA_COUNT; isa++) {
-    if (isa > (int)oar_cpu_isa_detected()) {
-      printf("SKIP %s: this host supports up to %s\n", oar_isa_name((oar_isa)isa),
-             oar_isa_name(oar_cpu_isa_detected()));
-      continue;
-    }
+    if (!tp_use_isa(isa)) continue;
     const char *name = oar_isa_name((oar_isa)isa);
-    setenv("OAR_ISA", name, 1);
     memset(coverage, 0, sizeof coverage);
     memset(ref_runs, 0, sizeof ref_runs);
     const int before = cases_run;

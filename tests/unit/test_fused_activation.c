@@ -418,12 +418,7 @@ int main(void) {
   oar_error err;
   if (oar_threadpool_create(2, &pool2, &err) != OAR_OK) tp_fatal("thread pool", &err);
   for (int isa = OAR_ISA_GENERIC; isa < OAR_ISA_COUNT; isa++) {
-    if (isa > (int)oar_cpu_isa_detected()) {
-      printf("SKIP %s: this host supports up to %s\n", oar_isa_name((oar_isa)isa),
-             oar_isa_name(oar_cpu_isa_detected()));
-      continue;
-    }
-    setenv("OAR_ISA", oar_isa_name((oar_isa)isa), 1);
+    if (!tp_use_isa(isa)) continue;
     for (int threads = 1; threads <= 2; threads++) {
       char level[32];
       snprintf(level, sizeof level, "%s, %d thread%s", oar_isa_name((oar_isa)isa), threads,

@@ -2,6 +2,8 @@
  * sqrt 2, Erf, Add 1, Mul x, Mul 0.5, in each of the orders exporters use)
  * becomes one gelu with the same outputs on random inputs, which fuse_fc
  * then folds into the fc before it; a wrong constant is left alone. */
+#define _POSIX_C_SOURCE 200809L /* setenv, in test_pass_util.h */
+
 #include "ir/ops/op_ext.h"
 #include "test_pass_util.h"
 

@@ -2,6 +2,8 @@
  * exports do (ReduceMean, Sub, Pow, ReduceMean, Add eps, Sqrt, Div, Mul,
  * Add) becomes one layer_norm with the same outputs on random inputs, for
  * the usual variants; a mean over a leading axis is left alone. */
+#define _POSIX_C_SOURCE 200809L /* setenv, in test_pass_util.h */
+
 #include "ir/ops/op_ext.h"
 #include "test_pass_util.h"
 

@@ -5,6 +5,8 @@
  * reference on every ISA level the host has, over odd sizes and every
  * mask layout; and it is not slower than the ops it replaces at BERT-base
  * size. */
+#define _POSIX_C_SOURCE 200809L /* setenv, in test_pass_util.h */
+
 #include "base/cpu.h"
 #include "runtime/ops/nlp.h"
 #include "test_pass_util.h"

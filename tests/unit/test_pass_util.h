@@ -15,6 +15,12 @@
 #ifndef OAR_TESTS_UNIT_TEST_PASS_UTIL_H
 #define OAR_TESTS_UNIT_TEST_PASS_UTIL_H
 
+/* tp_use_isa calls setenv: a test defines _POSIX_C_SOURCE 200809L before
+ * its first include, or includes this header first. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,6 +415,18 @@ static inline void tp_check_pass(const char *what, tp_build_fn build, const char
   tp_free_inputs(&in);
   tp_free(before);
   tp_free(after);
+}
+
+/* Selects ISA level `isa` for the plans made after it (OAR_ISA); false,
+ * with a SKIP line, when this host does not have it. */
+static inline bool tp_use_isa(int isa) {
+  if (isa > (int)oar_cpu_isa_detected()) {
+    printf("SKIP %s: this host supports up to %s\n", oar_isa_name((oar_isa)isa),
+           oar_isa_name(oar_cpu_isa_detected()));
+    return false;
+  }
+  setenv("OAR_ISA", oar_isa_name((oar_isa)isa), 1);
+  return true;
 }
 
 static inline int tp_finish(void) {
