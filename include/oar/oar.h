@@ -170,7 +170,9 @@ OAR_API oar_status oar_config_ir_optim(const oar_config *config, int *enable);
 
 /* Removes a pass (by the name `oar info --passes` prints) from the
  * pipeline. Returns OAR_OK, OAR_ERR_MISUSE, OAR_ERR_NOT_FOUND (no pass of
- * that name: the message lists the passes), OAR_ERR_OUT_OF_MEMORY. */
+ * that name, e.g. one of Paddle's: the message lists oar's passes, and the
+ * config is unchanged, so a predictor made from it runs every pass),
+ * OAR_ERR_OUT_OF_MEMORY. */
 OAR_API oar_status oar_config_delete_pass(oar_config *config, const char *pass_name);
 
 /* Reuse of activation memory between tensors whose lifetimes do not

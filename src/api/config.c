@@ -2,6 +2,7 @@
 
 #include "api/internal.h"
 #include "base/alloc.h"
+#include "passes/pass_manager.h"
 
 #define CHECK_CONFIG(c)                                                               \
   do {                                                                                \
@@ -139,6 +140,11 @@ oar_status oar_config_delete_pass(oar_config *config, const char *pass_name) {
   if (!pass_name || !*pass_name)
     return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT,
                          "oar_config_delete_pass: pass name is NULL or empty");
+  /* Checked now, not when the predictor is made: a name that is not oar's
+   * (Paddle deployment code deletes Paddle's pass names as a matter of
+   * course) is reported here and leaves the config as it was. */
+  oar_error err;
+  if (oar_pass_check_name(pass_name, &err) != OAR_OK) return oar_api_fail(&config->err, &err);
   char *copy = oar_strdup(pass_name);
   char **list =
       copy ? oar_realloc(config->deleted_passes, (config->num_deleted_passes + 1) * sizeof *list) : NULL;

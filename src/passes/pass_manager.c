@@ -26,22 +26,22 @@ static int is_deleted(const char *name, const char *const *deleted, size_t n) {
   return 0;
 }
 
-static oar_status check_names(const char *const *deleted, size_t n, oar_error *err) {
+oar_status oar_pass_check_name(const char *name, oar_error *err) {
   const int count = (int)(sizeof passes / sizeof passes[0]);
-  for (size_t i = 0; i < n; i++) {
-    int found = 0;
-    for (int k = 0; k < count; k++) found |= strcmp(passes[k].name, deleted[i]) == 0;
-    if (found) continue;
-    char names[768] = "";
-    size_t at = 0;
-    for (int k = 0; k < count && at < sizeof names; k++) {
-      int w = snprintf(names + at, sizeof names - at, "%s%s", k ? ", " : "", passes[k].name);
-      if (w < 0) break;
-      at += (size_t)w;
-    }
-    return oar_error_set(err, OAR_ERR_NOT_FOUND, "delete_pass: no pass named '%s' (passes: %s)", deleted[i],
-                         names);
+  for (int k = 0; k < count; k++)
+    if (strcmp(passes[k].name, name) == 0) return OAR_OK;
+  char names[768] = "";
+  size_t at = 0;
+  for (int k = 0; k < count && at < sizeof names; k++) {
+    int w = snprintf(names + at, sizeof names - at, "%s%s", k ? ", " : "", passes[k].name);
+    if (w < 0) break;
+    at += (size_t)w;
   }
+  return oar_error_set(err, OAR_ERR_NOT_FOUND, "delete_pass: no pass named '%s' (passes: %s)", name, names);
+}
+
+static oar_status check_names(const char *const *deleted, size_t n, oar_error *err) {
+  for (size_t i = 0; i < n; i++) OAR_TRY(oar_pass_check_name(deleted[i], err));
   return OAR_OK;
 }
 

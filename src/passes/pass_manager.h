@@ -10,6 +10,10 @@
 /* The passes in pipeline order. */
 const oar_pass *oar_pass_list(int *count);
 
+/* OAR_OK when `name` is one of the passes; else OAR_ERR_NOT_FOUND with a
+ * message listing them. */
+oar_status oar_pass_check_name(const char *name, oar_error *err);
+
 /* Runs every pass not named in `deleted` on g, in order, for `target`
  * (NULL: plain NCHW), verifying the
  * graph after each. *reports (free with oar_free) gets one report per pass

@@ -324,15 +324,23 @@ static void test_misuse(const pb *program, const pb *params) {
   uint64_t arena, naive, live;
   CHECK(oar_predictor_memory_stats(p, &arena, &naive, &live) == OAR_ERR_MISUSE, "memory stats before a run");
 
-  /* delete_pass: unknown names are reported, known ones skipped. */
+  /* delete_pass: an unknown name (Paddle's, say) is reported at once and
+   * leaves the config working: the predictor runs every pass. */
   oar_config *c2 = NULL;
   oar_predictor *p2 = NULL;
   oar_config_create(&c2);
   oar_config_set_model_buffer(c2, program->b, program->n, params->b, params->n);
-  oar_config_delete_pass(c2, "no_such_pass");
-  CHECK(oar_predictor_create(c2, &p2) == OAR_ERR_NOT_FOUND, "unknown pass name accepted");
-  CHECK_MSG(oar_config_last_error(c2), "no_such_pass");
+  CHECK(oar_config_delete_pass(c2, "conv_transpose_eltwiseadd_bn_fuse_pass") == OAR_ERR_NOT_FOUND,
+        "unknown pass name accepted");
+  CHECK_MSG(oar_config_last_error(c2), "delete_pass: no pass named 'conv_transpose_eltwiseadd_bn_fuse_pass'");
   CHECK_MSG(oar_config_last_error(c2), "fuse_fc");
+  CHECK(oar_predictor_create(c2, &p2) == OAR_OK, "predictor after an unknown delete_pass: %s",
+        oar_config_last_error(c2));
+  CHECK(oar_predictor_op_type_count(p2, &types) == OAR_OK && types == 1,
+        "%zu op types after an unknown delete_pass (fuse_fc must still run)", types);
+  if (p2) check_run(p2, "after an unknown delete_pass");
+  oar_predictor_destroy(p2);
+  p2 = NULL;
   oar_config_destroy(c2);
   oar_config_create(&c2);
   oar_config_set_model_buffer(c2, program->b, program->n, params->b, params->n);

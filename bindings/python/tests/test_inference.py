@@ -145,13 +145,22 @@ def test_recorded_switches():
     assert paddle_infer.PlaceType.CPU == 0 and paddle_infer.DataType.INT64 == 1
 
 
-def test_delete_pass_never_raises_for_a_paddle_pass_name():
-    config = paddle_infer.Config()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", oar.UnsupportedOptionWarning)
-        config.delete_pass("conv_bn_fuse_pass")
+def test_delete_pass_never_raises_for_a_paddle_pass_name(mnist):
+    model_dir, x, want = mnist
+    config = paddle_infer.Config(model_dir)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", oar.UnsupportedOptionWarning)
+        config.delete_pass("conv_transpose_eltwiseadd_bn_fuse_pass")  # every PaddleOCR config does
+    assert any("conv_transpose_eltwiseadd_bn_fuse_pass" in str(w.message) for w in caught)
+    config.delete_pass("fuse_fc")  # one of oar's: deleted, no warning
     with pytest.raises(oar.OarError):
         config.delete_pass("")
+    predictor = paddle_infer.create_predictor(config)
+    handle = predictor.get_input_handle("x")
+    handle.reshape(x.shape)
+    handle.copy_from_cpu(x)
+    predictor.run()
+    assert_close(predictor.get_output_handle(predictor.get_output_names()[0]).copy_to_cpu(), want)
 
 
 def test_engine_errors_raise_with_the_engine_message(mnist, tmp_path):
