@@ -56,7 +56,7 @@ VT = framework_pb2.VarType
 NOT_PARAM_TYPES = (VT.FEED_MINIBATCH, VT.FETCH_LIST, VT.RAW)
 
 # VarType.Type numbers used by cast / fill_constant attributes.
-DT_INT32, DT_INT64, DT_FP32 = 2, 3, 5
+DT_INT32, DT_INT64, DT_FP32, DT_UINT8 = 2, 3, 5, 20
 
 
 # ----------------------------------------------------------------------------------------
@@ -72,7 +72,7 @@ def case_rng(name):
 def write_npy(path, arr):
     """npy version 1.0, little-endian, C order; only the dtypes the C driver reads."""
     arr = np.asarray(arr)
-    if arr.dtype not in (np.float32, np.int32, np.int64):
+    if arr.dtype not in (np.float32, np.int32, np.int64, np.uint8):
         raise ValueError("%s: unsupported dtype %s" % (path, arr.dtype))
     arr = arr.astype(arr.dtype.newbyteorder("<"), order="C")  # (ascontiguousarray makes 0-D 1-D)
     with open(path, "wb") as f:
@@ -693,6 +693,8 @@ cast_case("cast_i32_to_f32", lambda b: b.rng.integers(-1000, 1000, (3, 4)).astyp
 cast_case("cast_i64_to_f32", lambda b: b.rng.integers(-10**6, 10**6, (3, 4)).astype(np.int64), DT_INT64, DT_FP32)
 cast_case("cast_i64_to_i32", lambda b: b.rng.integers(-10**6, 10**6, (4,)).astype(np.int64), DT_INT64, DT_INT32)
 cast_case("cast_f32_to_f32", lambda b: b.randn(2, 3), DT_FP32, DT_FP32)
+# uint8 images (values past 127: read as int8 they would come out negative).
+cast_case("cast_u8_to_f32", lambda b: b.rng.integers(0, 256, (2, 3, 5)).astype(np.uint8), DT_UINT8, DT_FP32)
 
 
 def reshape_case(name, op, x_shape, shape, batch_dynamic=True):
