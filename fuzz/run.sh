@@ -11,6 +11,8 @@ srcs=$(find src -name '*.c' -not -path 'src/api/compat/*')
 flags="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc"
 objs=()
 mkdir -p "$out/obj"
+running=0
+cores=$(nproc 2>/dev/null || echo 2)
 for f in $srcs; do
   o="$out/obj/$(echo "$f" | tr / _).o"
   # The ISA folders need their own flags, as in CMakeLists.txt.
@@ -20,9 +22,19 @@ for f in $srcs; do
     src/kernels/x86/avx512/*) extra="$extra -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
   esac
   if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
-    clang -std=c11 -D_GNU_SOURCE -DOAR_X86_KERNELS=1 -O1 -g $extra -Iinclude -Isrc -c "$f" -o "$o"
+    # One compile per core at a time (a failed one fails the script at its wait).
+    if [ "$running" -ge "$cores" ]; then
+      wait -n
+      running=$((running - 1))
+    fi
+    running=$((running + 1))
+    clang -std=c11 -D_GNU_SOURCE -DOAR_X86_KERNELS=1 -O1 -g $extra -Iinclude -Isrc -c "$f" -o "$o" &
   fi
   objs+=("$o")
+done
+while [ "$running" -gt 0 ]; do
+  wait -n
+  running=$((running - 1))
 done
 clang $flags fuzz/fuzz_model_buffer.c "${objs[@]}" -lm -lpthread -o "$out/fuzz_model_buffer"
 # Seeds: small fixture programs with their params (split byte 128) and ONNX files.
