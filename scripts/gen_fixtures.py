@@ -265,11 +265,12 @@ class Builder:
         return self.rng.uniform(lo, hi, shape).astype(np.float32)
 
     # variables
-    def input(self, name, arr, batch_dynamic=True):
-        """Declares a feed var; its first dim is -1 unless batch_dynamic is False."""
+    def input(self, name, arr, batch_dynamic=True, declared=None):
+        """Declares a feed var; its first dim is -1 unless batch_dynamic is False. `declared`
+        declares another shape than the input's (an export-time size that users do not feed)."""
         arr = np.asarray(arr)
-        shape = list(arr.shape)
-        if batch_dynamic and shape:
+        shape = list(declared if declared is not None else arr.shape)
+        if batch_dynamic and shape and declared is None:
             shape[0] = -1
         var = paddle.static.data(name, shape, str(arr.dtype))
         self.feeds.append((var, arr))
@@ -388,6 +389,17 @@ conv_case("depthwise_conv2d_stride2_mult2", [1, 3, 9, 9], [6, 1, 3, 3],
           {"groups": 3, "strides": [2, 2], "paddings": [0, 1, 1, 0]}, op="depthwise_conv2d")
 conv_case("depthwise_conv2d_5x5_same", [1, 4, 7, 7], [4, 1, 5, 5],
           {"groups": 4, "padding_algorithm": "SAME", "strides": [2, 2]}, op="depthwise_conv2d")
+
+
+@op_case("conv_pool_fed_other_size", ["conv2d", "relu", "pool2d"])
+def _(b):
+    """Declared [1, 3, 16, 16] (the export size), fed [2, 3, 19, 23]: Paddle Inference infers every
+    shape from the input, so oar must too (issue 17: a detector saved at one size, fed another)."""
+    x = b.input("x", b.randn(2, 3, 19, 23), declared=[1, 3, 16, 16])
+    w = b.param("w", b.randn(4, 3, 3, 3, scale=0.5))
+    y = b.op("conv2d", {"Input": x, "Filter": w}, ("Output",), {"paddings": [1, 1], "strides": [2, 2]})
+    y = b.op("relu", {"X": y})
+    b.fetch(b.op("pool2d", {"X": y}, ("Out",), {"pooling_type": "avg", "global_pooling": True, "ksize": [1, 1]}))
 
 
 @op_case("conv2d_bias_api", ["conv2d", "elementwise_add"])

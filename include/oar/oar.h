@@ -313,10 +313,13 @@ OAR_API oar_status oar_tensor_dtype(const oar_tensor *tensor, oar_dtype *dtype);
 OAR_API oar_status oar_tensor_shape(const oar_tensor *tensor, size_t *rank, int64_t *dims, size_t capacity);
 
 /* Sets an input's shape ahead of copy_from_host. Every dim must be >= 0 and
- * agree with the declared shape where it is fixed (-1 matches anything).
+ * the rank must be the declared one; a dim may differ from a fixed declared
+ * dim (as in Paddle Inference, the declared size is often only the export
+ * size): every shape is inferred from the inputs, and where the network
+ * cannot take the size, oar_predictor_run fails naming the op.
  * Returns OAR_OK, OAR_ERR_MISUSE (NULL, or an output tensor),
- * OAR_ERR_INVALID_ARGUMENT (rank > OAR_MAX_RANK, a negative dim, a dim that
- * contradicts the model: the message gives both), OAR_ERR_OUT_OF_MEMORY. */
+ * OAR_ERR_INVALID_ARGUMENT (rank > OAR_MAX_RANK, a negative dim, a rank
+ * other than the model's: the message gives both), OAR_ERR_OUT_OF_MEMORY. */
 OAR_API oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank, const int64_t *dims);
 
 /* Copies `bytes` bytes of `dtype` elements from host memory into an input,

@@ -64,15 +64,17 @@ oar_status oar_tensor_reshape(oar_tensor *tensor, size_t rank, const int64_t *di
     if (dims[i] < 0)
       return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
                            "oar_tensor_reshape: input '%s': shape %s has a negative dimension", name, got_s);
+  /* Only the rank must agree. A fixed dim of the declared shape is often
+   * just the export-time size (a detector saved at 640x640 and fed 736x1280):
+   * Paddle Inference takes other sizes and infers every shape from the
+   * input, and so do the plans. Where the network cannot take the size, the
+   * run fails naming the op that cannot. */
   const oar_shape *decl = &tensor->declared_shape;
-  bool ok = decl->rank == (int)rank;
-  for (int i = 0; ok && i < decl->rank; i++) ok = decl->dims[i] < 0 || decl->dims[i] == dims[i];
-  if (!ok)
-    return oar_api_failf(
-        slot, OAR_ERR_INVALID_ARGUMENT,
-        "oar_tensor_reshape: input '%s': shape %s does not match the model's declared shape %s "
-        "(-1 = any size)",
-        name, got_s, decl_s);
+  if (decl->rank != (int)rank)
+    return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_tensor_reshape: input '%s': shape %s has rank %zu, the model declares %s "
+                         "(rank %d)",
+                         name, got_s, rank, decl_s, decl->rank);
   if (oar_shape_numel(&want) < 0)
     return oar_api_failf(slot, OAR_ERR_INVALID_ARGUMENT,
                          "oar_tensor_reshape: input '%s': shape %s is too large", name, got_s);
