@@ -102,18 +102,18 @@ class Tensor:
         again after changing it), an output is copied into ``data`` (a
         writable numpy array of its dtype and size) after every run. Any
         array-like (a paddle.Tensor on the CPU, ...) works for inputs."""
+        if self._is_input:
+            self.copy_from_cpu(data)
+        elif not isinstance(data, np.ndarray) or not data.flags.writeable:
+            raise TypeError("share_external_data: output %r needs a writable numpy array, got %s"
+                            % (self.name(), type(data).__name__))
+        else:
+            self._predictor._shared_outputs[self.name()] = data
         warn_once(
             "share_external_data",
             "share_external_data: oar cannot run on memory it does not own; it copies (an input now, an "
             "output into your array after each run), so later changes to an input array need another call",
         )
-        if self._is_input:
-            self.copy_from_cpu(data)
-            return
-        if not isinstance(data, np.ndarray) or not data.flags.writeable:
-            raise TypeError("share_external_data: output %r needs a writable numpy array, got %s"
-                            % (self.name(), type(data).__name__))
-        self._predictor._shared_outputs[self.name()] = data
 
     def share_external_data_by_ptr_name(self, data, shape, dtype, place):
         """Paddle binds a named device pointer; oar has none: OarError."""
