@@ -11,7 +11,8 @@ from . import _lib
 class _PaddleEnum(enum.IntEnum):
     """An IntEnum whose ``name`` and ``value`` are also attributes of the
     class, as they are on Paddle's pybind11 enums (``hasattr(DataType,
-    "name")``)."""
+    "name")``), and whose str() is "DataType.FLOAT32" on every Python (as
+    Paddle's; IntEnum's str() became the number in Python 3.11)."""
 
     @property
     def name(self):
@@ -20,6 +21,9 @@ class _PaddleEnum(enum.IntEnum):
     @property
     def value(self):
         return self._value_
+
+    def __str__(self):
+        return "%s.%s" % (type(self).__name__, self._name_)
 
 
 class DataType(_PaddleEnum):

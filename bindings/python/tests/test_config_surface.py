@@ -191,6 +191,7 @@ def test_enum_values_are_paddle_3_3s():
     assert C.Precision is PT and paddle_infer.AnalysisConfig is C
     assert D.FLOAT32.name == "FLOAT32" and D.FLOAT32.value == 0 and hasattr(D, "name") and hasattr(D, "value")
     assert paddle_infer.PaddleDType is D and paddle_infer.PaddlePlace is P
+    assert str(D.FLOAT32) == "DataType.FLOAT32" and D(7) is D.FLOAT64 and P["CUSTOM"] == 4
 
 
 def test_warnings_once_per_process_but_every_time_under_an_error_filter(mnist):

@@ -94,7 +94,7 @@ def paddle_surface():
     lines = [line for line in proc.stdout.splitlines() if line.startswith("SURFACE ")]
     if proc.returncode != 0 or not lines:
         if "ModuleNotFoundError" in proc.stderr and "paddle" in proc.stderr:
-            pytest.skip("SKIPPED LOUDLY: paddle is not importable by %s, so oar.inference's surface was NOT "
+            pytest.skip("paddle is not importable by %s, so oar.inference's surface was NOT "
                         "compared with paddle.inference's (pip install paddlepaddle==3.3.* to run it)" % sys.executable)
         pytest.fail("introspecting paddle.inference failed (rc %d):\n%s" % (proc.returncode, proc.stderr[-3000:]))
     return json.loads(lines[-1][len("SURFACE "):])
