@@ -55,7 +55,8 @@ import shutil
 import sys
 
 from . import _lib
-from ._config import Config, InternalUtils, XpuConfig
+from ._accelerators import InternalUtils, XpuConfig
+from ._config import Config
 from ._enums import DATATYPE_BYTES, DataType, PlaceType, PrecisionType
 from ._predictor import Predictor, PredictorPool, Tensor, create_predictor
 from ._unsupported import UnsupportedOptionWarning, warn_once
