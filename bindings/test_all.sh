@@ -62,9 +62,10 @@ python_suite() {
     "$py" -m pip install -q --user --upgrade . || return 1
   fi
   "$py" -c 'import pytest' 2>/dev/null || "$py" -m pip install -q pytest || return 1
+  # -rs prints why a test was skipped (the paddle comparison without paddle).
   # From the repository root: `import oar` must find the installed package,
   # not the source folder (which has no liboar.so).
-  (cd "$root" && "$py" -m pytest -q -p no:cacheprovider bindings/python/tests)
+  (cd "$root" && "$py" -m pytest -q -rs -p no:cacheprovider bindings/python/tests)
 }
 suite "Python" python_suite
 

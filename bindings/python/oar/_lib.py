@@ -9,7 +9,7 @@ works.
 
 import ctypes
 import os
-from ctypes import POINTER, c_char_p, c_int, c_int64, c_size_t, c_uint64, c_void_p
+from ctypes import POINTER, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint64, c_void_p
 
 # oar_status values (oar.h).
 OK = 0
@@ -66,6 +66,8 @@ def _load():
         "oar_last_error": (c_char_p, []),
         "oar_dtype_size": (c_size_t, [c_int]),
         "oar_dtype_name": (c_char_p, [c_int]),
+        "oar_pass_count": (c_int, [POINTER(c_size_t)]),
+        "oar_pass_info": (c_int, [c_size_t, POINTER(c_char_p), POINTER(c_char_p)]),
         "oar_config_create": (c_int, [handle_out]),
         "oar_config_destroy": (None, [c_void_p]),
         "oar_config_set_model": (c_int, [c_void_p, c_char_p, c_char_p]),
@@ -81,6 +83,7 @@ def _load():
         "oar_config_enable_onednn": (c_int, [c_void_p]),
         "oar_config_enable_tensorrt": (c_int, [c_void_p, c_int]),
         "oar_config_set_precision": (c_int, [c_void_p, c_int]),
+        "oar_config_set_profile": (c_int, [c_void_p, c_int]),
         "oar_config_last_error": (c_char_p, [c_void_p]),
         "oar_predictor_create": (c_int, [c_void_p, handle_out]),
         "oar_predictor_clone": (c_int, [c_void_p, handle_out]),
@@ -93,6 +96,11 @@ def _load():
         "oar_predictor_get_output": (c_int, [c_void_p, c_char_p, handle_out]),
         "oar_predictor_run": (c_int, [c_void_p]),
         "oar_predictor_last_error": (c_char_p, [c_void_p]),
+        "oar_predictor_profile_count": (c_int, [c_void_p, POINTER(c_size_t), POINTER(c_uint64)]),
+        "oar_predictor_profile_entry": (
+            c_int,
+            [c_void_p, c_size_t, POINTER(c_char_p), POINTER(c_char_p), POINTER(c_double)],
+        ),
         "oar_tensor_name": (c_int, [c_void_p, POINTER(c_char_p)]),
         "oar_tensor_dtype": (c_int, [c_void_p, POINTER(c_int)]),
         "oar_tensor_shape": (c_int, [c_void_p, POINTER(c_size_t), POINTER(c_int64), c_size_t]),
@@ -140,3 +148,15 @@ def encode(path):
 
 def version():
     return lib.oar_version().decode()
+
+
+def passes():
+    """This build's optimization passes in pipeline order: [(name, summary)]."""
+    count = c_size_t()
+    check(lib.oar_pass_count(ctypes.byref(count)))
+    out = []
+    for i in range(count.value):
+        name, summary = c_char_p(), c_char_p()
+        check(lib.oar_pass_info(i, ctypes.byref(name), ctypes.byref(summary)))
+        out.append((name.value.decode(), summary.value.decode()))
+    return out

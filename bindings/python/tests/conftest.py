@@ -30,3 +30,11 @@ def mnist():
 @pytest.fixture
 def digits():
     return model_case("digits_cnn")
+
+
+@pytest.fixture(autouse=True)
+def fresh_unsupported_warnings():
+    """Unsupported options warn once per process; each test starts afresh."""
+    from oar import _unsupported
+
+    _unsupported.reset()

@@ -77,7 +77,7 @@ def test_config_getters_and_model_forms(mnist, tmp_path):
     assert not config.memory_optim_enabled()
     config.enable_profile()
     assert config.profile_enabled()
-    assert "prog_file" in config.summary() and prog in config.summary()
+    assert "model_file" in config.summary() and prog in config.summary()
     predictor = paddle_infer.create_predictor(config)
     assert_close(predictor.run([x])[0], want)
     assert predictor.profile()["runs"] == 1
@@ -136,11 +136,12 @@ def test_unsupported_options_warn_and_run_on_the_cpu(mnist):
 
 def test_recorded_switches():
     config = paddle_infer.AnalysisConfig()
-    assert config.use_feed_fetch_ops_enabled() and not config.specify_input_name()
-    config.switch_use_feed_fetch_ops(False)
+    # Paddle 3.3's defaults: no feed/fetch ops (oar never has them).
+    assert not config.use_feed_fetch_ops_enabled() and not config.specify_input_name()
+    config.switch_use_feed_fetch_ops(True)
     config.switch_specify_input_names(True)
     config.disable_glog_info()
-    assert not config.use_feed_fetch_ops_enabled() and config.specify_input_name() and config.glog_info_disabled()
+    assert config.use_feed_fetch_ops_enabled() and config.specify_input_name() and config.glog_info_disabled()
     assert paddle_infer.AnalysisConfig.Precision.Float32 == paddle_infer.PrecisionType.Float32
     assert paddle_infer.PlaceType.CPU == 0 and paddle_infer.DataType.INT64 == 1
 
