@@ -207,7 +207,15 @@ func TestErrorsCarryTheEngineMessage(t *testing.T) {
 	if err := in.CopyFrom(make([]float64, 784)); !asError(err, &e) || e.Status != oar.StatusInvalidArgument {
 		t.Fatalf("float64 into a float32 input: %v", err)
 	}
-	if err := in.Reshape([]int64{1, 100}); err == nil || !strings.Contains(err.Error(), "784") {
+	// Another size is taken, as in Paddle; this network cannot take it, and
+	// the run's error names the op.
+	if err := in.Reshape([]int64{1, 100}); err != nil {
+		t.Fatalf("reshape to another size: %v", err)
+	}
+	if err := in.CopyFrom(make([]float32, 100)); err != nil {
+		t.Fatalf("copy [1, 100]: %v", err)
+	}
+	if err := p.Run(); err == nil || !strings.Contains(err.Error(), "(op #") || !strings.Contains(err.Error(), "784") {
 		t.Fatalf("bad shape: %v", err)
 	}
 	if err := cfg.SetNumThreads(0); err == nil {
