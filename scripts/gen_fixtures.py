@@ -72,7 +72,7 @@ def case_rng(name):
 def write_npy(path, arr):
     """npy version 1.0, little-endian, C order; only the dtypes the C driver reads."""
     arr = np.asarray(arr)
-    if arr.dtype not in (np.float32, np.int32, np.int64, np.uint8):
+    if arr.dtype not in (np.float32, np.int32, np.int64, np.uint8, np.bool_):
         raise ValueError("%s: unsupported dtype %s" % (path, arr.dtype))
     arr = arr.astype(arr.dtype.newbyteorder("<"), order="C")  # (ascontiguousarray makes 0-D 1-D)
     with open(path, "wb") as f:
@@ -709,6 +709,117 @@ cast_case("cast_f32_to_f32", lambda b: b.randn(2, 3), DT_FP32, DT_FP32)
 cast_case("cast_u8_to_f32", lambda b: b.rng.integers(0, 256, (2, 3, 5)).astype(np.uint8), DT_UINT8, DT_FP32)
 
 
+# ---- ops oar runs through its generic IR ops (src/frontend/paddle/paddle_lower.c) ----
+
+def unary_case(name, op, attrs=None, arr_fn=None):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", arr_fn(b) if arr_fn else b.randn(2, 3, 7, scale=2.0))
+        b.fetch(b.op(op, {"X": x}, ("Out",), attrs or {}))
+
+
+def _in_unit(b):
+    return b.uniform(-0.95, 0.95, 2, 3, 7).astype(np.float32)
+
+
+def _positive(b):
+    return b.uniform(0.05, 4.0, 2, 3, 7).astype(np.float32)
+
+
+for _op in ["abs", "floor", "ceil", "sin", "cos", "atan", "sinh", "cosh", "asinh", "sign", "erf", "softsign",
+            "mish"]:
+    unary_case(_op, _op)
+unary_case("tan", "tan", arr_fn=lambda b: b.uniform(-1.2, 1.2, 2, 3, 7).astype(np.float32))
+for _op in ["asin", "acos", "atanh"]:
+    unary_case(_op, _op, arr_fn=_in_unit)
+unary_case("log", "log", arr_fn=_positive)
+unary_case("reciprocal", "reciprocal", arr_fn=_positive)
+unary_case("acosh", "acosh", arr_fn=lambda b: b.uniform(1.0, 5.0, 2, 3, 7).astype(np.float32))
+unary_case("elu_alpha", "elu", {"alpha": 0.7})
+unary_case("selu", "selu", {"scale": 1.2, "alpha": 1.5})
+unary_case("celu_alpha", "celu", {"alpha": 1.5})
+unary_case("thresholded_relu", "thresholded_relu", {"threshold": 0.3})
+unary_case("softplus", "softplus", {"beta": 1.0, "threshold": 20.0})
+unary_case("softshrink", "softshrink", {"lambda": 0.3})
+unary_case("hard_shrink", "hard_shrink", {"threshold": 0.4})
+unary_case("logical_not", "logical_not", arr_fn=lambda b: b.rng.integers(0, 2, (3, 5)).astype(np.bool_))
+unary_case("bitwise_not_int32", "bitwise_not",
+           arr_fn=lambda b: b.rng.integers(-1000, 1000, (3, 5)).astype(np.int32))
+unary_case("isnan_v2", "isnan_v2",
+           arr_fn=lambda b: np.where(b.rng.integers(0, 3, (3, 5)) == 0, np.nan, b.randn(3, 5)).astype(np.float32))
+
+
+def binary_case(name, op, arr_fn, y_shape=None):
+    @op_case(name, [op])
+    def build(b):
+        xa = arr_fn(b, (2, 3, 4))
+        x = b.input("x", xa)
+        y = b.input("y", arr_fn(b, tuple(y_shape or xa.shape)))
+        b.fetch(b.op(op, {"X": x, "Y": y}, ("Out",), {"axis": -1} if op.startswith("elementwise") else {}))
+
+
+def _bools(b, shape):
+    return b.rng.integers(0, 2, shape).astype(np.bool_)
+
+
+def _int32s(b, shape):
+    return b.rng.integers(-500, 500, shape).astype(np.int32)
+
+
+def _nonzero_i64(b, shape):
+    v = b.rng.integers(-50, 50, shape).astype(np.int64)
+    return np.where(v == 0, 7, v)
+
+
+def _nonzero_f32(b, shape):
+    v = b.randn(*shape, scale=5.0)
+    return np.where(np.abs(v) < 0.5, 1.5, v).astype(np.float32)
+
+
+binary_case("elementwise_mod_int64", "elementwise_mod", _nonzero_i64)
+binary_case("elementwise_mod_float", "elementwise_mod", _nonzero_f32, y_shape=(4,))
+for _op in ["logical_and", "logical_or", "logical_xor"]:
+    binary_case(_op, _op, _bools)
+for _op in ["bitwise_and", "bitwise_or", "bitwise_xor"]:
+    binary_case(_op + "_int32", _op, _int32s, y_shape=(3, 4))
+
+
+def reduce_case(name, op, attrs, shape=(2, 3, 4, 5)):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*shape) if op != "reduce_prod" else b.uniform(0.5, 1.5, *shape).astype(np.float32))
+        b.fetch(b.op(op, {"X": x}, ("Out",), attrs))
+
+
+for _op in ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod"]:
+    reduce_case(_op + "_dim1", _op, {"dim": [1], "keep_dim": False, "reduce_all": False})
+    reduce_case(_op + "_dims_neg_keep", _op, {"dim": [-1, 1], "keep_dim": True, "reduce_all": False})
+    reduce_case(_op + "_all", _op, {"dim": [0], "keep_dim": False, "reduce_all": True})
+
+
+def arg_case(name, op, attrs):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(3, 4, 5))
+        b.fetch(b.op(op, {"X": x}, ("Out",), attrs))
+
+
+arg_case("arg_max_axis1", "arg_max", {"axis": 1, "keepdims": False, "flatten": False, "dtype": 3})
+arg_case("arg_max_neg_keepdims", "arg_max", {"axis": -1, "keepdims": True, "flatten": False, "dtype": 3})
+arg_case("arg_min_axis0", "arg_min", {"axis": 0, "keepdims": False, "flatten": False, "dtype": 3})
+
+
+def log_softmax_case(name, axis):
+    @op_case(name, ["log_softmax"])
+    def build(b):
+        x = b.input("x", b.randn(2, 3, 6, scale=3.0))
+        b.fetch(b.op("log_softmax", {"X": x}, ("Out",), {"axis": axis}))
+
+
+log_softmax_case("log_softmax_last", -1)
+log_softmax_case("log_softmax_axis1", 1)
+
+
 def reshape_case(name, op, x_shape, shape, batch_dynamic=True):
     @op_case(name, [op])
     def build(b):
@@ -1211,11 +1322,18 @@ def selected(only, family, name):
 
 
 def read_op_list():
+    """The Paddle op types oar accepts: the IR ops (src/ir/op_list.h) and the Paddle types that
+    run as generic IR ops (the table of src/frontend/paddle/paddle_lower.c)."""
+    ops = []
     path = os.path.join(REPO, "src", "ir", "op_list.h")
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return re.findall(r"^\s*OAR_OP\((\w+)\)", f.read(), re.M)
+    if os.path.exists(path):
+        with open(path) as f:
+            ops += re.findall(r"^\s*OAR_OP\((\w+)\)", f.read(), re.M)
+    path = os.path.join(REPO, "src", "frontend", "paddle", "paddle_lower.c")
+    if os.path.exists(path):
+        with open(path) as f:
+            ops += re.findall(r'^\s*(?:UNARY|BINARY|REDUCE)?\(?\{?"(\w+)", ', f.read(), re.M)
+    return ops
 
 
 def print_coverage(case_ops):
@@ -1228,7 +1346,7 @@ def print_coverage(case_ops):
         print("  %-26s %3d  %s%s" % (op, len(cases), " ".join(cases[:3]), mark))
     extra = sorted({t for ops in case_ops.values() for t in ops} - set(known) - {"feed", "fetch"})
     if extra:
-        print("ops in fixtures but not in op_list.h: " + " ".join(extra))
+        print("ops in fixtures but not in op_list.h or paddle_lower.c: " + " ".join(extra))
 
 
 def main():

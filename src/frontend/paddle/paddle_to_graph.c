@@ -1,5 +1,7 @@
 #include "frontend/paddle/paddle_to_graph.h"
 
+#include "frontend/paddle/paddle_lower.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,7 +422,16 @@ static oar_status match_slots(build_ctx *c, size_t index, const oar_pd_slot *slo
   return OAR_OK;
 }
 
-static oar_status fill_node(build_ctx *c, size_t index, oar_node_builder *b, oar_error *err) {
+/* The attributes of a Paddle op that runs as a generic IR op (paddle_lower.h). */
+static oar_status lower_attrs(build_ctx *c, size_t index, const oar_pd_lowering *low, oar_node_builder *b,
+                              oar_error *err) {
+  if (low->attrs(low, &c->block->ops[index], b, err) == OAR_OK) return OAR_OK;
+  char desc[DESC_MAX];
+  return oar_error_prefix(err, "%s ", describe(c, index, desc, sizeof desc));
+}
+
+static oar_status fill_node(build_ctx *c, size_t index, const oar_pd_lowering *low, oar_node_builder *b,
+                            oar_error *err) {
   const oar_pd_op *op = &c->block->ops[index];
   const oar_op_schema *s = b->node.schema;
   const oar_pd_slot *ins[MAX_SCHEMA_SLOTS], *outs[MAX_SCHEMA_SLOTS];
@@ -452,13 +463,15 @@ static oar_status fill_node(build_ctx *c, size_t index, oar_node_builder *b, oar
       OAR_TRY(oar_node_add_output(b, k, id, err));
     }
   }
-  return set_attrs(c, index, b, err);
+  return low ? lower_attrs(c, index, low, b, err) : set_attrs(c, index, b, err);
 }
 
 static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
   const oar_pd_op *op = &c->block->ops[index];
   char desc[DESC_MAX];
   const oar_op_schema *schema = oar_schema_find(op->type);
+  const oar_pd_lowering *low = schema ? NULL : oar_pd_lowering_find(op->type);
+  if (low) schema = oar_schema_by_id(low->ir);
   if (!schema)
     return oar_error_set(err, OAR_ERR_UNSUPPORTED, "unsupported %s", describe(c, index, desc, sizeof desc));
   for (size_t i = 0; i < op->num_attrs; i++) {
@@ -470,7 +483,7 @@ static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
   }
   oar_node_builder b;
   OAR_TRY(oar_node_begin(&b, c->g, schema, (int)index, err));
-  oar_status st = fill_node(c, index, &b, err);
+  oar_status st = fill_node(c, index, low, &b, err);
   if (st != OAR_OK) {
     oar_node_abort(&b);
     return st;

@@ -1,0 +1,35 @@
+/* Paddle op types that have no IR op of their own name and run as one of
+ * the IR's generic ops (unary_math, binary_math, reduce, arg_reduce,
+ * softmax_ext): the table says which, with the func value, and a function
+ * sets the generic op's attributes from the Paddle op's. The slots keep
+ * their Paddle names (X, Y, Out), which the generic ops share. PIR programs
+ * reach the table through their legacy twins. */
+#ifndef OAR_FRONTEND_PADDLE_PADDLE_LOWER_H
+#define OAR_FRONTEND_PADDLE_PADDLE_LOWER_H
+
+#include "frontend/paddle/program.h"
+#include "ir/graph.h"
+
+typedef struct oar_pd_lowering oar_pd_lowering;
+
+/* Sets the IR attributes of `b` (a node of the lowering's IR op) from
+ * `op`'s attributes. OAR_ERR_UNSUPPORTED for an attribute value whose
+ * semantics the generic op does not have; the message is a predicate for
+ * the caller to prefix with the op. */
+typedef oar_status (*oar_pd_lower_attrs_fn)(const oar_pd_lowering *l, const oar_pd_op *op,
+                                            oar_node_builder *b, oar_error *err);
+
+struct oar_pd_lowering {
+  const char *type; /* Paddle op type */
+  oar_op_id ir;     /* the IR op it runs as */
+  int func;         /* that op's func attribute */
+  oar_pd_lower_attrs_fn attrs;
+};
+
+/* The lowering of Paddle op `type`, or NULL. */
+const oar_pd_lowering *oar_pd_lowering_find(const char *type);
+
+/* Every lowering (for tools and tests); *count receives how many. */
+const oar_pd_lowering *oar_pd_lowerings(size_t *count);
+
+#endif
