@@ -820,6 +820,155 @@ log_softmax_case("log_softmax_last", -1)
 log_softmax_case("log_softmax_axis1", 1)
 
 
+# ---- ops whose attributes become constant inputs of a generic IR op ----
+
+@op_case("where", ["where"])
+def _(b):
+    c = b.input("c", b.rng.integers(0, 2, (2, 3, 4)).astype(np.bool_))
+    x = b.input("x", b.randn(2, 3, 4))
+    y = b.input("y", b.randn(2, 3, 4))
+    b.fetch(b.op("where", {"Condition": c, "X": x, "Y": y}))
+
+
+@op_case("clip", ["clip"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 5, scale=3.0))
+    b.fetch(b.op("clip", {"X": x}, ("Out",), {"min": -0.7, "max": 1.3}))
+
+
+@op_case("expand_v2", ["expand_v2"])
+def _(b):
+    x = b.input("x", b.randn(3, 1, 4), batch_dynamic=False)
+    b.fetch(b.op("expand_v2", {"X": x}, ("Out",), {"shape": [2, -1, 5, 4]}))
+
+
+@op_case("top_k_v2_last", ["top_k_v2"])
+def _(b):
+    x = b.input("x", b.randn(3, 4, 9))
+    b.fetch(b.op("top_k_v2", {"X": x}, ("Out", "Indices"), {"k": 3, "axis": -1, "largest": True, "sorted": True}))
+
+
+@op_case("top_k_v2_axis1_smallest", ["top_k_v2"])
+def _(b):
+    x = b.input("x", b.randn(3, 6, 5))
+    b.fetch(b.op("top_k_v2", {"X": x}, ("Out", "Indices"), {"k": 2, "axis": 1, "largest": False, "sorted": True}))
+
+
+@op_case("gather_axis1", ["gather"])
+def _(b):
+    x = b.input("x", b.randn(3, 5, 4))
+    i = b.input("i", np.array([4, 0, 2, 2], np.int64), batch_dynamic=False)
+    b.fetch(b.op("gather", {"X": x, "Index": i}, ("Out",), {"axis": 1}))
+
+
+@op_case("gather_axis0_int32", ["gather"])
+def _(b):
+    x = b.input("x", b.randn(6, 3))
+    i = b.input("i", np.array([5, 1, 1], np.int32), batch_dynamic=False)
+    b.fetch(b.op("gather", {"X": x, "Index": i}, ("Out",), {"axis": 0}))
+
+
+@op_case("index_select", ["index_select"])
+def _(b):
+    x = b.input("x", b.randn(3, 5, 4))
+    i = b.input("i", np.array([3, 3, 0], np.int64), batch_dynamic=False)
+    b.fetch(b.op("index_select", {"X": x, "Index": i}, ("Out",), {"dim": -1}))
+
+
+@op_case("gather_nd", ["gather_nd"])
+def _(b):
+    x = b.input("x", b.randn(3, 4, 5), batch_dynamic=False)
+    i = b.input("i", np.array([[0, 1], [2, 3], [1, 0]], np.int64), batch_dynamic=False)
+    b.fetch(b.op("gather_nd", {"X": x, "Index": i}))
+
+
+@op_case("one_hot_v2", ["one_hot_v2"])
+def _(b):
+    x = b.input("x", b.rng.integers(0, 6, (2, 3)).astype(np.int64))
+    b.fetch(b.op("one_hot_v2", {"X": x}, ("Out",), {"depth": 6, "dtype": 5, "allow_out_of_range": False}))
+
+
+def pad3d_case(name, mode):
+    @op_case(name, ["pad3d"])
+    def build(b):
+        x = b.input("x", b.randn(1, 2, 3, 4, 5))
+        b.fetch(b.op("pad3d", {"X": x}, ("Out",),
+                     {"paddings": [1, 2, 0, 1, 2, 1], "mode": mode, "value": 0.5, "data_format": "NCDHW"}))
+
+
+for _mode in ["constant", "reflect", "replicate", "circular"]:
+    pad3d_case("pad3d_" + _mode, _mode)
+
+
+@op_case("pad", ["pad"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4), batch_dynamic=False)
+    b.fetch(b.op("pad", {"X": x}, ("Out",), {"paddings": [0, 1, 2, 0, 1, 1], "pad_value": -1.5}))
+
+
+def conv_t_case(name, x_shape, w_shape, attrs, op="conv2d_transpose"):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        w = b.param("w", b.randn(*w_shape, scale=0.5))
+        full = {"strides": [1, 1], "paddings": [0, 0], "dilations": [1, 1], "groups": 1, "output_padding": [],
+                "output_size": [], "padding_algorithm": "EXPLICIT", "data_format": "NCHW"}
+        full.update(attrs)
+        b.fetch(b.op(op, {"Input": x, "Filter": w}, ("Output",), full))
+
+
+conv_t_case("conv2d_transpose_basic", [1, 3, 5, 6], [3, 4, 3, 3], {})
+conv_t_case("conv2d_transpose_stride2_pad1", [2, 4, 5, 5], [4, 2, 4, 4], {"strides": [2, 2], "paddings": [1, 1]})
+conv_t_case("conv2d_transpose_pad4_outpad", [1, 2, 4, 5], [2, 3, 3, 3],
+            {"strides": [2, 2], "paddings": [1, 0, 0, 1], "output_padding": [1, 1]})
+conv_t_case("conv2d_transpose_groups2_dilation2", [1, 4, 5, 5], [4, 3, 3, 3], {"groups": 2, "dilations": [2, 2]})
+conv_t_case("depthwise_conv2d_transpose", [1, 3, 4, 4], [3, 1, 2, 2], {"groups": 3, "strides": [2, 2]},
+            op="depthwise_conv2d_transpose")
+
+
+@op_case("instance_norm", ["instance_norm"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4, 5, scale=2.0))
+    s = b.param("s", b.uniform(0.5, 1.5, 3).astype(np.float32))
+    bias = b.param("bias", b.randn(3))
+    b.fetch(b.op("instance_norm", {"X": x, "Scale": s, "Bias": bias}, ("Y", "SavedMean", "SavedVariance"),
+                 {"epsilon": 1e-5}))
+
+
+@op_case("pixel_shuffle", ["pixel_shuffle"])
+def _(b):
+    x = b.input("x", b.randn(1, 8, 3, 4))
+    b.fetch(b.op("pixel_shuffle", {"X": x}, ("Out",), {"upscale_factor": 2, "data_format": "NCHW"}))
+
+
+@op_case("range", ["fill_constant", "range", "elementwise_add"])
+def _(b):
+    """paddle.arange(1.5, 7.0, 0.75) as models hold it (start, end, step from fill_constant), added to x."""
+    x = b.input("x", b.randn(2, 8))
+    r = [paddle.full([1], v, "float32") for v in (1.5, 7.0, 0.75)]
+    b.fetch(paddle.add(x, b.op("range", {"Start": r[0], "End": r[1], "Step": r[2]})))
+
+
+def interp_case(name, op, attrs, x_shape=(1, 2, 5, 7)):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        full = {"data_layout": "NCHW", "out_d": -1, "out_h": -1, "out_w": -1, "scale": [],
+                "interp_method": "nearest" if op.startswith("nearest") else "bilinear",
+                "align_corners": False, "align_mode": 1}
+        full.update(attrs)
+        b.fetch(b.op(op, {"X": x}, ("Out",), full))
+
+
+interp_case("nearest_interp_v2_scale2", "nearest_interp_v2", {"scale": [2.0, 2.0]})
+interp_case("nearest_interp_v2_size", "nearest_interp_v2", {"out_h": 8, "out_w": 5})
+interp_case("nearest_interp_v2_align_corners", "nearest_interp_v2", {"out_h": 9, "out_w": 11, "align_corners": True})
+interp_case("bilinear_interp_v2_half_pixel", "bilinear_interp_v2", {"out_h": 9, "out_w": 4, "align_mode": 0})
+interp_case("bilinear_interp_v2_asymmetric", "bilinear_interp_v2", {"scale": [1.5, 2.0], "align_mode": 1})
+interp_case("bilinear_interp_v2_align_corners", "bilinear_interp_v2",
+            {"out_h": 10, "out_w": 13, "align_corners": True})
+
+
 def reshape_case(name, op, x_shape, shape, batch_dynamic=True):
     @op_case(name, [op])
     def build(b):

@@ -175,13 +175,318 @@ static oar_status lower_log_softmax(const oar_pd_lowering *l, const oar_pd_op *o
   return set_i(b, OAR_SOFTMAX_EXT_ATTR_AXIS, int_or(op, "axis", -1), err);
 }
 
-#define UNARY(type, func) \
-  { type, OAR_OP_unary_math, func, lower_unary }
-#define BINARY(type, func) \
-  { type, OAR_OP_binary_math, func, lower_binary }
-#define REDUCE(type, func) \
-  { type, OAR_OP_reduce, func, lower_reduce }
+/* ---- ops whose attributes become constant inputs, and renamed slots ----------------- */
 
+static oar_status lower_none(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                             oar_error *err) {
+  (void)l, (void)op, (void)b, (void)err;
+  return OAR_OK;
+}
+
+static void const_f32(oar_pd_const *c, int rank, size_t n, const float *v) {
+  *c = (oar_pd_const){
+      .present = true, .dtype = OAR_DTYPE_FLOAT32, .rank = rank, .dims = {(int64_t)n}, .count = n};
+  memcpy(c->f, v, n * sizeof *v);
+}
+
+static void const_i64(oar_pd_const *c, int rank, size_t n, const int64_t *v) {
+  *c = (oar_pd_const){
+      .present = true, .dtype = OAR_DTYPE_INT64, .rank = rank, .dims = {(int64_t)n}, .count = n};
+  memcpy(c->i, v, n * sizeof *v);
+}
+
+/* An INTS / LONGS attribute into v (at most cap values); -1 when absent or
+ * too long. */
+static int attr_ints(const oar_pd_op *op, const char *name, int64_t *v, int cap) {
+  const oar_pd_attr *a = find_attr(op, name);
+  if (!a || (a->type != OAR_PD_ATTR_INTS && a->type != OAR_PD_ATTR_LONGS)) return -1;
+  const oar_pd_ints *x = a->type == OAR_PD_ATTR_LONGS ? &a->longs : &a->ints;
+  if (x->n > (size_t)cap) return -1;
+  for (size_t i = 0; i < x->n; i++) v[i] = x->v[i];
+  return (int)x->n;
+}
+
+static int attr_floats(const oar_pd_op *op, const char *name, double *v, int cap) {
+  const oar_pd_attr *a = find_attr(op, name);
+  if (!a || (a->type != OAR_PD_ATTR_FLOATS && a->type != OAR_PD_ATTR_FLOAT64S)) return -1;
+  const oar_pd_floats *x = a->type == OAR_PD_ATTR_FLOAT64S ? &a->float64s : &a->floats;
+  if (x->n > (size_t)cap) return -1;
+  for (size_t i = 0; i < x->n; i++) v[i] = x->v[i];
+  return (int)x->n;
+}
+
+static const char *attr_str(const oar_pd_op *op, const char *name, const char *dflt) {
+  const oar_pd_attr *a = find_attr(op, name);
+  return a && a->type == OAR_PD_ATTR_STRING && a->s ? a->s : dflt;
+}
+
+/* clip: min and max as scalar inputs of clamp. */
+static oar_status clip_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                             oar_error *err) {
+  (void)l, (void)err;
+  if (slot == OAR_CLAMP_IN_MIN || slot == OAR_CLAMP_IN_MAX) {
+    const float v = (float)float_or(op, slot == OAR_CLAMP_IN_MIN ? "min" : "max", 0.0);
+    const_f32(c, 0, 1, &v);
+  }
+  return OAR_OK;
+}
+
+/* expand_v2: the target shape, -1 (keep the dim) as 1, which numpy
+ * broadcasting keeps too. */
+static oar_status expand_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                               oar_error *err) {
+  (void)l;
+  if (slot != 1) return OAR_OK;
+  int64_t v[OAR_PD_CONST_MAX];
+  const int n = attr_ints(op, "shape", v, OAR_PD_CONST_MAX);
+  if (n < 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no usable 'shape' attribute");
+  for (int i = 0; i < n; i++)
+    if (v[i] == -1) v[i] = 1;
+  const_i64(c, 1, (size_t)n, v);
+  return OAR_OK;
+}
+
+/* top_k_v2 / top_k: k as the K input. */
+static oar_status topk_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                             oar_error *err) {
+  (void)l, (void)err;
+  if (slot != OAR_TOPK_IN_K) return OAR_OK;
+  const int64_t k = int_or(op, "k", 1);
+  const_i64(c, 1, 1, &k);
+  return OAR_OK;
+}
+
+static oar_status lower_topk(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                             oar_error *err) {
+  (void)l;
+  OAR_TRY(set_i(b, OAR_TOPK_ATTR_AXIS, int_or(op, "axis", -1), err));
+  OAR_TRY(set_i(b, OAR_TOPK_ATTR_LARGEST, int_or(op, "largest", 1) != 0, err));
+  return set_i(b, OAR_TOPK_ATTR_SORTED, 1, err); /* Paddle's CPU kernel always sorts */
+}
+
+/* gather (axis) and index_select (dim): take along one axis. */
+static oar_status lower_take(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                             oar_error *err) {
+  const bool select = strcmp(l->type, "index_select") == 0;
+  return set_i(b, OAR_TAKE_ATTR_AXIS, int_or(op, select ? "dim" : "axis", 0), err);
+}
+
+/* one_hot_v2: depth as the Depth input, off / on values 0 and 1. */
+static oar_status one_hot_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                                oar_error *err) {
+  (void)l, (void)err;
+  if (slot == OAR_ONE_HOT_IN_DEPTH) {
+    const int64_t depth = int_or(op, "depth", -1);
+    const_i64(c, 1, 1, &depth);
+  } else if (slot == OAR_ONE_HOT_IN_VALUES) {
+    const float v[2] = {0.0f, 1.0f};
+    const_f32(c, 1, 2, v);
+  }
+  return OAR_OK;
+}
+
+static oar_status lower_one_hot(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                oar_error *err) {
+  (void)l;
+  const int64_t dtype = int_or(op, "dtype", 5);
+  if (dtype != 5)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has dtype %lld; oar gives float32 (dtype 5)",
+                         (long long)dtype);
+  return set_i(b, OAR_ONE_HOT_ATTR_AXIS, -1, err);
+}
+
+/* pad3d: paddings [left, right, top, bottom, front, back] of NCDHW as the
+ * begin / end pads of every dim, and the fill value. */
+static oar_status pad3d_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                              oar_error *err) {
+  (void)l;
+  if (slot == OAR_PAD_IN_VALUE) {
+    const float v = (float)float_or(op, "value", 0.0);
+    const_f32(c, 0, 1, &v);
+  } else if (slot == OAR_PAD_IN_PADS) {
+    int64_t p[6];
+    if (attr_ints(op, "paddings", p, 6) != 6)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has 'paddings' without 6 values");
+    const int64_t pads[10] = {0, 0, p[4], p[2], p[0], 0, 0, p[5], p[3], p[1]};
+    const_i64(c, 1, 10, pads);
+  }
+  return OAR_OK;
+}
+
+static oar_status lower_pad3d(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                              oar_error *err) {
+  (void)l;
+  const char *fmt = attr_str(op, "data_format", "NCDHW"), *mode = attr_str(op, "mode", "constant");
+  if (strcmp(fmt, "NCDHW") != 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has data_format %s; oar pads NCDHW only", fmt);
+  static const struct {
+    const char *name;
+    int mode;
+  } modes[] = {{"constant", OAR_PAD_CONSTANT},
+               {"reflect", OAR_PAD_REFLECT},
+               {"replicate", OAR_PAD_EDGE},
+               {"circular", OAR_PAD_WRAP}};
+  for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+    if (strcmp(mode, modes[i].name) == 0) return set_i(b, OAR_PAD_ATTR_MODE, modes[i].mode, err);
+  return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has mode '%s'", mode);
+}
+
+/* pad (legacy): paddings [before0, after0, before1, ...], pad_value. */
+static oar_status pad_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                            oar_error *err) {
+  (void)l;
+  if (slot == OAR_PAD_IN_VALUE) {
+    const float v = (float)float_or(op, "pad_value", 0.0);
+    const_f32(c, 0, 1, &v);
+  } else if (slot == OAR_PAD_IN_PADS) {
+    int64_t p[OAR_PD_CONST_MAX], pads[OAR_PD_CONST_MAX];
+    const int n = attr_ints(op, "paddings", p, OAR_PD_CONST_MAX);
+    if (n < 0 || n % 2)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has 'paddings' of odd or no length");
+    for (int i = 0; i < n / 2; i++) {
+      pads[i] = p[2 * i];
+      pads[n / 2 + i] = p[2 * i + 1];
+    }
+    const_i64(c, 1, (size_t)n, pads);
+  }
+  return OAR_OK;
+}
+
+static oar_status lower_pad(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                            oar_error *err) {
+  (void)l, (void)op;
+  return set_i(b, OAR_PAD_ATTR_MODE, OAR_PAD_CONSTANT, err);
+}
+
+static oar_status set_ints(oar_node_builder *b, int index, const int64_t *v, int n, oar_error *err) {
+  /* oar_node_set_attr copies the values. */
+  const oar_attr a = {.type = OAR_ATTR_INTS, .ints = (int64_t *)v, .n = n > 0 ? (size_t)n : 0};
+  return oar_node_set_attr(b, index, &a, err);
+}
+
+/* conv2d_transpose: Paddle's paddings [h, w] or [top, bottom, left, right]
+ * as ONNX's [h_begin, w_begin, h_end, w_end]. output_size picks an output
+ * size by padding at the end, which ONNX's output_shape does not: refused. */
+static oar_status lower_conv_transpose(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                       oar_error *err) {
+  (void)l;
+  int64_t v[8];
+  const char *fmt = attr_str(op, "data_format", "NCHW"),
+             *algo = attr_str(op, "padding_algorithm", "EXPLICIT");
+  if (strcmp(fmt, "NCHW") != 0 && strcmp(fmt, "AnyLayout") != 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has data_format %s; oar runs NCHW only", fmt);
+  if (strcmp(algo, "SAME") == 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has padding_algorithm SAME, which oar does not support");
+  if (attr_ints(op, "output_size", v, 8) > 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has output_size, which oar does not support");
+  OAR_TRY(set_ints(b, OAR_WIN_ATTR_STRIDES, v, attr_ints(op, "strides", v, 8), err));
+  OAR_TRY(set_ints(b, OAR_WIN_ATTR_DILATIONS, v, attr_ints(op, "dilations", v, 8), err));
+  OAR_TRY(set_ints(b, OAR_WIN_ATTR_OUTPUT_PADDING, v, attr_ints(op, "output_padding", v, 8), err));
+  OAR_TRY(set_i(b, OAR_WIN_ATTR_GROUP, int_or(op, "groups", 1), err));
+  int64_t p[4] = {0, 0, 0, 0}, pads[4] = {0, 0, 0, 0};
+  const int n = strcmp(algo, "VALID") == 0 ? 0 : attr_ints(op, "paddings", p, 4);
+  if (n == 2) {
+    pads[0] = pads[2] = p[0];
+    pads[1] = pads[3] = p[1];
+  } else if (n == 4) {
+    pads[0] = p[0], pads[2] = p[1], pads[1] = p[2], pads[3] = p[3];
+  } else if (n != 0 && n != -1) {
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has %d paddings, expected 2 or 4", n);
+  }
+  return set_ints(b, OAR_WIN_ATTR_PADS, pads, 4, err);
+}
+
+static oar_status lower_instance_norm(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                      oar_error *err) {
+  (void)l;
+  return set_f(b, OAR_INORM_ATTR_EPSILON, float_or(op, "epsilon", 1e-5), err);
+}
+
+/* pixel_shuffle: out[c, h r + i, w r + j] = in[c r r + i r + j, h, w],
+ * ONNX's DepthToSpace in CRD mode. */
+static oar_status lower_pixel_shuffle(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                      oar_error *err) {
+  (void)l;
+  const char *fmt = attr_str(op, "data_format", "NCHW");
+  if (strcmp(fmt, "NCHW") != 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has data_format %s; oar runs NCHW only", fmt);
+  OAR_TRY(set_i(b, OAR_DEPTH_ATTR_BLOCKSIZE, int_or(op, "upscale_factor", 1), err));
+  return set_i(b, OAR_DEPTH_ATTR_MODE, OAR_DEPTH_TO_SPACE_CRD, err);
+}
+
+/* nearest_interp_v2 / bilinear_interp_v2 (NCHW): the size from `scale`
+ * when it is set, else out_h / out_w, as resize's Scales or Sizes over
+ * axes 2 and 3; Paddle's index rules as ONNX coordinate modes:
+ *   nearest: floor(k in / out) = asymmetric + floor; align_corners:
+ *     int(k (in - 1) / (out - 1) + 0.5) = align_corners + round_prefer_ceil;
+ *   bilinear: align_mode 0 = half_pixel (the negative source clamped to 0,
+ *     as ONNX's linear mode does), align_mode 1 = asymmetric,
+ *     align_corners = align_corners. */
+static bool interp_scale(const oar_pd_op *op, float *sh, float *sw) {
+  double s[2];
+  const int n = attr_floats(op, "scale", s, 2);
+  if (n <= 0) return false;
+  *sh = (float)s[0];
+  *sw = (float)(n > 1 ? s[1] : s[0]);
+  return *sh > 0 && *sw > 0;
+}
+
+static oar_status interp_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                               oar_error *err) {
+  (void)l;
+  float sh, sw;
+  const bool by_scale = interp_scale(op, &sh, &sw);
+  if (slot == OAR_RESIZE_IN_SCALES && by_scale) {
+    const float v[2] = {sh, sw};
+    const_f32(c, 1, 2, v);
+  } else if (slot == OAR_RESIZE_IN_SIZES && !by_scale) {
+    const int64_t v[2] = {int_or(op, "out_h", -1), int_or(op, "out_w", -1)};
+    if (v[0] <= 0 || v[1] <= 0)
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                           "has no scale and out_h %lld, out_w %lld (sizes from tensors are not supported)",
+                           (long long)v[0], (long long)v[1]);
+    const_i64(c, 1, 2, v);
+  }
+  return OAR_OK;
+}
+
+static oar_status lower_interp(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                               oar_error *err) {
+  const char *fmt = attr_str(op, "data_layout", "NCHW");
+  if (strcmp(fmt, "NCHW") != 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has data_layout %s; oar resizes NCHW only", fmt);
+  const bool nearest = l->func == 0, corners = int_or(op, "align_corners", 0) != 0;
+  const int64_t align_mode = int_or(op, "align_mode", 1);
+  int coord;
+  if (corners)
+    coord = OAR_RESIZE_ALIGN_CORNERS;
+  else if (nearest || align_mode == 1)
+    coord = OAR_RESIZE_ASYMMETRIC;
+  else
+    coord = OAR_RESIZE_HALF_PIXEL;
+  OAR_TRY(set_i(b, OAR_RESIZE_ATTR_MODE, l->func, err));
+  OAR_TRY(set_i(b, OAR_RESIZE_ATTR_COORD, coord, err));
+  OAR_TRY(set_i(b, OAR_RESIZE_ATTR_NEAREST_MODE, corners ? 1 : 2, err));
+  static const int64_t axes[2] = {2, 3};
+  return set_ints(b, OAR_RESIZE_ATTR_AXES, axes, 2, err);
+}
+
+static const char *const topk_outputs[] = {"Out", NULL};
+static const char *const take_inputs[] = {NULL, "Index"};
+static const char *const one_hot_inputs[] = {"X", "depth_tensor", NULL};
+static const char *const conv_t_inputs[] = {"Input", "Filter", "Bias"};
+static const char *const conv_t_outputs[] = {"Output"};
+static const char *const inorm_inputs[] = {NULL, NULL, "Bias"};
+static const char *const range_inputs[] = {NULL, "End", "Step"};
+static const char *const y_as_out[] = {"Out"};
+
+#define LOWER(t, op, fn, set) \
+  { .type = t, .ir = op, .func = fn, .attrs = set }
+#define WITH(t, op, fn, set, ins, outs, cst) \
+  { .type = t, .ir = op, .func = fn, .attrs = set, .inputs = ins, .outputs = outs, .constant = cst }
+#define UNARY(t, fn) LOWER(t, OAR_OP_unary_math, fn, lower_unary)
+#define BINARY(t, fn) LOWER(t, OAR_OP_binary_math, fn, lower_binary)
+#define REDUCE(t, fn) LOWER(t, OAR_OP_reduce, fn, lower_reduce)
 static const oar_pd_lowering lowerings[] = {
     UNARY("abs", OAR_UNARY_ABS),
     UNARY("floor", OAR_UNARY_FLOOR),
@@ -209,10 +514,10 @@ static const oar_pd_lowering lowerings[] = {
     UNARY("logical_not", OAR_UNARY_NOT),
     UNARY("bitwise_not", OAR_UNARY_BITWISE_NOT),
     UNARY("isnan_v2", OAR_UNARY_ISNAN),
-    {"thresholded_relu", OAR_OP_unary_math, OAR_UNARY_THRESHOLDED_RELU, lower_thresholded_relu},
-    {"softplus", OAR_OP_unary_math, OAR_UNARY_SOFTPLUS, lower_softplus},
-    {"softshrink", OAR_OP_unary_math, OAR_UNARY_SHRINK, lower_shrink},
-    {"hard_shrink", OAR_OP_unary_math, OAR_UNARY_SHRINK, lower_shrink},
+    LOWER("thresholded_relu", OAR_OP_unary_math, OAR_UNARY_THRESHOLDED_RELU, lower_thresholded_relu),
+    LOWER("softplus", OAR_OP_unary_math, OAR_UNARY_SOFTPLUS, lower_softplus),
+    LOWER("softshrink", OAR_OP_unary_math, OAR_UNARY_SHRINK, lower_shrink),
+    LOWER("hard_shrink", OAR_OP_unary_math, OAR_UNARY_SHRINK, lower_shrink),
     BINARY("elementwise_mod", OAR_BMATH_MOD),
     BINARY("logical_and", OAR_BMATH_AND),
     BINARY("logical_or", OAR_BMATH_OR),
@@ -225,9 +530,29 @@ static const oar_pd_lowering lowerings[] = {
     REDUCE("reduce_max", OAR_REDUCE_MAX),
     REDUCE("reduce_min", OAR_REDUCE_MIN),
     REDUCE("reduce_prod", OAR_REDUCE_PROD),
-    {"arg_max", OAR_OP_arg_reduce, OAR_ARG_MAX, lower_arg},
-    {"arg_min", OAR_OP_arg_reduce, OAR_ARG_MIN, lower_arg},
-    {"log_softmax", OAR_OP_softmax_ext, OAR_SOFTMAX_EXT_LOG_SOFTMAX, lower_log_softmax},
+    LOWER("arg_max", OAR_OP_arg_reduce, OAR_ARG_MAX, lower_arg),
+    LOWER("arg_min", OAR_OP_arg_reduce, OAR_ARG_MIN, lower_arg),
+    LOWER("log_softmax", OAR_OP_softmax_ext, OAR_SOFTMAX_EXT_LOG_SOFTMAX, lower_log_softmax),
+    LOWER("where", OAR_OP_select, 0, lower_none),
+    WITH("clip", OAR_OP_clamp, 0, lower_none, NULL, NULL, clip_const),
+    WITH("expand_v2", OAR_OP_broadcast_to, 0, lower_none, NULL, NULL, expand_const),
+    WITH("top_k_v2", OAR_OP_topk, 0, lower_topk, NULL, topk_outputs, topk_const),
+    WITH("top_k", OAR_OP_topk, 0, lower_topk, NULL, topk_outputs, topk_const),
+    WITH("gather", OAR_OP_take, 0, lower_take, take_inputs, NULL, NULL),
+    WITH("index_select", OAR_OP_take, 0, lower_take, take_inputs, NULL, NULL),
+    WITH("gather_nd", OAR_OP_gather_nd_batch, 0, lower_none, take_inputs, NULL, NULL),
+    WITH("one_hot_v2", OAR_OP_one_hot_axis, 0, lower_one_hot, one_hot_inputs, NULL, one_hot_const),
+    WITH("pad3d", OAR_OP_pad_nd, 0, lower_pad3d, NULL, NULL, pad3d_const),
+    WITH("pad", OAR_OP_pad_nd, 0, lower_pad, NULL, NULL, pad_const),
+    WITH("conv2d_transpose", OAR_OP_conv_transpose_nd, 0, lower_conv_transpose, conv_t_inputs, conv_t_outputs,
+         NULL),
+    WITH("depthwise_conv2d_transpose", OAR_OP_conv_transpose_nd, 0, lower_conv_transpose, conv_t_inputs,
+         conv_t_outputs, NULL),
+    WITH("instance_norm", OAR_OP_instance_norm_nd, 0, lower_instance_norm, inorm_inputs, NULL, NULL),
+    LOWER("pixel_shuffle", OAR_OP_depth_space, 0, lower_pixel_shuffle),
+    WITH("range", OAR_OP_arange, 0, lower_none, range_inputs, NULL, NULL),
+    WITH("nearest_interp_v2", OAR_OP_resize_nd, 0, lower_interp, NULL, y_as_out, interp_const),
+    WITH("bilinear_interp_v2", OAR_OP_resize_nd, 1, lower_interp, NULL, y_as_out, interp_const),
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {

@@ -19,11 +19,32 @@ typedef struct oar_pd_lowering oar_pd_lowering;
 typedef oar_status (*oar_pd_lower_attrs_fn)(const oar_pd_lowering *l, const oar_pd_op *op,
                                             oar_node_builder *b, oar_error *err);
 
+/* A small constant the lowering feeds an IR input that the Paddle op
+ * carries as attributes (clip's min, top_k's k, pad3d's paddings, ...). */
+enum { OAR_PD_CONST_MAX = 16 };
+typedef struct oar_pd_const {
+  bool present;    /* false: the slot stays empty */
+  oar_dtype dtype; /* OAR_DTYPE_FLOAT32 (f) or OAR_DTYPE_INT64 (i) */
+  int rank;        /* 0 or 1 */
+  int64_t dims[1];
+  size_t count;
+  int64_t i[OAR_PD_CONST_MAX];
+  float f[OAR_PD_CONST_MAX];
+} oar_pd_const;
+
+/* The constant for IR input slot `slot` when the Paddle op leaves it
+ * empty; leaves c->present false when there is none. */
+typedef oar_status (*oar_pd_lower_const_fn)(const oar_pd_lowering *l, const oar_pd_op *op, int slot,
+                                            oar_pd_const *c, oar_error *err);
+
 struct oar_pd_lowering {
   const char *type; /* Paddle op type */
   oar_op_id ir;     /* the IR op it runs as */
   int func;         /* that op's func attribute */
   oar_pd_lower_attrs_fn attrs;
+  const char *const *inputs;  /* Paddle slot name per IR input slot; NULL (or a NULL entry): the IR's */
+  const char *const *outputs; /* the same for outputs */
+  oar_pd_lower_const_fn constant;
 };
 
 /* The lowering of Paddle op `type`, or NULL. */

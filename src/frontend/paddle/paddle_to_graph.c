@@ -1,6 +1,7 @@
 #include "frontend/paddle/paddle_to_graph.h"
 
 #include "frontend/paddle/paddle_lower.h"
+#include "ir/graph_edit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,8 +382,8 @@ static oar_status set_attrs(build_ctx *c, size_t index, oar_node_builder *b, oar
  * (inputs: the op would lose data; outputs: nothing can read what oar does
  * not compute, and a later reader fails on its own). */
 static oar_status match_slots(build_ctx *c, size_t index, const oar_pd_slot *slots, size_t num_slots,
-                              const oar_slot_spec *specs, int num_specs, bool is_input,
-                              const oar_pd_slot **matched, oar_error *err) {
+                              const oar_slot_spec *specs, int num_specs, const char *const *names,
+                              bool is_input, const oar_pd_slot **matched, oar_error *err) {
   char desc[DESC_MAX];
   const char *kind = is_input ? "input" : "output";
   if (num_specs > MAX_SCHEMA_SLOTS)
@@ -393,7 +394,7 @@ static oar_status match_slots(build_ctx *c, size_t index, const oar_pd_slot *slo
     const oar_pd_slot *s = &slots[i];
     int k = -1;
     for (int j = 0; j < num_specs; j++)
-      if (strcmp(specs[j].name, s->name) == 0) k = j;
+      if (strcmp(names && names[j] ? names[j] : specs[j].name, s->name) == 0) k = j;
     if (k < 0) {
       if (is_input && s->args.n)
         return oar_error_set(err, OAR_ERR_UNSUPPORTED,
@@ -412,7 +413,9 @@ static oar_status match_slots(build_ctx *c, size_t index, const oar_pd_slot *slo
     if (matched[k])
       for (size_t j = 0; j < matched[k]->args.n; j++)
         n += strcmp(matched[k]->args.v[j], PADDLE_EMPTY_VAR) != 0;
-    if (n == 0 && !(specs[k].flags & OAR_SLOT_OPTIONAL))
+    /* A lowered op's empty required input may be a constant (checked when
+     * the node is filled). */
+    if (n == 0 && !(specs[k].flags & OAR_SLOT_OPTIONAL) && !(names && is_input))
       return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s lacks required %s '%s'",
                            describe(c, index, desc, sizeof desc), kind, specs[k].name);
     if (n > 1 && !(specs[k].flags & OAR_SLOT_VARIADIC))
@@ -420,6 +423,40 @@ static oar_status match_slots(build_ctx *c, size_t index, const oar_pd_slot *slo
                            describe(c, index, desc, sizeof desc), n, kind, specs[k].name);
   }
   return OAR_OK;
+}
+
+/* True when the slot binds at least one variable. */
+static bool slot_bound(const oar_pd_slot *slot) {
+  for (size_t j = 0; slot && j < slot->args.n; j++)
+    if (strcmp(slot->args.v[j], PADDLE_EMPTY_VAR) != 0) return true;
+  return false;
+}
+
+/* Input slot k of a lowered op that the Paddle op leaves empty: a constant
+ * the lowering makes from the op's attributes, nothing (optional), or an
+ * error (required). */
+static oar_status lowered_constant(build_ctx *c, size_t index, const oar_pd_lowering *low, int k,
+                                   oar_node_builder *b, oar_error *err) {
+  const oar_op_schema *s = b->node.schema;
+  char desc[DESC_MAX];
+  oar_pd_const value = {0};
+  if (low->constant && low->constant(low, &c->block->ops[index], k, &value, err) != OAR_OK)
+    return oar_error_prefix(err, "%s ", describe(c, index, desc, sizeof desc));
+  if (!value.present) {
+    if (s->inputs[k].flags & OAR_SLOT_OPTIONAL) return OAR_OK;
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s lacks required input '%s'",
+                         describe(c, index, desc, sizeof desc),
+                         low->inputs && low->inputs[k] ? low->inputs[k] : s->inputs[k].name);
+  }
+  char name[DESC_MAX + 64];
+  snprintf(name, sizeof name, "%s.%s", c->block->ops[index].type, s->inputs[k].name);
+  const oar_shape shape = oar_shape_make(value.rank, value.dims);
+  const size_t bytes = value.count * oar_dtype_bytes(value.dtype);
+  int id;
+  OAR_TRY(oar_graph_add_constant(
+      c->g, name, value.dtype, &shape,
+      value.dtype == OAR_DTYPE_FLOAT32 ? (const void *)value.f : (const void *)value.i, bytes, &id, err));
+  return oar_node_add_input(b, k, id, err);
 }
 
 /* The attributes of a Paddle op that runs as a generic IR op (paddle_lower.h). */
@@ -436,10 +473,19 @@ static oar_status fill_node(build_ctx *c, size_t index, const oar_pd_lowering *l
   const oar_op_schema *s = b->node.schema;
   const oar_pd_slot *ins[MAX_SCHEMA_SLOTS], *outs[MAX_SCHEMA_SLOTS];
   char desc[DESC_MAX];
-  OAR_TRY(match_slots(c, index, op->inputs, op->num_inputs, s->inputs, s->num_inputs, true, ins, err));
-  OAR_TRY(match_slots(c, index, op->outputs, op->num_outputs, s->outputs, s->num_outputs, false, outs, err));
+  static const char *const no_names[MAX_SCHEMA_SLOTS] = {NULL};
+  const char *const *in_names = low ? (low->inputs ? low->inputs : no_names) : NULL;
+  const char *const *out_names = low ? (low->outputs ? low->outputs : no_names) : NULL;
+  OAR_TRY(
+      match_slots(c, index, op->inputs, op->num_inputs, s->inputs, s->num_inputs, in_names, true, ins, err));
+  OAR_TRY(match_slots(c, index, op->outputs, op->num_outputs, s->outputs, s->num_outputs, out_names, false,
+                      outs, err));
   /* Inputs first: an op that writes a variable it reads sees the old value. */
   for (int k = 0; k < s->num_inputs; k++) {
+    if (low && !slot_bound(ins[k])) {
+      OAR_TRY(lowered_constant(c, index, low, k, b, err));
+      continue;
+    }
     for (size_t j = 0; ins[k] && j < ins[k]->args.n; j++) {
       const char *name = ins[k]->args.v[j];
       if (strcmp(name, PADDLE_EMPTY_VAR) == 0) continue;
