@@ -969,6 +969,83 @@ interp_case("bilinear_interp_v2_align_corners", "bilinear_interp_v2",
             {"out_h": 10, "out_w": 13, "align_corners": True})
 
 
+@op_case("tile_pad_front", ["tile"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4))
+    b.fetch(b.op("tile", {"X": x}, ("Out",), {"repeat_times": [2, 1, 3]}))
+
+
+@op_case("tile_short_list", ["tile"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4))
+    b.fetch(b.op("tile", {"X": x}, ("Out",), {"repeat_times": [2, 2]}))
+
+
+@op_case("expand_v1", ["expand"])
+def _(b):
+    x = b.input("x", b.randn(2, 1, 3))
+    b.fetch(b.op("expand", {"X": x}, ("Out",), {"expand_times": [1, 4, 2]}))
+
+
+@op_case("expand_as_v2", ["expand_as_v2", "elementwise_add"])
+def _(b):
+    x = b.input("x", b.randn(3, 1), batch_dynamic=False)
+    y = b.input("y", b.randn(2, 3, 5), batch_dynamic=False)
+    e = b.op("expand_as_v2", {"X": x, "Y": y}, ("Out",), {"target_shape": [2, 3, 5]})
+    b.fetch(b.op("elementwise_add", {"X": e, "Y": y}, ("Out",), {"axis": -1}))
+
+
+unary_case("square", "square")
+unary_case("pow_factor", "pow", {"factor": 3.0})
+unary_case("rsqrt", "rsqrt", arr_fn=_positive)
+
+
+@op_case("flip", ["flip"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 5))
+    b.fetch(b.op("flip", {"X": x}, ("Out",), {"axis": [0, -1]}))
+
+
+@op_case("strided_slice", ["strided_slice"])
+def _(b):
+    x = b.input("x", b.randn(4, 7, 9), batch_dynamic=False)
+    b.fetch(b.op("strided_slice", {"Input": x}, ("Out",),
+                 {"axes": [1, 2], "starts": [1, -1], "ends": [6, 0], "strides": [2, -3], "infer_flags": [1, 1],
+                  "decrease_axis": []}))
+
+
+def trilu_case(name, lower, diagonal):
+    @op_case(name, ["tril_triu"])
+    def build(b):
+        x = b.input("x", b.randn(2, 4, 5))
+        b.fetch(b.op("tril_triu", {"X": x}, ("Out",), {"lower": lower, "diagonal": diagonal}))
+
+
+trilu_case("tril_diag1", True, 1)
+trilu_case("triu_diag_m1", False, -1)
+
+
+@op_case("bmm", ["bmm"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4))
+    y = b.input("y", b.randn(2, 4, 5))
+    b.fetch(b.op("bmm", {"X": x, "Y": y}))
+
+
+def p_norm_case(name, attrs):
+    @op_case(name, ["p_norm"])
+    def build(b):
+        x = b.input("x", b.randn(2, 3, 4))
+        full = {"porder": 2.0, "axis": -1, "epsilon": 1e-12, "keepdim": False, "asvector": False}
+        full.update(attrs)
+        b.fetch(b.op("p_norm", {"X": x}, ("Out",), full))
+
+
+p_norm_case("p_norm_2", {})
+p_norm_case("p_norm_1_axis1_keep", {"porder": 1.0, "axis": 1, "keepdim": True})
+p_norm_case("p_norm_3_vector", {"porder": 3.0, "asvector": True})
+
+
 def reshape_case(name, op, x_shape, shape, batch_dynamic=True):
     @op_case(name, [op])
     def build(b):

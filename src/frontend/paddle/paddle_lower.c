@@ -471,6 +471,147 @@ static oar_status lower_interp(const oar_pd_lowering *l, const oar_pd_op *op, oa
   return set_ints(b, OAR_RESIZE_ATTR_AXES, axes, 2, err);
 }
 
+/* tile: repeat_times, padded with 1s in front to the input's rank (what
+ * Paddle does for a shorter list); expand (v1): expand_times. */
+static oar_status tile_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                             oar_error *err) {
+  if (slot != 1) return OAR_OK;
+  const bool v1 = strcmp(l->type, "expand") == 0;
+  const int rank = c->x_rank;
+  int64_t r[OAR_PD_CONST_MAX], v[OAR_PD_CONST_MAX];
+  const int n = attr_ints(op, v1 ? "expand_times" : "repeat_times", r, OAR_PD_CONST_MAX);
+  if (n < 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "takes its repeats from a tensor, which oar does not support");
+  if (rank < n || rank > OAR_PD_CONST_MAX)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "repeats %d dims of an input of rank %d", n, rank);
+  for (int i = 0; i < rank; i++) v[i] = i < rank - n ? 1 : r[i - (rank - n)];
+  const_i64(c, 1, (size_t)rank, v);
+  return OAR_OK;
+}
+
+/* expand_as_v2: the target_shape attribute Paddle records. */
+static oar_status expand_as_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                                  oar_error *err) {
+  (void)l;
+  if (slot != 1) return OAR_OK;
+  int64_t v[OAR_PD_CONST_MAX];
+  const int n = attr_ints(op, "target_shape", v, OAR_PD_CONST_MAX);
+  if (n <= 0) return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has no target_shape (a run-time target)");
+  for (int i = 0; i < n; i++)
+    if (v[i] == -1) v[i] = 1;
+  const_i64(c, 1, (size_t)n, v);
+  return OAR_OK;
+}
+
+/* square (x^2), pow (x^factor), rsqrt (x^-0.5): binary_math's pow with a
+ * scalar exponent. */
+static oar_status pow_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                            oar_error *err) {
+  (void)err;
+  if (slot != OAR_BMATH_IN_Y) return OAR_OK;
+  float e = (float)float_or(op, "factor", 1.0);
+  if (strcmp(l->type, "square") == 0) e = 2.0f;
+  if (strcmp(l->type, "rsqrt") == 0) e = -0.5f;
+  const_f32(c, 0, 1, &e);
+  return OAR_OK;
+}
+
+static oar_status lower_pow(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                            oar_error *err) {
+  (void)op;
+  return set_i(b, OAR_BMATH_ATTR_FUNC, l->func, err);
+}
+
+/* flip: slice_steps over the axes with step -1, from the last element to
+ * before the first. */
+static oar_status flip_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                             oar_error *err) {
+  (void)l;
+  int64_t axes[OAR_PD_CONST_MAX], v[OAR_PD_CONST_MAX];
+  const int n = attr_ints(op, "axis", axes, OAR_PD_CONST_MAX);
+  if (n <= 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no 'axis' list");
+  for (int i = 0; i < n; i++) {
+    if (slot == OAR_SLICE_IN_STARTS || slot == OAR_SLICE_IN_STEPS)
+      v[i] = -1;
+    else if (slot == OAR_SLICE_IN_ENDS)
+      v[i] = INT64_MIN;
+    else
+      v[i] = axes[i];
+  }
+  if (slot >= OAR_SLICE_IN_STARTS && slot <= OAR_SLICE_IN_STEPS) const_i64(c, 1, (size_t)n, v);
+  return OAR_OK;
+}
+
+/* strided_slice: starts / ends / strides over axes; decrease_axis (a
+ * squeeze after) is refused. */
+static oar_status strided_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                                oar_error *err) {
+  (void)l;
+  static const char *const names[] = {[OAR_SLICE_IN_STARTS] = "starts",
+                                      [OAR_SLICE_IN_ENDS] = "ends",
+                                      [OAR_SLICE_IN_AXES] = "axes",
+                                      [OAR_SLICE_IN_STEPS] = "strides"};
+  if (slot < OAR_SLICE_IN_STARTS || slot > OAR_SLICE_IN_STEPS) return OAR_OK;
+  int64_t v[OAR_PD_CONST_MAX];
+  const int n = attr_ints(op, names[slot], v, OAR_PD_CONST_MAX);
+  if (n < 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has no '%s' list (run-time values are not supported)",
+                         names[slot]);
+  const_i64(c, 1, (size_t)n, v);
+  return OAR_OK;
+}
+
+static oar_status lower_strided_slice(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                      oar_error *err) {
+  (void)l, (void)b;
+  int64_t v[OAR_PD_CONST_MAX];
+  if (attr_ints(op, "decrease_axis", v, OAR_PD_CONST_MAX) > 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has decrease_axis, which oar does not support");
+  return OAR_OK;
+}
+
+/* tril_triu: lower keeps j - i <= diagonal, else j - i >= diagonal: ONNX's
+ * Trilu with k = diagonal. */
+static oar_status trilu_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                              oar_error *err) {
+  (void)l, (void)err;
+  if (slot != 1) return OAR_OK;
+  const int64_t k = int_or(op, "diagonal", 0);
+  const_i64(c, 0, 1, &k);
+  return OAR_OK;
+}
+
+static oar_status lower_trilu(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                              oar_error *err) {
+  (void)l;
+  return set_i(b, OAR_TRILU_ATTR_UPPER, int_or(op, "lower", 0) == 0, err);
+}
+
+/* p_norm: (sum |x|^p)^(1/p) over axis (every axis with asvector), as
+ * reduce L1 / L2 / Lp. */
+static oar_status lower_p_norm(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                               oar_error *err) {
+  (void)l;
+  const double p = float_or(op, "porder", 2.0);
+  const int func = p == 1.0 ? OAR_REDUCE_L1 : p == 2.0 ? OAR_REDUCE_L2 : OAR_REDUCE_LP;
+  if (func == OAR_REDUCE_LP && (p != (double)(int64_t)p || p < 1))
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has porder %g; oar takes integer orders >= 1", p);
+  OAR_TRY(set_i(b, OAR_REDUCE_ATTR_FUNC, func, err));
+  if (func == OAR_REDUCE_LP) OAR_TRY(set_i(b, OAR_REDUCE_ATTR_P, (int64_t)p, err));
+  OAR_TRY(set_i(b, OAR_REDUCE_ATTR_KEEPDIMS, int_or(op, "keepdim", 0) != 0, err));
+  if (int_or(op, "asvector", 0)) return OAR_OK;
+  const int64_t axis = int_or(op, "axis", -1);
+  return set_ints(b, OAR_REDUCE_ATTR_AXES, &axis, 1, err);
+}
+
+static const char *const input_as_x[] = {"Input"};
+
+/* Y only gave target_shape its value when the program was built. */
+static const char *const expand_as_ignored[] = {"Y", NULL};
+
+/* The exponent of pow / square / rsqrt is a constant, never a Paddle slot. */
+static const char *const pow_inputs[] = {"X", ""};
 static const char *const topk_outputs[] = {"Out", NULL};
 static const char *const take_inputs[] = {NULL, "Index"};
 static const char *const one_hot_inputs[] = {"X", "depth_tensor", NULL};
@@ -553,6 +694,21 @@ static const oar_pd_lowering lowerings[] = {
     WITH("range", OAR_OP_arange, 0, lower_none, range_inputs, NULL, NULL),
     WITH("nearest_interp_v2", OAR_OP_resize_nd, 0, lower_interp, NULL, y_as_out, interp_const),
     WITH("bilinear_interp_v2", OAR_OP_resize_nd, 1, lower_interp, NULL, y_as_out, interp_const),
+    WITH("tile", OAR_OP_tile_repeats, 0, lower_none, NULL, NULL, tile_const),
+    WITH("expand", OAR_OP_tile_repeats, 0, lower_none, NULL, NULL, tile_const),
+    {.type = "expand_as_v2",
+     .ir = OAR_OP_broadcast_to,
+     .attrs = lower_none,
+     .constant = expand_as_const,
+     .ignored_inputs = expand_as_ignored},
+    WITH("square", OAR_OP_binary_math, OAR_BMATH_POW, lower_pow, pow_inputs, NULL, pow_const),
+    WITH("pow", OAR_OP_binary_math, OAR_BMATH_POW, lower_pow, pow_inputs, NULL, pow_const),
+    WITH("rsqrt", OAR_OP_binary_math, OAR_BMATH_POW, lower_pow, pow_inputs, NULL, pow_const),
+    WITH("flip", OAR_OP_slice_steps, 0, lower_none, NULL, NULL, flip_const),
+    WITH("strided_slice", OAR_OP_slice_steps, 0, lower_strided_slice, input_as_x, NULL, strided_const),
+    WITH("tril_triu", OAR_OP_trilu, 0, lower_trilu, NULL, NULL, trilu_const),
+    LOWER("bmm", OAR_OP_matmul_v2, 0, lower_none),
+    LOWER("p_norm", OAR_OP_reduce, 0, lower_p_norm),
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {

@@ -23,6 +23,7 @@ typedef oar_status (*oar_pd_lower_attrs_fn)(const oar_pd_lowering *l, const oar_
  * carries as attributes (clip's min, top_k's k, pad3d's paddings, ...). */
 enum { OAR_PD_CONST_MAX = 16 };
 typedef struct oar_pd_const {
+  int x_rank;      /* in: the declared rank of the op's first input (-1: unknown) */
   bool present;    /* false: the slot stays empty */
   oar_dtype dtype; /* OAR_DTYPE_FLOAT32 (f) or OAR_DTYPE_INT64 (i) */
   int rank;        /* 0 or 1 */
@@ -45,6 +46,9 @@ struct oar_pd_lowering {
   const char *const *inputs;  /* Paddle slot name per IR input slot; NULL (or a NULL entry): the IR's */
   const char *const *outputs; /* the same for outputs */
   oar_pd_lower_const_fn constant;
+  /* Paddle input slots the op does not read, NULL-ended (expand_as_v2's Y:
+   * its shape is in target_shape already). */
+  const char *const *ignored_inputs;
 };
 
 /* The lowering of Paddle op `type`, or NULL. */

@@ -381,6 +381,14 @@ static oar_status set_attrs(build_ctx *c, size_t index, oar_node_builder *b, oar
  * ignored when empty; `strict` makes an unknown non-empty slot an error
  * (inputs: the op would lose data; outputs: nothing can read what oar does
  * not compute, and a later reader fails on its own). */
+/* An input slot the lowering of `type` says the op does not read. */
+static bool ignored_slot(const char *type, const char *slot) {
+  const oar_pd_lowering *low = oar_pd_lowering_find(type);
+  for (const char *const *n = low ? low->ignored_inputs : NULL; n && *n; n++)
+    if (strcmp(*n, slot) == 0) return true;
+  return false;
+}
+
 static oar_status match_slots(build_ctx *c, size_t index, const oar_pd_slot *slots, size_t num_slots,
                               const oar_slot_spec *specs, int num_specs, const char *const *names,
                               bool is_input, const oar_pd_slot **matched, oar_error *err) {
@@ -396,6 +404,7 @@ static oar_status match_slots(build_ctx *c, size_t index, const oar_pd_slot *slo
     for (int j = 0; j < num_specs; j++)
       if (strcmp(names && names[j] ? names[j] : specs[j].name, s->name) == 0) k = j;
     if (k < 0) {
+      if (is_input && ignored_slot(c->block->ops[index].type, s->name)) continue;
       if (is_input && s->args.n)
         return oar_error_set(err, OAR_ERR_UNSUPPORTED,
                              "%s has input slot '%s' (bound to '%s'), which oar's '%s' op does not have",
@@ -439,7 +448,8 @@ static oar_status lowered_constant(build_ctx *c, size_t index, const oar_pd_lowe
                                    oar_node_builder *b, oar_error *err) {
   const oar_op_schema *s = b->node.schema;
   char desc[DESC_MAX];
-  oar_pd_const value = {0};
+  oar_pd_const value = {.x_rank = -1};
+  if (b->num_in > 0) value.x_rank = c->g->values[b->node.in[0]].shape.rank;
   if (low->constant && low->constant(low, &c->block->ops[index], k, &value, err) != OAR_OK)
     return oar_error_prefix(err, "%s ", describe(c, index, desc, sizeof desc));
   if (!value.present) {
