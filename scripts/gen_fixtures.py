@@ -1257,6 +1257,22 @@ def optimize_program(prefix, work_dir):
         f.write(prog.SerializeToString(deterministic=True))
 
 
+def gen_unsupported(out_root):
+    """tests/data/cli/unsupported_ops: a program with op types oar lacks (roll twice, stack once),
+    for the test that every missing type is reported at once (no case.txt: it is not a fixture)."""
+    case_dir = os.path.join(out_root, "unsupported_ops")
+    shutil.rmtree(case_dir, ignore_errors=True)
+    os.makedirs(case_dir)
+    b = Builder("unsupported_ops")
+    with paddle.static.program_guard(b.main, b.startup), paddle.utils.unique_name.guard():
+        x = b.input("x", b.randn(2, 3))
+        r = b.op("roll", {"X": x}, ("Out",), {"shifts": [1], "axis": [1]})
+        s = b.op("stack", {"X": [r, x]}, ("Y",), {"axis": 0})
+        b.fetch(b.op("roll", {"X": s}, ("Out",), {"shifts": [1], "axis": [0]}))
+    save_program_model(b, os.path.join(case_dir, "model"))
+    return {"unsupported_ops": program_op_types(os.path.join(case_dir, "model.pdmodel"))}
+
+
 def gen_op_case(out_root, name):
     fn, expect, tol, formula = OP_CASES[name]
     tol = tol or DEFAULT_TOL
@@ -1586,7 +1602,7 @@ def main():
     parser.add_argument("--examples-out",
                         help="digits samples (default: examples/digits, or <out>/examples/digits with --out)")
     parser.add_argument("--only", nargs="+", metavar="NAME",
-                        help="case or family names (ops, mnist, digits, large); shell globs allowed")
+                        help="case or family names (ops, cli, mnist, digits, large); shell globs allowed")
     parser.add_argument("--list", action="store_true", help="list the op case names and exit")
     args = parser.parse_args()
     if args.list:
@@ -1611,6 +1627,8 @@ def main():
         print("ops: %d cases -> %s" % (len(names), ops_root))
         for n in names:
             case_ops[n] = gen_op_case(ops_root, n)
+    if small and selected(args.only, "cli", "unsupported_ops"):
+        case_ops.update(gen_unsupported(os.path.join(args.out, "cli")))
     models_root = os.path.join(args.out, "models")
     if small and selected(args.only, "mnist", "mnist_fc"):
         print("mnist_fc -> " + models_root)

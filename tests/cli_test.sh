@@ -8,6 +8,8 @@
 #                                          checks against the case's expected outputs; a
 #                                          truncated or missing input file fails with its path
 #   cli_test.sh bench OAR CASE_DIR         `oar bench --iters 3`: exit 0, latency printed
+#   cli_test.sh unsupported OAR DIR INPUT  a model with op types oar lacks: `oar info` lists them all
+#                                          and succeeds, `oar run` fails with the same list
 #   cli_test.sh version OAR                `oar --version`
 #   cli_test.sh missing-model OAR PATH     a model that does not exist: exit 1, PATH in the message
 #   cli_test.sh unknown-command OAR        exit 2
@@ -225,6 +227,13 @@ case $mode in
       *) fail "'$*' exited $code:
 $out" ;;
     esac
+    ;;
+
+  unsupported)
+    dir=${3:?model dir}
+    list="2 op types (3 ops) not supported: 'roll' x2 (first: op #1, output 'roll_1.out_0'), 'stack' x1 (first: op #2, output 'stack_2.y_0')"
+    expect 0 "not supported by oar: $dir/model.pdmodel: $list" "$oar" info "$dir"
+    expect 1 "$list" "$oar" run "$dir" --input "x=${4:?input file}"
     ;;
 
   version)

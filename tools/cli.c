@@ -165,10 +165,14 @@ int cli_engine_option(cli_opt_scan *scan) {
   return 0;
 }
 
-int cli_open_predictor(const char *model, const char *params, int threads, oar_predictor **out) {
+oar_status cli_try_open_predictor(const char *model, const char *params, int threads, oar_predictor **out,
+                                  char *message, size_t size) {
   oar_config *config = NULL;
   oar_status st = oar_config_create(&config);
-  if (st != OAR_OK) return cli_fail("cannot create a config: %s", library_message(NULL, st));
+  if (st != OAR_OK) {
+    snprintf(message, size, "cannot create a config: %s", library_message(NULL, st));
+    return st;
+  }
   st = oar_config_set_model(config, model, params);
   if (st == OAR_OK && threads > 0) st = oar_config_set_num_threads(config, threads);
   if (st == OAR_OK && engine.no_ir_optim) st = oar_config_set_ir_optim(config, 0);
@@ -180,16 +184,21 @@ int cli_open_predictor(const char *model, const char *params, int threads, oar_p
   if (st != OAR_OK) {
     const char *msg = library_message(oar_config_last_error(config), st);
     /* Say which model failed unless the library already did. */
-    if (strstr(msg, model) != NULL) {
-      cli_fail("%s", msg);
-    } else {
-      cli_fail("cannot load model %s: %s", model, msg);
-    }
-    oar_config_destroy(config);
-    return CLI_EXIT_FAIL;
+    if (strstr(msg, model) != NULL)
+      snprintf(message, size, "%s", msg);
+    else
+      snprintf(message, size, "cannot load model %s: %s", model, msg);
   }
   oar_config_destroy(config);
-  return CLI_EXIT_OK;
+  return st;
+}
+
+int cli_open_predictor(const char *model, const char *params, int threads, oar_predictor **out) {
+  char message[2048];
+  if (cli_try_open_predictor(model, params, threads, out, message, sizeof message) == OAR_OK)
+    return CLI_EXIT_OK;
+  cli_fail("%s", message);
+  return CLI_EXIT_FAIL;
 }
 
 int cli_tensor_names(oar_predictor *predictor, int which, const char ***names, size_t *count) {

@@ -71,6 +71,10 @@ int cli_print_profile(oar_predictor *predictor, size_t top);
  * CLI_EXIT_FAIL. */
 int cli_open_predictor(const char *model, const char *params, int threads, oar_predictor **out);
 
+/* The same without printing: the status, and the message in `message`. */
+oar_status cli_try_open_predictor(const char *model, const char *params, int threads, oar_predictor **out,
+                                  char *message, size_t size);
+
 /* Collects input (which=0) or output (which=1) names. *names is malloc'ed
  * (free it); the strings belong to the predictor. Prints and returns
  * CLI_EXIT_FAIL on failure. */

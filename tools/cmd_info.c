@@ -203,8 +203,16 @@ int cmd_info(int argc, char **argv) {
   if (model == NULL) return cli_usage("info", "info needs a MODEL");
 
   oar_predictor *predictor = NULL;
-  int rc = cli_open_predictor(model, params, 0, &predictor);
-  if (rc != CLI_EXIT_OK) return rc;
+  char message[2048];
+  oar_status st = cli_try_open_predictor(model, params, 0, &predictor, message, sizeof message);
+  if (st == OAR_ERR_UNSUPPORTED) {
+    /* What oar lacks for this model is what `info` is asked for: say it,
+     * whole, and succeed. */
+    printf("model: %s\nnot supported by oar: %s\n", model, message);
+    return CLI_EXIT_OK;
+  }
+  if (st != OAR_OK) return cli_fail("%s", message);
+  int rc;
   printf("model: %s\n", model);
   if (params != NULL) printf("params: %s\n", params);
   rc = print_tensors(predictor, 0);

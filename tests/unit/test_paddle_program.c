@@ -606,10 +606,16 @@ static void build_graph_program(int variant, pb *prog, pb *params) {
     attr_int(&op, "axis", OAR_PD_ATTR_LONG, 13, 1);
   end_op(&block, &op, "elementwise_add");
 
-  if (variant == UNSUPPORTED_OP) {
+  if (variant == UNSUPPORTED_OP) { /* two types, one twice: all are reported at once */
     in1(&op, "X", "t");
     out1(&op, "Out", "z");
     end_op(&block, &op, "my_custom_op");
+    in1(&op, "X", "z");
+    out1(&op, "Out", "z2");
+    end_op(&block, &op, "my_custom_op");
+    in1(&op, "X", "z2");
+    out1(&op, "Out", "z3");
+    end_op(&block, &op, "other_op");
   }
   if (variant == CONCAT) {
     const char *both[] = {"t", "x"};
@@ -730,7 +736,9 @@ static void test_graph_errors(void) {
     const char *text;
   } cases[] = {
       {UNSUPPORTED_OP, OAR_ERR_UNSUPPORTED,
-       "unsupported op 'my_custom_op' (op #3 in block 0, first output 'z') in <memory>"},
+       "<memory>: 2 op types (3 ops) not supported: 'my_custom_op' x2 (first: op #3, output 'z'), 'other_op' "
+       "x1 "
+       "(first: op #5, output 'z3')"},
       {UNKNOWN_INPUT_SLOT, OAR_ERR_UNSUPPORTED, "input slot 'Mystery'"},
       {USE_BEFORE_DEF, OAR_ERR_INVALID_MODEL,
        "op 'relu' (op #2 in block 0, first output 'u') in <memory> reads variable 't' (input 'X'), which no "

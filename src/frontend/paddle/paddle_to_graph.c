@@ -563,6 +563,47 @@ static oar_status index_vars(build_ctx *c, oar_error *err) {
   return OAR_OK;
 }
 
+/* Every op type of the block that oar has neither an IR op nor a lowering
+ * for, in one message: with counts and the first op of each, so that a
+ * user sees the whole gap at once, not one op per attempt. */
+static oar_status check_op_types(build_ctx *c, oar_error *err) {
+  enum { MAX_LISTED = 64 };
+  struct missing_type {
+    const char *type;
+    size_t count, first;
+  } missing[MAX_LISTED];
+  size_t num_missing = 0, num_ops = 0, more = 0;
+  for (size_t i = 0; i < c->block->num_ops; i++) {
+    const char *type = c->block->ops[i].type;
+    if (!strcmp(type, "feed") || !strcmp(type, "fetch") || oar_schema_find(type) ||
+        oar_pd_lowering_find(type))
+      continue;
+    num_ops++;
+    size_t k = 0;
+    while (k < num_missing && strcmp(missing[k].type, type) != 0) k++;
+    if (k < num_missing) {
+      missing[k].count++;
+    } else if (num_missing < MAX_LISTED) {
+      missing[num_missing++] = (struct missing_type){type, 1, i};
+    } else {
+      more++;
+    }
+  }
+  if (!num_missing) return OAR_OK;
+  char list[OAR_ERROR_MSG_MAX];
+  size_t at = 0;
+  for (size_t k = 0; k < num_missing && at < sizeof list; k++) {
+    const int w = snprintf(list + at, sizeof list - at, "%s'%s' x%zu (first: op #%zu, output '%s')",
+                           k ? ", " : "", missing[k].type, missing[k].count, missing[k].first,
+                           first_output(&c->block->ops[missing[k].first]));
+    if (w < 0) break;
+    at += (size_t)w;
+  }
+  return oar_error_set(err, OAR_ERR_UNSUPPORTED, "%s: %zu op type%s (%zu op%s) not supported: %s%s",
+                       c->source, num_missing + more, num_missing + more == 1 ? "" : "s", num_ops,
+                       num_ops == 1 ? "" : "s", list, more ? ", and more" : "");
+}
+
 static oar_status build(build_ctx *c, const oar_pd_params *params, oar_error *err) {
   io_op *feeds = NULL, *fetches = NULL;
   size_t num_feeds = 0, num_fetches = 0;
@@ -570,6 +611,7 @@ static oar_status build(build_ctx *c, const oar_pd_params *params, oar_error *er
   if (!(c->g->source = oar_strdup(c->source)))
     return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for the source name");
   if ((st = index_vars(c, err)) != OAR_OK) goto done;
+  if ((st = check_op_types(c, err)) != OAR_OK) goto done;
   if ((st = add_params(c, params, err)) != OAR_OK) goto done;
   if ((st = collect_io(c, true, &feeds, &num_feeds, err)) != OAR_OK) goto done;
   if ((st = collect_io(c, false, &fetches, &num_fetches, err)) != OAR_OK) goto done;
