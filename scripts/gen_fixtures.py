@@ -14,8 +14,9 @@ cross-checked against a second run with IR optimization on). The manifest format
     tolerance <rtol> <atol>      optional; default 1e-4 1e-5
 
 Every op case and the mnist / digits models also get a Paddle 3 PIR twin, <case>_pir, and
---large adds resnet50_pir, mobilenet_v2_pir and bert_base_pir (scripts/gen_pir_fixtures.py,
-run in its own process; --no-pir skips them; --only '*_pir' makes only them).
+--large adds resnet50_pir, mobilenet_v2_pir, mobilenet_v3_large_pir and bert_base_pir
+(scripts/gen_pir_fixtures.py, run in its own process; --no-pir skips them; --only '*_pir'
+makes only them).
 
 Families (select with --only; names and shell globs match case names or family names):
     ops      tests/data/ops/<case>/          one small program per op and attribute variant

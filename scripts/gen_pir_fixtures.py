@@ -16,10 +16,10 @@ Families:
     models   tests/data/models/<m>_pir/    mnist_fc and digits_cnn the same way;
                                            bert_tiny exported with paddle.jit.save in
                                            PIR mode (scripts/gen_bert.py's model)
-    large    tests/data/large/<m>_pir/     resnet50, mobilenet_v2 (paddle.vision, same
-                                           seeds and calibration as gen_fixtures.py)
-                                           and bert_base, exported with paddle.jit.save
-                                           in PIR mode (only with --large)
+    large    tests/data/large/<m>_pir/     resnet50, mobilenet_v2, mobilenet_v3_large
+                                           (paddle.vision, same seeds and calibration as
+                                           gen_fixtures.py) and bert_base, exported with
+                                           paddle.jit.save in PIR mode (only with --large)
 
 Each case keeps the legacy case's inputs; its outputs are what paddle.inference computes
 on the PIR program (IR optimization off, cross-checked with it on), and they are checked
@@ -292,7 +292,8 @@ def gen_bert_pir(root, name):
                        legacy_outputs_of(os.path.join(root, name)))
 
 
-LARGE_VISION = [("resnet50", "resnet50"), ("mobilenet_v2", "mobilenet_v2")]
+LARGE_VISION = [("resnet50", "resnet50"), ("mobilenet_v2", "mobilenet_v2"),
+                ("mobilenet_v3_large", "mobilenet_v3_large")]
 
 
 def gen_large(large_root, only):
