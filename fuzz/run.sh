@@ -9,12 +9,20 @@ out=build-fuzz
 mkdir -p "$out/corpus"
 srcs=$(find src -name '*.c' -not -path 'src/api/compat/*')
 flags="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc"
+# Undefined behaviour stops the run (and saves the input) in the library's
+# objects too, as in the harness.
+objflags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 objs=()
 mkdir -p "$out/obj"
+# Objects built with other flags (by an older run.sh) are rebuilt.
+if [ "$(cat "$out/obj/flags" 2>/dev/null)" != "$objflags" ]; then
+  rm -f "$out"/obj/*.o
+  echo "$objflags" >"$out/obj/flags"
+fi
 for f in $srcs; do
   o="$out/obj/$(echo "$f" | tr / _).o"
   # The ISA folders need their own flags, as in CMakeLists.txt.
-  extra="-fsanitize=fuzzer-no-link,address,undefined"
+  extra=$objflags
   case $f in
     src/kernels/x86/avx2/*) extra="$extra -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
     src/kernels/x86/avx512/*) extra="$extra -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma -mf16c -ffp-contract=fast" ;;

@@ -83,6 +83,21 @@ static void test_scalars(void) {
   }
 }
 
+/* Empty containers, also as the first container of a document (clang's
+ * UBSan once flagged NULL + 0 on the empty member stack; found by
+ * fuzz/run.sh). */
+static void test_empty_containers(void) {
+  static const char *docs[] = {
+      "{}", "[]", " { } ", "[{}]", "[[], {}, {\"a\": {}}]", "{\"a\": [], \"b\": {}}"};
+  for (size_t k = 0; k < sizeof docs / sizeof docs[0]; k++) {
+    oar_json_doc doc;
+    oar_error err = {0};
+    oar_status st = parse(docs[k], &doc, &err);
+    CHECK(st == OAR_OK, "'%s': %s", docs[k], err.msg);
+    if (st == OAR_OK) oar_json_doc_free(&doc);
+  }
+}
+
 static void test_strings(void) {
   static const struct {
     const char *text;
@@ -364,6 +379,7 @@ static void test_alloc_failures(void) {
 
 int main(void) {
   test_scalars();
+  test_empty_containers();
   test_strings();
   test_structure();
   test_errors();

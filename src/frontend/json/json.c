@@ -427,7 +427,9 @@ static oar_status parse_object(parser *ps, oar_json *out, int depth) {
     }
   }
   size_t n = ps->num_mems - base;
-  OAR_TRY(check_unique(ps, ps->mems + base, n));
+  /* Only with members: before the first one ps->mems is NULL, and NULL + 0
+   * is undefined behaviour. */
+  if (n > 1) OAR_TRY(check_unique(ps, ps->mems + base, n));
   oar_json_member *members = NULL;
   if (n) {
     if (!(members = chunk_alloc(&ps->chunks, n * sizeof *members))) return oom(ps);

@@ -119,8 +119,8 @@ static oar_status add_params(build_ctx *c, const oar_pd_params *params, oar_erro
      * twice). Only pages of the file: constants a PIR program adds live on
      * the heap. */
     const oar_bytes *src = params->source;
-    if (src && p->rec.data >= src->data && p->rec.bytes <= src->size &&
-        (size_t)(p->rec.data - src->data) <= src->size - p->rec.bytes)
+    const uintptr_t at = (uintptr_t)p->rec.data, base = (uintptr_t)(src ? src->data : NULL);
+    if (src && at >= base && p->rec.bytes <= src->size && at - base <= src->size - p->rec.bytes)
       oar_bytes_release(src, p->rec.data, p->rec.bytes);
     OAR_TRY(oar_name_map_put(&c->values, p->var->name, id, err));
   }

@@ -57,7 +57,7 @@ oar_status oar_pirc_index_values(pirc_ctx *c) {
       v->type = &p->ops[i].results[k].type;
       c->by_id[c->num_values++] = v;
     }
-  qsort(c->by_id, c->num_values, sizeof *c->by_id, by_id);
+  if (c->num_values) qsort(c->by_id, c->num_values, sizeof *c->by_id, by_id); /* NULL with 0: UB */
   for (size_t i = 0; i < p->num_ops; i++)
     for (size_t k = 0; k < p->ops[i].num_operands; k++)
       if (p->ops[i].operands[k]) oar_pirc_find(c, p->ops[i].operands[k])->uses++;
