@@ -9,14 +9,22 @@ out=build-fuzz
 mkdir -p "$out/corpus"
 srcs=$(find src -name '*.c' -not -path 'src/api/compat/*')
 flags="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude -Isrc"
+# Undefined behaviour stops the run (and saves the input) in the library's
+# objects too, as in the harness.
+objflags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 objs=()
 mkdir -p "$out/obj"
 running=0
 cores=$(nproc 2>/dev/null || echo 2)
+# Objects built with other flags (by an older run.sh) are rebuilt.
+if [ "$(cat "$out/obj/flags" 2>/dev/null)" != "$objflags" ]; then
+  rm -f "$out"/obj/*.o
+  echo "$objflags" >"$out/obj/flags"
+fi
 for f in $srcs; do
   o="$out/obj/$(echo "$f" | tr / _).o"
   # The ISA folders need their own flags, as in CMakeLists.txt.
-  extra="-fsanitize=fuzzer-no-link,address,undefined"
+  extra=$objflags
   case $f in
     src/kernels/x86/avx2/*) extra="$extra -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
     src/kernels/x86/avx512/*) extra="$extra -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
@@ -37,18 +45,33 @@ while [ "$running" -gt 0 ]; do
   running=$((running - 1))
 done
 clang $flags fuzz/fuzz_model_buffer.c "${objs[@]}" -lm -lpthread -o "$out/fuzz_model_buffer"
-# Seeds: small fixture programs with their params (split byte 128) and ONNX files.
-for d in tests/data/models/mnist_fc tests/data/ops/conv2d_basic tests/data/ops/reshape2_shape_tensor tests/data/ops/slice_basic; do
-  [ -f "$d/model.pdmodel" ] || continue
+# Seeds: small fixture programs with their params (the first byte puts the
+# split where the program ends), legacy and Paddle 3 PIR (JSON), and ONNX files.
+for d in tests/data/models/mnist_fc tests/data/ops/conv2d_basic tests/data/ops/reshape2_shape_tensor tests/data/ops/slice_basic \
+         tests/data/ops/conv2d_basic_pir tests/data/ops/reshape2_shape_tensor_pir tests/data/ops/slice_ends_from_shape_pir \
+         tests/data/ops/split_sections_minus1_pir tests/data/ops/shape_slice_full_pir tests/data/ops/batch_norm_nchw_pir; do
+  [ -f "$d/model.pdmodel" ] || [ -f "$d/model.json" ] || continue
   python3 - "$d" "$out/corpus/$(basename "$d")" <<'PY'
 import sys
 d, out = sys.argv[1], sys.argv[2]
 import os
-prog = open(d + "/model.pdmodel", "rb").read()
+pir = not os.path.exists(d + "/model.pdmodel")
+prog = open(d + ("/model.json" if pir else "/model.pdmodel"), "rb").read()
 params = open(d + "/model.pdiparams", "rb").read() if os.path.exists(d + "/model.pdiparams") else b""
-total = 1 + len(prog) + len(params)
-split = len(prog) + 1
-b = max(0, min(255, round((split - 1) * 255 / (total - 1))))
+# The harness splits at 1 + b * (size - 1) / 255, in steps of 1/255 of the
+# input. JSON may end in blanks: pad a PIR program until a split byte
+# lands exactly on its end, so the seed loads and runs.
+b = None
+for pad in range(0, 4096 if pir and params else 1):
+    n = len(prog) + pad
+    for cand in range(256):
+        if cand * (n + len(params)) // 255 == n:
+            b, prog = cand, prog + b" " * pad
+            break
+    if b is not None:
+        break
+if b is None:
+    b = max(0, min(255, round(len(prog) * 255 / (len(prog) + len(params)))))
 open(out, "wb").write(bytes([b]) + prog + params)
 PY
 done
@@ -64,4 +87,5 @@ for name in ["test_conv_with_strides_padding", "test_gemm_default_single_elem_ve
     if os.path.exists(path):
         open(os.path.join(sys.argv[1], "onnx_" + name), "wb").write(b"\xff" + open(path, "rb").read())
 PY
-"$out/fuzz_model_buffer" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 "$out/corpus"
+# The dictionary gives the mutator PIR JSON's keys, op and type names.
+"$out/fuzz_model_buffer" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 -dict=fuzz/pir_json.dict "$out/corpus"

@@ -27,6 +27,7 @@ scripts/gen_fixtures.py --large / --large-only also builds bert_base (gen_large 
 """
 
 import argparse
+import contextlib
 import os
 import sys
 import time
@@ -157,10 +158,12 @@ def strip_own_frames(path):
         f.write(prog.SerializeToString(deterministic=True))
 
 
-def export_bert(c, prefix, seed):
+def export_bert(c, prefix, seed, legacy_ops=True):
+    """legacy_ops=False in PIR mode (scripts/gen_pir_fixtures.py), where paddle.matmul and
+    the others need no patching."""
     paddle.disable_static()
     try:
-        with legacy_program_ops():
+        with legacy_program_ops() if legacy_ops else contextlib.nullcontext():
             paddle.seed(seed)
             model = Bert(c)
             randomize(model, np.random.default_rng(seed))
@@ -174,7 +177,8 @@ def export_bert(c, prefix, seed):
     info = prefix + ".pdiparams.info"
     if os.path.exists(info):  # pickle for paddle.jit.load; not part of the inference model
         os.remove(info)
-    strip_own_frames(prefix + ".pdmodel")
+    if legacy_ops:
+        strip_own_frames(prefix + ".pdmodel")
 
 
 def make_inputs(name, c):

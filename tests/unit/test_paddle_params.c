@@ -455,6 +455,20 @@ static void layout_program(pb *prog, int num_params, const char *const *params) 
 
 static const float W3[3] = {1.5f, 2.5f, 3.5f};
 
+/* layout_program's model (x [-1, 3] -> relu -> out, parameter w [3]) as
+ * Paddle 3 writes it in PIR JSON (spec 4). */
+#define PIR_TT(dims) "{\"#\":\"0.t_dtensor\",\"D\":[{\"#\":\"0.t_f32\"}," dims ",\"NCHW\",[],0]}"
+#define PIR_RELU_JSON \
+  "{\"base_code\":{\"magic\":\"pir\",\"trainable\":true,\"version\":4},\"program\":{\"regions\":[{\"#\":" \
+  "\"region_0\",\"blocks\":[{\"#\":\"block_0\",\"args\":[],\"ops\":["                                        \
+  "{\"#\":\"p\",\"A\":[0,1,1,\"w\"],\"O\":{\"%\":1,\"TT\":" PIR_TT("[3]") "},\"OA\":[1,0,1]},"             \
+  "{\"#\":\"1.data\",\"A\":[{\"AT\":{\"#\":\"0.a_str\",\"D\":\"x\"},\"N\":\"name\"}],\"I\":[],"          \
+  "\"O\":[{\"%\":2,\"TT\":" PIR_TT("[-1,3]") "}]},"                                                           \
+  "{\"#\":\"1.relu\",\"I\":[{\"%\":2}],\"O\":[{\"%\":3,\"TT\":" PIR_TT("[-1,3]") "}]},"                     \
+  "{\"#\":\"1.fetch\",\"A\":[{\"AT\":{\"#\":\"0.a_str\",\"D\":\"out\"},\"N\":\"name\"},{\"AT\":{\"#\":"   \
+  "\"0.a_i32\",\"D\":0},\"N\":\"col\"}],\"I\":[{\"%\":3}],\"O\":[{\"%\":4,\"TT\":" PIR_TT("[-1,3]") "}]}"  \
+  "]}]}]}}"
+
 static void one_record(pb *s) { add_record(s, OAR_PD_FP32, D3, 1, W3, sizeof W3); }
 
 /* Loads model (+ params) and checks the graph has x -> relu -> out and
@@ -577,7 +591,11 @@ static void test_layouts(void) {
   make_dir("empty");
   char *empty = path_of("empty");
   char want[600];
-  snprintf(want, sizeof want, "no Paddle model in directory '%s' (looked for __model__, *.pdmodel)", empty);
+  snprintf(
+      want, sizeof want,
+      "no Paddle model in directory '%s' (looked for __model__, __model__.json, *.pdmodel, and *.json with a "
+      "*.pdiparams beside it)",
+      empty);
   expect_fail("empty directory", "empty", NULL, OAR_ERR_IO, want);
   free(empty);
   make_dir("two");
@@ -590,15 +608,49 @@ static void test_layouts(void) {
               "noparamsfile/m.pdiparams");
   expect_fail("explicit params file missing", "v2/inference.pdmodel", "v2/nothing", OAR_ERR_IO, "v2/nothing");
   expect_fail("no such path", "does_not_exist", NULL, OAR_ERR_IO, "does_not_exist");
+
+  /* Paddle 3 PIR programs: the same x -> relu -> out with parameter w. */
+  const char *json = PIR_RELU_JSON;
+  size_t json_n = strlen(json);
   make_dir("pir");
-  const char *json = "{\"base_code\":{\"magic\":\"pir\",\"version\":1},\"program\":{}}";
-  write_file("pir/inference.json", json, strlen(json));
+  write_file("pir/inference.json", json, json_n);
   write_file("pir/inference.pdiparams", rec.b, rec.n);
-  expect_fail("dir with a PIR program", "pir", NULL, OAR_ERR_UNSUPPORTED, "PIR");
-  expect_fail("*.json path", "pir/inference.json", NULL, OAR_ERR_UNSUPPORTED, "PIR");
+  write_file("pir/inference.yml", "x", 1); /* toolkit exports carry one; it is not a program */
+  expect_load("dir with inference.json + inference.pdiparams", "pir", NULL, "pir/inference.json", 1, one);
+  expect_load("x.json path -> x.pdiparams", "pir/inference.json", NULL, "pir/inference.json", 1, one);
+  make_dir("pir_named");
+  write_file("pir_named/prog.txt", json, json_n);
+  write_file("pir_named/weights.bin", rec.b, rec.n);
+  expect_load("PIR program by content, any names", "pir_named/prog.txt", "pir_named/weights.bin",
+              "pir_named/prog.txt", 1, one);
   make_dir("pir2");
-  write_file("pir2/__model__", json, strlen(json));
-  expect_fail("__model__ holding JSON", "pir2", NULL, OAR_ERR_UNSUPPORTED, "PIR");
+  write_file("pir2/__model__", json, json_n);
+  write_file("pir2/w", rec.b, rec.n);
+  expect_load("__model__ holding PIR JSON + one file per parameter", "pir2", NULL, "pir2/__model__", 1, one);
+  make_dir("pir_separate");
+  write_file("pir_separate/__model__.json", json, json_n);
+  write_file("pir_separate/w", rec.b, rec.n);
+  expect_load("__model__.json + one file per parameter (separate_parameters)", "pir_separate", NULL,
+              "pir_separate/__model__.json", 1, one);
+  make_dir("pir_both");
+  write_file("pir_both/m.pdmodel", prog1.b, prog1.n);
+  write_file("pir_both/m.pdiparams", rec.b, rec.n);
+  write_file("pir_both/m.json", json, json_n);
+  expect_load("dir with m.pdmodel and m.json: the .pdmodel", "pir_both", NULL, "pir_both/m.pdmodel", 1, one);
+  make_dir("pir_two");
+  write_file("pir_two/a.json", json, json_n);
+  write_file("pir_two/a.pdiparams", rec.b, rec.n);
+  write_file("pir_two/b.json", json, json_n);
+  write_file("pir_two/b.pdiparams", rec.b, rec.n);
+  expect_fail("two PIR programs", "pir_two", NULL, OAR_ERR_IO, "holds 2 PIR programs (*.json + *.pdiparams)");
+  make_dir("pir_lonely");
+  write_file("pir_lonely/config.json", json, json_n); /* no config.pdiparams: not taken for a model */
+  expect_fail("a .json without .pdiparams in a directory", "pir_lonely", NULL, OAR_ERR_IO, "no Paddle model");
+  expect_fail("x.json with parameters but no x.pdiparams", "pir_lonely/config.json", NULL, OAR_ERR_IO,
+              "pir_lonely/w");
+  write_file("pir_named/two.bin", rec2.b, rec2.n);
+  expect_fail("PIR program, params file with a record too many", "pir_named/prog.txt", "pir_named/two.bin",
+              OAR_ERR_INVALID_MODEL, "two.bin' has 36 bytes left after the last of 1 record");
   make_dir("garbage");
   write_file("garbage/__model__", "\x0A\x7F", 2);
   expect_fail("corrupt __model__", "garbage", NULL, OAR_ERR_INVALID_MODEL,

@@ -815,15 +815,17 @@ static void test_graph_special(void) {
   }
   printf("ok: variadic slot takes several variables, empty optional slot none\n");
 
-  /* PIR JSON in a buffer. */
+  /* JSON in a buffer is read as a PIR program (its own tests: test_pir_loader.c). */
   const char *json = "  {\"base_code\":{\"magic\":\"pir\"}}";
   oar_paddle_source src = {.program_buf = json, .program_size = strlen(json)};
   st = oar_paddle_load(&src, &g, &err);
-  CHECK(st == OAR_ERR_UNSUPPORTED && strstr(err.msg, "PIR"), "PIR JSON buffer: %s", err.msg);
+  CHECK(st == OAR_ERR_INVALID_MODEL &&
+            strcmp(err.msg, "PIR program '<memory>': \"base_code\" (byte 15) has no \"version\"") == 0,
+        "PIR JSON buffer: %s", err.msg);
   src.program_buf = NULL;
   CHECK(oar_paddle_load(&src, &g, &err) == OAR_ERR_INVALID_ARGUMENT, "no program: %s", err.msg);
   CHECK(oar_paddle_load(NULL, &g, &err) == OAR_ERR_INVALID_ARGUMENT, "NULL source");
-  printf("ok: PIR JSON buffers are unsupported, missing program is an invalid argument\n");
+  printf("ok: JSON buffers go to the PIR reader, missing program is an invalid argument\n");
 }
 
 int main(void) {

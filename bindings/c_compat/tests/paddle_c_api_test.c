@@ -4,6 +4,8 @@
  * fc+softmax model, feeds the recorded input and compares with the output
  * Paddle Inference gave (|got - want| <= 1e-5 + 1e-4 |want|).
  *
+ * Then the same with the model's Paddle 3 PIR export, MODEL_DIR_pir.
+ *
  * Usage: paddle_c_api_test MODEL_DIR   (tests/data/models/mnist_fc)
  */
 #include <math.h>
@@ -107,6 +109,36 @@ static void run_and_check(PD_Predictor *predictor, const npy *in, const npy *wan
   PD_TensorDestroy(input);
   PD_OneDimArrayCstrDestroy(out_names);
   PD_OneDimArrayCstrDestroy(in_names);
+}
+
+/* The same model exported by Paddle 3 as a PIR program (MODEL_DIR_pir:
+ * model.json + model.pdiparams), given by files and by directory, as a
+ * Paddle 3 program gives it. */
+static void test_pir(const char *dir, const npy *in) {
+  char prog[4096], params[4096], out_path[4096];
+  snprintf(prog, sizeof prog, "%s/model.json", dir);
+  snprintf(params, sizeof params, "%s/model.pdiparams", dir);
+  snprintf(out_path, sizeof out_path, "%s/out_fetch_name_0.npy", dir);
+  npy want = {0};
+  CHECK(npy_load(out_path, &want), "cannot read %s", out_path);
+  for (int by_dir = 0; by_dir < 2 && want.data; by_dir++) {
+    PD_Config *config = PD_ConfigCreate();
+    if (by_dir)
+      PD_ConfigSetModelDir(config, dir);
+    else
+      PD_ConfigSetModel(config, prog, params);
+    PD_Predictor *predictor = PD_PredictorCreate(config);
+    PD_ConfigDestroy(config);
+    CHECK(predictor != NULL, "PIR predictor (%s)", by_dir ? "model dir" : "model.json + model.pdiparams");
+    if (!predictor) continue;
+    PD_OneDimArrayCstr *out_names = PD_PredictorGetOutputNames(predictor);
+    CHECK(out_names && out_names->size == 1 && strcmp(out_names->data[0], "fetch_name_0") == 0,
+          "PIR output named by its fetch op");
+    PD_OneDimArrayCstrDestroy(out_names);
+    run_and_check(predictor, in, &want, by_dir ? "PIR model dir" : "PIR model.json");
+    PD_PredictorDestroy(predictor);
+  }
+  free(want.data);
 }
 
 int main(int argc, char **argv) {
@@ -226,6 +258,10 @@ int main(int argc, char **argv) {
   PD_OneDimArrayCstrDestroy(in_names);
   PD_PredictorDestroy(clone);
   PD_PredictorDestroy(predictor);
+
+  char pir_dir[4096];
+  snprintf(pir_dir, sizeof pir_dir, "%s_pir", argv[1]);
+  test_pir(pir_dir, &in);
   free(in.data);
   free(want.data);
 

@@ -10,7 +10,7 @@ import pytest
 
 import oar
 import oar.inference as paddle_infer
-from conftest import assert_close, model_case
+from conftest import MODELS, assert_close, model_case
 
 
 def make_predictor(model_dir, **options):
@@ -102,6 +102,34 @@ def test_model_buffer_forms(mnist):
         config.set_model_buffer(*args)
         assert config.model_from_memory()
         assert_close(paddle_infer.create_predictor(config).run([x])[0], want)
+
+
+def test_paddle3_pir_model_forms(tmp_path):
+    """The same MNIST model exported by Paddle 3 as a PIR program (model.json + model.pdiparams):
+    every way Paddle Inference takes it, with Paddle Inference's output names and values."""
+    model_dir = os.path.join(MODELS, "mnist_fc_pir")
+    x = np.load(os.path.join(model_dir, "in_x.npy"))
+    want = np.load(os.path.join(model_dir, "out_fetch_name_0.npy"))
+    prog, params = os.path.join(model_dir, "model.json"), os.path.join(model_dir, "model.pdiparams")
+    with open(prog, "rb") as f:
+        prog_bytes = f.read()
+    with open(params, "rb") as f:
+        params_bytes = f.read()
+    buffer_config = paddle_infer.Config()
+    buffer_config.set_model_buffer(prog_bytes, params_bytes)
+    for config in [paddle_infer.Config(prog, params), paddle_infer.Config(model_dir),
+                   paddle_infer.Config(model_dir, "model"), buffer_config]:
+        predictor = paddle_infer.create_predictor(config)
+        assert predictor.get_input_names() == ["x"]
+        assert predictor.get_output_names() == ["fetch_name_0"]
+        assert_close(predictor.run([x])[0], want)
+    # A PIR program under another name is still read by its content.
+    other = tmp_path / "weights"
+    other.mkdir()
+    (other / "program.txt").write_bytes(prog_bytes)
+    (other / "params.bin").write_bytes(params_bytes)
+    config = paddle_infer.Config(str(other / "program.txt"), str(other / "params.bin"))
+    assert_close(paddle_infer.create_predictor(config).run([x])[0], want)
 
 
 def test_unsupported_options_warn_and_run_on_the_cpu(mnist):

@@ -12,10 +12,8 @@
 #include "frontend/paddle/paddle_to_graph.h"
 #include "frontend/paddle/params.h"
 #include "frontend/paddle/program.h"
-
-#define PIR_UNSUPPORTED                                                                                 \
-  "is a Paddle 3 PIR (JSON) program, which oar cannot load yet; export the model in the legacy format " \
-  "(FLAGS_enable_pir_api=0 with paddle.static.save_inference_model) to get a .pdmodel"
+#include "frontend/pir/pir_program.h"
+#include "frontend/pir/pir_to_paddle.h"
 
 /* Where a model's files are. */
 typedef struct layout {
@@ -72,73 +70,77 @@ static oar_status legacy_params(const char *dir, layout *l, oar_error *err) {
   return OAR_OK;
 }
 
-/* A directory without `__model__`: exactly one *.pdmodel. */
+/* Keeps the two smallest of the paths offered (owned), so that messages
+ * do not depend on the directory's order. */
+typedef struct two_smallest {
+  char *first, *second;
+  size_t count;
+} two_smallest;
+
+static void offer(two_smallest *t, char *path) {
+  t->count++;
+  if (!t->first || strcmp(path, t->first) < 0) {
+    oar_free(t->second);
+    t->second = t->first;
+    t->first = path;
+  } else if (!t->second || strcmp(path, t->second) < 0) {
+    oar_free(t->second);
+    t->second = path;
+  } else {
+    oar_free(path);
+  }
+}
+
+/* A directory without `__model__` or `__model__.json`: exactly one
+ * *.pdmodel, else exactly one PIR program x.json with x.pdiparams beside
+ * it (Paddle 3's model.json / inference.json). */
 static oar_status scan_dir(const char *dir, layout *l, oar_error *err) {
   DIR *d = opendir(dir);
   if (!d) return oar_error_set(err, OAR_ERR_IO, "cannot list directory '%s'", dir);
-  char *pdmodel = NULL, *second = NULL, *pir = NULL;
-  size_t num_pdmodel = 0;
+  two_smallest pdmodel = {0}, pir = {0};
   oar_status st = OAR_OK;
   struct dirent *e;
   while (st == OAR_OK && (e = readdir(d)) != NULL) {
     const char *name = e->d_name;
-    if (ends_with(name, ".pdmodel")) {
-      char *path = oar_path_join(dir, name);
-      if (!path) {
-        st = oom(err);
-      } else if (!oar_path_is_file(path)) {
-        oar_free(path);
-      } else {
-        num_pdmodel++;
-        /* Keep the two smallest names, so the message does not depend on
-         * the directory's order. */
-        if (!pdmodel || strcmp(path, pdmodel) < 0) {
-          oar_free(second);
-          second = pdmodel;
-          pdmodel = path;
-        } else if (!second || strcmp(path, second) < 0) {
-          oar_free(second);
-          second = path;
-        } else {
-          oar_free(path);
-        }
-      }
-    } else if (!pir && ends_with(name, ".json")) {
-      /* A JSON file is a PIR program when its parameters sit beside it. */
-      char *params_name = swap_suffix(name, ".json", ".pdiparams");
-      char *found = NULL;
-      if (!params_name)
-        st = oom(err);
-      else if (strcmp(name, "__model__.json") == 0)
-        st = file_in(dir, name, &found, err);
-      else
-        st = file_in(dir, params_name, &found, err);
-      if (found && !(pir = oar_path_join(dir, name))) st = oom(err);
-      oar_free(found);
-      oar_free(params_name);
+    bool is_pdmodel = ends_with(name, ".pdmodel");
+    if (!is_pdmodel && !ends_with(name, ".json")) continue;
+    char *path = oar_path_join(dir, name);
+    char *params = path && !is_pdmodel ? swap_suffix(path, ".json", ".pdiparams") : NULL;
+    if (!path || (!is_pdmodel && !params)) {
+      st = oom(err);
+      oar_free(path);
+    } else if (!oar_path_is_file(path) || (params && !oar_path_is_file(params))) {
+      oar_free(path);
+    } else {
+      offer(is_pdmodel ? &pdmodel : &pir, path);
     }
+    oar_free(params);
   }
   closedir(d);
+  two_smallest *found = pdmodel.count ? &pdmodel : &pir;
   if (st == OAR_OK) {
-    if (num_pdmodel == 1) {
-      l->program = pdmodel;
-      pdmodel = NULL;
-      if (!(l->params = swap_suffix(l->program, ".pdmodel", ".pdiparams"))) st = oom(err);
-    } else if (num_pdmodel > 1) {
-      st =
-          oar_error_set(err, OAR_ERR_IO,
-                        "directory '%s' holds %zu *.pdmodel programs ('%s', '%s', ...); name the one to load",
-                        dir, num_pdmodel, pdmodel, second);
-    } else if (pir) {
-      st = oar_error_set(err, OAR_ERR_UNSUPPORTED, "'%s' " PIR_UNSUPPORTED, pir);
+    if (found->count == 1) {
+      l->program = found->first;
+      found->first = NULL;
+      const char *suffix = found == &pdmodel ? ".pdmodel" : ".json";
+      if (!(l->params = swap_suffix(l->program, suffix, ".pdiparams"))) st = oom(err);
+    } else if (found->count > 1) {
+      st = oar_error_set(
+          err, OAR_ERR_IO, "directory '%s' holds %zu %s ('%s', '%s', ...); name the one to load", dir,
+          found->count, found == &pdmodel ? "*.pdmodel programs" : "PIR programs (*.json + *.pdiparams)",
+          found->first, found->second);
     } else {
-      st = oar_error_set(err, OAR_ERR_IO,
-                         "no Paddle model in directory '%s' (looked for __model__, *.pdmodel)", dir);
+      st = oar_error_set(
+          err, OAR_ERR_IO,
+          "no Paddle model in directory '%s' (looked for __model__, __model__.json, *.pdmodel, and "
+          "*.json with a *.pdiparams beside it)",
+          dir);
     }
   }
-  oar_free(pdmodel);
-  oar_free(second);
-  oar_free(pir);
+  oar_free(pdmodel.first);
+  oar_free(pdmodel.second);
+  oar_free(pir.first);
+  oar_free(pir.second);
   return st;
 }
 
@@ -156,11 +158,14 @@ static oar_status resolve_layout(const oar_paddle_source *src, layout *l, oar_er
       l->program = program;
       return l->params ? OAR_OK : legacy_params(model, l, err);
     }
+    /* Paddle 3 with separate_parameters: one file per parameter beside it,
+     * unless a combined file is named or sits beside it. */
     OAR_TRY(file_in(model, "__model__.json", &program, err));
     if (program) {
-      oar_status st = oar_error_set(err, OAR_ERR_UNSUPPORTED, "'%s' " PIR_UNSUPPORTED, program);
-      oar_free(program);
-      return st;
+      l->program = program;
+      if (l->params) return OAR_OK;
+      OAR_TRY(file_in(model, "__model__.pdiparams", &l->params, err));
+      return l->params ? OAR_OK : legacy_params(model, l, err);
     }
     char *given = l->params;
     l->params = NULL;
@@ -175,19 +180,37 @@ static oar_status resolve_layout(const oar_paddle_source *src, layout *l, oar_er
   }
   if (!oar_path_is_file(model))
     return oar_error_set(err, OAR_ERR_IO, "cannot open model '%s': no such file or directory", model);
-  if (ends_with(model, ".json"))
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "'%s' " PIR_UNSUPPORTED, model);
   if (!(l->program = oar_strdup(model))) return oom(err);
   if (l->params) return OAR_OK;
   if (ends_with(model, ".pdmodel")) {
     if (!(l->params = swap_suffix(model, ".pdmodel", ".pdiparams"))) return oom(err);
     return OAR_OK;
   }
+  if (ends_with(model, ".json")) {
+    /* x.pdiparams beside x.json; else the legacy rules below (a Paddle 3
+     * __model__.json keeps one file per parameter beside it). */
+    if (!(l->params = swap_suffix(model, ".json", ".pdiparams"))) return oom(err);
+    if (oar_path_is_file(l->params)) return OAR_OK;
+    oar_free(l->params);
+    l->params = NULL;
+  }
   char *dir = oar_path_dirname(model);
   if (!dir) return oom(err);
   oar_status st = legacy_params(dir, l, err);
   oar_free(dir);
   return st;
+}
+
+/* A decoded program: legacy, or PIR turned into legacy structs plus the
+ * constants it reads. */
+typedef struct decoded {
+  oar_pd_program prog;
+  oar_pir_constants consts;
+} decoded;
+
+static void decoded_free(decoded *d) {
+  oar_pd_program_free(&d->prog);
+  oar_pir_constants_free(&d->consts);
 }
 
 /* A PIR program is JSON: its first non-blank byte is '{'. A ProgramDesc
@@ -202,10 +225,21 @@ static bool looks_like_json(const uint8_t *data, size_t size) {
   return false;
 }
 
-static oar_status decode_program(const uint8_t *data, size_t size, const char *name, oar_pd_program *prog,
+static oar_status decode_pir(const uint8_t *data, size_t size, const char *name, decoded *out,
+                             oar_error *err) {
+  oar_pir_program pir;
+  OAR_TRY(oar_pir_program_read(data, size, name, &pir, err));
+  oar_status st = oar_pir_to_paddle(&pir, name, &out->prog, &out->consts, err);
+  oar_pir_program_free(&pir);
+  return st;
+}
+
+/* By content: PIR JSON or a ProgramDesc, whatever the file is called. */
+static oar_status decode_program(const uint8_t *data, size_t size, const char *name, decoded *out,
                                  oar_error *err) {
-  if (looks_like_json(data, size))
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "'%s' " PIR_UNSUPPORTED, name);
+  memset(out, 0, sizeof *out);
+  if (looks_like_json(data, size)) return decode_pir(data, size, name, out, err);
+  oar_pd_program *prog = &out->prog;
   if (oar_pd_program_decode(data, size, prog, err) != OAR_OK)
     return oar_error_prefix(err, "program '%s': ", name);
   if (prog->num_blocks == 0) {
@@ -227,17 +261,16 @@ static size_t count_params(const oar_pd_block *block) {
 
 static oar_status load_files(const layout *l, oar_graph **out, oar_error *err) {
   oar_bytes program_bytes = {0}, params_bytes = {0};
-  oar_pd_program prog;
+  decoded d;
   oar_pd_params params;
-  memset(&prog, 0, sizeof prog);
   memset(&params, 0, sizeof params);
 
   oar_status st = oar_file_read(l->program, &program_bytes, err);
   if (st != OAR_OK) return oar_error_prefix(err, "program: ");
-  st = decode_program(program_bytes.data, program_bytes.size, l->program, &prog, err);
+  st = decode_program(program_bytes.data, program_bytes.size, l->program, &d, err);
   oar_bytes_free(&program_bytes);
   if (st != OAR_OK) return st;
-  const oar_pd_block *block = &prog.blocks[0];
+  const oar_pd_block *block = &d.prog.blocks[0];
 
   if (l->params) {
     size_t n = count_params(block);
@@ -253,24 +286,26 @@ static oar_status load_files(const layout *l, oar_graph **out, oar_error *err) {
   } else {
     st = oar_pd_params_read_dir(block, l->param_dir, &params, err);
   }
-  if (st == OAR_OK) st = oar_pd_build_graph(&prog, &params, l->program, out, err);
+  if (st == OAR_OK) st = oar_pir_constants_add(&d.consts, block, &params, err);
+  if (st == OAR_OK) st = oar_pd_build_graph(&d.prog, &params, l->program, out, err);
 done:
   oar_pd_params_free(&params);
   oar_bytes_free(&params_bytes);
-  oar_pd_program_free(&prog);
+  decoded_free(&d);
   return st;
 }
 
 static oar_status load_buffers(const oar_paddle_source *src, oar_graph **out, oar_error *err) {
-  oar_pd_program prog;
+  decoded d;
   oar_pd_params params;
   memset(&params, 0, sizeof params);
-  OAR_TRY(decode_program(src->program_buf, src->program_size, "<memory>", &prog, err));
-  oar_status st = oar_pd_params_read_combined(&prog.blocks[0], src->params_buf, src->params_size,
+  OAR_TRY(decode_program(src->program_buf, src->program_size, "<memory>", &d, err));
+  oar_status st = oar_pd_params_read_combined(&d.prog.blocks[0], src->params_buf, src->params_size,
                                               "<memory params>", &params, err);
-  if (st == OAR_OK) st = oar_pd_build_graph(&prog, &params, "<memory>", out, err);
+  if (st == OAR_OK) st = oar_pir_constants_add(&d.consts, &d.prog.blocks[0], &params, err);
+  if (st == OAR_OK) st = oar_pd_build_graph(&d.prog, &params, "<memory>", out, err);
   oar_pd_params_free(&params);
-  oar_pd_program_free(&prog);
+  decoded_free(&d);
   return st;
 }
 

@@ -9,11 +9,19 @@
  *     else the `*.pdiparams` of the same stem;
  *   - a program file `x.pdmodel`: parameters in `params`, else
  *     `x.pdiparams` beside it;
+ *   - a directory holding `__model__.json` (Paddle 3, separate
+ *     parameters): parameters in `params`, else `__model__.pdiparams`,
+ *     else one file per parameter in the directory;
+ *   - a directory holding no `*.pdmodel` and exactly one `x.json` with
+ *     `x.pdiparams` beside it (Paddle 3's model.json, inference.json);
+ *   - a program file `x.json`: parameters in `params`, else `x.pdiparams`
+ *     beside it, else as any other program file;
  *   - any other program file (`__model__`, `model`, ...): parameters in
  *     `params`, else `__params__` or `params` beside it, else one file per
  *     parameter in its directory.
- * Paddle 3 PIR programs (`*.json`) are recognized and rejected with
- * OAR_ERR_UNSUPPORTED. */
+ * Whatever its name, a program whose first non-blank byte is '{' is read
+ * as a Paddle 3 PIR program (src/frontend/pir), any other as a
+ * ProgramDesc; buffers likewise. */
 #ifndef OAR_FRONTEND_PADDLE_PADDLE_LOADER_H
 #define OAR_FRONTEND_PADDLE_PADDLE_LOADER_H
 
@@ -38,8 +46,8 @@ typedef struct oar_paddle_source {
  * the call. Returns OAR_OK; OAR_ERR_INVALID_ARGUMENT (src, out or the
  * program NULL); OAR_ERR_IO (missing or unreadable files, no model in a
  * directory); OAR_ERR_INVALID_MODEL (corrupt program or parameters, or
- * parameters that do not match the program); OAR_ERR_UNSUPPORTED (PIR
- * programs, ops without a schema, control flow, unsupported dtypes);
+ * parameters that do not match the program); OAR_ERR_UNSUPPORTED (ops
+ * without a schema or a PIR mapping, control flow, unsupported dtypes);
  * OAR_ERR_OUT_OF_MEMORY. Thread-safe (no shared state). */
 oar_status oar_paddle_load(const oar_paddle_source *src, oar_graph **out, oar_error *err);
 

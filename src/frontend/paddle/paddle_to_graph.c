@@ -118,8 +118,13 @@ static oar_status add_params(build_ctx *c, const oar_pd_params *params, oar_erro
     int id;
     OAR_TRY(oar_graph_add_value(c->g, p->var->name, dtype, &p->rec.shape, &id, err));
     OAR_TRY(oar_graph_set_constant(c->g, id, dtype, &p->rec.shape, p->rec.data, p->rec.bytes, err));
-    /* Copied: the mapped file's pages for it can go (weights are never held twice). */
-    if (params->source) oar_bytes_release(params->source, p->rec.data, p->rec.bytes);
+    /* Copied: the mapped file's pages for it can go (weights are never held
+     * twice). Only pages of the file: constants a PIR program adds live on
+     * the heap. */
+    const oar_bytes *src = params->source;
+    const uintptr_t at = (uintptr_t)p->rec.data, base = (uintptr_t)(src ? src->data : NULL);
+    if (src && at >= base && p->rec.bytes <= src->size && at - base <= src->size - p->rec.bytes)
+      oar_bytes_release(src, p->rec.data, p->rec.bytes);
     OAR_TRY(oar_name_map_put(&c->values, p->var->name, id, err));
   }
   return OAR_OK;

@@ -1,0 +1,505 @@
+#include "frontend/pir/pir_to_paddle.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "frontend/pir/pir_attr.h"
+#include "frontend/pir/pir_convert.h"
+#include "ir/schema.h"
+
+/* ---- planning: names, vectors, which constants are read as tensors ------------ */
+
+static oar_status fix_name(pirc_ctx *c, pirc_value *v, const char *name) {
+  if (oar_name_map_get(&c->names, name) >= 0)
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL,
+                         "name '%s' is already given to another parameter, input or output", name);
+  if (!(v->name = oar_strdup(name))) return oar_pirc_oom(c);
+  v->fixed = true;
+  return oar_name_map_put(&c->names, v->name, 1, c->err);
+}
+
+static oar_status string_attr(pirc_ctx *c, const oar_pir_op *op, const char *name, const char **s) {
+  const oar_pir_attr *a = oar_pir_op_attr(op, name);
+  if (!a) return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has no attribute '%s'", name);
+  oar_error e;
+  if (oar_pir_attr_string(a->at, s, &e) != OAR_OK)
+    return oar_pirc_fail(c, e.code, "attribute '%s' %s", name, e.msg);
+  return OAR_OK;
+}
+
+static oar_status int_attr(pirc_ctx *c, const oar_pir_op *op, const char *name, int64_t *out) {
+  const oar_pir_attr *a = oar_pir_op_attr(op, name);
+  if (!a) return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has no attribute '%s'", name);
+  oar_error e;
+  double d;
+  bool is_int;
+  if (oar_pir_attr_number(a->at, &d, &is_int, out, &e) != OAR_OK)
+    return oar_pirc_fail(c, e.code, "attribute '%s' %s", name, e.msg);
+  if (!is_int)
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "attribute '%s' is a %s, expected an integer", name,
+                         oar_pir_attr_type(a->at));
+  return OAR_OK;
+}
+
+static bool is_input_op(const oar_pir_op *op) {
+  return oar_pirc_is_op(op, "pd_op.data") || oar_pirc_is_op(op, "pd_op.feed");
+}
+static bool is_fetch_op(const oar_pir_op *op) { return oar_pirc_is_op(op, "pd_op.fetch"); }
+
+/* Results of builtin.split (all elements) and builtin.slice (element
+ * `index`) name the elements of the vector they take apart. */
+static oar_status plan_unpack(pirc_ctx *c, const oar_pir_op *op) {
+  pirc_value *vec = oar_pirc_operand(c, op, 0);
+  if (!vec || oar_pirc_vector_size(vec) == 0)
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "takes apart a value that is not a vector");
+  size_t n = oar_pirc_vector_size(vec);
+  bool from_combine = oar_pirc_is_op(oar_pirc_producer(c, vec), "builtin.combine");
+  if (!from_combine && !vec->elems && !(vec->elems = oar_calloc(n, sizeof *vec->elems)))
+    return oar_pirc_oom(c);
+  size_t first = 0, count = op->num_results;
+  if (oar_pirc_is_op(op, "builtin.slice")) {
+    int64_t index;
+    OAR_TRY(int_attr(c, op, "index", &index));
+    if (index < 0 || (size_t)index >= n || op->num_results != 1)
+      return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "takes element %" PRId64 " of a vector of %zu", index,
+                           n);
+    first = (size_t)index;
+  } else if (count != n) {
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has %zu results for a vector of %zu", count, n);
+  }
+  for (size_t k = 0; k < count; k++) {
+    pirc_value *r = oar_pirc_find(c, op->results[k].id);
+    pirc_value **slot = from_combine ? NULL : &vec->elems[first + k];
+    pirc_value *target = from_combine ? oar_pirc_operand(c, oar_pirc_producer(c, vec), first + k) : *slot;
+    if (target)
+      r->alias = target;
+    else
+      *slot = r;
+  }
+  return OAR_OK;
+}
+
+/* Marks what an emitted op reads as tensors (constants it folds are not). */
+static oar_status plan_reads(pirc_ctx *c, const oar_pir_op *op, const oar_pir_op_map *m) {
+  for (size_t k = 0; k < op->num_operands; k++) {
+    pirc_value *v = oar_pirc_operand(c, op, k);
+    if (!v) continue;
+    const oar_pir_arg *arg = k < OAR_PIR_MAX_ARGS ? &m->args[k] : NULL;
+    if (!arg || arg->kind == OAR_PIR_ARG_NONE) {
+      oar_pirc_mark_tensor(c, v);
+      continue;
+    }
+    pirc_binding b;
+    OAR_TRY(oar_pirc_bind(c, arg, v, &b));
+    if (b.kind == BIND_TENSOR) oar_pirc_mark_tensor(c, b.tensor);
+    for (size_t j = 0; b.kind == BIND_LIST && j < b.list->num_operands; j++)
+      oar_pirc_mark_tensor(c, oar_pirc_operand(c, b.list, j));
+  }
+  return OAR_OK;
+}
+
+static oar_status plan(pirc_ctx *c) {
+  const oar_pir_program *p = c->pir;
+  static const oar_pir_op_map kFetch = {
+      "pd_op.fetch", "fetch", {{OAR_PIR_ARG_TENSOR, "X", NULL, NULL}}, {NULL}, {{NULL, NULL}}};
+  for (c->index = 0; c->index < p->num_ops; c->index++) {
+    const oar_pir_op *op = &p->ops[c->index];
+    if (op->has_regions)
+      return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
+                           "has regions (control flow), which oar does not support yet");
+    if (oar_pirc_is_op(op, "builtin.parameter")) {
+      OAR_TRY(fix_name(c, oar_pirc_find(c, op->results[0].id), op->param_name));
+    } else if (is_input_op(op)) {
+      const char *name;
+      OAR_TRY(string_attr(c, op, "name", &name));
+      if (op->num_results != 1)
+        return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has %zu results, expected 1", op->num_results);
+      OAR_TRY(fix_name(c, oar_pirc_find(c, op->results[0].id), name));
+    } else if (oar_pirc_is_op(op, "builtin.split") || oar_pirc_is_op(op, "builtin.slice")) {
+      OAR_TRY(plan_unpack(c, op));
+    } else if (is_fetch_op(op)) {
+      OAR_TRY(plan_reads(c, op, &kFetch));
+    } else if (!oar_pirc_is_op(op, "builtin.combine") && !oar_pirc_is_op(op, "pd_op.full") &&
+               !oar_pirc_is_op(op, "pd_op.full_int_array") && !oar_pirc_is_op(op, "pd_op.stack")) {
+      const oar_pir_op_map *m = oar_pir_op_map_find(op->name);
+      if (!m)
+        return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED, "unsupported op: oar maps no IR op to '%s'", op->name);
+      OAR_TRY(plan_reads(c, op, m));
+    }
+  }
+  /* Fetched values take the fetch's name, unless they have one already. */
+  for (c->index = 0; c->index < p->num_ops; c->index++) {
+    const oar_pir_op *op = &p->ops[c->index];
+    if (!is_fetch_op(op)) continue;
+    pirc_value *v = oar_pirc_resolve(oar_pirc_operand(c, op, 0));
+    if (!v) return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has no operand to fetch");
+    const char *name;
+    OAR_TRY(string_attr(c, op, "name", &name));
+    if (v->fixed || v->name) {
+      if (oar_name_map_get(&c->names, name) >= 0)
+        return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL,
+                             "output name '%s' is already given to another parameter, input or output", name);
+      OAR_TRY(oar_name_map_put(&c->names, name, 1, c->err));
+      c->needs_assign[c->index] = true;
+    } else {
+      OAR_TRY(fix_name(c, v, name));
+    }
+  }
+  return OAR_OK;
+}
+
+/* ---- emitting legacy ops ------------------------------------------------------- */
+
+static oar_status emit_io(pirc_ctx *c, const char *type, const char *var, int64_t col) {
+  oar_pd_op *op = oar_pirc_new_op(c, type);
+  if (!op) return oar_pirc_oom(c);
+  bool feed = strcmp(type, "feed") == 0;
+  const char *holder = type; /* the legacy "feed" / "fetch" holder variable */
+  OAR_TRY(oar_pirc_add_slot(c, &op->inputs, &op->num_inputs, "X", feed ? &holder : &var, 1));
+  OAR_TRY(oar_pirc_add_slot(c, &op->outputs, &op->num_outputs, "Out", feed ? &var : &holder, 1));
+  if (col < 0 || col > INT32_MAX)
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has col %" PRId64 ", expected 0 or more", col);
+  return oar_pirc_add_int_attr(c, op, "col", (int32_t)col);
+}
+
+static oar_status emit_fetch(pirc_ctx *c, const oar_pir_op *op) {
+  pirc_value *v = oar_pirc_resolve(oar_pirc_operand(c, op, 0));
+  if (v->type->kind != OAR_PIR_TYPE_DENSE)
+    return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
+                         "fetches value %%%" PRId64 " of type %s; oar fetches dense tensors only", v->id,
+                         v->type->name);
+  const char *name, *src = oar_pirc_name_of(c, v);
+  int64_t col;
+  if (!src) return oar_pirc_oom(c);
+  OAR_TRY(string_attr(c, op, "name", &name));
+  OAR_TRY(int_attr(c, op, "col", &col));
+  if (c->needs_assign[c->index]) {
+    oar_pd_op *assign = oar_pirc_new_op(c, "assign");
+    if (!assign) return oar_pirc_oom(c);
+    OAR_TRY(oar_pirc_add_slot(c, &assign->inputs, &assign->num_inputs, "X", &src, 1));
+    OAR_TRY(oar_pirc_add_slot(c, &assign->outputs, &assign->num_outputs, "Out", &name, 1));
+    OAR_TRY(oar_pirc_declare_named(c, name, v->type, false));
+    src = name;
+  }
+  return emit_io(c, "fetch", src, col);
+}
+
+/* A pd_op.full_int_array read as a tensor: a constant of its values. */
+static oar_status emit_constant(pirc_ctx *c, const oar_pir_op *op) {
+  pirc_value *v = oar_pirc_find(c, op->results[0].id);
+  const oar_pir_type *t = v->type;
+  if (t->kind != OAR_PIR_TYPE_DENSE || (t->dtype != OAR_PD_INT64 && t->dtype != OAR_PD_INT32))
+    return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
+                         "is read as a tensor of type %s; oar makes int32 and int64 ones only",
+                         t->kind == OAR_PIR_TYPE_DENSE ? t->elem : t->name);
+  const oar_pir_attr *val = oar_pir_op_attr(op, "value");
+  if (!val) return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has no attribute 'value'");
+  size_t n;
+  oar_error e;
+  if (oar_pir_attr_ints(val->at, NULL, 0, &n, &e) != OAR_OK)
+    return oar_pirc_fail(c, e.code, "attribute 'value' %s", e.msg);
+  int64_t *ints = oar_malloc(n ? n * sizeof *ints : 1);
+  if (!ints) return oar_pirc_oom(c);
+  oar_pir_attr_ints(val->at, ints, n, &n, &e);
+  if (!oar_pirc_grow((void **)&c->consts.items, &c->cap_consts, c->consts.count + 1,
+                     sizeof *c->consts.items)) {
+    oar_free(ints);
+    return oar_pirc_oom(c);
+  }
+  oar_pir_constant *k = &c->consts.items[c->consts.count];
+  memset(k, 0, sizeof *k);
+  size_t elem = t->dtype == OAR_PD_INT64 ? 8 : 4;
+  if (!(k->data = oar_malloc(n ? n * elem : 1))) {
+    oar_free(ints);
+    return oar_pirc_oom(c);
+  }
+  c->consts.count++;
+  for (size_t i = 0; i < n; i++) {
+    if (elem == 8) {
+      ((int64_t *)k->data)[i] = ints[i];
+    } else if (ints[i] < INT32_MIN || ints[i] > INT32_MAX) {
+      oar_free(ints);
+      return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "value %" PRId64 " does not fit its int32 type",
+                           ints[i]);
+    } else {
+      ((int32_t *)k->data)[i] = (int32_t)ints[i];
+    }
+  }
+  oar_free(ints);
+  k->dtype = t->dtype;
+  k->shape.rank = 1;
+  k->shape.dims[0] = (int64_t)n;
+  k->bytes = n * elem;
+  OAR_TRY(oar_pirc_declare(c, v));
+  k->var = c->block->num_vars - 1;
+  return OAR_OK;
+}
+
+/* Binds operand k of a mapped op (its binding b) to the legacy op. */
+static oar_status apply(pirc_ctx *c, oar_pd_op *lop, const oar_pir_op_map *m, size_t k,
+                        const pirc_binding *b) {
+  const oar_pir_arg *arg = &m->args[k];
+  const char *names[MAX_CONST_INTS];
+  size_t n = 0;
+  switch (b->kind) {
+    case BIND_ABSENT: return OAR_OK;
+    case BIND_INTS:
+    case BIND_NUM: {
+      if (!arg->attr)
+        return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "operand %zu is a constant, expected a tensor", k);
+      oar_pd_attr *a = oar_pirc_new_attr(lop);
+      if (!a || !(a->name = oar_strdup(arg->attr))) return oar_pirc_oom(c);
+      if (b->kind == BIND_INTS) {
+        a->type = OAR_PD_ATTR_LONGS;
+        if (b->n && !(a->longs.v = oar_malloc(b->n * sizeof *a->longs.v))) return oar_pirc_oom(c);
+        if (b->n) memcpy(a->longs.v, b->ints, b->n * sizeof *b->ints);
+        a->longs.n = b->n;
+      } else if (arg->kind == OAR_PIR_ARG_INT) {
+        if (!b->num_is_int)
+          return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "operand %zu ('%s') is %g, expected an integer", k,
+                               arg->attr, b->num);
+        a->type = OAR_PD_ATTR_LONG;
+        a->l = b->num_i;
+      } else {
+        a->type = OAR_PD_ATTR_FLOAT64;
+        a->float64 = b->num;
+      }
+      return OAR_OK;
+    }
+    case BIND_TENSOR: {
+      pirc_value *v = b->tensor;
+      const oar_pir_op *from = oar_pirc_producer(c, v);
+      if (!arg->slot && (oar_pirc_is_op(from, "pd_op.full") || oar_pirc_is_op(from, "pd_op.full_int_array")))
+        return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
+                             "operand %zu ('%s') is value %%%" PRId64
+                             " from '%s', not a single constant; oar's '%s' takes "
+                             "'%s' only as a constant",
+                             k, arg->attr ? arg->attr : "?", v->id, from->name, m->legacy,
+                             arg->attr ? arg->attr : "?");
+      if (!arg->slot)
+        return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
+                             "operand %zu ('%s') is value %%%" PRId64
+                             ", computed at run time by '%s'; oar's '%s' takes '%s' "
+                             "only as a constant",
+                             k, arg->attr ? arg->attr : "?", v->id, oar_pirc_producer(c, v)->name, m->legacy,
+                             arg->attr ? arg->attr : "?");
+      size_t count = oar_pirc_vector_size(oar_pirc_resolve(v));
+      if (count > MAX_CONST_INTS)
+        return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED, "operand %zu is a vector of %zu values, above %d", k,
+                             count, MAX_CONST_INTS);
+      if (!count) names[n++] = oar_pirc_name_of(c, v);
+      for (size_t j = 0; j < count; j++) {
+        pirc_value *e = oar_pirc_vector_elem(c, oar_pirc_resolve(v), j);
+        if (!e)
+          return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL,
+                               "operand %zu: element %zu of vector %%%" PRId64 " has no value", k, j, v->id);
+        names[n++] = oar_pirc_name_of(c, e);
+      }
+      return oar_pirc_add_slot(c, &lop->inputs, &lop->num_inputs, arg->slot, names, n);
+    }
+    case BIND_LIST:
+      if (!arg->list_slot)
+        return oar_pirc_fail(
+            c, OAR_ERR_UNSUPPORTED,
+            "operand %zu ('%s') is a list of values computed at run time; oar's '%s' takes it only as a "
+            "constant",
+            k, arg->attr ? arg->attr : "?", m->legacy);
+      for (size_t j = 0; j < b->list->num_operands; j++) {
+        pirc_value *e = oar_pirc_operand(c, b->list, j);
+        if (!e)
+          return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "operand %zu: list element %zu is absent", k, j);
+        names[n++] = oar_pirc_name_of(c, e);
+      }
+      return oar_pirc_add_slot(c, &lop->inputs, &lop->num_inputs, arg->list_slot, names, n);
+  }
+  return OAR_OK;
+}
+
+static oar_status emit_results(pirc_ctx *c, const oar_pir_op *op, const oar_pir_op_map *m, oar_pd_op *lop) {
+  for (size_t k = 0; k < op->num_results; k++) {
+    pirc_value *v = oar_pirc_find(c, op->results[k].id);
+    const char *slot = k < OAR_PIR_MAX_RESULTS ? m->results[k] : NULL;
+    if (!slot) {
+      if (v->uses)
+        return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
+                             "result %zu (value %%%" PRId64 ") is used, but oar's '%s' has no such output", k,
+                             v->id, m->legacy);
+      continue;
+    }
+    size_t count = oar_pirc_vector_size(v);
+    const char *names[MAX_CONST_INTS];
+    if (count > MAX_CONST_INTS)
+      return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED, "result %zu is a vector of %zu values, above %d", k, count,
+                           MAX_CONST_INTS);
+    if (!count) {
+      if (!(names[0] = oar_pirc_name_of(c, v))) return oar_pirc_oom(c);
+      OAR_TRY(oar_pirc_declare(c, v));
+    }
+    for (size_t j = 0; j < count; j++) {
+      pirc_value *e = v->elems ? v->elems[j] : NULL;
+      char buf[48];
+      if (e) {
+        names[j] = oar_pirc_name_of(c, e);
+        OAR_TRY(oar_pirc_declare(c, e));
+      } else {
+        /* An element nothing takes out: a name of its own. */
+        snprintf(buf, sizeof buf, "%%%" PRId64 ".%zu", v->id, j);
+        if (!oar_pirc_grow((void **)&c->pool, &c->pool_cap, c->pool_count + 1, sizeof *c->pool) ||
+            !(c->pool[c->pool_count] = oar_strdup(buf)))
+          return oar_pirc_oom(c);
+        names[j] = c->pool[c->pool_count++];
+        OAR_TRY(oar_pirc_declare_named(c, names[j], &v->type->elems[j], false));
+      }
+      if (!names[j]) return oar_pirc_oom(c);
+    }
+    OAR_TRY(oar_pirc_add_slot(c, &lop->outputs, &lop->num_outputs, slot, names, count ? count : 1));
+  }
+  return OAR_OK;
+}
+
+static oar_status emit_attrs(pirc_ctx *c, const oar_pir_op *op, const oar_pir_op_map *m, oar_pd_op *lop) {
+  const oar_op_schema *schema = oar_schema_find(m->legacy);
+  if (!schema)
+    return oar_error_set(c->err, OAR_ERR_INTERNAL, "the PIR table maps to '%s', which has no schema",
+                         m->legacy);
+  for (size_t i = 0; i < op->num_attrs; i++) {
+    const char *name = op->attrs[i].name;
+    for (size_t r = 0; r < OAR_PIR_MAX_RENAMES && m->renames[r].pir; r++)
+      if (strcmp(m->renames[r].pir, name) == 0) name = m->renames[r].legacy;
+    if (oar_schema_attr_index(schema, name) < 0) continue; /* bookkeeping oar does not use */
+    oar_pd_attr *a = oar_pirc_new_attr(lop);
+    if (!a) return oar_pirc_oom(c);
+    oar_error e;
+    if (oar_pir_attr_to_pd(op->attrs[i].at, name, a, &e) != OAR_OK)
+      return oar_pirc_fail(c, e.code, "attribute '%s' %s", op->attrs[i].name, e.msg);
+  }
+  return OAR_OK;
+}
+
+static oar_status emit_mapped(pirc_ctx *c, const oar_pir_op *op, const oar_pir_op_map *m) {
+  size_t nargs = 0;
+  while (nargs < OAR_PIR_MAX_ARGS && m->args[nargs].kind != OAR_PIR_ARG_NONE) nargs++;
+  for (size_t k = nargs; k < op->num_operands; k++)
+    if (op->operands[k])
+      return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED, "has %zu operands; oar knows the first %zu of '%s'",
+                           op->num_operands, nargs, op->name);
+  oar_pd_op *lop = oar_pirc_new_op(c, m->legacy);
+  if (!lop) return oar_pirc_oom(c);
+  for (size_t k = 0; k < nargs; k++) {
+    pirc_binding b;
+    OAR_TRY(oar_pirc_bind(c, &m->args[k], oar_pirc_operand(c, op, k), &b));
+    OAR_TRY(apply(c, lop, m, k, &b));
+  }
+  OAR_TRY(emit_results(c, op, m, lop));
+  return emit_attrs(c, op, m, lop);
+}
+
+static oar_status emit(pirc_ctx *c, const oar_pir_op *op, int64_t *next_col) {
+  if (oar_pirc_is_op(op, "builtin.parameter")) {
+    if (!op->persistable)
+      return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
+                           "parameter '%s' is not persistable: no file holds its data", op->param_name);
+    pirc_value *v = oar_pirc_find(c, op->results[0].id);
+    v->declared = true;
+    return oar_pirc_declare_named(c, op->param_name, v->type, true);
+  }
+  if (is_input_op(op)) {
+    pirc_value *v = oar_pirc_find(c, op->results[0].id);
+    int64_t col = (*next_col)++;
+    if (oar_pirc_is_op(op, "pd_op.feed")) OAR_TRY(int_attr(c, op, "col", &col));
+    OAR_TRY(oar_pirc_declare(c, v));
+    return emit_io(c, "feed", v->name, col);
+  }
+  if (is_fetch_op(op)) return emit_fetch(c, op);
+  if (oar_pirc_is_op(op, "builtin.combine") || oar_pirc_is_op(op, "builtin.split") ||
+      oar_pirc_is_op(op, "builtin.slice"))
+    return OAR_OK;
+  bool read = op->num_results == 1 && oar_pirc_find(c, op->results[0].id)->tensor;
+  if (oar_pirc_is_op(op, "pd_op.full_int_array")) return read ? emit_constant(c, op) : OAR_OK;
+  if (oar_pirc_is_op(op, "pd_op.stack")) {
+    if (read)
+      return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
+                           "is read as a tensor; oar folds 'pd_op.stack' into shape lists only");
+    return OAR_OK;
+  }
+  if (oar_pirc_is_op(op, "pd_op.full") && !read) return OAR_OK;
+  return emit_mapped(c, op, oar_pir_op_map_find(op->name));
+}
+
+/* ---- entry points ------------------------------------------------------------------ */
+
+void oar_pir_constants_free(oar_pir_constants *c) {
+  if (!c) return;
+  for (size_t i = 0; i < c->count; i++) oar_free(c->items[i].data);
+  oar_free(c->items);
+  memset(c, 0, sizeof *c);
+}
+
+static void ctx_free(pirc_ctx *c) {
+  for (size_t i = 0; i < c->num_values; i++) {
+    oar_free(c->values[i].name);
+    oar_free(c->values[i].elems);
+  }
+  oar_free(c->values);
+  oar_free(c->by_id);
+  oar_free(c->needs_assign);
+  for (size_t i = 0; i < c->pool_count; i++) oar_free(c->pool[i]);
+  oar_free(c->pool);
+  oar_name_map_free(&c->names);
+}
+
+oar_status oar_pir_to_paddle(const oar_pir_program *pir, const char *file, oar_pd_program *prog,
+                             oar_pir_constants *consts, oar_error *err) {
+  pirc_ctx c;
+  memset(&c, 0, sizeof c);
+  c.pir = pir;
+  c.file = file ? file : "<memory>";
+  c.err = err;
+  oar_name_map_init(&c.names);
+  oar_pd_program out;
+  memset(&out, 0, sizeof out);
+  oar_status st = OAR_OK;
+  if (!(out.blocks = oar_calloc(1, sizeof *out.blocks))) {
+    st = oar_pirc_oom(&c);
+  } else {
+    out.num_blocks = 1;
+    out.blocks[0].parent_idx = -1;
+    out.blocks[0].forward_block_idx = -1;
+    c.block = &out.blocks[0];
+    st = oar_pirc_index_values(&c);
+  }
+  if (st == OAR_OK) st = plan(&c);
+  int64_t next_col = 0;
+  for (c.index = 0; st == OAR_OK && c.index < pir->num_ops; c.index++)
+    st = emit(&c, &pir->ops[c.index], &next_col);
+  ctx_free(&c);
+  if (st != OAR_OK) {
+    oar_pd_program_free(&out);
+    oar_pir_constants_free(&c.consts);
+    return st;
+  }
+  *prog = out;
+  *consts = c.consts;
+  return OAR_OK;
+}
+
+oar_status oar_pir_constants_add(const oar_pir_constants *c, const oar_pd_block *block, oar_pd_params *params,
+                                 oar_error *err) {
+  if (!c->count) return OAR_OK;
+  oar_pd_param *items = oar_realloc(params->items, (params->count + c->count) * sizeof *items);
+  if (!items)
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory adding %zu constants", c->count);
+  params->items = items;
+  for (size_t i = 0; i < c->count; i++) {
+    oar_pd_param *p = &items[params->count++];
+    memset(p, 0, sizeof *p);
+    p->var = &block->vars[c->items[i].var];
+    p->rec.dtype = c->items[i].dtype;
+    p->rec.shape = c->items[i].shape;
+    p->rec.data = c->items[i].data;
+    p->rec.bytes = c->items[i].bytes;
+  }
+  return OAR_OK;
+}
