@@ -14,19 +14,7 @@
 #include "base/alloc.h"
 #include "frontend/json/json.h"
 
-static int failures;
-static int checks;
-
-#define CHECK(cond, ...)                          \
-  do {                                            \
-    checks++;                                     \
-    if (!(cond)) {                                \
-      failures++;                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
+#include "test_check.h"
 
 static oar_status parse(const char *text, oar_json_doc *doc, oar_error *err) {
   return oar_json_parse(text, strlen(text), doc, err);

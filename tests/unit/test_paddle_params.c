@@ -19,19 +19,7 @@
 #include "frontend/paddle/params.h"
 #include "frontend/paddle/program.h"
 
-static int failures;
-static int checks;
-
-#define CHECK(cond, ...)                          \
-  do {                                            \
-    checks++;                                     \
-    if (!(cond)) {                                \
-      failures++;                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
+#include "test_check.h"
 
 #include "pb_writer.h"
 

@@ -9,19 +9,7 @@
 
 #include "frontend/protobuf/wire.h"
 
-static int failures;
-static int checks;
-
-#define CHECK(cond, ...)                          \
-  do {                                            \
-    checks++;                                     \
-    if (!(cond)) {                                \
-      failures++;                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
+#include "test_check.h"
 
 static oar_pb_reader reader(const uint8_t *d, size_t n) {
   oar_pb_reader r;
