@@ -605,26 +605,38 @@ static oar_status lower_p_norm(const oar_pd_lowering *l, const oar_pd_op *op, oa
   return set_ints(b, OAR_REDUCE_ATTR_AXES, &axis, 1, err);
 }
 
-static const char *const input_as_x[] = {"Input"};
+#define INPUT_AS_X \
+  { "Input" }
 
 /* Y only gave target_shape its value when the program was built. */
 static const char *const expand_as_ignored[] = {"Y", NULL};
 
 /* The exponent of pow / square / rsqrt is a constant, never a Paddle slot. */
-static const char *const pow_inputs[] = {"X", ""};
-static const char *const topk_outputs[] = {"Out", NULL};
-static const char *const take_inputs[] = {NULL, "Index"};
-static const char *const one_hot_inputs[] = {"X", "depth_tensor", NULL};
-static const char *const conv_t_inputs[] = {"Input", "Filter", "Bias"};
-static const char *const conv_t_outputs[] = {"Output"};
-static const char *const inorm_inputs[] = {NULL, NULL, "Bias"};
-static const char *const range_inputs[] = {NULL, "End", "Step"};
-static const char *const y_as_out[] = {"Out"};
+#define POW_INPUTS \
+  { "X", "" }
+#define TOPK_OUTPUTS \
+  { "Out", NULL }
+#define TAKE_INPUTS \
+  { NULL, "Index" }
+#define ONE_HOT_INPUTS \
+  { "X", "depth_tensor", NULL }
+#define CONV_T_INPUTS \
+  { "Input", "Filter", "Bias" }
+#define CONV_T_OUTPUTS \
+  { "Output" }
+#define INORM_INPUTS \
+  { NULL, NULL, "Bias" }
+#define RANGE_INPUTS \
+  { NULL, "End", "Step" }
+#define Y_AS_OUT \
+  { "Out" }
 
 #define LOWER(t, op, fn, set) \
   { .type = t, .ir = op, .func = fn, .attrs = set }
 #define WITH(t, op, fn, set, ins, outs, cst) \
   { .type = t, .ir = op, .func = fn, .attrs = set, .inputs = ins, .outputs = outs, .constant = cst }
+#define SAME \
+  { NULL } /* the IR op's own slot names */
 #define UNARY(t, fn) LOWER(t, OAR_OP_unary_math, fn, lower_unary)
 #define BINARY(t, fn) LOWER(t, OAR_OP_binary_math, fn, lower_binary)
 #define REDUCE(t, fn) LOWER(t, OAR_OP_reduce, fn, lower_reduce)
@@ -675,38 +687,38 @@ static const oar_pd_lowering lowerings[] = {
     LOWER("arg_min", OAR_OP_arg_reduce, OAR_ARG_MIN, lower_arg),
     LOWER("log_softmax", OAR_OP_softmax_ext, OAR_SOFTMAX_EXT_LOG_SOFTMAX, lower_log_softmax),
     LOWER("where", OAR_OP_select, 0, lower_none),
-    WITH("clip", OAR_OP_clamp, 0, lower_none, NULL, NULL, clip_const),
-    WITH("expand_v2", OAR_OP_broadcast_to, 0, lower_none, NULL, NULL, expand_const),
-    WITH("top_k_v2", OAR_OP_topk, 0, lower_topk, NULL, topk_outputs, topk_const),
-    WITH("top_k", OAR_OP_topk, 0, lower_topk, NULL, topk_outputs, topk_const),
-    WITH("gather", OAR_OP_take, 0, lower_take, take_inputs, NULL, NULL),
-    WITH("index_select", OAR_OP_take, 0, lower_take, take_inputs, NULL, NULL),
-    WITH("gather_nd", OAR_OP_gather_nd_batch, 0, lower_none, take_inputs, NULL, NULL),
-    WITH("one_hot_v2", OAR_OP_one_hot_axis, 0, lower_one_hot, one_hot_inputs, NULL, one_hot_const),
-    WITH("pad3d", OAR_OP_pad_nd, 0, lower_pad3d, NULL, NULL, pad3d_const),
-    WITH("pad", OAR_OP_pad_nd, 0, lower_pad, NULL, NULL, pad_const),
-    WITH("conv2d_transpose", OAR_OP_conv_transpose_nd, 0, lower_conv_transpose, conv_t_inputs, conv_t_outputs,
+    WITH("clip", OAR_OP_clamp, 0, lower_none, SAME, SAME, clip_const),
+    WITH("expand_v2", OAR_OP_broadcast_to, 0, lower_none, SAME, SAME, expand_const),
+    WITH("top_k_v2", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
+    WITH("top_k", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
+    WITH("gather", OAR_OP_take, 0, lower_take, TAKE_INPUTS, SAME, NULL),
+    WITH("index_select", OAR_OP_take, 0, lower_take, TAKE_INPUTS, SAME, NULL),
+    WITH("gather_nd", OAR_OP_gather_nd_batch, 0, lower_none, TAKE_INPUTS, SAME, NULL),
+    WITH("one_hot_v2", OAR_OP_one_hot_axis, 0, lower_one_hot, ONE_HOT_INPUTS, SAME, one_hot_const),
+    WITH("pad3d", OAR_OP_pad_nd, 0, lower_pad3d, SAME, SAME, pad3d_const),
+    WITH("pad", OAR_OP_pad_nd, 0, lower_pad, SAME, SAME, pad_const),
+    WITH("conv2d_transpose", OAR_OP_conv_transpose_nd, 0, lower_conv_transpose, CONV_T_INPUTS, CONV_T_OUTPUTS,
          NULL),
-    WITH("depthwise_conv2d_transpose", OAR_OP_conv_transpose_nd, 0, lower_conv_transpose, conv_t_inputs,
-         conv_t_outputs, NULL),
-    WITH("instance_norm", OAR_OP_instance_norm_nd, 0, lower_instance_norm, inorm_inputs, NULL, NULL),
+    WITH("depthwise_conv2d_transpose", OAR_OP_conv_transpose_nd, 0, lower_conv_transpose, CONV_T_INPUTS,
+         CONV_T_OUTPUTS, NULL),
+    WITH("instance_norm", OAR_OP_instance_norm_nd, 0, lower_instance_norm, INORM_INPUTS, SAME, NULL),
     LOWER("pixel_shuffle", OAR_OP_depth_space, 0, lower_pixel_shuffle),
-    WITH("range", OAR_OP_arange, 0, lower_none, range_inputs, NULL, NULL),
-    WITH("nearest_interp_v2", OAR_OP_resize_nd, 0, lower_interp, NULL, y_as_out, interp_const),
-    WITH("bilinear_interp_v2", OAR_OP_resize_nd, 1, lower_interp, NULL, y_as_out, interp_const),
-    WITH("tile", OAR_OP_tile_repeats, 0, lower_none, NULL, NULL, tile_const),
-    WITH("expand", OAR_OP_tile_repeats, 0, lower_none, NULL, NULL, tile_const),
+    WITH("range", OAR_OP_arange, 0, lower_none, RANGE_INPUTS, SAME, NULL),
+    WITH("nearest_interp_v2", OAR_OP_resize_nd, 0, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("bilinear_interp_v2", OAR_OP_resize_nd, 1, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("tile", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
+    WITH("expand", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
     {.type = "expand_as_v2",
      .ir = OAR_OP_broadcast_to,
      .attrs = lower_none,
      .constant = expand_as_const,
      .ignored_inputs = expand_as_ignored},
-    WITH("square", OAR_OP_binary_math, OAR_BMATH_POW, lower_pow, pow_inputs, NULL, pow_const),
-    WITH("pow", OAR_OP_binary_math, OAR_BMATH_POW, lower_pow, pow_inputs, NULL, pow_const),
-    WITH("rsqrt", OAR_OP_binary_math, OAR_BMATH_POW, lower_pow, pow_inputs, NULL, pow_const),
-    WITH("flip", OAR_OP_slice_steps, 0, lower_none, NULL, NULL, flip_const),
-    WITH("strided_slice", OAR_OP_slice_steps, 0, lower_strided_slice, input_as_x, NULL, strided_const),
-    WITH("tril_triu", OAR_OP_trilu, 0, lower_trilu, NULL, NULL, trilu_const),
+    WITH("square", OAR_OP_binary_math, OAR_BMATH_POW, lower_pow, POW_INPUTS, SAME, pow_const),
+    WITH("pow", OAR_OP_binary_math, OAR_BMATH_POW, lower_pow, POW_INPUTS, SAME, pow_const),
+    WITH("rsqrt", OAR_OP_binary_math, OAR_BMATH_POW, lower_pow, POW_INPUTS, SAME, pow_const),
+    WITH("flip", OAR_OP_slice_steps, 0, lower_none, SAME, SAME, flip_const),
+    WITH("strided_slice", OAR_OP_slice_steps, 0, lower_strided_slice, INPUT_AS_X, SAME, strided_const),
+    WITH("tril_triu", OAR_OP_trilu, 0, lower_trilu, SAME, SAME, trilu_const),
     LOWER("bmm", OAR_OP_matmul_v2, 0, lower_none),
     LOWER("p_norm", OAR_OP_reduce, 0, lower_p_norm),
 };

@@ -12,6 +12,8 @@
 
 typedef struct oar_pd_lowering oar_pd_lowering;
 
+enum { OAR_PD_LOWER_SLOTS = 8 };
+
 /* Sets the IR attributes of `b` (a node of the lowering's IR op) from
  * `op`'s attributes. OAR_ERR_UNSUPPORTED for an attribute value whose
  * semantics the generic op does not have; the message is a predicate for
@@ -43,8 +45,11 @@ struct oar_pd_lowering {
   oar_op_id ir;     /* the IR op it runs as */
   int func;         /* that op's func attribute */
   oar_pd_lower_attrs_fn attrs;
-  const char *const *inputs;  /* Paddle slot name per IR input slot; NULL (or a NULL entry): the IR's */
-  const char *const *outputs; /* the same for outputs */
+  /* Paddle slot name per IR input / output slot; a NULL entry: the IR's
+   * own name. Arrays, not pointers, so that every slot of the IR op has
+   * an entry (OAR_PD_LOWER_SLOTS bounds the IR ops lowered to). */
+  const char *inputs[OAR_PD_LOWER_SLOTS];
+  const char *outputs[OAR_PD_LOWER_SLOTS];
   oar_pd_lower_const_fn constant;
   /* Paddle input slots the op does not read, NULL-ended (expand_as_v2's Y:
    * its shape is in target_shape already). */

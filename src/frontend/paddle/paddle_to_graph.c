@@ -461,7 +461,7 @@ static oar_status lowered_constant(build_ctx *c, size_t index, const oar_pd_lowe
     if (s->inputs[k].flags & OAR_SLOT_OPTIONAL) return OAR_OK;
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s lacks required input '%s'",
                          describe(c, index, desc, sizeof desc),
-                         low->inputs && low->inputs[k] ? low->inputs[k] : s->inputs[k].name);
+                         low->inputs[k] ? low->inputs[k] : s->inputs[k].name);
   }
   char name[DESC_MAX + 64];
   snprintf(name, sizeof name, "%s.%s", c->block->ops[index].type, s->inputs[k].name);
@@ -488,9 +488,11 @@ static oar_status fill_node(build_ctx *c, size_t index, const oar_pd_lowering *l
   const oar_op_schema *s = b->node.schema;
   const oar_pd_slot *ins[MAX_SCHEMA_SLOTS], *outs[MAX_SCHEMA_SLOTS];
   char desc[DESC_MAX];
-  static const char *const no_names[MAX_SCHEMA_SLOTS] = {NULL};
-  const char *const *in_names = low ? (low->inputs ? low->inputs : no_names) : NULL;
-  const char *const *out_names = low ? (low->outputs ? low->outputs : no_names) : NULL;
+  if (low && (s->num_inputs > OAR_PD_LOWER_SLOTS || s->num_outputs > OAR_PD_LOWER_SLOTS))
+    return oar_error_set(err, OAR_ERR_INTERNAL, "'%s' lowers to '%s', which has more than %d slots", op->type,
+                         s->name, OAR_PD_LOWER_SLOTS);
+  const char *const *in_names = low ? low->inputs : NULL;
+  const char *const *out_names = low ? low->outputs : NULL;
   OAR_TRY(
       match_slots(c, index, op->inputs, op->num_inputs, s->inputs, s->num_inputs, in_names, true, ins, err));
   OAR_TRY(match_slots(c, index, op->outputs, op->num_outputs, s->outputs, s->num_outputs, out_names, false,
