@@ -801,6 +801,9 @@ for _op in ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_pro
     reduce_case(_op + "_dim1", _op, {"dim": [1], "keep_dim": False, "reduce_all": False})
     reduce_case(_op + "_dims_neg_keep", _op, {"dim": [-1, 1], "keep_dim": True, "reduce_all": False})
     reduce_case(_op + "_all", _op, {"dim": [0], "keep_dim": False, "reduce_all": True})
+    # An empty dim is every axis too; its PIR twin's axis is the empty IntArray (Paddle's translator
+    # drops reduce_all of the _all cases above, so they have no twin).
+    reduce_case(_op + "_empty_dim", _op, {"dim": [], "keep_dim": True, "reduce_all": False})
 
 
 def arg_case(name, op, attrs):

@@ -307,6 +307,77 @@ static void test_constants_and_vectors(void) {
   printf("ok: constant tensors, split outputs, in-place ops\n");
 }
 
+/* PIR ops whose legacy twins the Paddle frontend lowers to generic IR ops
+ * (paddle_lower.c): tril / triu give tril_triu's `lower`; arange's place
+ * is dropped; clip's min from a tensor is clamp's Min input, its max from
+ * a pd_op.full the constant the lowering makes; pd_op.sum with a dtype
+ * other than its input's is refused (the generic reduce keeps the type). */
+#define PLACE "{\"AT\":{\"#\":\"1.a_place\",\"D\":[0,0,\"\"]},\"N\":\"place\"}"
+#define FULL1(id, v)               \
+  OP("1.full", "", id, F32("[1]"), \
+     INTARRAY("shape", "[1]") "," F64A("value", v) "," DTYPE("dtype", "float32") "," PLACE)
+
+static bool attr_is(const oar_node *n, const char *name, int64_t v) {
+  int k = n ? oar_schema_attr_index(n->schema, name) : -1;
+  return k >= 0 && oar_node_attr(n, k)->i == v;
+}
+
+static void test_lowered_ops(void) {
+  static const char tril[] = HEAD(4) DATA(1, "x", F32("[4,5]")) "," OP(
+      "1.tril", IN(1), 2, F32("[4,5]"), I32A("diagonal", 1)) "," FETCH(3, 2, "y", 0, F32("[4,5]")) TAIL;
+  static const char triu[] = HEAD(4) DATA(1, "x", F32("[4,5]")) "," OP(
+      "1.triu", IN(1), 2, F32("[4,5]"), I32A("diagonal", 1)) "," FETCH(3, 2, "y", 0, F32("[4,5]")) TAIL;
+  static const char arange[] = HEAD(4) FULL1(1, 1.5) "," FULL1(2, 7.0) "," FULL1(3, 0.75) "," OP(
+      "1.arange", IN(1) "," IN(2) "," IN(3), 4, F32("[-1]"),
+      DTYPE("dtype", "float32") "," PLACE) "," FETCH(5, 4, "y", 0, F32("[-1]")) TAIL;
+  static const char clip[] = HEAD(4) DATA(1, "x", F32("[2,3]")) "," DATA(2, "lo", F32("[1]")) "," FULL1(
+      3, 0.5) "," OP("1.clip", IN(1) "," IN(2) "," IN(3), 4, F32("[2,3]"), "") "," FETCH(5, 4, "y", 0,
+                                                                                         F32("[2,3]")) TAIL;
+  static const char sum_cast[] = HEAD(4) DATA(1, "x", F32("[2,3]")) "," FULL_INT_ARRAY(2, I64S1(1), 1) "," OP(
+      "1.sum", IN(1) "," IN(2), 3, I64("[2]"),
+      DTYPE("dtype",
+            "int64") ",{\"AT\":{\"#\":\"0.a_bool\",\"D\":false},\"N\":\"keepdim\"}") "," FETCH(4, 3, "y", 0,
+                                                                                               I64("[2]"))
+      TAIL;
+  oar_graph *g;
+  oar_error err;
+  oar_status st = load(tril, NULL, &g, &err);
+  CHECK(st == OAR_OK, "tril: %s", err.msg);
+  if (st == OAR_OK) {
+    CHECK(g->num_nodes == 1 && attr_is(node_of(g, "trilu"), "upper", 0), "tril: trilu, upper false");
+    oar_graph_destroy(g);
+  }
+  st = load(triu, NULL, &g, &err);
+  CHECK(st == OAR_OK, "triu: %s", err.msg);
+  if (st == OAR_OK) {
+    CHECK(g->num_nodes == 1 && attr_is(node_of(g, "trilu"), "upper", 1), "triu: trilu, upper true");
+    oar_graph_destroy(g);
+  }
+  st = load(arange, NULL, &g, &err);
+  CHECK(st == OAR_OK, "arange with places: %s", err.msg);
+  if (st == OAR_OK) {
+    const oar_node *r = node_of(g, "arange");
+    CHECK(r && g->num_nodes == 4 && r->out[0] == g->outputs[0], "arange of three fill_constants");
+    oar_graph_destroy(g);
+  }
+  st = load(clip, NULL, &g, &err);
+  CHECK(st == OAR_OK, "clip: %s", err.msg);
+  if (st == OAR_OK) {
+    const oar_node *c = node_of(g, "clamp");
+    const float *hi = c && oar_node_input_count(c, 2) == 1 ? g->values[c->in[c->in_start[2]]].data : NULL;
+    CHECK(c && oar_node_input_count(c, 1) == 1 && c->in[c->in_start[1]] == g->inputs[1], "clamp Min <- lo");
+    CHECK(hi && *hi == 0.5f, "clamp Max: the constant 0.5");
+    CHECK(g->num_nodes == 1, "%d nodes (the full folded)", g->num_nodes);
+    oar_graph_destroy(g);
+  }
+  st = load(sum_cast, NULL, &g, &err);
+  CHECK(st == OAR_ERR_UNSUPPORTED && strstr(err.msg, "op 'reduce_sum'") &&
+            strstr(err.msg, "has out_dtype 3, not its input's; oar reduces to the input's type"),
+        "sum to int64 of float32: %s", err.msg);
+  if (st == OAR_OK) oar_graph_destroy(g);
+  printf("ok: ops lowered to generic IR ops: tril / triu, arange, clip, sum's dtype\n");
+}
+
 /* ---- programs that fail --------------------------------------------------------- */
 
 typedef struct bad_case {
@@ -565,6 +636,7 @@ int main(void) {
   test_io();
   test_mutable_attributes();
   test_constants_and_vectors();
+  test_lowered_ops();
   test_bad();
   test_attribute_type();
   test_truncations();

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "frontend/paddle/params.h"
 #include "ir/ops/op_ext.h"
 
 /* ---- reading the Paddle op's attributes -------------------------------------------- */
@@ -138,9 +139,17 @@ static oar_status lower_binary(const oar_pd_lowering *l, const oar_pd_op *op, oa
   return set_i(b, OAR_BMATH_ATTR_FUNC, l->func, err);
 }
 
-/* reduce_*: dim, keep_dim, reduce_all (or an empty dim) for every axis. */
+/* reduce_*: dim, keep_dim, reduce_all (or an empty dim) for every axis.
+ * reduce_sum's out_dtype (-1: the input's) casts the result, which the
+ * generic op, whose result has the input's type, does not do. */
 static oar_status lower_reduce(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
                                oar_error *err) {
+  const int64_t out_dtype = int_or(op, "out_dtype", -1);
+  if (out_dtype != -1 && b->num_in > 0 &&
+      oar_pd_dtype_to_oar((int32_t)out_dtype) != b->graph->values[b->node.in[0]].dtype)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "has out_dtype %lld, not its input's; oar reduces to the input's type",
+                         (long long)out_dtype);
   OAR_TRY(set_i(b, OAR_REDUCE_ATTR_FUNC, l->func, err));
   OAR_TRY(set_i(b, OAR_REDUCE_ATTR_KEEPDIMS, int_or(op, "keep_dim", 0) != 0, err));
   OAR_TRY(set_i(b, OAR_REDUCE_ATTR_NOOP_WITH_EMPTY_AXES, 0, err));

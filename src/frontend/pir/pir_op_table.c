@@ -25,6 +25,14 @@
     }                                                  \
   }
 
+/* x, axis (IntArray) -> X and the `dim` attribute; keepdim -> keep_dim. */
+#define REDUCE(pir, legacy, ...)                                        \
+  {                                                                     \
+    "pd_op." pir, legacy, {T("X"), INTS("dim", NULL, NULL)}, {"Out"}, { \
+      {"keepdim", "keep_dim"}, __VA_ARGS__                              \
+    }                                                                   \
+  }
+
 /* Operand order and names: Paddle 3.3's op YAML (checked against the
  * programs paddle.jit.save and paddle.pir.translate_to_pir write, see
  * scripts/gen_pir_fixtures.py); legacy slots: src/ir/ops. */
@@ -143,7 +151,146 @@ static const oar_pir_op_map kMaps[] = {
 
     /* transformers */
     {"pd_op.embedding", "lookup_table_v2", {T("Ids"), T("W")}, {"Out"}, {{NULL, NULL}}},
+
+    /* Below: legacy ops that the Paddle frontend lowers to generic IR ops
+     * (paddle_lower.c), which reads their legacy attribute names. */
+
+    /* element-wise unary */
+    UNARY("abs", "abs", {NULL, NULL}),
+    UNARY("floor", "floor", {NULL, NULL}),
+    UNARY("ceil", "ceil", {NULL, NULL}),
+    UNARY("log", "log", {NULL, NULL}),
+    UNARY("reciprocal", "reciprocal", {NULL, NULL}),
+    UNARY("sin", "sin", {NULL, NULL}),
+    UNARY("cos", "cos", {NULL, NULL}),
+    UNARY("tan", "tan", {NULL, NULL}),
+    UNARY("asin", "asin", {NULL, NULL}),
+    UNARY("acos", "acos", {NULL, NULL}),
+    UNARY("atan", "atan", {NULL, NULL}),
+    UNARY("sinh", "sinh", {NULL, NULL}),
+    UNARY("cosh", "cosh", {NULL, NULL}),
+    UNARY("asinh", "asinh", {NULL, NULL}),
+    UNARY("acosh", "acosh", {NULL, NULL}),
+    UNARY("atanh", "atanh", {NULL, NULL}),
+    UNARY("sign", "sign", {NULL, NULL}),
+    UNARY("erf", "erf", {NULL, NULL}),
+    UNARY("softsign", "softsign", {NULL, NULL}),
+    UNARY("elu", "elu", {NULL, NULL}),
+    UNARY("selu", "selu", {NULL, NULL}),
+    UNARY("celu", "celu", {NULL, NULL}),
+    UNARY("mish", "mish", {"lambda", "threshold"}),
+    UNARY("thresholded_relu", "thresholded_relu", {NULL, NULL}),
+    UNARY("softplus", "softplus", {NULL, NULL}),
+    UNARY("softshrink", "softshrink", {"threshold", "lambda"}),
+    UNARY("hardshrink", "hard_shrink", {NULL, NULL}),
+    UNARY("logical_not", "logical_not", {NULL, NULL}),
+    UNARY("bitwise_not", "bitwise_not", {NULL, NULL}),
+    UNARY("isnan", "isnan_v2", {NULL, NULL}),
+    UNARY("square", "square", {NULL, NULL}),
+    UNARY("rsqrt", "rsqrt", {NULL, NULL}),
+    /* y is an attribute of pd_op.pow (a tensor exponent is elementwise_pow) */
+    UNARY("pow", "pow", {"y", "factor"}),
+    UNARY("log_softmax", "log_softmax", {NULL, NULL}),
+    UNARY("flip", "flip", {NULL, NULL}),
+    UNARY("p_norm", "p_norm", {NULL, NULL}),
+    UNARY("pixel_shuffle", "pixel_shuffle", {NULL, NULL}),
+    /* tril_triu's `lower` is in the PIR op's name (kFixed) */
+    UNARY("tril", "tril_triu", {NULL, NULL}),
+    UNARY("triu", "tril_triu", {NULL, NULL}),
+
+    /* element-wise binary (numpy broadcasting, as the legacy axis -1) */
+    BINARY("remainder", "elementwise_mod"),
+    BINARY("logical_and", "logical_and"),
+    BINARY("logical_or", "logical_or"),
+    BINARY("logical_xor", "logical_xor"),
+    BINARY("bitwise_and", "bitwise_and"),
+    BINARY("bitwise_or", "bitwise_or"),
+    BINARY("bitwise_xor", "bitwise_xor"),
+    BINARY("bmm", "bmm"),
+    {"pd_op.where", "where", {T("Condition"), T("X"), T("Y")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.clip", "clip", {T("X"), FLOAT("min", "Min"), FLOAT("max", "Max")}, {"Out"}, {{NULL, NULL}}},
+
+    /* reductions: the IntArray axis becomes `dim`. An empty axis list means
+     * every axis in PIR (phi's recompute_reduce_all); the legacy lowering
+     * reads an empty `dim` the same way, so no reduce_all is needed (only
+     * pd_op.prod has one, and it keeps it). pd_op.sum's dtype is the
+     * legacy out_dtype, which the lowering refuses unless it is the
+     * input's. */
+    REDUCE("sum", "reduce_sum", {"dtype", "out_dtype"}),
+    REDUCE("mean", "reduce_mean", {NULL, NULL}),
+    REDUCE("max", "reduce_max", {NULL, NULL}),
+    REDUCE("min", "reduce_min", {NULL, NULL}),
+    REDUCE("prod", "reduce_prod", {NULL, NULL}),
+    {"pd_op.argmax", "arg_max", {T("X"), INT("axis", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.argmin", "arg_min", {T("X"), INT("axis", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.topk", "top_k_v2", {T("X"), INT("k", "K")}, {"Out", "Indices"}, {{NULL, NULL}}},
+
+    /* indexing */
+    {"pd_op.gather", "gather", {T("X"), T("Index"), INT("axis", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.gather_nd", "gather_nd", {T("X"), T("Index")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.index_select", "index_select", {T("X"), T("Index")}, {"Out"}, {{"axis", "dim"}}},
+    {"pd_op.one_hot", "one_hot_v2", {T("X"), INT("depth", "depth_tensor")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.strided_slice",
+     "strided_slice",
+     {T("Input"), INTS("starts", NULL, NULL), INTS("ends", NULL, NULL), INTS("strides", NULL, NULL)},
+     {"Out"},
+     {{NULL, NULL}}},
+
+    /* shapes and fills */
+    {"pd_op.expand", "expand_v2", {T("X"), INTS("shape", "Shape", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.expand_as", "expand_as_v2", {T("X"), T("Y")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.tile", "tile", {T("X"), INTS("repeat_times", NULL, NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.pad", "pad", {T("X"), FLOAT("pad_value", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.pad3d", "pad3d", {T("X"), INTS("paddings", NULL, NULL)}, {"Out"}, {{"pad_value", "value"}}},
+    /* start, end and step are tensors (pd_op.full): legacy range's too */
+    {"pd_op.arange", "range", {T("Start"), T("End"), T("Step")}, {"Out"}, {{NULL, NULL}}},
+
+    /* nn */
+    {"pd_op.conv2d_transpose",
+     "conv2d_transpose",
+     {T("Input"), T("Filter"), INTS("output_size", NULL, NULL)},
+     {"Output"},
+     {{NULL, NULL}}},
+    {"pd_op.depthwise_conv2d_transpose",
+     "depthwise_conv2d_transpose",
+     {T("Input"), T("Filter"), INTS("output_size", NULL, NULL)},
+     {"Output"},
+     {{NULL, NULL}}},
+    /* saved_mean / saved_variance are training outputs oar does not make */
+    {"pd_op.instance_norm",
+     "instance_norm",
+     {T("X"), T("Scale"), T("Bias")},
+     {"Y", NULL, NULL},
+     {{NULL, NULL}}},
+    {"pd_op.nearest_interp",
+     "nearest_interp_v2",
+     {T("X"), T("OutSize"), T("SizeTensor"), T("Scale")},
+     {"Out"},
+     {{"data_format", "data_layout"}}},
+    {"pd_op.bilinear_interp",
+     "bilinear_interp_v2",
+     {T("X"), T("OutSize"), T("SizeTensor"), T("Scale")},
+     {"Out"},
+     {{"data_format", "data_layout"}}},
 };
+
+/* Attributes the PIR op's name implies. */
+static const struct {
+  const char *pir, *attr;
+  int32_t value;
+} kFixed[] = {
+    {"pd_op.tril", "lower", 1},
+    {"pd_op.triu", "lower", 0},
+};
+
+const char *oar_pir_op_fixed_attr(const oar_pir_op_map *m, int32_t *value) {
+  for (size_t i = 0; i < sizeof kFixed / sizeof kFixed[0]; i++)
+    if (strcmp(kFixed[i].pir, m->pir) == 0) {
+      *value = kFixed[i].value;
+      return kFixed[i].attr;
+    }
+  return NULL;
+}
 
 static const oar_pir_op_map *find_exact(const char *name, size_t len) {
   for (size_t i = 0; i < sizeof kMaps / sizeof kMaps[0]; i++)

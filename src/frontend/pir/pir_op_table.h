@@ -16,6 +16,7 @@
 #define OAR_FRONTEND_PIR_PIR_OP_TABLE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum oar_pir_arg_kind {
   OAR_PIR_ARG_NONE = 0, /* end of the operand list */
@@ -54,6 +55,11 @@ typedef struct oar_pir_op_map {
 /* The row for a PIR op name, or NULL. An in-place op ("pd_op.relu_")
  * takes the row of its out-of-place form. */
 const oar_pir_op_map *oar_pir_op_map_find(const char *pir_name);
+
+/* An integer attribute the legacy op has and the PIR op's name implies
+ * (pd_op.tril -> tril_triu with lower = 1): its name, with *value set; NULL
+ * when there is none. */
+const char *oar_pir_op_fixed_attr(const oar_pir_op_map *m, int32_t *value);
 
 /* Every row, for tests and documentation. */
 const oar_pir_op_map *oar_pir_op_maps(size_t *count);

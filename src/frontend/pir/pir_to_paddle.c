@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "frontend/paddle/paddle_lower.h"
 #include "frontend/pir/pir_attr.h"
 #include "frontend/pir/pir_convert.h"
 #include "ir/schema.h"
@@ -359,23 +360,30 @@ static oar_status emit_results(pirc_ctx *c, const oar_pir_op *op, const oar_pir_
   return OAR_OK;
 }
 
+/* A legacy op of an IR op of its own name keeps the attributes its schema
+ * has; one the Paddle frontend lowers (paddle_lower.c) keeps them all, for
+ * the lowering reads what it knows by name, but places (arange's, full's):
+ * oar runs on the CPU and cannot convert them. */
 static oar_status emit_attrs(pirc_ctx *c, const oar_pir_op *op, const oar_pir_op_map *m, oar_pd_op *lop) {
   const oar_op_schema *schema = oar_schema_find(m->legacy);
-  if (!schema)
-    return oar_error_set(c->err, OAR_ERR_INTERNAL, "the PIR table maps to '%s', which has no schema",
-                         m->legacy);
+  if (!schema && !oar_pd_lowering_find(m->legacy))
+    return oar_error_set(c->err, OAR_ERR_INTERNAL,
+                         "the PIR table maps to '%s', which has neither a schema nor a lowering", m->legacy);
   for (size_t i = 0; i < op->num_attrs; i++) {
     const char *name = op->attrs[i].name;
     for (size_t r = 0; r < OAR_PIR_MAX_RENAMES && m->renames[r].pir; r++)
       if (strcmp(m->renames[r].pir, name) == 0) name = m->renames[r].legacy;
-    if (oar_schema_attr_index(schema, name) < 0) continue; /* bookkeeping oar does not use */
+    if (schema && oar_schema_attr_index(schema, name) < 0) continue; /* bookkeeping oar does not use */
+    if (!schema && strcmp(oar_pir_attr_type(op->attrs[i].at), "1.a_place") == 0) continue;
     oar_pd_attr *a = oar_pirc_new_attr(lop);
     if (!a) return oar_pirc_oom(c);
     oar_error e;
     if (oar_pir_attr_to_pd(op->attrs[i].at, name, a, &e) != OAR_OK)
       return oar_pirc_fail(c, e.code, "attribute '%s' %s", op->attrs[i].name, e.msg);
   }
-  return OAR_OK;
+  int32_t value;
+  const char *fixed = oar_pir_op_fixed_attr(m, &value);
+  return fixed ? oar_pirc_add_int_attr(c, lop, fixed, value) : OAR_OK;
 }
 
 static oar_status emit_mapped(pirc_ctx *c, const oar_pir_op *op, const oar_pir_op_map *m) {
