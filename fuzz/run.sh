@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzz harnesses with clang (libFuzzer + ASan + UBSan) and runs
 # each for SECONDS (default 60) seeded with the committed fixtures.
-# Usage: fuzz/run.sh [SECONDS]
+# Usage: fuzz/run.sh [SECONDS]      (or OAR_FUZZ_RUNS=N fuzz/run.sh: N inputs, fixed seed)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -88,4 +88,15 @@ for name in ["test_conv_with_strides_padding", "test_gemm_default_single_elem_ve
         open(os.path.join(sys.argv[1], "onnx_" + name), "wb").write(b"\xff" + open(path, "rb").read())
 PY
 # The dictionary gives the mutator PIR JSON's keys, op and type names.
-"$out/fuzz_model_buffer" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 -dict=fuzz/pir_json.dict "$out/corpus"
+# OAR_FUZZ_RUNS=N: exactly N inputs from a fixed seed on a corpus of the
+# seeds alone, the same run on every machine (what CI does, so that its
+# verdict can be reproduced); otherwise SECONDS of random search that grows
+# the corpus in build-fuzz/corpus.
+if [ -n "${OAR_FUZZ_RUNS:-}" ]; then
+  rm -rf "$out/corpus.run" && cp -r "$out/corpus" "$out/corpus.run"
+  "$out/fuzz_model_buffer" -runs="$OAR_FUZZ_RUNS" -seed=1 -rss_limit_mb=4096 -max_len=65536 \
+    -dict=fuzz/pir_json.dict "$out/corpus.run"
+else
+  "$out/fuzz_model_buffer" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 -dict=fuzz/pir_json.dict \
+    "$out/corpus"
+fi

@@ -16,6 +16,7 @@
 
 #include "base/alloc.h"
 #include "ir/ops/shape_ops.h"
+#include "kernels/ref/reduce.h"
 #include "kernels/ref/shape.h"
 #include "runtime/op_run.h"
 
@@ -23,18 +24,7 @@
 #include "ir/op_list.h"
 #undef OAR_OP
 
-static int checks, failures;
-
-#define CHECK(cond, ...)                          \
-  do {                                            \
-    checks++;                                     \
-    if (!(cond)) {                                \
-      failures++;                                 \
-      printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-      printf(__VA_ARGS__);                        \
-      printf("\n");                               \
-    }                                             \
-  } while (0)
+#include "test_check.h"
 
 /* ---- small utilities ---------------------------------------------------- */
 
@@ -1086,6 +1076,26 @@ static void test_fill_constant(void) {
 
 /* ---- kernels directly: concat/split with odd element sizes -------------- */
 
+/* Integer reductions over nothing: the mean (0 / 0) and the max (-inf) of
+ * an empty axis have no integer value; they must come out defined (0 and
+ * the type's minimum), not through a float-to-integer conversion out of
+ * range (undefined behaviour the fuzzer found). */
+static void test_reduce_integer_empty(void) {
+  oar_reduce_params p = {.rank = 2, .dims = {3, 0}, .reduce = {false, true}};
+  double acc[3];
+  int64_t out64[3];
+  int32_t src32[1] = {0}, out32[3];
+  p.func = 1; /* mean */
+  oar_ref_reduce(&p, OAR_DTYPE_INT64, src32, out64, acc);
+  CHECK(out64[0] == 0 && out64[2] == 0, "int64 mean of nothing: %lld", (long long)out64[0]);
+  p.func = 2; /* max */
+  oar_ref_reduce(&p, OAR_DTYPE_INT64, src32, out64, acc);
+  CHECK(out64[1] == INT64_MIN, "int64 max of nothing: %lld", (long long)out64[1]);
+  p.func = 3; /* min */
+  oar_ref_reduce(&p, OAR_DTYPE_INT32, src32, out32, acc);
+  CHECK(out32[2] == INT32_MAX, "int32 min of nothing: %d", out32[2]);
+}
+
 static void test_concat_kernel_odd_elem(void) {
   /* complex128-like 16-byte elements through views of uint8 with a scaled
    * last dim: the kernels only see bytes. */
@@ -1184,6 +1194,7 @@ int main(void) {
   test_shape_assign();
   test_fill_constant();
   test_concat_kernel_odd_elem();
+  test_reduce_integer_empty();
   test_unknown_dims();
   oar_graph_destroy(graph);
   printf("test_ref_kernels_shape: %d checks, %d failures\n", checks, failures);

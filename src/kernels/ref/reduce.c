@@ -16,11 +16,21 @@ static double load(oar_dtype t, const void *p, int64_t i) {
   }
 }
 
+/* A double into an integer type without undefined behaviour: NaN (the mean
+ * of nothing) is 0, values past the type's range saturate (the max of
+ * nothing is -inf). */
+static int64_t to_integer(double v, double lo, double hi) {
+  if (isnan(v)) return 0;
+  if (v <= lo) return (int64_t)lo;
+  if (v >= hi) return hi >= 9223372036854775807.0 ? INT64_MAX : (int64_t)hi;
+  return (int64_t)v;
+}
+
 static void store(oar_dtype t, void *p, int64_t i, double v) {
   switch (t) {
     case OAR_DTYPE_FLOAT32: ((float *)p)[i] = (float)v; break;
-    case OAR_DTYPE_INT32: ((int32_t *)p)[i] = (int32_t)v; break;
-    case OAR_DTYPE_INT64: ((int64_t *)p)[i] = (int64_t)v; break;
+    case OAR_DTYPE_INT32: ((int32_t *)p)[i] = (int32_t)to_integer(v, INT32_MIN, INT32_MAX); break;
+    case OAR_DTYPE_INT64: ((int64_t *)p)[i] = to_integer(v, (double)INT64_MIN, 9223372036854775807.0); break;
     case OAR_DTYPE_FLOAT64: ((double *)p)[i] = v; break;
     default: break;
   }
