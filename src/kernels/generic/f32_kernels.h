@@ -76,14 +76,21 @@ typedef void (*oar_f32_pool2d_fn)(const oar_pool2d_params *p, const float *src, 
 typedef void (*oar_f32_affine_fn)(const float *src, float s, float b, float *dst, size_t n);
 
 /* Element-wise binary ops on contiguous runs: dst[i] = x[i] op y[i], or
- * with a broadcast scalar y (y_scalar: dst[i] = x[i] op y[0]). */
+ * with a broadcast scalar y (y_scalar: dst[i] = x[i] op y[0]). The R forms
+ * take their operands the other way round (dst[i] = y[i] op x[i]), so a
+ * broadcast first operand keeps the fast path for every op, with the
+ * reference's exact NaN and signed-zero choices of max and min. */
 typedef enum oar_fast_binary {
   OAR_FAST_ADD,
   OAR_FAST_SUB,
   OAR_FAST_MUL,
   OAR_FAST_DIV,
   OAR_FAST_MAX,
-  OAR_FAST_MIN
+  OAR_FAST_MIN,
+  OAR_FAST_RSUB,
+  OAR_FAST_RDIV,
+  OAR_FAST_RMAX,
+  OAR_FAST_RMIN
 } oar_fast_binary;
 typedef void (*oar_f32_binary_fn)(oar_fast_binary op, const float *x, const float *y, int y_scalar,
                                   float *dst, size_t n);

@@ -49,6 +49,10 @@ static inline void simple_binary(oar_fast_binary op, const float *x, const float
     case OAR_FAST_DIV: SIMPLE_LOOP(a / b); break;
     case OAR_FAST_MAX: SIMPLE_LOOP(a > b ? a : b); break;
     case OAR_FAST_MIN: SIMPLE_LOOP(a < b ? a : b); break;
+    case OAR_FAST_RSUB: SIMPLE_LOOP(b - a); break;
+    case OAR_FAST_RDIV: SIMPLE_LOOP(b / a); break;
+    case OAR_FAST_RMAX: SIMPLE_LOOP(b > a ? b : a); break;
+    case OAR_FAST_RMIN: SIMPLE_LOOP(b < a ? b : a); break;
   }
 #undef SIMPLE_LOOP
 }

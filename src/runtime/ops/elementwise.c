@@ -76,7 +76,7 @@ typedef struct ew_state {
   oar_simple_state s;
   const oar_f32_kernels *kr;
   oar_fast_binary op;
-  bool swapped; /* a is Y (add and mul only) */
+  bool swapped; /* a is Y, and op the reversed form */
   ew_mode mode;
   size_t outer, mid, inner, total;
 } ew_state;
@@ -186,15 +186,16 @@ static oar_status prepare_binary(const oar_prepare_ctx *ctx, oar_binary_op op, o
   static const oar_fast_binary fast[] = {
       [OAR_BINARY_ADD] = OAR_FAST_ADD, [OAR_BINARY_SUB] = OAR_FAST_SUB, [OAR_BINARY_MUL] = OAR_FAST_MUL,
       [OAR_BINARY_DIV] = OAR_FAST_DIV, [OAR_BINARY_MAX] = OAR_FAST_MAX, [OAR_BINARY_MIN] = OAR_FAST_MIN};
-  /* Only ops whose result is the same bits with the operands swapped.
-   * Not max/min: `a > b ? a : b` (Paddle's, and the reference's) gives b
-   * when a is NaN and for -0 vs +0, so swapped it picks the other operand. */
-  const bool commutative = op == OAR_BINARY_ADD || op == OAR_BINARY_MUL;
+  /* With X the broadcast operand, a is Y and the op runs reversed (y op x
+   * computed as x op' y): same bits for every op, max and min included. */
+  static const oar_fast_binary reversed[] = {
+      [OAR_BINARY_ADD] = OAR_FAST_ADD,  [OAR_BINARY_SUB] = OAR_FAST_RSUB, [OAR_BINARY_MUL] = OAR_FAST_MUL,
+      [OAR_BINARY_DIV] = OAR_FAST_RDIV, [OAR_BINARY_MAX] = OAR_FAST_RMAX, [OAR_BINARY_MIN] = OAR_FAST_RMIN};
   size_t outer, mid, inner;
   bool swapped = false;
   if (is_full(&p, p.x_strides) && split_for(&p, p.y_strides, &outer, &mid, &inner)) {
     swapped = false;
-  } else if (commutative && is_full(&p, p.y_strides) && split_for(&p, p.x_strides, &outer, &mid, &inner)) {
+  } else if (is_full(&p, p.y_strides) && split_for(&p, p.x_strides, &outer, &mid, &inner)) {
     swapped = true;
   } else {
     return OAR_OK;
@@ -205,7 +206,7 @@ static oar_status prepare_binary(const oar_prepare_ctx *ctx, oar_binary_op op, o
   ew_state *st = oar_state_new(sizeof *st, run_binary_fast, "elementwise vector");
   if (!st) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the element-wise op");
   st->kr = ctx->kernels;
-  st->op = fast[op];
+  st->op = swapped ? reversed[op] : fast[op];
   st->swapped = swapped;
   st->mode = mode;
   st->outer = outer;
