@@ -50,17 +50,23 @@ static oar_status eval_node(void *user, const oar_node *node, const oar_tensor_v
   return run(node, in, out, err);
 }
 
-static oar_status optimize(oar_model *m, const oar_model_options *options, oar_error *err) {
+oar_status oar_model_pass_target(oar_pass_target *target, oar_error *err) {
   /* Layout choices follow the kernels plans will use (OAR_ISA applies). */
   oar_isa isa;
   OAR_TRY(oar_cpu_isa_active(&isa, err));
   const oar_f32_kernels *kr = oar_f32_kernels_for(isa);
-  const oar_pass_target target = {
+  *target = (oar_pass_target){
       .blocked_conv = kr->conv16c != NULL,
       .blocked_depthwise = kr->conv16c && kr->dwconv16c,
       .blocked_pool = kr->conv16c && kr->pool16c,
       .winograd = kr->conv16c && kr->wino23_in && kr->wino23_out,
   };
+  return OAR_OK;
+}
+
+static oar_status optimize(oar_model *m, const oar_model_options *options, oar_error *err) {
+  oar_pass_target target;
+  OAR_TRY(oar_model_pass_target(&target, err));
   oar_status st = oar_pass_manager_run(m->graph, options->deleted_passes, options->num_deleted_passes,
                                        eval_node, NULL, &target, &m->pass_reports, &m->num_pass_reports, err);
   if (st != OAR_OK) oar_error_prefix(err, "%s: optimizing: ", m->graph->source ? m->graph->source : "model");

@@ -44,6 +44,11 @@ typedef struct oar_model {
 /* options may be NULL (defaults: passes on). */
 oar_status oar_model_load(const oar_model_source *src, const oar_model_options *options, oar_model **out,
                           oar_error *err);
+/* What the pass pipeline optimizes for: the layouts the kernels of the
+ * active ISA level (OAR_ISA applies) prefer. Returns OAR_OK or the error of
+ * a bad OAR_ISA. */
+oar_status oar_model_pass_target(oar_pass_target *target, oar_error *err);
+
 void oar_model_retain(oar_model *m);
 void oar_model_release(oar_model *m);
 

@@ -32,6 +32,7 @@
 #include "ir/graph.h"
 #include "kernels/generic/f32_kernels.h"
 #include "passes/pass_manager.h"
+#include "runtime/model.h"
 #include "runtime/op_run.h"
 #include "runtime/plan.h"
 
@@ -310,22 +311,16 @@ static inline oar_status tp_eval(void *user, const oar_node *node, const oar_ten
   return oar_run_fn_for(node->schema->id)(node, in, out, err);
 }
 
-/* The pass target the runtime gives the passes on this host, as
- * runtime/model.c's optimize() makes it: what the kernels of the ISA
- * level plans will use (OAR_ISA caps it) prefer. With it, the layout
+/* The pass target the runtime gives the passes on this host
+ * (oar_model_pass_target): what the kernels of the ISA level plans will
+ * use (OAR_ISA caps it) prefer. With it, the layout
  * passes (to_blocked_layout, pad_into_producer, winograd_conv) fire where
  * a model loaded on this host would have them fire. */
 static inline oar_pass_target tp_host_target(void) {
-  oar_isa isa;
+  oar_pass_target target;
   oar_error err;
-  if (oar_cpu_isa_active(&isa, &err) != OAR_OK) tp_fatal("OAR_ISA", &err);
-  const oar_f32_kernels *kr = oar_f32_kernels_for(isa);
-  return (oar_pass_target){
-      .blocked_conv = kr->conv16c != NULL,
-      .blocked_depthwise = kr->conv16c && kr->dwconv16c,
-      .blocked_pool = kr->conv16c && kr->pool16c,
-      .winograd = kr->conv16c && kr->wino23_in && kr->wino23_out,
-  };
+  if (oar_model_pass_target(&target, &err) != OAR_OK) tp_fatal("OAR_ISA", &err);
+  return target;
 }
 
 /* Runs the whole pipeline (every pass) for `target` (NULL: plain NCHW);
