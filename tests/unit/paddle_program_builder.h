@@ -91,19 +91,9 @@ static pb pb_program(pb *block) {
 
 /* One serialized dense tensor record (spec 2.3), fp32. */
 static void pb_tensor_record(pb *out, const int64_t *dims, int rank, const float *data) {
-  uint32_t zero32 = 0;
-  uint64_t zero64 = 0;
-  pb_put(out, &zero32, 4);
-  pb_put(out, &zero64, 8);
-  pb_put(out, &zero32, 4);
-  pb desc = pb_tensor_desc(PT_FP32, dims, rank);
-  int32_t size = (int32_t)desc.n;
-  pb_put(out, &size, 4);
-  pb_put(out, desc.b, desc.n);
-  free(desc.b);
   int64_t n = 1;
   for (int i = 0; i < rank; i++) n *= dims[i];
-  pb_put(out, data, (size_t)n * 4);
+  pb_dense_record(out, PT_FP32, dims, rank, data, (size_t)n * 4);
 }
 
 #endif

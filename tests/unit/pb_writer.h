@@ -68,4 +68,22 @@ static inline void pb_double(pb *p, int field, double f) {
   pb_put(p, &f, 8);
 }
 
+/* A Paddle dense tensor record (spec 2.3) without LoD: LoD-tensor version,
+ * LoD level count, tensor version, TensorDesc (dtype, dims), raw data. */
+static inline void pb_dense_record(pb *p, int dtype, const int64_t *dims, int rank, const void *data,
+                                   size_t bytes) {
+  const uint8_t zero[8] = {0};
+  pb_put(p, zero, 4);
+  pb_put(p, zero, 8);
+  pb_put(p, zero, 4);
+  pb td = {0};
+  pb_int(&td, 1, dtype);
+  for (int i = 0; i < rank; i++) pb_int(&td, 2, dims[i]);
+  uint32_t size = (uint32_t)td.n;
+  pb_put(p, &size, 4);
+  pb_put(p, td.b, td.n);
+  free(td.b);
+  pb_put(p, data, bytes);
+}
+
 #endif

@@ -45,21 +45,6 @@ static void add_var(pb *block, const char *name, int kind, int dtype, const int6
   pb_msg(block, 3, &var);
 }
 
-static void add_record(pb *p, int dtype, const int64_t *dims, int rank, const void *data, size_t bytes) {
-  const uint8_t zero[8] = {0};
-  pb_put(p, zero, 4);
-  pb_put(p, zero, 8);
-  pb_put(p, zero, 4);
-  pb td = {0};
-  pb_int(&td, 1, dtype);
-  for (int i = 0; i < rank; i++) pb_int(&td, 2, dims[i]);
-  uint32_t size = (uint32_t)td.n;
-  pb_put(p, &size, 4);
-  pb_put(p, td.b, td.n);
-  free(td.b);
-  pb_put(p, data, bytes);
-}
-
 /* Decodes a program made of one block. */
 static oar_pd_program decode_block(pb *block) {
   pb b0 = {0}, prog = {0};
@@ -188,26 +173,26 @@ static void test_bad_records(void) {
   /* Dims: negative, rank 9, overflow. */
   pb r = {0};
   int64_t neg[] = {2, -1};
-  add_record(&r, OAR_PD_FP32, neg, 2, NULL, 0);
+  pb_dense_record(&r, OAR_PD_FP32, neg, 2, NULL, 0);
   expect_record("negative dim", r.b, r.n, OAR_ERR_INVALID_MODEL, "dim 1 is -1");
   r.n = 0;
   int64_t nine[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
   float one = 1;
-  add_record(&r, OAR_PD_FP32, nine, 9, &one, 4);
+  pb_dense_record(&r, OAR_PD_FP32, nine, 9, &one, 4);
   expect_record("rank 9", r.b, r.n, OAR_ERR_UNSUPPORTED, "rank 9 is above");
   r.n = 0;
   int64_t huge[] = {(int64_t)1 << 40, (int64_t)1 << 40};
-  add_record(&r, OAR_PD_FP32, huge, 2, NULL, 0);
+  pb_dense_record(&r, OAR_PD_FP32, huge, 2, NULL, 0);
   expect_record("2^80 elements", r.b, r.n, OAR_ERR_INVALID_MODEL, "too large");
   r.n = 0;
   /* A corrupt TensorDesc protobuf inside the record. */
-  add_record(&r, OAR_PD_FP32, NULL, 0, &one, 4);
+  pb_dense_record(&r, OAR_PD_FP32, NULL, 0, &one, 4);
   r.b[20] = 0x0B; /* group start with no end */
   expect_record("corrupt TensorDesc", r.b, r.n, OAR_ERR_INVALID_MODEL,
                 "tensor description at byte offset 20");
   /* A 0-D scalar: numel 1. */
   r.n = 0;
-  add_record(&r, OAR_PD_FP32, NULL, 0, &one, 4);
+  pb_dense_record(&r, OAR_PD_FP32, NULL, 0, &one, 4);
   oar_pd_tensor_record rec;
   oar_error err = {0};
   size_t pos = 0;
@@ -217,7 +202,7 @@ static void test_bad_records(void) {
   /* Zero-size tensors are fine. */
   r.n = 0;
   int64_t empty[] = {0, 5};
-  add_record(&r, OAR_PD_FP32, empty, 2, NULL, 0);
+  pb_dense_record(&r, OAR_PD_FP32, empty, 2, NULL, 0);
   pos = 0;
   CHECK(oar_pd_tensor_record_read(r.b, r.n, &pos, "f", &rec, &err) == OAR_OK && rec.bytes == 0 && pos == r.n,
         "[0, 5] record has no data: %s", err.msg);
@@ -255,11 +240,11 @@ enum { REC_GOOD, REC_SWAP_DIMS, REC_WRONG_DTYPE, REC_ONE_VECTOR, REC_MISSING_LAS
 
 static void params_stream(int fault, pb *s) {
   float b = 0.5f;
-  add_record(s, OAR_PD_FP32, fault == REC_SWAP_DIMS ? D32 : D23, 2, F6, sizeof F6);
-  add_record(s, fault == REC_WRONG_DTYPE ? OAR_PD_FP64 : OAR_PD_INT64, D3, 1, I3, sizeof I3);
-  add_record(s, OAR_PD_FP32, D1, fault == REC_ONE_VECTOR ? 1 : 0, &b, 4);
-  if (fault != REC_MISSING_LAST) add_record(s, OAR_PD_FP32, D32, 2, F6, sizeof F6);
-  if (fault == REC_EXTRA) add_record(s, OAR_PD_FP32, D32, 2, F6, sizeof F6);
+  pb_dense_record(s, OAR_PD_FP32, fault == REC_SWAP_DIMS ? D32 : D23, 2, F6, sizeof F6);
+  pb_dense_record(s, fault == REC_WRONG_DTYPE ? OAR_PD_FP64 : OAR_PD_INT64, D3, 1, I3, sizeof I3);
+  pb_dense_record(s, OAR_PD_FP32, D1, fault == REC_ONE_VECTOR ? 1 : 0, &b, 4);
+  if (fault != REC_MISSING_LAST) pb_dense_record(s, OAR_PD_FP32, D32, 2, F6, sizeof F6);
+  if (fault == REC_EXTRA) pb_dense_record(s, OAR_PD_FP32, D32, 2, F6, sizeof F6);
   if (fault == REC_TRAILING) pb_put(s, "\0", 1);
 }
 
@@ -457,7 +442,7 @@ static const float W3[3] = {1.5f, 2.5f, 3.5f};
   "\"0.a_i32\",\"D\":0},\"N\":\"col\"}],\"I\":[{\"%\":3}],\"O\":[{\"%\":4,\"TT\":" PIR_TT("[-1,3]") "}]}"  \
   "]}]}]}}"
 
-static void one_record(pb *s) { add_record(s, OAR_PD_FP32, D3, 1, W3, sizeof W3); }
+static void one_record(pb *s) { pb_dense_record(s, OAR_PD_FP32, D3, 1, W3, sizeof W3); }
 
 /* Loads model (+ params) and checks the graph has x -> relu -> out and
  * the parameters named. */

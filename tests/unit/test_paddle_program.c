@@ -95,22 +95,6 @@ static void finish_program(pb *prog, pb *block) {
   pb_msg(prog, 1, &b0);
 }
 
-/* A serialized dense tensor record (spec 2.3) without LoD. */
-static void add_record(pb *p, int dtype, const int64_t *dims, int rank, const void *data, size_t bytes) {
-  const uint8_t zero4[4] = {0}, zero8[8] = {0};
-  pb_put(p, zero4, 4);
-  pb_put(p, zero8, 8);
-  pb_put(p, zero4, 4);
-  pb td = {0};
-  pb_int(&td, 1, dtype);
-  for (int i = 0; i < rank; i++) pb_int(&td, 2, dims[i]);
-  uint32_t size = (uint32_t)td.n;
-  pb_put(p, &size, 4);
-  pb_put(p, td.b, td.n);
-  free(td.b);
-  pb_put(p, data, bytes);
-}
-
 /* ---- decoding -------------------------------------------------------------- */
 
 static void test_worked_example(void) {
@@ -646,10 +630,10 @@ static void build_graph_program(int variant, pb *prog, pb *params) {
   /* Parameters in strcmp order: bn_mean, bn_scale, w. */
   if (variant == BATCH_NORM) {
     float one = 1.0f;
-    add_record(params, OAR_PD_FP32, cd, 1, &one, 4);
-    add_record(params, OAR_PD_FP32, cd, 1, &one, 4);
+    pb_dense_record(params, OAR_PD_FP32, cd, 1, &one, 4);
+    pb_dense_record(params, OAR_PD_FP32, cd, 1, &one, 4);
   }
-  add_record(params, OAR_PD_FP32, wd, 1, W, sizeof W);
+  pb_dense_record(params, OAR_PD_FP32, wd, 1, W, sizeof W);
 }
 
 static oar_status load_variant(int variant, oar_graph **g, oar_error *err) {

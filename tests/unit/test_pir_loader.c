@@ -65,21 +65,6 @@
 static const char kRelu[] = HEAD(4) PARAM(1, "w", F32("[3]")) "," DATA(2, "x", F32("[-1,3]")) "," OP(
     "1.relu", IN(2), 3, F32("[-1,3]"), "") "," FETCH(4, 3, "out", 0, F32("[-1,3]")) TAIL;
 
-static void add_record(pb *p, int dtype, const int64_t *dims, int rank, const void *data, size_t bytes) {
-  const uint8_t zero[8] = {0};
-  pb_put(p, zero, 4);
-  pb_put(p, zero, 8);
-  pb_put(p, zero, 4);
-  pb td = {0};
-  pb_int(&td, 1, dtype);
-  for (int i = 0; i < rank; i++) pb_int(&td, 2, dims[i]);
-  uint32_t size = (uint32_t)td.n;
-  pb_put(p, &size, 4);
-  pb_put(p, td.b, td.n);
-  free(td.b);
-  pb_put(p, data, bytes);
-}
-
 static const float W3[3] = {1.5f, 2.5f, 3.5f};
 static const int64_t D3[] = {3};
 
@@ -116,7 +101,7 @@ static const int64_t *ints_attr(const oar_node *n, const char *name, size_t *cou
 
 static void test_relu(void) {
   pb params = {0};
-  add_record(&params, OAR_PD_FP32, D3, 1, W3, sizeof W3);
+  pb_dense_record(&params, OAR_PD_FP32, D3, 1, W3, sizeof W3);
   oar_graph *g;
   oar_error err;
   oar_status st = load(kRelu, &params, &g, &err);
@@ -174,9 +159,9 @@ static void test_param_order(void) {
   const float a[2] = {1, 2}, b[1] = {3}, z[3] = {4, 5, 6};
   const int64_t d2[] = {2}, d1[] = {1};
   pb params = {0};
-  add_record(&params, OAR_PD_FP32, d2, 1, a, sizeof a);
-  add_record(&params, OAR_PD_FP32, d1, 1, b, sizeof b);
-  add_record(&params, OAR_PD_FP32, D3, 1, z, sizeof z);
+  pb_dense_record(&params, OAR_PD_FP32, d2, 1, a, sizeof a);
+  pb_dense_record(&params, OAR_PD_FP32, d1, 1, b, sizeof b);
+  pb_dense_record(&params, OAR_PD_FP32, D3, 1, z, sizeof z);
   oar_graph *g;
   oar_error err;
   oar_status st = load(json, &params, &g, &err);
@@ -194,9 +179,9 @@ static void test_param_order(void) {
   free(params.b);
   /* A record whose shape is not the parameter's. */
   pb bad = {0};
-  add_record(&bad, OAR_PD_FP32, D3, 1, z, sizeof z);
-  add_record(&bad, OAR_PD_FP32, d1, 1, b, sizeof b);
-  add_record(&bad, OAR_PD_FP32, D3, 1, z, sizeof z);
+  pb_dense_record(&bad, OAR_PD_FP32, D3, 1, z, sizeof z);
+  pb_dense_record(&bad, OAR_PD_FP32, d1, 1, b, sizeof b);
+  pb_dense_record(&bad, OAR_PD_FP32, D3, 1, z, sizeof z);
   st = load(json, &bad, &g, &err);
   CHECK(st == OAR_ERR_INVALID_MODEL && strstr(err.msg, "'alpha'") && strstr(err.msg, "[3]") &&
             strstr(err.msg, "[2]"),
@@ -553,7 +538,7 @@ static void test_attribute_type(void) {
 
 static void test_truncations(void) {
   pb params = {0};
-  add_record(&params, OAR_PD_FP32, D3, 1, W3, sizeof W3);
+  pb_dense_record(&params, OAR_PD_FP32, D3, 1, W3, sizeof W3);
   size_t n = strlen(kRelu), refused = 0;
   char *buf = malloc(n + 1);
   if (!buf) return;
@@ -605,7 +590,7 @@ static void test_alloc_failures(void) {
       TAIL;
   /* clang-format on */
   pb params = {0};
-  add_record(&params, OAR_PD_FP32, D3, 1, W3, sizeof W3);
+  pb_dense_record(&params, OAR_PD_FP32, D3, 1, W3, sizeof W3);
   oar_graph *g;
   oar_error err;
   oar_status st = load(json, &params, &g, &err);
