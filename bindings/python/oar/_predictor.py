@@ -218,7 +218,8 @@ class Predictor:
             self._runs += 1
         for name, array in self._shared_outputs.items():
             self.get_output_handle(name)._copy_into(array)
-        self._call_hooks()
+        if self._input_hooks or self._output_hooks:
+            self._call_hooks()
         if inputs is not None:
             return [self.get_output_handle(name).copy_to_cpu() for name in self.get_output_names()]
         return None
