@@ -790,6 +790,20 @@ for _op in ["bitwise_and", "bitwise_or", "bitwise_xor"]:
     binary_case(_op + "_int32", _op, _int32s, y_shape=(3, 4))
 
 
+def _small_f32(b, shape):
+    """Few distinct values, so that comparisons meet ties."""
+    return b.rng.integers(-2, 3, shape).astype(np.float32)
+
+
+def _small_i64(b, shape):
+    return b.rng.integers(-2, 3, shape).astype(np.int64)
+
+
+for _op in ["equal", "not_equal", "less_than", "less_equal", "greater_than", "greater_equal"]:
+    binary_case(_op + "_f32_bcast", _op, _small_f32, y_shape=(4,))
+    binary_case(_op + "_i64", _op, _small_i64)
+
+
 def reduce_case(name, op, attrs, shape=(2, 3, 4, 5)):
     @op_case(name, [op])
     def build(b):
@@ -861,6 +875,29 @@ def _(b):
 def _(b):
     x = b.input("x", b.randn(3, 6, 5))
     b.fetch(b.op("top_k_v2", {"X": x}, ("Out", "Indices"), {"k": 2, "axis": 1, "largest": False, "sorted": True}))
+
+
+@op_case("top_k_v1", ["top_k"])
+def _(b):
+    """top_k (the op before top_k_v2): always the last axis, largest first."""
+    x = b.input("x", b.randn(3, 4, 9))
+    b.fetch(b.op("top_k", {"X": x}, ("Out", "Indices"), {"k": 4}))
+
+
+@op_case("take_along_axis_axis1", ["take_along_axis"])
+def _(b):
+    x = b.input("x", b.randn(3, 5, 4))
+    i = b.input("i", b.rng.integers(-5, 5, (3, 2, 4)).astype(np.int64), batch_dynamic=False)
+    b.fetch(b.op("take_along_axis", {"Input": x, "Index": i}, ("Result",), {"Axis": 1}))
+
+
+@op_case("take_along_axis_last_int32", ["take_along_axis"])
+def _(b):
+    """paddle.take_along_axis broadcasts Index in Python before the op: the op's Index has X's shape but on Axis."""
+    x = b.input("x", b.randn(3, 5, 4), batch_dynamic=False)
+    i = b.input("i", b.rng.integers(0, 4, (3, 5, 2)).astype(np.int32), batch_dynamic=False)
+    # paddle.take_along_axis also makes Axis non-negative (the kernel reads dims()[Axis] as is).
+    b.fetch(b.op("take_along_axis", {"Input": x, "Index": i}, ("Result",), {"Axis": 2}))
 
 
 @op_case("gather_axis1", ["gather"])

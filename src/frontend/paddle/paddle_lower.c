@@ -276,8 +276,10 @@ static oar_status lower_topk(const oar_pd_lowering *l, const oar_pd_op *op, oar_
 /* gather (axis) and index_select (dim): take along one axis. */
 static oar_status lower_take(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
                              oar_error *err) {
-  const bool select = strcmp(l->type, "index_select") == 0;
-  return set_i(b, OAR_TAKE_ATTR_AXIS, int_or(op, select ? "dim" : "axis", 0), err);
+  const char *axis = !strcmp(l->type, "index_select")      ? "dim"
+                     : !strcmp(l->type, "take_along_axis") ? "Axis"
+                                                           : "axis";
+  return set_i(b, OAR_TAKE_ATTR_AXIS, int_or(op, axis, 0), err);
 }
 
 /* one_hot_v2: depth as the Depth input, off / on values 0 and 1. */
@@ -627,6 +629,10 @@ static const char *const expand_as_ignored[] = {"Y", NULL};
   { "Out", NULL }
 #define TAKE_INPUTS \
   { NULL, "Index" }
+#define TAKE_ALONG_INPUTS \
+  { "Input", "Index" }
+#define RESULT_AS_OUT \
+  { "Result" }
 #define ONE_HOT_INPUTS \
   { "X", "depth_tensor", NULL }
 #define CONV_T_INPUTS \
@@ -702,6 +708,7 @@ static const oar_pd_lowering lowerings[] = {
     WITH("top_k", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
     WITH("gather", OAR_OP_take, 0, lower_take, TAKE_INPUTS, SAME, NULL),
     WITH("index_select", OAR_OP_take, 0, lower_take, TAKE_INPUTS, SAME, NULL),
+    WITH("take_along_axis", OAR_OP_take_along_axis, 0, lower_take, TAKE_ALONG_INPUTS, RESULT_AS_OUT, NULL),
     WITH("gather_nd", OAR_OP_gather_nd_batch, 0, lower_none, TAKE_INPUTS, SAME, NULL),
     WITH("one_hot_v2", OAR_OP_one_hot_axis, 0, lower_one_hot, ONE_HOT_INPUTS, SAME, one_hot_const),
     WITH("pad3d", OAR_OP_pad_nd, 0, lower_pad3d, SAME, SAME, pad3d_const),
