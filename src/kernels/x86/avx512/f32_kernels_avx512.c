@@ -22,6 +22,7 @@ const oar_f32_kernels oar_f32_kernels_avx512 = {
     .dwconv = oar_f32_dwconv__avx512,
     .affine = oar_f32_affine__avx512,
     .binary = oar_f32_binary__avx512,
+    .softmax = oar_f32_softmax__avx512,
     .maxpool2d = oar_f32_maxpool2d__avx512,
     .conv16c = oar_f32_conv16c__avx512,
     .dwconv16c = oar_f32_dwconv16c__avx512,
