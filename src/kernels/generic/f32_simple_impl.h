@@ -408,14 +408,14 @@ static inline void simple_softmax_row(const float *restrict src, float *restrict
       for (size_t j = 0; j < SIMPLE_SM_LANES; j++) {
         const float e = simple_exp_nonpos(src[i + j] - mx);
         acc[j] += e;
-        if (!take_log) dst[i + j] = e;
+        dst[i + j] = e; /* log_softmax rewrites it from src below */
       }
     for (size_t j = 0; j < SIMPLE_SM_LANES; j++) sum += acc[j];
   }
   for (size_t i = nv; i < n; i++) {
     const float e = simple_exp_nonpos(src[i] - mx);
     sum += e;
-    if (!take_log) dst[i] = e;
+    dst[i] = e;
   }
   if (take_log) {
     const float lse = (float)log(sum);
@@ -439,14 +439,19 @@ static inline void simple_softmax_cols(const float *restrict src, float *restric
     const float *x = src + k * stride;
     for (size_t c = 0; c < cols; c++) m[c] = x[c] > m[c] || x[c] != x[c] ? x[c] : m[c];
   }
-  for (size_t k = 0; k < n; k++) {
-    const float *x = src + k * stride;
-    float *y = dst + k * stride;
-    for (size_t c = 0; c < cols; c++) {
-      const float e = simple_exp_nonpos(x[c] - m[c]);
-      s[c] += e;
-      if (!take_log) y[c] = e;
+  /* Sums in float over 64 steps at most, then in double. */
+  for (size_t k0 = 0; k0 < n; k0 += 64) {
+    float sf[SIMPLE_SM_COLS] = {0};
+    for (size_t k = k0; k < simple_min(n, k0 + 64); k++) {
+      const float *x = src + k * stride;
+      float *y = dst + k * stride;
+      for (size_t c = 0; c < cols; c++) {
+        const float e = simple_exp_nonpos(x[c] - m[c]);
+        sf[c] += e;
+        y[c] = e; /* log_softmax rewrites it from x below */
+      }
     }
+    for (size_t c = 0; c < cols; c++) s[c] += sf[c];
   }
   float f[SIMPLE_SM_COLS];
   for (size_t c = 0; c < cols; c++) f[c] = take_log ? (float)log(s[c]) : (float)(1.0 / s[c]);
