@@ -196,10 +196,12 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, bool transpose, oar_o
         err, OAR_ERR_INVALID_ARGUMENT,
         "convolution too large to run (filter panels or scratch overflow the address space)");
   }
-  /* Keys: 2 + transpose, apart from conv2d's packings (0 and 1) of a
-   * filter shared with a conv2d node. */
-  const int64_t key[4] = {2 + transpose, p.out_c / p.groups, p.in_c / p.groups * p.kernel_h * p.kernel_w,
-                          p.groups};
+  /* The key tells the packings of one filter apart: conv2d's (0: rows,
+   * 1: pixel-major columns; conv_nd packs exactly as conv2d does, and
+   * plans for other shapes may pick the other one) and the transposed
+   * convolution's (2). */
+  const int64_t key[4] = {transpose ? 2 : cs->cg.algo == OAR_CONV_GEMM_PIXELS, p.out_c / p.groups,
+                          p.in_c / p.groups * p.kernel_h * p.kernel_w, p.groups};
   const float *packed;
   oar_status st = oar_prepare_pack_weight(ctx, OAR_WIN_IN_W, io.w->data, key, floats, pack_cb,
                                           &(pack_args){cs, io.w->data}, &cs->s, &packed, err);
