@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "base/cpu.h"
 #include "base/threadpool.h"
 #include "kernels/generic/conv_gemm.h"
@@ -21,17 +22,6 @@
 #include "kernels/ref/math.h"
 #include "kernels/ref/reduce.h"
 #include "kernels/ref/window_nd.h"
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  const double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 static float *rand_buf(size_t n) {
   float *p = malloc((n ? n : 1) * sizeof *p);
@@ -59,16 +49,16 @@ static void time_case(const bench_case *c, int rounds, int threads) {
   }
   max_err /= max_ref > 0 ? max_ref : 1.0;
   for (int r = 0; r < rounds; r++) {
-    double t0 = now();
+    double t0 = bench_now();
     c->ref(c->ctx);
-    double t1 = now();
+    double t1 = bench_now();
     c->fast(c->ctx);
-    double t2 = now();
+    double t2 = bench_now();
     tr[r] = t1 - t0;
     tf[r] = t2 - t1;
   }
-  qsort(tr, (size_t)rounds, sizeof *tr, cmp_double);
-  qsort(tf, (size_t)rounds, sizeof *tf, cmp_double);
+  qsort(tr, (size_t)rounds, sizeof *tr, bench_cmp_double);
+  qsort(tf, (size_t)rounds, sizeof *tf, bench_cmp_double);
   printf("%-44s threads %d  ref %9.3f ms  fast %8.3f ms  ref/fast %6.1fx  max err / max|ref| %.1e\n", c->name,
          threads, tr[rounds / 2] * 1e3, tf[rounds / 2] * 1e3, tr[rounds / 2] / tf[rounds / 2], max_err);
   free(tr);

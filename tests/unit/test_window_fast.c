@@ -203,18 +203,6 @@ static void sweep(const oar_f32_kernels *kr, int threads) {
 }
 
 int main(void) {
-  for (int isa = OAR_ISA_GENERIC; isa < OAR_ISA_COUNT; isa++) {
-    const oar_f32_kernels *kr = kernels_or_skip((oar_isa)isa, "test_window_fast");
-    if (!kr) continue;
-    printf("== %s\n", oar_isa_name(kr->isa));
-    for (int threads = 1; threads <= 2; threads++) {
-      oar_threadpool *pool = NULL;
-      if (oar_threadpool_create(threads, &pool, NULL) != OAR_OK) return 1;
-      oar_threadpool_set_current(pool);
-      sweep(kr, threads);
-      oar_threadpool_set_current(NULL);
-      oar_threadpool_destroy(pool);
-    }
-  }
+  if (harness_each_table_and_threads("test_window_fast", sweep)) return 1;
   return harness_finish("test_window_fast");
 }
