@@ -66,8 +66,8 @@ static oar_status prepare_softmax(const oar_prepare_ctx *ctx, int64_t outer, int
   s->inner = (size_t)inner;
   s->tiles = ((size_t)inner + SOFTMAX_COLS - 1) / SOFTMAX_COLS;
   s->take_log = take_log;
-  snprintf(s->kernel, sizeof s->kernel, "f32_%ssoftmax%s__%s", take_log ? "log_" : "",
-           inner == 1 ? "" : " (inner axis)", oar_isa_name(ctx->kernels->isa));
+  snprintf(s->kernel, sizeof s->kernel, "f32_%ssoftmax__%s%s", take_log ? "log_" : "",
+           oar_isa_name(ctx->kernels->isa), inner == 1 ? "" : " (inner axis)");
   s->s.base.kernel = s->kernel;
   *state = &s->s.base;
   return OAR_OK;

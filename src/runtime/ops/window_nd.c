@@ -214,8 +214,9 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, bool transpose, oar_o
   else
     cs->cg.packed_filter = packed;
   cs->s.base.workspace_bytes = workspace;
-  snprintf(cs->kernel, sizeof cs->kernel, "%s %dd %s%s, %s", transpose ? "conv_transpose" : "conv", io.g.nsp,
-           algo, packed ? " (packed filter)" : "", ctx->kernels->gemm_name);
+  snprintf(cs->kernel, sizeof cs->kernel, "%s %dd %s%s%s%s", transpose ? "conv_transpose" : "conv", io.g.nsp,
+           algo, packed ? " (packed filter)" : "", transpose && cs->dg.direct ? "" : ", ",
+           transpose && cs->dg.direct ? "" : ctx->kernels->gemm_name);
   cs->s.base.kernel = cs->kernel;
   *state = &cs->s.base;
   return OAR_OK;
