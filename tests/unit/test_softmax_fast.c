@@ -1,5 +1,6 @@
 /* The table's softmax kernel (kernels/generic/f32_simple_impl.h, compiled
- * per ISA level) against the reference softmax_ext (kernels/ref/reduce.c,
+ * per ISA level; AVX-512's contiguous vectors on intrinsics,
+ * kernels/x86/avx512/f32_vact__avx512.c) against the reference softmax_ext (kernels/ref/reduce.c,
  * sums and exp in double), softmax and log_softmax, over the last axis
  * (cols = 1) and across interleaved vectors (an inner axis), on every ISA
  * level the host supports: lengths around the 16-lane blocks and the
