@@ -97,6 +97,15 @@ static inline void add_row(float *restrict o, const float *restrict s, float w, 
   }
 }
 
+/* o[2*ix] += a[ix] * wa and o[2*ix + 1] += b[ix] * wb for ix in [lo, hi). */
+static inline void add_pair2(float *restrict o, const float *restrict a, const float *restrict b, float wa,
+                             float wb, int64_t lo, int64_t hi) {
+  for (int64_t ix = lo; ix < hi; ix++) {
+    o[2 * ix] += a[ix] * wa;
+    o[2 * ix + 1] += b[ix] * wb;
+  }
+}
+
 static void scatter_rows(void *ctx, size_t begin, size_t end) {
   const scatter_job *job = ctx;
   const oar_conv2d_params *p = &job->c->p;
@@ -104,6 +113,7 @@ static void scatter_rows(void *ctx, size_t begin, size_t end) {
   const int64_t KH = p->kernel_h, KW = p->kernel_w, SH = p->stride_h, SW = p->stride_w;
   const int64_t cin_g = p->in_c / p->groups, cout_g = p->out_c / p->groups;
   const size_t plane = (size_t)(IH * IW), ncols = job->j1 - job->j0, taps = taps_of(p);
+  const bool pair2 = KW == 2 && SW == 2 && p->dilation_w == 1;
   for (size_t r = begin; r < end; r++) {
     const int64_t oc = (int64_t)r / OH, oy = (int64_t)r % OH;
     float *out = job->y + (size_t)oc * (size_t)(OH * OW) + (size_t)(oy * OW);
@@ -119,24 +129,52 @@ static void scatter_rows(void *ctx, size_t begin, size_t end) {
       const int64_t row_lo = (int64_t)job->j0 > jrow ? (int64_t)job->j0 - jrow : 0;
       const int64_t row_hi = (int64_t)job->j1 - jrow < IW ? (int64_t)job->j1 - jrow : IW;
       if (row_lo >= row_hi) continue;
-      for (int64_t kx = 0; kx < KW; kx++) {
-        /* ox = ix*SW + off lies in [0, OW) for ix in [lo, hi). */
-        const int64_t off = kx * p->dilation_w - p->pad_left;
-        int64_t lo = off >= 0 ? 0 : (-off + SW - 1) / SW;
-        int64_t hi = OW - off <= 0 ? 0 : (OW - off + SW - 1) / SW;
-        lo = lo > row_lo ? lo : row_lo;
-        hi = hi < row_hi ? hi : row_hi;
-        if (lo >= hi) continue;
-        const size_t tap = (size_t)(ky * KW + kx);
-        if (job->cols) {
-          const float *s = job->cols + ((size_t)oc * taps + tap) * ncols + (size_t)jrow - job->j0;
-          add_row(out + off, s, 1.0f, lo, hi, SW);
-        } else {
-          for (int64_t ic = 0; ic < cin_g; ic++) {
-            const float w =
-                job->filter[((size_t)(job->g * cin_g + ic) * (size_t)cout_g + (size_t)oc) * taps + tap];
-            add_row(out + off, job->x + (size_t)ic * plane + (size_t)jrow, w, lo, hi, SW);
+      /* The sources of tap (ky, kx) for input channel ic of the group
+       * (the GEMM path has one "channel": its column row, weight 1). */
+      const int64_t chans = job->cols ? 1 : cin_g;
+      for (int64_t ic = 0; ic < chans; ic++) {
+        const float *src[2];
+        float w[2];
+        int64_t lo[2], hi[2];
+        for (int64_t kx = 0; kx < KW; kx++) {
+          const size_t tap = (size_t)(ky * KW + kx);
+          const int64_t off = kx * p->dilation_w - p->pad_left;
+          const float *s = job->cols ? job->cols + ((size_t)oc * taps + tap) * ncols + (size_t)jrow - job->j0
+                                     : job->x + (size_t)ic * plane + (size_t)jrow;
+          const float wv =
+              job->cols
+                  ? 1.0f
+                  : job->filter[((size_t)(job->g * cin_g + ic) * (size_t)cout_g + (size_t)oc) * taps + tap];
+          /* ox = ix*SW + off lies in [0, OW) for ix in [l, h). */
+          int64_t l = off >= 0 ? 0 : (-off + SW - 1) / SW;
+          int64_t h = OW - off <= 0 ? 0 : (OW - off + SW - 1) / SW;
+          l = l > row_lo ? l : row_lo;
+          h = h < row_hi ? h : row_hi;
+          if (pair2) {
+            /* Kept for the pass below that writes both taps at once. */
+            src[kx] = s;
+            w[kx] = wv;
+            lo[kx] = l;
+            hi[kx] = h;
+          } else if (l < h) {
+            add_row(out + off, s, wv, l, h, SW);
           }
+        }
+        if (!pair2) continue;
+        /* A 2-wide, stride-2 kernel (upsampling by 2): the two taps of an
+         * input pixel fill two adjacent outputs, written in one pass where
+         * both are inside the row, tap by tap at the edges. */
+        const int64_t both_lo = lo[0] > lo[1] ? lo[0] : lo[1], both_hi = hi[0] < hi[1] ? hi[0] : hi[1];
+        float *o = out - p->pad_left;
+        if (both_lo < both_hi) {
+          add_pair2(o, src[0], src[1], w[0], w[1], both_lo, both_hi);
+          for (int kx = 0; kx < 2; kx++) {
+            if (lo[kx] < both_lo) add_row(o + kx, src[kx], w[kx], lo[kx], both_lo, 2);
+            if (both_hi < hi[kx]) add_row(o + kx, src[kx], w[kx], both_hi, hi[kx], 2);
+          }
+        } else {
+          for (int kx = 0; kx < 2; kx++)
+            if (lo[kx] < hi[kx]) add_row(o + kx, src[kx], w[kx], lo[kx], hi[kx], 2);
         }
       }
     }
