@@ -19,6 +19,7 @@
 #include "base/threadpool.h"
 #include "kernels/generic/conv_gemm.h"
 #include "kernels/generic/deconv_gemm.h"
+#include "kernels/generic/softmax.h"
 #include "kernels/ref/math.h"
 #include "kernels/ref/reduce.h"
 #include "kernels/ref/window_nd.h"
@@ -181,22 +182,9 @@ static void softmax_ref(void *ctx) {
     oar_ref_softmax_ext_f32(0, c->x, c->y_ref, (int64_t)c->outer, (int64_t)c->n, (int64_t)c->inner);
 }
 
-/* As runtime/ops/softmax.c splits it: one unit per outer index and tile of
- * 64 interleaved vectors. */
-static void softmax_units(void *ctx, size_t begin, size_t end) {
-  softmax_ctx *c = ctx;
-  const size_t tiles = (c->inner + 63) / 64;
-  for (size_t u = begin; u < end; u++) {
-    const size_t o = u / tiles, c0 = u % tiles * 64, off = o * c->n * c->inner + c0;
-    c->kr->softmax(c->x + off, c->y_fast + off, c->n, c->inner, c->inner - c0 < 64 ? c->inner - c0 : 64,
-                   false);
-  }
-}
-
 static void softmax_fast(void *ctx) {
   softmax_ctx *c = ctx;
-  const size_t units = c->outer * ((c->inner + 63) / 64), per = c->n * (c->inner < 64 ? c->inner : 64);
-  oar_parallel_for(units, per >= 16384 ? 1 : 16384 / per, softmax_units, c);
+  oar_softmax_f32(c->kr, c->x, c->y_fast, c->outer, c->n, c->inner, false);
 }
 
 static void softmax_bench(const char *name, bool legacy, size_t outer, size_t n, size_t inner,

@@ -6,7 +6,10 @@
  * level the host supports: lengths around the 16-lane blocks and the
  * 256-element partial sums (tails), 1 to 64 interleaved vectors with a
  * larger stride, inputs spanning [-40, 40] and rows where most terms
- * underflow.
+ * underflow. Then whole tensors [outer, n, inner] through
+ * oar_softmax_f32 (kernels/generic/softmax.c: tasks per outer index and
+ * tile of 64 vectors) on 1 and 2 threads, inner 1, around the tile and
+ * past it, large enough to be split.
  *
  * Tolerance policy: exp is <= 2 ulp and the sums are in double; the
  * shifted input d = x - max is rounded to float (the reference keeps it
@@ -21,6 +24,7 @@
 #include "test_gemm_harness.h"
 
 #include "kernels/generic/f32_simple_impl.h"
+#include "kernels/generic/softmax.h"
 #include "kernels/ref/reduce.h"
 
 static void check_exp(void) {
@@ -101,13 +105,48 @@ static void sweep(const oar_f32_kernels *kr) {
   }
 }
 
+/* Whole tensors, split over the pool, against the reference (same
+ * tolerance policy, the shifted input bounded by the row's span). */
+static void sweep_tensor(const oar_f32_kernels *kr, int threads) {
+  const size_t inners[] = {1, 3, 64, 65, 130};
+  for (size_t ii = 0; ii < sizeof inners / sizeof *inners; ii++)
+    for (int t = 0; t < 6; t++) {
+      const size_t inner = inners[ii], outer = 1 + rnd() % 40, n = 1 + rnd() % (t < 3 ? 40 : 700);
+      const bool take_log = t % 2;
+      const size_t total = outer * n * inner;
+      float *x = malloc(total * sizeof *x), *want = malloc(total * sizeof *want);
+      guard_buf gy;
+      float *y = guard_alloc(&gy, total);
+      for (size_t i = 0; i < total; i++) x[i] = rnd_unit() * 8.0f;
+      oar_ref_softmax_ext_f32(take_log, x, want, (int64_t)outer, (int64_t)n, (int64_t)inner);
+      oar_softmax_f32(kr, x, y, outer, n, inner, take_log);
+      /* |x - max| <= 16: (4 + 8) ulps relative, or 4 ulps of max(1, |y|). */
+      size_t bad = 0, at = 0;
+      for (size_t i = 0; i < total; i++) {
+        const double d = fabs((double)y[i] - (double)want[i]);
+        const double tol = take_log ? 4.0 * ldexp(1.0, -23) * fmax(1.0, fabs((double)want[i]))
+                                    : 12.0 * ldexp(1.0, -23) * fabs((double)want[i]);
+        if (!(d <= tol)) {
+          if (!bad) at = i;
+          bad++;
+        }
+      }
+      CHECK(bad == 0 && guard_intact(&gy),
+            "%s threads %d %s [%zu, %zu, %zu]: %zu bad, first [%zu] got %.9g want %.9g (or guard)",
+            oar_isa_name(kr->isa), threads, take_log ? "log_softmax" : "softmax", outer, n, inner, bad, at,
+            (double)y[at], (double)want[at]);
+      free(x);
+      free(want);
+      guard_free(&gy);
+    }
+}
+
 int main(void) {
   check_exp();
   for (int isa = OAR_ISA_GENERIC; isa < OAR_ISA_COUNT; isa++) {
     const oar_f32_kernels *kr = kernels_or_skip((oar_isa)isa, "test_softmax_fast");
-    if (!kr) continue;
-    printf("== %s\n", oar_isa_name(kr->isa));
-    sweep(kr);
+    if (kr) sweep(kr);
   }
+  if (harness_each_table_and_threads("test_softmax_fast", sweep_tensor)) return 1;
   return harness_finish("test_softmax_fast");
 }

@@ -1,44 +1,24 @@
 /* softmax (Paddle's) and softmax_ext (ONNX Softmax / LogSoftmax) on the
  * table's vectorized kernel, prepared at plan time and split over the
  * thread pool; hardmax and empty tensors stay on the reference kernels
- * (runtime/ops/math.c, runtime/ops/reduce.c). */
+ * (runtime/ops/math.c, runtime/ops/reduce.c); kernels/generic/softmax.h
+ * splits the work. */
 #include <stdio.h>
 
 #include "ir/ops/math.h"
 #include "ir/ops/infer_util.h"
 #include "ir/ops/op_ext.h"
+#include "kernels/generic/softmax.h"
 #include "runtime/kernel_state.h"
 #include "runtime/ops/run_util.h"
-#include "runtime/parallel_rows.h"
-
-/* Vectors of one task when the axis is not the last: the kernel works
- * across up to this many interleaved vectors. */
-#define SOFTMAX_COLS 64
 
 typedef struct softmax_state {
   oar_simple_state s; /* owns nothing */
-  oar_f32_softmax_fn softmax;
-  size_t outer, n, inner, tiles; /* tiles: column tiles of SOFTMAX_COLS per outer index */
+  const oar_f32_kernels *kr;
+  size_t outer, n, inner;
   bool take_log;
   char kernel[64];
 } softmax_state;
-
-typedef struct softmax_job {
-  const softmax_state *s;
-  const float *x;
-  float *y;
-} softmax_job;
-
-static void softmax_units(void *ctx, size_t begin, size_t end) {
-  const softmax_job *job = ctx;
-  const softmax_state *s = job->s;
-  for (size_t u = begin; u < end; u++) {
-    const size_t o = u / s->tiles, c0 = u % s->tiles * SOFTMAX_COLS;
-    const size_t cols = s->inner - c0 < SOFTMAX_COLS ? s->inner - c0 : SOFTMAX_COLS;
-    const size_t off = o * s->n * s->inner + c0;
-    s->softmax(job->x + off, job->y + off, s->n, s->inner, cols, s->take_log);
-  }
-}
 
 static oar_status run_softmax_fast(const oar_op_state *state, const oar_node *n,
                                    const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
@@ -48,9 +28,7 @@ static oar_status run_softmax_fast(const oar_op_state *state, const oar_node *n,
   const oar_tensor_view *x = oar_op_input(n, in, 0);
   oar_tensor_view *y = oar_op_output(n, out, 0);
   if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input X or output Out is not bound");
-  softmax_job job = {s, x->data, y->data};
-  const size_t cols = s->inner < SOFTMAX_COLS ? s->inner : SOFTMAX_COLS;
-  oar_parallel_rows(s->outer * s->tiles, s->n * cols, softmax_units, &job);
+  oar_softmax_f32(s->kr, x->data, y->data, s->outer, s->n, s->inner, s->take_log);
   return OAR_OK;
 }
 
@@ -60,11 +38,10 @@ static oar_status prepare_softmax(const oar_prepare_ctx *ctx, int64_t outer, int
   if (outer <= 0 || n <= 0 || inner <= 0 || !ctx->kernels->softmax) return OAR_OK;
   softmax_state *s = oar_state_new(sizeof *s, run_softmax_fast, NULL);
   if (!s) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the softmax");
-  s->softmax = ctx->kernels->softmax;
+  s->kr = ctx->kernels;
   s->outer = (size_t)outer;
   s->n = (size_t)n;
   s->inner = (size_t)inner;
-  s->tiles = ((size_t)inner + SOFTMAX_COLS - 1) / SOFTMAX_COLS;
   s->take_log = take_log;
   snprintf(s->kernel, sizeof s->kernel, "f32_%ssoftmax__%s%s", take_log ? "log_" : "",
            oar_isa_name(ctx->kernels->isa), inner == 1 ? "" : " (inner axis)");
