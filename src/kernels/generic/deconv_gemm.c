@@ -87,22 +87,24 @@ typedef struct scatter_job {
   size_t j0, j1; /* input pixels of this slice */
 } scatter_job;
 
-/* o[ix*sw] += s[ix] * w for ix in [lo, hi). */
-static inline void add_row(float *restrict o, const float *restrict s, float w, int64_t lo, int64_t hi,
-                           int64_t sw) {
+/* o[ix*sw + off] += s[ix] * w for ix in [lo, hi) (off may be negative:
+ * the padding cropped from the row's start). */
+static inline void add_row(float *restrict o, int64_t off, const float *restrict s, float w, int64_t lo,
+                           int64_t hi, int64_t sw) {
   if (sw == 1) {
-    for (int64_t ix = lo; ix < hi; ix++) o[ix] += s[ix] * w;
+    for (int64_t ix = lo; ix < hi; ix++) o[ix + off] += s[ix] * w;
   } else {
-    for (int64_t ix = lo; ix < hi; ix++) o[ix * sw] += s[ix] * w;
+    for (int64_t ix = lo; ix < hi; ix++) o[ix * sw + off] += s[ix] * w;
   }
 }
 
-/* o[2*ix] += a[ix] * wa and o[2*ix + 1] += b[ix] * wb for ix in [lo, hi). */
-static inline void add_pair2(float *restrict o, const float *restrict a, const float *restrict b, float wa,
-                             float wb, int64_t lo, int64_t hi) {
+/* o[2*ix + off] += a[ix] * wa and o[2*ix + off + 1] += b[ix] * wb for ix
+ * in [lo, hi). */
+static inline void add_pair2(float *restrict o, int64_t off, const float *restrict a, const float *restrict b,
+                             float wa, float wb, int64_t lo, int64_t hi) {
   for (int64_t ix = lo; ix < hi; ix++) {
-    o[2 * ix] += a[ix] * wa;
-    o[2 * ix + 1] += b[ix] * wb;
+    o[2 * ix + off] += a[ix] * wa;
+    o[2 * ix + off + 1] += b[ix] * wb;
   }
 }
 
@@ -157,7 +159,7 @@ static void scatter_rows(void *ctx, size_t begin, size_t end) {
             lo[kx] = l;
             hi[kx] = h;
           } else if (l < h) {
-            add_row(out + off, s, wv, l, h, SW);
+            add_row(out, off, s, wv, l, h, SW);
           }
         }
         if (!pair2) continue;
@@ -165,16 +167,16 @@ static void scatter_rows(void *ctx, size_t begin, size_t end) {
          * input pixel fill two adjacent outputs, written in one pass where
          * both are inside the row, tap by tap at the edges. */
         const int64_t both_lo = lo[0] > lo[1] ? lo[0] : lo[1], both_hi = hi[0] < hi[1] ? hi[0] : hi[1];
-        float *o = out - p->pad_left;
+        const int64_t off = -p->pad_left;
         if (both_lo < both_hi) {
-          add_pair2(o, src[0], src[1], w[0], w[1], both_lo, both_hi);
+          add_pair2(out, off, src[0], src[1], w[0], w[1], both_lo, both_hi);
           for (int kx = 0; kx < 2; kx++) {
-            if (lo[kx] < both_lo) add_row(o + kx, src[kx], w[kx], lo[kx], both_lo, 2);
-            if (both_hi < hi[kx]) add_row(o + kx, src[kx], w[kx], both_hi, hi[kx], 2);
+            if (lo[kx] < both_lo) add_row(out, off + kx, src[kx], w[kx], lo[kx], both_lo, 2);
+            if (both_hi < hi[kx]) add_row(out, off + kx, src[kx], w[kx], both_hi, hi[kx], 2);
           }
         } else {
           for (int kx = 0; kx < 2; kx++)
-            if (lo[kx] < hi[kx]) add_row(o + kx, src[kx], w[kx], lo[kx], hi[kx], 2);
+            if (lo[kx] < hi[kx]) add_row(out, off + kx, src[kx], w[kx], lo[kx], hi[kx], 2);
         }
       }
     }
