@@ -8,7 +8,10 @@
  *     and slices of the input plane smaller than the plane;
  *   - convolutions as conv_nd maps them onto conv2d's GEMM
  *     (kernels/generic/conv_gemm.c), 1-D as one row, with long kernels and
- *     large strides (an STFT: 400 taps, stride 160).
+ *     large strides (an STFT: 400 taps, stride 160);
+ *   - 3-D convolutions on the N-d im2col GEMM (kernels/generic/
+ *     conv_nd_gemm.c): random sizes, kernels, strides, dilations,
+ *     asymmetric paddings, groups, bias, the filter packed or not.
  *
  * Tolerance policy: small-integer inputs make every sum exact, so outputs
  * must equal the reference bit for bit. Outputs carry guard words; inputs
@@ -16,6 +19,7 @@
 #include "test_gemm_harness.h"
 
 #include "kernels/generic/conv_gemm.h"
+#include "kernels/generic/conv_nd_gemm.h"
 #include "kernels/generic/deconv_gemm.h"
 #include "kernels/ref/window_nd.h"
 
@@ -162,6 +166,73 @@ static void run_all(const oar_f32_kernels *kr, int threads, const win_case *wc) 
   }
 }
 
+/* One random 3-D convolution, fast against reference. */
+static void run_3d_case(const oar_f32_kernels *kr, int threads) {
+  oar_window_params p = {.nsp = 3, .batch = 1 + rnd() % 2, .group = 1 + rnd() % 3};
+  p.in_c = p.group * (1 + rnd() % 4);
+  p.out_c = p.group * (1 + rnd() % (unsigned)(kr->mr + 3));
+  size_t in_sp = 1, out_sp = 1, k_sp = 1;
+  for (int i = 0; i < 3; i++) {
+    p.in[i] = 1 + rnd() % 9;
+    p.kernel[i] = 1 + rnd() % 3;
+    p.stride[i] = 1 + rnd() % 2;
+    p.dilation[i] = 1 + rnd() % 2;
+    p.pad_begin[i] = rnd() % 2;
+    p.pad_end[i] = rnd() % 3;
+    const int64_t span = p.in[i] + p.pad_begin[i] + p.pad_end[i] - (p.dilation[i] * (p.kernel[i] - 1) + 1);
+    if (span < 0) return;
+    p.out[i] = span / p.stride[i] + 1;
+    in_sp *= (size_t)p.in[i];
+    out_sp *= (size_t)p.out[i];
+    k_sp *= (size_t)p.kernel[i];
+  }
+  const size_t xs = (size_t)(p.batch * p.in_c) * in_sp, ys = (size_t)(p.batch * p.out_c) * out_sp;
+  const size_t ws = (size_t)(p.out_c * (p.in_c / p.group)) * k_sp;
+  const int bias = (int)(rnd() % 2), prepack = (int)(rnd() % 2);
+  page_buf px, pw, pb;
+  float *x = page_alloc(&px, xs), *w = page_alloc(&pw, ws), *b = page_alloc(&pb, (size_t)p.out_c);
+  for (size_t i = 0; i < xs; i++) x[i] = rnd_small();
+  for (size_t i = 0; i < ws; i++) w[i] = rnd_small();
+  for (int64_t i = 0; i < p.out_c; i++) b[i] = rnd_small();
+  float *want = malloc(ys * sizeof *want);
+  guard_buf gy;
+  float *y = guard_alloc(&gy, ys);
+  oar_ref_conv_nd_f32(&p, x, w, bias ? b : NULL, want);
+  oar_conv_nd_gemm c;
+  oar_conv_nd_gemm_init(&c, &p, kr, threads);
+  float *packed = NULL;
+  if (prepack) {
+    packed = malloc(oar_conv_nd_packed_filter_floats(&c) * sizeof *packed);
+    oar_conv_nd_pack_filter(&c, w, packed);
+    c.packed_filter = packed;
+  }
+  void *work = c.workspace_bytes ? aligned_alloc(64, (c.workspace_bytes + 63) / 64 * 64) : NULL;
+  oar_conv_nd_gemm_run(&c, x, w, bias ? b : NULL, y, work);
+  size_t bad = 0, at = 0;
+  for (size_t i = 0; i < ys; i++)
+    if (memcmp(&y[i], &want[i], sizeof(float)) != 0) {
+      if (!bad) at = i;
+      bad++;
+    }
+  CHECK(bad == 0 && guard_intact(&gy),
+        "%s threads %d conv 3d b%lld c%lld->%lld g%lld in %lldx%lldx%lld k%lldx%lldx%lld s%lld,%lld,%lld "
+        "d%lld,%lld,%lld p%lld,%lld,%lld bias %d packed %d: %zu of %zu bad (or guard), first [%zu] got %.9g "
+        "want %.9g",
+        oar_isa_name(kr->isa), threads, (long long)p.batch, (long long)p.in_c, (long long)p.out_c,
+        (long long)p.group, (long long)p.in[0], (long long)p.in[1], (long long)p.in[2],
+        (long long)p.kernel[0], (long long)p.kernel[1], (long long)p.kernel[2], (long long)p.stride[0],
+        (long long)p.stride[1], (long long)p.stride[2], (long long)p.dilation[0], (long long)p.dilation[1],
+        (long long)p.dilation[2], (long long)p.pad_begin[0], (long long)p.pad_begin[1],
+        (long long)p.pad_begin[2], bias, prepack, bad, ys, at, (double)y[at], (double)want[at]);
+  free(work);
+  free(packed);
+  free(want);
+  guard_free(&gy);
+  page_free(&px);
+  page_free(&pw);
+  page_free(&pb);
+}
+
 static void sweep(const oar_f32_kernels *kr, int threads) {
   const int64_t mr = (int64_t)kr->mr, nr = (int64_t)kr->nr;
   const win_case cases[] = {
@@ -206,6 +277,7 @@ static void sweep(const oar_f32_kernels *kr, int threads) {
     c.oc = c.groups * (1 + rnd() % (2 * (unsigned)mr + 2));
     run_all(kr, threads, &c);
   }
+  for (int t = 0; t < 60; t++) run_3d_case(kr, threads);
 }
 
 int main(void) {

@@ -1,12 +1,14 @@
 /* conv_nd, conv_transpose_nd, pool_nd on the reference kernels (float32),
- * and the prepared fast path of 1-D and 2-D convolutions: conv_nd on the
- * im2col GEMM of conv2d (kernels/generic/conv_gemm.h), conv_transpose_nd
- * on GEMM + col2im (kernels/generic/deconv_gemm.h), filters pre-packed. */
+ * and the prepared fast paths, filters pre-packed: 1-D and 2-D conv_nd on
+ * conv2d's GEMM paths (kernels/generic/conv_gemm.h), 3-D and up on an N-d
+ * im2col GEMM (kernels/generic/conv_nd_gemm.h), 1-D and 2-D
+ * conv_transpose_nd on GEMM + col2im (kernels/generic/deconv_gemm.h). */
 #include <math.h>
 #include <stdio.h>
 
 #include "ir/ops/op_ext.h"
 #include "kernels/generic/conv_gemm.h"
+#include "kernels/generic/conv_nd_gemm.h"
 #include "kernels/generic/deconv_gemm.h"
 #include "kernels/ref/window_nd.h"
 #include "runtime/kernel_state.h"
@@ -94,13 +96,20 @@ oar_status oar_run_pool_nd(const oar_node *node, const oar_tensor_view *const *i
   return OAR_OK;
 }
 
-/* ---- prepared fast path (1-D and 2-D, NCHW) --------------------------------- */
+/* ---- prepared fast path ------------------------------------------------------ */
+
+typedef enum win_conv_kind {
+  WIN_CONV_2D,        /* conv_nd, 1-D or 2-D: conv2d's GEMM paths */
+  WIN_CONV_ND,        /* conv_nd, 3-D and up: N-d im2col GEMM */
+  WIN_CONV_TRANSPOSE, /* conv_transpose_nd, 1-D or 2-D */
+} win_conv_kind;
 
 typedef struct win_conv_state {
   oar_simple_state s; /* owned: the packed filter */
-  bool transpose;
-  oar_conv_gemm cg;   /* conv_nd */
-  oar_deconv_gemm dg; /* conv_transpose_nd */
+  win_conv_kind kind;
+  oar_conv_gemm cg;    /* WIN_CONV_2D */
+  oar_conv_nd_gemm ng; /* WIN_CONV_ND */
+  oar_deconv_gemm dg;  /* WIN_CONV_TRANSPOSE */
   char kernel[96];
 } win_conv_state;
 
@@ -115,10 +124,13 @@ static oar_status run_conv_fast(const oar_op_state *state, const oar_node *n,
   oar_tensor_view *y = oar_op_output(n, out, OAR_WIN_OUT_Y);
   if (!x || !w || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input X, W or output Y is not bound");
   const float *bias = b ? b->data : NULL;
-  if (cs->transpose)
-    oar_deconv_gemm_run(&cs->dg, x->data, w->data, bias, y->data, workspace);
-  else
-    oar_conv_gemm_run(&cs->cg, x->data, w->data, bias, NULL, -INFINITY, INFINITY, NULL, y->data, workspace);
+  switch (cs->kind) {
+    case WIN_CONV_2D:
+      oar_conv_gemm_run(&cs->cg, x->data, w->data, bias, NULL, -INFINITY, INFINITY, NULL, y->data, workspace);
+      break;
+    case WIN_CONV_ND: oar_conv_nd_gemm_run(&cs->ng, x->data, w->data, bias, y->data, workspace); break;
+    case WIN_CONV_TRANSPOSE: oar_deconv_gemm_run(&cs->dg, x->data, w->data, bias, y->data, workspace); break;
+  }
   return OAR_OK;
 }
 
@@ -129,10 +141,11 @@ typedef struct pack_args {
 
 static void pack_cb(void *ctx, float *dst) {
   const pack_args *a = ctx;
-  if (a->cs->transpose)
-    oar_deconv_pack_filter(&a->cs->dg, a->filter, dst);
-  else
-    oar_conv_pack_filter(&a->cs->cg, a->filter, dst);
+  switch (a->cs->kind) {
+    case WIN_CONV_2D: oar_conv_pack_filter(&a->cs->cg, a->filter, dst); break;
+    case WIN_CONV_ND: oar_conv_nd_pack_filter(&a->cs->ng, a->filter, dst); break;
+    case WIN_CONV_TRANSPOSE: oar_deconv_pack_filter(&a->cs->dg, a->filter, dst); break;
+  }
 }
 
 /* 1-D and 2-D geometry as conv2d parameters (1-D: one row); false when
@@ -168,27 +181,66 @@ static bool as_conv2d(const oar_window_geom *g, bool transpose, oar_conv2d_param
   return true;
 }
 
+/* 3-D and up: every size >= 1, no negative padding. */
+static bool nd_ok(const oar_window_geom *g) {
+  if (g->nsp < 3 || g->batch <= 0 || g->in_c <= 0 || g->out_c <= 0 || g->group <= 0) return false;
+  for (int i = 0; i < g->nsp; i++)
+    if (g->in[i] <= 0 || g->out[i] <= 0 || g->kernel[i] <= 0 || g->stride[i] <= 0 || g->dilation[i] <= 0 ||
+        g->pad_begin[i] < 0)
+      return false;
+  return true;
+}
+
 static oar_status prepare_conv(const oar_prepare_ctx *ctx, bool transpose, oar_op_state **state,
                                oar_error *err) {
   win_conv_io io;
   OAR_TRY(read_conv(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
   oar_conv2d_params p;
-  if (!as_conv2d(&io.g, transpose, &p)) return OAR_OK;
+  win_conv_kind kind;
+  if (as_conv2d(&io.g, transpose, &p))
+    kind = transpose ? WIN_CONV_TRANSPOSE : WIN_CONV_2D;
+  else if (!transpose && nd_ok(&io.g))
+    kind = WIN_CONV_ND;
+  else
+    return OAR_OK;
   win_conv_state *cs = oar_state_new(sizeof *cs, run_conv_fast, NULL);
   if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
-  cs->transpose = transpose;
-  size_t floats, workspace;
-  const char *algo;
-  if (transpose) {
-    oar_deconv_gemm_init(&cs->dg, &p, ctx->kernels, ctx->threads, -1);
-    floats = oar_deconv_packed_filter_floats(&cs->dg);
-    workspace = cs->dg.workspace_bytes;
-    algo = cs->dg.direct ? "direct scatter" : "gemm+col2im";
-  } else {
-    oar_conv_gemm_init(&cs->cg, &p, ctx->kernels, ctx->threads);
-    floats = oar_conv_packed_filter_floats(&cs->cg);
-    workspace = cs->cg.workspace_bytes;
-    algo = cs->cg.algo == OAR_CONV_DEPTHWISE ? "depthwise" : cs->cg.algo == OAR_CONV_GEMV ? "gemv" : "gemm";
+  cs->kind = kind;
+  size_t floats = 0, workspace = 0;
+  const char *algo = "";
+  /* The weight-cache key tells the packings of one filter apart: conv2d's
+   * (0: rows, which the N-d path shares; 1: pixel-major columns; conv_nd
+   * packs exactly as conv2d does, and plans for other shapes may pick the
+   * other one) and the transposed convolution's (2). */
+  int64_t key[4] = {0, io.g.out_c / io.g.group, 0, io.g.group};
+  switch (kind) {
+    case WIN_CONV_2D:
+      oar_conv_gemm_init(&cs->cg, &p, ctx->kernels, ctx->threads);
+      floats = oar_conv_packed_filter_floats(&cs->cg);
+      workspace = cs->cg.workspace_bytes;
+      algo = cs->cg.algo == OAR_CONV_DEPTHWISE ? "depthwise" : cs->cg.algo == OAR_CONV_GEMV ? "gemv" : "gemm";
+      key[0] = cs->cg.algo == OAR_CONV_GEMM_PIXELS;
+      key[2] = p.in_c / p.groups * p.kernel_h * p.kernel_w;
+      break;
+    case WIN_CONV_ND: {
+      oar_window_params wp;
+      to_params(&io.g, &wp);
+      oar_conv_nd_gemm_init(&cs->ng, &wp, ctx->kernels, ctx->threads);
+      floats = oar_conv_nd_packed_filter_floats(&cs->ng);
+      workspace = cs->ng.workspace_bytes;
+      algo = "im2col gemm";
+      key[2] = io.g.in_c / io.g.group;
+      for (int i = 0; i < io.g.nsp; i++) key[2] *= io.g.kernel[i];
+      break;
+    }
+    case WIN_CONV_TRANSPOSE:
+      oar_deconv_gemm_init(&cs->dg, &p, ctx->kernels, ctx->threads, -1);
+      floats = oar_deconv_packed_filter_floats(&cs->dg);
+      workspace = cs->dg.workspace_bytes;
+      algo = cs->dg.direct ? "direct scatter" : "gemm+col2im";
+      key[0] = 2;
+      key[2] = p.in_c / p.groups * p.kernel_h * p.kernel_w;
+      break;
   }
   if (floats == SIZE_MAX || workspace == SIZE_MAX) {
     cs->s.base.destroy(&cs->s.base);
@@ -196,12 +248,6 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, bool transpose, oar_o
         err, OAR_ERR_INVALID_ARGUMENT,
         "convolution too large to run (filter panels or scratch overflow the address space)");
   }
-  /* The key tells the packings of one filter apart: conv2d's (0: rows,
-   * 1: pixel-major columns; conv_nd packs exactly as conv2d does, and
-   * plans for other shapes may pick the other one) and the transposed
-   * convolution's (2). */
-  const int64_t key[4] = {transpose ? 2 : cs->cg.algo == OAR_CONV_GEMM_PIXELS, p.out_c / p.groups,
-                          p.in_c / p.groups * p.kernel_h * p.kernel_w, p.groups};
   const float *packed;
   oar_status st = oar_prepare_pack_weight(ctx, OAR_WIN_IN_W, io.w->data, key, floats, pack_cb,
                                           &(pack_args){cs, io.w->data}, &cs->s, &packed, err);
@@ -209,14 +255,12 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, bool transpose, oar_o
     cs->s.base.destroy(&cs->s.base);
     return st;
   }
-  if (transpose)
-    cs->dg.packed_filter = packed;
-  else
-    cs->cg.packed_filter = packed;
+  cs->cg.packed_filter = cs->ng.packed_filter = cs->dg.packed_filter = packed;
   cs->s.base.workspace_bytes = workspace;
+  const bool no_gemm = kind == WIN_CONV_TRANSPOSE && cs->dg.direct;
   snprintf(cs->kernel, sizeof cs->kernel, "%s %dd %s%s%s%s", transpose ? "conv_transpose" : "conv", io.g.nsp,
-           algo, packed ? " (packed filter)" : "", transpose && cs->dg.direct ? "" : ", ",
-           transpose && cs->dg.direct ? "" : ctx->kernels->gemm_name);
+           algo, packed ? " (packed filter)" : "", no_gemm ? "" : ", ",
+           no_gemm ? "" : ctx->kernels->gemm_name);
   cs->s.base.kernel = cs->kernel;
   *state = &cs->s.base;
   return OAR_OK;
