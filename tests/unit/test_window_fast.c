@@ -134,12 +134,8 @@ static void run_case(const oar_f32_kernels *kr, int threads, const win_case *wc,
     work = c.workspace_bytes ? aligned_alloc(64, (c.workspace_bytes + 63) / 64 * 64) : NULL;
     oar_conv_gemm_run(&c, x, w, wc->bias ? b : NULL, NULL, -INFINITY, INFINITY, NULL, y, work);
   }
-  size_t bad = 0, at = 0;
-  for (size_t i = 0; i < ys; i++)
-    if (memcmp(&y[i], &want[i], sizeof(float)) != 0) {
-      if (!bad) at = i;
-      bad++;
-    }
+  size_t at;
+  const size_t bad = count_bit_mismatches(y, want, ys, &at);
   char what[256];
   describe(wc, what, sizeof what);
   CHECK(bad == 0, "%s threads %d %s %s: %s: %zu of %zu bad, first [%zu] got %.9g want %.9g",
@@ -208,12 +204,8 @@ static void run_3d_case(const oar_f32_kernels *kr, int threads) {
   }
   void *work = c.workspace_bytes ? aligned_alloc(64, (c.workspace_bytes + 63) / 64 * 64) : NULL;
   oar_conv_nd_gemm_run(&c, x, w, bias ? b : NULL, y, work);
-  size_t bad = 0, at = 0;
-  for (size_t i = 0; i < ys; i++)
-    if (memcmp(&y[i], &want[i], sizeof(float)) != 0) {
-      if (!bad) at = i;
-      bad++;
-    }
+  size_t at;
+  const size_t bad = count_bit_mismatches(y, want, ys, &at);
   CHECK(bad == 0 && guard_intact(&gy),
         "%s threads %d conv 3d b%lld c%lld->%lld g%lld in %lldx%lldx%lld k%lldx%lldx%lld s%lld,%lld,%lld "
         "d%lld,%lld,%lld p%lld,%lld,%lld bias %d packed %d: %zu of %zu bad (or guard), first [%zu] got %.9g "
