@@ -1279,6 +1279,156 @@ def _(b):
     b.fetch(b.op("elementwise_mul", {"X": x, "Y": b.op("assign", {"X": w})}, ("Out",), {"axis": -1}))
 
 
+
+# issue 11, batch A
+
+unary_case("log1p", "log1p", arr_fn=lambda b: b.uniform(-0.9, 3.0, 2, 3, 7).astype(np.float32))
+unary_case("tanh_shrink", "tanh_shrink")
+
+
+@op_case("round_halves", ["round"])
+def _(b):
+    """Halves: Paddle 3.3 rounds them to even (-0.5 -> -0, 2.5 -> 2)."""
+    halves = np.array([-3.5, -2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5], np.float32)
+    x = b.input("x", np.concatenate([halves, b.randn(16, scale=4.0)]).reshape(3, 8))
+    b.fetch(b.op("round", {"X": x}, ("Out",), {}))
+
+
+@op_case("atan2", ["atan2"])
+def _(b):
+    """Every quadrant, and zeros on each side."""
+    x1 = b.randn(2, 3, 4)
+    x2 = b.randn(2, 3, 4)
+    x1[0, 0, :2] = 0.0
+    x2[0, 1, :2] = 0.0
+    b.fetch(b.op("atan2", {"X1": b.input("x1", x1), "X2": b.input("x2", x2)}))
+
+
+binary_case("elementwise_floordiv_int32_bcast", "elementwise_floordiv",
+            lambda b, shape: np.where(_int32s(b, shape) == 0, -3, _int32s(b, shape)).astype(np.int32), y_shape=(4,))
+binary_case("elementwise_floordiv_float", "elementwise_floordiv", _nonzero_f32, y_shape=(3, 1))
+
+
+@op_case("elementwise_floordiv_int64", ["elementwise_floordiv"])
+def _floordiv_i64(b):
+    """Every sign pair, with and without a remainder (integer floor division)."""
+    x = b.rng.integers(-20, 20, (2, 3, 4)).astype(np.int64)
+    y = b.rng.integers(1, 6, (2, 3, 4)).astype(np.int64) * np.where(b.rng.integers(0, 2, (2, 3, 4)) == 0, -1, 1)
+    b.fetch(b.op("elementwise_floordiv", {"X": b.input("x", x), "Y": b.input("y", y)}, ("Out",), {"axis": -1}))
+
+
+def bool_reduce_case(name, op, attrs, shape=(3, 4, 5)):
+    @op_case(name, [op])
+    def build(b):
+        x = b.rng.integers(0, 2, shape).astype(np.bool_)
+        x[0] = True  # some all-true rows and some all-false rows
+        x[1, 0] = False
+        b.fetch(b.op(op, {"X": b.input("x", x)}, ("Out",), attrs))
+
+
+for _op in ["reduce_all", "reduce_any"]:
+    bool_reduce_case(_op + "_dim1", _op, {"dim": [1], "keep_dim": False, "reduce_all": False})
+    bool_reduce_case(_op + "_dims_neg_keep", _op, {"dim": [-1, 0], "keep_dim": True, "reduce_all": False})
+    bool_reduce_case(_op + "_every_axis", _op, {"dim": [], "keep_dim": False, "reduce_all": False})
+
+
+@op_case("argsort_desc_last", ["argsort"])
+def _(b):
+    x = b.input("x", b.randn(3, 4, 6))
+    out = b.op("argsort", {"X": x}, ("Out", "Indices"), {"axis": -1, "descending": True})
+    b.fetch(out, b.block.var("argsort_%d.indices_0" % b.counter))
+
+
+@op_case("argsort_axis0_int64", ["argsort"])
+def _(b):
+    """Distinct values (Paddle's std::sort leaves ties in no defined order)."""
+    x = b.input("x", b.rng.permutation(60).reshape(5, 12).astype(np.int64) - 30)
+    out = b.op("argsort", {"X": x}, ("Out", "Indices"), {"axis": 0, "descending": False})
+    b.fetch(out, b.block.var("argsort_%d.indices_0" % b.counter))
+
+
+@op_case("reverse", ["reverse"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 5))
+    b.fetch(b.op("reverse", {"X": x}, ("Out",), {"axis": [0, -1]}))
+
+
+@op_case("empty_shape_dtype", ["empty", "shape", "fill_any_like"])
+def _(b):
+    """empty's values are undefined: the fixture fetches its shape and a fill_any_like of it (its dtype, int64)."""
+    e = b.op("empty", {}, ("Out",), {"shape": [2, 3, 4], "dtype": DT_INT64})
+    x = b.input("x", b.rng.integers(0, 5, (2, 3, 4)).astype(np.int64))
+    ones = b.op("fill_any_like", {"X": e}, ("Out",), {"value": 1.0, "dtype": -1})
+    b.fetch(b.op("shape", {"Input": e}), b.op("elementwise_add", {"X": x, "Y": ones}, ("Out",), {"axis": -1}))
+
+
+@op_case("share_data", ["share_data", "elementwise_add"])
+def _(b):
+    x = b.input("x", b.randn(2, 3))
+    b.fetch(b.op("elementwise_add", {"X": b.op("share_data", {"X": x}), "Y": x}, ("Out",), {"axis": -1}))
+
+
+@op_case("scatter_nd_add_dup", ["scatter_nd_add"])
+def _(b):
+    """Index rows repeat: their updates add up."""
+    x = b.input("x", b.randn(4, 3), batch_dynamic=False)
+    i = b.input("i", np.array([[1], [3], [1]], np.int64), batch_dynamic=False)
+    u = b.input("u", b.randn(3, 3), batch_dynamic=False)
+    b.fetch(b.op("scatter_nd_add", {"X": x, "Index": i, "Updates": u}))
+
+
+@op_case("scatter_nd_add_depth2", ["scatter_nd_add"])
+def _(b):
+    x = b.input("x", b.randn(3, 4, 2), batch_dynamic=False)
+    i = b.input("i", np.array([[[0, 1], [2, 3]], [[0, 1], [1, 0]]], np.int64), batch_dynamic=False)
+    u = b.input("u", b.randn(2, 2, 2), batch_dynamic=False)
+    b.fetch(b.op("scatter_nd_add", {"X": x, "Index": i, "Updates": u}))
+
+
+interp_case("nearest_interp_v1_size", "nearest_interp", {"out_h": 8, "out_w": 5, "align_corners": False, "scale": 0.0})
+interp_case("nearest_interp_v1_align_corners", "nearest_interp",
+            {"out_h": 9, "out_w": 11, "align_corners": True, "scale": 0.0})
+interp_case("nearest_interp_v1_scale2", "nearest_interp", {"scale": 2.0, "align_corners": False})
+interp_case("bilinear_interp_v1_align_corners", "bilinear_interp",
+            {"out_h": 10, "out_w": 13, "align_corners": True, "scale": 0.0})
+interp_case("bilinear_interp_v1_half_pixel", "bilinear_interp",
+            {"out_h": 9, "out_w": 4, "align_corners": False, "align_mode": 0, "scale": 0.0})
+interp_case("bicubic_interp_v2_half_pixel", "bicubic_interp_v2", {"out_h": 9, "out_w": 4, "interp_method": "bicubic"})
+interp_case("bicubic_interp_v2_align_corners", "bicubic_interp_v2",
+            {"out_h": 7, "out_w": 12, "align_corners": True, "interp_method": "bicubic"})
+interp_case("linear_interp_v2_half_pixel", "linear_interp_v2",
+            {"out_w": 11, "align_mode": 0, "interp_method": "linear"}, x_shape=(2, 3, 6))
+interp_case("linear_interp_v2_align_corners", "linear_interp_v2",
+            {"out_w": 4, "align_corners": True, "interp_method": "linear"}, x_shape=(2, 3, 6))
+interp_case("trilinear_interp_v2_asymmetric", "trilinear_interp_v2",
+            {"out_d": 5, "out_h": 6, "out_w": 3, "align_mode": 1, "interp_method": "trilinear"},
+            x_shape=(1, 2, 3, 4, 5))
+interp_case("trilinear_interp_v2_half_pixel_scale", "trilinear_interp_v2",
+            {"scale": [2.0, 1.5, 0.5], "align_mode": 0, "interp_method": "trilinear"},
+            x_shape=(1, 2, 3, 4, 6))
+
+
+def pool3d_case(name, x_shape, attrs):
+    @op_case(name, ["pool3d"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        full = {"pooling_type": "max", "ksize": [2, 2, 2], "strides": [2, 2, 2], "paddings": [0, 0, 0],
+                "global_pooling": False, "exclusive": True, "adaptive": False, "ceil_mode": False,
+                "data_format": "NCDHW", "padding_algorithm": "EXPLICIT"}
+        full.update(attrs)
+        b.fetch(b.op("pool3d", {"X": x}, ("Out",), full))
+
+
+pool3d_case("pool3d_max_k2s2", [2, 2, 4, 5, 6], {})
+pool3d_case("pool3d_avg_k3s2_pad1_exclusive", [1, 2, 5, 6, 5],
+            {"pooling_type": "avg", "ksize": [3, 3, 3], "paddings": [1, 1, 1]})
+pool3d_case("pool3d_avg_pad6_inclusive", [1, 2, 6, 6, 9],
+            {"pooling_type": "avg", "ksize": [3, 3, 2], "strides": [2, 2, 3], "paddings": [0, 0, 1, 1, 1, 1],
+             "exclusive": False})
+pool3d_case("pool3d_max_ceil", [1, 2, 6, 6, 9], {"ksize": [3, 3, 2], "strides": [2, 2, 3], "paddings": [0, 1, 1],
+                                                 "ceil_mode": True})
+pool3d_case("pool3d_max_same", [1, 2, 5, 4, 7], {"ksize": [3, 3, 2], "padding_algorithm": "SAME"})
+
 def optimize_program(prefix, work_dir):
     """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
     IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""

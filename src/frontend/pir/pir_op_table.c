@@ -273,6 +273,37 @@ static const oar_pir_op_map kMaps[] = {
      {T("X"), T("OutSize"), T("SizeTensor"), T("Scale")},
      {"Out"},
      {{"data_format", "data_layout"}}},
+
+    /* issue 11, batch A */
+    UNARY("log1p", "log1p", {NULL, NULL}),
+    UNARY("round", "round", {NULL, NULL}),
+    UNARY("tanh_shrink", "tanh_shrink", {NULL, NULL}),
+    UNARY("share_data", "share_data", {NULL, NULL}),
+    {"pd_op.atan2", "atan2", {T("X1"), T("X2")}, {"Out"}, {{NULL, NULL}}},
+    BINARY("floor_divide", "elementwise_floordiv"),
+    /* pd_op.all / pd_op.any keep the axes as an attribute, not an operand */
+    UNARY("all", "reduce_all", {"axis", "dim"}, {"keepdim", "keep_dim"}),
+    UNARY("any", "reduce_any", {"axis", "dim"}, {"keepdim", "keep_dim"}),
+    {"pd_op.argsort", "argsort", {T("X")}, {"Out", "Indices"}, {{NULL, NULL}}},
+    {"pd_op.reverse", "reverse", {T("X"), INTS("axis", NULL, NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.empty", "empty", {INTS("shape", "ShapeTensor", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.scatter_nd_add", "scatter_nd_add", {T("X"), T("Index"), T("Updates")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.linear_interp",
+     "linear_interp_v2",
+     {T("X"), T("OutSize"), T("SizeTensor"), T("Scale")},
+     {"Out"},
+     {{"data_format", "data_layout"}}},
+    {"pd_op.trilinear_interp",
+     "trilinear_interp_v2",
+     {T("X"), T("OutSize"), T("SizeTensor"), T("Scale")},
+     {"Out"},
+     {{"data_format", "data_layout"}}},
+    {"pd_op.bicubic_interp",
+     "bicubic_interp_v2",
+     {T("X"), T("OutSize"), T("SizeTensor"), T("Scale")},
+     {"Out"},
+     {{"data_format", "data_layout"}}},
+    {"pd_op.pool3d", "pool3d", {T("X")}, {"Out"}, {{"kernel_size", "ksize"}}},
 };
 
 /* Attributes the PIR op's name implies. */

@@ -259,6 +259,9 @@ typedef enum oar_unary_func {
   OAR_UNARY_HARD_SIGMOID, /* alpha, beta */
   OAR_UNARY_LEAKY_RELU,   /* alpha */
   OAR_UNARY_BITWISE_NOT,
+  /* issue 11, batch A */
+  OAR_UNARY_LOG1P,
+  OAR_UNARY_TANH_SHRINK, /* x - tanh(x) */
   OAR_UNARY_COUNT
 } oar_unary_func;
 
@@ -288,6 +291,9 @@ typedef enum oar_bmath_func {
   OAR_BMATH_BITWISE_AND,
   OAR_BMATH_BITWISE_OR,
   OAR_BMATH_BITWISE_XOR,
+  /* issue 11, batch A */
+  OAR_BMATH_ATAN2,    /* float only */
+  OAR_BMATH_FLOORDIV, /* floor(x / y); integers: truncation minus one where the signs differ */
   OAR_BMATH_COUNT
 } oar_bmath_func;
 
