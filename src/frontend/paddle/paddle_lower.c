@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "frontend/paddle/paddle_attrs.h"
+#include "frontend/paddle/paddle_expand.h"
 #include "frontend/paddle/params.h"
 #include "ir/ops/op_ext.h"
 
@@ -684,6 +685,8 @@ static oar_status lower_pool3d(const oar_pd_lowering *l, const oar_pd_op *op, oa
   { "ShapeTensor" }
 #define ALIAS(t, op) \
   { .type = t, .ir = op }
+#define EXPAND(t, fn, f) \
+  { .type = t, .func = f, .expand = oar_pd_expand_##fn }
 
 #define INPUT_AS_X \
   { "Input" }
@@ -827,6 +830,20 @@ static const oar_pd_lowering lowerings[] = {
     WITH("trilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
     WITH("bicubic_interp_v2", OAR_OP_resize_nd, INTERP_CUBIC, lower_interp, SAME, Y_AS_OUT, interp_const),
     WITH("pool3d", OAR_OP_pool_nd, 0, lower_pool3d, SAME, Y_AS_OUT, NULL),
+    EXPAND("stack", stack, 0),
+    EXPAND("unstack", unstack, 0),
+    EXPAND("unbind", unstack, 1),
+    EXPAND("meshgrid", meshgrid, 0),
+    EXPAND("sum", sum, 0),
+    EXPAND("lookup_table", lookup_table, 0),
+    EXPAND("affine_channel", affine_channel, 0),
+    EXPAND("fill_constant_batch_size_like", fill_batch_like, 0),
+    EXPAND("eye", eye, 0),
+    EXPAND("partial_concat", partial, 0),
+    EXPAND("partial_sum", partial, 1),
+    EXPAND("scatter", scatter, 0),
+    EXPAND("assign_value", assign_value, 0),
+    EXPAND("roll", roll, 0),
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {

@@ -304,6 +304,20 @@ static const oar_pir_op_map kMaps[] = {
      {"Out"},
      {{"data_format", "data_layout"}}},
     {"pd_op.pool3d", "pool3d", {T("X")}, {"Out"}, {{"kernel_size", "ksize"}}},
+    /* read as a tensor (a stack folded into a shape list is not emitted) */
+    {"pd_op.stack", "stack", {T("X")}, {"Y"}, {{NULL, NULL}}},
+    {"pd_op.unstack", "unstack", {T("X")}, {"Y"}, {{NULL, NULL}}},
+    {"pd_op.unbind", "unbind", {T("X")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.meshgrid", "meshgrid", {T("X")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.add_n", "sum", {T("X")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.affine_channel", "affine_channel", {T("X"), T("Scale"), T("Bias")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.full_batch_size_like", "fill_constant_batch_size_like", {T("Input")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.eye", "eye", {INT("num_rows", NULL), INT("num_columns", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.partial_concat", "partial_concat", {T("X")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.partial_sum", "partial_sum", {T("X")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.scatter", "scatter", {T("X"), T("Ids"), T("Updates")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.assign_value", "assign_value", {{OAR_PIR_ARG_NONE, NULL, NULL, NULL}}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.roll", "roll", {T("X"), INTS("shifts", "ShiftsTensor", NULL)}, {"Out"}, {{NULL, NULL}}},
 };
 
 /* Attributes the PIR op's name implies. */
