@@ -317,6 +317,11 @@ static const oar_pir_op_map kMaps[] = {
     {"pd_op.partial_sum", "partial_sum", {T("X")}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.scatter", "scatter", {T("X"), T("Ids"), T("Updates")}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.assign_value", "assign_value", {{OAR_PIR_ARG_NONE, NULL, NULL, NULL}}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.sync_batch_norm",
+     "sync_batch_norm",
+     {T("X"), T("Mean"), T("Variance"), T("Scale"), T("Bias")},
+     {"Y", "MeanOut", "VarianceOut", "SavedMean", "SavedVariance", "ReserveSpace"},
+     {{"data_format", "data_layout"}}},
     {"pd_op.roll", "roll", {T("X"), INTS("shifts", "ShiftsTensor", NULL)}, {"Out"}, {{NULL, NULL}}},
 };
 
