@@ -1608,6 +1608,48 @@ def _(b):
     x = b.input("x", b.randn(2, 3, 4, 5, scale=2.0))
     b.fetch(batch_norm_op(b, x, 3, {"epsilon": 1e-3, "momentum": 0.9, "is_test": True, "data_layout": "NCHW"}))
 
+
+# issue 11, batch A: linspace and set_value (IR ops linspace and set_slice)
+
+def linspace_case(name, start, stop, num, dtype, np_dtype):
+    @op_case(name, ["fill_constant", "linspace", "elementwise_add"])
+    def build(b):
+        """Start, Stop and Num from fill_constant, as paddle.linspace writes them; added to x."""
+        x = b.input("x", (b.randn(num) * 3).astype(np_dtype), batch_dynamic=False)
+        ins = {"Start": paddle.full([1], start, "float32"), "Stop": paddle.full([1], stop, "float32"),
+               "Num": paddle.full([1], num, "int32")}
+        b.fetch(b.op("elementwise_add", {"X": x, "Y": b.op("linspace", ins, ("Out",), {"dtype": dtype})},
+                     ("Out",), {"axis": -1}))
+
+
+linspace_case("linspace_f32", -1.5, 2.25, 7, DT_FP32, np.float32)
+linspace_case("linspace_int32_trunc", 0.0, 10.0, 4, DT_INT32, np.int32)
+linspace_case("linspace_one", 3.5, 9.0, 1, DT_FP32, np.float32)
+
+
+def set_value_case(name, attrs, x_shape=(3, 4, 5), value_shape=None, dtype=np.float32):
+    @op_case(name, ["set_value"])
+    def build(b):
+        arr = b.randn(*x_shape) if dtype == np.float32 else b.rng.integers(-9, 9, x_shape).astype(dtype)
+        x = b.input("x", arr, batch_dynamic=False)
+        ins = {"Input": x}
+        if value_shape is not None:
+            v = b.randn(*value_shape) if dtype == np.float32 else b.rng.integers(-9, 9, value_shape).astype(dtype)
+            ins["ValueTensor"] = b.input("v", v, batch_dynamic=False)
+        b.fetch(b.op("set_value", ins, ("Out",), attrs))
+
+
+set_value_case("set_value_const", {"axes": [1], "starts": [0], "ends": [2], "steps": [1], "values": [2.5],
+                                   "shape": [1], "dtype": DT_FP32})
+set_value_case("set_value_const_steps", {"axes": [1, 2], "starts": [1, 4], "ends": [4, 0], "steps": [2, -2],
+                                         "values": [1.0, -2.0], "shape": [2], "dtype": DT_FP32})
+set_value_case("set_value_const_int64", {"axes": [0], "starts": [-2], "ends": [100], "steps": [1],
+                                         "values": [7], "shape": [1], "dtype": DT_INT64}, dtype=np.int64)
+set_value_case("set_value_tensor_bcast", {"axes": [1], "starts": [0], "ends": [2], "steps": [1], "dtype": DT_FP32},
+               value_shape=(2, 5))
+set_value_case("set_value_tensor_decrease", {"axes": [1], "starts": [1], "ends": [2], "steps": [1],
+                                             "decrease_axes": [1], "dtype": DT_FP32}, value_shape=(3, 5))
+
 def optimize_program(prefix, work_dir):
     """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
     IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""

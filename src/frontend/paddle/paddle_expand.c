@@ -350,14 +350,9 @@ oar_status oar_pd_expand_scatter(const oar_pd_lowering *l, const oar_pd_op *op, 
   return emit_node(e, OAR_OP_scatter_nd_update, in2, 3, &o2, 1, add, 1, err);
 }
 
-/* assign_value: a constant of `shape` from `values` (Paddle 3) or the
- * older fp32_values / int32_values / int64_values / bool_values, copied
- * to the output. */
-oar_status oar_pd_expand_assign_value(const oar_pd_lowering *l, const oar_pd_op *op, oar_pd_emitter *e,
-                                      oar_error *err) {
-  (void)l;
-  oar_dtype t;
-  OAR_TRY(fill_dtype(op, &t, err));
+/* A constant of type t and the op's `shape` from its `values` (Paddle 3)
+ * or the older fp32_values / int32_values / int64_values / bool_values. */
+static oar_status values_const(oar_pd_emitter *e, const oar_pd_op *op, oar_dtype t, int *id, oar_error *err) {
   int64_t dims[OAR_MAX_RANK];
   const int rank = attr_ints(op, "shape", dims, OAR_MAX_RANK);
   if (rank < 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no usable 'shape' attribute");
@@ -411,20 +406,67 @@ oar_status oar_pd_expand_assign_value(const oar_pd_lowering *l, const oar_pd_op 
       case OAR_DTYPE_FLOAT64: ((double *)data)[i] = v; break;
       case OAR_DTYPE_INT32: ((int32_t *)data)[i] = (int32_t)v; break;
       case OAR_DTYPE_INT64: ((int64_t *)data)[i] = (int64_t)v; break;
-      case OAR_DTYPE_BOOL:
-      case OAR_DTYPE_UINT8: data[i] = (unsigned char)(v != 0.0 && t == OAR_DTYPE_BOOL ? 1 : v); break;
+      case OAR_DTYPE_BOOL: data[i] = v != 0.0; break;
+      case OAR_DTYPE_UINT8: data[i] = (unsigned char)v; break;
       default:
         oar_free(data);
         return oar_error_set(err, OAR_ERR_UNSUPPORTED, "makes %s values, which oar does not",
                              oar_dtype_str(t));
     }
   }
-  int c, y;
-  oar_status st = oar_pd_emit_const(e, t, &shape, data, &c, err);
+  const oar_status st = oar_pd_emit_const(e, t, &shape, data, id, err);
   oar_free(data);
-  OAR_TRY(st);
+  return st;
+}
+
+/* assign_value: its values copied to the output. */
+oar_status oar_pd_expand_assign_value(const oar_pd_lowering *l, const oar_pd_op *op, oar_pd_emitter *e,
+                                      oar_error *err) {
+  (void)l;
+  oar_dtype t;
+  int c, y;
+  OAR_TRY(fill_dtype(op, &t, err));
+  OAR_TRY(values_const(e, op, t, &c, err));
   OAR_TRY(oar_pd_emit_output(e, "Out", 0, &y, err));
   return unary_node(e, OAR_OP_assign, c, &y, NULL, 0, err);
+}
+
+/* set_value: set_slice of Input with ValueTensor, or a constant of the
+ * op's values (of its dtype, else Input's: PIR's pd_op.set_value has no
+ * dtype). Slice bounds from tensors and none_axes (x[None, ...] = v) are
+ * refused. */
+oar_status oar_pd_expand_set_value(const oar_pd_lowering *l, const oar_pd_op *op, oar_pd_emitter *e,
+                                   oar_error *err) {
+  (void)l;
+  static const char *const lists[] = {"StartsTensorList", "EndsTensorList", "StepsTensorList"};
+  for (int k = 0; k < 3; k++)
+    if (oar_pd_emit_count(e, true, lists[k]))
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED, "takes '%s' from tensors, which oar does not support",
+                           lists[k]);
+  int64_t v[OAR_MAX_RANK];
+  if (attr_ints(op, "none_axes", v, OAR_MAX_RANK) > 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has none_axes, which oar does not support");
+  int x, value, y;
+  OAR_TRY(oar_pd_emit_input(e, "Input", 0, &x, err));
+  if (oar_pd_emit_count(e, true, "ValueTensor")) {
+    OAR_TRY(oar_pd_emit_input(e, "ValueTensor", 0, &value, err));
+  } else {
+    oar_dtype t = oar_pd_emit_graph(e)->values[x].dtype;
+    if (find_attr(op, "dtype")) OAR_TRY(fill_dtype(op, &t, err));
+    OAR_TRY(values_const(e, op, t, &value, err));
+  }
+  static const char *const names[] = {"axes", "starts", "ends", "steps", "decrease_axes"};
+  static const int index[] = {OAR_SET_SLICE_ATTR_AXES, OAR_SET_SLICE_ATTR_STARTS, OAR_SET_SLICE_ATTR_ENDS,
+                              OAR_SET_SLICE_ATTR_STEPS, OAR_SET_SLICE_ATTR_DECREASE_AXES};
+  int64_t lists_v[5][OAR_MAX_RANK];
+  node_attr attrs[5];
+  for (int k = 0; k < 5; k++) {
+    const int n = attr_ints(op, names[k], lists_v[k], OAR_MAX_RANK);
+    attrs[k] = (node_attr)AS(index[k], lists_v[k], n < 0 ? 0 : n);
+  }
+  OAR_TRY(oar_pd_emit_output(e, "Out", 0, &y, err));
+  const vals in[2] = {ONE(x), ONE(value)}, o = ONE(y);
+  return emit_node(e, OAR_OP_set_slice, in, 2, &o, 1, attrs, 5, err);
 }
 
 /* roll: per axis, the last `shift` elements moved to the front (slices and

@@ -844,6 +844,7 @@ static const oar_pd_lowering lowerings[] = {
     EXPAND("scatter", scatter, 0),
     EXPAND("assign_value", assign_value, 0),
     EXPAND("roll", roll, 0),
+    EXPAND("set_value", set_value, 0),
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {

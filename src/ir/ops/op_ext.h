@@ -318,6 +318,32 @@ enum { OAR_TRILU_ATTR_UPPER };
 enum { OAR_DEPTH_ATTR_BLOCKSIZE, OAR_DEPTH_ATTR_MODE };
 enum { OAR_DEPTH_TO_SPACE_DCR = 0, OAR_DEPTH_TO_SPACE_CRD = 1, OAR_SPACE_TO_DEPTH = 2 };
 
+/* issue 11, batch A. linspace: Start, Stop, Num (known at plan time),
+ * dtype a Paddle VarType number. set_slice: X with the strided slice
+ * (axes, starts, ends, steps; Python rules) replaced by Value broadcast to
+ * the slice's shape less its decrease_axes. */
+enum { OAR_LINSPACE_IN_START, OAR_LINSPACE_IN_STOP, OAR_LINSPACE_IN_NUM };
+enum { OAR_LINSPACE_ATTR_DTYPE };
+enum { OAR_SET_SLICE_IN_X, OAR_SET_SLICE_IN_VALUE };
+enum {
+  OAR_SET_SLICE_ATTR_AXES,
+  OAR_SET_SLICE_ATTR_STARTS,
+  OAR_SET_SLICE_ATTR_ENDS,
+  OAR_SET_SLICE_ATTR_STEPS,
+  OAR_SET_SLICE_ATTR_DECREASE_AXES
+};
+
+/* set_slice resolved against X and Value: per dim of X the slice's start,
+ * step and count, and per dim the stride of Value in the slice (0 where
+ * it broadcasts). */
+typedef struct oar_set_slice_plan {
+  int64_t start[OAR_MAX_RANK], step[OAR_MAX_RANK];
+  oar_shape slice;
+  int64_t value_strides[OAR_MAX_RANK];
+} oar_set_slice_plan;
+oar_status oar_set_slice_resolve(const oar_node *n, const oar_shape *x, const oar_shape *value,
+                                 oar_set_slice_plan *p, oar_error *err);
+
 /* slice_steps resolved against X: per-dim start and step, output shape. */
 typedef struct oar_slice_plan {
   int64_t start[OAR_MAX_RANK], step[OAR_MAX_RANK];
