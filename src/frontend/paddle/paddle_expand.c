@@ -105,6 +105,19 @@ static oar_status add_node(oar_pd_emitter *e, oar_op_id op, int a, int b, int64_
   return emit_node(e, op, in, 2, &o, 1, at, 1, err);
 }
 
+/* out = parts[0] + parts[1] + ... (a copy of the one part when n is 1). */
+static oar_status add_chain(oar_pd_emitter *e, const int *parts, int n, int out, oar_error *err) {
+  if (n == 1) return unary_node(e, OAR_OP_assign, parts[0], &out, NULL, 0, err);
+  int acc = parts[0];
+  for (int i = 1; i < n; i++) {
+    int t = out;
+    if (i < n - 1) OAR_TRY(oar_pd_emit_temp(e, &t, err));
+    OAR_TRY(add_node(e, OAR_OP_elementwise_add, acc, parts[i], -1, t, err));
+    acc = t;
+  }
+  return OAR_OK;
+}
+
 /* Every input of variadic slot `slot` (at most cap). */
 static oar_status inputs_of(oar_pd_emitter *e, const char *slot, int *ids, int cap, int *n, oar_error *err) {
   const size_t count = oar_pd_emit_count(e, true, slot);
@@ -195,15 +208,7 @@ oar_status oar_pd_expand_sum(const oar_pd_lowering *l, const oar_pd_op *op, oar_
   int xs[MAX_PARTS], n = 0, y;
   OAR_TRY(inputs_of(e, "X", xs, MAX_PARTS, &n, err));
   OAR_TRY(oar_pd_emit_output(e, "Out", 0, &y, err));
-  if (n == 1) return unary_node(e, OAR_OP_assign, xs[0], &y, NULL, 0, err);
-  int acc = xs[0];
-  for (int i = 1; i < n; i++) {
-    int t = y;
-    if (i < n - 1) OAR_TRY(oar_pd_emit_temp(e, &t, err));
-    OAR_TRY(add_node(e, OAR_OP_elementwise_add, acc, xs[i], -1, t, err));
-    acc = t;
-  }
-  return OAR_OK;
+  return add_chain(e, xs, n, y, err);
 }
 
 /* lookup_table (v1): its ids end in a dim of 1, which lookup_table_v2's
@@ -309,16 +314,7 @@ oar_status oar_pd_expand_partial(const oar_pd_lowering *l, const oar_pd_op *op, 
     OAR_TRY(slice_node(e, xs[i], 1, start, end, &ts[i], err));
   }
   OAR_TRY(oar_pd_emit_output(e, "Out", 0, &y, err));
-  if (!l->func) return concat_node(e, ts, n, 1, y, err);
-  if (n == 1) return unary_node(e, OAR_OP_assign, ts[0], &y, NULL, 0, err);
-  int acc = ts[0];
-  for (int i = 1; i < n; i++) {
-    int t = y;
-    if (i < n - 1) OAR_TRY(oar_pd_emit_temp(e, &t, err));
-    OAR_TRY(add_node(e, OAR_OP_elementwise_add, acc, ts[i], -1, t, err));
-    acc = t;
-  }
-  return OAR_OK;
+  return l->func ? add_chain(e, ts, n, y, err) : concat_node(e, ts, n, 1, y, err);
 }
 
 /* scatter: rows Ids of X replaced by Updates (overwrite; the last of

@@ -360,6 +360,10 @@ typedef struct oar_pad_plan {
 oar_status oar_pad_nd_resolve(const oar_node *n, const oar_tensor_view *const *in, const oar_shape *x,
                               oar_pad_plan *p, oar_error *err);
 
+/* The first value of a float32/float64/int32/int64 tensor as a double (0
+ * for other types). */
+double oar_ext_scalar(const oar_tensor_view *t);
+
 /* Reads all values of an int32/int64 tensor known at this point (data not
  * NULL), at most cap; OAR_ERR_UNSUPPORTED naming `what` when not known. */
 oar_status oar_ext_read_ints(const oar_tensor_view *t, const char *what, int64_t *dst, int64_t cap,

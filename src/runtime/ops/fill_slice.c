@@ -5,16 +5,6 @@
 #include "kernels/ref/fill_slice.h"
 #include "runtime/ops/run_util.h"
 
-static double scalar(const oar_tensor_view *t) {
-  switch (t->dtype) {
-    case OAR_DTYPE_FLOAT32: return *(const float *)t->data;
-    case OAR_DTYPE_FLOAT64: return *(const double *)t->data;
-    case OAR_DTYPE_INT32: return *(const int32_t *)t->data;
-    case OAR_DTYPE_INT64: return (double)*(const int64_t *)t->data;
-    default: return 0.0;
-  }
-}
-
 oar_status oar_run_linspace(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
                             oar_error *err) {
   const oar_tensor_view *start, *stop;
@@ -24,7 +14,7 @@ oar_status oar_run_linspace(const oar_node *node, const oar_tensor_view *const *
   OAR_TRY(oar_run_output(node, out, 0, &y, err));
   if (oar_view_numel(start) != 1 || oar_view_numel(stop) != 1)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "Start and Stop must hold one value each");
-  if (!oar_ref_linspace(y->dtype, scalar(start), scalar(stop), oar_view_numel(y), y->data))
+  if (!oar_ref_linspace(y->dtype, oar_ext_scalar(start), oar_ext_scalar(stop), oar_view_numel(y), y->data))
     return oar_run_unsupported_dtype(node, 0, y->dtype, err);
   return OAR_OK;
 }
