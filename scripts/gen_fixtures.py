@@ -1650,6 +1650,65 @@ set_value_case("set_value_tensor_bcast", {"axes": [1], "starts": [0], "ends": [2
 set_value_case("set_value_tensor_decrease", {"axes": [1], "starts": [1], "ends": [2], "steps": [1],
                                              "decrease_axes": [1], "dtype": DT_FP32}, value_shape=(3, 5))
 
+
+# issue 11, batch A: integer and bool inputs of the ops above
+
+@op_case("roll_int64", ["roll"])
+def _(b):
+    x = b.input("x", b.rng.integers(-50, 50, (3, 4)).astype(np.int64), batch_dynamic=False)
+    b.fetch(b.op("roll", {"X": x}, ("Out",), {"shifts": [-1], "axis": [1]}))
+
+
+@op_case("reverse_int32", ["reverse"])
+def _(b):
+    x = b.input("x", _int32s(b, (3, 4)))
+    b.fetch(b.op("reverse", {"X": x}, ("Out",), {"axis": [1]}))
+
+
+@op_case("meshgrid_int64", ["meshgrid"])
+def _(b):
+    xs = [b.input("x%d" % i, b.rng.integers(-9, 9, n).astype(np.int64)) for i, n in enumerate((2, 5))]
+    b.fetch(*b.op("meshgrid", {"X": xs}, ("Out",), {}, n_out={"Out": 2}))
+
+
+@op_case("unbind_bool", ["unbind"])
+def _(b):
+    x = b.input("x", b.rng.integers(0, 2, (2, 3)).astype(np.bool_))
+    b.fetch(*b.op("unbind", {"X": x}, ("Out",), {"axis": 0}, n_out={"Out": 2}))
+
+
+@op_case("stack_bool", ["stack"])
+def _(b):
+    xs = [b.input("x%d" % i, b.rng.integers(0, 2, (2, 3)).astype(np.bool_)) for i in range(2)]
+    b.fetch(b.op("stack", {"X": xs}, ("Y",), {"axis": 0}))
+
+
+@op_case("sum_int64", ["sum"])
+def _(b):
+    xs = [b.input("x%d" % i, b.rng.integers(-9, 9, (2, 3)).astype(np.int64)) for i in range(2)]
+    b.fetch(b.op("sum", {"X": xs}))
+
+
+@op_case("scatter_overwrite_int32_ids", ["scatter"])
+def _(b):
+    x = b.input("x", b.randn(4, 2), batch_dynamic=False)
+    ids = b.input("ids", np.array([3, 0], np.int32), batch_dynamic=False)
+    u = b.input("u", b.randn(2, 2), batch_dynamic=False)
+    b.fetch(b.op("scatter", {"X": x, "Ids": ids, "Updates": u}, ("Out",), {"overwrite": True}))
+
+
+@op_case("assign_value_bool", ["assign_value", "logical_and"])
+def _(b):
+    x = b.input("x", np.array([True, True, False, True]), batch_dynamic=False)
+    v = b.op("assign_value", {}, ("Out",), {"shape": [4], "dtype": 0, "values": [True, False, True, True]})
+    b.fetch(b.op("logical_and", {"X": x, "Y": v}))
+
+
+interp_case("bicubic_interp_v2_scale", "bicubic_interp_v2", {"scale": [1.5, 2.0], "interp_method": "bicubic"},
+            x_shape=(1, 2, 4, 6))
+interp_case("linear_interp_v2_scale", "linear_interp_v2", {"scale": [2.0], "align_mode": 1, "interp_method": "linear"},
+            x_shape=(2, 3, 5))
+
 def optimize_program(prefix, work_dir):
     """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
     IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""

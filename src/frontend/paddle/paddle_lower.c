@@ -675,6 +675,17 @@ static oar_status lower_pool3d(const oar_pd_lowering *l, const oar_pd_op *op, oa
   return set_i(b, OAR_WIN_ATTR_OUTPUT_SHAPE, inclusive, err);
 }
 
+/* atan2: Paddle gives float64 for integer inputs, which the generic op
+ * (the input's type) does not. */
+static oar_status lower_atan2(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                              oar_error *err) {
+  const oar_dtype t = b->num_in > 0 ? b->graph->values[b->node.in[0]].dtype : OAR_DTYPE_UNKNOWN;
+  if (t != OAR_DTYPE_FLOAT32 && t != OAR_DTYPE_FLOAT64 && t != OAR_DTYPE_UNKNOWN)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "reads %s; oar runs atan2 on floats only",
+                         oar_dtype_str(t));
+  return lower_binary(l, op, b, err);
+}
+
 #define ATAN2_INPUTS \
   { "X1", "X2" }
 #define SCATTER_ND_INPUTS \
@@ -813,7 +824,7 @@ static const oar_pd_lowering lowerings[] = {
     UNARY("log1p", OAR_UNARY_LOG1P),
     LOWER("round", OAR_OP_unary_math, OAR_UNARY_ROUND, lower_round),
     UNARY("tanh_shrink", OAR_UNARY_TANH_SHRINK),
-    WITH("atan2", OAR_OP_binary_math, OAR_BMATH_ATAN2, lower_binary, ATAN2_INPUTS, SAME, NULL),
+    WITH("atan2", OAR_OP_binary_math, OAR_BMATH_ATAN2, lower_atan2, ATAN2_INPUTS, SAME, NULL),
     BINARY("elementwise_floordiv", OAR_BMATH_FLOORDIV),
     LOWER("reduce_all", OAR_OP_reduce, OAR_REDUCE_MIN, lower_reduce_bool),
     LOWER("reduce_any", OAR_OP_reduce, OAR_REDUCE_MAX, lower_reduce_bool),
