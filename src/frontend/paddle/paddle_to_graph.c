@@ -611,9 +611,9 @@ static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
   /* A lowering wins over an IR op of the same name: the ONNX-born IR ops
    * (take_along_axis, ...) share Paddle's names but not its slots. */
   const oar_pd_lowering *low = oar_pd_lowering_find(op->type);
-  if (low && low->expand) return expand_op(c, index, low, err);
-  const oar_op_schema *schema = low ? oar_schema_by_id(low->ir) : oar_schema_find(op->type);
-  if (!schema)
+  const oar_op_schema *schema =
+      low ? (low->expand ? NULL : oar_schema_by_id(low->ir)) : oar_schema_find(op->type);
+  if (!schema && !(low && low->expand))
     return oar_error_set(err, OAR_ERR_UNSUPPORTED, "unsupported %s", describe(c, index, desc, sizeof desc));
   for (size_t i = 0; i < op->num_attrs; i++) {
     const oar_pd_attr *a = &op->attrs[i];
@@ -622,6 +622,7 @@ static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
                            "%s uses a sub-block (attribute '%s'); control flow is not supported",
                            describe(c, index, desc, sizeof desc), a->name);
   }
+  if (low && low->expand) return expand_op(c, index, low, err);
   oar_node_builder b;
   OAR_TRY(oar_node_begin(&b, c->g, schema, (int)index, err));
   oar_status st = fill_node(c, index, low, &b, err);
