@@ -1570,6 +1570,13 @@ def _(b):
     b.fetch(b.op("roll", {"X": x}, ("Out",), {"shifts": [1, -5], "axis": [0, -1]}))
 
 
+@op_case("roll_dynamic_batch", ["roll"])
+def _(b):
+    """The batch dim is -1 in the program; shifts past the dim size and negative ones wrap."""
+    x = b.input("x", b.randn(2, 4, 5))
+    b.fetch(b.op("roll", {"X": x}, ("Out",), {"shifts": [6, -1], "axis": [1, 2]}))
+
+
 @op_case("roll_flat", ["roll"])
 def _(b):
     """No axis: the flattened tensor rolls."""

@@ -2,7 +2,8 @@
  * are Paddle's and not obvious: integer floor division (every sign pair,
  * the INT64_MIN / -1 corner without undefined behaviour), linspace (the
  * second half counted back from stop, then cast), set_slice (negative
- * steps, broadcast values), and bool all / any as min / max. */
+ * steps, broadcast values), roll (every shift of every dim of a small
+ * tensor against the index formula), and bool all / any as min / max. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -68,6 +69,28 @@ static void test_set_slice(void) {
   CHECK(memcmp(x, want, sizeof x) == 0, "row 0: %g %g %g %g %g", x[0], x[1], x[2], x[3], x[4]);
 }
 
+static void test_roll(void) {
+  const oar_shape shape = {.rank = 3, .dims = {2, 3, 4}};
+  int32_t src[24], dst[24];
+  for (int i = 0; i < 24; i++) src[i] = i;
+  for (int64_t s0 = 0; s0 < 2; s0++)
+    for (int64_t s1 = 0; s1 < 3; s1++)
+      for (int64_t s2 = 0; s2 < 4; s2++) {
+        const int64_t shift[3] = {s0, s1, s2};
+        oar_ref_roll(sizeof(int32_t), &shape, shift, src, dst);
+        int bad = 0;
+        for (int a = 0; a < 2; a++)
+          for (int b = 0; b < 3; b++)
+            for (int c = 0; c < 4; c++) {
+              const int from =
+                  ((a - (int)s0 + 2) % 2) * 12 + ((b - (int)s1 + 3) % 3) * 4 + (c - (int)s2 + 4) % 4;
+              bad += dst[a * 12 + b * 4 + c] != src[from];
+            }
+        CHECK(bad == 0, "roll by %lld %lld %lld: %d elements wrong", (long long)s0, (long long)s1,
+              (long long)s2, bad);
+      }
+}
+
 static void test_bool_all_any(void) {
   /* [2, 3] bool reduced over dim 1: all = min, any = max */
   const uint8_t x[6] = {1, 1, 1, 0, 1, 0};
@@ -87,6 +110,7 @@ int main(void) {
   test_floordiv();
   test_linspace();
   test_set_slice();
+  test_roll();
   test_bool_all_any();
   printf("%d checks, %d failures\n", checks, failures);
   return failures ? 1 : 0;

@@ -854,7 +854,6 @@ static const oar_pd_lowering lowerings[] = {
     EXPAND("partial_sum", partial, 1),
     EXPAND("scatter", scatter, 0),
     EXPAND("assign_value", assign_value, 0),
-    EXPAND("roll", roll, 0),
     EXPAND("set_value", set_value, 0),
 };
 

@@ -1,4 +1,4 @@
-/* linspace and set_slice (issue 11, batch A): see ir/ops/op_ext.h. */
+/* linspace, set_slice and roll (issue 11, batch A): see ir/ops/op_ext.h. */
 #include <math.h>
 
 #include "ir/ops/infer_util.h"
@@ -150,4 +150,72 @@ const oar_op_schema oar_schema_set_slice = {
     .attrs = set_slice_attrs,
     .num_attrs = OAR_COUNT_OF(set_slice_attrs),
     .infer = set_slice_infer,
+};
+
+/* ---- roll ---------------------------------------------------------------------------- */
+
+/* Shifts from ShiftsTensor (read when the model is planned) or the
+ * attribute; each normalized into [0, dim) (Paddle's kernel takes them
+ * modulo the dim, negative ones too). */
+oar_status oar_roll_resolve(const oar_node *n, const oar_tensor_view *const *in, const oar_shape *x,
+                            oar_roll_plan *p, oar_error *err) {
+  int64_t shifts[OAR_MAX_RANK], ns;
+  const oar_tensor_view *st = oar_op_input(n, in, OAR_ROLL_IN_SHIFTS);
+  const oar_attr *sa = oar_node_attr(n, OAR_ROLL_ATTR_SHIFTS), *axes = oar_node_attr(n, OAR_ROLL_ATTR_AXIS);
+  if (st) {
+    OAR_TRY(oar_ext_read_ints(st, "input 'ShiftsTensor'", shifts, OAR_MAX_RANK, &ns, err));
+  } else {
+    if (sa->n > OAR_MAX_RANK) return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "has %zu shifts", sa->n);
+    ns = (int64_t)sa->n;
+    for (int64_t k = 0; k < ns; k++) shifts[k] = sa->ints[k];
+  }
+  for (int d = 0; d < OAR_MAX_RANK; d++) p->shift[d] = 0;
+  p->flat = axes->n == 0;
+  if (p->flat) {
+    if (ns != 1)
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "has %lld shifts and no axis", (long long)ns);
+    const int64_t numel = oar_shape_numel(x);
+    p->shift[0] = numel > 0 ? ((shifts[0] % numel) + numel) % numel : 0;
+    return OAR_OK;
+  }
+  if ((int64_t)axes->n != ns)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "has %lld shifts for %zu axes", (long long)ns,
+                         axes->n);
+  for (size_t k = 0; k < axes->n; k++) {
+    const int64_t a = axes->ints[k] < 0 ? axes->ints[k] + x->rank : axes->ints[k];
+    if (a < 0 || a >= x->rank)
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "axis %lld is out of range for rank %d",
+                           (long long)axes->ints[k], x->rank);
+    const int64_t dim = x->dims[a];
+    if (dim > 0) p->shift[a] = (((p->shift[a] + shifts[k]) % dim) + dim) % dim;
+  }
+  return OAR_OK;
+}
+
+static oar_status roll_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                             oar_error *err) {
+  const oar_tensor_view *x;
+  OAR_TRY(oar_op_require_input(n, in, OAR_ROLL_IN_X, &x, err));
+  oar_roll_plan p;
+  OAR_TRY(oar_roll_resolve(n, in, &x->shape, &p, err));
+  oar_op_set_output(n, out, 0, x->dtype, &x->shape);
+  return OAR_OK;
+}
+
+static const oar_slot_spec roll_in[] = {{"X", OAR_SLOT_REQUIRED}, {"ShiftsTensor", OAR_SLOT_OPTIONAL}};
+static const oar_attr_spec roll_attrs[] = {
+    [OAR_ROLL_ATTR_SHIFTS] = OAR_ATTR_IS_EMPTY("shifts"),
+    [OAR_ROLL_ATTR_AXIS] = OAR_ATTR_IS_EMPTY("axis"),
+};
+
+const oar_op_schema oar_schema_roll = {
+    .name = "roll",
+    .id = OAR_OP_roll,
+    .inputs = roll_in,
+    .num_inputs = OAR_COUNT_OF(roll_in),
+    .outputs = out_one,
+    .num_outputs = 1,
+    .attrs = roll_attrs,
+    .num_attrs = OAR_COUNT_OF(roll_attrs),
+    .infer = roll_infer,
 };

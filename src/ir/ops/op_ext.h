@@ -322,6 +322,17 @@ enum { OAR_DEPTH_TO_SPACE_DCR = 0, OAR_DEPTH_TO_SPACE_CRD = 1, OAR_SPACE_TO_DEPT
  * dtype a Paddle VarType number. set_slice: X with the strided slice
  * (axes, starts, ends, steps; Python rules) replaced by Value broadcast to
  * the slice's shape less its decrease_axes. */
+enum { OAR_ROLL_IN_X, OAR_ROLL_IN_SHIFTS };
+enum { OAR_ROLL_ATTR_SHIFTS, OAR_ROLL_ATTR_AXIS };
+/* roll resolved against X: the shift of every dim (0 .. dim - 1); with no
+ * axis the flattened tensor rolls (flat: its one shift). */
+typedef struct oar_roll_plan {
+  bool flat;
+  int64_t shift[OAR_MAX_RANK];
+} oar_roll_plan;
+oar_status oar_roll_resolve(const oar_node *n, const oar_tensor_view *const *in, const oar_shape *x,
+                            oar_roll_plan *p, oar_error *err);
+
 enum { OAR_LINSPACE_IN_START, OAR_LINSPACE_IN_STOP, OAR_LINSPACE_IN_NUM };
 enum { OAR_LINSPACE_ATTR_DTYPE };
 enum { OAR_SET_SLICE_IN_X, OAR_SET_SLICE_IN_VALUE };

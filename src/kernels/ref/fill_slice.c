@@ -59,3 +59,32 @@ void oar_ref_set_slice(size_t esize, const oar_shape *x, const int64_t *start, c
     }
   }
 }
+
+void oar_ref_roll(size_t esize, const oar_shape *shape, const int64_t *shift, const void *src, void *dst) {
+  /* Row by row of the last dim: its rolled row is two copies. */
+  const int r = shape->rank;
+  const int64_t last = r ? shape->dims[r - 1] : 1, s = r ? shift[r - 1] : 0;
+  int64_t rows = 1, strides[OAR_MAX_RANK], st = last;
+  for (int d = r - 2; d >= 0; d--) {
+    strides[d] = st;
+    st *= shape->dims[d];
+    rows *= shape->dims[d];
+  }
+  if (last == 0 || rows == 0) return;
+  int64_t idx[OAR_MAX_RANK] = {0};
+  for (int64_t row = 0; row < rows; row++) {
+    int64_t from = 0;
+    for (int d = 0; d < r - 1; d++) {
+      const int64_t j = idx[d] - shift[d];
+      from += (j < 0 ? j + shape->dims[d] : j) * strides[d];
+    }
+    char *out = (char *)dst + (size_t)(row * last) * esize;
+    const char *in = (const char *)src + (size_t)from * esize;
+    memcpy(out + (size_t)s * esize, in, (size_t)(last - s) * esize);
+    memcpy(out, in + (size_t)(last - s) * esize, (size_t)s * esize);
+    for (int d = r - 2; d >= 0; d--) {
+      if (++idx[d] < shape->dims[d]) break;
+      idx[d] = 0;
+    }
+  }
+}

@@ -1,4 +1,4 @@
-/* Reference kernels of linspace and set_slice (issue 11, batch A). */
+/* Reference kernels of linspace, set_slice and roll (issue 11, batch A). */
 #ifndef OAR_KERNELS_REF_FILL_SLICE_H
 #define OAR_KERNELS_REF_FILL_SLICE_H
 
@@ -17,5 +17,9 @@ bool oar_ref_linspace(oar_dtype t, double start, double stop, int64_t n, void *d
  * (per dim: start + i step, i < slice dims) gets value[sum(i value_strides)]. */
 void oar_ref_set_slice(size_t esize, const oar_shape *x, const int64_t *start, const int64_t *step,
                        const oar_shape *slice, const int64_t *value_strides, const void *value, void *dst);
+
+/* dst[i] = src[j] where, per dim d of `shape`, j_d = (i_d - shift[d]) mod
+ * dims[d] (shift in [0, dims[d])). */
+void oar_ref_roll(size_t esize, const oar_shape *shape, const int64_t *shift, const void *src, void *dst);
 
 #endif
