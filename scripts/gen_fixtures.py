@@ -1242,6 +1242,62 @@ def _(b):
     b.fetch(b.op("elementwise_mul", {"X": x, "Y": b.op("assign", {"X": w})}, ("Out",), {"axis": -1}))
 
 
+# issue 11, batch B: Paddle ops with IR ops of their own name (src/ir/ops/pd_ops.h)
+
+def op_output(b, type, slot, i=0):
+    """The var of output `slot` of the op b.op appended last (its naming rule)."""
+    return b.block.var("%s_%d.%s_%d" % (type, b.counter, slot.lower(), i))
+
+
+def prelu_case(name, x_shape, mode, data_format, alpha_shape):
+    @op_case(name, ["prelu"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        a = b.param("alpha", b.uniform(0.05, 0.9, *alpha_shape))
+        b.fetch(b.op("prelu", {"X": x, "Alpha": a}, ("Out",), {"mode": mode, "data_format": data_format}))
+
+
+prelu_case("prelu_all", (2, 3, 4, 5), "all", "NCHW", (1,))
+prelu_case("prelu_channel", (2, 3, 4, 5), "channel", "NCHW", (3,))
+prelu_case("prelu_channel_nhwc", (2, 4, 5, 3), "channel", "NHWC", (3,))
+prelu_case("prelu_element", (2, 3, 4, 5), "element", "NCHW", (1, 3, 4, 5))
+prelu_case("prelu_element_nhwc", (2, 4, 5, 3), "element", "NHWC", (1, 4, 5, 3))
+prelu_case("prelu_channel_rank3", (2, 3, 7), "channel", "NCHW", (3,))
+
+
+def group_norm_case(name, x_shape, groups, layout, affine=True, eps=1e-5):
+    @op_case(name, ["group_norm"])
+    def build(b):
+        c = x_shape[1] if layout == "NCHW" else x_shape[-1]
+        x = b.input("x", b.randn(*x_shape, scale=2.0) + 0.5)
+        ins = {"X": x}
+        if affine:
+            ins["Scale"] = b.param("scale", b.uniform(0.5, 1.5, c))
+            ins["Bias"] = b.param("bias", b.randn(c))
+        y = b.op("group_norm", ins, ("Y", "Mean", "Variance"),
+                 {"epsilon": eps, "groups": groups, "data_layout": layout})
+        b.fetch(y, op_output(b, "group_norm", "Mean"), op_output(b, "group_norm", "Variance"))
+
+
+group_norm_case("group_norm", (2, 6, 4, 5), 3, "NCHW")
+group_norm_case("group_norm_no_affine", (2, 6, 3, 3), 2, "NCHW", affine=False, eps=1e-3)
+group_norm_case("group_norm_nhwc", (2, 4, 5, 6), 3, "NHWC")
+group_norm_case("group_norm_rank3_g1", (2, 4, 7), 1, "NCHW")
+
+
+def norm_case(name, x_shape, axis, eps=1e-10):
+    @op_case(name, ["norm"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        # Norm is not fetched: Paddle Inference (is_test) leaves it unwritten.
+        b.fetch(b.op("norm", {"X": x}, ("Out", "Norm"), {"axis": axis, "epsilon": eps}))
+
+
+norm_case("norm_axis1", (2, 3, 4), 1)
+norm_case("norm_axis_last", (3, 5), -1, eps=1e-6)
+norm_case("norm_axis0", (4, 2, 3), 0)
+
+
 def optimize_program(prefix, work_dir):
     """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
     IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""

@@ -124,3 +124,9 @@ OAR_OP(one_hot_axis)
 OAR_OP(eye_like)
 OAR_OP(quantize_linear)
 OAR_OP(dequantize_linear)
+
+/* issue 11, batch B: Paddle ops with no format-free twin, named and
+ * slotted as Paddle's (ir/ops/pd_ops.h) */
+OAR_OP(prelu)
+OAR_OP(group_norm)
+OAR_OP(norm)

@@ -272,6 +272,15 @@ static const oar_pir_op_map kMaps[] = {
      {T("X"), T("OutSize"), T("SizeTensor"), T("Scale")},
      {"Out"},
      {{"data_format", "data_layout"}}},
+
+    /* issue 11, batch B */
+    {"pd_op.prelu", "prelu", {T("X"), T("Alpha")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.group_norm",
+     "group_norm",
+     {T("X"), T("Scale"), T("Bias")},
+     {"Y", "Mean", "Variance"},
+     {{"data_format", "data_layout"}}},
+    {"pd_op.norm", "norm", {T("X")}, {"Out", "Norm"}, {{NULL, NULL}}},
 };
 
 /* Attributes the PIR op's name implies. */
