@@ -1298,6 +1298,53 @@ norm_case("norm_axis_last", (3, 5), -1, eps=1e-6)
 norm_case("norm_axis0", (4, 2, 3), 0)
 
 
+def pool_index_case(name, op, x_shape, attrs):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        out = b.op(op, {"X": x}, ("Out", "Mask"), attrs)
+        b.fetch(out, op_output(b, op, "Mask"))
+
+
+pool_index_case("max_pool2d_with_index", "max_pool2d_with_index", (2, 3, 7, 8),
+                {"ksize": [3, 2], "strides": [2, 2], "paddings": [1, 0]})
+pool_index_case("max_pool2d_with_index_adaptive", "max_pool2d_with_index", (1, 2, 7, 9),
+                {"ksize": [3, 4], "adaptive": True})
+pool_index_case("max_pool2d_with_index_global", "max_pool2d_with_index", (2, 3, 5, 4),
+                {"ksize": [1, 1], "global_pooling": True})
+pool_index_case("max_pool2d_with_index_ceil", "max_pool2d_with_index", (1, 2, 7, 7),
+                {"ksize": [2, 2], "strides": [2, 2], "ceil_mode": True})
+pool_index_case("max_pool3d_with_index", "max_pool3d_with_index", (1, 2, 5, 6, 7),
+                {"ksize": [2, 3, 2], "strides": [2, 2, 1], "paddings": [1, 1, 0]})
+pool_index_case("max_pool3d_with_index_adaptive", "max_pool3d_with_index", (2, 2, 5, 7, 6),
+                {"ksize": [2, 3, 4], "adaptive": True})
+
+
+def unfold_case(name, x_shape, attrs):
+    @op_case(name, ["unfold"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        b.fetch(b.op("unfold", {"X": x}, ("Y",), attrs))
+
+
+unfold_case("unfold", (2, 3, 5, 6), {"kernel_sizes": [2, 3], "strides": [1, 1], "paddings": [0, 0, 0, 0],
+                                     "dilations": [1, 1]})
+unfold_case("unfold_stride_pad_dilation", (1, 2, 7, 8),
+            {"kernel_sizes": [3, 2], "strides": [2, 3], "paddings": [1, 2, 0, 1], "dilations": [2, 1]})
+
+
+def temporal_shift_case(name, x_shape, seg_num, ratio, fmt):
+    @op_case(name, ["temporal_shift"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        b.fetch(b.op("temporal_shift", {"X": x}, ("Out",),
+                     {"seg_num": seg_num, "shift_ratio": ratio, "data_format": fmt}))
+
+
+temporal_shift_case("temporal_shift", (6, 8, 2, 3), 3, 0.25, "NCHW")
+temporal_shift_case("temporal_shift_nhwc_ratio", (4, 2, 3, 10), 2, 0.2, "NHWC")
+
+
 def optimize_program(prefix, work_dir):
     """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
     IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""

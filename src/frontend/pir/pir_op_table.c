@@ -281,6 +281,18 @@ static const oar_pir_op_map kMaps[] = {
      {"Y", "Mean", "Variance"},
      {{"data_format", "data_layout"}}},
     {"pd_op.norm", "norm", {T("X")}, {"Out", "Norm"}, {{NULL, NULL}}},
+    {"pd_op.max_pool2d_with_index",
+     "max_pool2d_with_index",
+     {T("X")},
+     {"Out", "Mask"},
+     {{"kernel_size", "ksize"}}},
+    {"pd_op.max_pool3d_with_index",
+     "max_pool3d_with_index",
+     {T("X")},
+     {"Out", "Mask"},
+     {{"kernel_size", "ksize"}}},
+    {"pd_op.unfold", "unfold", {T("X")}, {"Y"}, {{NULL, NULL}}},
+    {"pd_op.temporal_shift", "temporal_shift", {T("X")}, {"Out"}, {{NULL, NULL}}},
 };
 
 /* Attributes the PIR op's name implies. */

@@ -20,4 +20,44 @@ enum { OAR_GNORM_ATTR_EPSILON, OAR_GNORM_ATTR_GROUPS, OAR_GNORM_ATTR_DATA_LAYOUT
 enum { OAR_L2NORM_OUT_OUT, OAR_L2NORM_OUT_NORM };
 enum { OAR_L2NORM_ATTR_AXIS, OAR_L2NORM_ATTR_EPSILON };
 
+/* max_pool2d_with_index / max_pool3d_with_index: Out and Mask (int32, the
+ * argmax's flat index in its input plane / volume). */
+enum { OAR_POOLIDX_OUT_OUT, OAR_POOLIDX_OUT_MASK };
+enum {
+  OAR_POOLIDX_ATTR_KSIZE,
+  OAR_POOLIDX_ATTR_STRIDES,
+  OAR_POOLIDX_ATTR_PADDINGS,
+  OAR_POOLIDX_ATTR_GLOBAL_POOLING,
+  OAR_POOLIDX_ATTR_ADAPTIVE,
+  OAR_POOLIDX_ATTR_CEIL_MODE
+};
+
+/* A pooling window geometry over `nsp` spatial dims (2 or 3). */
+typedef struct oar_pd_pool_geom {
+  int nsp;
+  bool adaptive;
+  int64_t in[3], out[3], kernel[3], stride[3], pad[3];
+} oar_pd_pool_geom;
+
+/* Resolves a max_pool*_with_index node against X's shape (rank nsp + 2;
+ * unknown dims give -1 outputs). */
+oar_status oar_pd_pool_index_geometry(const oar_node *n, const oar_shape *x, oar_pd_pool_geom *g,
+                                      oar_error *err);
+
+/* unfold: im2col of NCHW X into Y [N, C kh kw, out_h out_w]. */
+enum {
+  OAR_UNFOLD_ATTR_KERNEL_SIZES,
+  OAR_UNFOLD_ATTR_STRIDES,
+  OAR_UNFOLD_ATTR_PADDINGS,
+  OAR_UNFOLD_ATTR_DILATIONS
+};
+typedef struct oar_pd_unfold_geom {
+  int64_t kernel[2], stride[2], dilation[2], pad_begin[2], pad_end[2], out[2];
+} oar_pd_unfold_geom;
+oar_status oar_pd_unfold_geometry(const oar_node *n, const oar_shape *x, oar_pd_unfold_geom *g,
+                                  oar_error *err);
+
+/* temporal_shift: X [N T, C, H, W] (or NHWC). */
+enum { OAR_TSHIFT_ATTR_SEG_NUM, OAR_TSHIFT_ATTR_SHIFT_RATIO, OAR_TSHIFT_ATTR_DATA_FORMAT };
+
 #endif
