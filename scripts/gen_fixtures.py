@@ -1345,6 +1345,50 @@ temporal_shift_case("temporal_shift", (6, 8, 2, 3), 3, 0.25, "NCHW")
 temporal_shift_case("temporal_shift_nhwc_ratio", (4, 2, 3, 10), 2, 0.2, "NHWC")
 
 
+def grid_sampler_case(name, mode, padding_mode, align_corners, x_shape=(2, 3, 5, 6), grid_hw=(4, 7)):
+    @op_case(name, ["grid_sampler"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        g = b.input("grid", b.uniform(-1.3, 1.3, x_shape[0], grid_hw[0], grid_hw[1], 2))
+        b.fetch(b.op("grid_sampler", {"X": x, "Grid": g}, ("Output",),
+                     {"mode": mode, "padding_mode": padding_mode, "align_corners": align_corners}))
+
+
+grid_sampler_case("grid_sampler", "bilinear", "zeros", True)
+grid_sampler_case("grid_sampler_zeros_unaligned", "bilinear", "zeros", False)
+grid_sampler_case("grid_sampler_border", "bilinear", "border", False)
+grid_sampler_case("grid_sampler_reflection", "bilinear", "reflection", True)
+grid_sampler_case("grid_sampler_reflection_unaligned", "bilinear", "reflection", False)
+grid_sampler_case("grid_sampler_nearest", "nearest", "zeros", False)
+grid_sampler_case("grid_sampler_nearest_border_aligned", "nearest", "border", True)
+grid_sampler_case("grid_sampler_nearest_reflection", "nearest", "reflection", False)
+
+
+def roi_boxes(b, n, w, h):
+    x1 = b.uniform(0, w * 0.6, n)
+    y1 = b.uniform(0, h * 0.6, n)
+    return np.stack([x1, y1, x1 + b.uniform(0.5, w * 0.6, n), y1 + b.uniform(0.5, h * 0.6, n)], 1)
+
+
+def roi_align_case(name, attrs, counts=(1, 3)):
+    @op_case(name, ["roi_align"])
+    def build(b):
+        x = b.input("x", b.randn(len(counts), 3, 8, 9))
+        rois = b.input("rois", roi_boxes(b, sum(counts), 18, 16).astype(np.float32))
+        # Without RoisNum Paddle wants LoD on ROIs, which a feed of an inference model lacks.
+        ins = {"X": x, "ROIs": rois, "RoisNum": b.input("rois_num", np.array(counts, np.int32))}
+        full = {"pooled_height": 3, "pooled_width": 2, "spatial_scale": 0.5, "sampling_ratio": -1,
+                "aligned": False}
+        full.update(attrs)
+        b.fetch(b.op("roi_align", ins, ("Out",), full))
+
+
+roi_align_case("roi_align", {})
+roi_align_case("roi_align_aligned_sampling2", {"aligned": True, "sampling_ratio": 2, "pooled_height": 2,
+                                               "pooled_width": 4})
+roi_align_case("roi_align_one_image", {"aligned": True, "spatial_scale": 0.25}, counts=(5,))
+
+
 def optimize_program(prefix, work_dir):
     """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
     IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""

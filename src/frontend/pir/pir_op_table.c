@@ -293,6 +293,8 @@ static const oar_pir_op_map kMaps[] = {
      {{"kernel_size", "ksize"}}},
     {"pd_op.unfold", "unfold", {T("X")}, {"Y"}, {{NULL, NULL}}},
     {"pd_op.temporal_shift", "temporal_shift", {T("X")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.grid_sample", "grid_sampler", {T("X"), T("Grid")}, {"Output"}, {{NULL, NULL}}},
+    {"pd_op.roi_align", "roi_align", {T("X"), T("ROIs"), T("RoisNum")}, {"Out"}, {{NULL, NULL}}},
 };
 
 /* Attributes the PIR op's name implies. */

@@ -60,4 +60,20 @@ oar_status oar_pd_unfold_geometry(const oar_node *n, const oar_shape *x, oar_pd_
 /* temporal_shift: X [N T, C, H, W] (or NHWC). */
 enum { OAR_TSHIFT_ATTR_SEG_NUM, OAR_TSHIFT_ATTR_SHIFT_RATIO, OAR_TSHIFT_ATTR_DATA_FORMAT };
 
+/* grid_sampler: X [N, C, H, W] sampled at Grid [N, Ho, Wo, 2] (x, y in
+ * [-1, 1]) into Output [N, C, Ho, Wo]. */
+enum { OAR_GRID_IN_X, OAR_GRID_IN_GRID };
+enum { OAR_GRID_ATTR_MODE, OAR_GRID_ATTR_PADDING_MODE, OAR_GRID_ATTR_ALIGN_CORNERS };
+
+/* roi_align: X [N, C, H, W], ROIs [R, 4] (x1, y1, x2, y2), RoisNum [N]
+ * (int32 / int64: how many ROIs each image has) -> Out [R, C, ph, pw]. */
+enum { OAR_ROI_IN_X, OAR_ROI_IN_ROIS, OAR_ROI_IN_ROIS_NUM };
+enum {
+  OAR_ROI_ATTR_POOLED_HEIGHT,
+  OAR_ROI_ATTR_POOLED_WIDTH,
+  OAR_ROI_ATTR_SPATIAL_SCALE,
+  OAR_ROI_ATTR_SAMPLING_RATIO,
+  OAR_ROI_ATTR_ALIGNED
+};
+
 #endif
