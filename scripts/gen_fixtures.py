@@ -1389,6 +1389,77 @@ roi_align_case("roi_align_aligned_sampling2", {"aligned": True, "sampling_ratio"
 roi_align_case("roi_align_one_image", {"aligned": True, "spatial_scale": 0.25}, counts=(5,))
 
 
+def yolo_box_case(name, attrs, classes=2, anchors=(10, 13, 16, 30, 33, 23), hw=(4, 5)):
+    @op_case(name, ["yolo_box"])
+    def build(b):
+        an = len(anchors) // 2
+        c = an * (5 + classes) + (an if attrs.get("iou_aware") else 0)
+        x = b.input("x", b.randn(2, c, hw[0], hw[1], scale=1.5))
+        img = b.input("img_size", np.array([[32, 40], [30, 45]], np.int32))
+        full = {"anchors": list(anchors), "class_num": classes, "conf_thresh": 0.3, "downsample_ratio": 8,
+                "clip_bbox": True}
+        full.update(attrs)
+        boxes = b.op("yolo_box", {"X": x, "ImgSize": img}, ("Boxes", "Scores"), full)
+        b.fetch(boxes, op_output(b, "yolo_box", "Scores"))
+
+
+yolo_box_case("yolo_box", {})
+yolo_box_case("yolo_box_iou_aware_noclip", {"iou_aware": True, "iou_aware_factor": 0.4, "clip_bbox": False,
+                                            "scale_x_y": 1.05}, classes=3)
+
+
+def boxes_xyxy(b, n, lo, hi):
+    xy = b.uniform(lo, hi * 0.6, n, 2)
+    return np.concatenate([xy, xy + b.uniform(hi * 0.05, hi * 0.4, n, 2)], 1).astype(np.float32)
+
+
+def box_coder_case(name, code_type, normalized, target_shape, attrs=None, prior_var=True):
+    @op_case(name, ["box_coder"])
+    def build(b):
+        scale = 1.0 if normalized else 50.0
+        m = 3
+        prior = b.param("prior", boxes_xyxy(b, m, 0, scale))
+        ins = {"PriorBox": prior}
+        if prior_var:
+            ins["PriorBoxVar"] = b.param("prior_var", b.uniform(0.1, 0.3, m, 4))
+        if code_type == "encode_center_size":
+            t = boxes_xyxy(b, target_shape[0], 0, scale)
+        else:
+            t = b.randn(*target_shape, scale=0.5)
+        ins["TargetBox"] = b.input("target", t)
+        full = {"code_type": code_type, "box_normalized": normalized}
+        full.update(attrs or {})
+        b.fetch(b.op("box_coder", ins, ("OutputBox",), full))
+
+
+box_coder_case("box_coder_encode", "encode_center_size", True, (5, 4))
+box_coder_case("box_coder_encode_pixel_attr_var", "encode_center_size", False, (4, 4),
+               {"variance": [0.1, 0.2, 0.3, 0.4]}, prior_var=False)
+box_coder_case("box_coder_decode", "decode_center_size", True, (4, 3, 4), {"axis": 0})
+box_coder_case("box_coder_decode_axis1_pixel", "decode_center_size", False, (3, 5, 4),
+               {"axis": 1, "variance": [0.1, 0.1, 0.2, 0.2]}, prior_var=False)
+
+
+def prior_box_case(name, attrs):
+    @op_case(name, ["prior_box"])
+    def build(b):
+        x = b.input("x", b.randn(1, 4, 3, 4))
+        img = b.input("image", b.randn(1, 3, 24, 32))
+        full = {"min_sizes": [8.0, 16.0], "max_sizes": [12.0, 24.0], "aspect_ratios": [2.0, 3.0],
+                "variances": [0.1, 0.1, 0.2, 0.2], "flip": True, "clip": True, "step_w": 0.0, "step_h": 0.0,
+                "offset": 0.5, "min_max_aspect_ratios_order": False}
+        full.update(attrs)
+        boxes = b.op("prior_box", {"Input": x, "Image": img}, ("Boxes", "Variances"), full)
+        b.fetch(boxes, op_output(b, "prior_box", "Variances"))
+
+
+prior_box_case("prior_box", {})
+prior_box_case("prior_box_order_steps_noclip", {"min_max_aspect_ratios_order": True, "step_w": 7.0,
+                                                "step_h": 9.0, "clip": False, "aspect_ratios": [2.0, 0.5, 2.0],
+                                                "offset": 0.3})
+prior_box_case("prior_box_no_max_noflip", {"max_sizes": [], "flip": False, "min_sizes": [10.0]})
+
+
 def optimize_program(prefix, work_dir):
     """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
     IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""

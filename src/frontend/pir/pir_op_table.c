@@ -295,6 +295,13 @@ static const oar_pir_op_map kMaps[] = {
     {"pd_op.temporal_shift", "temporal_shift", {T("X")}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.grid_sample", "grid_sampler", {T("X"), T("Grid")}, {"Output"}, {{NULL, NULL}}},
     {"pd_op.roi_align", "roi_align", {T("X"), T("ROIs"), T("RoisNum")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.yolo_box", "yolo_box", {T("X"), T("ImgSize")}, {"Boxes", "Scores"}, {{NULL, NULL}}},
+    {"pd_op.box_coder",
+     "box_coder",
+     {T("PriorBox"), T("PriorBoxVar"), T("TargetBox")},
+     {"OutputBox"},
+     {{NULL, NULL}}},
+    {"pd_op.prior_box", "prior_box", {T("Input"), T("Image")}, {"Boxes", "Variances"}, {{NULL, NULL}}},
 };
 
 /* Attributes the PIR op's name implies. */

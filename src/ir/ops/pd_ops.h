@@ -76,4 +76,47 @@ enum {
   OAR_ROI_ATTR_ALIGNED
 };
 
+/* yolo_box: X [N, anchors (5 + classes) (+ anchors with iou_aware), H, W],
+ * ImgSize [N, 2] (int32 h, w) -> Boxes [N, anchors H W, 4], Scores [N,
+ * anchors H W, classes]. */
+enum { OAR_YOLO_IN_X, OAR_YOLO_IN_IMG_SIZE };
+enum { OAR_YOLO_OUT_BOXES, OAR_YOLO_OUT_SCORES };
+enum {
+  OAR_YOLO_ATTR_ANCHORS,
+  OAR_YOLO_ATTR_CLASS_NUM,
+  OAR_YOLO_ATTR_CONF_THRESH,
+  OAR_YOLO_ATTR_DOWNSAMPLE_RATIO,
+  OAR_YOLO_ATTR_CLIP_BBOX,
+  OAR_YOLO_ATTR_SCALE_X_Y,
+  OAR_YOLO_ATTR_IOU_AWARE,
+  OAR_YOLO_ATTR_IOU_AWARE_FACTOR
+};
+
+/* box_coder: PriorBox [M, 4], PriorBoxVar [M, 4] (optional), TargetBox
+ * ([N, 4] to encode, [N, M, 4] to decode) -> OutputBox [N, M, 4]. */
+enum { OAR_BOXC_IN_PRIOR, OAR_BOXC_IN_PRIOR_VAR, OAR_BOXC_IN_TARGET };
+enum { OAR_BOXC_ATTR_CODE_TYPE, OAR_BOXC_ATTR_BOX_NORMALIZED, OAR_BOXC_ATTR_AXIS, OAR_BOXC_ATTR_VARIANCE };
+
+/* prior_box: Input [N, C, H, W] (feature map), Image [N, C, IH, IW] ->
+ * Boxes and Variances [H, W, priors, 4]. */
+enum { OAR_PRIOR_IN_INPUT, OAR_PRIOR_IN_IMAGE };
+enum { OAR_PRIOR_OUT_BOXES, OAR_PRIOR_OUT_VARIANCES };
+enum {
+  OAR_PRIOR_ATTR_MIN_SIZES,
+  OAR_PRIOR_ATTR_MAX_SIZES,
+  OAR_PRIOR_ATTR_ASPECT_RATIOS,
+  OAR_PRIOR_ATTR_VARIANCES,
+  OAR_PRIOR_ATTR_FLIP,
+  OAR_PRIOR_ATTR_CLIP,
+  OAR_PRIOR_ATTR_STEP_W,
+  OAR_PRIOR_ATTR_STEP_H,
+  OAR_PRIOR_ATTR_OFFSET,
+  OAR_PRIOR_ATTR_MIN_MAX_ORDER
+};
+/* Paddle's ExpandAspectRatios: 1, then each ratio not yet listed (and its
+ * inverse with flip); at most OAR_PRIOR_MAX_RATIOS. Returns the count, -1
+ * when there are more. */
+#define OAR_PRIOR_MAX_RATIOS 64
+int oar_pd_prior_ratios(const oar_node *n, float *ratios);
+
 #endif
