@@ -1460,6 +1460,36 @@ prior_box_case("prior_box_order_steps_noclip", {"min_max_aspect_ratios_order": T
 prior_box_case("prior_box_no_max_noflip", {"max_sizes": [], "flip": False, "min_sizes": [10.0]})
 
 
+def rnn_case(name, cls, num_layers, direction, time_major=True, init_state=False, seq_len=None):
+    @op_case(name, ["rnn"])
+    def build(b):
+        t, n, i, h = 5, 3, 4, 6
+        shape = (t, n, i) if time_major else (n, t, i)
+        x = b.input("x", b.randn(*shape), batch_dynamic=False)
+        net = cls(i, h, num_layers=num_layers, direction=direction, time_major=time_major)
+        args = {}
+        d = 2 if direction == "bidirect" else 1
+        if init_state:
+            h0 = b.input("h0", b.randn(num_layers * d, n, h, scale=0.5), batch_dynamic=False)
+            if cls is paddle.nn.LSTM:
+                c0 = b.input("c0", b.randn(num_layers * d, n, h, scale=0.5), batch_dynamic=False)
+                args["initial_states"] = (h0, c0)
+            else:
+                args["initial_states"] = h0
+        if seq_len is not None:
+            args["sequence_length"] = b.input("seq_len", np.array(seq_len, np.int64), batch_dynamic=False)
+        y, state = net(x, **args)
+        b.fetch(y, *(state if isinstance(state, (list, tuple)) else [state]))
+
+
+rnn_case("rnn_lstm", paddle.nn.LSTM, 1, "forward")
+rnn_case("rnn_lstm_bidirect_2layers_state", paddle.nn.LSTM, 2, "bidirect", init_state=True)
+rnn_case("rnn_gru", paddle.nn.GRU, 1, "forward", init_state=True)
+rnn_case("rnn_gru_bidirect_2layers", paddle.nn.GRU, 2, "bidirect")
+rnn_case("rnn_simple_tanh_batch_major", paddle.nn.SimpleRNN, 1, "forward", time_major=False)
+rnn_case("rnn_lstm_seq_len", paddle.nn.LSTM, 1, "bidirect", seq_len=[5, 2, 4])
+
+
 def optimize_program(prefix, work_dir):
     """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
     IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""

@@ -302,6 +302,11 @@ static const oar_pir_op_map kMaps[] = {
      {"OutputBox"},
      {{NULL, NULL}}},
     {"pd_op.prior_box", "prior_box", {T("Input"), T("Image")}, {"Boxes", "Variances"}, {{NULL, NULL}}},
+    {"pd_op.rnn",
+     "rnn",
+     {T("Input"), T("PreState"), T("WeightList"), T("SequenceLength"), T("DropoutState")},
+     {"Out", "DropoutState", "State", "Reserve"},
+     {{NULL, NULL}}},
 };
 
 /* Attributes the PIR op's name implies. */

@@ -119,4 +119,24 @@ enum {
 #define OAR_PRIOR_MAX_RATIOS 64
 int oar_pd_prior_ratios(const oar_node *n, float *ratios);
 
+/* rnn: Paddle's multi-layer LSTM / GRU / simple RNN over time-major Input
+ * [T, N, I]. WeightList: per layer and direction w_ih [G H, I_l] and w_hh
+ * [G H, H], then the biases b_ih, b_hh [G H] in the same order; PreState
+ * and State: h (and c for LSTM), each [layers dirs, N, H]. */
+enum { OAR_PDRNN_IN_INPUT, OAR_PDRNN_IN_PRE_STATE, OAR_PDRNN_IN_WEIGHT_LIST, OAR_PDRNN_IN_SEQUENCE_LENGTH };
+enum { OAR_PDRNN_OUT_OUT, OAR_PDRNN_OUT_DROPOUT_STATE, OAR_PDRNN_OUT_STATE, OAR_PDRNN_OUT_RESERVE };
+enum {
+  OAR_PDRNN_ATTR_DROPOUT_PROB,
+  OAR_PDRNN_ATTR_IS_BIDIREC,
+  OAR_PDRNN_ATTR_INPUT_SIZE,
+  OAR_PDRNN_ATTR_HIDDEN_SIZE,
+  OAR_PDRNN_ATTR_NUM_LAYERS,
+  OAR_PDRNN_ATTR_MODE,
+  OAR_PDRNN_ATTR_SEED,
+  OAR_PDRNN_ATTR_IS_TEST
+};
+/* mode -> cell as OAR_RNN_ATTR_CELL (0 RNN, 1 GRU, 2 LSTM) and the
+ * activation of the simple RNN (OAR_RNN_ACT_TANH / RELU); -1 when unknown. */
+int oar_pd_rnn_cell(const oar_node *n, int *rnn_act);
+
 #endif
