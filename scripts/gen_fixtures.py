@@ -1490,6 +1490,35 @@ rnn_case("rnn_simple_tanh_batch_major", paddle.nn.SimpleRNN, 1, "forward", time_
 rnn_case("rnn_lstm_seq_len", paddle.nn.LSTM, 1, "bidirect", seq_len=[5, 2, 4])
 
 
+def deformable_conv_case(name, x_shape, w_shape, attrs, v1=False):
+    op = "deformable_conv_v1" if v1 else "deformable_conv"
+
+    @op_case(name, [op])
+    def build(b):
+        full = {"strides": [1, 1], "paddings": [0, 0], "dilations": [1, 1], "deformable_groups": 1, "groups": 1,
+                "im2col_step": 1}
+        full.update(attrs)
+        n, _, h, w = x_shape
+        kh, kw = w_shape[2:]
+        oh = (h + 2 * full["paddings"][0] - (full["dilations"][0] * (kh - 1) + 1)) // full["strides"][0] + 1
+        ow = (w + 2 * full["paddings"][1] - (full["dilations"][1] * (kw - 1) + 1)) // full["strides"][1] + 1
+        dg = full["deformable_groups"]
+        ins = {"Input": b.input("x", b.randn(*x_shape)),
+               "Offset": b.input("offset", b.randn(n, dg * 2 * kh * kw, oh, ow, scale=1.5)),
+               "Filter": b.param("w", b.randn(*w_shape, scale=0.5))}
+        if not v1:
+            ins["Mask"] = b.input("mask", b.uniform(0.0, 1.0, n, dg * kh * kw, oh, ow))
+        b.fetch(b.op(op, ins, ("Output",), full))
+
+
+deformable_conv_case("deformable_conv", (2, 4, 6, 7), (6, 4, 3, 3), {"paddings": [1, 1]})
+deformable_conv_case("deformable_conv_groups_dg2_stride", (1, 4, 7, 8), (4, 2, 3, 2),
+                     {"groups": 2, "deformable_groups": 2, "strides": [2, 1], "paddings": [1, 0],
+                      "dilations": [1, 2]})
+deformable_conv_case("deformable_conv_v1", (1, 3, 6, 6), (4, 3, 3, 3), {"paddings": [1, 1], "strides": [2, 2]},
+                     v1=True)
+
+
 def optimize_program(prefix, work_dir):
     """Replaces prefix.pdmodel/.pdiparams with the program Paddle Inference writes after its
     IR passes (enable_save_optim_model), e.g. mul+elementwise_add+relu fused into `fc`."""

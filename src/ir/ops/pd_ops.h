@@ -139,4 +139,25 @@ enum {
  * activation of the simple RNN (OAR_RNN_ACT_TANH / RELU); -1 when unknown. */
 int oar_pd_rnn_cell(const oar_node *n, int *rnn_act);
 
+/* deformable_conv (v2: Mask) / deformable_conv_v1: Input [N, C, H, W],
+ * Offset [N, dg 2 kh kw, Ho, Wo] ((h, w) per kernel tap), Filter [M, C /
+ * groups, kh, kw], Mask [N, dg kh kw, Ho, Wo] -> Output [N, M, Ho, Wo]. */
+enum { OAR_DCONV_IN_INPUT, OAR_DCONV_IN_OFFSET, OAR_DCONV_IN_FILTER, OAR_DCONV_IN_MASK };
+enum {
+  OAR_DCONV_ATTR_STRIDES,
+  OAR_DCONV_ATTR_PADDINGS,
+  OAR_DCONV_ATTR_DILATIONS,
+  OAR_DCONV_ATTR_DEFORMABLE_GROUPS,
+  OAR_DCONV_ATTR_GROUPS,
+  OAR_DCONV_ATTR_IM2COL_STEP
+};
+typedef struct oar_pd_dconv_geom {
+  int64_t n, c, h, w, m, kh, kw, oh, ow, groups, dgroups;
+  int64_t stride[2], pad[2], dilation[2];
+} oar_pd_dconv_geom;
+/* Resolves a deformable_conv node against Input and Filter shapes, and
+ * checks Offset's and Mask's (when given). */
+oar_status oar_pd_dconv_geometry(const oar_node *n, const oar_tensor_view *const *in, oar_pd_dconv_geom *g,
+                                 oar_error *err);
+
 #endif

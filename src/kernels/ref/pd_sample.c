@@ -1,6 +1,7 @@
 #include "kernels/ref/pd_sample.h"
 
 #include <math.h>
+#include <stddef.h>
 
 /* Paddle's grid_sample CPU kernel computes in float: so does this one. */
 static float unnormalize(float g, int64_t size, bool align_corners) {
@@ -118,4 +119,50 @@ void oar_ref_roi_align_f32(const float *x, const float *rois, const int64_t *bat
         }
     }
   }
+}
+
+/* Paddle's DmcnIm2colBilinear: corners outside the plane count 0. */
+static float dmcn_bilinear(const float *plane, int64_t h, int64_t w, float yy, float xx) {
+  const int64_t h_low = (int64_t)floorf(yy), w_low = (int64_t)floorf(xx), h_high = h_low + 1,
+                w_high = w_low + 1;
+  const float lh = yy - (float)h_low, lw = xx - (float)w_low, hh = 1 - lh, hw = 1 - lw;
+  const float v1 = h_low >= 0 && w_low >= 0 ? plane[h_low * w + w_low] : 0;
+  const float v2 = h_low >= 0 && w_high <= w - 1 ? plane[h_low * w + w_high] : 0;
+  const float v3 = h_high <= h - 1 && w_low >= 0 ? plane[h_high * w + w_low] : 0;
+  const float v4 = h_high <= h - 1 && w_high <= w - 1 ? plane[h_high * w + w_high] : 0;
+  return hh * hw * v1 + hh * lw * v2 + lh * hw * v3 + lh * lw * v4;
+}
+
+void oar_ref_deformable_conv_f32(const float *x, const float *offset, const float *filter, const float *mask,
+                                 float *out, const oar_ref_dconv_geom *g) {
+  const int64_t taps = g->kh * g->kw, plane = g->oh * g->ow, cpg = g->c / g->groups, mpg = g->m / g->groups,
+                cpdg = g->c / g->dgroups;
+  for (int64_t b = 0; b < g->n; b++)
+    for (int64_t o = 0; o < g->m; o++) {
+      const int64_t grp = o / mpg;
+      for (int64_t oy = 0; oy < g->oh; oy++)
+        for (int64_t ox = 0; ox < g->ow; ox++) {
+          double acc = 0;
+          for (int64_t cl = 0; cl < cpg; cl++) {
+            const int64_t c = grp * cpg + cl, dg = c / cpdg;
+            const float *xp = x + (b * g->c + c) * g->h * g->w;
+            const float *op = offset + (b * g->dgroups + dg) * 2 * taps * plane;
+            const float *mp = mask ? mask + (b * g->dgroups + dg) * taps * plane : NULL;
+            for (int64_t i = 0; i < g->kh; i++)
+              for (int64_t j = 0; j < g->kw; j++) {
+                const int64_t t = i * g->kw + j, at = oy * g->ow + ox;
+                const float yy =
+                    (float)(oy * g->stride[0] - g->pad[0] + i * g->dilation[0]) + op[2 * t * plane + at];
+                const float xx = (float)(ox * g->stride[1] - g->pad[1] + j * g->dilation[1]) +
+                                 op[(2 * t + 1) * plane + at];
+                float v = 0;
+                if (yy > -1 && xx > -1 && yy < (float)g->h && xx < (float)g->w)
+                  v = dmcn_bilinear(xp, g->h, g->w, yy, xx);
+                if (mp) v *= mp[t * plane + at];
+                acc += (double)v * filter[((o * cpg) + cl) * taps + t];
+              }
+          }
+          out[((b * g->m + o) * g->oh + oy) * g->ow + ox] = (float)acc;
+        }
+    }
 }

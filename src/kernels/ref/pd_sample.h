@@ -21,4 +21,15 @@ void oar_ref_roi_align_f32(const float *x, const float *rois, const int64_t *bat
                            int64_t c, int64_t h, int64_t w, int64_t ph, int64_t pw, float spatial_scale,
                            int64_t sampling_ratio, bool aligned);
 
+/* Deformable convolution (Paddle's ModulatedDeformableIm2col then the
+ * grouped product, without the column buffer): out [n, m, oh, ow] sums
+ * filter[o, c, i, j] * bilinear(x[b, c], tap + offset) * mask (1 when mask
+ * is NULL) over each group's channels and the kh x kw taps. */
+typedef struct oar_ref_dconv_geom {
+  int64_t n, c, h, w, m, kh, kw, oh, ow, groups, dgroups;
+  int64_t stride[2], pad[2], dilation[2];
+} oar_ref_dconv_geom;
+void oar_ref_deformable_conv_f32(const float *x, const float *offset, const float *filter, const float *mask,
+                                 float *out, const oar_ref_dconv_geom *g);
+
 #endif

@@ -85,3 +85,48 @@ oar_status oar_run_roi_align(const oar_node *node, const oar_tensor_view *const 
   }
   return OAR_OK;
 }
+
+static oar_status run_dconv(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
+                            oar_error *err) {
+  oar_tensor_view *y;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  oar_pd_dconv_geom pg;
+  OAR_TRY(oar_pd_dconv_geometry(node, in, &pg, err));
+  for (int s = 0; s < node->schema->num_inputs; s++) {
+    const oar_tensor_view *v = oar_op_input(node, in, s);
+    if (v) OAR_TRY(oar_run_expect_dtype(node, s, v, OAR_DTYPE_FLOAT32, err));
+  }
+  oar_ref_dconv_geom g = {.n = pg.n,
+                          .c = pg.c,
+                          .h = pg.h,
+                          .w = pg.w,
+                          .m = pg.m,
+                          .kh = pg.kh,
+                          .kw = pg.kw,
+                          .oh = pg.oh,
+                          .ow = pg.ow,
+                          .groups = pg.groups,
+                          .dgroups = pg.dgroups};
+  for (int k = 0; k < 2; k++) {
+    g.stride[k] = pg.stride[k];
+    g.pad[k] = pg.pad[k];
+    g.dilation[k] = pg.dilation[k];
+  }
+  const oar_tensor_view *mask =
+      node->schema->num_inputs > OAR_DCONV_IN_MASK ? oar_op_input(node, in, OAR_DCONV_IN_MASK) : NULL;
+  oar_ref_deformable_conv_f32(in[oar_node_in_pos(node, OAR_DCONV_IN_INPUT, 0)]->data,
+                              in[oar_node_in_pos(node, OAR_DCONV_IN_OFFSET, 0)]->data,
+                              in[oar_node_in_pos(node, OAR_DCONV_IN_FILTER, 0)]->data,
+                              mask ? mask->data : NULL, y->data, &g);
+  return OAR_OK;
+}
+
+oar_status oar_run_deformable_conv(const oar_node *node, const oar_tensor_view *const *in,
+                                   oar_tensor_view *out, oar_error *err) {
+  return run_dconv(node, in, out, err);
+}
+
+oar_status oar_run_deformable_conv_v1(const oar_node *node, const oar_tensor_view *const *in,
+                                      oar_tensor_view *out, oar_error *err) {
+  return run_dconv(node, in, out, err);
+}
