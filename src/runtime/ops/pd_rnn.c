@@ -58,9 +58,6 @@ oar_status oar_run_rnn(const oar_node *node, const oar_tensor_view *const *in, o
                           OAR_PDRNN_IN_WEIGHT_LIST, G * H, "a bias", err));
     }
   const oar_tensor_view *sl = oar_op_input(node, in, OAR_PDRNN_IN_SEQUENCE_LENGTH);
-  if (sl && (oar_view_numel(sl) != N || (sl->dtype != OAR_DTYPE_INT32 && sl->dtype != OAR_DTYPE_INT64)))
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input 'SequenceLength' must hold %lld int32 values",
-                         (long long)N);
   /* scratch: the cell's 3 G H, two layer buffers, states when not output */
   const int64_t layer_n = T * N * D * H;
   float *scratch = oar_malloc((size_t)(3 * G * H + 2 * layer_n + 2 * state_n + 1) * sizeof(float));
@@ -76,14 +73,8 @@ oar_status oar_run_rnn(const oar_node *node, const oar_tensor_view *const *in, o
   float *hs = hpos >= 0 ? out[hpos].data : buf[1] + layer_n,
         *cs = cpos >= 0 ? out[cpos].data : buf[1] + layer_n + state_n;
   oar_status st = OAR_OK;
-  for (int64_t b = 0; sl && b < N; b++) {
-    lens[b] = sl->dtype == OAR_DTYPE_INT32 ? ((const int32_t *)sl->data)[b] : ((const int64_t *)sl->data)[b];
-    if (lens[b] < 0 || lens[b] > T) {
-      st = oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "sequence length %lld is out of [0, %lld]",
-                         (long long)lens[b], (long long)T);
-      goto done;
-    }
-  }
+  if (sl && (st = oar_run_seq_lens(node, OAR_PDRNN_IN_SEQUENCE_LENGTH, sl, N, T, lens, err)) != OAR_OK)
+    goto done;
   const float *src = x->data;
   for (int64_t l = 0; l < L; l++) {
     float *dst = l == L - 1 ? (float *)y->data : buf[l % 2];
