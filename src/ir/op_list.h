@@ -124,3 +124,6 @@ OAR_OP(one_hot_axis)
 OAR_OP(eye_like)
 OAR_OP(quantize_linear)
 OAR_OP(dequantize_linear)
+/* Paddle's quantize_linear / dequantize_linear (PaddleSlim's onnx_format):
+ * fake quantization in float, Paddle's arithmetic (ir/ops/quant.c). */
+OAR_OP(paddle_fake_quant)
