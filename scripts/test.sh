@@ -43,6 +43,8 @@ elif [ ! -f tests/data/large/resnet50_pir/case.txt ] && python3 -c 'import paddl
   python3 scripts/gen_fixtures.py --large-only --out tests/data/large --only '*_pir'
 fi
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "$@"
+# The Python found now (the .venv above, or another), not the one an older
+# configure of this build directory remembered.
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DOAR_PYTHON3="$(command -v python3)" "$@"
 cmake --build "$build" -j"$jobs"
 ctest --test-dir "$build" --output-on-failure -j"$jobs"
