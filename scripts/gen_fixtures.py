@@ -324,16 +324,18 @@ def randomize_persistables(builder, scope, program):
     for var in program.list_vars():
         if not var.persistable or var.type in (VT.FEED_MINIBATCH, VT.FETCH_LIST, VT.RAW):
             continue
-        tensor = scope.find_var(var.name).get_tensor()
+        found = scope.find_var(var.name)
+        tensor = (found or scope.var(var.name)).get_tensor()  # vars no startup op makes: created here
         if var.name in builder.values:
-            value = builder.values[var.name]
+            value = np.asarray(builder.values[var.name])
         else:
             shape = tuple(np.array(tensor).shape)
             if var.name in variances:
                 value = builder.uniform(0.5, 1.5, *shape)
             else:
                 value = builder.randn(*shape, scale=0.5)
-        tensor.set(np.array(value, dtype=np.float32, order="C"), place)
+        dtype = value.dtype if var.name in builder.values and value.dtype != np.float64 else np.float32
+        tensor.set(np.array(value, dtype=dtype, order="C"), place)
 
 
 def save_program_model(builder, prefix):
@@ -790,6 +792,20 @@ for _op in ["bitwise_and", "bitwise_or", "bitwise_xor"]:
     binary_case(_op + "_int32", _op, _int32s, y_shape=(3, 4))
 
 
+def _small_f32(b, shape):
+    """Few distinct values, so that comparisons meet ties."""
+    return b.rng.integers(-2, 3, shape).astype(np.float32)
+
+
+def _small_i64(b, shape):
+    return b.rng.integers(-2, 3, shape).astype(np.int64)
+
+
+for _op in ["equal", "not_equal", "less_than", "less_equal", "greater_than", "greater_equal"]:
+    binary_case(_op + "_f32_bcast", _op, _small_f32, y_shape=(4,))
+    binary_case(_op + "_i64", _op, _small_i64)
+
+
 def reduce_case(name, op, attrs, shape=(2, 3, 4, 5)):
     @op_case(name, [op])
     def build(b):
@@ -861,6 +877,77 @@ def _(b):
 def _(b):
     x = b.input("x", b.randn(3, 6, 5))
     b.fetch(b.op("top_k_v2", {"X": x}, ("Out", "Indices"), {"k": 2, "axis": 1, "largest": False, "sorted": True}))
+
+
+@op_case("top_k_v1", ["top_k"])
+def _(b):
+    """top_k (the op before top_k_v2): always the last axis, largest first."""
+    x = b.input("x", b.randn(3, 4, 9))
+    b.fetch(b.op("top_k", {"X": x}, ("Out", "Indices"), {"k": 4}))
+
+
+@op_case("take_along_axis_axis1", ["take_along_axis"])
+def _(b):
+    x = b.input("x", b.randn(3, 5, 4))
+    i = b.input("i", b.rng.integers(-5, 5, (3, 2, 4)).astype(np.int64), batch_dynamic=False)
+    b.fetch(b.op("take_along_axis", {"Input": x, "Index": i}, ("Result",), {"Axis": 1}))
+
+
+@op_case("take_along_axis_last_int32", ["take_along_axis"])
+def _(b):
+    """paddle.take_along_axis broadcasts Index in Python before the op: the op's Index has X's shape but on Axis."""
+    x = b.input("x", b.randn(3, 5, 4), batch_dynamic=False)
+    i = b.input("i", b.rng.integers(0, 4, (3, 5, 2)).astype(np.int32), batch_dynamic=False)
+    # paddle.take_along_axis also makes Axis non-negative (the kernel reads dims()[Axis] as is).
+    b.fetch(b.op("take_along_axis", {"Input": x, "Index": i}, ("Result",), {"Axis": 2}))
+
+
+def _quant_vars(b, scale, zp_shape=(1,)):
+    s = b.param("scale", np.asarray(scale, np.float32))
+    zp = b.block.create_var(name="zero_point", shape=list(zp_shape), dtype="int32", persistable=True)
+    b.values["zero_point"] = np.zeros(zp_shape, np.int32)
+    return s, zp
+
+
+@op_case("quantize_linear_round_away_clip", ["quantize_linear"])
+def _(b):
+    """round_type 1: X clipped to [-scale, scale] first, halves rounded away from zero."""
+    x = b.input("x", np.concatenate([b.randn(30, scale=3.0), np.arange(-8, 8) * 0.75 / 127 * 0.5]).astype(np.float32))
+    s, zp = _quant_vars(b, [0.75])
+    attrs = {"quant_axis": -1, "bit_length": 8, "round_type": 1, "is_test": True}
+    b.fetch(b.op("quantize_linear", {"X": x, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs))
+
+
+@op_case("dequantize_linear_int8_weight_conv", ["dequantize_linear", "conv2d"])
+def _(b):
+    """A weight stored as int8 with one scale per output channel (quant_axis 0), dequantized into a conv."""
+    x = b.input("x", b.randn(1, 3, 6, 6))
+    w = b.block.create_var(name="w_int8", shape=[4, 3, 3, 3], dtype="int8", persistable=True)
+    b.values["w_int8"] = b.rng.integers(-128, 128, (4, 3, 3, 3)).astype(np.int8)
+    s, zp = _quant_vars(b, [0.5, 1.0, 0.25, 2.0], (4,))
+    attrs = {"quant_axis": 0, "bit_length": 8, "is_test": True}
+    wf = b.op("dequantize_linear", {"X": w, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs)
+    b.fetch(b.op("conv2d", {"Input": x, "Filter": wf}, ("Output",), {"strides": [1, 1], "paddings": [1, 1]}))
+
+
+@op_case("quantize_linear_only_observer", ["quantize_linear", "dequantize_linear"])
+def _(b):
+    """only_observer: both ops pass X through (PTQ's output observers)."""
+    x = b.input("x", b.randn(2, 7))
+    s, zp = _quant_vars(b, [0.1])
+    attrs = {"quant_axis": -1, "bit_length": 8, "is_test": True, "only_observer": True}
+    q = b.op("quantize_linear", {"X": x, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs)
+    b.fetch(b.op("dequantize_linear", {"X": q, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs))
+
+
+@op_case("quantize_dequantize_linear_tensor", ["quantize_linear", "dequantize_linear"])
+def _(b):
+    """The activation fake-quant pair of PaddleSlim's onnx_format: a float tensor of integers between."""
+    x = b.input("x", b.randn(2, 3, 4, 5, scale=2.0))
+    s, zp = _quant_vars(b, [3.0])
+    attrs = {"quant_axis": -1, "bit_length": 8, "round_type": 0, "is_test": True}
+    q = b.op("quantize_linear", {"X": x, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs)
+    b.fetch(q, b.op("dequantize_linear", {"X": q, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs))
 
 
 @op_case("gather_axis1", ["gather"])

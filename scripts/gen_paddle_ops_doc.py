@@ -47,6 +47,11 @@ NOTES = {
 }
 
 
+# Older ops that Paddle 3.3 cannot write as PIR (paddle.pir.translate_to_pir fails: "Op <type>
+# should have corresponding OpInfo pd_op.<name>"): no model holds them in that form.
+NO_PIR_FORM = {"top_k": "pd_op.topk_v1", "expand": "pd_op.legacy_expand", "flatten2": "pd_op.flatten2"}
+
+
 def read_core_ops():
     ops = []
     with open(CORE_OPS) as f:
@@ -185,6 +190,8 @@ def build_rows(build):
         pir = [k for k in holding if k.endswith("_pir")]
         if op in ("feed", "fetch"):
             legacy, pir = legacy[:1], pir[:1]
+        if op in NO_PIR_FORM and pir:
+            sys.exit("%s has a PIR fixture (%s): take it out of NO_PIR_FORM" % (op, pir[0]))
         kind, examples = kernel_class(op, legacy, cases, results)
         if op in ("feed", "fetch"):
             kind, examples = "", []
@@ -192,9 +199,9 @@ def build_rows(build):
             "op": op,
             "group": group,
             "legacy_ok": any(results[k][0] for k in legacy),
-            "pir_ok": any(results[k][0] for k in pir),
+            "pir_ok": any(results[k][0] for k in pir) or op in NO_PIR_FORM,
             "legacy": fixture_cell(legacy, results),
-            "pir": fixture_cell(pir, results),
+            "pir": ("n/a: Paddle 3.3 has no %s" % NO_PIR_FORM[op]) if op in NO_PIR_FORM else fixture_cell(pir, results),
             "kernel": kind,
             "examples": examples,
             "note": NOTES.get(op, ""),
@@ -227,7 +234,7 @@ def render(rows, with_kernel_names=True):
         "|---|---|",
         "| core op types | %d |" % n,
         "| run from a legacy fixture | %d |" % legacy,
-        "| run from a PIR fixture | %d |" % pir,
+        "| run from a PIR fixture (or Paddle writes no PIR form) | %d |" % pir,
         "| both forms | %d |" % both,
         "| with a fast kernel or folded away | %d |" % fast,
         "",
@@ -239,8 +246,12 @@ def render(rows, with_kernel_names=True):
         if with_kernel_names and r["examples"]:
             kernel += ": " + "; ".join(r["examples"][:2])
         mark = lambda ok: "yes" if ok else "**no**"
+        if r["op"] in NO_PIR_FORM:
+            mark_pir = ""
+        else:
+            mark_pir = mark(r["pir_ok"])
         lines.append("| `%s` | %s | %s %s | %s %s | %s | %s |" % (
-            r["op"], r["group"], mark(r["legacy_ok"]), r["legacy"], mark(r["pir_ok"]), r["pir"],
+            r["op"], r["group"], mark(r["legacy_ok"]), r["legacy"], mark_pir, r["pir"],
             kernel.replace("|", "/"), r["note"]))
     return "\n".join(lines) + "\n"
 

@@ -124,6 +124,9 @@ OAR_OP(one_hot_axis)
 OAR_OP(eye_like)
 OAR_OP(quantize_linear)
 OAR_OP(dequantize_linear)
+/* Paddle's quantize_linear / dequantize_linear (PaddleSlim's onnx_format):
+ * fake quantization in float, Paddle's arithmetic (ir/ops/quant.c). */
+OAR_OP(paddle_fake_quant)
 
 /* issue 11, batch B: Paddle ops with no format-free twin, named and
  * slotted as Paddle's (ir/ops/pd_ops.h) */

@@ -227,6 +227,17 @@ static const oar_pir_op_map kMaps[] = {
 
     /* indexing */
     {"pd_op.gather", "gather", {T("X"), T("Index"), INT("axis", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.quantize_linear",
+     "quantize_linear",
+     {T("X"), T("Scale"), T("ZeroPoint"), T("InAccum"), T("InState")},
+     {"Y", NULL, NULL, NULL},
+     {{NULL, NULL}}},
+    {"pd_op.dequantize_linear",
+     "dequantize_linear",
+     {T("X"), T("Scale"), T("ZeroPoint"), T("InAccum"), T("InState")},
+     {"Y", NULL, NULL, NULL},
+     {{NULL, NULL}}},
+    {"pd_op.take_along_axis", "take_along_axis", {T("Input"), T("Index")}, {"Result"}, {{"axis", "Axis"}}},
     {"pd_op.gather_nd", "gather_nd", {T("X"), T("Index")}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.index_select", "index_select", {T("X"), T("Index")}, {"Out"}, {{"axis", "dim"}}},
     {"pd_op.one_hot", "one_hot_v2", {T("X"), INT("depth", "depth_tensor")}, {"Out"}, {{NULL, NULL}}},
