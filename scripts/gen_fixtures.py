@@ -1350,9 +1350,10 @@ prelu_case("prelu_channel_nhwc", (2, 4, 5, 3), "channel", "NHWC", (3,))
 prelu_case("prelu_element", (2, 3, 4, 5), "element", "NCHW", (1, 3, 4, 5))
 prelu_case("prelu_element_nhwc", (2, 4, 5, 3), "element", "NHWC", (1, 4, 5, 3))
 prelu_case("prelu_channel_rank3", (2, 3, 7), "channel", "NCHW", (3,))
+prelu_case("prelu_channel_rank2", (4, 5), "channel", "NCHW", (5,))
 
 
-def group_norm_case(name, x_shape, groups, layout, affine=True, eps=1e-5):
+def group_norm_case(name, x_shape, groups, layout, affine=True, eps=1e-5, bias=True):
     @op_case(name, ["group_norm"])
     def build(b):
         c = x_shape[1] if layout == "NCHW" else x_shape[-1]
@@ -1360,7 +1361,8 @@ def group_norm_case(name, x_shape, groups, layout, affine=True, eps=1e-5):
         ins = {"X": x}
         if affine:
             ins["Scale"] = b.param("scale", b.uniform(0.5, 1.5, c))
-            ins["Bias"] = b.param("bias", b.randn(c))
+            if bias:
+                ins["Bias"] = b.param("bias", b.randn(c))
         y = b.op("group_norm", ins, ("Y", "Mean", "Variance"),
                  {"epsilon": eps, "groups": groups, "data_layout": layout})
         b.fetch(y, op_output(b, "group_norm", "Mean"), op_output(b, "group_norm", "Variance"))
@@ -1370,6 +1372,7 @@ group_norm_case("group_norm", (2, 6, 4, 5), 3, "NCHW")
 group_norm_case("group_norm_no_affine", (2, 6, 3, 3), 2, "NCHW", affine=False, eps=1e-3)
 group_norm_case("group_norm_nhwc", (2, 4, 5, 6), 3, "NHWC")
 group_norm_case("group_norm_rank3_g1", (2, 4, 7), 1, "NCHW")
+group_norm_case("group_norm_scale_only", (1, 6, 2, 5), 6, "NCHW", bias=False)
 
 
 def norm_case(name, x_shape, axis, eps=1e-10):
