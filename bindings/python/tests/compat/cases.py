@@ -21,10 +21,10 @@ marks a fixture Paddle cannot load the way that program asks.
 
 import os
 
-DATA = os.environ.get(
+DATA = os.path.abspath(os.environ.get(
     "OAR_TEST_DATA",
     os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "tests", "data"),
-)
+))
 
 TRT_FAILS = ("fails", "compile with TENSORRT")
 XPU_FAILS = ("fails", "WITH_XPU")

@@ -221,11 +221,12 @@ def _reset_oar_warnings():
 
 
 def main(argv):
-    out_dir = argv[1]
+    out_dir = os.path.abspath(argv[1])
     wanted = set(argv[2:])
     os.makedirs(out_dir, exist_ok=True)
     todo = [c for c in cases.all_cases() if not wanted or c[0] in wanted]
     with open(os.path.join(out_dir, "results.jsonl"), "w") as results, tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)  # what the engines write to the working directory (Paddle's profile.log) lands here
         for case_id, program, _scenario, settings, fixture, _paddle in todo:
             record = {"case": case_id, "ok": False, "error": None, "warnings": [], "names": []}
             _reset_oar_warnings()

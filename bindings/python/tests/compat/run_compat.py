@@ -213,7 +213,7 @@ def main(argv):
         print("%s %s: %s" % ("PASS" if passed else "FAIL", row[0], text))
     print("compat: %d cases, %d passed, %d failed (%s)" % (
         len(results), len(results) - failed, failed,
-        "oar and Paddle Inference" if ran_paddle else "oar only: paddle is not installed"))
+        "oar and Paddle Inference" if ran_paddle else "oar only: paddle not installed, or --no-paddle / OAR_COMPAT_PADDLE=0"))
     return 1 if failed else 0
 
 
