@@ -59,10 +59,9 @@ def drive(engine, out_dir, case_ids):
                 records[r["case"]] = r
     if proc.returncode != 0:
         with open(log) as f:
-            tail = f.read()[-2000:]
+            error = "the %s process exited with %d: %s" % (engine, proc.returncode, f.read()[-2000:])
         for case_id in case_ids or [c[0] for c in cases.all_cases()]:
-            records.setdefault(case_id, {"case": case_id, "ok": False, "crashed": True,
-                                         "error": "the %s process exited with %d: %s" % (engine, proc.returncode, tail)})
+            records.setdefault(case_id, {"case": case_id, "ok": False, "crashed": True, "error": error})
     return records
 
 
@@ -213,7 +212,8 @@ def main(argv):
         print("%s %s: %s" % ("PASS" if passed else "FAIL", row[0], text))
     print("compat: %d cases, %d passed, %d failed (%s)" % (
         len(results), len(results) - failed, failed,
-        "oar and Paddle Inference" if ran_paddle else "oar only: paddle not installed, or --no-paddle / OAR_COMPAT_PADDLE=0"))
+        "oar and Paddle Inference" if ran_paddle
+        else "oar only: paddle not installed, or --no-paddle / OAR_COMPAT_PADDLE=0"))
     return 1 if failed else 0
 
 
