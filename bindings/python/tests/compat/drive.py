@@ -85,13 +85,17 @@ def run_paddleocr(settings, case, work):
     )
     settings = dict(settings)
     mode = settings.pop("mode")
+    grow = settings.pop("grow", 0)
     for k, v in settings.items():
         setattr(args, k, v)
     setattr(args, mode + "_model_dir", stage(case, os.path.join(work, "model"), "inference"))
     logger = _Logger()
     program = {"det": paddleocr_infer.TextDetector, "rec": paddleocr_infer.TextRecognizer,
                "cls": paddleocr_infer.TextClassifier}[mode](args, logger)
-    out = program(only_input(case))
+    x = only_input(case)
+    if grow:  # an image of another size: H and W grown, edge pixels repeated
+        x = np.pad(x, [(0, 0)] * (x.ndim - 2) + [(0, grow), (0, grow)], mode="edge")
+    out = program(x)
     outputs = out if isinstance(out, list) else [out]
     names = program.predictor.get_output_names()  # (Paddle's Tensor has no name())
     if mode == "rec" and "softmax_0.tmp_0" in names:
