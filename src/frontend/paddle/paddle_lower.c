@@ -616,6 +616,30 @@ static oar_status lower_p_norm(const oar_pd_lowering *l, const oar_pd_op *op, oa
   return set_ints(b, OAR_REDUCE_ATTR_AXES, &axis, 1, err);
 }
 
+/* quantize_linear / dequantize_linear: Paddle's range. Models written
+ * before qmin / qmax existed give bit_length; is_test false is the
+ * training kernel, which computes its own scale. */
+static oar_status lower_fake_quant(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                   oar_error *err) {
+  if (!int_or(op, "is_test", 1))
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "has is_test false (the training kernel); oar runs inference");
+  const int64_t bits = int_or(op, "bit_length", 8);
+  if (bits < 2 || bits > 16)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "has bit_length %lld", (long long)bits);
+  const int64_t bin_cnt = ((int64_t)1 << (bits - 1)) - 1;
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_AXIS,
+                int_or(op, "quant_axis", 0) < 0 ? -1 : int_or(op, "quant_axis", 0), err));
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_QMIN, int_or(op, "qmin", -bin_cnt - 1), err));
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_QMAX, int_or(op, "qmax", bin_cnt), err));
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_ROUND_TYPE, int_or(op, "round_type", 0), err));
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_DEQUANTIZE, strcmp(l->type, "dequantize_linear") == 0, err));
+  return set_i(b, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER, int_or(op, "only_observer", 0) != 0, err);
+}
+
+/* Paddle's kernels ignore the zero point (always 0) and the training state. */
+static const char *const fake_quant_ignored[] = {"ZeroPoint", "InAccum", "InState", NULL};
+
 #define INPUT_AS_X \
   { "Input" }
 
@@ -643,6 +667,8 @@ static const char *const expand_as_ignored[] = {"Y", NULL};
   { NULL, NULL, "Bias" }
 #define RANGE_INPUTS \
   { NULL, "End", "Step" }
+#define OUT_AS_Y \
+  { "Y" }
 #define Y_AS_OUT \
   { "Out" }
 
@@ -737,6 +763,16 @@ static const oar_pd_lowering lowerings[] = {
     WITH("tril_triu", OAR_OP_trilu, 0, lower_trilu, SAME, SAME, trilu_const),
     LOWER("bmm", OAR_OP_matmul_v2, 0, lower_none),
     LOWER("p_norm", OAR_OP_reduce, 0, lower_p_norm),
+    {.type = "quantize_linear",
+     .ir = OAR_OP_paddle_fake_quant,
+     .attrs = lower_fake_quant,
+     .outputs = OUT_AS_Y,
+     .ignored_inputs = fake_quant_ignored},
+    {.type = "dequantize_linear",
+     .ir = OAR_OP_paddle_fake_quant,
+     .attrs = lower_fake_quant,
+     .outputs = OUT_AS_Y,
+     .ignored_inputs = fake_quant_ignored},
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {
