@@ -214,7 +214,7 @@ oar_status oar_predictor_get_output(oar_predictor *predictor, const char *name, 
   return find_tensor(predictor, predictor->outputs, predictor->num_outputs, name, tensor, "output", __func__);
 }
 
-static size_t plan_bytes(const oar_plan *plan) { return plan->arena_bytes + plan->prep.workspace_bytes; }
+static size_t plan_bytes(const oar_plan *plan) { return oar_plan_bytes(plan); }
 
 /* Makes p->plan the plan for p->input_views: a cached one, or a new one
  * (evicting the least recently used beyond the slot and byte budgets). */

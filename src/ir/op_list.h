@@ -127,3 +127,9 @@ OAR_OP(dequantize_linear)
 /* Paddle's quantize_linear / dequantize_linear (PaddleSlim's onnx_format):
  * fake quantization in float, Paddle's arithmetic (ir/ops/quant.c). */
 OAR_OP(paddle_fake_quant)
+/* issue 12: output shapes known only when the op runs (ir/ops/dynamic.h,
+ * runtime/plan_dynamic.c) */
+OAR_OP(where_index)
+OAR_OP(masked_select)
+OAR_OP(unique)
+OAR_OP(multiclass_nms3)

@@ -85,6 +85,7 @@ static const onnx_op_entry table[] = {
     {"Mul", onnx_convert_mul},
     {"Neg", onnx_convert_neg},
     {"NegativeLogLikelihoodLoss", onnx_convert_nll_loss},
+    {"NonZero", onnx_convert_nonzero}, /* issue 12 */
     {"Not", onnx_convert_not},
     {"OneHot", onnx_convert_one_hot},
     {"Or", onnx_convert_or},
@@ -138,6 +139,7 @@ static const onnx_op_entry table[] = {
     {"TopK", onnx_convert_topk},
     {"Transpose", onnx_convert_transpose},
     {"Trilu", onnx_convert_trilu},
+    {"Unique", onnx_convert_unique}, /* issue 12 */
     {"Unsqueeze", onnx_convert_unsqueeze},
     {"Where", onnx_convert_where},
     {"Xor", onnx_convert_xor},

@@ -1,0 +1,28 @@
+/* The planner's side of data-dependent output shapes (plan_dynamic.c):
+ * shared by plan.c and plan_dynamic.c only. */
+#ifndef OAR_RUNTIME_PLAN_DYNAMIC_H
+#define OAR_RUNTIME_PLAN_DYNAMIC_H
+
+#include "runtime/plan.h"
+
+/* Plans g's nodes from `start` on. A root plan (parent NULL, start 0) is
+ * made for `inputs`; a continuation starts from its parent's views. */
+oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, const oar_tensor_view *inputs,
+                         const oar_plan_options *options, oar_plan **out, oar_error *err);
+/* Points p->in_scratch at node n's inputs in p->views. */
+void oar_plan_gather_inputs(const oar_plan *p, const oar_node *n);
+/* Prefixes err with the node, its output and its input shapes. */
+oar_status oar_plan_prefix_node(const oar_graph *g, const oar_node *n, const oar_tensor_view *views,
+                                oar_error *err);
+
+/* Runs a run-time-shaped node: on success every output has its memory
+ * (the caller owns it); on failure none has. */
+oar_status oar_plan_run_dynamic_node(const oar_node *n, const oar_tensor_view *const *in,
+                                     oar_tensor_view *out, oar_error *err);
+/* The tables of a plan with a cut. */
+oar_status oar_plan_dynamic_init(oar_plan *p, oar_error *err);
+/* After p's steps: runs the cut node and the continuation for its shapes. */
+oar_status oar_plan_run_cut(oar_plan *p, oar_error *err);
+void oar_plan_dynamic_free(oar_plan *p);
+
+#endif
