@@ -300,9 +300,12 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
   st = oar_prepare_finish(&p->prep, err);
   if (st != OAR_OK) goto fail;
   st = layout_arena(p, p->memory_optim, err);
-  if (st == OAR_OK && p->cut >= 0) st = oar_plan_dynamic_init(p, err);
+  if (st == OAR_OK && p->cut >= 0) {
+    p->steps[p->num_steps] = p->cut; /* the profile's last entry */
+    st = oar_plan_dynamic_init(p, err);
+  }
   if (st == OAR_OK && options && options->profile) {
-    p->step_seconds = oar_calloc((size_t)p->num_steps + 1, sizeof *p->step_seconds);
+    p->step_seconds = oar_calloc((size_t)p->num_steps + 2, sizeof *p->step_seconds);
     if (!p->step_seconds) st = oom(err, "profile");
   }
   if (st != OAR_OK) goto fail;
@@ -318,6 +321,8 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, co
   return oar_plan_make(g, NULL, 0, inputs, options, out, err);
 }
 
+int oar_plan_profile_entries(const oar_plan *p) { return p->num_steps + (p->cut >= 0); }
+
 int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs) {
   for (int i = 0; i < p->graph->num_inputs; i++) {
     if (p->signature[i].dtype != inputs[i].dtype) return 0;
@@ -328,7 +333,7 @@ int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs) {
   return 1;
 }
 
-static double now_seconds(void) {
+double oar_plan_now_seconds(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
@@ -336,7 +341,7 @@ static double now_seconds(void) {
 
 oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *err) {
   const oar_graph *g = p->graph;
-  double t0 = p->step_seconds ? now_seconds() : 0;
+  double t0 = p->step_seconds ? oar_plan_now_seconds() : 0;
   if (inputs)
     for (int i = 0; i < g->num_inputs; i++)
       if (!p->signature[i].data) p->views[g->inputs[i]].data = inputs[i].data;
@@ -349,7 +354,7 @@ oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *e
                        : p->step_fns[s](n, p->in_scratch, p->out_scratch, err);
     if (st != OAR_OK) return oar_plan_prefix_node(g, n, p->views, err);
     if (p->step_seconds) {
-      double t1 = now_seconds();
+      double t1 = oar_plan_now_seconds();
       p->step_seconds[s] += t1 - t0;
       t0 = t1;
     }

@@ -26,7 +26,8 @@ typedef struct oar_plan {
   oar_run_fn *step_fns;
   oar_op_state **step_states; /* per step: prepared kernel (op_prepare.h), or NULL */
   oar_prepare_session prep;   /* kernel table, threads, shared kernel workspace */
-  double *step_seconds;       /* per step: time summed over profiled runs (NULL: not profiling) */
+  double *step_seconds;       /* per step, then the cut node: time summed over profiled runs (NULL: not
+                                 profiling; continuations are not profiled) */
   uint64_t profiled_runs;
   uint8_t *arena;
   size_t arena_bytes;
@@ -64,6 +65,9 @@ int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs);
 /* Runs the plan on inputs (same signature, data set). */
 oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *err);
 void oar_plan_destroy(oar_plan *p);
+/* Entries of the profile: the steps, then the cut node if any (its
+ * node is steps[num_steps], its state NULL). */
+int oar_plan_profile_entries(const oar_plan *p);
 /* Activation, workspace and run-time output bytes held by the plan and its
  * cached continuations. */
 size_t oar_plan_bytes(const oar_plan *p);

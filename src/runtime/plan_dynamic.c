@@ -174,8 +174,10 @@ oar_status oar_plan_run_cut(oar_plan *p, oar_error *err) {
   free_cut_buffers(p, nout);
   oar_plan_gather_inputs(p, n);
   for (int i = 0; i < nout; i++) p->out_scratch[i] = p->views[n->out[i]];
+  const double t0 = p->step_seconds ? oar_plan_now_seconds() : 0;
   oar_status st = oar_plan_run_dynamic_node(n, p->in_scratch, p->out_scratch, err);
   if (st != OAR_OK) return oar_plan_prefix_node(g, n, p->views, err);
+  if (p->step_seconds) p->step_seconds[p->num_steps] += oar_plan_now_seconds() - t0;
   for (int i = 0; i < nout; i++) {
     p->cut_buffers[i] = p->out_scratch[i].data;
     p->views[n->out[i]] = p->out_scratch[i];

@@ -15,6 +15,8 @@ void oar_plan_gather_inputs(const oar_plan *p, const oar_node *n);
 oar_status oar_plan_prefix_node(const oar_graph *g, const oar_node *n, const oar_tensor_view *views,
                                 oar_error *err);
 
+/* CLOCK_MONOTONIC in seconds (profiling). */
+double oar_plan_now_seconds(void);
 /* Runs a run-time-shaped node: on success every output has its memory
  * (the caller owns it); on failure none has. */
 oar_status oar_plan_run_dynamic_node(const oar_node *n, const oar_tensor_view *const *in,
