@@ -168,3 +168,57 @@ const oar_op_schema oar_schema_multiclass_nms3 = {
     .infer = nms3_infer,
     .flags = OAR_OP_DYNAMIC_SHAPE,
 };
+
+static oar_status nms_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                            oar_error *err) {
+  const oar_tensor_view *b, *s;
+  OAR_TRY(oar_op_require_input(n, in, OAR_NMS_IN_BOXES, &b, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_NMS_IN_SCORES, &s, err));
+  if (b->dtype != OAR_DTYPE_FLOAT32 || s->dtype != OAR_DTYPE_FLOAT32)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "Boxes and Scores must be float32");
+  if (b->shape.rank != 3 || s->shape.rank != 3 || b->shape.dims[2] != 4)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "Boxes must be [B, N, 4] and Scores [B, C, N]");
+  const oar_shape *bs = &b->shape, *ss = &s->shape;
+  if ((bs->dims[0] >= 0 && ss->dims[0] >= 0 && bs->dims[0] != ss->dims[0]) ||
+      (bs->dims[1] >= 0 && ss->dims[2] >= 0 && bs->dims[1] != ss->dims[2]))
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "Boxes [B, N, 4] and Scores [B, C, N] disagree");
+  static const struct {
+    int slot;
+    oar_dtype dt;
+  } scalars[] = {{OAR_NMS_IN_MAX_OUTPUT, OAR_DTYPE_INT64},
+                 {OAR_NMS_IN_IOU, OAR_DTYPE_FLOAT32},
+                 {OAR_NMS_IN_SCORE_THRESHOLD, OAR_DTYPE_FLOAT32}};
+  for (int i = 0; i < 3; i++) {
+    const oar_tensor_view *v = oar_op_input(n, in, scalars[i].slot);
+    if (v && (v->dtype != scalars[i].dt || oar_shape_numel(&v->shape) != 1))
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "%s must be one %s, got %s with %lld elements",
+                           n->schema->inputs[scalars[i].slot].name, oar_dtype_str(scalars[i].dt),
+                           oar_dtype_str(v->dtype), (long long)oar_shape_numel(&v->shape));
+  }
+  const oar_shape o = {.rank = 2, .dims = {-1, 3}};
+  oar_op_set_output(n, out, OAR_NMS_OUT_SELECTED, OAR_DTYPE_INT64, &o);
+  return OAR_OK;
+}
+
+static const oar_slot_spec nms_inputs[] = {{"Boxes", OAR_SLOT_REQUIRED},
+                                           {"Scores", OAR_SLOT_REQUIRED},
+                                           {"MaxOutputBoxesPerClass", OAR_SLOT_OPTIONAL},
+                                           {"IouThreshold", OAR_SLOT_OPTIONAL},
+                                           {"ScoreThreshold", OAR_SLOT_OPTIONAL}};
+static const oar_slot_spec nms_outputs[] = {{"SelectedIndices", OAR_SLOT_REQUIRED}};
+static const oar_attr_spec nms_attrs[] = {
+    [OAR_NMS_ATTR_CENTER_POINT_BOX] = OAR_ATTR_I("center_point_box", 0),
+};
+
+const oar_op_schema oar_schema_non_max_suppression = {
+    .name = "non_max_suppression",
+    .id = OAR_OP_non_max_suppression,
+    .inputs = nms_inputs,
+    .num_inputs = 5,
+    .outputs = nms_outputs,
+    .num_outputs = 1,
+    .attrs = nms_attrs,
+    .num_attrs = OAR_COUNT_OF(nms_attrs),
+    .infer = nms_infer,
+    .flags = OAR_OP_DYNAMIC_SHAPE,
+};

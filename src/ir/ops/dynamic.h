@@ -45,4 +45,19 @@ enum {
   OAR_NMS3_ATTR_NORMALIZED
 };
 
+/* non_max_suppression (ONNX NonMaxSuppression): Boxes [B, N, 4], Scores
+ * [B, C, N], optional scalars MaxOutputBoxesPerClass (int64, absent: 0),
+ * IouThreshold (float, absent: 0), ScoreThreshold (float, absent: none);
+ * SelectedIndices int64 [K, 3] (batch, class, box). center_point_box 0:
+ * corners [y1, x1, y2, x2] in either order; 1: [x_center, y_center, w, h]. */
+enum {
+  OAR_NMS_IN_BOXES,
+  OAR_NMS_IN_SCORES,
+  OAR_NMS_IN_MAX_OUTPUT,
+  OAR_NMS_IN_IOU,
+  OAR_NMS_IN_SCORE_THRESHOLD
+};
+enum { OAR_NMS_OUT_SELECTED };
+enum { OAR_NMS_ATTR_CENTER_POINT_BOX };
+
 #endif

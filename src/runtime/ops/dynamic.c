@@ -389,3 +389,101 @@ oar_status oar_run_multiclass_nms3(const oar_node *node, const oar_tensor_view *
   oar_free(starts);
   return st;
 }
+
+/* ---- non_max_suppression (ONNX) ---------------------------------------------------------- */
+/* ONNX Runtime's CPU kernel: per batch and class, boxes scoring above the
+ * threshold (all, without one) by descending score, the lower index first
+ * on ties; a box is dropped when its IoU with a selected one exceeds
+ * iou_threshold; at most max_output_boxes_per_class per class. */
+
+typedef struct nms_rect {
+  float x0, y0, x1, y1;
+} nms_rect;
+
+static nms_rect onnx_rect(const float *b, int center) {
+  nms_rect r;
+  if (center) {
+    r.x0 = b[0] - b[2] / 2;
+    r.x1 = b[0] + b[2] / 2;
+    r.y0 = b[1] - b[3] / 2;
+    r.y1 = b[1] + b[3] / 2;
+  } else {
+    r.x0 = b[1] < b[3] ? b[1] : b[3];
+    r.x1 = b[1] < b[3] ? b[3] : b[1];
+    r.y0 = b[0] < b[2] ? b[0] : b[2];
+    r.y1 = b[0] < b[2] ? b[2] : b[0];
+  }
+  return r;
+}
+
+static bool onnx_suppress(const float *a, const float *b, int center, float iou_threshold) {
+  const nms_rect r = onnx_rect(a, center), q = onnx_rect(b, center);
+  const float ix0 = r.x0 > q.x0 ? r.x0 : q.x0, ix1 = r.x1 < q.x1 ? r.x1 : q.x1;
+  if (ix1 <= ix0) return false;
+  const float iy0 = r.y0 > q.y0 ? r.y0 : q.y0, iy1 = r.y1 < q.y1 ? r.y1 : q.y1;
+  if (iy1 <= iy0) return false;
+  const float inter = (ix1 - ix0) * (iy1 - iy0);
+  if (inter <= 0.0f) return false;
+  const float a1 = (r.x1 - r.x0) * (r.y1 - r.y0), a2 = (q.x1 - q.x0) * (q.y1 - q.y0);
+  const float uni = a1 + a2 - inter;
+  if (a1 <= 0.0f || a2 <= 0.0f || uni <= 0.0f) return false;
+  return inter / uni > iou_threshold;
+}
+
+oar_status oar_run_non_max_suppression(const oar_node *node, const oar_tensor_view *const *in,
+                                       oar_tensor_view *out, oar_error *err) {
+  const oar_tensor_view *bx, *sc;
+  OAR_TRY(oar_op_require_input(node, in, OAR_NMS_IN_BOXES, &bx, err));
+  OAR_TRY(oar_op_require_input(node, in, OAR_NMS_IN_SCORES, &sc, err));
+  const oar_tensor_view *mo = oar_op_input(node, in, OAR_NMS_IN_MAX_OUTPUT),
+                        *iou = oar_op_input(node, in, OAR_NMS_IN_IOU),
+                        *st = oar_op_input(node, in, OAR_NMS_IN_SCORE_THRESHOLD);
+  const int64_t B = sc->shape.dims[0], C = sc->shape.dims[1], N = sc->shape.dims[2];
+  int64_t max_out = mo ? *(const int64_t *)mo->data : 0;
+  if (max_out < 0) max_out = 0;
+  if (max_out > N) max_out = N;
+  const float iou_thr = iou ? *(const float *)iou->data : 0.0f;
+  const int center = oar_node_attr_i(node, OAR_NMS_ATTR_CENTER_POINT_BOX) != 0;
+  size_t total;
+  if (!oar_mul_size((size_t)B * (size_t)C, (size_t)(max_out ? max_out : 1), &total) || N > INT32_MAX)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "too many boxes");
+  /* sel: (batch, class, box) triples; cand: one class's candidates. */
+  int64_t *sel = oar_malloc((3 * total + 1) * sizeof *sel);
+  nms_pair *cand = oar_malloc((2 * (size_t)N + 1) * sizeof *cand);
+  if (!sel || !cand) {
+    oar_free(sel);
+    oar_free(cand);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for non_max_suppression");
+  }
+  int64_t k = 0;
+  for (int64_t b = 0; b < B && max_out > 0; b++) {
+    const float *boxes = (const float *)bx->data + b * N * 4;
+    for (int64_t c = 0; c < C; c++) {
+      const float *s = (const float *)sc->data + (b * C + c) * N;
+      int64_t nc = 0;
+      for (int64_t i = 0; i < N; i++)
+        if (!st || s[i] > *(const float *)st->data) cand[nc++] = (nms_pair){s[i], (int)c, (int)i};
+      sort_pairs(cand, cand + N, nc); /* stable: the lower index first on ties */
+      const int64_t first = k;
+      for (int64_t i = 0; i < nc && k - first < max_out; i++) {
+        bool keep = true;
+        for (int64_t j = first; j < k && keep; j++)
+          keep =
+              !onnx_suppress(boxes + (int64_t)cand[i].idx * 4, boxes + sel[3 * j + 2] * 4, center, iou_thr);
+        if (keep) {
+          sel[3 * k] = b;
+          sel[3 * k + 1] = c;
+          sel[3 * k + 2] = cand[i].idx;
+          k++;
+        }
+      }
+    }
+  }
+  oar_tensor_view *o;
+  const oar_shape os = {.rank = 2, .dims = {k, 3}};
+  oar_status s = out_slot(node, out, OAR_NMS_OUT_SELECTED, OAR_DTYPE_INT64, &os, &o, err);
+  if (s == OAR_OK) memcpy(o->data, sel, (size_t)k * 3 * sizeof *sel);
+  oar_free(sel);
+  oar_free(cand);
+  return s;
+}
