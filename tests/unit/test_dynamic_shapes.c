@@ -194,11 +194,53 @@ static void test_errors(void) {
   tp_free(t);
 }
 
+/* Fails the n-th allocation from plan creation on, for every n until a
+ * pass completes: plan creation and each of three runs (new shapes, so new
+ * continuations) either succeed or report out of memory; after the
+ * failures stop, the same plan runs right (ASan checks for leaks). */
+static void test_alloc_failures(void) {
+  tp_graph *t = chain_graph();
+  static const float xs[3][5] = {{0, 3, 0, -3, 5}, {1, 1, 1, 1, 1}, {0, 0, 0, 0, 0}};
+  oar_tensor_view in = {.dtype = OAR_DTYPE_FLOAT32, .shape = {.rank = 1, .dims = {5}}};
+  int completed = 0, failures_seen = 0;
+  for (long n = 0; !completed && n < 100000; n++) {
+    oar_plan *p = NULL;
+    oar_error err;
+    oar_alloc_fail_after(n);
+    oar_status st = oar_plan_create(t->g, &in, NULL, &p, &err);
+    int ok = st == OAR_OK;
+    for (int r = 0; ok && r < 3; r++) {
+      float x[5];
+      memcpy(x, xs[r], sizeof x);
+      in.data = x;
+      st = oar_plan_run(p, &in, &err);
+      ok = st == OAR_OK;
+    }
+    oar_alloc_fail_after(-1);
+    in.data = NULL;
+    if (!ok) {
+      failures_seen++;
+      TP_CHECK(st == OAR_ERR_OUT_OF_MEMORY && err.msg[0], "failing allocation %ld: status %d (%s)", n, st,
+               err.msg);
+    } else {
+      completed = 1;
+    }
+    if (p)
+      for (int r = 0; r < 3; r++) check_chain(p, xs[r]);
+    oar_plan_destroy(p);
+  }
+  TP_CHECK(completed && failures_seen > 10, "completed %d after %d injected failures", completed,
+           failures_seen);
+  printf("allocation failures: %d injected, each reported\n", failures_seen);
+  tp_free(t);
+}
+
 int main(void) {
   test_chain();
   test_eviction();
   test_fold_and_no_cut();
   test_errors();
+  test_alloc_failures();
   if (tp_failures) {
     fprintf(stderr, "%d failures\n", tp_failures);
     return 1;
