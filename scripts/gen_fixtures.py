@@ -972,16 +972,15 @@ def _nms_inputs(b, n, m, c, scale=1.0):
             b.input("scores", scores.astype(np.float32), batch_dynamic=False))
 
 
-def nms3_case(name, n, m, c, attrs, scale=1.0):
-    @op_case(name, ["multiclass_nms3"])
+def nms3_case(name, n, m, c, attrs, scale=1.0, op="multiclass_nms3", slots=("Out", "Index", "NmsRoisNum")):
+    @op_case(name, [op])
     def build(b):
         boxes, scores = _nms_inputs(b, n, m, c, scale)
-        slots = ("Out", "Index", "NmsRoisNum")
         full = {"background_label": 0, "score_threshold": 0.3, "nms_top_k": -1, "nms_threshold": 0.5,
                 "nms_eta": 1.0, "keep_top_k": -1, "normalized": True}
         full.update(attrs)
-        b.op("multiclass_nms3", {"BBoxes": boxes, "Scores": scores}, slots, full)
-        b.fetch(*_outs(b, "multiclass_nms3", slots))
+        b.op(op, {"BBoxes": boxes, "Scores": scores}, slots, full)
+        b.fetch(*_outs(b, op, slots))
 
 
 nms3_case("multiclass_nms3_basic", 2, 8, 3, {})
@@ -989,6 +988,9 @@ nms3_case("multiclass_nms3_topk_keep", 2, 10, 4, {"nms_top_k": 4, "keep_top_k": 
 nms3_case("multiclass_nms3_pixels_eta", 1, 12, 3,
           {"normalized": False, "nms_eta": 0.7, "nms_threshold": 0.8, "background_label": -1}, scale=50.0)
 nms3_case("multiclass_nms3_empty", 2, 6, 3, {"score_threshold": 1.0})
+# The older forms: the same kernel; without an Index output nothing kept is Paddle's [[-1]].
+nms3_case("multiclass_nms_basic", 1, 8, 3, {"nms_top_k": 5}, op="multiclass_nms", slots=("Out",))
+nms3_case("multiclass_nms_empty", 1, 6, 3, {"score_threshold": 1.0}, op="multiclass_nms", slots=("Out",))
 
 
 def _quant_vars(b, scale, zp_shape=(1,)):
