@@ -5,12 +5,9 @@
  * each clone's plan keeps and reuses continuations for several shapes.
  * Every run must give out[k] = 2 * (row, col) + 1 of the k-th nonzero of
  * its input, worked out here. */
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "oar/oar.h"
+#include "clone_threads_util.h"
 
 #define THREADS 4
 #define RUNS 30
@@ -56,21 +53,9 @@ static void *worker(void *arg) {
 }
 
 int main(void) {
-  const char *dir = getenv("OAR_TEST_DATA");
-  char model[1024];
-  snprintf(model, sizeof model, "%s/ops/where_index_2d_then_ops", dir ? dir : "tests/data");
-  oar_config *c;
-  oar_predictor *base;
-  oar_config_create(&c);
-  oar_config_set_model(c, model, NULL);
-  oar_config_set_num_threads(c, 2);
-  if (oar_predictor_create(c, &base) != OAR_OK) {
-    fprintf(stderr, "cannot load %s: %s\n", model, oar_last_error());
-    return 1;
-  }
-  oar_config_destroy(c);
+  oar_predictor *base = ct_load("ops/where_index_2d_then_ops");
+  if (!base) return 1;
   job jobs[THREADS];
-  pthread_t threads[THREADS];
   for (int t = 0; t < THREADS; t++) {
     memset(&jobs[t], 0, sizeof jobs[t]);
     /* Input 0 of thread t has 2 t + 1 nonzeros, input 1 has 19 - t. */
@@ -83,8 +68,7 @@ int main(void) {
       return 1;
     }
   }
-  for (int t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, worker, &jobs[t]);
-  for (int t = 0; t < THREADS; t++) pthread_join(threads[t], NULL);
+  ct_run_threads(THREADS, worker, jobs, sizeof jobs[0]);
   int failures = 0;
   for (int t = 0; t < THREADS; t++) {
     failures += jobs[t].failures;

@@ -119,21 +119,35 @@ const oar_op_schema oar_schema_unique = {
     .flags = OAR_OP_DYNAMIC_SHAPE,
 };
 
+/* The boxes [N, M, 4] and scores [N, C, M] (float32) of the NMS ops, in
+ * input slots 0 and 1. */
+static oar_status boxes_and_scores(const oar_node *n, const oar_tensor_view *const *in,
+                                   const oar_tensor_view **b, const oar_tensor_view **s, oar_error *err) {
+  OAR_TRY(oar_op_require_input(n, in, 0, b, err));
+  OAR_TRY(oar_op_require_input(n, in, 1, s, err));
+  const char *bn = n->schema->inputs[0].name, *sn = n->schema->inputs[1].name;
+  if ((*b)->dtype != OAR_DTYPE_FLOAT32 || (*s)->dtype != OAR_DTYPE_FLOAT32)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "%s and %s must be float32, got %s and %s", bn, sn,
+                         oar_dtype_str((*b)->dtype), oar_dtype_str((*s)->dtype));
+  const oar_shape *bs = &(*b)->shape, *ss = &(*s)->shape;
+  if (bs->rank != 3 || ss->rank != 3 || bs->dims[2] != 4 ||
+      (bs->dims[0] >= 0 && ss->dims[0] >= 0 && bs->dims[0] != ss->dims[0]) ||
+      (bs->dims[1] >= 0 && ss->dims[2] >= 0 && bs->dims[1] != ss->dims[2])) {
+    char a[96], c[96];
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
+                         "%s must be [N, M, 4] and %s [N, C, M], got %s and %s", bn, sn,
+                         oar_shape_str(bs, a, sizeof a), oar_shape_str(ss, c, sizeof c));
+  }
+  return OAR_OK;
+}
+
 static oar_status nms3_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                              oar_error *err) {
   const oar_tensor_view *b, *s;
-  OAR_TRY(oar_op_require_input(n, in, OAR_NMS3_IN_BBOXES, &b, err));
-  OAR_TRY(oar_op_require_input(n, in, OAR_NMS3_IN_SCORES, &s, err));
+  OAR_TRY(boxes_and_scores(n, in, &b, &s, err));
   if (oar_op_input(n, in, OAR_NMS3_IN_ROISNUM))
     return oar_error_set(err, OAR_ERR_UNSUPPORTED, "input RoisNum (the LoD form of two-stage detectors)");
-  if (b->dtype != OAR_DTYPE_FLOAT32 || s->dtype != OAR_DTYPE_FLOAT32)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "BBoxes and Scores must be float32");
-  if (b->shape.rank != 3 || s->shape.rank != 3 || b->shape.dims[2] != 4)
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "BBoxes must be [N, M, 4] and Scores [N, C, M]");
-  const oar_shape *bs = &b->shape, *ss = &s->shape;
-  if ((bs->dims[0] >= 0 && ss->dims[0] >= 0 && bs->dims[0] != ss->dims[0]) ||
-      (bs->dims[1] >= 0 && ss->dims[2] >= 0 && bs->dims[1] != ss->dims[2]))
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "BBoxes [N, M, 4] and Scores [N, C, M] disagree");
+  const oar_shape *bs = &b->shape;
   const oar_shape o = {.rank = 2, .dims = {-1, 6}}, ix = {.rank = 2, .dims = {-1, 1}},
                   rn = {.rank = 1, .dims = {bs->dims[0]}};
   oar_op_set_output(n, out, OAR_NMS3_OUT, OAR_DTYPE_FLOAT32, &o);
@@ -172,16 +186,7 @@ const oar_op_schema oar_schema_multiclass_nms3 = {
 static oar_status nms_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                             oar_error *err) {
   const oar_tensor_view *b, *s;
-  OAR_TRY(oar_op_require_input(n, in, OAR_NMS_IN_BOXES, &b, err));
-  OAR_TRY(oar_op_require_input(n, in, OAR_NMS_IN_SCORES, &s, err));
-  if (b->dtype != OAR_DTYPE_FLOAT32 || s->dtype != OAR_DTYPE_FLOAT32)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "Boxes and Scores must be float32");
-  if (b->shape.rank != 3 || s->shape.rank != 3 || b->shape.dims[2] != 4)
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "Boxes must be [B, N, 4] and Scores [B, C, N]");
-  const oar_shape *bs = &b->shape, *ss = &s->shape;
-  if ((bs->dims[0] >= 0 && ss->dims[0] >= 0 && bs->dims[0] != ss->dims[0]) ||
-      (bs->dims[1] >= 0 && ss->dims[2] >= 0 && bs->dims[1] != ss->dims[2]))
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "Boxes [B, N, 4] and Scores [B, C, N] disagree");
+  OAR_TRY(boxes_and_scores(n, in, &b, &s, err));
   static const struct {
     int slot;
     oar_dtype dt;
