@@ -961,13 +961,15 @@ def _(b):
     b.fetch(*_outs(b, "unique", slots))
 
 
-def _nms_inputs(b, n, m, c, scale=1.0):
-    """Boxes [n, m, 4] in clusters (so NMS suppresses), scores [n, c, m] with exact ties."""
+def _nms_inputs(b, n, m, c, scale=1.0, ties=True):
+    """Boxes [n, m, 4] in clusters (so NMS suppresses), scores [n, c, m] with exact ties (or none)."""
     centers = b.rng.random((n, m, 2)) * 0.6 + 0.2
     centers[:, 1::2] = centers[:, 0::2][:, : centers[:, 1::2].shape[1]] + 0.02  # near-duplicates
     half = b.rng.random((n, m, 2)) * 0.15 + 0.05
     boxes = np.concatenate([centers - half, centers + half], axis=2).astype(np.float32) * scale
-    scores = np.round(b.rng.random((n, c, m)) * 8) / 8  # eighths: many exact ties
+    scores = b.rng.random((n, c, m))
+    if ties:
+        scores = np.round(scores * 8) / 8  # eighths: many exact ties
     return (b.input("boxes", boxes.astype(np.float32), batch_dynamic=False),
             b.input("scores", scores.astype(np.float32), batch_dynamic=False))
 
@@ -988,6 +990,27 @@ nms3_case("multiclass_nms3_topk_keep", 2, 10, 4, {"nms_top_k": 4, "keep_top_k": 
 nms3_case("multiclass_nms3_pixels_eta", 1, 12, 3,
           {"normalized": False, "nms_eta": 0.7, "nms_threshold": 0.8, "background_label": -1}, scale=50.0)
 nms3_case("multiclass_nms3_empty", 2, 6, 3, {"score_threshold": 1.0})
+
+
+def matrix_nms_case(name, n, m, c, attrs, scale=1.0):
+    """Scores without ties: Paddle orders with std::partial_sort, which leaves equal scores in no set order."""
+    @op_case(name, ["matrix_nms"])
+    def build(b):
+        boxes, scores = _nms_inputs(b, n, m, c, scale, ties=False)
+        slots = ("Out", "Index", "RoisNum")
+        full = {"background_label": 0, "score_threshold": 0.2, "post_threshold": 0.1, "nms_top_k": -1,
+                "keep_top_k": -1, "normalized": True, "use_gaussian": False, "gaussian_sigma": 2.0}
+        full.update(attrs)
+        b.op("matrix_nms", {"BBoxes": boxes, "Scores": scores}, slots, full)
+        b.fetch(*_outs(b, "matrix_nms", slots))
+
+
+matrix_nms_case("matrix_nms_linear", 2, 10, 3, {"nms_top_k": 6, "keep_top_k": 8})
+matrix_nms_case("matrix_nms_gaussian_pixels", 2, 10, 3,
+                {"use_gaussian": True, "gaussian_sigma": 3.0, "normalized": False, "background_label": -1,
+                 "post_threshold": 0.3}, scale=40.0)
+matrix_nms_case("matrix_nms_empty", 2, 6, 2, {"score_threshold": 1.0})
+
 # The older forms: the same kernel; without an Index output nothing kept is Paddle's [[-1]].
 nms3_case("multiclass_nms_basic", 1, 8, 3, {"nms_top_k": 5}, op="multiclass_nms", slots=("Out",))
 nms3_case("multiclass_nms_empty", 1, 6, 3, {"score_threshold": 1.0}, op="multiclass_nms", slots=("Out",))

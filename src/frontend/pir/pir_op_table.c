@@ -293,6 +293,11 @@ static const oar_pir_op_map kMaps[] = {
      {T("BBoxes"), T("Scores"), T("RoisNum")},
      {"Out", "Index", "NmsRoisNum"},
      {{NULL, NULL}}},
+    {"pd_op.matrix_nms",
+     "matrix_nms",
+     {T("BBoxes"), T("Scores")},
+     {"Out", "Index", "RoisNum"},
+     {{NULL, NULL}}},
 };
 
 /* Attributes the PIR op's name implies. */

@@ -183,6 +183,46 @@ const oar_op_schema oar_schema_multiclass_nms3 = {
     .flags = OAR_OP_DYNAMIC_SHAPE,
 };
 
+static oar_status matrix_nms_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                   oar_error *err) {
+  const oar_tensor_view *b, *s;
+  OAR_TRY(boxes_and_scores(n, in, &b, &s, err));
+  const oar_shape o = {.rank = 2, .dims = {-1, 6}}, ix = {.rank = 2, .dims = {-1, 1}},
+                  rn = {.rank = 1, .dims = {b->shape.dims[0]}};
+  oar_op_set_output(n, out, OAR_MATRIX_NMS_OUT, OAR_DTYPE_FLOAT32, &o);
+  oar_op_set_output(n, out, OAR_MATRIX_NMS_OUT_INDEX, OAR_DTYPE_INT32, &ix);
+  oar_op_set_output(n, out, OAR_MATRIX_NMS_OUT_ROISNUM, OAR_DTYPE_INT32, &rn);
+  return OAR_OK;
+}
+
+static const oar_slot_spec matrix_nms_inputs[] = {{"BBoxes", OAR_SLOT_REQUIRED},
+                                                  {"Scores", OAR_SLOT_REQUIRED}};
+static const oar_slot_spec matrix_nms_outputs[] = {
+    {"Out", OAR_SLOT_REQUIRED}, {"Index", OAR_SLOT_OPTIONAL}, {"RoisNum", OAR_SLOT_OPTIONAL}};
+static const oar_attr_spec matrix_nms_attrs[] = {
+    [OAR_MATRIX_NMS_ATTR_BACKGROUND_LABEL] = OAR_ATTR_I("background_label", 0),
+    [OAR_MATRIX_NMS_ATTR_SCORE_THRESHOLD] = OAR_ATTR_REQUIRED("score_threshold", OAR_ATTR_FLOAT),
+    [OAR_MATRIX_NMS_ATTR_POST_THRESHOLD] = OAR_ATTR_F("post_threshold", 0.0),
+    [OAR_MATRIX_NMS_ATTR_NMS_TOP_K] = OAR_ATTR_REQUIRED("nms_top_k", OAR_ATTR_INT),
+    [OAR_MATRIX_NMS_ATTR_KEEP_TOP_K] = OAR_ATTR_REQUIRED("keep_top_k", OAR_ATTR_INT),
+    [OAR_MATRIX_NMS_ATTR_NORMALIZED] = OAR_ATTR_B("normalized", true),
+    [OAR_MATRIX_NMS_ATTR_USE_GAUSSIAN] = OAR_ATTR_B("use_gaussian", false),
+    [OAR_MATRIX_NMS_ATTR_GAUSSIAN_SIGMA] = OAR_ATTR_F("gaussian_sigma", 2.0),
+};
+
+const oar_op_schema oar_schema_matrix_nms = {
+    .name = "matrix_nms",
+    .id = OAR_OP_matrix_nms,
+    .inputs = matrix_nms_inputs,
+    .num_inputs = 2,
+    .outputs = matrix_nms_outputs,
+    .num_outputs = 3,
+    .attrs = matrix_nms_attrs,
+    .num_attrs = OAR_COUNT_OF(matrix_nms_attrs),
+    .infer = matrix_nms_infer,
+    .flags = OAR_OP_DYNAMIC_SHAPE,
+};
+
 static oar_status nms_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                             oar_error *err) {
   const oar_tensor_view *b, *s;

@@ -45,6 +45,21 @@ enum {
   OAR_NMS3_ATTR_NORMALIZED
 };
 
+/* matrix_nms (Paddle, SOLOv2 / PP-YOLO): BBoxes [N, M, 4], Scores
+ * [N, C, M]; Out [No, 6], Index [No, 1] int32, RoisNum [N] int32. */
+enum { OAR_MATRIX_NMS_IN_BBOXES, OAR_MATRIX_NMS_IN_SCORES };
+enum { OAR_MATRIX_NMS_OUT, OAR_MATRIX_NMS_OUT_INDEX, OAR_MATRIX_NMS_OUT_ROISNUM };
+enum {
+  OAR_MATRIX_NMS_ATTR_BACKGROUND_LABEL,
+  OAR_MATRIX_NMS_ATTR_SCORE_THRESHOLD,
+  OAR_MATRIX_NMS_ATTR_POST_THRESHOLD,
+  OAR_MATRIX_NMS_ATTR_NMS_TOP_K,
+  OAR_MATRIX_NMS_ATTR_KEEP_TOP_K,
+  OAR_MATRIX_NMS_ATTR_NORMALIZED,
+  OAR_MATRIX_NMS_ATTR_USE_GAUSSIAN,
+  OAR_MATRIX_NMS_ATTR_GAUSSIAN_SIGMA
+};
+
 /* non_max_suppression (ONNX NonMaxSuppression): Boxes [B, N, 4], Scores
  * [B, C, N], optional scalars MaxOutputBoxesPerClass (int64, absent: 0),
  * IouThreshold (float, absent: 0), ScoreThreshold (float, absent: none);

@@ -1,6 +1,7 @@
 /* Run functions of the ops whose output shapes depend on input values
  * (ir/ops/dynamic.h): each allocates its outputs through
  * oar_run_alloc_output (op_run.h). */
+#include <math.h>
 #include <string.h>
 
 #include "base/alloc.h"
@@ -335,6 +336,38 @@ static int64_t nms_image(const oar_node *node, const float *boxes, const float *
   return nk;
 }
 
+/* Out [K, 6] (label, score, box), Index [K, 1] (image * M + box) and the
+ * per-image counts (slots 0, 1, 2 of both Paddle NMS ops) from the kept
+ * pairs of every image (image i's are keep[starts[i] .. starts[i + 1])).
+ * legacy_empty: nothing kept and no Index bound gives Paddle's [[-1]]. */
+static oar_status write_detections(const oar_node *node, oar_tensor_view *out, const oar_tensor_view *bx,
+                                   const nms_pair *keep, const int64_t *starts, int64_t N, int64_t M,
+                                   bool legacy_empty, oar_error *err) {
+  const int64_t kept = starts[N];
+  oar_tensor_view *o, *ix, *rn;
+  const bool with_index = oar_op_output(node, out, 1) != NULL;
+  legacy_empty = legacy_empty && kept == 0 && !with_index;
+  const oar_shape os = {.rank = 2, .dims = {legacy_empty ? 1 : kept, legacy_empty ? 1 : 6}},
+                  is = {.rank = 2, .dims = {kept, 1}}, rs = {.rank = 1, .dims = {N}};
+  OAR_TRY(out_slot(node, out, 0, OAR_DTYPE_FLOAT32, &os, &o, err));
+  OAR_TRY(out_slot(node, out, 1, OAR_DTYPE_INT32, &is, &ix, err));
+  OAR_TRY(out_slot(node, out, 2, OAR_DTYPE_INT32, &rs, &rn, err));
+  float *od = o->data;
+  if (legacy_empty) od[0] = -1;
+  for (int64_t i = 0; i < N; i++) {
+    const float *boxes = (const float *)bx->data + i * M * 4;
+    for (int64_t k = starts[i]; k < starts[i + 1]; k++) {
+      float *row = od + k * 6;
+      row[0] = (float)keep[k].label;
+      row[1] = keep[k].score;
+      memcpy(row + 2, boxes + (int64_t)keep[k].idx * 4, 4 * sizeof(float));
+      if (ix) ((int32_t *)ix->data)[k] = (int32_t)(i * M + keep[k].idx);
+    }
+    if (rn) ((int32_t *)rn->data)[i] = (int32_t)(legacy_empty && i == 0 ? 1 : starts[i + 1] - starts[i]);
+  }
+  return OAR_OK;
+}
+
 oar_status oar_run_multiclass_nms3(const oar_node *node, const oar_tensor_view *const *in,
                                    oar_tensor_view *out, oar_error *err) {
   const oar_tensor_view *bx, *sc;
@@ -360,31 +393,7 @@ oar_status oar_run_multiclass_nms3(const oar_node *node, const oar_tensor_view *
     starts[i + 1] =
         starts[i] + nms_image(node, (const float *)bx->data + i * M * 4, (const float *)sc->data + i * C * M,
                               C, M, keep + starts[i], cand, tmp);
-  const int64_t kept = starts[N];
-  oar_tensor_view *o, *ix, *rn;
-  const bool with_index = oar_op_output(node, out, OAR_NMS3_OUT_INDEX) != NULL;
-  /* Nothing kept and no Index: Paddle's legacy [[-1]] (one "image" of one row). */
-  const bool legacy_empty = kept == 0 && !with_index;
-  const oar_shape os = {.rank = 2, .dims = {legacy_empty ? 1 : kept, legacy_empty ? 1 : 6}},
-                  is = {.rank = 2, .dims = {kept, 1}}, rs = {.rank = 1, .dims = {N}};
-  oar_status st = out_slot(node, out, OAR_NMS3_OUT, OAR_DTYPE_FLOAT32, &os, &o, err);
-  if (st == OAR_OK) st = out_slot(node, out, OAR_NMS3_OUT_INDEX, OAR_DTYPE_INT32, &is, &ix, err);
-  if (st == OAR_OK) st = out_slot(node, out, OAR_NMS3_OUT_ROISNUM, OAR_DTYPE_INT32, &rs, &rn, err);
-  if (st == OAR_OK) {
-    float *od = o->data;
-    if (legacy_empty) od[0] = -1;
-    for (int64_t i = 0; i < N; i++) {
-      const float *boxes = (const float *)bx->data + i * M * 4;
-      for (int64_t k = starts[i]; k < starts[i + 1]; k++) {
-        float *row = od + k * 6;
-        row[0] = (float)keep[k].label;
-        row[1] = keep[k].score;
-        memcpy(row + 2, boxes + (int64_t)keep[k].idx * 4, 4 * sizeof(float));
-        if (ix) ((int32_t *)ix->data)[k] = (int32_t)(i * M + keep[k].idx);
-      }
-      if (rn) ((int32_t *)rn->data)[i] = (int32_t)(legacy_empty && i == 0 ? 1 : starts[i + 1] - starts[i]);
-    }
-  }
+  oar_status st = write_detections(node, out, bx, keep, starts, N, M, true, err);
   oar_free(keep);
   oar_free(starts);
   return st;
@@ -486,4 +495,103 @@ oar_status oar_run_non_max_suppression(const oar_node *node, const oar_tensor_vi
   oar_free(sel);
   oar_free(cand);
   return s;
+}
+
+/* ---- matrix_nms -------------------------------------------------------------------------- */
+/* Paddle's CPU kernel: per class but the background, the boxes scoring above
+ * score_threshold, the best nms_top_k by score; each box's score decays by
+ * the smallest factor over the better boxes j of (1 - iou) / (1 - max_iou_j)
+ * (or exp((max_iou_j^2 - iou^2) sigma) with use_gaussian), max_iou_j being
+ * box j's largest IoU with a box better than it; boxes whose decayed score
+ * is above post_threshold stay; then the best keep_top_k over the classes
+ * by decayed score. Paddle sorts with std::partial_sort, so equal scores
+ * may come out in another order than here (stable: lower index first). */
+
+/* One class's boxes: appends the kept (decayed score, class, box) pairs to
+ * dst; cand, tmp, iou hold M pairs, M pairs and M * M floats. */
+static int64_t matrix_nms_class(const oar_node *node, const float *boxes, const float *sc, int64_t c,
+                                int64_t M, nms_pair *dst, nms_pair *cand, nms_pair *tmp, float *iou) {
+  const float score_thr = (float)oar_node_attr_f(node, OAR_MATRIX_NMS_ATTR_SCORE_THRESHOLD);
+  const float post_thr = (float)oar_node_attr_f(node, OAR_MATRIX_NMS_ATTR_POST_THRESHOLD);
+  const float sigma = (float)oar_node_attr_f(node, OAR_MATRIX_NMS_ATTR_GAUSSIAN_SIGMA);
+  const int64_t top_k = oar_node_attr_i(node, OAR_MATRIX_NMS_ATTR_NMS_TOP_K);
+  const bool normalized = oar_node_attr_i(node, OAR_MATRIX_NMS_ATTR_NORMALIZED) != 0;
+  const bool gaussian = oar_node_attr_i(node, OAR_MATRIX_NMS_ATTR_USE_GAUSSIAN) != 0;
+  int64_t n = 0, kept = 0;
+  for (int64_t m = 0; m < M; m++)
+    if (sc[m] > score_thr) cand[n++] = (nms_pair){sc[m], (int)c, (int)m};
+  if (n == 0) return 0;
+  sort_pairs(cand, tmp, n);
+  if (top_k > -1 && n > top_k) n = top_k;
+  float *max_iou = iou + n * n;
+  max_iou[0] = 0.0f;
+  for (int64_t i = 1; i < n; i++) {
+    float mx = 0.0f;
+    for (int64_t j = 0; j < i; j++) {
+      const float v = jaccard(boxes + (int64_t)cand[i].idx * 4, boxes + (int64_t)cand[j].idx * 4, normalized);
+      mx = v > mx ? v : mx;
+      iou[i * n + j] = v;
+    }
+    max_iou[i] = mx;
+  }
+  if (cand[0].score > post_thr) dst[kept++] = cand[0];
+  for (int64_t i = 1; i < n; i++) {
+    float min_decay = 1.0f;
+    for (int64_t j = 0; j < i; j++) {
+      const float v = iou[i * n + j], mj = max_iou[j];
+      const float decay =
+          gaussian ? expf((mj * mj - v * v) * sigma) : (float)((1.0 - (double)v) / (1.0 - (double)mj));
+      min_decay = decay < min_decay ? decay : min_decay;
+    }
+    const float ds = min_decay * cand[i].score;
+    if (ds <= post_thr) continue;
+    dst[kept] = cand[i];
+    dst[kept++].score = ds;
+  }
+  return kept;
+}
+
+oar_status oar_run_matrix_nms(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
+                              oar_error *err) {
+  const oar_tensor_view *bx, *sc;
+  OAR_TRY(oar_op_require_input(node, in, OAR_MATRIX_NMS_IN_BBOXES, &bx, err));
+  OAR_TRY(oar_op_require_input(node, in, OAR_MATRIX_NMS_IN_SCORES, &sc, err));
+  const int64_t N = sc->shape.dims[0], C = sc->shape.dims[1], M = sc->shape.dims[2];
+  const int64_t background = oar_node_attr_i(node, OAR_MATRIX_NMS_ATTR_BACKGROUND_LABEL);
+  const int64_t keep_top_k = oar_node_attr_i(node, OAR_MATRIX_NMS_ATTR_KEEP_TOP_K);
+  size_t per, total, sq;
+  if (!oar_mul_size((size_t)C, (size_t)M, &per) || !oar_mul_size(per, (size_t)N, &total) ||
+      !oar_mul_size((size_t)M + 1, (size_t)M, &sq) || M > INT32_MAX || total > (size_t)INT32_MAX)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "too many boxes (%lld x %lld x %lld)", (long long)N,
+                         (long long)C, (long long)M);
+  /* keep: every image's kept pairs; per image: all (one class after the
+   * other), cand and tmp (M each), iou (M * M + M floats). */
+  nms_pair *keep = oar_malloc((total + per + 2 * (size_t)M + 1) * sizeof *keep);
+  int64_t *starts = oar_malloc(((size_t)N + 1) * sizeof *starts);
+  float *iou = oar_malloc((sq + 1) * sizeof *iou);
+  oar_status st = OAR_OK;
+  if (!keep || !starts || !iou) {
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for matrix_nms");
+    goto done;
+  }
+  nms_pair *all = keep + total, *cand = all + per, *tmp = cand + M;
+  starts[0] = 0;
+  for (int64_t i = 0; i < N; i++) {
+    const float *boxes = (const float *)bx->data + i * M * 4;
+    int64_t na = 0;
+    for (int64_t c = 0; c < C; c++)
+      if (c != background)
+        na += matrix_nms_class(node, boxes, (const float *)sc->data + (i * C + c) * M, c, M, all + na, cand,
+                               tmp, iou);
+    sort_pairs(all, keep + starts[i], na); /* keep + starts[i] has room for na: scratch here */
+    if (keep_top_k > -1 && na > keep_top_k) na = keep_top_k;
+    memcpy(keep + starts[i], all, (size_t)na * sizeof *keep);
+    starts[i + 1] = starts[i] + na;
+  }
+  st = write_detections(node, out, bx, keep, starts, N, M, false, err);
+done:
+  oar_free(keep);
+  oar_free(starts);
+  oar_free(iou);
+  return st;
 }
