@@ -83,6 +83,13 @@ static oar_status plan_node(oar_plan *p, int ni, int *folded, oar_error *err) {
     p->out_scratch[i].dtype = OAR_DTYPE_UNKNOWN;
   }
   oar_status st = n->schema->infer(n, p->in_scratch, p->out_scratch, err);
+  if (st != OAR_OK && err->needs_value && oar_plan_value_cut_inputs(p, n, NULL) > 0) {
+    /* Planned when the values are known: in a continuation from here. */
+    p->cut = ni;
+    p->cut_values = 1;
+    *folded = 0;
+    return OAR_OK;
+  }
   if (st != OAR_OK) return oar_plan_prefix_node(g, n, p->views, err);
   int all_known = 1;
   for (int i = 0; i < nin; i++) all_known &= p->known[n->in[i]];
@@ -238,6 +245,15 @@ static oar_status continue_views(oar_plan *p, const oar_plan *parent, oar_error 
   const oar_graph *g = p->graph;
   memcpy(p->views, parent->views, (size_t)g->num_values * sizeof *p->views);
   memcpy(p->known, parent->known, (size_t)g->num_values);
+  /* After a value cut, the inputs it waited for are known here: this
+   * continuation is for their values. */
+  for (int k = 0; parent->cut_values && k < parent->num_key_values; k++) {
+    const int v = parent->key_values[k];
+    const size_t bytes = value_bytes(&parent->views[v]);
+    OAR_TRY(alloc_owned(p, bytes ? bytes : 1, &p->views[v].data, err));
+    memcpy(p->views[v].data, parent->views[v].data, bytes);
+    p->known[v] = 1;
+  }
   p->entries = oar_malloc(((size_t)g->num_values + 1) * sizeof *p->entries);
   if (!p->entries) return oom(err, "continuation");
   for (int v = 0; v < g->num_values; v++) {
@@ -321,7 +337,25 @@ oar_status oar_plan_create(const oar_graph *g, const oar_tensor_view *inputs, co
   return oar_plan_make(g, NULL, 0, inputs, options, out, err);
 }
 
-int oar_plan_profile_entries(const oar_plan *p) { return p->num_steps + (p->cut >= 0); }
+int oar_plan_profile_entries(const oar_plan *p) { return p->num_steps + (p->cut >= 0 && !p->cut_values); }
+
+int oar_plan_value_cut_inputs(const oar_plan *p, const oar_node *n, int *values) {
+  int count = 0;
+  for (int i = 0; i < oar_node_num_in(n); i++) {
+    const int v = n->in[i];
+    const oar_tensor_view *t = &p->views[v];
+    const int64_t numel = oar_shape_numel(&t->shape);
+    const int small = (t->dtype == OAR_DTYPE_INT32 || t->dtype == OAR_DTYPE_INT64 ||
+                       t->dtype == OAR_DTYPE_FLOAT32 || t->dtype == OAR_DTYPE_FLOAT64) &&
+                      t->shape.rank <= 1 && numel >= 0 && numel <= OAR_PLAN_VALUE_CUT_MAX;
+    if (p->known[v] || !small) continue;
+    int seen = 0;
+    for (int k = 0; k < count && values; k++) seen |= values[k] == v;
+    if (!seen && values) values[count] = v;
+    count += !seen;
+  }
+  return count;
+}
 
 int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs) {
   for (int i = 0; i < p->graph->num_inputs; i++) {

@@ -38,8 +38,11 @@ typedef struct oar_plan {
   oar_tensor_view *out_scratch;
   /* Data-dependent shapes (plan_dynamic.c). A graph without a cut has
    * start 0, cut -1 and none of the rest. */
-  int start;        /* first node this plan covers */
-  int cut;          /* node run after the steps, with run-time shapes; -1: none */
+  int start;       /* first node this plan covers */
+  int cut;         /* node run after the steps, with run-time shapes; -1: none */
+  int cut_values;  /* 1: the cut node waits for the values of small inputs instead */
+  int *key_values; /* what continuations are keyed by: the cut's outputs, or those inputs */
+  int num_key_values;
   int memory_optim; /* the options continuations are made with */
   struct oar_weight_cache *weights;
   int *entries; /* continuation: values made before `start` whose data it reads */

@@ -65,13 +65,21 @@ oar_status oar_plan_run_dynamic_node(const oar_node *n, const oar_tensor_view *c
 }
 
 oar_status oar_plan_dynamic_init(oar_plan *p, oar_error *err) {
-  const int nout = oar_node_num_out(&p->graph->nodes[p->cut]);
+  const oar_node *n = &p->graph->nodes[p->cut];
+  const int nout = oar_node_num_out(n), nin = oar_node_num_in(n);
   p->cut_buffers = oar_calloc((size_t)nout + 1, sizeof *p->cut_buffers);
   p->conts = oar_calloc(CONT_SLOTS, sizeof *p->conts);
-  if (!p->cut_buffers || !p->conts)
+  p->key_values = oar_calloc((size_t)(nout > nin ? nout : nin) + 1, sizeof *p->key_values);
+  if (!p->cut_buffers || !p->conts || !p->key_values)
     return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory planning the model (continuations)");
+  if (p->cut_values) {
+    p->num_key_values = oar_plan_value_cut_inputs(p, n, p->key_values);
+  } else {
+    for (int i = 0; i < nout; i++) p->key_values[i] = n->out[i];
+    p->num_key_values = nout;
+  }
   for (int s = 0; s < CONT_SLOTS; s++) {
-    p->conts[s].key = oar_calloc((size_t)nout + 1, sizeof *p->conts[s].key);
+    p->conts[s].key = oar_calloc((size_t)p->num_key_values + 1, sizeof *p->conts[s].key);
     if (!p->conts[s].key)
       return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory planning the model (continuations)");
   }
@@ -85,16 +93,27 @@ static void free_cut_buffers(oar_plan *p, int nout) {
   }
 }
 
+/* Empties a cache slot (a value cut's key holds copies of the values). */
+static void cont_clear(const oar_plan *p, oar_plan_cont *c) {
+  oar_plan_destroy(c->plan);
+  c->plan = NULL;
+  for (int k = 0; c->key && k < p->num_key_values; k++) {
+    oar_free(c->key[k].data);
+    c->key[k].data = NULL;
+  }
+}
+
 void oar_plan_dynamic_free(oar_plan *p) {
   if (p->cut < 0) return;
   if (p->cut_buffers) free_cut_buffers(p, oar_node_num_out(&p->graph->nodes[p->cut]));
   oar_free(p->cut_buffers);
   if (p->conts)
     for (int s = 0; s < CONT_SLOTS; s++) {
-      oar_plan_destroy(p->conts[s].plan);
+      cont_clear(p, &p->conts[s]);
       oar_free(p->conts[s].key);
     }
   oar_free(p->conts);
+  oar_free(p->key_values);
 }
 
 static size_t view_bytes(const oar_tensor_view *v) {
@@ -105,28 +124,45 @@ size_t oar_plan_bytes(const oar_plan *p) {
   size_t bytes = p->arena_bytes + p->prep.workspace_bytes;
   if (p->cut < 0) return bytes;
   const oar_node *n = &p->graph->nodes[p->cut];
-  for (int i = 0; i < oar_node_num_out(n); i++)
+  for (int i = 0; i < oar_node_num_out(n) && !p->cut_values; i++)
     if (p->cut_buffers[i]) bytes += view_bytes(&p->views[n->out[i]]);
   for (int s = 0; s < CONT_SLOTS; s++)
     if (p->conts[s].plan) bytes += oar_plan_bytes(p->conts[s].plan);
   return bytes;
 }
 
-static int key_matches(const oar_plan_cont *c, const oar_plan *p, const oar_node *n) {
-  for (int i = 0; i < oar_node_num_out(n); i++) {
-    const oar_tensor_view *v = &p->views[n->out[i]];
-    if (c->key[i].dtype != v->dtype || !oar_shape_equal(&c->key[i].shape, &v->shape)) return 0;
+/* The key's dtypes and shapes (and values, after a value cut) are the
+ * current ones. */
+static int key_matches(const oar_plan_cont *c, const oar_plan *p) {
+  for (int k = 0; k < p->num_key_values; k++) {
+    const oar_tensor_view *v = &p->views[p->key_values[k]];
+    if (c->key[k].dtype != v->dtype || !oar_shape_equal(&c->key[k].shape, &v->shape)) return 0;
+    if (p->cut_values && memcmp(c->key[k].data, v->data, view_bytes(v)) != 0) return 0;
   }
   return 1;
 }
 
+static oar_status set_key(oar_plan_cont *c, const oar_plan *p, oar_error *err) {
+  for (int k = 0; k < p->num_key_values; k++) {
+    const oar_tensor_view *v = &p->views[p->key_values[k]];
+    c->key[k] = *v;
+    c->key[k].data = NULL;
+    if (!p->cut_values) continue;
+    c->key[k].data = oar_malloc(view_bytes(v) + 1);
+    if (!c->key[k].data)
+      return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory planning the model (continuation key)");
+    memcpy(c->key[k].data, v->data, view_bytes(v));
+  }
+  return OAR_OK;
+}
+
 /* The continuation for the cut's current output shapes: cached, or made
  * (evicting beyond CONT_SLOTS and CONT_BYTES). */
-static oar_status continuation(oar_plan *p, const oar_node *n, oar_plan **out, oar_error *err) {
+static oar_status continuation(oar_plan *p, oar_plan **out, oar_error *err) {
   p->cont_clock++;
   for (int s = 0; s < CONT_SLOTS; s++) {
     oar_plan_cont *c = &p->conts[s];
-    if (c->plan && key_matches(c, p, n)) {
+    if (c->plan && key_matches(c, p)) {
       c->used = p->cont_clock;
       *out = c->plan;
       return OAR_OK;
@@ -134,7 +170,7 @@ static oar_status continuation(oar_plan *p, const oar_node *n, oar_plan **out, o
   }
   const oar_plan_options options = {.memory_optim = p->memory_optim, .weights = p->weights};
   oar_plan *plan = NULL;
-  OAR_TRY(oar_plan_make(p->graph, p, p->cut + 1, NULL, &options, &plan, err));
+  OAR_TRY(oar_plan_make(p->graph, p, p->cut_values ? p->cut : p->cut + 1, NULL, &options, &plan, err));
   int slot = 0;
   for (int s = 0; s < CONT_SLOTS; s++) {
     if (!p->conts[s].plan) {
@@ -144,12 +180,13 @@ static oar_status continuation(oar_plan *p, const oar_node *n, oar_plan **out, o
     if (p->conts[s].used < p->conts[slot].used) slot = s;
   }
   oar_plan_cont *c = &p->conts[slot];
-  oar_plan_destroy(c->plan);
+  cont_clear(p, c);
   c->plan = plan;
   c->used = p->cont_clock;
-  for (int i = 0; i < oar_node_num_out(n); i++) {
-    c->key[i] = p->views[n->out[i]];
-    c->key[i].data = NULL;
+  oar_status st = set_key(c, p, err);
+  if (st != OAR_OK) {
+    cont_clear(p, c);
+    return st;
   }
   for (;;) {
     size_t total = 0;
@@ -160,17 +197,19 @@ static oar_status continuation(oar_plan *p, const oar_node *n, oar_plan **out, o
       if (s != slot && (victim < 0 || p->conts[s].used < p->conts[victim].used)) victim = s;
     }
     if (total <= CONT_BYTES || victim < 0) break;
-    oar_plan_destroy(p->conts[victim].plan);
-    p->conts[victim].plan = NULL;
+    cont_clear(p, &p->conts[victim]);
   }
   *out = plan;
   return OAR_OK;
 }
 
+static oar_status run_continuation(oar_plan *p, oar_error *err);
+
 oar_status oar_plan_run_cut(oar_plan *p, oar_error *err) {
   const oar_graph *g = p->graph;
   const oar_node *n = &g->nodes[p->cut];
   const int nout = oar_node_num_out(n);
+  if (p->cut_values) return run_continuation(p, err);
   free_cut_buffers(p, nout);
   oar_plan_gather_inputs(p, n);
   for (int i = 0; i < nout; i++) p->out_scratch[i] = p->views[n->out[i]];
@@ -183,8 +222,14 @@ oar_status oar_plan_run_cut(oar_plan *p, oar_error *err) {
     p->views[n->out[i]] = p->out_scratch[i];
   }
   if (p->cut + 1 >= g->num_nodes) return OAR_OK;
+  return run_continuation(p, err);
+}
+
+/* Runs the rest of the graph in the continuation for the current key. */
+static oar_status run_continuation(oar_plan *p, oar_error *err) {
+  const oar_graph *g = p->graph;
   oar_plan *next = NULL;
-  OAR_TRY(continuation(p, n, &next, err));
+  OAR_TRY(continuation(p, &next, err));
   for (int e = 0; e < next->num_entries; e++)
     next->views[next->entries[e]].data = p->views[next->entries[e]].data;
   OAR_TRY(oar_plan_run(next, NULL, err));

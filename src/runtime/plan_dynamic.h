@@ -21,6 +21,12 @@ double oar_plan_now_seconds(void);
  * (the caller owns it); on failure none has. */
 oar_status oar_plan_run_dynamic_node(const oar_node *n, const oar_tensor_view *const *in,
                                      oar_tensor_view *out, oar_error *err);
+/* A value cut waits for inputs of at most this many elements. */
+#define OAR_PLAN_VALUE_CUT_MAX 64
+/* The inputs of n a value cut waits for (not known, 1-D or scalar numbers
+ * of at most OAR_PLAN_VALUE_CUT_MAX elements) into values (may be NULL);
+ * returns their count. */
+int oar_plan_value_cut_inputs(const oar_plan *p, const oar_node *n, int *values);
 /* The tables of a plan with a cut. */
 oar_status oar_plan_dynamic_init(oar_plan *p, oar_error *err);
 /* After p's steps: runs the cut node and the continuation for its shapes. */

@@ -194,6 +194,48 @@ static void test_errors(void) {
   tp_free(t);
 }
 
+/* A value cut: topk's K computed at run time (a float input cast to
+ * int64) is not known when the model is planned; the plan stops before
+ * topk and plans it, per value of K, once K is known. */
+static void test_value_cut(void) {
+  tp_graph *t = tp_new();
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, "6");
+  tp_input(t, "kf", OAR_DTYPE_FLOAT32, "1");
+  tp_node(t, "cast", "X=kf", "Out=k:1/i64");
+  tp_set_i(t, "out_dtype", 3);
+  tp_node(t, "topk", "X=x K=k", "Values=v:-1 Indices=i:-1/i64");
+  tp_node(t, "relu", "X=v", "Out=r:-1");
+  tp_output(t, "r");
+  tp_output(t, "i");
+  float x[6] = {0.5f, -2.0f, 3.0f, 1.5f, -0.25f, 2.5f}, kf[1];
+  oar_tensor_view in[2] = {{.dtype = OAR_DTYPE_FLOAT32, .shape = {.rank = 1, .dims = {6}}, .data = x},
+                           {.dtype = OAR_DTYPE_FLOAT32, .shape = {.rank = 1, .dims = {1}}, .data = kf}};
+  oar_plan *p;
+  oar_error err;
+  if (oar_plan_create(t->g, in, NULL, &p, &err) != OAR_OK) tp_fatal("plan", &err);
+  TP_CHECK(p->cut == 1 && p->cut_values && p->num_steps == 1, "value cut: cut %d (values %d), %d steps",
+           p->cut, p->cut_values, p->num_steps);
+  /* Sorted descending: 3.0 (2), 2.5 (5), 1.5 (3), 0.5 (0), -0.25 (4), -2 (1). */
+  static const float want_v[6] = {3.0f, 2.5f, 1.5f, 0.5f, 0.0f, 0.0f};
+  static const int64_t want_i[6] = {2, 5, 3, 0, 4, 1};
+  static const int ks[7] = {2, 3, 2, 6, 0, 3, 1};
+  for (int r = 0; r < 7; r++) {
+    kf[0] = (float)ks[r];
+    oar_status st = oar_plan_run(p, in, &err);
+    TP_CHECK(st == OAR_OK, "k=%d: %s", ks[r], err.msg);
+    if (st != OAR_OK) continue;
+    const oar_tensor_view *v = out_view(p, 0), *i = out_view(p, 1);
+    TP_CHECK(v->shape.dims[0] == ks[r] && i->shape.dims[0] == ks[r], "k=%d: %lld values, %lld indices", ks[r],
+             (long long)v->shape.dims[0], (long long)i->shape.dims[0]);
+    for (int j = 0; j < ks[r] && v->shape.dims[0] == ks[r]; j++)
+      TP_CHECK(((const float *)v->data)[j] == want_v[j] && ((const int64_t *)i->data)[j] == want_i[j],
+               "k=%d: [%d] = %g (#%lld)", ks[r], j, ((const float *)v->data)[j],
+               (long long)((const int64_t *)i->data)[j]);
+  }
+  oar_plan_destroy(p);
+  tp_free(t);
+}
+
 /* Fails the n-th allocation from plan creation on, for every n until a
  * pass completes: plan creation and each of three runs (new shapes, so new
  * continuations) either succeed or report out of memory; after the
@@ -240,6 +282,7 @@ int main(void) {
   test_eviction();
   test_fold_and_no_cut();
   test_errors();
+  test_value_cut();
   test_alloc_failures();
   if (tp_failures) {
     fprintf(stderr, "%d failures\n", tp_failures);
