@@ -7,7 +7,10 @@
  * A node whose output shapes are known only when it runs (schema flag
  * OAR_OP_DYNAMIC_SHAPE) whose inputs are not known at plan time ends the
  * plan: its `cut`. A run then runs that node, and the rest of the graph in
- * a continuation plan made for the shapes it produced (plan_dynamic.c). */
+ * a continuation plan made for the shapes it produced (plan_dynamic.c).
+ * A node whose shape inference needs the value of a small input not known
+ * at plan time cuts the plan too (cut_values): the rest, from that node,
+ * is planned per observed value. */
 #ifndef OAR_RUNTIME_PLAN_H
 #define OAR_RUNTIME_PLAN_H
 

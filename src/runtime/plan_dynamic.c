@@ -31,6 +31,16 @@
  * root plan as before. oar_plan_bytes counts the continuations, so the
  * predictor's plan cache budget covers them.
  *
+ * Value cuts. The same machinery serves a node whose shape inference
+ * needs the value of an input that is not known at plan time (a Resize
+ * scale, a OneHot depth, a TopK K or a Reshape shape computed at run time):
+ * its infer function says so with oar_error_needs_value, and when such
+ * inputs are small (1-D numbers, at most OAR_PLAN_VALUE_CUT_MAX values) the
+ * plan ends before that node (cut_values). A run then plans the rest from
+ * that node on, with those inputs' current values known (copied into the
+ * continuation, so they fold and infer like constants), cached per their
+ * values. Bigger ones stay an error naming the op.
+ *
  * Everything is per plan, and plans are per predictor: clones share
  * nothing mutable. Errors from the cut node or from planning the
  * continuation name the op (oar_plan_prefix_node). */
