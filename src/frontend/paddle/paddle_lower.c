@@ -5,6 +5,7 @@
 #include "frontend/paddle/paddle_attrs.h"
 #include "frontend/paddle/paddle_expand.h"
 #include "frontend/paddle/params.h"
+#include "ir/ops/dynamic.h"
 #include "ir/ops/op_ext.h"
 
 /* ---- the lowerings -------------------------------------------------------------------- */
@@ -722,6 +723,20 @@ static oar_status lower_fake_quant(const oar_pd_lowering *l, const oar_pd_op *op
 /* Paddle's kernels ignore the zero point (always 0) and the training state. */
 static const char *const fake_quant_ignored[] = {"ZeroPoint", "InAccum", "InState", NULL};
 
+/* issue 12: multiclass_nms (the op before multiclass_nms3, Out only): the
+ * same attributes and kernel. */
+static oar_status lower_nms(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                            oar_error *err) {
+  (void)l;
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_BACKGROUND_LABEL, int_or(op, "background_label", 0), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_SCORE_THRESHOLD, float_or(op, "score_threshold", 0.0), err));
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_NMS_TOP_K, int_or(op, "nms_top_k", -1), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_NMS_THRESHOLD, float_or(op, "nms_threshold", 0.3), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_NMS_ETA, float_or(op, "nms_eta", 1.0), err));
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_KEEP_TOP_K, int_or(op, "keep_top_k", -1), err));
+  return set_i(b, OAR_NMS3_ATTR_NORMALIZED, int_or(op, "normalized", 1), err);
+}
+
 #define INPUT_AS_X \
   { "Input" }
 
@@ -890,6 +905,11 @@ static const oar_pd_lowering lowerings[] = {
      .attrs = lower_fake_quant,
      .outputs = OUT_AS_Y,
      .ignored_inputs = fake_quant_ignored},
+    /* issue 12: output shapes known only when the op runs. where_index,
+     * masked_select, unique and multiclass_nms3 are IR ops of their own
+     * names; the older multiclass_nms (Out only) runs multiclass_nms3's
+     * kernel, whose empty result without an Index output is Paddle's [[-1]]. */
+    LOWER("multiclass_nms", OAR_OP_multiclass_nms3, 0, lower_nms),
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {
