@@ -178,25 +178,33 @@ def act_fn(act, x):
     raise ValueError(act)
 
 
-class LCNetSE(Layer):
-    """ppcls/arch/backbone/legendary_models/pp_lcnet.py SEModule."""
+class SEModule(Layer):
+    """ppcls/arch/backbone/legendary_models/pp_lcnet.py SEModule (hardsigmoid, paddle.multiply);
+    ocr=True: ppocr/modeling/backbones/det_mobilenet_v3.py's (hardsigmoid with slope 0.2 and
+    offset 0.5, x * s)."""
 
-    def __init__(self, c, reduction=4):
+    def __init__(self, c, reduction=4, ocr=False):
         super().__init__()
         self.pool = nn.AdaptiveAvgPool2D(1)
         self.conv1 = nn.Conv2D(c, c // reduction, 1)
         self.conv2 = nn.Conv2D(c // reduction, c, 1)
+        self.ocr = ocr
 
     def forward(self, x):
-        s = F.hardsigmoid(self.conv2(F.relu(self.conv1(self.pool(x)))))
-        return paddle.multiply(x=x, y=s)
+        s = self.conv2(F.relu(self.conv1(self.pool(x))))
+        if self.ocr:
+            return x * F.hardsigmoid(s, slope=0.2, offset=0.5)
+        return paddle.multiply(x=x, y=F.hardsigmoid(s))
 
 
-class LCNetDepthwiseSeparable(Layer):
-    def __init__(self, cin, cout, stride, k, use_se):
+class DepthwiseSeparable(Layer):
+    """pp_lcnet.py DepthwiseSeparable: depthwise k x k (+ SE) + pointwise, BN, hardswish; also
+    ppocr/modeling/backbones/rec_mv1_enhance.py's (ocr_se: the OCR SE module)."""
+
+    def __init__(self, cin, cout, stride, k, use_se, ocr_se=False):
         super().__init__()
         self.dw = ConvBNAct(cin, cin, k, stride, groups=cin, act="hardswish")
-        self.se = LCNetSE(cin) if use_se else None
+        self.se = SEModule(cin, ocr=ocr_se) if use_se else None
         self.pw = ConvBNAct(cin, cout, 1, act="hardswish")
 
     def forward(self, x):
@@ -231,7 +239,7 @@ class PPLCNet(Layer):
         self.stages = nn.LayerList()
         for k in ("blocks2", "blocks3", "blocks4", "blocks5", "blocks6"):
             self.stages.append(nn.Sequential(*[
-                LCNetDepthwiseSeparable(make_divisible(ci * scale), make_divisible(co * scale), s, kk, se)
+                DepthwiseSeparable(make_divisible(ci * scale), make_divisible(co * scale), s, kk, se)
                 for kk, ci, co, s, se in cfg[k]]))
         self.out_channels = [make_divisible(cfg[k][-1][2] * scale) for k in ("blocks4", "blocks5", "blocks6")]
         if not features:
@@ -1062,27 +1070,13 @@ class PPYOLOE(Layer):
 # ---- OCR: PaddleOCR ---------------------------------------------------------------------
 
 
-class OCRSE(Layer):
-    """ppocr/modeling/backbones/det_mobilenet_v3.py SEModule: hardsigmoid(slope 0.2, offset 0.5)."""
-
-    def __init__(self, c, reduction=4):
-        super().__init__()
-        self.pool = nn.AdaptiveAvgPool2D(1)
-        self.conv1 = nn.Conv2D(c, c // reduction, 1)
-        self.conv2 = nn.Conv2D(c // reduction, c, 1)
-
-    def forward(self, x):
-        s = F.hardsigmoid(self.conv2(F.relu(self.conv1(self.pool(x)))), slope=0.2, offset=0.5)
-        return x * s
-
-
 class OCRResidualUnit(Layer):
     def __init__(self, cin, mid, cout, k, stride, use_se, act):
         super().__init__()
         self.shortcut = stride == 1 and cin == cout
         self.expand = ConvBNAct(cin, mid, 1, act=act)
         self.dw = ConvBNAct(mid, mid, k, stride, groups=mid, act=act)
-        self.se = OCRSE(mid) if use_se else None
+        self.se = SEModule(mid, ocr=True) if use_se else None
         self.linear = ConvBNAct(mid, cout, 1, act=None)
 
     def forward(self, x):
@@ -1140,7 +1134,7 @@ class RSELayer(Layer):
     def __init__(self, cin, cout, k):
         super().__init__()
         self.conv = nn.Conv2D(cin, cout, k, padding=k // 2, bias_attr=False)
-        self.se = OCRSE(cout)
+        self.se = SEModule(cout, ocr=True)
 
     def forward(self, x):
         x = self.conv(x)
@@ -1177,22 +1171,6 @@ class PPOCRDetDB(Layer):
         return F.sigmoid(self.head(fuse))
 
 
-class V1EnhanceDWS(Layer):
-    """ppocr/modeling/backbones/rec_mv1_enhance.py DepthwiseSeparable (+ SE)."""
-
-    def __init__(self, cin, cout, stride, k=3, use_se=False):
-        super().__init__()
-        self.dw = ConvBNAct(cin, cin, k, stride, groups=cin, act="hardswish")
-        self.se = OCRSE(cin) if use_se else None
-        self.pw = ConvBNAct(cin, cout, 1, act="hardswish")
-
-    def forward(self, x):
-        x = self.dw(x)
-        if self.se is not None:
-            x = self.se(x)
-        return self.pw(x)
-
-
 class MobileNetV1Enhance(Layer):
     """ppocr/modeling/backbones/rec_mv1_enhance.py MobileNetV1Enhance (PP-OCRv3 rec), scale
     0.5: strides (2, 1) in the late stages, 5x5 blocks with SE at the end, a 2x2 average
@@ -1205,7 +1183,7 @@ class MobileNetV1Enhance(Layer):
                (256, 256, 1, 3, False), (256, 512, (2, 1), 3, False)] + [(512, 512, 1, 5, False)] * 5 + [
             (512, 1024, (2, 1), 5, True), (1024, 1024, 1, 5, True)]
         self.conv1 = ConvBNAct(3, s(32), 3, 2, act="hardswish")
-        self.blocks = nn.Sequential(*[V1EnhanceDWS(s(a), s(b), st, k, se) for a, b, st, k, se in cfg])
+        self.blocks = nn.Sequential(*[DepthwiseSeparable(s(a), s(b), st, k, se, ocr_se=True) for a, b, st, k, se in cfg])
         self.pool = nn.AvgPool2D(kernel_size=2, stride=2, padding=0)
         self.out_channels = s(1024)
 
