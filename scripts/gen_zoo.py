@@ -400,15 +400,20 @@ class VdConvBN(Layer):
 
 
 class VdBasicBlock(Layer):
-    def __init__(self, cin, cout, stride, shortcut, if_first):
+    """num_seg: PaddleVideo's ResNetTweaksTSM BasicBlock, the temporal shift (1/8 of the
+    channels one segment back, 1/8 forward) on the input of the first conv."""
+
+    def __init__(self, cin, cout, stride, shortcut, if_first, num_seg=0):
         super().__init__()
+        self.num_seg = num_seg
         self.conv0 = VdConvBN(cin, cout, 3, stride, act="relu")
         self.conv1 = VdConvBN(cout, cout, 3, act=None)
         # the first block of a stage: 1x1 conv shortcut, after a 2x2 average pool except in stage 1
         self.short = None if shortcut else VdConvBN(cin, cout, 1, 1, is_vd_mode=not if_first)
 
     def forward(self, x):
-        y = self.conv1(self.conv0(x))
+        y = F.temporal_shift(x, self.num_seg, 1.0 / 8) if self.num_seg else x
+        y = self.conv1(self.conv0(y))
         s = x if self.short is None else self.short(x)
         return F.relu(paddle.add(y, s))
 
@@ -417,15 +422,17 @@ class ResNetVd(Layer):
     """ppcls/arch/backbone/legendary_models/resnet.py ResNet18_vd: the three-conv 3x3 stem,
     BasicBlocks [2, 2, 2, 2], vd shortcuts, with PaddleClas's export softmax."""
 
-    def __init__(self, depth=(2, 2, 2, 2), class_num=1000):
+    def __init__(self, depth=(2, 2, 2, 2), class_num=1000, num_seg=0):
         super().__init__()
+        self.num_seg = num_seg
         self.stem = nn.Sequential(ConvBNAct(3, 32, 3, 2), ConvBNAct(32, 32, 3, 1), ConvBNAct(32, 64, 3, 1))
         self.max_pool = nn.MaxPool2D(kernel_size=3, stride=2, padding=1)
         blocks, cin = [], 64
         for stage, n in enumerate(depth):
             cout = 64 * 2 ** stage
             for i in range(n):
-                blocks.append(VdBasicBlock(cin, cout, 2 if i == 0 and stage > 0 else 1, i > 0, stage == 0 and i == 0))
+                blocks.append(VdBasicBlock(cin, cout, 2 if i == 0 and stage > 0 else 1, i > 0, stage == 0 and i == 0,
+                                           num_seg))
                 cin = cout
         self.blocks = nn.Sequential(*blocks)
         self.pool = nn.AdaptiveAvgPool2D(1)
@@ -435,6 +442,24 @@ class ResNetVd(Layer):
     def forward(self, x):
         x = self.blocks(self.max_pool(self.stem(x)))
         return F.softmax(self.fc(self.flatten(self.pool(x))))
+
+
+class PPTSM(ResNetVd):
+    """PaddleVideo PP-TSM (paddlevideo/modeling/backbones/resnet_tweaks_tsm.py with depth 18,
+    heads/pptsm_head.py): the clip [N, T, 3, H, W] as N * T images, ResNet18-vd with the
+    temporal shift in every block, average pool, the segments averaged (reshape to
+    [N, T, C], mean), fc + softmax. 8 segments of 112 x 112 instead of 224 x 224, 400
+    classes (Kinetics-400)."""
+
+    def __init__(self, num_seg=8, class_num=400):
+        super().__init__(class_num=class_num, num_seg=num_seg)
+        self.dropout = nn.Dropout(p=0.5)
+
+    def forward(self, x):
+        x = paddle.reshape(x, [-1] + x.shape[2:])
+        x = self.dropout(self.pool(self.blocks(self.max_pool(self.stem(x)))))
+        x = paddle.mean(paddle.reshape(x, [-1, self.num_seg, x.shape[1]]), axis=1)
+        return F.softmax(self.fc(paddle.reshape(x, [-1, 512])))
 
 
 class ViTAttention(Layer):
@@ -1568,6 +1593,14 @@ def _(name):
 @zoo_model("swin_tiny", "classification", "Swin-T layout (embed 48, depths 2 2 2 2, window 7), 224x224")
 def _(name):
     return image_model(SwinTransformer(), name, 224, 224)
+
+
+@zoo_model("pptsm_r18", "video", "PP-TSM (ResNet18-vd with temporal shift), 8 segments of 112x112, 400 classes")
+def _(name):
+    spec = [paddle.static.InputSpec([None, 8, 3, 112, 112], "float32", "data_batch")]
+    x = gf.case_rng(name).standard_normal((1, 8, 3, 112, 112)).astype(np.float32)
+    calib = gf.case_rng(name + "/calibration").standard_normal((2, 8, 3, 112, 112)).astype(np.float32)
+    return PPTSM(), spec, [("data_batch", x)], [calib]
 
 
 @zoo_model("ernie3_tiny", "nlp", "ERNIE 3.0 tiny-mini (4 x 384, vocab 4000) sequence classification, seq 32")
