@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds and tests every language binding of oar:
-#   C (Paddle-compatible libpaddle_inference_c) and C++   CMake + CTest (label "bindings")
+#   C (Paddle-compatible libpaddle_inference_c), C++ (oar.hpp) and Paddle's
+#   C++ API (libpaddle_inference, its Paddle-style demo programs)
+#            CMake + CTest (label "bindings")
 #   Python   `pip install .` into a virtual environment, then pytest
 #   Go       go test: the oar package, Paddle's Go API package, and a Paddle Go program
 #   R        R CMD INSTALL into a private library, then the package's tests
@@ -41,13 +43,13 @@ missing_tool() { # missing_tool NAME HINT
   fi
 }
 
-# ---- C, Paddle C API, C++ -----------------------------------------------------
+# ---- C, Paddle C API, C++, Paddle C++ API -----------------------------------------------------
 c_and_cpp() {
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release &&
     cmake --build "$build" -j"$jobs" --target oar_bindings &&
     ctest --test-dir "$build" --output-on-failure -L bindings
 }
-suite "C (Paddle C API) and C++" c_and_cpp
+suite "C (Paddle C API), C++ and Paddle C++ API" c_and_cpp
 
 # ---- Python ------------------------------------------------------------------------
 python_suite() {

@@ -324,16 +324,18 @@ def randomize_persistables(builder, scope, program):
     for var in program.list_vars():
         if not var.persistable or var.type in (VT.FEED_MINIBATCH, VT.FETCH_LIST, VT.RAW):
             continue
-        tensor = scope.find_var(var.name).get_tensor()
+        found = scope.find_var(var.name)
+        tensor = (found or scope.var(var.name)).get_tensor()  # vars no startup op makes: created here
         if var.name in builder.values:
-            value = builder.values[var.name]
+            value = np.asarray(builder.values[var.name])
         else:
             shape = tuple(np.array(tensor).shape)
             if var.name in variances:
                 value = builder.uniform(0.5, 1.5, *shape)
             else:
                 value = builder.randn(*shape, scale=0.5)
-        tensor.set(np.array(value, dtype=np.float32, order="C"), place)
+        dtype = value.dtype if var.name in builder.values and value.dtype != np.float64 else np.float32
+        tensor.set(np.array(value, dtype=dtype, order="C"), place)
 
 
 def save_program_model(builder, prefix):
@@ -790,6 +792,20 @@ for _op in ["bitwise_and", "bitwise_or", "bitwise_xor"]:
     binary_case(_op + "_int32", _op, _int32s, y_shape=(3, 4))
 
 
+def _small_f32(b, shape):
+    """Few distinct values, so that comparisons meet ties."""
+    return b.rng.integers(-2, 3, shape).astype(np.float32)
+
+
+def _small_i64(b, shape):
+    return b.rng.integers(-2, 3, shape).astype(np.int64)
+
+
+for _op in ["equal", "not_equal", "less_than", "less_equal", "greater_than", "greater_equal"]:
+    binary_case(_op + "_f32_bcast", _op, _small_f32, y_shape=(4,))
+    binary_case(_op + "_i64", _op, _small_i64)
+
+
 def reduce_case(name, op, attrs, shape=(2, 3, 4, 5)):
     @op_case(name, [op])
     def build(b):
@@ -861,6 +877,77 @@ def _(b):
 def _(b):
     x = b.input("x", b.randn(3, 6, 5))
     b.fetch(b.op("top_k_v2", {"X": x}, ("Out", "Indices"), {"k": 2, "axis": 1, "largest": False, "sorted": True}))
+
+
+@op_case("top_k_v1", ["top_k"])
+def _(b):
+    """top_k (the op before top_k_v2): always the last axis, largest first."""
+    x = b.input("x", b.randn(3, 4, 9))
+    b.fetch(b.op("top_k", {"X": x}, ("Out", "Indices"), {"k": 4}))
+
+
+@op_case("take_along_axis_axis1", ["take_along_axis"])
+def _(b):
+    x = b.input("x", b.randn(3, 5, 4))
+    i = b.input("i", b.rng.integers(-5, 5, (3, 2, 4)).astype(np.int64), batch_dynamic=False)
+    b.fetch(b.op("take_along_axis", {"Input": x, "Index": i}, ("Result",), {"Axis": 1}))
+
+
+@op_case("take_along_axis_last_int32", ["take_along_axis"])
+def _(b):
+    """paddle.take_along_axis broadcasts Index in Python before the op: the op's Index has X's shape but on Axis."""
+    x = b.input("x", b.randn(3, 5, 4), batch_dynamic=False)
+    i = b.input("i", b.rng.integers(0, 4, (3, 5, 2)).astype(np.int32), batch_dynamic=False)
+    # paddle.take_along_axis also makes Axis non-negative (the kernel reads dims()[Axis] as is).
+    b.fetch(b.op("take_along_axis", {"Input": x, "Index": i}, ("Result",), {"Axis": 2}))
+
+
+def _quant_vars(b, scale, zp_shape=(1,)):
+    s = b.param("scale", np.asarray(scale, np.float32))
+    zp = b.block.create_var(name="zero_point", shape=list(zp_shape), dtype="int32", persistable=True)
+    b.values["zero_point"] = np.zeros(zp_shape, np.int32)
+    return s, zp
+
+
+@op_case("quantize_linear_round_away_clip", ["quantize_linear"])
+def _(b):
+    """round_type 1: X clipped to [-scale, scale] first, halves rounded away from zero."""
+    x = b.input("x", np.concatenate([b.randn(30, scale=3.0), np.arange(-8, 8) * 0.75 / 127 * 0.5]).astype(np.float32))
+    s, zp = _quant_vars(b, [0.75])
+    attrs = {"quant_axis": -1, "bit_length": 8, "round_type": 1, "is_test": True}
+    b.fetch(b.op("quantize_linear", {"X": x, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs))
+
+
+@op_case("dequantize_linear_int8_weight_conv", ["dequantize_linear", "conv2d"])
+def _(b):
+    """A weight stored as int8 with one scale per output channel (quant_axis 0), dequantized into a conv."""
+    x = b.input("x", b.randn(1, 3, 6, 6))
+    w = b.block.create_var(name="w_int8", shape=[4, 3, 3, 3], dtype="int8", persistable=True)
+    b.values["w_int8"] = b.rng.integers(-128, 128, (4, 3, 3, 3)).astype(np.int8)
+    s, zp = _quant_vars(b, [0.5, 1.0, 0.25, 2.0], (4,))
+    attrs = {"quant_axis": 0, "bit_length": 8, "is_test": True}
+    wf = b.op("dequantize_linear", {"X": w, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs)
+    b.fetch(b.op("conv2d", {"Input": x, "Filter": wf}, ("Output",), {"strides": [1, 1], "paddings": [1, 1]}))
+
+
+@op_case("quantize_linear_only_observer", ["quantize_linear", "dequantize_linear"])
+def _(b):
+    """only_observer: both ops pass X through (PTQ's output observers)."""
+    x = b.input("x", b.randn(2, 7))
+    s, zp = _quant_vars(b, [0.1])
+    attrs = {"quant_axis": -1, "bit_length": 8, "is_test": True, "only_observer": True}
+    q = b.op("quantize_linear", {"X": x, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs)
+    b.fetch(b.op("dequantize_linear", {"X": q, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs))
+
+
+@op_case("quantize_dequantize_linear_tensor", ["quantize_linear", "dequantize_linear"])
+def _(b):
+    """The activation fake-quant pair of PaddleSlim's onnx_format: a float tensor of integers between."""
+    x = b.input("x", b.randn(2, 3, 4, 5, scale=2.0))
+    s, zp = _quant_vars(b, [3.0])
+    attrs = {"quant_axis": -1, "bit_length": 8, "round_type": 0, "is_test": True}
+    q = b.op("quantize_linear", {"X": x, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs)
+    b.fetch(q, b.op("dequantize_linear", {"X": q, "Scale": s, "ZeroPoint": zp}, ("Y",), attrs))
 
 
 @op_case("gather_axis1", ["gather"])
@@ -1258,6 +1345,286 @@ def _(b):
     x = b.input("x", b.randn(2, 3))
     w = b.param("w", b.randn(2, 3))
     b.fetch(b.op("elementwise_mul", {"X": x, "Y": b.op("assign", {"X": w})}, ("Out",), {"axis": -1}))
+
+
+# issue 11, batch B: Paddle ops with IR ops of their own name (src/ir/ops/pd_ops.h)
+
+def op_output(b, type, slot, i=0):
+    """The var of output `slot` of the op b.op appended last (its naming rule)."""
+    return b.block.var("%s_%d.%s_%d" % (type, b.counter, slot.lower(), i))
+
+
+def prelu_case(name, x_shape, mode, data_format, alpha_shape):
+    @op_case(name, ["prelu"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        a = b.param("alpha", b.uniform(0.05, 0.9, *alpha_shape))
+        b.fetch(b.op("prelu", {"X": x, "Alpha": a}, ("Out",), {"mode": mode, "data_format": data_format}))
+
+
+prelu_case("prelu_all", (2, 3, 4, 5), "all", "NCHW", (1,))
+prelu_case("prelu_channel", (2, 3, 4, 5), "channel", "NCHW", (3,))
+prelu_case("prelu_channel_nhwc", (2, 4, 5, 3), "channel", "NHWC", (3,))
+prelu_case("prelu_element", (2, 3, 4, 5), "element", "NCHW", (1, 3, 4, 5))
+prelu_case("prelu_element_nhwc", (2, 4, 5, 3), "element", "NHWC", (1, 4, 5, 3))
+prelu_case("prelu_channel_rank3", (2, 3, 7), "channel", "NCHW", (3,))
+prelu_case("prelu_channel_rank2", (4, 5), "channel", "NCHW", (5,))
+
+
+def group_norm_case(name, x_shape, groups, layout, affine=True, eps=1e-5, bias=True):
+    @op_case(name, ["group_norm"])
+    def build(b):
+        c = x_shape[1] if layout == "NCHW" else x_shape[-1]
+        x = b.input("x", b.randn(*x_shape, scale=2.0) + 0.5)
+        ins = {"X": x}
+        if affine:
+            ins["Scale"] = b.param("scale", b.uniform(0.5, 1.5, c))
+            if bias:
+                ins["Bias"] = b.param("bias", b.randn(c))
+        y = b.op("group_norm", ins, ("Y", "Mean", "Variance"),
+                 {"epsilon": eps, "groups": groups, "data_layout": layout})
+        b.fetch(y, op_output(b, "group_norm", "Mean"), op_output(b, "group_norm", "Variance"))
+
+
+group_norm_case("group_norm", (2, 6, 4, 5), 3, "NCHW")
+group_norm_case("group_norm_no_affine", (2, 6, 3, 3), 2, "NCHW", affine=False, eps=1e-3)
+group_norm_case("group_norm_nhwc", (2, 4, 5, 6), 3, "NHWC")
+group_norm_case("group_norm_rank3_g1", (2, 4, 7), 1, "NCHW")
+group_norm_case("group_norm_scale_only", (1, 6, 2, 5), 6, "NCHW", bias=False)
+
+
+def norm_case(name, x_shape, axis, eps=1e-10):
+    @op_case(name, ["norm"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        # Norm is not fetched: Paddle Inference (is_test) leaves it unwritten.
+        b.fetch(b.op("norm", {"X": x}, ("Out", "Norm"), {"axis": axis, "epsilon": eps}))
+
+
+norm_case("norm_axis1", (2, 3, 4), 1)
+norm_case("norm_axis_last", (3, 5), -1, eps=1e-6)
+norm_case("norm_axis0", (4, 2, 3), 0)
+
+
+def pool_index_case(name, op, x_shape, attrs):
+    @op_case(name, [op])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        out = b.op(op, {"X": x}, ("Out", "Mask"), attrs)
+        b.fetch(out, op_output(b, op, "Mask"))
+
+
+pool_index_case("max_pool2d_with_index", "max_pool2d_with_index", (2, 3, 7, 8),
+                {"ksize": [3, 2], "strides": [2, 2], "paddings": [1, 0]})
+pool_index_case("max_pool2d_with_index_adaptive", "max_pool2d_with_index", (1, 2, 7, 9),
+                {"ksize": [3, 4], "adaptive": True})
+pool_index_case("max_pool2d_with_index_global", "max_pool2d_with_index", (2, 3, 5, 4),
+                {"ksize": [1, 1], "global_pooling": True})
+pool_index_case("max_pool2d_with_index_ceil", "max_pool2d_with_index", (1, 2, 7, 7),
+                {"ksize": [2, 2], "strides": [2, 2], "ceil_mode": True})
+pool_index_case("max_pool3d_with_index", "max_pool3d_with_index", (1, 2, 5, 6, 7),
+                {"ksize": [2, 3, 2], "strides": [2, 2, 1], "paddings": [1, 1, 0]})
+pool_index_case("max_pool3d_with_index_adaptive", "max_pool3d_with_index", (2, 2, 5, 7, 6),
+                {"ksize": [2, 3, 4], "adaptive": True})
+
+
+def unfold_case(name, x_shape, attrs):
+    @op_case(name, ["unfold"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        b.fetch(b.op("unfold", {"X": x}, ("Y",), attrs))
+
+
+unfold_case("unfold", (2, 3, 5, 6), {"kernel_sizes": [2, 3], "strides": [1, 1], "paddings": [0, 0, 0, 0],
+                                     "dilations": [1, 1]})
+unfold_case("unfold_stride_pad_dilation", (1, 2, 7, 8),
+            {"kernel_sizes": [3, 2], "strides": [2, 3], "paddings": [1, 2, 0, 1], "dilations": [2, 1]})
+
+
+def temporal_shift_case(name, x_shape, seg_num, ratio, fmt):
+    @op_case(name, ["temporal_shift"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        b.fetch(b.op("temporal_shift", {"X": x}, ("Out",),
+                     {"seg_num": seg_num, "shift_ratio": ratio, "data_format": fmt}))
+
+
+temporal_shift_case("temporal_shift", (6, 8, 2, 3), 3, 0.25, "NCHW")
+temporal_shift_case("temporal_shift_nhwc_ratio", (4, 2, 3, 10), 2, 0.2, "NHWC")
+
+
+def grid_sampler_case(name, mode, padding_mode, align_corners, x_shape=(2, 3, 5, 6), grid_hw=(4, 7)):
+    @op_case(name, ["grid_sampler"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        g = b.input("grid", b.uniform(-1.3, 1.3, x_shape[0], grid_hw[0], grid_hw[1], 2))
+        b.fetch(b.op("grid_sampler", {"X": x, "Grid": g}, ("Output",),
+                     {"mode": mode, "padding_mode": padding_mode, "align_corners": align_corners}))
+
+
+grid_sampler_case("grid_sampler", "bilinear", "zeros", True)
+grid_sampler_case("grid_sampler_zeros_unaligned", "bilinear", "zeros", False)
+grid_sampler_case("grid_sampler_border", "bilinear", "border", False)
+grid_sampler_case("grid_sampler_reflection", "bilinear", "reflection", True)
+grid_sampler_case("grid_sampler_reflection_unaligned", "bilinear", "reflection", False)
+grid_sampler_case("grid_sampler_nearest", "nearest", "zeros", False)
+grid_sampler_case("grid_sampler_nearest_border_aligned", "nearest", "border", True)
+grid_sampler_case("grid_sampler_nearest_reflection", "nearest", "reflection", False)
+
+
+def roi_boxes(b, n, w, h):
+    x1 = b.uniform(0, w * 0.6, n)
+    y1 = b.uniform(0, h * 0.6, n)
+    return np.stack([x1, y1, x1 + b.uniform(0.5, w * 0.6, n), y1 + b.uniform(0.5, h * 0.6, n)], 1)
+
+
+def roi_align_case(name, attrs, counts=(1, 3)):
+    @op_case(name, ["roi_align"])
+    def build(b):
+        x = b.input("x", b.randn(len(counts), 3, 8, 9))
+        rois = b.input("rois", roi_boxes(b, sum(counts), 18, 16).astype(np.float32))
+        # Without RoisNum Paddle wants LoD on ROIs, which a feed of an inference model lacks.
+        ins = {"X": x, "ROIs": rois, "RoisNum": b.input("rois_num", np.array(counts, np.int32))}
+        full = {"pooled_height": 3, "pooled_width": 2, "spatial_scale": 0.5, "sampling_ratio": -1,
+                "aligned": False}
+        full.update(attrs)
+        b.fetch(b.op("roi_align", ins, ("Out",), full))
+
+
+roi_align_case("roi_align", {})
+roi_align_case("roi_align_aligned_sampling2", {"aligned": True, "sampling_ratio": 2, "pooled_height": 2,
+                                               "pooled_width": 4})
+roi_align_case("roi_align_one_image", {"aligned": True, "spatial_scale": 0.25}, counts=(5,))
+
+
+def yolo_box_case(name, attrs, classes=2, anchors=(10, 13, 16, 30, 33, 23), hw=(4, 5)):
+    @op_case(name, ["yolo_box"])
+    def build(b):
+        an = len(anchors) // 2
+        c = an * (5 + classes) + (an if attrs.get("iou_aware") else 0)
+        x = b.input("x", b.randn(2, c, hw[0], hw[1], scale=1.5))
+        img = b.input("img_size", np.array([[32, 40], [30, 45]], np.int32))
+        full = {"anchors": list(anchors), "class_num": classes, "conf_thresh": 0.3, "downsample_ratio": 8,
+                "clip_bbox": True}
+        full.update(attrs)
+        boxes = b.op("yolo_box", {"X": x, "ImgSize": img}, ("Boxes", "Scores"), full)
+        b.fetch(boxes, op_output(b, "yolo_box", "Scores"))
+
+
+yolo_box_case("yolo_box", {})
+yolo_box_case("yolo_box_iou_aware_noclip", {"iou_aware": True, "iou_aware_factor": 0.4, "clip_bbox": False,
+                                            "scale_x_y": 1.05}, classes=3)
+
+
+def boxes_xyxy(b, n, lo, hi):
+    xy = b.uniform(lo, hi * 0.6, n, 2)
+    return np.concatenate([xy, xy + b.uniform(hi * 0.05, hi * 0.4, n, 2)], 1).astype(np.float32)
+
+
+def box_coder_case(name, code_type, normalized, target_shape, attrs=None, prior_var=True):
+    @op_case(name, ["box_coder"])
+    def build(b):
+        scale = 1.0 if normalized else 50.0
+        m = 3
+        prior = b.param("prior", boxes_xyxy(b, m, 0, scale))
+        ins = {"PriorBox": prior}
+        if prior_var:
+            ins["PriorBoxVar"] = b.param("prior_var", b.uniform(0.1, 0.3, m, 4))
+        if code_type == "encode_center_size":
+            t = boxes_xyxy(b, target_shape[0], 0, scale)
+        else:
+            t = b.randn(*target_shape, scale=0.5)
+        ins["TargetBox"] = b.input("target", t)
+        full = {"code_type": code_type, "box_normalized": normalized}
+        full.update(attrs or {})
+        b.fetch(b.op("box_coder", ins, ("OutputBox",), full))
+
+
+box_coder_case("box_coder_encode", "encode_center_size", True, (5, 4))
+box_coder_case("box_coder_encode_pixel_attr_var", "encode_center_size", False, (4, 4),
+               {"variance": [0.1, 0.2, 0.3, 0.4]}, prior_var=False)
+box_coder_case("box_coder_decode", "decode_center_size", True, (4, 3, 4), {"axis": 0})
+box_coder_case("box_coder_decode_axis1_pixel", "decode_center_size", False, (3, 5, 4),
+               {"axis": 1, "variance": [0.1, 0.1, 0.2, 0.2]}, prior_var=False)
+
+
+def prior_box_case(name, attrs):
+    @op_case(name, ["prior_box"])
+    def build(b):
+        x = b.input("x", b.randn(1, 4, 3, 4))
+        img = b.input("image", b.randn(1, 3, 24, 32))
+        full = {"min_sizes": [8.0, 16.0], "max_sizes": [12.0, 24.0], "aspect_ratios": [2.0, 3.0],
+                "variances": [0.1, 0.1, 0.2, 0.2], "flip": True, "clip": True, "step_w": 0.0, "step_h": 0.0,
+                "offset": 0.5, "min_max_aspect_ratios_order": False}
+        full.update(attrs)
+        boxes = b.op("prior_box", {"Input": x, "Image": img}, ("Boxes", "Variances"), full)
+        b.fetch(boxes, op_output(b, "prior_box", "Variances"))
+
+
+prior_box_case("prior_box", {})
+prior_box_case("prior_box_order_steps_noclip", {"min_max_aspect_ratios_order": True, "step_w": 7.0,
+                                                "step_h": 9.0, "clip": False, "aspect_ratios": [2.0, 0.5, 2.0],
+                                                "offset": 0.3})
+prior_box_case("prior_box_no_max_noflip", {"max_sizes": [], "flip": False, "min_sizes": [10.0]})
+
+
+def rnn_case(name, cls, num_layers, direction, time_major=True, init_state=False, seq_len=None):
+    @op_case(name, ["rnn"])
+    def build(b):
+        t, n, i, h = 5, 3, 4, 6
+        shape = (t, n, i) if time_major else (n, t, i)
+        x = b.input("x", b.randn(*shape), batch_dynamic=False)
+        net = cls(i, h, num_layers=num_layers, direction=direction, time_major=time_major)
+        args = {}
+        d = 2 if direction == "bidirect" else 1
+        if init_state:
+            h0 = b.input("h0", b.randn(num_layers * d, n, h, scale=0.5), batch_dynamic=False)
+            if cls is paddle.nn.LSTM:
+                c0 = b.input("c0", b.randn(num_layers * d, n, h, scale=0.5), batch_dynamic=False)
+                args["initial_states"] = (h0, c0)
+            else:
+                args["initial_states"] = h0
+        if seq_len is not None:
+            args["sequence_length"] = b.input("seq_len", np.array(seq_len, np.int64), batch_dynamic=False)
+        y, state = net(x, **args)
+        b.fetch(y, *(state if isinstance(state, (list, tuple)) else [state]))
+
+
+rnn_case("rnn_lstm", paddle.nn.LSTM, 1, "forward")
+rnn_case("rnn_lstm_bidirect_2layers_state", paddle.nn.LSTM, 2, "bidirect", init_state=True)
+rnn_case("rnn_gru", paddle.nn.GRU, 1, "forward", init_state=True)
+rnn_case("rnn_gru_bidirect_2layers", paddle.nn.GRU, 2, "bidirect")
+rnn_case("rnn_simple_tanh_batch_major", paddle.nn.SimpleRNN, 1, "forward", time_major=False)
+rnn_case("rnn_lstm_seq_len", paddle.nn.LSTM, 1, "bidirect", seq_len=[5, 2, 4])
+
+
+def deformable_conv_case(name, x_shape, w_shape, attrs, v1=False):
+    op = "deformable_conv_v1" if v1 else "deformable_conv"
+
+    @op_case(name, [op])
+    def build(b):
+        full = {"strides": [1, 1], "paddings": [0, 0], "dilations": [1, 1], "deformable_groups": 1, "groups": 1,
+                "im2col_step": 1}
+        full.update(attrs)
+        n, _, h, w = x_shape
+        kh, kw = w_shape[2:]
+        oh = (h + 2 * full["paddings"][0] - (full["dilations"][0] * (kh - 1) + 1)) // full["strides"][0] + 1
+        ow = (w + 2 * full["paddings"][1] - (full["dilations"][1] * (kw - 1) + 1)) // full["strides"][1] + 1
+        dg = full["deformable_groups"]
+        ins = {"Input": b.input("x", b.randn(*x_shape)),
+               "Offset": b.input("offset", b.randn(n, dg * 2 * kh * kw, oh, ow, scale=1.5)),
+               "Filter": b.param("w", b.randn(*w_shape, scale=0.5))}
+        if not v1:
+            ins["Mask"] = b.input("mask", b.uniform(0.0, 1.0, n, dg * kh * kw, oh, ow))
+        b.fetch(b.op(op, ins, ("Output",), full))
+
+
+deformable_conv_case("deformable_conv", (2, 4, 6, 7), (6, 4, 3, 3), {"paddings": [1, 1]})
+deformable_conv_case("deformable_conv_groups_dg2_stride", (1, 4, 7, 8), (4, 2, 3, 2),
+                     {"groups": 2, "deformable_groups": 2, "strides": [2, 1], "paddings": [1, 0],
+                      "dilations": [1, 2]})
+deformable_conv_case("deformable_conv_v1", (1, 3, 6, 6), (4, 3, 3, 3), {"paddings": [1, 1], "strides": [2, 2]},
+                     v1=True)
 
 
 def optimize_program(prefix, work_dir):

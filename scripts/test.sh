@@ -9,6 +9,24 @@ build=${1:-build}
 shift || true
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# The test models and reference outputs come from paddlepaddle, onnx and
+# paddle2onnx (requirements-dev.txt; the engine needs none of them). Without
+# them here, a virtual environment .venv gets them once, so that this one
+# command runs the whole suite on a fresh machine; OAR_NO_VENV=1 skips that
+# (the suites that need them are then skipped, each named, or fail under CI).
+if ! python3 -c 'import paddle, onnx' 2>/dev/null && [ "${OAR_NO_VENV:-}" != 1 ]; then
+  if ! .venv/bin/python3 -c 'import paddle, onnx' 2>/dev/null; then
+    echo "== paddle / onnx are not installed: setting up .venv from requirements-dev.txt (once)"
+    if ! { python3 -m venv .venv && .venv/bin/python3 -m pip install -q -r requirements-dev.txt; }; then
+      echo "== could not set up .venv (python3-venv, or PyPI, missing?): the large-model, zoo and ONNX suites will be skipped"
+      [ "${CI:-}" = true ] && exit 1
+    fi
+  fi
+  if .venv/bin/python3 -c 'import paddle, onnx' 2>/dev/null; then
+    export PATH="$PWD/.venv/bin:$PATH" # cmake's find_program(python3) and the generators below
+  fi
+fi
+
 have_paddle=false
 python3 -c 'import paddle' 2>/dev/null && have_paddle=true
 
@@ -65,6 +83,8 @@ if [ ! -L tests/data/large ] && [ -f tests/data/large/.complete ] && [ ! -f test
 fi
 generated_models zoo "the model zoo (scripts/gen_zoo.py, docs/model-zoo.md)" python3 scripts/gen_zoo.py --out
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release "$@"
+# The Python found now (the .venv above, or another), not the one an older
+# configure of this build directory remembered.
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DOAR_PYTHON3="$(command -v python3)" "$@"
 cmake --build "$build" -j"$jobs"
 ctest --test-dir "$build" --output-on-failure -j"$jobs"

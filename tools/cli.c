@@ -304,6 +304,22 @@ int cli_print_profile(oar_predictor *predictor, size_t top) {
   for (size_t i = 0; i < count && i < top; i++)
     printf("  %8.3f ms %5.1f%%  %s  [%s]\n", rows[i].seconds * per_run,
            total > 0 ? 100 * rows[i].seconds / total : 0, rows[i].node, rows[i].kernel);
+  /* The performance cliffs: time on reference kernels, which a fast path
+   * should replace wherever a real model spends it. */
+  size_t ref_nodes = 0;
+  double ref_seconds = 0, ref_worst = 0;
+  const char *worst = NULL;
+  for (size_t i = 0; i < count; i++) {
+    if (strcmp(rows[i].kernel, "reference") != 0) continue;
+    ref_nodes++;
+    ref_seconds += rows[i].seconds;
+    if (rows[i].seconds > ref_worst) ref_worst = rows[i].seconds, worst = rows[i].node;
+  }
+  if (ref_nodes)
+    printf("reference kernels: %zu of %zu nodes, %.1f%% of node time; slowest: %s (%.1f%%)\n", ref_nodes, count,
+           total > 0 ? 100 * ref_seconds / total : 0, worst, total > 0 ? 100 * ref_worst / total : 0);
+  else
+    printf("reference kernels: none\n");
   free(rows);
   return CLI_EXIT_OK;
 }

@@ -278,6 +278,7 @@ int cmd_run(int argc, char **argv) {
     } else {
       printf("ran %s in %.3f ms\n", a.model, ms);
       rc = show_outputs(predictor, a.output_dir);
+      if (rc == CLI_EXIT_OK) rc = cli_print_profile(predictor, (size_t)-1);
     }
   }
   free(paths);

@@ -38,7 +38,8 @@ static const char kInfoHelp[] =
     "  --memory   planned activation memory against the naive sum (for the\n"
     "             declared input shapes, -1 as 1, or those given by --shape)\n"
     "Engine switches (also for run and bench): --no-ir-optim, --no-memory-optim,\n"
-    "--delete-pass NAME, --profile (bench: per-node times and kernels).\n";
+    "--delete-pass NAME, --profile (run, bench: per-node times and kernels, and\n"
+    "the share of time on reference kernels, the slow path).\n";
 
 static const char kRunHelp[] =
     "usage: oar run MODEL [--params FILE] --input NAME=FILE.npy ... [--output-dir DIR]\n"

@@ -124,3 +124,24 @@ OAR_OP(one_hot_axis)
 OAR_OP(eye_like)
 OAR_OP(quantize_linear)
 OAR_OP(dequantize_linear)
+/* Paddle's quantize_linear / dequantize_linear (PaddleSlim's onnx_format):
+ * fake quantization in float, Paddle's arithmetic (ir/ops/quant.c). */
+OAR_OP(paddle_fake_quant)
+
+/* issue 11, batch B: Paddle ops with no format-free twin, named and
+ * slotted as Paddle's (ir/ops/pd_ops.h) */
+OAR_OP(prelu)
+OAR_OP(group_norm)
+OAR_OP(norm)
+OAR_OP(max_pool2d_with_index)
+OAR_OP(max_pool3d_with_index)
+OAR_OP(unfold)
+OAR_OP(temporal_shift)
+OAR_OP(grid_sampler)
+OAR_OP(roi_align)
+OAR_OP(yolo_box)
+OAR_OP(box_coder)
+OAR_OP(prior_box)
+OAR_OP(rnn)
+OAR_OP(deformable_conv)
+OAR_OP(deformable_conv_v1)

@@ -276,8 +276,10 @@ static oar_status lower_topk(const oar_pd_lowering *l, const oar_pd_op *op, oar_
 /* gather (axis) and index_select (dim): take along one axis. */
 static oar_status lower_take(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
                              oar_error *err) {
-  const bool select = strcmp(l->type, "index_select") == 0;
-  return set_i(b, OAR_TAKE_ATTR_AXIS, int_or(op, select ? "dim" : "axis", 0), err);
+  const char *axis = !strcmp(l->type, "index_select")      ? "dim"
+                     : !strcmp(l->type, "take_along_axis") ? "Axis"
+                                                           : "axis";
+  return set_i(b, OAR_TAKE_ATTR_AXIS, int_or(op, axis, 0), err);
 }
 
 /* one_hot_v2: depth as the Depth input, off / on values 0 and 1. */
@@ -625,6 +627,30 @@ static oar_status lower_p_norm(const oar_pd_lowering *l, const oar_pd_op *op, oa
   return set_ints(b, OAR_REDUCE_ATTR_AXES, &axis, 1, err);
 }
 
+/* quantize_linear / dequantize_linear: Paddle's range. Models written
+ * before qmin / qmax existed give bit_length; is_test false is the
+ * training kernel, which computes its own scale. */
+static oar_status lower_fake_quant(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                   oar_error *err) {
+  if (!int_or(op, "is_test", 1))
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "has is_test false (the training kernel); oar runs inference");
+  const int64_t bits = int_or(op, "bit_length", 8);
+  if (bits < 2 || bits > 16)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "has bit_length %lld", (long long)bits);
+  const int64_t bin_cnt = ((int64_t)1 << (bits - 1)) - 1;
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_AXIS,
+                int_or(op, "quant_axis", 0) < 0 ? -1 : int_or(op, "quant_axis", 0), err));
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_QMIN, int_or(op, "qmin", -bin_cnt - 1), err));
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_QMAX, int_or(op, "qmax", bin_cnt), err));
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_ROUND_TYPE, int_or(op, "round_type", 0), err));
+  OAR_TRY(set_i(b, OAR_FAKE_QUANT_ATTR_DEQUANTIZE, strcmp(l->type, "dequantize_linear") == 0, err));
+  return set_i(b, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER, int_or(op, "only_observer", 0) != 0, err);
+}
+
+/* Paddle's kernels ignore the zero point (always 0) and the training state. */
+static const char *const fake_quant_ignored[] = {"ZeroPoint", "InAccum", "InState", NULL};
+
 #define INPUT_AS_X \
   { "Input" }
 
@@ -638,6 +664,10 @@ static const char *const expand_as_ignored[] = {"Y", NULL};
   { "Out", NULL }
 #define TAKE_INPUTS \
   { NULL, "Index" }
+#define TAKE_ALONG_INPUTS \
+  { "Input", "Index" }
+#define RESULT_AS_OUT \
+  { "Result" }
 #define ONE_HOT_INPUTS \
   { "X", "depth_tensor", NULL }
 #define CONV_T_INPUTS \
@@ -648,6 +678,8 @@ static const char *const expand_as_ignored[] = {"Y", NULL};
   { NULL, NULL, "Bias" }
 #define RANGE_INPUTS \
   { NULL, "End", "Step" }
+#define OUT_AS_Y \
+  { "Y" }
 #define Y_AS_OUT \
   { "Out" }
 #define INTERP_INPUTS \
@@ -715,6 +747,7 @@ static const oar_pd_lowering lowerings[] = {
     WITH("top_k", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
     WITH("gather", OAR_OP_take, 0, lower_take, TAKE_INPUTS, SAME, NULL),
     WITH("index_select", OAR_OP_take, 0, lower_take, TAKE_INPUTS, SAME, NULL),
+    WITH("take_along_axis", OAR_OP_take_along_axis, 0, lower_take, TAKE_ALONG_INPUTS, RESULT_AS_OUT, NULL),
     WITH("gather_nd", OAR_OP_gather_nd_batch, 0, lower_none, TAKE_INPUTS, SAME, NULL),
     WITH("one_hot_v2", OAR_OP_one_hot_axis, 0, lower_one_hot, ONE_HOT_INPUTS, SAME, one_hot_const),
     WITH("pad3d", OAR_OP_pad_nd, 0, lower_pad3d, SAME, SAME, pad3d_const),
@@ -743,6 +776,16 @@ static const oar_pd_lowering lowerings[] = {
     WITH("tril_triu", OAR_OP_trilu, 0, lower_trilu, SAME, SAME, trilu_const),
     LOWER("bmm", OAR_OP_matmul_v2, 0, lower_none),
     LOWER("p_norm", OAR_OP_reduce, 0, lower_p_norm),
+    {.type = "quantize_linear",
+     .ir = OAR_OP_paddle_fake_quant,
+     .attrs = lower_fake_quant,
+     .outputs = OUT_AS_Y,
+     .ignored_inputs = fake_quant_ignored},
+    {.type = "dequantize_linear",
+     .ir = OAR_OP_paddle_fake_quant,
+     .attrs = lower_fake_quant,
+     .outputs = OUT_AS_Y,
+     .ignored_inputs = fake_quant_ignored},
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {

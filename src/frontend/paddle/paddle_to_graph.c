@@ -532,9 +532,10 @@ static oar_status fill_node(build_ctx *c, size_t index, const oar_pd_lowering *l
 static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
   const oar_pd_op *op = &c->block->ops[index];
   char desc[DESC_MAX];
-  const oar_op_schema *schema = oar_schema_find(op->type);
-  const oar_pd_lowering *low = schema ? NULL : oar_pd_lowering_find(op->type);
-  if (low) schema = oar_schema_by_id(low->ir);
+  /* A lowering wins over an IR op of the same name: the ONNX-born IR ops
+   * (take_along_axis, ...) share Paddle's names but not its slots. */
+  const oar_pd_lowering *low = oar_pd_lowering_find(op->type);
+  const oar_op_schema *schema = low ? oar_schema_by_id(low->ir) : oar_schema_find(op->type);
   if (!schema)
     return oar_error_set(err, OAR_ERR_UNSUPPORTED, "unsupported %s", describe(c, index, desc, sizeof desc));
   for (size_t i = 0; i < op->num_attrs; i++) {

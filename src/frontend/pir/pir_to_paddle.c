@@ -365,8 +365,9 @@ static oar_status emit_results(pirc_ctx *c, const oar_pir_op *op, const oar_pir_
  * the lowering reads what it knows by name, but places (arange's, full's):
  * oar runs on the CPU and cannot convert them. */
 static oar_status emit_attrs(pirc_ctx *c, const oar_pir_op *op, const oar_pir_op_map *m, oar_pd_op *lop) {
-  const oar_op_schema *schema = oar_schema_find(m->legacy);
-  if (!schema && !oar_pd_lowering_find(m->legacy))
+  const bool lowered = oar_pd_lowering_find(m->legacy) != NULL; /* wins, as in paddle_to_graph.c */
+  const oar_op_schema *schema = lowered ? NULL : oar_schema_find(m->legacy);
+  if (!schema && !lowered)
     return oar_error_set(c->err, OAR_ERR_INTERNAL,
                          "the PIR table maps to '%s', which has neither a schema nor a lowering", m->legacy);
   for (size_t i = 0; i < op->num_attrs; i++) {

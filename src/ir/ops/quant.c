@@ -3,7 +3,11 @@
  *
  * Quantization: scale (and zero point) per tensor (one value), per axis
  * (1-D, X's dim at `axis`), or per block of `block_size` along axis (X's
- * rank, with that dim divided by block_size, rounded up). */
+ * rank, with that dim divided by block_size, rounded up).
+ *
+ * paddle_fake_quant: Paddle's quantize_linear / dequantize_linear, whose
+ * output stays float (integers after quantize) and whose scale is the
+ * clipping range, not the step (q = x * qmax / s). */
 #include "ir/ops/infer_util.h"
 #include "ir/ops/op_ext.h"
 
@@ -99,11 +103,39 @@ static oar_status quant_infer(const oar_node *n, const oar_tensor_view *const *i
   return OAR_OK;
 }
 
+static oar_status fake_quant_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                   oar_error *err) {
+  const oar_tensor_view *x, *s;
+  OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_X, &x, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_SCALE, &s, err));
+  /* Weights quantized offline are int8 before their dequantize_linear. */
+  const bool dequantize = oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_DEQUANTIZE) != 0;
+  if ((x->dtype != OAR_DTYPE_FLOAT32 && !(dequantize && x->dtype == OAR_DTYPE_INT8)) ||
+      s->dtype != OAR_DTYPE_FLOAT32)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "X and Scale of dtype %s and %s; oar takes float32 (or int8 X to dequantize)",
+                         oar_dtype_str(x->dtype), oar_dtype_str(s->dtype));
+  const int64_t axis = oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_AXIS), count = oar_view_numel(s);
+  if (axis >= x->shape.rank || axis < -1)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "quant_axis %lld of a rank-%d X", (long long)axis,
+                         x->shape.rank);
+  const int64_t want = axis < 0 ? 1 : x->shape.dims[axis];
+  if (want >= 0 && count != want)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "Scale holds %lld values; quant_axis %lld needs %lld",
+                         (long long)count, (long long)axis, (long long)want);
+  if (oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_QMAX) < 1)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "qmax %lld is not positive",
+                         (long long)oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_QMAX));
+  oar_op_set_output(n, out, 0, OAR_DTYPE_FLOAT32, &x->shape);
+  return OAR_OK;
+}
+
 static const oar_slot_spec one_hot_inputs[] = {
     {"Indices", OAR_SLOT_REQUIRED}, {"Depth", OAR_SLOT_REQUIRED}, {"Values", OAR_SLOT_REQUIRED}};
 static const oar_slot_spec x_input[] = {{"X", OAR_SLOT_REQUIRED}};
 static const oar_slot_spec quant_inputs[] = {
     {"X", OAR_SLOT_REQUIRED}, {"Scale", OAR_SLOT_REQUIRED}, {"ZeroPoint", OAR_SLOT_OPTIONAL}};
+static const oar_slot_spec fake_quant_inputs[] = {{"X", OAR_SLOT_REQUIRED}, {"Scale", OAR_SLOT_REQUIRED}};
 static const oar_slot_spec out_only[] = {{"Out", OAR_SLOT_REQUIRED}};
 static const oar_attr_spec one_hot_attrs[] = {[OAR_ONE_HOT_ATTR_AXIS] = OAR_ATTR_I("axis", -1)};
 static const oar_attr_spec eye_attrs[] = {
@@ -160,4 +192,23 @@ const oar_op_schema oar_schema_dequantize_linear = {
     .attrs = quant_attrs,
     .num_attrs = 2,
     .infer = quant_infer,
+};
+static const oar_attr_spec fake_quant_attrs[] = {
+    [OAR_FAKE_QUANT_ATTR_AXIS] = OAR_ATTR_I("axis", -1),
+    [OAR_FAKE_QUANT_ATTR_QMIN] = OAR_ATTR_I("qmin", -128),
+    [OAR_FAKE_QUANT_ATTR_QMAX] = OAR_ATTR_I("qmax", 127),
+    [OAR_FAKE_QUANT_ATTR_ROUND_TYPE] = OAR_ATTR_I("round_type", 0),
+    [OAR_FAKE_QUANT_ATTR_DEQUANTIZE] = OAR_ATTR_B("dequantize", false),
+    [OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER] = OAR_ATTR_B("only_observer", false),
+};
+const oar_op_schema oar_schema_paddle_fake_quant = {
+    .name = "paddle_fake_quant",
+    .id = OAR_OP_paddle_fake_quant,
+    .inputs = fake_quant_inputs,
+    .num_inputs = 2,
+    .outputs = out_only,
+    .num_outputs = 1,
+    .attrs = fake_quant_attrs,
+    .num_attrs = 6,
+    .infer = fake_quant_infer,
 };

@@ -59,3 +59,22 @@ void oar_ref_q_store_saturated(oar_dtype t, void *p, int64_t i, double v) {
     default: oar_ref_q_store(t, p, i, v); break;
   }
 }
+
+void oar_ref_paddle_quantize_f32(const float *x, float *y, int64_t n, float s, int qmin, int qmax,
+                                 int round_type) {
+  const float inv_s = s <= 1e-30f ? 1.0f / (s + 1e-6f) : 1.0f / s;
+  const float mult = (float)qmax * inv_s, lo = (float)qmin, hi = (float)qmax;
+  for (int64_t i = 0; i < n; i++) {
+    if (round_type == 0) {
+      const float q = nearbyintf(mult * x[i]); /* the default rounding mode: to nearest even */
+      y[i] = q < lo ? lo : q > hi ? hi : q;
+    } else {
+      const float v = x[i] < -s ? -s : x[i] > s ? s : x[i];
+      y[i] = roundf(mult * v);
+    }
+  }
+}
+
+void oar_ref_paddle_dequantize_f32(const float *x, float *y, int64_t n, float s, int qmax) {
+  for (int64_t i = 0; i < n; i++) y[i] = x[i] * s / (float)qmax;
+}

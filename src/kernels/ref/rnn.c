@@ -65,16 +65,17 @@ void oar_ref_rnn_dir_f32(const oar_rnn_params *p, const float *x, const float *w
       if (p->cell == 0) {
         for (int64_t k = 0; k < H; k++) hn[k] = act(&p->act[0], clipped(p, xa[k] + ha[k]));
       } else if (p->cell == 1) {
+        const int64_t zo = p->paddle_gates ? H : 0, ro = p->paddle_gates ? 0 : H;
         for (int64_t k = 0; k < H; k++) {
-          const float z = act(&p->act[0], clipped(p, xa[k] + ha[k]));
-          const float rr = act(&p->act[0], clipped(p, xa[H + k] + ha[H + k]));
+          const float z = act(&p->act[0], clipped(p, xa[zo + k] + ha[zo + k]));
+          const float rr = act(&p->act[0], clipped(p, xa[ro + k] + ha[ro + k]));
           float pre;
           if (p->linear_before_reset) {
             pre = xa[2 * H + k] + rr * ha[2 * H + k];
           } else {
             double q = rb ? rb[2 * H + k] : 0.0;
             for (int64_t j = 0; j < H; j++) {
-              const float rj = act(&p->act[0], clipped(p, xa[H + j] + ha[H + j]));
+              const float rj = act(&p->act[0], clipped(p, xa[ro + j] + ha[ro + j]));
               q += (double)(rj * h[j]) * r[(2 * H + k) * H + j];
             }
             pre = xa[2 * H + k] + (float)q;
@@ -83,14 +84,16 @@ void oar_ref_rnn_dir_f32(const oar_rnn_params *p, const float *x, const float *w
           hn[k] = (1 - z) * hh + z * h[k];
         }
       } else {
+        const int64_t oo = p->paddle_gates ? 3 * H : H, fo = p->paddle_gates ? H : 2 * H,
+                      co = p->paddle_gates ? 2 * H : 3 * H;
         for (int64_t k = 0; k < H; k++) {
           const float pi = peep ? peep[k] : 0, po = peep ? peep[H + k] : 0, pf = peep ? peep[2 * H + k] : 0;
           const float ig = act(&p->act[0], clipped(p, xa[k] + ha[k] + pi * c[k]));
-          float fg = act(&p->act[0], clipped(p, xa[2 * H + k] + ha[2 * H + k] + pf * c[k]));
+          float fg = act(&p->act[0], clipped(p, xa[fo + k] + ha[fo + k] + pf * c[k]));
           if (p->input_forget) fg = 1 - ig;
-          const float cc = act(&p->act[1], clipped(p, xa[3 * H + k] + ha[3 * H + k]));
+          const float cc = act(&p->act[1], clipped(p, xa[co + k] + ha[co + k]));
           const float cn = fg * c[k] + ig * cc;
-          const float og = act(&p->act[0], clipped(p, xa[H + k] + ha[H + k] + po * cn));
+          const float og = act(&p->act[0], clipped(p, xa[oo + k] + ha[oo + k] + po * cn));
           hn[k] = og * act(&p->act[2], cn);
           xa[k] = cn; /* the new cell state; gate i is no longer needed */
         }

@@ -22,6 +22,9 @@ typedef struct oar_rnn_params {
   int64_t x_st, x_sb, y_st, y_sb;
   /* element (b, k) of initial/final states is at b*s_sb + k */
   int64_t s_sb;
+  /* Paddle's gate order in w, r, wb and rb (LSTM i, f, c, o; GRU r, z, c)
+   * instead of ONNX's (LSTM i, o, f, c; GRU z, r, h). */
+  bool paddle_gates;
 } oar_rnn_params;
 
 /* w [G*H, I], r [G*H, H], wb / rb [G*H] (or NULL), peep [3H] (LSTM, or

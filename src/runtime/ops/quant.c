@@ -96,3 +96,44 @@ oar_status oar_run_dequantize_linear(const oar_node *node, const oar_tensor_view
                                      oar_tensor_view *out, oar_error *err) {
   return quant(node, in, out, false, err);
 }
+
+/* One scale per slice of X along axis (or one for all), each slice a run of
+ * `inner` contiguous elements repeated over the outer dims. */
+oar_status oar_run_paddle_fake_quant(const oar_node *node, const oar_tensor_view *const *in,
+                                     oar_tensor_view *out, oar_error *err) {
+  const oar_tensor_view *x = in[OAR_QUANT_IN_X], *s = in[OAR_QUANT_IN_SCALE];
+  oar_tensor_view *y;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  const int64_t n = oar_view_numel(x), axis = oar_node_attr_i(node, OAR_FAKE_QUANT_ATTR_AXIS);
+  const int qmin = (int)oar_node_attr_i(node, OAR_FAKE_QUANT_ATTR_QMIN),
+            qmax = (int)oar_node_attr_i(node, OAR_FAKE_QUANT_ATTR_QMAX),
+            round_type = (int)oar_node_attr_i(node, OAR_FAKE_QUANT_ATTR_ROUND_TYPE);
+  const bool dequantize = oar_node_attr_i(node, OAR_FAKE_QUANT_ATTR_DEQUANTIZE) != 0,
+             observer = oar_node_attr_i(node, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER) != 0;
+  const float *scales = s->data;
+  float *dst = y->data;
+  /* int8 weights: widen into the output first, then work in place. */
+  const float *src = x->data;
+  if (x->dtype == OAR_DTYPE_INT8) {
+    for (int64_t i = 0; i < n; i++) dst[i] = ((const int8_t *)x->data)[i];
+    src = dst;
+  }
+  if (observer) {
+    if (src != dst && n) memcpy(dst, src, (size_t)n * sizeof *dst);
+    return OAR_OK;
+  }
+  int64_t channels = 1, inner = n;
+  if (axis >= 0) {
+    channels = x->shape.dims[axis];
+    inner = 1;
+    for (int i = (int)axis + 1; i < x->shape.rank; i++) inner *= x->shape.dims[i];
+  }
+  for (int64_t start = 0; channels && inner && start < n; start += inner) {
+    const float scale = scales[(start / inner) % channels];
+    if (dequantize)
+      oar_ref_paddle_dequantize_f32(src + start, dst + start, inner, scale, qmax);
+    else
+      oar_ref_paddle_quantize_f32(src + start, dst + start, inner, scale, qmin, qmax, round_type);
+  }
+  return OAR_OK;
+}

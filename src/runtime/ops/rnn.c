@@ -63,22 +63,8 @@ oar_status oar_run_rnn_seq(const oar_node *node, const oar_tensor_view *const *i
   float *hbuf = yh ? yh->data : scratch + 3 * G * H, *cbuf = yc ? yc->data : scratch + 3 * G * H + state;
   const oar_tensor_view *sl = oar_op_input(node, in, OAR_RNN_IN_SEQ_LENS);
   oar_status st = OAR_OK;
-  if (sl) {
-    if (oar_view_numel(sl) != batch || (sl->dtype != OAR_DTYPE_INT32 && sl->dtype != OAR_DTYPE_INT64)) {
-      st = oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "sequence_lens must hold %lld int32 values",
-                         (long long)batch);
-      goto done;
-    }
-    for (int64_t b = 0; b < batch; b++) {
-      lens[b] =
-          sl->dtype == OAR_DTYPE_INT32 ? ((const int32_t *)sl->data)[b] : ((const int64_t *)sl->data)[b];
-      if (lens[b] < 0 || lens[b] > seq) {
-        st = oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "sequence length %lld is out of [0, %lld]",
-                           (long long)lens[b], (long long)seq);
-        goto done;
-      }
-    }
-  }
+  if (sl && (st = oar_run_seq_lens(node, OAR_RNN_IN_SEQ_LENS, sl, batch, seq, lens, err)) != OAR_OK)
+    goto done;
   if (y) memset(y->data, 0, (size_t)oar_view_numel(y) * sizeof(float));
   for (int64_t d = 0; d < dirs; d++) {
     oar_rnn_params p = {

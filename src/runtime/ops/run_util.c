@@ -19,3 +19,17 @@ oar_status oar_run_output(const oar_node *n, oar_tensor_view *out, int slot, oar
   *view = v;
   return OAR_OK;
 }
+
+oar_status oar_run_seq_lens(const oar_node *n, int in_slot, const oar_tensor_view *v, int64_t batch,
+                            int64_t seq, int64_t *lens, oar_error *err) {
+  if (oar_view_numel(v) != batch || (v->dtype != OAR_DTYPE_INT32 && v->dtype != OAR_DTYPE_INT64))
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input '%s' must hold %lld int32 or int64 values",
+                         n->schema->inputs[in_slot].name, (long long)batch);
+  for (int64_t b = 0; b < batch; b++) {
+    lens[b] = v->dtype == OAR_DTYPE_INT32 ? ((const int32_t *)v->data)[b] : ((const int64_t *)v->data)[b];
+    if (lens[b] < 0 || lens[b] > seq)
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "sequence length %lld is out of [0, %lld]",
+                           (long long)lens[b], (long long)seq);
+  }
+  return OAR_OK;
+}

@@ -17,4 +17,9 @@ oar_status oar_run_expect_dtype(const oar_node *n, int in_slot, const oar_tensor
 oar_status oar_run_output(const oar_node *n, oar_tensor_view *out, int slot, oar_tensor_view **view,
                           oar_error *err);
 
+/* Per-batch sequence lengths of a recurrent op: `v` must hold `batch`
+ * int32 / int64 values, each in [0, seq]; read into lens. */
+oar_status oar_run_seq_lens(const oar_node *n, int in_slot, const oar_tensor_view *v, int64_t batch,
+                            int64_t seq, int64_t *lens, oar_error *err);
+
 #endif
