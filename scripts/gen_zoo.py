@@ -1092,6 +1092,73 @@ class PPYOLOE(Layer):
         return boxes, paddle.concat(scores, axis=-1)
 
 
+class BlazeBlock(Layer):
+    """ppdet/modeling/backbones/blazenet.py BlazeBlock (5x5 depthwise + pointwise, optionally
+    twice; on stride 2 a ceil-mode max-pool + 1x1 conv shortcut)."""
+
+    def __init__(self, cin, out1, out2, double=None, stride=1):
+        super().__init__()
+        self.dw = ConvBNAct(cin, out1, 5, stride, groups=out1, act="relu")
+        self.pw = ConvBNAct(out1, out2, 1, act=None if double else "relu")
+        self.second = None
+        if double:
+            self.second = nn.Sequential(ConvBNAct(out2, out2, 5, groups=out2, act="relu"),
+                                        ConvBNAct(out2, double, 1, act=None))
+        self.shortcut = None
+        if stride != 1:
+            self.shortcut = nn.Sequential(nn.MaxPool2D(stride, stride, ceil_mode=True),
+                                          ConvBNAct(cin, double or out2, 1, act="relu"))
+
+    def forward(self, x):
+        y = self.pw(self.dw(x))
+        if self.second is not None:
+            y = self.second(y)
+        if self.shortcut is not None:
+            x = self.shortcut(x)
+        return F.relu(paddle.add(x, y))
+
+
+class BlazeFace(Layer):
+    """PaddleDetection BlazeFace (configs/face_detection/blazeface_1000e.yml): BlazeNet
+    (ppdet/modeling/backbones/blazenet.py, 5x5 kernels), FaceHead (heads/face_head.py: a 3x3
+    box and score conv per level), anchors by prior_box (AnchorGeneratorSSD: min sizes
+    16 24 and 32 48 64 80 96 128, steps 8 and 16, offset 0.5) and the SSD decoding by
+    box_coder (decode_center_size, variances 0.1 0.1 0.2 0.2), scores by softmax; no NMS:
+    boxes [N, 896, 4] normalized to the image, scores [N, 896, 2]."""
+
+    MIN_SIZES = [[16.0, 24.0], [32.0, 48.0, 64.0, 80.0, 96.0, 128.0]]
+    STEPS = [8.0, 16.0]
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = ConvBNAct(3, 24, 3, 2, act="relu")
+        blocks = [BlazeBlock(24, 24, 24), BlazeBlock(24, 24, 24), BlazeBlock(24, 24, 48, stride=2),
+                  BlazeBlock(48, 48, 48), BlazeBlock(48, 48, 48), BlazeBlock(48, 48, 24, 96, 2),
+                  BlazeBlock(96, 96, 24, 96), BlazeBlock(96, 96, 24, 96)]
+        self.stage1 = nn.Sequential(*blocks)
+        self.stage2 = nn.Sequential(BlazeBlock(96, 96, 24, 96, 2), BlazeBlock(96, 96, 24, 96),
+                                    BlazeBlock(96, 96, 24, 96))
+        self.box = nn.LayerList([nn.Conv2D(96, len(m) * 4, 3, padding=1) for m in self.MIN_SIZES])
+        self.score = nn.LayerList([nn.Conv2D(96, len(m) * 2, 3, padding=1) for m in self.MIN_SIZES])
+
+    def forward(self, image):
+        f1 = self.stage1(self.conv1(image))
+        feats = [f1, self.stage2(f1)]
+        boxes, scores, priors, variances = [], [], [], []
+        for i, f in enumerate(feats):
+            boxes.append(self.box[i](f).transpose([0, 2, 3, 1]).reshape([0, -1, 4]))
+            scores.append(self.score[i](f).transpose([0, 2, 3, 1]).reshape([0, -1, 2]))
+            prior, var = paddle.vision.ops.prior_box(f, image, self.MIN_SIZES[i], aspect_ratios=[1.0],
+                                                     variance=[0.1, 0.1, 0.2, 0.2], steps=[self.STEPS[i]] * 2,
+                                                     offset=0.5)
+            priors.append(prior.reshape([-1, 4]))
+            variances.append(var.reshape([-1, 4]))
+        decoded = paddle.vision.ops.box_coder(paddle.concat(priors), paddle.concat(variances),
+                                              paddle.concat(boxes, axis=1), code_type="decode_center_size",
+                                              box_normalized=True)
+        return decoded, F.softmax(paddle.concat(scores, axis=1), axis=-1)
+
+
 # ---- OCR: PaddleOCR ---------------------------------------------------------------------
 
 
@@ -1312,6 +1379,33 @@ class Ernie3(Layer):
         h = self.encoder(x, mask)
         pooled = paddle.tanh(self.pooler(h[:, 0]))
         return self.classifier(self.dropout(pooled))
+
+
+class GPT(Layer):
+    """paddlenlp/transformers/gpt/modeling.py GPTForCausalLM, a GPT-2-small layout at 4 layers of
+    256 (8 heads, ffn 1024, GELU, pre-norm), vocabulary 5000: word + position (cumsum of ones
+    - 1) embeddings, the causal mask triu(ones(S, S) * -1e4, 1) built from the run-time
+    sequence length, decoder layers (self-attention only: nn.TransformerEncoderLayer with
+    normalize_before and that mask), final LayerNorm, logits by the tied word embedding
+    (matmul with transpose_y)."""
+
+    def __init__(self, vocab=5000, hidden=256, layers=4, heads=8, ffn=1024, max_pos=1024):
+        super().__init__()
+        self.word = nn.Embedding(vocab, hidden)
+        self.position = nn.Embedding(max_pos, hidden)
+        self.dropout = nn.Dropout(0.1)
+        layer = nn.TransformerEncoderLayer(hidden, heads, ffn, dropout=0.1, activation="gelu", attn_dropout=0.1,
+                                           act_dropout=0.0, normalize_before=True)
+        self.decoder = nn.TransformerEncoder(layer, layers, norm=nn.LayerNorm(hidden))
+
+    def forward(self, input_ids):
+        ones = paddle.ones_like(input_ids, dtype="int64")
+        position_ids = paddle.cumsum(ones, axis=-1) - ones
+        x = self.dropout(self.word(input_ids) + self.position(position_ids))
+        s = paddle.shape(input_ids)[-1]
+        causal = paddle.triu(paddle.ones([s, s], dtype="float32") * -1e4, diagonal=1)
+        h = self.decoder(x, causal)
+        return paddle.matmul(h, self.word.weight, transpose_y=True)
 
 
 # ---- speech: PaddleSpeech ---------------------------------------------------------------
@@ -1569,6 +1663,11 @@ def _(name):
     return image_model(PicoDet(), name, 320, 320)
 
 
+@zoo_model("blazeface", "detection", "BlazeFace (BlazeNet, SSD head, prior_box + box_coder decoding, no NMS), 128x128")
+def _(name):
+    return image_model(BlazeFace(), name, 128, 128)
+
+
 @zoo_model("ppocr_det_db", "ocr", "PP-OCRv3 DB text detection (MobileNetV3 x0.5, RSEFPN, DBHead), 320x320")
 def _(name):
     return image_model(PPOCRDetDB(), name, 320, 320, spec_hw=(None, None))
@@ -1614,6 +1713,13 @@ def _(name):
     spec = [paddle.static.InputSpec([None, None], "int64", "input_ids"),
             paddle.static.InputSpec([None, None], "int64", "token_type_ids")]
     return Ernie3(vocab=vocab), spec, [("input_ids", ids), ("token_type_ids", types)], None
+
+
+@zoo_model("gpt_tiny", "nlp", "GPT causal LM (4 x 256, vocab 5000, run-time causal mask, tied head), seq 24")
+def _(name):
+    ids = gf.case_rng(name).integers(0, 5000, (2, 24)).astype(np.int64)
+    spec = [paddle.static.InputSpec([None, None], "int64", "input_ids")]
+    return GPT(), spec, [("input_ids", ids)], None
 
 
 @zoo_model("deepspeech2", "speech", "DeepSpeech2 (conv subsampling + 2 x LSTM 256 + CTC softmax), 100 x 80 fbank")
@@ -1714,6 +1820,8 @@ class legacy_zoo_ops(gen_bert.legacy_program_ops if MODE else object):
             (paddle, "square", gen_bert._legacy_op("square", paddle.square, lambda x, name=None: ({"X": [x]}, {}))),
             (paddle, "roll", gen_bert._legacy_op("roll", paddle.roll, lambda x, shifts, axis=None, name=None: (
                 {"X": [x]}, {"shifts": list(shifts), "axis": list(axis)}))),
+            (paddle, "triu", gen_bert._legacy_op("tril_triu", paddle.triu, lambda x, diagonal=0, name=None: (
+                {"X": [x]}, {"diagonal": diagonal, "lower": False}))),
         ]
         # F.glu's sigmoid, looked up in its own module
         act = nn.functional.activation
