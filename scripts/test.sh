@@ -81,7 +81,7 @@ if [ ! -L tests/data/large ] && [ -f tests/data/large/.complete ] && [ ! -f test
   echo "== generating the PIR forms of the large test models (resnet50_pir, mobilenet_v2_pir, mobilenet_v3_large_pir, bert_base_pir)"
   python3 scripts/gen_fixtures.py --large-only --out tests/data/large --only '*_pir'
 fi
-generated_models zoo "the model zoo (scripts/gen_zoo.py, docs/model-zoo.md)" python3 scripts/gen_zoo.py --out
+generated_models zoo "the zoo models (scripts/gen_zoo.py, docs/model-zoo.md)" python3 scripts/gen_zoo.py --out
 
 # The Python found now (the .venv above, or another), not the one an older
 # configure of this build directory remembered.
