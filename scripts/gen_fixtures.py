@@ -1179,6 +1179,24 @@ interp_case("bilinear_interp_v2_align_corners", "bilinear_interp_v2",
             {"out_h": 10, "out_w": 13, "align_corners": True})
 
 
+def interp_out_size_case(name, op, align_mode):
+    @op_case(name, ["shape", "slice", op])
+    def build(b):
+        """F.interpolate(x, paddle.shape(y)[2:]) as PaddleSeg's and PaddleDetection's necks write
+        it: the OutSize input is computed at run time (int32), and takes precedence over out_h /
+        out_w (3 x 3 here, which the outputs do not have)."""
+        x = b.input("x", b.randn(1, 2, 5, 7))
+        y = b.input("y", b.randn(1, 1, 9, 4))
+        attrs = {"data_layout": "NCHW", "out_d": -1, "out_h": 3, "out_w": 3, "scale": [],
+                 "interp_method": "nearest" if op.startswith("nearest") else "bilinear",
+                 "align_corners": False, "align_mode": align_mode}
+        b.fetch(b.op(op, {"X": x, "OutSize": paddle.shape(y)[2:]}, ("Out",), attrs))
+
+
+interp_out_size_case("bilinear_interp_v2_out_size_tensor", "bilinear_interp_v2", 0)
+interp_out_size_case("nearest_interp_v2_out_size_tensor", "nearest_interp_v2", 1)
+
+
 @op_case("tile_pad_front", ["tile"])
 def _(b):
     x = b.input("x", b.randn(2, 3, 4))

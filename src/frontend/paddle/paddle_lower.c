@@ -375,8 +375,20 @@ static bool interp_scale(const oar_pd_op *op, int nsp, float *s) {
   return true;
 }
 
+/* Whether Paddle input slot `name` of `op` is bound to a variable. */
+static bool has_input(const oar_pd_op *op, const char *name) {
+  for (size_t i = 0; i < op->num_inputs; i++)
+    if (strcmp(op->inputs[i].name, name) == 0) return op->inputs[i].args.n > 0;
+  return false;
+}
+
 static oar_status interp_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
                                oar_error *err) {
+  /* An OutSize tensor (the output's spatial sizes computed at run time:
+   * PaddleSeg's F.interpolate(x, paddle.shape(y)[2:])) is resize's Sizes,
+   * and takes precedence over `scale` and out_d / out_h / out_w, as in
+   * Paddle's kernel. */
+  if (has_input(op, "OutSize")) return OAR_OK;
   static const char *const names[] = {"out_d", "out_h", "out_w"};
   const int nsp = interp_spatial(l->type);
   float sc[3];
@@ -768,6 +780,8 @@ static const char *const expand_as_ignored[] = {"Y", NULL};
   { "Y" }
 #define Y_AS_OUT \
   { "Out" }
+#define INTERP_INPUTS \
+  { NULL, NULL, NULL, "OutSize" } /* X, Roi, Scales, Sizes */
 
 #define LOWER(t, op, fn, set) \
   { .type = t, .ir = op, .func = fn, .attrs = set }
@@ -843,8 +857,10 @@ static const oar_pd_lowering lowerings[] = {
     WITH("instance_norm", OAR_OP_instance_norm_nd, 0, lower_instance_norm, INORM_INPUTS, SAME, NULL),
     LOWER("pixel_shuffle", OAR_OP_depth_space, 0, lower_pixel_shuffle),
     WITH("range", OAR_OP_arange, 0, lower_none, RANGE_INPUTS, SAME, NULL),
-    WITH("nearest_interp_v2", OAR_OP_resize_nd, INTERP_NEAREST, lower_interp, SAME, Y_AS_OUT, interp_const),
-    WITH("bilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("nearest_interp_v2", OAR_OP_resize_nd, INTERP_NEAREST, lower_interp, INTERP_INPUTS, Y_AS_OUT,
+         interp_const),
+    WITH("bilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, INTERP_INPUTS, Y_AS_OUT,
+         interp_const),
     WITH("tile", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
     WITH("expand", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
     {.type = "expand_as_v2",
