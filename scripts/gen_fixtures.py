@@ -867,6 +867,27 @@ def _(b):
     b.fetch(b.op("expand_v2", {"X": x}, ("Out",), {"shape": [2, -1, 5, 4]}))
 
 
+@op_case("expand_v2_shapes_tensor_list", ["expand_v2", "shape", "slice", "fill_constant"])
+def _(b):
+    """ViTs' cls_token.expand((B, -1, -1)): B read from the input's shape at run time (a 0-D int32),
+    the -1s (keep the dim) as [1] tensors; the tokens then join the sequence."""
+    x = b.input("x", b.randn(3, 5, 4))
+    tok = b.param("cls_token", b.randn(1, 1, 4))
+    s = b.op("shape", {"Input": x})
+    bsz = b.op("slice", {"Input": s}, ("Out",), {"axes": [0], "starts": [0], "ends": [1], "decrease_axis": [0]})
+    keep = [b.op("fill_constant", {}, ("Out",), {"shape": [1], "dtype": DT_INT32, "value": -1.0}) for _ in range(2)]
+    toks = b.op("expand_v2", {"X": tok, "expand_shapes_tensor": [bsz] + keep}, ("Out",), {"shape": [-1, -1, -1]})
+    b.fetch(b.op("concat", {"X": [toks, x]}, ("Out",), {"axis": 1}))
+
+
+@op_case("expand_v2_shape_tensor_keep", ["expand_v2"])
+def _(b):
+    """expand_v2 with its Shape as a tensor holding -1 (keep X's dim)."""
+    x = b.input("x", b.randn(3, 1, 4), batch_dynamic=False)
+    shape = b.input("shape", np.array([2, 3, 5, -1], np.int64), batch_dynamic=False)
+    b.fetch(b.op("expand_v2", {"X": x, "Shape": shape}, ("Out",), {}))
+
+
 @op_case("top_k_v2_last", ["top_k_v2"])
 def _(b):
     x = b.input("x", b.randn(3, 4, 9))

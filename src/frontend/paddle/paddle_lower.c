@@ -159,21 +159,6 @@ static oar_status clip_const(const oar_pd_lowering *l, const oar_pd_op *op, int 
   return OAR_OK;
 }
 
-/* expand_v2: the target shape, -1 (keep the dim) as 1, which numpy
- * broadcasting keeps too. */
-static oar_status expand_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
-                               oar_error *err) {
-  (void)l;
-  if (slot != 1) return OAR_OK;
-  int64_t v[OAR_PD_CONST_MAX];
-  const int n = attr_ints(op, "shape", v, OAR_PD_CONST_MAX);
-  if (n < 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no usable 'shape' attribute");
-  for (int i = 0; i < n; i++)
-    if (v[i] == -1) v[i] = 1;
-  const_i64(c, 1, (size_t)n, v);
-  return OAR_OK;
-}
-
 /* top_k_v2 / top_k: k as the K input. */
 static oar_status topk_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
                              oar_error *err) {
@@ -840,7 +825,7 @@ static const oar_pd_lowering lowerings[] = {
     LOWER("log_softmax", OAR_OP_softmax_ext, OAR_SOFTMAX_EXT_LOG_SOFTMAX, lower_log_softmax),
     LOWER("where", OAR_OP_select, 0, lower_none),
     WITH("clip", OAR_OP_clamp, 0, lower_none, SAME, SAME, clip_const),
-    WITH("expand_v2", OAR_OP_broadcast_to, 0, lower_none, SAME, SAME, expand_const),
+    EXPAND("expand_v2", expand_v2, 0),
     WITH("top_k_v2", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
     WITH("top_k", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
     WITH("gather", OAR_OP_take, 0, lower_take, TAKE_INPUTS, SAME, NULL),

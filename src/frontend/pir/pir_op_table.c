@@ -248,7 +248,11 @@ static const oar_pir_op_map kMaps[] = {
      {{NULL, NULL}}},
 
     /* shapes and fills */
-    {"pd_op.expand", "expand_v2", {T("X"), INTS("shape", "Shape", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.expand",
+     "expand_v2",
+     {T("X"), INTS("shape", "Shape", "expand_shapes_tensor")},
+     {"Out"},
+     {{NULL, NULL}}},
     {"pd_op.expand_as", "expand_as_v2", {T("X"), T("Y")}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.tile", "tile", {T("X"), INTS("repeat_times", NULL, NULL)}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.pad", "pad", {T("X"), FLOAT("pad_value", NULL)}, {"Out"}, {{NULL, NULL}}},
