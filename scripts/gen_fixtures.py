@@ -1381,6 +1381,59 @@ for _op in ["reduce_all", "reduce_any"]:
     bool_reduce_case(_op + "_every_axis", _op, {"dim": [], "keep_dim": False, "reduce_all": False})
 
 
+# ---- issue 11, op gaps: Paddle's casts in front of the op, mish's threshold, expand_v2's Shape ----
+
+@op_case("reduce_all_float", ["reduce_all"])
+def _(b):
+    """Paddle casts x to bool (x != 0) first; zeros in some rows."""
+    x = b.randn(3, 4, 5)
+    x[0, :, 1] = 0.0
+    x[2, 1] = 0.0
+    b.fetch(b.op("reduce_all", {"X": b.input("x", x)}, ("Out",), {"dim": [1], "keep_dim": False, "reduce_all": False}))
+
+
+@op_case("reduce_any_int64", ["reduce_any"])
+def _(b):
+    x = b.rng.integers(-1, 2, (3, 4, 5)).astype(np.int64) * b.rng.integers(0, 2, (3, 4, 5))
+    x[1] = 0
+    b.fetch(b.op("reduce_any", {"X": b.input("x", x)}, ("Out",), {"dim": [-1], "keep_dim": True, "reduce_all": False}))
+
+
+@op_case("reduce_sum_f32_out_int64", ["reduce_sum"])
+def _(b):
+    """out_dtype int64 on float32: Paddle casts each element (truncating) and then sums."""
+    x = b.input("x", b.randn(2, 3, 4, scale=3.0))
+    b.fetch(b.op("reduce_sum", {"X": x}, ("Out",), {"dim": [1], "keep_dim": False, "reduce_all": False,
+                                                     "out_dtype": DT_INT64}))
+
+
+@op_case("reduce_sum_int32_out_int64", ["reduce_sum"])
+def _(b):
+    x = b.input("x", b.rng.integers(-2**30, 2**30, (2, 3, 4)).astype(np.int32))
+    b.fetch(b.op("reduce_sum", {"X": x}, ("Out",), {"dim": [0, 2], "keep_dim": True, "reduce_all": False,
+                                                     "out_dtype": DT_INT64}))
+
+
+@op_case("atan2_int32", ["atan2", "cast"])
+def _(b):
+    """Integer inputs give float64 (cast to float32 here, which the fixture files hold)."""
+    x1 = b.rng.integers(-5, 6, (2, 3, 4)).astype(np.int32)
+    x2 = b.rng.integers(-5, 6, (2, 3, 4)).astype(np.int32)
+    y = b.op("atan2", {"X1": b.input("x1", x1), "X2": b.input("x2", x2)})
+    b.fetch(b.op("cast", {"X": y}, ("Out",), {"in_dtype": 6, "out_dtype": DT_FP32}))
+
+
+unary_case("mish_threshold", "mish", {"threshold": 0.5})
+
+
+@op_case("expand_v2_shape_tensor", ["assign_value", "expand_v2"])
+def _(b):
+    """The target shape from a tensor, -1 keeping the input's dim."""
+    x = b.input("x", b.randn(3, 1, 4), batch_dynamic=False)
+    shape = b.op("assign_value", {}, ("Out",), {"shape": [4], "dtype": DT_INT32, "values": [2, -1, 5, 4]})
+    b.fetch(b.op("expand_v2", {"X": x, "Shape": shape}, ("Out",), {"shape": []}))
+
+
 @op_case("argsort_desc_last", ["argsort"])
 def _(b):
     x = b.input("x", b.randn(3, 4, 6))
@@ -2390,7 +2443,7 @@ def read_op_list():
     path = os.path.join(REPO, "src", "frontend", "paddle", "paddle_lower.c")
     if os.path.exists(path):
         with open(path) as f:
-            ops += re.findall(r'^\s*(?:UNARY|BINARY|REDUCE)?\(?\{?"(\w+)", ', f.read(), re.M)
+            ops += re.findall(r'^\s*(?:[A-Z_]+)?\(?\{?"(\w+)", ', f.read(), re.M)
     return ops
 
 

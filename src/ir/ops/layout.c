@@ -338,11 +338,15 @@ static oar_status pad_infer(const oar_node *n, const oar_tensor_view *const *in,
 
 /* ---- broadcast_to / tile_repeats / fill_shape ------------------------------------------------------ */
 
-static oar_status read_shape_input(const oar_tensor_view *t, const char *what, oar_shape *s, oar_error *err) {
+/* keep: a dim of -1 is 1, which broadcasting against the input keeps at
+ * the input's size (Paddle's expand_v2 shape -1; broadcast_to only). */
+static oar_status read_shape_input(const oar_tensor_view *t, const char *what, bool keep, oar_shape *s,
+                                   oar_error *err) {
   int64_t v[OAR_MAX_RANK], cnt;
   OAR_TRY(oar_ext_read_ints(t, what, v, OAR_MAX_RANK, &cnt, err));
   s->rank = (int)cnt;
   for (int i = 0; i < s->rank; i++) {
+    if (keep && v[i] == -1) v[i] = 1;
     if (v[i] < 0)
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "%s has negative dim %lld", what, (long long)v[i]);
     s->dims[i] = v[i];
@@ -357,7 +361,7 @@ static oar_status broadcast_infer(const oar_node *n, const oar_tensor_view *cons
   OAR_TRY(need(n, in, 0, &x, err));
   OAR_TRY(need(n, in, 1, &t, err));
   oar_shape s, o;
-  OAR_TRY(read_shape_input(t, "input 'Shape'", &s, err));
+  OAR_TRY(read_shape_input(t, "input 'Shape'", true, &s, err));
   OAR_TRY(oar_broadcast_numpy(&x->shape, &s, &o, err));
   oar_op_set_output(n, out, 0, x->dtype, &o);
   return OAR_OK;
@@ -388,7 +392,7 @@ static oar_status fill_infer(const oar_node *n, const oar_tensor_view *const *in
   const oar_tensor_view *t;
   OAR_TRY(need(n, in, 0, &t, err));
   oar_shape s;
-  OAR_TRY(read_shape_input(t, "input 'Shape'", &s, err));
+  OAR_TRY(read_shape_input(t, "input 'Shape'", false, &s, err));
   const oar_dtype dt = (oar_dtype)oar_node_attr_i(n, OAR_FILL_ATTR_DTYPE);
   if (oar_dtype_bytes(dt) == 0) return oar_error_set(err, OAR_ERR_UNSUPPORTED, "unsupported fill dtype");
   oar_op_set_output(n, out, 0, dt, &s);
