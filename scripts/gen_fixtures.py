@@ -1491,6 +1491,11 @@ interp_case("nearest_interp_v1_size", "nearest_interp", {"out_h": 8, "out_w": 5,
 interp_case("nearest_interp_v1_align_corners", "nearest_interp",
             {"out_h": 9, "out_w": 11, "align_corners": True, "scale": 0.0})
 interp_case("nearest_interp_v1_scale2", "nearest_interp", {"scale": 2.0, "align_corners": False})
+# in * scale not whole (5 x 7 -> 8 x 11): Paddle 3.3's v1 kernels map back with 1 / scale, not in / out.
+interp_case("nearest_interp_v1_scale_frac", "nearest_interp", {"scale": 1.7, "align_corners": False})
+interp_case("bilinear_interp_v1_scale_frac", "bilinear_interp", {"scale": 1.7, "align_corners": False, "align_mode": 1})
+interp_case("bilinear_interp_v1_scale_frac_half_pixel", "bilinear_interp",
+            {"scale": 0.7, "align_corners": False, "align_mode": 0})
 interp_case("bilinear_interp_v1_align_corners", "bilinear_interp",
             {"out_h": 10, "out_w": 13, "align_corners": True, "scale": 0.0})
 interp_case("bilinear_interp_v1_half_pixel", "bilinear_interp",

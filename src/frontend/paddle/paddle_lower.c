@@ -345,9 +345,10 @@ static oar_status lower_pixel_shuffle(const oar_pd_lowering *l, const oar_pd_op 
  *     align_corners = align_corners;
  *   bicubic: half_pixel (align_mode is not read, nor the negative source
  *     clamped, as ONNX's cubic mode) or align_corners, with a = -0.75.
- * The v1 ops (nearest_interp, bilinear_interp) have one float `scale`
- * and compute the ratio as in / out rather than 1 / scale: the two agree
- * where in * scale is whole. */
+ * The v1 ops (nearest_interp, bilinear_interp) have one float `scale`:
+ * Paddle 3.3's CPU kernels make the output int(in * scale) and map back
+ * with 1 / scale, as resize's Scales do, also where in * scale is not
+ * whole (fixtures *_interp_v1_scale_frac*). */
 enum { INTERP_NEAREST, INTERP_LINEAR, INTERP_CUBIC }; /* resize's modes, the lowerings' func */
 
 static int interp_spatial(const char *type) {
