@@ -160,4 +160,17 @@ typedef struct oar_pd_dconv_geom {
 oar_status oar_pd_dconv_geometry(const oar_node *n, const oar_tensor_view *const *in, oar_pd_dconv_geom *g,
                                  oar_error *err);
 
+/* gaussian_random: Out of `shape` (or ShapeTensor, known at plan time) and
+ * Paddle dtype `dtype` (float32 / float64), normal(mean, std) values;
+ * seed != 0: Paddle's CPU values exactly (kernels/ref/random.h), seed 0:
+ * values of oar's own draw (Paddle's are nondeterministic there too). */
+enum { OAR_GAUSS_IN_SHAPE_TENSOR };
+enum {
+  OAR_GAUSS_ATTR_SHAPE,
+  OAR_GAUSS_ATTR_MEAN,
+  OAR_GAUSS_ATTR_STD,
+  OAR_GAUSS_ATTR_SEED,
+  OAR_GAUSS_ATTR_DTYPE
+};
+
 #endif
