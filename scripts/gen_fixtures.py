@@ -1547,6 +1547,23 @@ pool3d_case("pool3d_avg_pad6_inclusive", [1, 2, 6, 6, 9],
 pool3d_case("pool3d_max_ceil", [1, 2, 6, 6, 9], {"ksize": [3, 3, 2], "strides": [2, 2, 3], "paddings": [0, 1, 1],
                                                  "ceil_mode": True})
 pool3d_case("pool3d_max_same", [1, 2, 5, 4, 7], {"ksize": [3, 3, 2], "padding_algorithm": "SAME"})
+# Paddle's own rules (the IR op pool3d): ceil_mode keeps a last window that starts in the end padding
+# (9 + 1 + 2 - 2 -> 4 windows of stride 3 in width, the last one at 10); inclusive averages over paddings
+# that differ at the two ends count up to in + begin pad; global and adaptive; NDHWC.
+pool3d_case("pool3d_max_ceil_end_pad", [1, 2, 6, 5, 9], {"ksize": [2, 2, 2], "strides": [2, 2, 3],
+                                                         "paddings": [0, 1, 0, 1, 1, 2], "ceil_mode": True})
+pool3d_case("pool3d_avg_ceil_inclusive_asym", [1, 2, 5, 6, 7],
+            {"pooling_type": "avg", "ksize": [3, 2, 3], "strides": [2, 2, 2], "paddings": [1, 0, 0, 2, 2, 1],
+             "exclusive": False, "ceil_mode": True})
+pool3d_case("pool3d_avg_exclusive_asym", [1, 2, 5, 6, 7],
+            {"pooling_type": "avg", "ksize": [3, 2, 3], "strides": [2, 2, 2], "paddings": [1, 0, 0, 2, 2, 1]})
+pool3d_case("pool3d_avg_global", [2, 3, 4, 5, 6], {"pooling_type": "avg", "global_pooling": True})
+pool3d_case("pool3d_max_global", [2, 3, 4, 5, 6], {"global_pooling": True, "paddings": [1, 1, 1]})
+pool3d_case("pool3d_avg_adaptive", [1, 2, 5, 7, 6], {"pooling_type": "avg", "adaptive": True, "ksize": [2, 3, 4]})
+pool3d_case("pool3d_max_adaptive", [1, 2, 5, 7, 6], {"adaptive": True, "ksize": [2, 3, 4], "strides": [1, 2, 1]})
+pool3d_case("pool3d_avg_ndhwc_inclusive", [2, 4, 5, 6, 3],
+            {"pooling_type": "avg", "ksize": [2, 3, 2], "strides": [1, 2, 2], "paddings": [1, 1, 0],
+             "exclusive": False, "data_format": "NDHWC"})
 
 
 # issue 11, batch A: ops emitted as several IR nodes (src/frontend/paddle/paddle_expand.c)

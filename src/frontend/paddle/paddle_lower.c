@@ -612,56 +612,6 @@ static oar_status lower_empty(const oar_pd_lowering *l, const oar_pd_op *op, oar
   return set_f(b, OAR_FILL_ATTR_VALUE, 0.0, err);
 }
 
-/* pool3d (NCDHW): pool_nd. Paddle's paddings are [d, h, w] or
- * [front, back, top, bottom, left, right]; SAME pads the extra at the end
- * (SAME_UPPER); exclusive = not count_include_pad. Global and adaptive
- * pooling need the input's size, which the generic op does not read.
- * With ceil_mode, Paddle keeps a last window that starts in the end
- * padding, which ONNX's rule (and pool_nd) drops: such a shape comes out
- * one shorter. */
-static oar_status lower_pool3d(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
-                               oar_error *err) {
-  (void)l;
-  const char *fmt = attr_str(op, "data_format", "NCDHW"),
-             *algo = attr_str(op, "padding_algorithm", "EXPLICIT"),
-             *type = attr_str(op, "pooling_type", "max");
-  if (strcmp(fmt, "NCDHW") != 0)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has data_format %s; oar pools NCDHW only", fmt);
-  if (int_or(op, "global_pooling", 0) || int_or(op, "adaptive", 0))
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "is global or adaptive, which oar does not support");
-  if (strcmp(type, "max") != 0 && strcmp(type, "avg") != 0)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has pooling_type '%s'", type);
-  int64_t k[3], st[3] = {1, 1, 1}, p[6] = {0};
-  if (attr_ints(op, "ksize", k, 3) != 3)
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no 'ksize' of 3 values");
-  const int ns = attr_ints(op, "strides", st, 3);
-  if (ns >= 0 && ns != 3) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has %d strides, expected 3", ns);
-  const int np = attr_ints(op, "paddings", p, 6);
-  int64_t pads[6] = {0};
-  if (np == 3) {
-    for (int i = 0; i < 3; i++) pads[i] = pads[3 + i] = p[i];
-  } else if (np == 6) {
-    for (int i = 0; i < 3; i++) pads[i] = p[2 * i], pads[3 + i] = p[2 * i + 1];
-  } else if (np > 0) {
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has %d paddings, expected 3 or 6", np);
-  }
-  const int auto_pad = !strcmp(algo, "SAME") ? 1 : !strcmp(algo, "VALID") ? 3 : 0;
-  const bool inclusive = strcmp(type, "avg") == 0 && int_or(op, "exclusive", 1) == 0;
-  /* Paddle's inclusive count clips a window at the input plus the begin
-   * pad (its kernel's quirk), ONNX's at the input plus the end pad. */
-  if (inclusive && !auto_pad && (pads[0] != pads[3] || pads[1] != pads[4] || pads[2] != pads[5]))
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                         "averages with padding included and paddings that differ at the two ends, "
-                         "which Paddle counts in its own way");
-  OAR_TRY(set_ints(b, OAR_WIN_ATTR_KERNEL_SHAPE, k, 3, err));
-  OAR_TRY(set_ints(b, OAR_WIN_ATTR_STRIDES, st, 3, err));
-  if (!auto_pad) OAR_TRY(set_ints(b, OAR_WIN_ATTR_PADS, pads, 6, err));
-  OAR_TRY(set_i(b, OAR_WIN_ATTR_AUTO_PAD, auto_pad, err));
-  OAR_TRY(set_i(b, OAR_WIN_ATTR_GROUP, strcmp(type, "max") ? OAR_POOL_ND_AVG : OAR_POOL_ND_MAX, err));
-  OAR_TRY(set_i(b, OAR_WIN_ATTR_OUTPUT_PADDING, int_or(op, "ceil_mode", 0) != 0, err));
-  return set_i(b, OAR_WIN_ATTR_OUTPUT_SHAPE, inclusive, err);
-}
-
 /* ---- a cast in front of the op ------------------------------------------------------ */
 
 /* The Paddle type (VarType number) that Paddle's kernel casts the op's
@@ -913,7 +863,6 @@ static const oar_pd_lowering lowerings[] = {
     WITH("linear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
     WITH("trilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
     WITH("bicubic_interp_v2", OAR_OP_resize_nd, INTERP_CUBIC, lower_interp, SAME, Y_AS_OUT, interp_const),
-    WITH("pool3d", OAR_OP_pool_nd, 0, lower_pool3d, SAME, Y_AS_OUT, NULL),
     EXPAND("stack", stack, 0),
     EXPAND("unstack", unstack, 0),
     EXPAND("unbind", unstack, 1),
