@@ -1792,6 +1792,27 @@ set_value_case("set_value_tensor_bcast", {"axes": [1], "starts": [0], "ends": [2
                value_shape=(2, 5))
 set_value_case("set_value_tensor_decrease", {"axes": [1], "starts": [1], "ends": [2], "steps": [1],
                                              "decrease_axes": [1], "dtype": DT_FP32}, value_shape=(3, 5))
+# x[:, None, 1:3] = v: none_axes inserts a dim of 1 into the shape v broadcasts to ((3, 1, 2, 5); v of
+# (3, 1, 1, 5) does not broadcast to the slice's (3, 2, 5) without it), and x[None, 1, ...] with a decrease.
+set_value_case("set_value_none_axes", {"axes": [1], "starts": [1], "ends": [3], "steps": [1], "none_axes": [1],
+                                       "dtype": DT_FP32}, value_shape=(3, 1, 1, 5))
+set_value_case("set_value_none_axes_decrease", {"axes": [1], "starts": [2], "ends": [3], "steps": [1],
+                                                "decrease_axes": [1], "none_axes": [0, 2], "dtype": DT_FP32},
+               value_shape=(1, 3, 1, 5))
+
+
+@op_case("set_value_bounds_tensors", ["fill_constant", "set_value"])
+def _(b):
+    """Starts (two tensors, one negative) and steps from tensors: they replace the attributes."""
+    x = b.input("x", b.randn(4, 5, 6), batch_dynamic=False)
+    v = b.input("v", b.randn(2, 5, 2), batch_dynamic=False)
+
+    def const(value):
+        return b.op("fill_constant", {}, ("Out",), {"shape": [1], "dtype": DT_INT64, "value": float(value)})
+
+    ins = {"Input": x, "ValueTensor": v, "StartsTensorList": [const(1), const(-1)], "StepsTensorList": [const(2), const(-3)]}
+    b.fetch(b.op("set_value", ins, ("Out",), {"axes": [0, 2], "starts": [0, 0], "ends": [4, -7], "steps": [1, 1],
+                                             "dtype": DT_FP32}))
 
 
 # issue 11, batch A: integer and bool inputs of the ops above

@@ -30,7 +30,10 @@ oar_status oar_run_grid_sampler(const oar_node *node, const oar_tensor_view *con
 
 /* The image ROI k belongs to, from RoisNum (counts per image, checked
  * to add up to the ROIs given); absent: one image holds them all, which
- * only a batch of 1 can mean. */
+ * only a batch of 1 can mean. (Paddle's CPU kernel without RoisNum reads
+ * the LoD of ROIs instead and fails on ROIs without one, "does not
+ * contain LoD information", at any batch size; oar's feeds carry no LoD,
+ * so batch 1 runs as the LoD [0, R] would and a larger batch is refused.) */
 static int64_t roi_count(const oar_tensor_view *num, int64_t b) {
   return num->dtype == OAR_DTYPE_INT32 ? ((const int32_t *)num->data)[b] : ((const int64_t *)num->data)[b];
 }
