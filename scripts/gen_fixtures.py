@@ -1984,7 +1984,7 @@ def grid_sampler_case(name, mode, padding_mode, align_corners, x_shape=(2, 3, 5,
     @op_case(name, ["grid_sampler"])
     def build(b):
         x = b.input("x", b.randn(*x_shape))
-        g = b.input("grid", b.uniform(-1.3, 1.3, x_shape[0], grid_hw[0], grid_hw[1], 2))
+        g = b.input("grid", b.uniform(-1.3, 1.3, x_shape[0], *grid_hw, len(x_shape) - 2))
         b.fetch(b.op("grid_sampler", {"X": x, "Grid": g}, ("Output",),
                      {"mode": mode, "padding_mode": padding_mode, "align_corners": align_corners}))
 
@@ -1997,6 +1997,11 @@ grid_sampler_case("grid_sampler_reflection_unaligned", "bilinear", "reflection",
 grid_sampler_case("grid_sampler_nearest", "nearest", "zeros", False)
 grid_sampler_case("grid_sampler_nearest_border_aligned", "nearest", "border", True)
 grid_sampler_case("grid_sampler_nearest_reflection", "nearest", "reflection", False)
+# 5-D: trilinear and nearest (rounded, then checked against the volume; fixture _nearest_zeros fails otherwise)
+for _mode, _pad, _corners in [("bilinear", "zeros", False), ("bilinear", "border", True), ("bilinear", "reflection", False),
+                              ("nearest", "zeros", False), ("nearest", "reflection", True)]:
+    grid_sampler_case("grid_sampler_3d_%s_%s%s" % (_mode, _pad, "_aligned" if _corners else ""), _mode, _pad, _corners,
+                      x_shape=(2, 3, 4, 5, 6), grid_hw=(3, 4, 5))
 
 
 def roi_boxes(b, n, w, h):
