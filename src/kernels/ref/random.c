@@ -50,53 +50,34 @@ static double canonical_d(mt64 *m) {
   return r >= 1.0 ? nextafter(1.0, 0.0) : r;
 }
 
-static void normal_f32(mt64 *m, float mean, float std, int64_t n, float *dst) {
-  float saved = 0.0f;
-  bool have = false;
-  for (int64_t i = 0; i < n; i++) {
-    float r;
-    if (have) {
-      r = saved;
-      have = false;
-    } else {
-      float x, y, r2;
-      do {
-        x = 2.0f * canonical_f(m) - 1.0f;
-        y = 2.0f * canonical_f(m) - 1.0f;
-        r2 = x * x + y * y;
-      } while (r2 > 1.0f || r2 == 0.0f);
-      const float mult = sqrtf(-2.0f * logf(r2) / r2);
-      saved = x * mult;
-      have = true;
-      r = y * mult;
-    }
-    dst[i] = r * std + mean;
+/* normal_distribution<T>::operator() over n values: Marsaglia's polar
+ * method in T, the second value of each pair kept for the next call. */
+#define NORMAL_FN(name, T, canonical, LOG, SQRT)                \
+  static void name(mt64 *m, T mean, T std, int64_t n, T *dst) { \
+    T saved = 0;                                                \
+    bool have = false;                                          \
+    for (int64_t i = 0; i < n; i++) {                           \
+      T r;                                                      \
+      if (have) {                                               \
+        r = saved;                                              \
+        have = false;                                           \
+      } else {                                                  \
+        T x, y, r2;                                             \
+        do {                                                    \
+          x = (T)2 * canonical(m) - (T)1;                       \
+          y = (T)2 * canonical(m) - (T)1;                       \
+          r2 = x * x + y * y;                                   \
+        } while (r2 > (T)1 || r2 == (T)0);                      \
+        const T mult = SQRT((T)-2 * LOG(r2) / r2);              \
+        saved = x * mult;                                       \
+        have = true;                                            \
+        r = y * mult;                                           \
+      }                                                         \
+      dst[i] = r * std + mean;                                  \
+    }                                                           \
   }
-}
-
-static void normal_f64(mt64 *m, double mean, double std, int64_t n, double *dst) {
-  double saved = 0.0;
-  bool have = false;
-  for (int64_t i = 0; i < n; i++) {
-    double r;
-    if (have) {
-      r = saved;
-      have = false;
-    } else {
-      double x, y, r2;
-      do {
-        x = 2.0 * canonical_d(m) - 1.0;
-        y = 2.0 * canonical_d(m) - 1.0;
-        r2 = x * x + y * y;
-      } while (r2 > 1.0 || r2 == 0.0);
-      const double mult = sqrt(-2.0 * log(r2) / r2);
-      saved = x * mult;
-      have = true;
-      r = y * mult;
-    }
-    dst[i] = r * std + mean;
-  }
-}
+NORMAL_FN(normal_f32, float, canonical_f, logf, sqrtf)
+NORMAL_FN(normal_f64, double, canonical_d, log, sqrt)
 
 static uint64_t own_seed(void) {
   static atomic_uint_fast64_t calls;
