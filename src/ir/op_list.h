@@ -154,3 +154,12 @@ OAR_OP(deformable_conv_v1)
 /* issue 11, op gaps: Paddle's gaussian_random and pool3d (ir/ops/pd_ops.h) */
 OAR_OP(gaussian_random)
 OAR_OP(pool3d)
+
+/* issue 12: output shapes known only when the op runs (ir/ops/dynamic.h,
+ * runtime/plan_dynamic.c) */
+OAR_OP(where_index)
+OAR_OP(masked_select)
+OAR_OP(unique)
+OAR_OP(multiclass_nms3)
+OAR_OP(matrix_nms)
+OAR_OP(non_max_suppression)

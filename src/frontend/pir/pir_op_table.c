@@ -386,6 +386,20 @@ static const oar_pir_op_map kMaps[] = {
      {T("Input"), T("PreState"), T("WeightList"), T("SequenceLength"), T("DropoutState")},
      {"Out", "DropoutState", "State", "Reserve"},
      {{NULL, NULL}}},
+    /* issue 12: output shapes known only when the op runs */
+    {"pd_op.nonzero", "where_index", {T("Condition")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.masked_select", "masked_select", {T("X"), T("Mask")}, {"Y"}, {{NULL, NULL}}},
+    {"pd_op.unique", "unique", {T("X")}, {"Out", "Indices", "Index", "Counts"}, {{NULL, NULL}}},
+    {"pd_op.multiclass_nms3",
+     "multiclass_nms3",
+     {T("BBoxes"), T("Scores"), T("RoisNum")},
+     {"Out", "Index", "NmsRoisNum"},
+     {{NULL, NULL}}},
+    {"pd_op.matrix_nms",
+     "matrix_nms",
+     {T("BBoxes"), T("Scores")},
+     {"Out", "Index", "RoisNum"},
+     {{NULL, NULL}}},
 };
 
 /* Attributes the PIR op's name implies. */

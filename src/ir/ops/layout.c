@@ -415,8 +415,7 @@ oar_status oar_arange_count(const oar_tensor_view *const *in, int64_t *count, oa
 oar_status oar_arange_count(const oar_tensor_view *const *in, int64_t *count, oar_error *err) {
   for (int i = 0; i < 3; i++) {
     if (!in[i]->data)
-      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                           "start, limit and delta must be known when the model is planned");
+      return oar_error_needs_value(err, "start, limit and delta must be known when the model is planned");
     if (oar_view_numel(in[i]) != 1 || in[i]->dtype != in[0]->dtype)
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
                            "start, limit and delta must be scalars of one dtype");
