@@ -1534,6 +1534,71 @@ for _op in ["reduce_all", "reduce_any"]:
     bool_reduce_case(_op + "_every_axis", _op, {"dim": [], "keep_dim": False, "reduce_all": False})
 
 
+# ---- issue 11, op gaps: Paddle's casts in front of the op, mish's threshold, expand_v2's Shape ----
+
+@op_case("reduce_all_float", ["reduce_all"])
+def _(b):
+    """Paddle casts x to bool (x != 0) first; zeros in some rows."""
+    x = b.randn(3, 4, 5)
+    x[0, :, 1] = 0.0
+    x[2, 1] = 0.0
+    b.fetch(b.op("reduce_all", {"X": b.input("x", x)}, ("Out",), {"dim": [1], "keep_dim": False, "reduce_all": False}))
+
+
+@op_case("reduce_any_int64", ["reduce_any"])
+def _(b):
+    x = b.rng.integers(-1, 2, (3, 4, 5)).astype(np.int64) * b.rng.integers(0, 2, (3, 4, 5))
+    x[1] = 0
+    b.fetch(b.op("reduce_any", {"X": b.input("x", x)}, ("Out",), {"dim": [-1], "keep_dim": True, "reduce_all": False}))
+
+
+@op_case("reduce_sum_f32_out_int64", ["reduce_sum"])
+def _(b):
+    """out_dtype int64 on float32: Paddle casts each element (truncating) and then sums."""
+    x = b.input("x", b.randn(2, 3, 4, scale=3.0))
+    b.fetch(b.op("reduce_sum", {"X": x}, ("Out",), {"dim": [1], "keep_dim": False, "reduce_all": False,
+                                                     "out_dtype": DT_INT64}))
+
+
+@op_case("reduce_sum_int32_out_int64", ["reduce_sum"])
+def _(b):
+    x = b.input("x", b.rng.integers(-2**30, 2**30, (2, 3, 4)).astype(np.int32))
+    b.fetch(b.op("reduce_sum", {"X": x}, ("Out",), {"dim": [0, 2], "keep_dim": True, "reduce_all": False,
+                                                     "out_dtype": DT_INT64}))
+
+
+@op_case("atan2_int32", ["atan2", "cast"])
+def _(b):
+    """Integer inputs give float64 (cast to float32 here, which the fixture files hold)."""
+    x1 = b.rng.integers(-5, 6, (2, 3, 4)).astype(np.int32)
+    x2 = b.rng.integers(-5, 6, (2, 3, 4)).astype(np.int32)
+    y = b.op("atan2", {"X1": b.input("x1", x1), "X2": b.input("x2", x2)})
+    b.fetch(b.op("cast", {"X": y}, ("Out",), {"in_dtype": 6, "out_dtype": DT_FP32}))
+
+
+unary_case("mish_threshold", "mish", {"threshold": 0.5})
+
+
+@op_case("gaussian_random_seed", ["gaussian_random", "elementwise_add"], tol=(0.0, 0.0))
+def _(b):
+    """A fixed seed: Paddle's CPU values (mt19937_64 + libstdc++'s polar method), bit for bit; 1001 values
+    (odd: the last of a pair unused), and a second draw with another seed, mean and std."""
+    x = b.input("x", b.randn(7, 11, 13), batch_dynamic=False)
+    g = b.op("gaussian_random", {}, ("Out",), {"shape": [7, 11, 13], "mean": 0.5, "std": 2.0, "seed": 42,
+                                                "dtype": DT_FP32})
+    h = b.op("gaussian_random", {}, ("Out",), {"shape": [3, 5], "mean": -1.25, "std": 0.3, "seed": 123456789,
+                                                "dtype": DT_FP32})
+    b.fetch(b.op("elementwise_add", {"X": x, "Y": g}, ("Out",), {"axis": -1}), g, h)
+
+
+@op_case("expand_v2_shape_tensor", ["assign_value", "expand_v2"])
+def _(b):
+    """The target shape from a tensor, -1 keeping the input's dim."""
+    x = b.input("x", b.randn(3, 1, 4), batch_dynamic=False)
+    shape = b.op("assign_value", {}, ("Out",), {"shape": [4], "dtype": DT_INT32, "values": [2, -1, 5, 4]})
+    b.fetch(b.op("expand_v2", {"X": x, "Shape": shape}, ("Out",), {"shape": []}))
+
+
 @op_case("argsort_desc_last", ["argsort"])
 def _(b):
     x = b.input("x", b.randn(3, 4, 6))
@@ -1591,6 +1656,11 @@ interp_case("nearest_interp_v1_size", "nearest_interp", {"out_h": 8, "out_w": 5,
 interp_case("nearest_interp_v1_align_corners", "nearest_interp",
             {"out_h": 9, "out_w": 11, "align_corners": True, "scale": 0.0})
 interp_case("nearest_interp_v1_scale2", "nearest_interp", {"scale": 2.0, "align_corners": False})
+# in * scale not whole (5 x 7 -> 8 x 11): Paddle 3.3's v1 kernels map back with 1 / scale, not in / out.
+interp_case("nearest_interp_v1_scale_frac", "nearest_interp", {"scale": 1.7, "align_corners": False})
+interp_case("bilinear_interp_v1_scale_frac", "bilinear_interp", {"scale": 1.7, "align_corners": False, "align_mode": 1})
+interp_case("bilinear_interp_v1_scale_frac_half_pixel", "bilinear_interp",
+            {"scale": 0.7, "align_corners": False, "align_mode": 0})
 interp_case("bilinear_interp_v1_align_corners", "bilinear_interp",
             {"out_h": 10, "out_w": 13, "align_corners": True, "scale": 0.0})
 interp_case("bilinear_interp_v1_half_pixel", "bilinear_interp",
@@ -1630,6 +1700,23 @@ pool3d_case("pool3d_avg_pad6_inclusive", [1, 2, 6, 6, 9],
 pool3d_case("pool3d_max_ceil", [1, 2, 6, 6, 9], {"ksize": [3, 3, 2], "strides": [2, 2, 3], "paddings": [0, 1, 1],
                                                  "ceil_mode": True})
 pool3d_case("pool3d_max_same", [1, 2, 5, 4, 7], {"ksize": [3, 3, 2], "padding_algorithm": "SAME"})
+# Paddle's own rules (the IR op pool3d): ceil_mode keeps a last window that starts in the end padding
+# (9 + 1 + 2 - 2 -> 4 windows of stride 3 in width, the last one at 10); inclusive averages over paddings
+# that differ at the two ends count up to in + begin pad; global and adaptive; NDHWC.
+pool3d_case("pool3d_max_ceil_end_pad", [1, 2, 6, 5, 9], {"ksize": [2, 2, 2], "strides": [2, 2, 3],
+                                                         "paddings": [0, 1, 0, 1, 1, 2], "ceil_mode": True})
+pool3d_case("pool3d_avg_ceil_inclusive_asym", [1, 2, 5, 6, 7],
+            {"pooling_type": "avg", "ksize": [3, 2, 3], "strides": [2, 2, 2], "paddings": [1, 0, 0, 2, 2, 1],
+             "exclusive": False, "ceil_mode": True})
+pool3d_case("pool3d_avg_exclusive_asym", [1, 2, 5, 6, 7],
+            {"pooling_type": "avg", "ksize": [3, 2, 3], "strides": [2, 2, 2], "paddings": [1, 0, 0, 2, 2, 1]})
+pool3d_case("pool3d_avg_global", [2, 3, 4, 5, 6], {"pooling_type": "avg", "global_pooling": True})
+pool3d_case("pool3d_max_global", [2, 3, 4, 5, 6], {"global_pooling": True, "paddings": [1, 1, 1]})
+pool3d_case("pool3d_avg_adaptive", [1, 2, 5, 7, 6], {"pooling_type": "avg", "adaptive": True, "ksize": [2, 3, 4]})
+pool3d_case("pool3d_max_adaptive", [1, 2, 5, 7, 6], {"adaptive": True, "ksize": [2, 3, 4], "strides": [1, 2, 1]})
+pool3d_case("pool3d_avg_ndhwc_inclusive", [2, 4, 5, 6, 3],
+            {"pooling_type": "avg", "ksize": [2, 3, 2], "strides": [1, 2, 2], "paddings": [1, 1, 0],
+             "exclusive": False, "data_format": "NDHWC"})
 
 
 # issue 11, batch A: ops emitted as several IR nodes (src/frontend/paddle/paddle_expand.c)
@@ -1858,6 +1945,27 @@ set_value_case("set_value_tensor_bcast", {"axes": [1], "starts": [0], "ends": [2
                value_shape=(2, 5))
 set_value_case("set_value_tensor_decrease", {"axes": [1], "starts": [1], "ends": [2], "steps": [1],
                                              "decrease_axes": [1], "dtype": DT_FP32}, value_shape=(3, 5))
+# x[:, None, 1:3] = v: none_axes inserts a dim of 1 into the shape v broadcasts to ((3, 1, 2, 5); v of
+# (3, 1, 1, 5) does not broadcast to the slice's (3, 2, 5) without it), and x[None, 1, ...] with a decrease.
+set_value_case("set_value_none_axes", {"axes": [1], "starts": [1], "ends": [3], "steps": [1], "none_axes": [1],
+                                       "dtype": DT_FP32}, value_shape=(3, 1, 1, 5))
+set_value_case("set_value_none_axes_decrease", {"axes": [1], "starts": [2], "ends": [3], "steps": [1],
+                                                "decrease_axes": [1], "none_axes": [0, 2], "dtype": DT_FP32},
+               value_shape=(1, 3, 1, 5))
+
+
+@op_case("set_value_bounds_tensors", ["fill_constant", "set_value"])
+def _(b):
+    """Starts (two tensors, one negative) and steps from tensors: they replace the attributes."""
+    x = b.input("x", b.randn(4, 5, 6), batch_dynamic=False)
+    v = b.input("v", b.randn(2, 5, 2), batch_dynamic=False)
+
+    def const(value):
+        return b.op("fill_constant", {}, ("Out",), {"shape": [1], "dtype": DT_INT64, "value": float(value)})
+
+    ins = {"Input": x, "ValueTensor": v, "StartsTensorList": [const(1), const(-1)], "StepsTensorList": [const(2), const(-3)]}
+    b.fetch(b.op("set_value", ins, ("Out",), {"axes": [0, 2], "starts": [0, 0], "ends": [4, -7], "steps": [1, 1],
+                                             "dtype": DT_FP32}))
 
 
 # issue 11, batch A: integer and bool inputs of the ops above
@@ -2029,7 +2137,7 @@ def grid_sampler_case(name, mode, padding_mode, align_corners, x_shape=(2, 3, 5,
     @op_case(name, ["grid_sampler"])
     def build(b):
         x = b.input("x", b.randn(*x_shape))
-        g = b.input("grid", b.uniform(-1.3, 1.3, x_shape[0], grid_hw[0], grid_hw[1], 2))
+        g = b.input("grid", b.uniform(-1.3, 1.3, x_shape[0], *grid_hw, len(x_shape) - 2))
         b.fetch(b.op("grid_sampler", {"X": x, "Grid": g}, ("Output",),
                      {"mode": mode, "padding_mode": padding_mode, "align_corners": align_corners}))
 
@@ -2042,6 +2150,11 @@ grid_sampler_case("grid_sampler_reflection_unaligned", "bilinear", "reflection",
 grid_sampler_case("grid_sampler_nearest", "nearest", "zeros", False)
 grid_sampler_case("grid_sampler_nearest_border_aligned", "nearest", "border", True)
 grid_sampler_case("grid_sampler_nearest_reflection", "nearest", "reflection", False)
+# 5-D: trilinear and nearest (rounded, then checked against the volume; fixture _nearest_zeros fails otherwise)
+for _mode, _pad, _corners in [("bilinear", "zeros", False), ("bilinear", "border", True), ("bilinear", "reflection", False),
+                              ("nearest", "zeros", False), ("nearest", "reflection", True)]:
+    grid_sampler_case("grid_sampler_3d_%s_%s%s" % (_mode, _pad, "_aligned" if _corners else ""), _mode, _pad, _corners,
+                      x_shape=(2, 3, 4, 5, 6), grid_hw=(3, 4, 5))
 
 
 def roi_boxes(b, n, w, h):
@@ -2543,7 +2656,7 @@ def read_op_list():
     path = os.path.join(REPO, "src", "frontend", "paddle", "paddle_lower.c")
     if os.path.exists(path):
         with open(path) as f:
-            ops += re.findall(r'^\s*(?:UNARY|BINARY|REDUCE)?\(?\{?"(\w+)", ', f.read(), re.M)
+            ops += re.findall(r'^\s*(?:[A-Z_]+)?\(?\{?"(\w+)", ', f.read(), re.M)
     return ops
 
 

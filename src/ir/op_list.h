@@ -151,6 +151,9 @@ OAR_OP(prior_box)
 OAR_OP(rnn)
 OAR_OP(deformable_conv)
 OAR_OP(deformable_conv_v1)
+/* issue 11, op gaps: Paddle's gaussian_random and pool3d (ir/ops/pd_ops.h) */
+OAR_OP(gaussian_random)
+OAR_OP(pool3d)
 
 /* issue 12: output shapes known only when the op runs (ir/ops/dynamic.h,
  * runtime/plan_dynamic.c) */

@@ -301,6 +301,7 @@ static const oar_pir_op_map kMaps[] = {
     {"pd_op.argsort", "argsort", {T("X")}, {"Out", "Indices"}, {{NULL, NULL}}},
     {"pd_op.reverse", "reverse", {T("X"), INTS("axis", NULL, NULL)}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.empty", "empty", {INTS("shape", "ShapeTensor", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.gaussian", "gaussian_random", {INTS("shape", "ShapeTensor", NULL)}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.scatter_nd_add", "scatter_nd_add", {T("X"), T("Index"), T("Updates")}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.linear_interp",
      "linear_interp_v2",

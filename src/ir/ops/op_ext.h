@@ -351,13 +351,23 @@ oar_status oar_roll_resolve(const oar_node *n, const oar_tensor_view *const *in,
 
 enum { OAR_LINSPACE_IN_START, OAR_LINSPACE_IN_STOP, OAR_LINSPACE_IN_NUM };
 enum { OAR_LINSPACE_ATTR_DTYPE };
-enum { OAR_SET_SLICE_IN_X, OAR_SET_SLICE_IN_VALUE };
+/* set_slice's optional Starts / Ends / Steps (1-D, known at plan time)
+ * replace the attributes of their name; none_axes: Paddle's, dims of 1
+ * inserted into the shape Value broadcasts to (x[None, ...] = v). */
+enum {
+  OAR_SET_SLICE_IN_X,
+  OAR_SET_SLICE_IN_VALUE,
+  OAR_SET_SLICE_IN_STARTS,
+  OAR_SET_SLICE_IN_ENDS,
+  OAR_SET_SLICE_IN_STEPS
+};
 enum {
   OAR_SET_SLICE_ATTR_AXES,
   OAR_SET_SLICE_ATTR_STARTS,
   OAR_SET_SLICE_ATTR_ENDS,
   OAR_SET_SLICE_ATTR_STEPS,
-  OAR_SET_SLICE_ATTR_DECREASE_AXES
+  OAR_SET_SLICE_ATTR_DECREASE_AXES,
+  OAR_SET_SLICE_ATTR_NONE_AXES
 };
 
 /* set_slice resolved against X and Value: per dim of X the slice's start,
@@ -368,8 +378,8 @@ typedef struct oar_set_slice_plan {
   oar_shape slice;
   int64_t value_strides[OAR_MAX_RANK];
 } oar_set_slice_plan;
-oar_status oar_set_slice_resolve(const oar_node *n, const oar_shape *x, const oar_shape *value,
-                                 oar_set_slice_plan *p, oar_error *err);
+oar_status oar_set_slice_resolve(const oar_node *n, const oar_tensor_view *const *in, const oar_shape *x,
+                                 const oar_shape *value, oar_set_slice_plan *p, oar_error *err);
 
 /* slice_steps resolved against X: per-dim start and step, output shape. */
 typedef struct oar_slice_plan {
