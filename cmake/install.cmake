@@ -89,26 +89,3 @@ foreach(doc README.md LICENSE CHANGELOG.md)
   endif()
 endforeach()
 
-# ---- tests: a user's project against the installed tree ----------------------
-# install.find_package and install.pkg_config (tests/install/install_test.sh):
-# each installs into its own scratch prefix under the build directory, builds
-# tests/install/consumer (C, C++, the Paddle C and C++ APIs) against it, and
-# runs it on the digits CNN fixture. They need the C++ compiler and the
-# Paddle libraries (bindings on); pkg-config for the second.
-find_program(OAR_PKG_CONFIG pkg-config)
-if(OAR_BUILD_TESTS)
-  set(oar_install_test ${CMAKE_SOURCE_DIR}/tests/install/install_test.sh)
-  foreach(mode find_package pkg_config)
-    set(name install.${mode})
-    if(NOT TARGET paddle_inference)
-      add_test(NAME ${name} COMMAND sh -c "echo \"SKIP ${name}: needs a C++ compiler and OAR_BUILD_BINDINGS=ON\"; [ \"$CI\" = true ] && exit 1; exit 77")
-    elseif(mode STREQUAL pkg_config AND NOT OAR_PKG_CONFIG)
-      add_test(NAME ${name} COMMAND sh -c "echo \"SKIP ${name}: pkg-config is not installed (apt-get install pkg-config)\"; [ \"$CI\" = true ] && exit 1; exit 77")
-    else()
-      add_test(NAME ${name} COMMAND sh ${oar_install_test} ${mode} ${CMAKE_BINARY_DIR}
-        ${CMAKE_BINARY_DIR}/install_test/${mode} ${CMAKE_SOURCE_DIR}/tests/data/models/digits_cnn
-        ${CMAKE_C_COMPILER} ${CMAKE_CXX_COMPILER})
-    endif()
-    set_tests_properties(${name} PROPERTIES LABELS install TIMEOUT 300 SKIP_RETURN_CODE 77)
-  endforeach()
-endif()
