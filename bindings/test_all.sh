@@ -3,7 +3,9 @@
 #   C (Paddle-compatible libpaddle_inference_c), C++ (oar.hpp) and Paddle's
 #   C++ API (libpaddle_inference, its Paddle-style demo programs)
 #            CMake + CTest (label "bindings")
-#   Python   `pip install .` into a virtual environment, then pytest
+#   Python   the wheel (scripts/build_wheel.sh) into a fresh virtual
+#            environment: the README's Python blocks and pytest; again in a
+#            venv with the system's packages (paddle comparisons)
 #   Go       go test: the oar package, Paddle's Go API package, and a Paddle Go program
 #   R        R CMD INSTALL into a private library, then the package's tests
 # A missing toolchain (go, R) is skipped with a message, except under CI
@@ -52,24 +54,58 @@ c_and_cpp() {
 suite "C (Paddle C API), C++ and Paddle C++ API" c_and_cpp
 
 # ---- Python ------------------------------------------------------------------------
-python_suite() {
-  local venv=$build/venv py
-  # --system-site-packages: reuse numpy / pytest where the system has them.
-  if [ -x "$venv/bin/python" ] || python3 -m venv --system-site-packages "$venv"; then
-    py=$venv/bin/python
-    "$py" -m pip install -q --upgrade . || return 1
-  else
-    echo "python3 -m venv is unavailable: installing with --user"
-    py=python3
-    "$py" -m pip install -q --user --upgrade . || return 1
-  fi
-  "$py" -c 'import pytest' 2>/dev/null || "$py" -m pip install -q pytest || return 1
+# The wheel a user installs (scripts/build_wheel.sh: pip wheel through
+# scikit-build-core, auditwheel repair), built once and tested twice:
+#   "Python wheel": a fresh virtual environment with nothing but the wheel
+#     and what it depends on (numpy from PyPI), then the README's Python
+#     blocks and the Python tests (the comparisons with paddle skip there);
+#   "Python": the same wheel in a venv that sees the system's packages
+#     (paddle, when installed), so the comparisons with Paddle run too.
+wheel=
+build_wheel() {
+  wheel=$(scripts/build_wheel.sh "$build/wheelhouse" | tail -1) && [ -f "$wheel" ] && echo "wheel: $wheel"
+}
+python_tests() { # python_tests PYTHON
+  "$1" -c 'import pytest' 2>/dev/null || "$1" -m pip install -q pytest || return 1
   # -rs prints why a test was skipped (the paddle comparison without paddle).
   # From the repository root: `import oar` must find the installed package,
   # not the source folder (which has no liboar.so).
-  (cd "$root" && "$py" -m pytest -q -rs -p no:cacheprovider bindings/python/tests)
+  (cd "$root" && "$1" -m pytest -q -rs -p no:cacheprovider bindings/python/tests)
 }
-suite "Python" python_suite
+python_wheel_suite() {
+  [ -n "$wheel" ] || return 1
+  local venv=$build/wheel-venv py
+  rm -rf "$venv"
+  python3 -m venv "$venv" || return 1
+  py=$venv/bin/python
+  "$py" -m pip install -q "$wheel" || return 1
+  # One version from include/oar/oar.h: the distribution's and oar.__version__.
+  (cd / && "$py" -c 'import importlib.metadata as m, oar, sys
+d = m.version("oar-inference")
+print("oar-inference", d, "oar.__version__", oar.__version__, "from", oar.__file__)
+sys.exit(d != oar.__version__)') || return 1
+  "$py" tests/readme_blocks.py README.md "$py" || return 1
+  python_tests "$py"
+}
+python_suite() {
+  [ -n "$wheel" ] || return 1
+  local venv=$build/venv py
+  # --system-site-packages: reuse numpy / pytest / paddle where the system has them.
+  if [ -x "$venv/bin/python" ] || python3 -m venv --system-site-packages "$venv"; then
+    py=$venv/bin/python
+    # `oar` was this package's distribution name before oar-inference.
+    "$py" -m pip uninstall -q -y oar 2>/dev/null
+    "$py" -m pip install -q --force-reinstall --no-deps "$wheel" || return 1
+  else
+    echo "python3 -m venv is unavailable: installing with --user"
+    py=python3
+    "$py" -m pip install -q --user --force-reinstall --no-deps "$wheel" || return 1
+  fi
+  python_tests "$py"
+}
+suite "Python wheel build" build_wheel
+suite "Python wheel in a fresh venv (README blocks, tests)" python_wheel_suite
+suite "Python with the system's packages (paddle comparisons)" python_suite
 
 # ---- Go ------------------------------------------------------------------------------
 go_suite() {

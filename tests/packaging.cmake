@@ -30,3 +30,20 @@ if(OAR_BUILD_TESTS)
     COMMAND sh ${CMAKE_SOURCE_DIR}/tests/version_check.sh ${CMAKE_SOURCE_DIR} $<TARGET_FILE:oar> ${PROJECT_VERSION})
   set_tests_properties(meta.version PROPERTIES LABELS meta TIMEOUT 30)
 endif()
+
+# readme.python_blocks: the README's ```python blocks (tests/readme_blocks.py)
+# run against this build's liboar.so and the package's sources, so that
+# `ctest -R readme` checks the README's Python as cli.readme_c_example checks
+# its C. bindings/test_all.sh runs them again against the installed wheel.
+if(OAR_BUILD_TESTS)
+  if(OAR_PYTHON3)
+    add_test(NAME readme.python_blocks
+      COMMAND ${CMAKE_COMMAND} -E env PYTHONPATH=${CMAKE_SOURCE_DIR}/bindings/python
+        OAR_LIBRARY=$<TARGET_FILE:oar_shared>
+        ${OAR_PYTHON3} ${CMAKE_SOURCE_DIR}/tests/readme_blocks.py ${CMAKE_SOURCE_DIR}/README.md ${OAR_PYTHON3})
+    set_tests_properties(readme.python_blocks PROPERTIES LABELS bindings TIMEOUT 120 SKIP_RETURN_CODE 77)
+  else()
+    add_test(NAME readme.python_blocks COMMAND sh -c "echo \"SKIP readme.python_blocks: python3 is not installed\"; [ \"$CI\" = true ] && exit 1; exit 77")
+    set_tests_properties(readme.python_blocks PROPERTIES LABELS bindings SKIP_RETURN_CODE 77)
+  endif()
+endif()
