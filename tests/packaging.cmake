@@ -1,24 +1,37 @@
 # Tests of what a user installs (included by the top-level CMakeLists.txt
 # after the bindings, so that it knows which libraries exist).
 
-# install.find_package and install.pkg_config (tests/install/install_test.sh):
-# each installs into its own scratch prefix under the build directory, builds
-# tests/install/consumer (C, C++, the Paddle C and C++ APIs) against it, and
-# runs it on the digits CNN fixture. They need the C++ compiler and the
-# Paddle libraries (bindings on); pkg-config for the second.
+# install.find_package, install.pkg_config and readme.compile_lines
+# (tests/install/install_test.sh): the first two install into their own
+# scratch prefix under the build directory and build tests/install/consumer
+# (C, C++, the Paddle C and C++ APIs) against it, with find_package(oar) and
+# with README.md's pkg-config lines; the third runs README.md's compile lines
+# against the build tree. Every program runs the digits CNN fixture against
+# Paddle's scores. The install tests need the C++ compiler and the Paddle
+# libraries (bindings on), and pkg-config for the second.
 find_program(OAR_PKG_CONFIG pkg-config)
 if(OAR_BUILD_TESTS)
-  set(oar_install_test ${CMAKE_SOURCE_DIR}/tests/install/install_test.sh)
-  foreach(mode find_package pkg_config)
+  set(oar_install_flags "")
+  if(OAR_SANITIZE)
+    set(oar_install_flags "-fsanitize=address,undefined")
+  endif()
+  foreach(mode find_package pkg_config build_tree)
     set(name install.${mode})
-    if(NOT TARGET paddle_inference)
-      add_test(NAME ${name} COMMAND sh -c "echo \"SKIP ${name}: needs a C++ compiler and OAR_BUILD_BINDINGS=ON\"; [ \"$CI\" = true ] && exit 1; exit 77")
+    if(mode STREQUAL build_tree)
+      set(name readme.compile_lines)
+    endif()
+    set(skip "")
+    if(NOT mode STREQUAL build_tree AND NOT TARGET paddle_inference)
+      set(skip "needs a C++ compiler and OAR_BUILD_BINDINGS=ON")
     elseif(mode STREQUAL pkg_config AND NOT OAR_PKG_CONFIG)
-      add_test(NAME ${name} COMMAND sh -c "echo \"SKIP ${name}: pkg-config is not installed (apt-get install pkg-config)\"; [ \"$CI\" = true ] && exit 1; exit 77")
+      set(skip "pkg-config is not installed (apt-get install pkg-config)")
+    endif()
+    if(skip)
+      add_test(NAME ${name} COMMAND sh -c "echo \"SKIP ${name}: ${skip}\"; [ \"$CI\" = true ] && exit 1; exit 77")
     else()
-      add_test(NAME ${name} COMMAND sh ${oar_install_test} ${mode} ${CMAKE_BINARY_DIR}
+      add_test(NAME ${name} COMMAND sh ${CMAKE_SOURCE_DIR}/tests/install/install_test.sh ${mode} ${CMAKE_BINARY_DIR}
         ${CMAKE_BINARY_DIR}/install_test/${mode} ${CMAKE_SOURCE_DIR}/tests/data/models/digits_cnn
-        ${CMAKE_C_COMPILER} ${CMAKE_CXX_COMPILER})
+        ${CMAKE_C_COMPILER} ${CMAKE_CXX_COMPILER} "${oar_install_flags}")
     endif()
     set_tests_properties(${name} PROPERTIES LABELS install TIMEOUT 300 SKIP_RETURN_CODE 77)
   endforeach()
