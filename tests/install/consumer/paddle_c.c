@@ -17,6 +17,7 @@ int main(int argc, char **argv) {
   PD_Config *config = PD_ConfigCreate();
   PD_ConfigSetModel(config, prog, params);
   PD_Predictor *predictor = PD_PredictorCreate(config);
+  PD_ConfigDestroy(config); /* PD_PredictorCreate does not free it (Paddle >= 2.5) */
   if (!predictor) return 1;
   PD_OneDimArrayCstr *in_names = PD_PredictorGetInputNames(predictor);
   PD_OneDimArrayCstr *out_names = PD_PredictorGetOutputNames(predictor);
