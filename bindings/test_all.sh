@@ -6,8 +6,10 @@
 #   Python   the wheel (scripts/build_wheel.sh) into a fresh virtual
 #            environment: the README's Python blocks and pytest; again in a
 #            venv with the system's packages (paddle comparisons)
-#   Go       go test: the oar package, Paddle's Go API package, and a Paddle Go program
-#   R        R CMD INSTALL into a private library, then the package's tests
+#   Go       go test: the oar package, Paddle's Go API package, a Paddle Go
+#            program, and oar_example (a module outside oar's, via replace)
+#   R        R CMD INSTALL into a private library, then the package's tests;
+#            R CMD check (help pages; no ERROR or WARNING)
 # A missing toolchain (go, R) is skipped with a message, except under CI
 # (CI=true), where it fails. Every suite runs even when an earlier one fails;
 # the last line sums them up.
@@ -113,7 +115,10 @@ go_suite() {
   export GOFLAGS=-mod=mod GOPROXY=off GOCACHE=$build/go/cache GOPATH=$build/go/path
   (cd bindings/go/oar && go vet ./... && go test -count=1 ./...) &&
     (cd bindings/go/paddle && go vet ./... && go test -count=1 ./...) &&
-    (cd bindings/go/paddle_example && go run . "$root/tests/data/models/mnist_fc")
+    (cd bindings/go/paddle_example && go run . "$root/tests/data/models/mnist_fc") &&
+    (cd bindings/go/oar_example && go vet ./... &&
+      go run . "$root/tests/data/models/digits_cnn" "$root/tests/data/models/digits_cnn/in_x.npy" \
+        "$root/tests/data/models/digits_cnn/out_softmax_0.tmp_0.npy")
 }
 if command -v go >/dev/null; then
   suite "Go" go_suite
@@ -126,7 +131,23 @@ r_suite() {
   local lib=$build/r/lib src=$build/r/src
   rm -rf "$src" && mkdir -p "$lib" "$src" && cp -R bindings/r/oar/. "$src" || return 1
   OAR_INCLUDE_DIR=$root/include OAR_LIB_DIR=$build/lib R CMD INSTALL --library="$lib" "$src" || return 1
-  R_LIBS=$lib Rscript "$src/tests/test_oar.R" "$root/tests/data/models"
+  R_LIBS=$lib Rscript "$src/tests/test_oar.R" "$root/tests/data/models" || return 1
+  # R CMD check (help pages, code/documentation agreement, the tests):
+  # no ERROR and no WARNING.
+  local chk=$build/r/check
+  rm -rf "$chk" && mkdir -p "$chk" || return 1
+  (cd "$chk" && R CMD build --no-build-vignettes "$root/bindings/r/oar" >build.log 2>&1) || {
+    cat "$chk/build.log"
+    return 1
+  }
+  (cd "$chk" && OAR_INCLUDE_DIR=$root/include OAR_LIB_DIR=$build/lib OAR_TEST_MODELS=$root/tests/data/models \
+    R CMD check --no-manual oar_*.tar.gz >check.log 2>&1)
+  local rc=$?
+  grep -E '^Status:|(WARNING|ERROR)$' "$chk/check.log"
+  if [ $rc -ne 0 ] || grep -qE '^Status: .*(WARNING|ERROR)' "$chk/check.log"; then
+    cat "$chk/check.log"
+    return 1
+  fi
 }
 if command -v R >/dev/null && command -v Rscript >/dev/null; then
   suite "R" r_suite
