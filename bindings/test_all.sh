@@ -6,6 +6,9 @@
 #   Python   the wheel (scripts/build_wheel.sh) into a fresh virtual
 #            environment: the README's Python blocks and pytest; again in a
 #            venv with the system's packages (paddle comparisons)
+#   Python compatibility   the Paddle model zoos' own predictor code
+#            (bindings/python/tests/compat) on oar and, where paddle is
+#            importable, on Paddle Inference, compared (run_compat.py)
 #   Go       go test: the oar package, Paddle's Go API package, a Paddle Go
 #            program, and oar_example (a module outside oar's, via replace)
 #   R        R CMD INSTALL into a private library, then the package's tests;
@@ -72,7 +75,7 @@ python_tests() { # python_tests PYTHON
   # -rs prints why a test was skipped (the paddle comparison without paddle).
   # From the repository root: `import oar` must find the installed package,
   # not the source folder (which has no liboar.so).
-  (cd "$root" && "$1" -m pytest -q -rs -p no:cacheprovider bindings/python/tests)
+  (cd "$root" && "$1" -m pytest -q -rs -p no:cacheprovider --ignore=bindings/python/tests/compat bindings/python/tests)
 }
 python_wheel_suite() {
   [ -n "$wheel" ] || return 1
@@ -108,6 +111,16 @@ python_suite() {
 suite "Python wheel build" build_wheel
 suite "Python wheel in a fresh venv (README blocks, tests)" python_wheel_suite
 suite "Python with the system's packages (paddle comparisons)" python_suite
+
+# ---- Python compatibility: Paddle users' deployment code ------------------------------
+compat_suite() {
+  # The venv the Python suite installed oar into (with the system's paddle,
+  # if any: the comparison with Paddle Inference is skipped without it).
+  local py=$build/venv/bin/python
+  [ -x "$py" ] || py=python3
+  (cd "$root" && "$py" -m pytest -q -rs -p no:cacheprovider bindings/python/tests/compat)
+}
+suite "Python compatibility (PaddleOCR/Detection/Clas/Seg, Inference-Demo)" compat_suite
 
 # ---- Go ------------------------------------------------------------------------------
 go_suite() {

@@ -49,7 +49,10 @@ NOTES = {
 
 # Older ops that Paddle 3.3 cannot write as PIR (paddle.pir.translate_to_pir fails: "Op <type>
 # should have corresponding OpInfo pd_op.<name>"): no model holds them in that form.
-NO_PIR_FORM = {"top_k": "pd_op.topk_v1", "expand": "pd_op.legacy_expand", "flatten2": "pd_op.flatten2"}
+NO_PIR_FORM = {"top_k": "pd_op.topk_v1", "expand": "pd_op.legacy_expand", "flatten2": "pd_op.flatten2",
+               # issue 11, batch A
+               "nearest_interp": "pd_op.legacy_nearest_interp", "bilinear_interp": "pd_op.legacy_bilinear_interp",
+               "fill_zeros_like": "pd_op.fill_zeros_like"}
 
 
 def read_core_ops():

@@ -164,6 +164,18 @@ def pir_op_names(json_path):
     return names
 
 
+def fetch_names(json_path):
+    """The `name` of each pd_op.fetch, in col order."""
+    with open(json_path) as f:
+        prog = json.load(f)
+    cols = []
+    for op in prog["program"]["regions"][0]["blocks"][0]["ops"]:
+        if op["#"] == "1.fetch":
+            attrs = {a["N"]: a["AT"]["D"] for a in op["A"]}
+            cols.append((attrs["col"], attrs["name"]))
+    return [n for _, n in sorted(cols)]
+
+
 def check_against(label, got, want, tol):
     """PIR outputs (by position) against the legacy case's: same dtype, shape and values."""
     if len(got) != len(want):
@@ -192,8 +204,13 @@ def twin_case(src_dir, dst_dir, comments):
         os.remove(prefix + ".pdiparams")
     inputs = [(name, np.load(os.path.join(src_dir, fname))) for name, fname in m["inputs"]]
     legacy_out = [np.load(os.path.join(src_dir, fname)) for _, fname in m["outputs"]]
-    outputs, _ = gf.reference_outputs(prefix + ".json", prefix + ".pdiparams" if has_params else None, inputs,
-                                      m["tol"], dst_dir)
+    if os.path.basename(src_dir) in gf.RETYPE_AFTER_RUN:
+        # issue 11, batch A: Paddle translates the op but has no CPU kernel to run it; the outputs are the
+        # legacy case's (Paddle's, computed with the registered twin op), by fetch column.
+        outputs = list(zip(fetch_names(prefix + ".json"), legacy_out))
+    else:
+        outputs, _ = gf.reference_outputs(prefix + ".json", prefix + ".pdiparams" if has_params else None,
+                                          inputs, m["tol"], dst_dir)
     check_against(os.path.basename(dst_dir), outputs, legacy_out, m["tol"])
     ops = pir_op_names(prefix + ".json")
     notes = [c for c in m["comments"] if c.startswith("NOTE:")]

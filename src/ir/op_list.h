@@ -124,6 +124,12 @@ OAR_OP(one_hot_axis)
 OAR_OP(eye_like)
 OAR_OP(quantize_linear)
 OAR_OP(dequantize_linear)
+/* issue 11, batch A: Paddle's linspace and roll (their slots and
+ * attributes) and set_slice, a strided slice of X overwritten by Value
+ * (ir/ops/op_ext.h) */
+OAR_OP(linspace)
+OAR_OP(set_slice)
+OAR_OP(roll)
 /* Paddle's quantize_linear / dequantize_linear (PaddleSlim's onnx_format):
  * fake quantization in float, Paddle's arithmetic (ir/ops/quant.c). */
 OAR_OP(paddle_fake_quant)

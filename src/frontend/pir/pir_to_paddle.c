@@ -130,6 +130,16 @@ static oar_status plan(pirc_ctx *c) {
       OAR_TRY(plan_reads(c, op, m));
     }
   }
+  /* A pd_op.stack read as a tensor is emitted (a stack folded into a shape
+   * list is not): what it reads is read too. Last first, for stacks of
+   * stacks. */
+  for (size_t i = p->num_ops; i-- > 0;) {
+    const oar_pir_op *op = &p->ops[i];
+    c->index = i;
+    if (oar_pirc_is_op(op, "pd_op.stack") && op->num_results == 1 &&
+        oar_pirc_find(c, op->results[0].id)->tensor)
+      OAR_TRY(plan_reads(c, op, oar_pir_op_map_find(op->name)));
+  }
   /* Fetched values take the fetch's name, unless they have one already. */
   for (c->index = 0; c->index < p->num_ops; c->index++) {
     const oar_pir_op *op = &p->ops[c->index];
@@ -427,12 +437,7 @@ static oar_status emit(pirc_ctx *c, const oar_pir_op *op, int64_t *next_col) {
     return OAR_OK;
   bool read = op->num_results == 1 && oar_pirc_find(c, op->results[0].id)->tensor;
   if (oar_pirc_is_op(op, "pd_op.full_int_array")) return read ? emit_constant(c, op) : OAR_OK;
-  if (oar_pirc_is_op(op, "pd_op.stack")) {
-    if (read)
-      return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
-                           "is read as a tensor; oar folds 'pd_op.stack' into shape lists only");
-    return OAR_OK;
-  }
+  if (oar_pirc_is_op(op, "pd_op.stack") && !read) return OAR_OK; /* folded into shape lists */
   if (oar_pirc_is_op(op, "pd_op.full") && !read) return OAR_OK;
   return emit_mapped(c, op, oar_pir_op_map_find(op->name));
 }
