@@ -1,0 +1,341 @@
+/* Fast kernels against their reference twins, in one plan: each case is a
+ * one-op graph planned on 1 or 2 threads with the host's kernels at every
+ * ISA level it has (OAR_ISA); the step runs once with its prepared state
+ * (the fast kernel, which must be the one expected) and once with the
+ * state taken away (the op's plain run function: the reference kernel),
+ * and the outputs are compared.
+ *
+ * Ops: resize_nd (nearest in every nearest_mode, linear; every coordinate
+ * mode, exclude_outside, Scales or Sizes, tf_crop_and_resize's Roi and
+ * extrapolation value; ranks 3 to 5 with odd sizes).
+ *
+ * Tolerance policy: copies (nearest, an axis left as it is) are exact; a
+ * linear tap is two products and a sum in float against the reference's
+ * double, then a blend of two such rows: |fast - ref| <= 4 ulp of the
+ * input's magnitude (inputs in [-1, 1]: 5e-7).
+ *
+ * With --bench, times reference and fast kernels side by side on shapes
+ * of real models (medians of interleaved runs) instead. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/threadpool.h"
+#include "test_pass_util.h"
+
+static int failures, cases_run, fast_runs;
+static bool last_fast; /* the last case ran a fast kernel */
+
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+static uint32_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng >> 32);
+}
+static int64_t rnd_range(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint32_t)(hi - lo + 1)); }
+
+static double now_s(void) {
+  struct timespec ts;
+  timespec_get(&ts, TIME_UTC);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  const double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Copies of every float32 output of the plan. */
+static void grab(const oar_plan *plan, const tp_graph *t, tp_outputs *o) {
+  o->count = t->g->num_outputs;
+  for (int i = 0; i < o->count; i++) {
+    const oar_tensor_view *v = &plan->views[t->g->outputs[i]];
+    o->numel[i] = oar_view_numel(v);
+    o->data[i] = malloc(((size_t)o->numel[i] + 1) * sizeof(float));
+    if (!o->data[i]) tp_fatal("oom", NULL);
+    memcpy(o->data[i], v->data, (size_t)o->numel[i] * sizeof(float));
+  }
+}
+
+/* Plans t on `pool` (NULL: 1 thread), runs it fast and reference, checks
+ * the step's kernel starts with want_kernel (NULL: the reference must run;
+ * "?name": name or the reference)
+ * and compares within |fast - ref| <= atol + rtol |ref| (NaN equals NaN).
+ * With runs > 0 it times both instead, `runs` interleaved runs each, and
+ * prints the medians. */
+static void check(tp_graph *t, const char *const *shapes, oar_threadpool *pool, const char *what,
+                  const char *want_kernel, float rtol, float atol, int runs) {
+  if (getenv("FVR_TRACE")) fprintf(stderr, "case %s\n", what);
+  tp_inputs in;
+  tp_make_inputs(t, shapes, 4, 12345u + (unsigned)cases_run, &in);
+  oar_threadpool_set_current(pool);
+  oar_plan *plan;
+  oar_error err;
+  if (oar_plan_create(t->g, in.views, NULL, &plan, &err) != OAR_OK) tp_fatal("plan", &err);
+  const int threads = pool ? oar_threadpool_threads(pool) : 1;
+  cases_run++;
+  if (plan->num_steps != 1) {
+    failures++;
+    fprintf(stderr, "FAIL %s: %d steps, expected 1\n", what, plan->num_steps);
+    goto done;
+  }
+  oar_op_state *st = plan->step_states[0];
+  const char *kernel = st && st->kernel ? st->kernel : "reference";
+  const bool either = want_kernel && want_kernel[0] == '?';
+  if (either) want_kernel++;
+  if (!(either && !st) &&
+      (want_kernel ? strncmp(kernel, want_kernel, strlen(want_kernel)) != 0 : st != NULL)) {
+    failures++;
+    fprintf(stderr, "FAIL %s (%d threads): kernel %s, expected %s\n", what, threads, kernel,
+            want_kernel ? want_kernel : "reference");
+  }
+  fast_runs += st != NULL;
+  last_fast = st != NULL;
+  if (runs > 0) {
+    double *tf = malloc((size_t)runs * sizeof *tf), *tr = malloc((size_t)runs * sizeof *tr);
+    if (!tf || !tr) tp_fatal("oom", NULL);
+    for (int r = 0; r < runs; r++) {
+      double a = now_s();
+      plan->step_states[0] = st;
+      if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
+      double b = now_s();
+      plan->step_states[0] = NULL;
+      if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
+      double c = now_s();
+      tf[r] = b - a;
+      tr[r] = c - b;
+    }
+    plan->step_states[0] = st;
+    const double mf = median(tf, runs), mr = median(tr, runs);
+    printf("%-58s %d thr  reference %9.3f ms  fast %8.3f ms  %6.1fx  (%s)\n", what, threads, mr * 1e3,
+           mf * 1e3, mr / mf, kernel);
+    free(tf);
+    free(tr);
+    goto done;
+  }
+  tp_outputs fast, ref;
+  if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
+  grab(plan, t, &fast);
+  plan->step_states[0] = NULL;
+  if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
+  plan->step_states[0] = st;
+  grab(plan, t, &ref);
+  for (int i = 0; i < fast.count; i++) {
+    int64_t bad = 0, first = -1, nonzero = 0;
+    for (int64_t k = 0; k < fast.numel[i]; k++) {
+      const float a = fast.data[i][k], b = ref.data[i][k];
+      nonzero += b != 0.0f;
+      if (isnan(a) && isnan(b)) continue;
+      if (!(fabsf(a - b) <= atol + rtol * fabsf(b))) {
+        if (first < 0) first = k;
+        bad++;
+      }
+    }
+    if (bad) {
+      failures++;
+      fprintf(stderr,
+              "FAIL %s (%d threads, %s): output %d: %lld of %lld values differ, first [%lld] %.9g vs %.9g\n",
+              what, threads, kernel, i, (long long)bad, (long long)fast.numel[i], (long long)first,
+              (double)fast.data[i][first], (double)ref.data[i][first]);
+    }
+    if (i == 0 && fast.numel[i] > 4 && nonzero <= fast.numel[i] / 2) {
+      failures++;
+      fprintf(stderr, "FAIL %s: output is mostly zeros\n", what);
+    }
+  }
+  tp_free_outputs(&fast);
+  tp_free_outputs(&ref);
+done:
+  oar_threadpool_set_current(NULL);
+  oar_plan_destroy(plan);
+  tp_free_inputs(&in);
+}
+
+static void spec_of(int rank, const int64_t *d, char *buf, size_t size) {
+  size_t at = 0;
+  buf[0] = 0;
+  for (int i = 0; i < rank && at < size; i++)
+    at += (size_t)snprintf(buf + at, size - at, "%s%lld", i ? "x" : "", (long long)d[i]);
+}
+
+/* ---- resize_nd ----------------------------------------------------------- */
+
+static const char *const coord_names[] = {"half_pixel",        "half_pixel_symmetric", "pytorch_half_pixel",
+                                          "align_corners",     "asymmetric",           "tf_half_pixel_for_nn",
+                                          "tf_crop_and_resize"};
+
+static int rz_coverage[2][7]; /* fast runs per mode and coordinate mode */
+
+typedef struct rz_case {
+  int rank;
+  int64_t in[OAR_MAX_RANK], out[OAR_MAX_RANK];
+  double scales[OAR_MAX_RANK];
+  bool use_scales;
+  int mode, coord, nearest_mode, exclude_outside;
+  float roi[2 * OAR_MAX_RANK];
+  float extrapolation;
+} rz_case;
+
+static tp_graph *rz_graph(const rz_case *c) {
+  tp_graph *t = tp_new();
+  char xs[96], ys[128], ins[160];
+  spec_of(c->rank, c->in, xs, sizeof xs);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, xs);
+  char rank_s[8];
+  snprintf(rank_s, sizeof rank_s, "%d", c->rank);
+  char roi_s[8];
+  snprintf(roi_s, sizeof roi_s, "%d", 2 * c->rank);
+  snprintf(ins, sizeof ins, "X=x");
+  if (c->coord == 6) {
+    tp_const_data(t, "roi", OAR_DTYPE_FLOAT32, roi_s, c->roi);
+    strcat(ins, " Roi=roi");
+  }
+  if (c->use_scales) {
+    float s[OAR_MAX_RANK];
+    for (int i = 0; i < c->rank; i++) s[i] = (float)c->scales[i];
+    tp_const_data(t, "scales", OAR_DTYPE_FLOAT32, rank_s, s);
+    strcat(ins, " Scales=scales");
+  } else {
+    tp_const_data(t, "sizes", OAR_DTYPE_INT64, rank_s, c->out);
+    strcat(ins, " Sizes=sizes");
+  }
+  char outs[160];
+  spec_of(c->rank, c->out, ys, sizeof ys);
+  snprintf(outs, sizeof outs, "Y=y:%s", ys);
+  tp_node(t, "resize_nd", ins, outs);
+  tp_set_i(t, "mode", c->mode);
+  tp_set_i(t, "coordinate_transformation_mode", c->coord);
+  tp_set_i(t, "nearest_mode", c->nearest_mode);
+  tp_set_i(t, "exclude_outside", c->exclude_outside);
+  tp_set_f(t, "extrapolation_value", c->extrapolation);
+  tp_output(t, "y");
+  return t;
+}
+
+/* want: 0 the reference, 1 the fast kernel, 2 either. */
+static void rz_run(const rz_case *c, oar_threadpool *pool, int want, int runs) {
+  tp_graph *t = rz_graph(c);
+  char xs[96], ys[96], what[256];
+  spec_of(c->rank, c->in, xs, sizeof xs);
+  spec_of(c->rank, c->out, ys, sizeof ys);
+  snprintf(what, sizeof what, "resize %s %s->%s %s%s%s", c->mode ? "linear" : "nearest", xs, ys,
+           coord_names[c->coord], c->exclude_outside ? " exclude_outside" : "",
+           c->use_scales ? " scales" : "");
+  const char *shapes[] = {xs};
+  check(t, shapes, pool, what, want == 0 ? NULL : want == 1 ? "resize" : "?resize", 4e-7f, 5e-7f, runs);
+  tp_free(t);
+}
+
+static void rz_random(oar_threadpool *pool) {
+  rz_case c = {0};
+  c.rank = 3 + (int)(rnd() % 3);
+  for (int d = 0; d < c.rank; d++) {
+    const bool resized = d >= c.rank - 2 || (c.rank == 5 && d == 2 && rnd() % 4 == 0);
+    c.in[d] = d == 0 ? rnd_range(1, 2) : d < c.rank - 2 ? rnd_range(1, 5) : rnd_range(1, 19);
+    c.scales[d] = 1.0;
+    c.out[d] = c.in[d];
+    if (resized && rnd() % 6) {
+      static const double factors[] = {2.0, 3.0, 0.5, 1.5, 0.75, 1.7, 4.0, 8.0, 0.3};
+      c.scales[d] = factors[rnd() % 9];
+      c.out[d] = (int64_t)floor((double)c.in[d] * c.scales[d]);
+      if (c.out[d] == 0) {
+        c.scales[d] = 2.0;
+        c.out[d] = 2 * c.in[d];
+      }
+    }
+  }
+  c.use_scales = rnd() % 2;
+  if (!c.use_scales)
+    for (int d = c.rank - 2; d < c.rank; d++)
+      if (rnd() % 3 == 0) c.out[d] = rnd_range(1, 23); /* any size, not a multiple */
+  c.mode = (int)(rnd() % 2);
+  c.coord = (int)(rnd() % 7);
+  c.nearest_mode = (int)(rnd() % 4);
+  c.exclude_outside = rnd() % 4 == 0;
+  c.extrapolation = 0.5f + (float)(rnd() % 3); /* not 0: the output would be mostly zeros */
+  for (int d = 0; d < c.rank; d++) {
+    const bool inner = d >= c.rank - 2;
+    c.roi[d] = inner ? (float)((int)(rnd() % 9) - 2) / 10.0f : 0.0f;
+    c.roi[c.rank + d] = inner ? 0.6f + (float)(rnd() % 7) / 10.0f : 1.0f;
+  }
+  if (c.coord == 6)
+    for (int d = 0; d < c.rank - 2; d++) {
+      c.in[d] = c.out[d] = 1;
+      c.scales[d] = 1.0;
+    }
+  /* A resized leading dim sends the case to the reference (and cubic, not
+   * drawn here); tf_half_pixel_for_nn moves an unresized dim by half a
+   * pixel, which the ceil nearest modes turn into a shift. */
+  bool same = true;
+  for (int d = 0; d < c.rank - 2; d++) same &= c.out[d] == c.in[d];
+  rz_run(&c, pool, !same ? 0 : c.coord == 5 ? 2 : 1, 0);
+  if (last_fast) rz_coverage[c.mode][c.coord]++;
+}
+
+static void rz_bench(oar_threadpool *pool) {
+  const int runs = 21;
+  rz_case c = {.rank = 4, .in = {1, 96, 40, 40}, .out = {1, 96, 80, 80}, .mode = 0, .coord = 4};
+  rz_run(&c, pool, 1, runs);
+  rz_case b = {.rank = 4, .in = {1, 19, 64, 128}, .out = {1, 19, 512, 1024}, .mode = 1, .coord = 0};
+  rz_run(&b, pool, 1, 5);
+  rz_case a = {.rank = 4, .in = {1, 128, 20, 20}, .out = {1, 128, 40, 40}, .mode = 1, .coord = 3};
+  rz_run(&a, pool, 1, runs);
+}
+
+int main(int argc, char **argv) {
+  const bool bench = argc > 1 && strcmp(argv[1], "--bench") == 0;
+  oar_threadpool *pool2 = NULL;
+  oar_error err;
+  if (oar_threadpool_create(2, &pool2, &err) != OAR_OK) tp_fatal("thread pool", &err);
+  if (bench) {
+    for (int k = 0; k < 2; k++) rz_bench(k ? pool2 : NULL);
+    oar_threadpool_destroy(pool2);
+    return 0;
+  }
+  for (int isa = OAR_ISA_GENERIC; isa < OAR_ISA_COUNT; isa++) {
+    if (!tp_use_isa(isa)) continue;
+    const int before = cases_run, fast_before = fast_runs;
+    for (int k = 0; k < 400; k++) rz_random(k % 3 == 2 ? pool2 : NULL);
+    /* Large enough to be split over threads. */
+    rz_case big = {.rank = 4, .in = {1, 7, 33, 45}, .out = {1, 7, 101, 133}, .mode = 1, .coord = 0};
+    rz_run(&big, pool2, 1, 0);
+    big.mode = 0;
+    big.coord = 4;
+    rz_run(&big, pool2, 1, 0);
+    big.coord = 6;
+    big.roi[2] = 0.1f;
+    big.roi[3] = -0.2f;
+    big.roi[4 + 0] = big.roi[4 + 1] = 1.0f;
+    big.roi[4 + 2] = 0.9f;
+    big.roi[4 + 3] = 1.3f;
+    big.extrapolation = 7.0f;
+    rz_run(&big, pool2, 1, 0);
+    for (int m = 0; m < 2; m++)
+      for (int k = 0; k < 7; k++)
+        if (!rz_coverage[m][k]) {
+          failures++;
+          fprintf(stderr, "FAIL resize: no %s %s case ran the fast kernel\n", m ? "linear" : "nearest",
+                  coord_names[k]);
+        }
+    memset(rz_coverage, 0, sizeof rz_coverage);
+    printf("%s: %d cases, %d on a fast kernel\n", oar_isa_name((oar_isa)isa), cases_run - before,
+           fast_runs - fast_before);
+  }
+  unsetenv("OAR_ISA");
+  oar_threadpool_destroy(pool2);
+  if (failures) {
+    fprintf(stderr, "%d failures\n", failures);
+    return 1;
+  }
+  printf("all passed\n");
+  return 0;
+}
