@@ -112,7 +112,12 @@ void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count);
   X(pool2d)                \
   X(conv2d_blocked)        \
   X(pool2d_blocked)        \
-  X(resize_nd)
+  X(resize_nd)             \
+  X(instance_norm_nd)      \
+  X(layer_norm_axis)       \
+  X(group_norm)            \
+  X(layer_norm)            \
+  X(skip_layernorm)
 
 #define OAR_DECLARE_PREPARE(id) \
   oar_status oar_prepare_##id(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err);

@@ -7,12 +7,18 @@
  *
  * Ops: resize_nd (nearest in every nearest_mode, linear; every coordinate
  * mode, exclude_outside, Scales or Sizes, tf_crop_and_resize's Roi and
- * extrapolation value; ranks 3 to 5 with odd sizes).
+ * extrapolation value; ranks 3 to 5 with odd sizes); instance_norm_nd,
+ * layer_norm_axis and group_norm (ranks 2 to 5, odd sizes, rows shorter
+ * and longer than the 16 lanes of the statistics, Scale per element or
+ * one value, with and without Bias, the statistics outputs).
  *
  * Tolerance policy: copies (nearest, an axis left as it is) are exact; a
  * linear tap is two products and a sum in float against the reference's
  * double, then a blend of two such rows: |fast - ref| <= 4 ulp of the
- * input's magnitude (inputs in [-1, 1]: 5e-7).
+ * input's magnitude (inputs in [-1, 1]: 5e-7). Normalizations: float
+ * partial sums and a float affine step against double throughout: outputs
+ * (and Mean, Variance, 1/std) within 1e-5 + 1e-5 relative (inputs, Scale
+ * and Bias in [-1, 1]).
  *
  * With --bench, times reference and fast kernels side by side on shapes
  * of real models (medians of interleaved runs) instead. */
@@ -291,13 +297,124 @@ static void rz_bench(oar_threadpool *pool) {
   rz_run(&a, pool, 1, runs);
 }
 
+/* ---- row normalizations ------------------------------------------------ */
+
+/* op 0 instance_norm_nd, 1 layer_norm_axis, 2 group_norm, 3 layer_norm
+ * (Paddle's: begin_norm_axis), 4 skip_layernorm. scale_n: values
+ * of Scale (0: none); with_bias, stats: Bias given, statistics outputs
+ * bound. */
+typedef struct nm_case {
+  int op, rank;
+  int64_t dims[OAR_MAX_RANK];
+  int64_t axis, groups, scale_n;
+  bool with_bias, stats;
+} nm_case;
+
+static const char *const nm_ops[] = {"instance_norm_nd", "layer_norm_axis", "group_norm", "layer_norm",
+                                     "skip_layernorm"};
+static int nm_coverage[5];
+
+static void nm_run(const nm_case *c, oar_threadpool *pool, int runs) {
+  tp_graph *t = tp_new();
+  char xs[96], what[256], ins[128], outs[128], ns[24];
+  spec_of(c->rank, c->dims, xs, sizeof xs);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, xs);
+  if (c->op == 4) tp_input(t, "r", OAR_DTYPE_FLOAT32, xs);
+  snprintf(ns, sizeof ns, "%lld", (long long)c->scale_n);
+  const char *bias_slot = c->op >= 2 ? "Bias" : "B";
+  snprintf(ins, sizeof ins, c->op == 4 ? "X=x Y=r" : "X=x");
+  if (c->scale_n) {
+    tp_const(t, "s", ns, 1.0f);
+    strcat(ins, " Scale=s");
+  }
+  if (c->with_bias) {
+    tp_const(t, "b", ns, 1.0f);
+    snprintf(ins + strlen(ins), sizeof ins - strlen(ins), " %s=b", bias_slot);
+  }
+  int64_t rows = c->dims[0];
+  if (c->op == 1 || c->op >= 3) {
+    rows = 1;
+    for (int d = 0; d < (c->axis < 0 ? c->axis + c->rank : c->axis); d++) rows *= c->dims[d];
+  } else {
+    rows *= c->op == 0 ? c->dims[1] : c->groups;
+  }
+  snprintf(outs, sizeof outs, "%s=y:%s", c->op == 4 ? "Out" : "Y", xs);
+  if (c->stats)
+    snprintf(outs + strlen(outs), sizeof outs - strlen(outs), " Mean=m:%lld %s=v:%lld", (long long)rows,
+             c->op == 1 ? "InvStdDev" : "Variance", (long long)rows);
+  tp_node(t, nm_ops[c->op], ins, outs);
+  tp_set_f(t, "epsilon", 1e-5);
+  if (c->op == 1) tp_set_i(t, "axis", c->axis);
+  if (c->op == 2) tp_set_i(t, "groups", c->groups);
+  if (c->op >= 3) tp_set_i(t, "begin_norm_axis", c->axis);
+  tp_output(t, "y");
+  if (c->stats) {
+    tp_output(t, "m");
+    tp_output(t, "v");
+  }
+  snprintf(what, sizeof what, "%s %s axis %lld groups %lld scale %lld%s%s", nm_ops[c->op], xs,
+           (long long)c->axis, (long long)c->groups, (long long)c->scale_n, c->with_bias ? " bias" : "",
+           c->stats ? " stats" : "");
+  const char *shapes[] = {xs, xs};
+  /* layer_norm and skip_layernorm run the reference's rows: bit for bit. */
+  const float tol = c->op >= 3 ? 0.0f : 1e-5f;
+  check(t, shapes, pool, what,
+        c->op == 3   ? "layer_norm rows"
+        : c->op == 4 ? "skip_layernorm rows"
+                     : "norm rows",
+        tol, tol, runs);
+  nm_coverage[c->op] += last_fast;
+  tp_free(t);
+}
+
+static void nm_random(oar_threadpool *pool) {
+  nm_case c = {.op = (int)(rnd() % 5)};
+  c.rank = c.op == 1 || c.op >= 3 ? 2 + (int)(rnd() % 3) : 3 + (int)(rnd() % 3);
+  for (int d = 0; d < c.rank; d++) c.dims[d] = d == 0 ? rnd_range(1, 3) : rnd_range(1, 13);
+  /* Rows of one value normalize to 0 (bias aside): the last dim is >= 2. */
+  c.dims[c.rank - 1] = rnd() % 5 == 0 ? rnd_range(17, 70) /* rows past the 16 lanes */ : rnd_range(2, 13);
+  if (c.op == 2) {
+    c.groups = rnd_range(1, 4);
+    c.dims[1] = c.groups * rnd_range(1, 5);
+  }
+  int64_t n = 1;
+  if (c.op == 1 || c.op >= 3) {
+    const int a = 1 + (int)(rnd() % (unsigned)(c.rank - 1));
+    c.axis = rnd() % 2 ? a : a - c.rank;
+    for (int d = a; d < c.rank; d++) n *= c.dims[d];
+  }
+  c.scale_n = c.op == 1                     ? (rnd() % 4 == 0 ? 1 : n)
+              : c.op >= 3                   ? (rnd() % 4 == 0 ? 0 : n)
+              : c.op == 2 && rnd() % 4 == 0 ? 0
+                                            : c.dims[1];
+  c.with_bias = c.scale_n && rnd() % 3 != 0;
+  c.stats = c.op != 0 && c.op != 4 && rnd() % 2;
+  nm_run(&c, pool, 0);
+}
+
+static void nm_bench(oar_threadpool *pool) {
+  nm_case ln = {.op = 1, .rank = 3, .dims = {1, 128, 768}, .axis = -1, .scale_n = 768, .with_bias = true};
+  nm_run(&ln, pool, 51);
+  nm_case gn = {.op = 2, .rank = 4, .dims = {1, 64, 56, 56}, .groups = 32, .scale_n = 64, .with_bias = true};
+  nm_run(&gn, pool, 51);
+  nm_case in = {.op = 0, .rank = 4, .dims = {1, 64, 56, 56}, .scale_n = 64, .with_bias = true};
+  nm_run(&in, pool, 51);
+  nm_case pln = {.op = 3, .rank = 3, .dims = {1, 128, 768}, .axis = 2, .scale_n = 768, .with_bias = true};
+  nm_run(&pln, pool, 51);
+  nm_case sln = {.op = 4, .rank = 3, .dims = {1, 128, 768}, .axis = 2, .scale_n = 768, .with_bias = true};
+  nm_run(&sln, pool, 51);
+}
+
 int main(int argc, char **argv) {
   const bool bench = argc > 1 && strcmp(argv[1], "--bench") == 0;
   oar_threadpool *pool2 = NULL;
   oar_error err;
   if (oar_threadpool_create(2, &pool2, &err) != OAR_OK) tp_fatal("thread pool", &err);
   if (bench) {
-    for (int k = 0; k < 2; k++) rz_bench(k ? pool2 : NULL);
+    for (int k = 0; k < 2; k++) {
+      rz_bench(k ? pool2 : NULL);
+      nm_bench(k ? pool2 : NULL);
+    }
     oar_threadpool_destroy(pool2);
     return 0;
   }
@@ -327,6 +444,20 @@ int main(int argc, char **argv) {
                   coord_names[k]);
         }
     memset(rz_coverage, 0, sizeof rz_coverage);
+    for (int k = 0; k < 300; k++) nm_random(k % 3 == 2 ? pool2 : NULL);
+    /* Large enough to be split over threads. */
+    nm_case gn = {.op = 2, .rank = 4, .dims = {2, 12, 37, 41}, .groups = 3, .scale_n = 12, .stats = true};
+    nm_run(&gn, pool2, 0);
+    nm_case ln = {.op = 1, .rank = 3, .dims = {3, 77, 301}, .axis = 2, .scale_n = 301, .with_bias = true};
+    nm_run(&ln, pool2, 0);
+    nm_case in = {.op = 0, .rank = 4, .dims = {1, 9, 61, 59}, .scale_n = 9, .with_bias = true};
+    nm_run(&in, pool2, 0);
+    for (int k = 0; k < 5; k++)
+      if (!nm_coverage[k]) {
+        failures++;
+        fprintf(stderr, "FAIL %s never ran the fast kernel\n", nm_ops[k]);
+      }
+    memset(nm_coverage, 0, sizeof nm_coverage);
     printf("%s: %d cases, %d on a fast kernel\n", oar_isa_name((oar_isa)isa), cases_run - before,
            fast_runs - fast_before);
   }

@@ -1,10 +1,12 @@
-/* prelu, group_norm, norm on the reference kernels. */
+/* prelu, group_norm, norm on the reference kernels; group_norm (NCHW) also
+ * on the prepared row-normalization path (runtime/ops/norm_rows.h). */
 #include <string.h>
 
 #include "ir/ops/op_ext.h"
 #include "ir/ops/pd_ops.h"
 #include "kernels/ref/math_ext.h"
 #include "kernels/ref/pd_nn.h"
+#include "runtime/ops/norm_rows.h"
 #include "runtime/ops/run_util.h"
 
 /* prelu is binary_math's PRELU with Alpha viewed at the dims its mode
@@ -66,6 +68,36 @@ oar_status oar_run_group_norm(const oar_node *node, const oar_tensor_view *const
                          oar_node_attr_f(node, OAR_GNORM_ATTR_EPSILON), s ? s->data : NULL,
                          b ? b->data : NULL, mean ? mean->data : NULL, var ? var->data : NULL);
   return OAR_OK;
+}
+
+/* NCHW only (NHWC runs on the reference); declines where the run function
+ * would fail, which then reports the error. */
+oar_status oar_prepare_group_norm(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  const oar_node *node = ctx->node;
+  const oar_tensor_view *x = oar_op_input(node, ctx->in, OAR_GNORM_IN_X);
+  const oar_tensor_view *s = oar_op_input(node, ctx->in, OAR_GNORM_IN_SCALE),
+                        *b = oar_op_input(node, ctx->in, OAR_GNORM_IN_BIAS);
+  bool nhwc;
+  oar_error ignored;
+  if (!x || x->dtype != OAR_DTYPE_FLOAT32 || x->shape.rank < 2 || (s && s->dtype != OAR_DTYPE_FLOAT32) ||
+      (b && b->dtype != OAR_DTYPE_FLOAT32) ||
+      oar_op_parse_nhwc(node, OAR_GNORM_ATTR_DATA_LAYOUT, &nhwc, &ignored) != OAR_OK || nhwc)
+    return OAR_OK;
+  const int64_t c = x->shape.dims[1], groups = oar_node_attr_i(node, OAR_GNORM_ATTR_GROUPS);
+  if (c <= 0 || groups <= 0 || c % groups != 0 || (s && oar_view_numel(s) != c) ||
+      (b && oar_view_numel(b) != c))
+    return OAR_OK;
+  int64_t inner = 1;
+  for (int i = 2; i < x->shape.rank; i++) inner *= x->shape.dims[i];
+  const int64_t cpg = c / groups;
+  /* Paddle's kernel: Variance is E[x^2] - E[x]^2 clamped at 0; here the
+   * centered two-pass variance (the same value, without the cancellation). */
+  const oar_norm_rows p = {.n = (size_t)(cpg * inner),
+                           .eps = oar_node_attr_f(node, OAR_GNORM_ATTR_EPSILON),
+                           .affine = OAR_NORM_AFFINE_SEG,
+                           .segs = (size_t)cpg,
+                           .cycle = (size_t)groups};
+  return oar_norm_rows_prepare(&p, (size_t)(x->shape.dims[0] * groups), "norm rows (group)", state, err);
 }
 
 oar_status oar_run_norm(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
