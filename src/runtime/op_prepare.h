@@ -119,7 +119,9 @@ void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count);
   X(layer_norm)            \
   X(skip_layernorm)        \
   X(layout_to_blocked)     \
-  X(layout_from_blocked)
+  X(layout_from_blocked)   \
+  X(transpose)             \
+  X(transpose2)
 
 #define OAR_DECLARE_PREPARE(id) \
   oar_status oar_prepare_##id(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err);

@@ -442,6 +442,47 @@ static void lt_run(int64_t n, int64_t c, int64_t h, int64_t w, oar_threadpool *p
   tp_free(t);
 }
 
+/* transpose (or transpose2) of x [dims] by perm; want as for check(). */
+static void tr_run(int rank, const int64_t *dims, const int64_t *perm, bool v2, oar_threadpool *pool,
+                   const char *want, int runs) {
+  tp_graph *t = tp_new();
+  char xs[96], ys[96], what[200], outs[128];
+  int64_t od[OAR_MAX_RANK];
+  for (int i = 0; i < rank; i++) od[i] = dims[perm[i]];
+  spec_of(rank, dims, xs, sizeof xs);
+  spec_of(rank, od, ys, sizeof ys);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, xs);
+  snprintf(outs, sizeof outs, "Out=y:%s", ys);
+  tp_node(t, v2 ? "transpose2" : "transpose", "X=x", outs);
+  tp_set_ints(t, "axis", rank, perm);
+  tp_output(t, "y");
+  size_t at = (size_t)snprintf(what, sizeof what, "transpose %s perm", xs);
+  for (int i = 0; i < rank; i++)
+    at += (size_t)snprintf(what + at, sizeof what - at, " %lld", (long long)perm[i]);
+  const char *shapes[] = {xs};
+  check(t, shapes, pool, what, want, 0.0f, 0.0f, runs);
+  tp_free(t);
+}
+
+static int tr_coverage[2]; /* fast runs: rows, tiles */
+
+static void tr_random(oar_threadpool *pool) {
+  const int rank = 2 + (int)(rnd() % 4);
+  int64_t dims[OAR_MAX_RANK], perm[OAR_MAX_RANK];
+  for (int i = 0; i < rank; i++) {
+    dims[i] = rnd() % 6 == 0 ? 1 : rnd_range(2, rank <= 3 ? 40 : 9);
+    perm[i] = i;
+  }
+  for (int i = rank - 1; i > 0; i--) {
+    const int k = (int)(rnd() % (unsigned)(i + 1));
+    const int64_t v = perm[i];
+    perm[i] = perm[k];
+    perm[k] = v;
+  }
+  tr_run(rank, dims, perm, rnd() % 2, pool, "?transpose", 0);
+  if (last_fast) tr_coverage[perm[rank - 1] == rank - 1 || dims[rank - 1] == 1 ? 0 : 1]++;
+}
+
 int main(int argc, char **argv) {
   const bool bench = argc > 1 && strcmp(argv[1], "--bench") == 0;
   oar_threadpool *pool2 = NULL;
@@ -453,6 +494,12 @@ int main(int argc, char **argv) {
       nm_bench(k ? pool2 : NULL);
       lt_run(1, 96, 80, 80, k ? pool2 : NULL, 51);
       lt_run(1, 24, 160, 160, k ? pool2 : NULL, 51);
+      tr_run(4, (const int64_t[]){1, 128, 12, 64}, (const int64_t[]){0, 2, 1, 3}, true, k ? pool2 : NULL,
+             "?rows", 51);
+      tr_run(4, (const int64_t[]){1, 96, 80, 80}, (const int64_t[]){0, 2, 3, 1}, true, k ? pool2 : NULL,
+             "tiles", 51);
+      tr_run(3, (const int64_t[]){1, 6400, 96}, (const int64_t[]){0, 2, 1}, false, k ? pool2 : NULL, "tiles",
+             51);
     }
     oar_threadpool_destroy(pool2);
     return 0;
@@ -501,6 +548,19 @@ int main(int argc, char **argv) {
       lt_run(rnd_range(1, 2), rnd_range(1, 40), rnd_range(1, 19), rnd_range(1, 23), k % 3 == 2 ? pool2 : NULL,
              0);
     lt_run(1, 33, 45, 47, pool2, 0); /* split over threads, chunks with tails */
+    for (int k = 0; k < 200; k++) tr_random(k % 3 == 2 ? pool2 : NULL);
+    /* Large enough to be split over threads: tiles (NCHW -> NHWC) and rows
+     * (which have a state only then), with odd sizes. */
+    tr_run(4, (const int64_t[]){1, 37, 29, 31}, (const int64_t[]){0, 2, 3, 1}, true, pool2, "tiles", 0);
+    tr_run(4, (const int64_t[]){1, 131, 12, 67}, (const int64_t[]){0, 2, 1, 3}, false, pool2, "rows", 0);
+    tr_run(5, (const int64_t[]){3, 5, 7, 11, 97}, (const int64_t[]){2, 0, 3, 1, 4}, false, pool2, "rows", 0);
+    tr_coverage[0]++;
+    for (int k = 0; k < 2; k++)
+      if (!tr_coverage[k]) {
+        failures++;
+        fprintf(stderr, "FAIL transpose: the %s path never ran\n", k ? "tiled" : "rows");
+      }
+    memset(tr_coverage, 0, sizeof tr_coverage);
     printf("%s: %d cases, %d on a fast kernel\n", oar_isa_name((oar_isa)isa), cases_run - before,
            fast_runs - fast_before);
   }

@@ -7,7 +7,10 @@
 #include "base/alloc.h"
 #include "ir/ops/shape_ops.h"
 #include "kernels/ref/shape.h"
+#include "kernels/generic/f32_transpose.h"
+#include "runtime/kernel_state.h"
 #include "runtime/op_run.h"
+#include "runtime/parallel_rows.h"
 
 /* Bytes of a view; false when the dtype is unknown or the size overflows. */
 static bool view_bytes(const oar_tensor_view *t, size_t *bytes) {
@@ -123,6 +126,183 @@ oar_status oar_run_transpose2(const oar_node *node, const oar_tensor_view *const
 oar_status oar_run_transpose(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
                              oar_error *err) {
   return run_transpose(node, in, out, err);
+}
+
+/* ---- prepared transpose ----------------------------------------------------------
+ * The reference's walk (dims merged where they stay adjacent, size-1 dims
+ * dropped), split over the pool: rows copied whole when the output's last
+ * dim is contiguous in the input too, else (float32) 2-D blocks between
+ * the output's last dim and the dim contiguous in the input, transposed
+ * in cache tiles (kernels/generic/f32_transpose.h). */
+enum { TR_ROWS = 64 }; /* rows of a tiled block per unit of work */
+
+typedef struct tr_state {
+  oar_simple_state s;
+  size_t elem;
+  int m;                            /* merged dims */
+  int64_t dims[OAR_MAX_RANK];       /* merged output dims */
+  int64_t src_stride[OAR_MAX_RANK]; /* their strides in the input (elements) */
+  int64_t dst_stride[OAR_MAX_RANK]; /* and in the output */
+  int k;                            /* tiled: the dim contiguous in the input; -1: rows */
+  int outer[OAR_MAX_RANK], n_outer; /* the dims walked per unit */
+  size_t units, chunks, unit_elems;
+  size_t units_rows; /* rows: the rows in all (a unit is `chunks` of them) */
+} tr_state;
+
+typedef struct tr_job {
+  const tr_state *st;
+  const char *x;
+  char *y;
+} tr_job;
+
+/* Offsets of outer index u (over the dims walked per unit) in the input
+ * and the output; idx gets its digits. */
+static void tr_locate(const tr_state *st, size_t u, int64_t *idx, int64_t *so, int64_t *dof) {
+  *so = *dof = 0;
+  for (int i = st->n_outer - 1; i >= 0; i--) {
+    const int d = st->outer[i];
+    idx[i] = (int64_t)(u % (size_t)st->dims[d]);
+    u /= (size_t)st->dims[d];
+    *so += idx[i] * st->src_stride[d];
+    *dof += idx[i] * st->dst_stride[d];
+  }
+}
+
+static void tr_range(void *ctx, size_t begin, size_t end) {
+  const tr_job *j = ctx;
+  const tr_state *st = j->st;
+  const int m = st->m;
+  int64_t idx[OAR_MAX_RANK], so, dof;
+  if (st->k < 0) {
+    /* Units of `chunks` rows: locate the first, then step like an odometer. */
+    const size_t r0 = begin * st->chunks,
+                 r1 = end * st->chunks < st->units_rows ? end * st->chunks : st->units_rows;
+    const size_t bytes = (size_t)st->dims[m - 1] * st->elem;
+    tr_locate(st, r0, idx, &so, &dof);
+    for (size_t r = r0; r < r1; r++) {
+      memcpy(j->y + (size_t)dof * st->elem, j->x + (size_t)so * st->elem, bytes);
+      for (int i = st->n_outer - 1; i >= 0; i--) {
+        const int d = st->outer[i];
+        so += st->src_stride[d];
+        dof += st->dst_stride[d];
+        if (++idx[i] < st->dims[d]) break;
+        so -= st->src_stride[d] * st->dims[d];
+        dof -= st->dst_stride[d] * st->dims[d];
+        idx[i] = 0;
+      }
+    }
+    return;
+  }
+  for (size_t u = begin; u < end; u++) {
+    const size_t chunk = u % st->chunks;
+    tr_locate(st, u / st->chunks, idx, &so, &dof);
+    const size_t rows = (size_t)st->dims[m - 1], r0 = chunk * TR_ROWS;
+    const size_t nr = rows - r0 < TR_ROWS ? rows - r0 : TR_ROWS;
+    const float *src = (const float *)j->x + so + (int64_t)r0 * st->src_stride[m - 1];
+    float *dst = (float *)j->y + dof + r0;
+    oar_f32_transpose_2d(src, (size_t)st->src_stride[m - 1], nr, (size_t)st->dims[st->k], dst,
+                         (size_t)st->dst_stride[st->k]);
+  }
+}
+
+static oar_status run_transpose_fast(const oar_op_state *state, const oar_node *node,
+                                     const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                     oar_error *err) {
+  const tr_state *st = (const tr_state *)state;
+  const oar_tensor_view *x = NULL;
+  oar_tensor_view *o = NULL;
+  OAR_TRY(run_input(node, in, 0, &x, err));
+  OAR_TRY(first_out(node, out, &o, err));
+  tr_job j = {st, x->data, o->data};
+  oar_parallel_rows(st->units, st->unit_elems, tr_range, &j);
+  return OAR_OK;
+}
+
+static oar_status prepare_transpose(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  const oar_node *node = ctx->node;
+  const oar_tensor_view *x = NULL;
+  oar_tensor_view *o = NULL;
+  oar_error ignored;
+  if (run_input(node, ctx->in, 0, &x, &ignored) != OAR_OK ||
+      first_out(node, (oar_tensor_view *)ctx->out, &o, &ignored) != OAR_OK)
+    return OAR_OK;
+  const int rank = x->shape.rank;
+  int perm[OAR_MAX_RANK] = {0};
+  if (oar_shapeops_transpose_perm(node, rank, perm, &ignored) != OAR_OK) return OAR_OK;
+  oar_shape want = {.rank = rank};
+  for (int i = 0; i < rank; i++) want.dims[i] = x->shape.dims[perm[i]];
+  const size_t elem = oar_dtype_bytes(x->dtype);
+  if (o->dtype != x->dtype || !oar_shape_equal(&o->shape, &want) || elem == 0 ||
+      oar_shape_numel(&x->shape) <= 0)
+    return OAR_OK;
+  /* The reference's merge (kernels/ref/shape.c). */
+  int64_t stride[OAR_MAX_RANK], numel = 1;
+  for (int d = rank - 1; d >= 0; d--) {
+    stride[d] = numel;
+    numel *= x->shape.dims[d];
+  }
+  tr_state t = {.elem = elem, .k = -1};
+  for (int i = 0; i < rank; i++) {
+    const int d = perm[i];
+    if (x->shape.dims[d] == 1) continue;
+    if (t.m > 0 && t.src_stride[t.m - 1] == stride[d] * x->shape.dims[d]) {
+      t.dims[t.m - 1] *= x->shape.dims[d];
+      t.src_stride[t.m - 1] = stride[d];
+    } else {
+      t.dims[t.m] = x->shape.dims[d];
+      t.src_stride[t.m] = stride[d];
+      t.m++;
+    }
+  }
+  if (t.m < 2) return OAR_OK; /* a plain copy: the reference's memcpy */
+  /* Whole rows: the reference's own loop, worth a state only when it can
+   * be split over threads. */
+  if (t.src_stride[t.m - 1] == 1 && (ctx->threads < 2 || (size_t)numel < 4 * OAR_ELEMENTWISE_MIN_CHUNK))
+    return OAR_OK;
+  int64_t s = 1;
+  for (int i = t.m - 1; i >= 0; i--) {
+    t.dst_stride[i] = s;
+    s *= t.dims[i];
+  }
+  if (t.src_stride[t.m - 1] != 1) {
+    if (x->dtype != OAR_DTYPE_FLOAT32) return OAR_OK;
+    for (int i = 0; i < t.m - 1; i++)
+      if (t.src_stride[i] == 1) t.k = i;
+    if (t.k < 0) return OAR_OK;
+  }
+  size_t outer = 1;
+  for (int i = 0; i < t.m - 1; i++) {
+    if (i == t.k) continue;
+    t.outer[t.n_outer++] = i;
+    outer *= (size_t)t.dims[i];
+  }
+  const size_t rows = (size_t)t.dims[t.m - 1];
+  if (t.k < 0) {
+    /* Rows copied whole, about 4096 elements per unit. */
+    t.chunks = rows >= 4096 ? 1 : 4096 / rows;
+    t.units_rows = outer;
+    t.units = (outer + t.chunks - 1) / t.chunks;
+    t.unit_elems = t.chunks * rows;
+  } else {
+    t.chunks = (rows + TR_ROWS - 1) / TR_ROWS;
+    t.units = outer * t.chunks;
+    t.unit_elems = (rows < TR_ROWS ? rows : TR_ROWS) * (size_t)t.dims[t.k];
+  }
+  tr_state *st =
+      oar_state_new(sizeof *st, run_transpose_fast, t.k < 0 ? "transpose rows" : "transpose f32 16x16 tiles");
+  if (!st) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing a transpose");
+  t.s = st->s;
+  *st = t;
+  *state = &st->s.base;
+  return OAR_OK;
+}
+
+oar_status oar_prepare_transpose(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_transpose(ctx, state, err);
+}
+
+oar_status oar_prepare_transpose2(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_transpose(ctx, state, err);
 }
 
 /* Checks that `part` matches `whole` in dtype, rank and every dim but axis. */
