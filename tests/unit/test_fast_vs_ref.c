@@ -483,6 +483,74 @@ static void tr_random(oar_threadpool *pool) {
   if (last_fast) tr_coverage[perm[rank - 1] == rank - 1 || dims[rank - 1] == 1 ? 0 : 1]++;
 }
 
+/* ---- reduce ---------------------------------------------------------------- */
+
+static const char *const red_funcs[] = {"sum", "mean",    "max",         "min",        "prod", "l1",
+                                        "l2",  "log_sum", "log_sum_exp", "sum_square", "lp"};
+static int red_coverage[2]; /* fast runs: rows, columns */
+
+static void red_run(int rank, const int64_t *dims, const bool *reduced, int func, bool keep,
+                    oar_threadpool *pool, const char *want, int runs) {
+  tp_graph *t = tp_new();
+  char xs[96], ys[96], what[200], outs[128];
+  int64_t od[OAR_MAX_RANK], axes[OAR_MAX_RANK];
+  int orank = 0, na = 0;
+  for (int i = 0; i < rank; i++) {
+    if (reduced[i]) axes[na++] = rnd() % 2 ? i : i - rank;
+    if (!reduced[i] || keep) od[orank++] = reduced[i] ? 1 : dims[i];
+  }
+  spec_of(rank, dims, xs, sizeof xs);
+  spec_of(orank, od, ys, sizeof ys);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, xs);
+  snprintf(outs, sizeof outs, "Out=y:%s", ys);
+  tp_node(t, "reduce", "X=x", outs);
+  tp_set_i(t, "func", func);
+  tp_set_ints(t, "axes", na, axes);
+  tp_set_i(t, "keepdims", keep);
+  tp_output(t, "y");
+  size_t at = (size_t)snprintf(what, sizeof what, "reduce %s %s axes", red_funcs[func], xs);
+  for (int i = 0; i < na; i++)
+    at += (size_t)snprintf(what + at, sizeof what - at, " %lld", (long long)axes[i]);
+  const char *shapes[] = {xs};
+  check(t, shapes, pool, what, want, 1e-5f, 2e-5f, runs);
+  tp_free(t);
+}
+
+static void red_random(oar_threadpool *pool) {
+  const int rank = 1 + (int)(rnd() % 4);
+  int64_t dims[OAR_MAX_RANK];
+  bool reduced[OAR_MAX_RANK];
+  int nred = 0;
+  for (int i = 0; i < rank; i++) {
+    dims[i] = rnd() % 6 == 0 ? 1 : rnd_range(2, rank <= 2 ? 300 : 17);
+    reduced[i] = rnd() % 2;
+    nred += reduced[i];
+  }
+  if (!nred) reduced[rnd() % (unsigned)rank] = true;
+  static const int funcs[] = {0, 1, 2, 3, 5, 6, 9, 8, 10}; /* log_sum_exp, lp: the reference */
+  const int func = funcs[rnd() % 9];
+  /* The fast path: one run of reduced dims (size-1 dims aside), a func it has. */
+  int phase = 0;
+  bool one_run = true, any = false;
+  for (int i = 0; i < rank; i++) {
+    if (dims[i] == 1) continue;
+    if (reduced[i]) {
+      any = true;
+      one_run &= phase != 2;
+      phase = 1;
+    } else if (phase == 1) {
+      phase = 2;
+    }
+  }
+  const bool fast_func = func != 8 && func != 10;
+  red_run(rank, dims, reduced, func, rnd() % 2, pool, one_run && any && fast_func ? "reduce" : NULL, 0);
+  if (last_fast) {
+    bool inner = false;
+    for (int i = rank - 1; i >= 0 && !reduced[i]; i--) inner |= dims[i] > 1;
+    red_coverage[inner]++;
+  }
+}
+
 int main(int argc, char **argv) {
   const bool bench = argc > 1 && strcmp(argv[1], "--bench") == 0;
   oar_threadpool *pool2 = NULL;
@@ -494,6 +562,12 @@ int main(int argc, char **argv) {
       nm_bench(k ? pool2 : NULL);
       lt_run(1, 96, 80, 80, k ? pool2 : NULL, 51);
       lt_run(1, 24, 160, 160, k ? pool2 : NULL, 51);
+      red_run(3, (const int64_t[]){1, 128, 768}, (const bool[]){false, false, true}, 1, true,
+              k ? pool2 : NULL, "reduce", 51);
+      red_run(4, (const int64_t[]){1, 256, 56, 56}, (const bool[]){false, false, true, true}, 1, true,
+              k ? pool2 : NULL, "reduce", 51);
+      red_run(4, (const int64_t[]){1, 19, 128, 256}, (const bool[]){false, true, false, false}, 2, false,
+              k ? pool2 : NULL, "reduce", 51);
       tr_run(4, (const int64_t[]){1, 128, 12, 64}, (const int64_t[]){0, 2, 1, 3}, true, k ? pool2 : NULL,
              "?rows", 51);
       tr_run(4, (const int64_t[]){1, 96, 80, 80}, (const int64_t[]){0, 2, 3, 1}, true, k ? pool2 : NULL,
@@ -549,6 +623,16 @@ int main(int argc, char **argv) {
              0);
     lt_run(1, 33, 45, 47, pool2, 0); /* split over threads, chunks with tails */
     for (int k = 0; k < 200; k++) tr_random(k % 3 == 2 ? pool2 : NULL);
+    for (int k = 0; k < 300; k++) red_random(k % 3 == 2 ? pool2 : NULL);
+    for (int k = 0; k < 2; k++)
+      if (!red_coverage[k]) {
+        failures++;
+        fprintf(stderr, "FAIL reduce: the %s path never ran\n", k ? "columns" : "rows");
+      }
+    memset(red_coverage, 0, sizeof red_coverage);
+    red_run(3, (const int64_t[]){7, 301, 43}, (const bool[]){false, true, false}, 1, true, pool2, "reduce",
+            0);
+    red_run(2, (const int64_t[]){77, 1003}, (const bool[]){false, true}, 2, false, pool2, "reduce", 0);
     /* Large enough to be split over threads: tiles (NCHW -> NHWC) and rows
      * (which have a state only then), with odd sizes. */
     tr_run(4, (const int64_t[]){1, 37, 29, 31}, (const int64_t[]){0, 2, 3, 1}, true, pool2, "tiles", 0);
