@@ -122,7 +122,8 @@ void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count);
   X(layout_from_blocked)   \
   X(transpose)             \
   X(transpose2)            \
-  X(reduce)
+  X(reduce)                \
+  X(pad_nd)
 
 #define OAR_DECLARE_PREPARE(id) \
   oar_status oar_prepare_##id(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err);

@@ -483,6 +483,55 @@ static void tr_random(oar_threadpool *pool) {
   if (last_fast) tr_coverage[perm[rank - 1] == rank - 1 || dims[rank - 1] == 1 ? 0 : 1]++;
 }
 
+/* ---- pad_nd ----------------------------------------------------------------- */
+
+static const char *const pad_modes[] = {"constant", "reflect", "edge", "wrap"};
+static int pad_coverage[4];
+
+static void pad_run(int rank, const int64_t *dims, const int64_t *pads, int mode, bool with_value,
+                    oar_threadpool *pool, int runs) {
+  tp_graph *t = tp_new();
+  char xs[96], ys[96], what[200], outs[128], ps[8];
+  int64_t od[OAR_MAX_RANK];
+  for (int i = 0; i < rank; i++) od[i] = dims[i] + pads[i] + pads[rank + i];
+  spec_of(rank, dims, xs, sizeof xs);
+  spec_of(rank, od, ys, sizeof ys);
+  snprintf(ps, sizeof ps, "%d", 2 * rank);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, xs);
+  tp_const_data(t, "pads", OAR_DTYPE_INT64, ps, pads);
+  if (with_value) tp_const_scalar(t, "v", 0.75f);
+  snprintf(outs, sizeof outs, "Out=y:%s", ys);
+  tp_node(t, "pad_nd", with_value ? "X=x Pads=pads Value=v" : "X=x Pads=pads", outs);
+  tp_set_i(t, "mode", mode);
+  tp_output(t, "y");
+  size_t at = (size_t)snprintf(what, sizeof what, "pad %s %s pads", pad_modes[mode], xs);
+  for (int i = 0; i < 2 * rank; i++)
+    at += (size_t)snprintf(what + at, sizeof what - at, " %lld", (long long)pads[i]);
+  const char *shapes[] = {xs};
+  check(t, shapes, pool, what, "pad rows", 0.0f, 0.0f, runs);
+  pad_coverage[mode] += last_fast;
+  tp_free(t);
+}
+
+static void pad_random(oar_threadpool *pool) {
+  const int rank = 1 + (int)(rnd() % 4);
+  int64_t dims[OAR_MAX_RANK], pads[2 * OAR_MAX_RANK];
+  const int mode = (int)(rnd() % 4);
+  for (int i = 0; i < rank; i++) {
+    dims[i] = rnd_range(1, rank <= 2 ? 40 : 9);
+    for (int k = 0; k < 2; k++) {
+      /* Reflect pads at most n - 1 in ONNX; negative pads crop (at most
+       * half of the dim each side). */
+      int64_t v = rnd() % 4 == 0 ? 0 : rnd_range(0, mode == 1 ? dims[i] - 1 : 5);
+      if (rnd() % 6 == 0) v = -rnd_range(0, dims[i] / 2 - (k ? 0 : 0) > 0 ? dims[i] / 2 - 1 : 0);
+      pads[k * rank + i] = v;
+    }
+    if (dims[i] + pads[i] + pads[rank + i] <= 0) pads[i] = pads[rank + i] = 0;
+  }
+  /* A Value (not 0) in constant mode: mostly padded outputs are not mostly zeros. */
+  pad_run(rank, dims, pads, mode, mode == 0, pool, 0);
+}
+
 /* ---- reduce ---------------------------------------------------------------- */
 
 static const char *const red_funcs[] = {"sum", "mean",    "max",         "min",        "prod", "l1",
@@ -562,6 +611,10 @@ int main(int argc, char **argv) {
       nm_bench(k ? pool2 : NULL);
       lt_run(1, 96, 80, 80, k ? pool2 : NULL, 51);
       lt_run(1, 24, 160, 160, k ? pool2 : NULL, 51);
+      pad_run(4, (const int64_t[]){1, 64, 80, 80}, (const int64_t[]){0, 0, 1, 1, 0, 0, 1, 1}, 0, false,
+              k ? pool2 : NULL, 51);
+      pad_run(4, (const int64_t[]){1, 64, 80, 80}, (const int64_t[]){0, 0, 2, 2, 0, 0, 2, 2}, 1, false,
+              k ? pool2 : NULL, 51);
       red_run(3, (const int64_t[]){1, 128, 768}, (const bool[]){false, false, true}, 1, true,
               k ? pool2 : NULL, "reduce", 51);
       red_run(4, (const int64_t[]){1, 256, 56, 56}, (const bool[]){false, false, true, true}, 1, true,
@@ -623,6 +676,17 @@ int main(int argc, char **argv) {
              0);
     lt_run(1, 33, 45, 47, pool2, 0); /* split over threads, chunks with tails */
     for (int k = 0; k < 200; k++) tr_random(k % 3 == 2 ? pool2 : NULL);
+    for (int k = 0; k < 200; k++) pad_random(k % 3 == 2 ? pool2 : NULL);
+    pad_run(4, (const int64_t[]){1, 13, 61, 67}, (const int64_t[]){0, 0, 1, 2, 0, 0, 3, 1}, 0, true, pool2,
+            0);
+    pad_run(4, (const int64_t[]){1, 13, 61, 67}, (const int64_t[]){0, 0, 3, 3, 0, 0, 3, 3}, 1, false, pool2,
+            0);
+    for (int k = 0; k < 4; k++)
+      if (!pad_coverage[k]) {
+        failures++;
+        fprintf(stderr, "FAIL pad_nd: mode %s never ran the fast kernel\n", pad_modes[k]);
+      }
+    memset(pad_coverage, 0, sizeof pad_coverage);
     for (int k = 0; k < 300; k++) red_random(k % 3 == 2 ? pool2 : NULL);
     for (int k = 0; k < 2; k++)
       if (!red_coverage[k]) {
