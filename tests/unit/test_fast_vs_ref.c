@@ -532,6 +532,36 @@ static void pad_random(oar_threadpool *pool) {
   pad_run(rank, dims, pads, mode, mode == 0, pool, 0);
 }
 
+/* ---- concat ----------------------------------------------------------------- */
+
+/* n inputs of dims with dim `axis` replaced by sizes[i]. */
+static void cc_run(int rank, const int64_t *dims, int axis, int n, const int64_t *sizes, oar_threadpool *pool,
+                   const char *want, int runs) {
+  tp_graph *t = tp_new();
+  char specs[8][96], ys[96], what[200], ins[256] = "", outs[128];
+  const char *shapes[8];
+  int64_t d[OAR_MAX_RANK], total = 0;
+  for (int i = 0; i < n; i++) {
+    for (int k = 0; k < rank; k++) d[k] = k == axis ? sizes[i] : dims[k];
+    spec_of(rank, d, specs[i], sizeof specs[i]);
+    shapes[i] = specs[i];
+    char name[8];
+    snprintf(name, sizeof name, "x%d", i);
+    tp_input(t, name, OAR_DTYPE_FLOAT32, specs[i]);
+    snprintf(ins + strlen(ins), sizeof ins - strlen(ins), "%sX=%s", i ? " " : "", name);
+    total += sizes[i];
+  }
+  for (int k = 0; k < rank; k++) d[k] = k == axis ? total : dims[k];
+  spec_of(rank, d, ys, sizeof ys);
+  snprintf(outs, sizeof outs, "Out=y:%s", ys);
+  tp_node(t, "concat", ins, outs);
+  tp_set_i(t, "axis", axis);
+  tp_output(t, "y");
+  snprintf(what, sizeof what, "concat %d inputs -> %s axis %d", n, ys, axis);
+  check(t, shapes, pool, what, want, 0.0f, 0.0f, runs);
+  tp_free(t);
+}
+
 /* ---- reduce ---------------------------------------------------------------- */
 
 static const char *const red_funcs[] = {"sum", "mean",    "max",         "min",        "prod", "l1",
@@ -611,6 +641,8 @@ int main(int argc, char **argv) {
       nm_bench(k ? pool2 : NULL);
       lt_run(1, 96, 80, 80, k ? pool2 : NULL, 51);
       lt_run(1, 24, 160, 160, k ? pool2 : NULL, 51);
+      cc_run(4, (const int64_t[]){1, 0, 80, 80}, 1, 4, (const int64_t[]){24, 24, 24, 24}, k ? pool2 : NULL,
+             k ? "concat rows" : NULL, 51);
       pad_run(4, (const int64_t[]){1, 64, 80, 80}, (const int64_t[]){0, 0, 1, 1, 0, 0, 1, 1}, 0, false,
               k ? pool2 : NULL, 51);
       pad_run(4, (const int64_t[]){1, 64, 80, 80}, (const int64_t[]){0, 0, 2, 2, 0, 0, 2, 2}, 1, false,
@@ -687,6 +719,19 @@ int main(int argc, char **argv) {
         fprintf(stderr, "FAIL pad_nd: mode %s never ran the fast kernel\n", pad_modes[k]);
       }
     memset(pad_coverage, 0, sizeof pad_coverage);
+    /* concat has a state only on 2+ threads and 256 KiB or more. */
+    for (int k = 0; k < 40; k++) {
+      const int rank = 1 + (int)(rnd() % 4), n = 1 + (int)(rnd() % 4);
+      int64_t dims[OAR_MAX_RANK], sizes[4];
+      for (int i = 0; i < rank; i++) dims[i] = rnd_range(1, rank <= 2 ? 300 : 40);
+      for (int i = 0; i < n; i++) sizes[i] = rnd() % 8 == 0 ? 0 : rnd_range(1, rank <= 2 ? 300 : 40);
+      if (sizes[0] == 0) sizes[0] = 1;
+      cc_run(rank, dims, (int)(rnd() % (unsigned)rank), n, sizes, k % 2 ? pool2 : NULL,
+             k % 2 ? "?concat" : NULL, 0);
+    }
+    cc_run(4, (const int64_t[]){1, 0, 83, 81}, 1, 4, (const int64_t[]){7, 0, 5, 11}, pool2, "concat rows", 0);
+    cc_run(3, (const int64_t[]){97, 0, 1031}, 1, 3, (const int64_t[]){1, 2, 3}, pool2, "concat rows", 0);
+    cc_run(2, (const int64_t[]){0, 70001}, 0, 2, (const int64_t[]){1, 3}, pool2, "concat rows", 0);
     for (int k = 0; k < 300; k++) red_random(k % 3 == 2 ? pool2 : NULL);
     for (int k = 0; k < 2; k++)
       if (!red_coverage[k]) {

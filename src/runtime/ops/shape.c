@@ -337,6 +337,109 @@ oar_status oar_run_concat(const oar_node *node, const oar_tensor_view *const *in
   return OAR_OK;
 }
 
+/* ---- prepared concat ------------------------------------------------------------------
+ * The reference's copies (one memcpy per outer index and input) split over
+ * the pool: only where there are threads to split them over and enough
+ * bytes to pay for it (on one thread the reference is the same loop). */
+typedef struct cc_state {
+  oar_simple_state s;
+  int n;
+  size_t outer, row_bytes; /* row_bytes: one outer index of the output */
+  size_t *bytes;           /* per input, one outer index of it (owned) */
+  size_t *start;           /* n + 1 prefix sums of bytes: input i's place in an output row */
+} cc_state;
+
+typedef struct cc_job {
+  const cc_state *st;
+  const oar_tensor_view *const *in; /* the n inputs */
+  char *y;
+} cc_job;
+
+enum { CC_CHUNK = 65536 }; /* output bytes per unit of work */
+
+/* Output bytes [begin * CC_CHUNK, end * CC_CHUNK): the pieces of the
+ * copies (one per outer index and input) that fall in them. */
+static void cc_range(void *ctx, size_t begin, size_t end) {
+  const cc_job *j = ctx;
+  const cc_state *st = j->st;
+  const size_t total = st->outer * st->row_bytes;
+  size_t at = begin * CC_CHUNK;
+  const size_t stop = end * CC_CHUNK < total ? end * CC_CHUNK : total;
+  size_t o = at / st->row_bytes, within = at % st->row_bytes;
+  int i = 0;
+  while (within >= st->start[i + 1]) i++;
+  while (at < stop) {
+    const size_t off = within - st->start[i], left = st->bytes[i] - off;
+    const size_t len = left < stop - at ? left : stop - at;
+    memcpy(j->y + at, (const char *)j->in[i]->data + o * st->bytes[i] + off, len);
+    at += len;
+    within += len;
+    while (i < st->n && within >= st->start[i + 1]) i++;
+    if (i == st->n) {
+      o++;
+      within = 0;
+      i = 0;
+      while (i < st->n && st->start[i + 1] == 0) i++;
+    }
+  }
+}
+
+static oar_status run_concat_fast(const oar_op_state *state, const oar_node *node,
+                                  const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                  oar_error *err) {
+  const cc_state *st = (const cc_state *)state;
+  oar_tensor_view *o = NULL;
+  OAR_TRY(first_out(node, out, &o, err));
+  cc_job j = {st, in + oar_node_in_pos(node, 0, 0), o->data};
+  const size_t total = st->outer * st->row_bytes;
+  oar_parallel_rows((total + CC_CHUNK - 1) / CC_CHUNK, CC_CHUNK / 4, cc_range, &j);
+  return OAR_OK;
+}
+
+oar_status oar_prepare_concat(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  const oar_node *node = ctx->node;
+  const oar_tensor_view *x0 = NULL;
+  oar_tensor_view *o = NULL;
+  oar_error ignored;
+  if (ctx->threads < 2 || run_input(node, ctx->in, 0, &x0, &ignored) != OAR_OK ||
+      first_out(node, (oar_tensor_view *)ctx->out, &o, &ignored) != OAR_OK)
+    return OAR_OK;
+  int axis = 0;
+  if (oar_shapeops_concat_axis(node, ctx->in, o->shape.rank, &axis, &ignored) != OAR_OK) return OAR_OK;
+  const int n = oar_node_input_count(node, 0);
+  int64_t sum = 0;
+  for (int k = 0; k < n; k++) {
+    const oar_tensor_view *t = ctx->in[oar_node_in_pos(node, 0, k)];
+    if (!same_but_axis(t, o, axis) || __builtin_add_overflow(sum, t->shape.dims[axis], &sum)) return OAR_OK;
+  }
+  size_t total;
+  if (sum != o->shape.dims[axis] || !view_bytes(o, &total) || total < 16 * OAR_ELEMENTWISE_MIN_CHUNK)
+    return OAR_OK;
+  size_t outer = 1, inner = oar_dtype_bytes(o->dtype);
+  for (int d = 0; d < axis; d++) outer *= (size_t)o->shape.dims[d];
+  for (int d = axis + 1; d < o->shape.rank; d++) inner *= (size_t)o->shape.dims[d];
+  size_t *bytes = oar_aligned_alloc((2 * (size_t)n + 1) * sizeof *bytes);
+  cc_state *st = oar_state_new(sizeof *st, run_concat_fast, "concat rows, threaded");
+  if (!bytes || !st) {
+    oar_aligned_free(bytes);
+    oar_free(st);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing a concat");
+  }
+  st->s.owned = bytes;
+  st->start = bytes + n;
+  st->start[0] = 0;
+  for (int k = 0; k < n; k++) {
+    bytes[k] = (size_t)ctx->in[oar_node_in_pos(node, 0, k)]->shape.dims[axis] * inner;
+    st->start[k + 1] = st->start[k] + bytes[k];
+  }
+  st->n = n;
+  st->outer = outer;
+  st->bytes = bytes;
+  st->row_bytes = (size_t)o->shape.dims[axis] * inner;
+  *state = &st->s.base;
+  return OAR_OK;
+}
+
 oar_status oar_run_split(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
                          oar_error *err) {
   const oar_tensor_view *x = NULL;
