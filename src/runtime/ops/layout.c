@@ -371,26 +371,7 @@ oar_status oar_prepare_pad_nd(const oar_prepare_ctx *ctx, oar_op_state **state, 
     st->map[d] = maps + at;
     for (int64_t o = 0; o < p.out.dims[d]; o++) {
       /* kernels/ref/layout.c's rules */
-      int64_t q = o - p.before[d];
-      if (q < 0 || q >= n) {
-        if (mode == OAR_PAD_CONSTANT) {
-          q = -1;
-        } else if (mode == OAR_PAD_REFLECT) {
-          if (n == 1) {
-            q = 0;
-          } else {
-            const int64_t period = 2 * (n - 1);
-            q %= period;
-            if (q < 0) q += period;
-            if (q >= n) q = period - q;
-          }
-        } else if (mode == OAR_PAD_EDGE) {
-          q = q < 0 ? 0 : n - 1;
-        } else {
-          q %= n;
-          if (q < 0) q += n;
-        }
-      }
+      const int64_t q = oar_ref_pad_source(mode, o - p.before[d], n);
       st->map[d][o] = q;
     }
     at += (size_t)p.out.dims[d];

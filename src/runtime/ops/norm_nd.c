@@ -29,6 +29,14 @@ static oar_status get_scale_bias(const oar_node *n, const oar_tensor_view *const
   return OAR_OK;
 }
 
+/* layer_norm_axis: the rows before `axis`, n values each. */
+static void lnorm_split(const oar_node *node, const oar_shape *x, int64_t *rows, int64_t *n) {
+  int64_t axis = oar_node_attr_i(node, OAR_LNORM_ATTR_AXIS);
+  if (axis < 0) axis += x->rank;
+  *rows = *n = 1;
+  for (int i = 0; i < x->rank; i++) *(i < axis ? rows : n) *= x->dims[i];
+}
+
 oar_status oar_run_instance_norm_nd(const oar_node *node, const oar_tensor_view *const *in,
                                     oar_tensor_view *out, oar_error *err) {
   const oar_tensor_view *x, *s, *b;
@@ -50,15 +58,8 @@ oar_status oar_run_layer_norm_axis(const oar_node *node, const oar_tensor_view *
   const oar_tensor_view *x, *s, *b;
   oar_tensor_view *y;
   OAR_TRY(get_xy(node, in, out, &x, &y, err));
-  int64_t axis = oar_node_attr_i(node, OAR_LNORM_ATTR_AXIS);
-  if (axis < 0) axis += x->shape.rank;
-  int64_t rows = 1, n = 1;
-  for (int i = 0; i < x->shape.rank; i++) {
-    if (i < axis)
-      rows *= x->shape.dims[i];
-    else
-      n *= x->shape.dims[i];
-  }
+  int64_t rows, n;
+  lnorm_split(node, &x->shape, &rows, &n);
   OAR_TRY(get_scale_bias(node, in, n, &s, &b, err));
   oar_tensor_view *mean = oar_op_output(node, out, 1), *inv = oar_op_output(node, out, 2);
   oar_ref_norm_rows_f32(x->data, y->data, rows, n, oar_node_attr_f(node, OAR_LNORM_ATTR_EPSILON), s->data,
@@ -94,15 +95,8 @@ oar_status oar_prepare_layer_norm_axis(const oar_prepare_ctx *ctx, oar_op_state 
   oar_tensor_view *y;
   oar_error ignored;
   if (get_xy(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &x, &y, &ignored) != OAR_OK) return OAR_OK;
-  int64_t axis = oar_node_attr_i(ctx->node, OAR_LNORM_ATTR_AXIS);
-  if (axis < 0) axis += x->shape.rank;
-  int64_t rows = 1, n = 1;
-  for (int i = 0; i < x->shape.rank; i++) {
-    if (i < axis)
-      rows *= x->shape.dims[i];
-    else
-      n *= x->shape.dims[i];
-  }
+  int64_t rows, n;
+  lnorm_split(ctx->node, &x->shape, &rows, &n);
   if (get_scale_bias(ctx->node, ctx->in, n, &s, &b, &ignored) != OAR_OK) return OAR_OK;
   const oar_norm_rows p = {.n = (size_t)n,
                            .eps = oar_node_attr_f(ctx->node, OAR_LNORM_ATTR_EPSILON),
