@@ -562,6 +562,35 @@ static void cc_run(int rank, const int64_t *dims, int axis, int n, const int64_t
   tp_free(t);
 }
 
+/* x (dims with dim `axis` the sum of sizes) split into n outputs. */
+static void sp_run(int rank, const int64_t *dims, int axis, int n, const int64_t *sizes, oar_threadpool *pool,
+                   const char *want, int runs) {
+  tp_graph *t = tp_new();
+  char xs[96], spec[96], what[200], outs[512] = "";
+  int64_t d[OAR_MAX_RANK], total = 0;
+  for (int i = 0; i < n; i++) total += sizes[i];
+  for (int k = 0; k < rank; k++) d[k] = k == axis ? total : dims[k];
+  spec_of(rank, d, xs, sizeof xs);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, xs);
+  for (int i = 0; i < n; i++) {
+    d[axis] = sizes[i];
+    spec_of(rank, d, spec, sizeof spec);
+    snprintf(outs + strlen(outs), sizeof outs - strlen(outs), "%sOut=y%d:%s", i ? " " : "", i, spec);
+  }
+  tp_node(t, "split", "X=x", outs);
+  tp_set_i(t, "axis", axis);
+  tp_set_ints(t, "sections", n, sizes);
+  for (int i = 0; i < n; i++) {
+    char name[8];
+    snprintf(name, sizeof name, "y%d", i);
+    tp_output(t, name);
+  }
+  snprintf(what, sizeof what, "split %s axis %d into %d", xs, axis, n);
+  const char *shapes[] = {xs};
+  check(t, shapes, pool, what, want, 0.0f, 0.0f, runs);
+  tp_free(t);
+}
+
 /* ---- reduce ---------------------------------------------------------------- */
 
 static const char *const red_funcs[] = {"sum", "mean",    "max",         "min",        "prod", "l1",
@@ -643,6 +672,8 @@ int main(int argc, char **argv) {
       lt_run(1, 24, 160, 160, k ? pool2 : NULL, 51);
       cc_run(4, (const int64_t[]){1, 0, 80, 80}, 1, 4, (const int64_t[]){24, 24, 24, 24}, k ? pool2 : NULL,
              k ? "concat rows" : NULL, 51);
+      sp_run(4, (const int64_t[]){1, 0, 80, 80}, 1, 4, (const int64_t[]){24, 24, 24, 24}, k ? pool2 : NULL,
+             k ? "split rows" : NULL, 51);
       pad_run(4, (const int64_t[]){1, 64, 80, 80}, (const int64_t[]){0, 0, 1, 1, 0, 0, 1, 1}, 0, false,
               k ? pool2 : NULL, 51);
       pad_run(4, (const int64_t[]){1, 64, 80, 80}, (const int64_t[]){0, 0, 2, 2, 0, 0, 2, 2}, 1, false,
@@ -728,10 +759,14 @@ int main(int argc, char **argv) {
       if (sizes[0] == 0) sizes[0] = 1;
       cc_run(rank, dims, (int)(rnd() % (unsigned)rank), n, sizes, k % 2 ? pool2 : NULL,
              k % 2 ? "?concat" : NULL, 0);
+      sp_run(rank, dims, (int)(rnd() % (unsigned)rank), n, sizes, k % 2 ? pool2 : NULL,
+             k % 2 ? "?split" : NULL, 0);
     }
     cc_run(4, (const int64_t[]){1, 0, 83, 81}, 1, 4, (const int64_t[]){7, 0, 5, 11}, pool2, "concat rows", 0);
     cc_run(3, (const int64_t[]){97, 0, 1031}, 1, 3, (const int64_t[]){1, 2, 3}, pool2, "concat rows", 0);
     cc_run(2, (const int64_t[]){0, 70001}, 0, 2, (const int64_t[]){1, 3}, pool2, "concat rows", 0);
+    sp_run(4, (const int64_t[]){1, 0, 83, 81}, 1, 4, (const int64_t[]){7, 0, 5, 11}, pool2, "split rows", 0);
+    sp_run(3, (const int64_t[]){97, 0, 1031}, 1, 3, (const int64_t[]){1, 2, 3}, pool2, "split rows", 0);
     for (int k = 0; k < 300; k++) red_random(k % 3 == 2 ? pool2 : NULL);
     for (int k = 0; k < 2; k++)
       if (!red_coverage[k]) {

@@ -351,8 +351,9 @@ typedef struct cc_state {
 
 typedef struct cc_job {
   const cc_state *st;
-  const oar_tensor_view *const *in; /* the n inputs */
-  char *y;
+  const oar_tensor_view *const *in; /* concat: the n inputs */
+  oar_tensor_view *outs;            /* split: the n outputs */
+  char *y;                          /* concat: the output; split: the input */
 } cc_job;
 
 enum { CC_CHUNK = 65536 }; /* output bytes per unit of work */
@@ -371,7 +372,10 @@ static void cc_range(void *ctx, size_t begin, size_t end) {
   while (at < stop) {
     const size_t off = within - st->start[i], left = st->bytes[i] - off;
     const size_t len = left < stop - at ? left : stop - at;
-    memcpy(j->y + at, (const char *)j->in[i]->data + o * st->bytes[i] + off, len);
+    if (j->outs)
+      memcpy((char *)j->outs[i].data + o * st->bytes[i] + off, j->y + at, len);
+    else
+      memcpy(j->y + at, (const char *)j->in[i]->data + o * st->bytes[i] + off, len);
     at += len;
     within += len;
     while (i < st->n && within >= st->start[i + 1]) i++;
@@ -390,9 +394,40 @@ static oar_status run_concat_fast(const oar_op_state *state, const oar_node *nod
   const cc_state *st = (const cc_state *)state;
   oar_tensor_view *o = NULL;
   OAR_TRY(first_out(node, out, &o, err));
-  cc_job j = {st, in + oar_node_in_pos(node, 0, 0), o->data};
+  cc_job j = {st, in + oar_node_in_pos(node, 0, 0), NULL, o->data};
   const size_t total = st->outer * st->row_bytes;
   oar_parallel_rows((total + CC_CHUNK - 1) / CC_CHUNK, CC_CHUNK / 4, cc_range, &j);
+  return OAR_OK;
+}
+
+/* A state for the copies between `whole` and its n parts along axis
+ * (parts as views, or pointers to views). */
+static oar_status cc_prepare(const oar_tensor_view *whole, int axis, const oar_tensor_view *const *part_ptrs,
+                             const oar_tensor_view *parts, int n, oar_run_state_fn run, const char *kernel,
+                             oar_op_state **state, oar_error *err) {
+  size_t outer = 1, inner = oar_dtype_bytes(whole->dtype);
+  for (int d = 0; d < axis; d++) outer *= (size_t)whole->shape.dims[d];
+  for (int d = axis + 1; d < whole->shape.rank; d++) inner *= (size_t)whole->shape.dims[d];
+  size_t *bytes = oar_aligned_alloc((2 * (size_t)n + 1) * sizeof *bytes);
+  cc_state *st = oar_state_new(sizeof *st, run, kernel);
+  if (!bytes || !st) {
+    oar_aligned_free(bytes);
+    oar_free(st);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing a %s", kernel);
+  }
+  st->s.owned = bytes;
+  st->start = bytes + n;
+  st->start[0] = 0;
+  for (int k = 0; k < n; k++) {
+    const oar_tensor_view *t = parts ? &parts[k] : part_ptrs[k];
+    bytes[k] = (size_t)t->shape.dims[axis] * inner;
+    st->start[k + 1] = st->start[k] + bytes[k];
+  }
+  st->n = n;
+  st->outer = outer;
+  st->bytes = bytes;
+  st->row_bytes = (size_t)whole->shape.dims[axis] * inner;
+  *state = &st->s.base;
   return OAR_OK;
 }
 
@@ -415,29 +450,8 @@ oar_status oar_prepare_concat(const oar_prepare_ctx *ctx, oar_op_state **state, 
   size_t total;
   if (sum != o->shape.dims[axis] || !view_bytes(o, &total) || total < 16 * OAR_ELEMENTWISE_MIN_CHUNK)
     return OAR_OK;
-  size_t outer = 1, inner = oar_dtype_bytes(o->dtype);
-  for (int d = 0; d < axis; d++) outer *= (size_t)o->shape.dims[d];
-  for (int d = axis + 1; d < o->shape.rank; d++) inner *= (size_t)o->shape.dims[d];
-  size_t *bytes = oar_aligned_alloc((2 * (size_t)n + 1) * sizeof *bytes);
-  cc_state *st = oar_state_new(sizeof *st, run_concat_fast, "concat rows, threaded");
-  if (!bytes || !st) {
-    oar_aligned_free(bytes);
-    oar_free(st);
-    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing a concat");
-  }
-  st->s.owned = bytes;
-  st->start = bytes + n;
-  st->start[0] = 0;
-  for (int k = 0; k < n; k++) {
-    bytes[k] = (size_t)ctx->in[oar_node_in_pos(node, 0, k)]->shape.dims[axis] * inner;
-    st->start[k + 1] = st->start[k] + bytes[k];
-  }
-  st->n = n;
-  st->outer = outer;
-  st->bytes = bytes;
-  st->row_bytes = (size_t)o->shape.dims[axis] * inner;
-  *state = &st->s.base;
-  return OAR_OK;
+  return cc_prepare(o, axis, ctx->in + oar_node_in_pos(node, 0, 0), NULL, n, run_concat_fast,
+                    "concat rows, threaded", state, err);
 }
 
 oar_status oar_run_split(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
@@ -473,6 +487,42 @@ oar_status oar_run_split(const oar_node *node, const oar_tensor_view *const *in,
   }
   oar_ref_split(x, axis, dst, n);
   return OAR_OK;
+}
+
+static oar_status run_split_fast(const oar_op_state *state, const oar_node *node,
+                                 const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                 oar_error *err) {
+  const cc_state *st = (const cc_state *)state;
+  const oar_tensor_view *x = NULL;
+  OAR_TRY(run_input(node, in, 0, &x, err));
+  cc_job j = {st, NULL, &out[oar_node_out_pos(node, 0, 0)], (char *)x->data};
+  const size_t total = st->outer * st->row_bytes;
+  oar_parallel_rows((total + CC_CHUNK - 1) / CC_CHUNK, CC_CHUNK / 4, cc_range, &j);
+  return OAR_OK;
+}
+
+/* As concat's: only on 2+ threads for 256 KiB or more (not Paddle's flat
+ * negative-axis form). */
+oar_status oar_prepare_split(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  const oar_node *node = ctx->node;
+  const oar_tensor_view *x = NULL;
+  oar_error ignored;
+  if (ctx->threads < 2 || run_input(node, ctx->in, 0, &x, &ignored) != OAR_OK) return OAR_OK;
+  int axis = 0;
+  bool flat = false;
+  if (oar_shapeops_split_axis(node, ctx->in, x->shape.rank, &axis, &flat, &ignored) != OAR_OK || flat)
+    return OAR_OK;
+  const int n = oar_node_output_count(node, 0);
+  if (n < 1) return OAR_OK;
+  const oar_tensor_view *dst = &ctx->out[oar_node_out_pos(node, 0, 0)];
+  int64_t sum = 0;
+  for (int k = 0; k < n; k++)
+    if (!same_but_axis(&dst[k], x, axis) || __builtin_add_overflow(sum, dst[k].shape.dims[axis], &sum))
+      return OAR_OK;
+  size_t total;
+  if (sum != x->shape.dims[axis] || !view_bytes(x, &total) || total < 16 * OAR_ELEMENTWISE_MIN_CHUNK)
+    return OAR_OK;
+  return cc_prepare(x, axis, NULL, dst, n, run_split_fast, "split rows, threaded", state, err);
 }
 
 oar_status oar_run_slice(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
