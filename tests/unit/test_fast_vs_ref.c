@@ -10,7 +10,10 @@
  * extrapolation value; ranks 3 to 5 with odd sizes); instance_norm_nd,
  * layer_norm_axis and group_norm (ranks 2 to 5, odd sizes, rows shorter
  * and longer than the 16 lanes of the statistics, Scale per element or
- * one value, with and without Bias, the statistics outputs).
+ * one value, with and without Bias, the statistics outputs); layout
+ * changes to and from NCHW16c, transpose, pad_nd, concat, split, reduce,
+ * and the element-wise ops' pattern of an operand kept on leading and
+ * trailing dims and broadcast between (an SE scale on NCHW16c).
  *
  * Tolerance policy: copies (nearest, an axis left as it is) are exact; a
  * linear tap is two products and a sum in float against the reference's
@@ -591,6 +594,30 @@ static void sp_run(int rank, const int64_t *dims, int axis, int n, const int64_t
   tp_free(t);
 }
 
+/* ---- element-wise with b kept on leading and trailing dims --------------- */
+
+/* op(x, y) with x [xd] and y [yd] (numpy broadcasting, same rank). */
+static void ew_run(const char *op, int rank, const int64_t *xd, const int64_t *yd, oar_threadpool *pool,
+                   const char *want, int runs) {
+  tp_graph *t = tp_new();
+  char xs[96], ys[96], zs[96], what[200], outs[128];
+  int64_t zd[OAR_MAX_RANK];
+  for (int i = 0; i < rank; i++) zd[i] = xd[i] > yd[i] ? xd[i] : yd[i];
+  spec_of(rank, xd, xs, sizeof xs);
+  spec_of(rank, yd, ys, sizeof ys);
+  spec_of(rank, zd, zs, sizeof zs);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, xs);
+  tp_input(t, "y", OAR_DTYPE_FLOAT32, ys);
+  snprintf(outs, sizeof outs, "Out=z:%s", zs);
+  tp_node(t, op, "X=x Y=y", outs);
+  tp_set_i(t, "axis", -1);
+  tp_output(t, "z");
+  snprintf(what, sizeof what, "%s %s with %s", op, xs, ys);
+  const char *shapes[] = {xs, ys};
+  check(t, shapes, pool, what, want, 0.0f, 0.0f, runs);
+  tp_free(t);
+}
+
 /* ---- reduce ---------------------------------------------------------------- */
 
 static const char *const red_funcs[] = {"sum", "mean",    "max",         "min",        "prod", "l1",
@@ -674,6 +701,8 @@ int main(int argc, char **argv) {
              k ? "concat rows" : NULL, 51);
       sp_run(4, (const int64_t[]){1, 0, 80, 80}, 1, 4, (const int64_t[]){24, 24, 24, 24}, k ? pool2 : NULL,
              k ? "split rows" : NULL, 51);
+      ew_run("elementwise_mul", 5, (const int64_t[]){1, 6, 28, 28, 16}, (const int64_t[]){1, 6, 1, 1, 16},
+             k ? pool2 : NULL, "elementwise vector", 51);
       pad_run(4, (const int64_t[]){1, 64, 80, 80}, (const int64_t[]){0, 0, 1, 1, 0, 0, 1, 1}, 0, false,
               k ? pool2 : NULL, 51);
       pad_run(4, (const int64_t[]){1, 64, 80, 80}, (const int64_t[]){0, 0, 2, 2, 0, 0, 2, 2}, 1, false,
@@ -767,6 +796,25 @@ int main(int argc, char **argv) {
     cc_run(2, (const int64_t[]){0, 70001}, 0, 2, (const int64_t[]){1, 3}, pool2, "concat rows", 0);
     sp_run(4, (const int64_t[]){1, 0, 83, 81}, 1, 4, (const int64_t[]){7, 0, 5, 11}, pool2, "split rows", 0);
     sp_run(3, (const int64_t[]){97, 0, 1031}, 1, 3, (const int64_t[]){1, 2, 3}, pool2, "split rows", 0);
+    /* y (or x) kept on leading and trailing dims, broadcast between: the
+     * SE scale of a blocked tensor, and odd shapes of the same pattern. */
+    static const char *const ew_ops[] = {"elementwise_add", "elementwise_sub", "elementwise_mul",
+                                         "elementwise_div", "elementwise_max", "elementwise_min"};
+    for (int k = 0; k < 24; k++) {
+      const int64_t c = rnd_range(1, 5), h = rnd_range(2, 9), w = rnd_range(1, 9), l = rnd_range(2, 17);
+      const int64_t full[5] = {rnd_range(1, 2), c, h, w, l}, small[5] = {full[0], c, 1, 1, l};
+      const bool swap = k % 2;
+      ew_run(ew_ops[k % 6], 5, swap ? small : full, swap ? full : small, k % 3 == 2 ? pool2 : NULL,
+             "elementwise vector", 0);
+    }
+    ew_run("elementwise_mul", 5, (const int64_t[]){1, 7, 29, 31, 16}, (const int64_t[]){1, 7, 1, 1, 16},
+           pool2, "elementwise vector", 0);
+    /* Rows of 1000 (b read in place) and tiles capped at 1 MiB (2 rows of 3
+     * per call: a short last call). */
+    ew_run("elementwise_sub", 4, (const int64_t[]){2, 37, 5, 1000}, (const int64_t[]){2, 37, 1, 1000}, pool2,
+           "elementwise vector", 0);
+    ew_run("elementwise_div", 4, (const int64_t[]){1, 6000, 3, 16}, (const int64_t[]){1, 6000, 1, 16}, NULL,
+           "elementwise vector", 0);
     for (int k = 0; k < 300; k++) red_random(k % 3 == 2 ? pool2 : NULL);
     for (int k = 0; k < 2; k++)
       if (!red_coverage[k]) {
