@@ -323,11 +323,12 @@ typedef struct nm_case {
   int64_t dims[OAR_MAX_RANK];
   int64_t axis, groups, scale_n;
   bool with_bias, stats;
+  bool nhwc; /* group_norm: channels last */
 } nm_case;
 
 static const char *const nm_ops[] = {"instance_norm_nd", "layer_norm_axis", "group_norm", "layer_norm",
                                      "skip_layernorm"};
-static int nm_coverage[5];
+static int nm_coverage[5], nm_nhwc_runs;
 
 static void nm_run(const nm_case *c, oar_threadpool *pool, int runs) {
   tp_graph *t = tp_new();
@@ -361,6 +362,7 @@ static void nm_run(const nm_case *c, oar_threadpool *pool, int runs) {
   tp_set_f(t, "epsilon", 1e-5);
   if (c->op == 1) tp_set_i(t, "axis", c->axis);
   if (c->op == 2) tp_set_i(t, "groups", c->groups);
+  if (c->nhwc) tp_set_s(t, "data_layout", "NHWC");
   if (c->op >= 3) tp_set_i(t, "begin_norm_axis", c->axis);
   tp_output(t, "y");
   if (c->stats) {
@@ -376,8 +378,10 @@ static void nm_run(const nm_case *c, oar_threadpool *pool, int runs) {
   check(t, shapes, pool, what,
         c->op == 3   ? "layer_norm rows"
         : c->op == 4 ? "skip_layernorm rows"
+        : c->nhwc    ? "group norm nhwc"
                      : "norm rows",
         tol, tol, runs);
+  if (c->nhwc) nm_nhwc_runs += last_fast;
   nm_coverage[c->op] += last_fast;
   tp_free(t);
 }
@@ -390,7 +394,8 @@ static void nm_random(oar_threadpool *pool) {
   c.dims[c.rank - 1] = rnd() % 5 == 0 ? rnd_range(17, 70) /* rows past the 16 lanes */ : rnd_range(2, 13);
   if (c.op == 2) {
     c.groups = rnd_range(1, 4);
-    c.dims[1] = c.groups * rnd_range(1, 5);
+    c.nhwc = rnd() % 2;
+    c.dims[c.nhwc ? c.rank - 1 : 1] = c.groups * rnd_range(1, 5);
   }
   int64_t n = 1;
   if (c.op == 1 || c.op >= 3) {
@@ -401,6 +406,7 @@ static void nm_random(oar_threadpool *pool) {
   c.scale_n = c.op == 1                     ? (rnd() % 4 == 0 ? 1 : n)
               : c.op >= 3                   ? (rnd() % 4 == 0 ? 0 : n)
               : c.op == 2 && rnd() % 4 == 0 ? 0
+              : c.nhwc                      ? c.dims[c.rank - 1]
                                             : c.dims[1];
   c.with_bias = c.scale_n && rnd() % 3 != 0;
   c.stats = c.op != 0 && c.op != 4 && rnd() % 2;
@@ -412,6 +418,14 @@ static void nm_bench(oar_threadpool *pool) {
   nm_run(&ln, pool, 51);
   nm_case gn = {.op = 2, .rank = 4, .dims = {1, 64, 56, 56}, .groups = 32, .scale_n = 64, .with_bias = true};
   nm_run(&gn, pool, 51);
+  nm_case gh = {.op = 2,
+                .rank = 4,
+                .dims = {1, 56, 56, 64},
+                .groups = 32,
+                .scale_n = 64,
+                .with_bias = true,
+                .nhwc = true};
+  nm_run(&gh, pool, 51);
   nm_case in = {.op = 0, .rank = 4, .dims = {1, 64, 56, 56}, .scale_n = 64, .with_bias = true};
   nm_run(&in, pool, 51);
   nm_case pln = {.op = 3, .rank = 3, .dims = {1, 128, 768}, .axis = 2, .scale_n = 768, .with_bias = true};
@@ -753,6 +767,9 @@ int main(int argc, char **argv) {
     /* Large enough to be split over threads. */
     nm_case gn = {.op = 2, .rank = 4, .dims = {2, 12, 37, 41}, .groups = 3, .scale_n = 12, .stats = true};
     nm_run(&gn, pool2, 0);
+    nm_case gnh = {
+        .op = 2, .rank = 4, .dims = {3, 37, 41, 12}, .groups = 3, .scale_n = 12, .stats = true, .nhwc = true};
+    nm_run(&gnh, pool2, 0);
     nm_case ln = {.op = 1, .rank = 3, .dims = {3, 77, 301}, .axis = 2, .scale_n = 301, .with_bias = true};
     nm_run(&ln, pool2, 0);
     nm_case in = {.op = 0, .rank = 4, .dims = {1, 9, 61, 59}, .scale_n = 9, .with_bias = true};
@@ -762,6 +779,11 @@ int main(int argc, char **argv) {
         failures++;
         fprintf(stderr, "FAIL %s never ran the fast kernel\n", nm_ops[k]);
       }
+    if (!nm_nhwc_runs) {
+      failures++;
+      fprintf(stderr, "FAIL group_norm NHWC never ran the fast kernel\n");
+    }
+    nm_nhwc_runs = 0;
     memset(nm_coverage, 0, sizeof nm_coverage);
     for (int k = 0; k < 60; k++)
       lt_run(rnd_range(1, 2), rnd_range(1, 40), rnd_range(1, 19), rnd_range(1, 23), k % 3 == 2 ? pool2 : NULL,

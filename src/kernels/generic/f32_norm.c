@@ -78,3 +78,53 @@ void oar_f32_norm_rows(const oar_norm_rows *p, const float *x, float *y, size_t 
     }
   }
 }
+
+void oar_f32_group_norm_nhwc(const float *x, float *y, size_t pixels, size_t c, size_t groups, double eps,
+                             const float *scale, const float *bias, float *mean_out, float *var_out,
+                             double *work) {
+  double *acc = work, *m = work + c, *a = work + 2 * c, *b = work + 3 * c;
+  const size_t cpg = c / groups;
+  const double count = (double)(pixels * cpg);
+  for (size_t k = 0; k < c; k++) acc[k] = 0.0;
+  for (size_t p = 0; p < pixels; p++) {
+    const float *row = x + p * c;
+    for (size_t k = 0; k < c; k++) acc[k] += row[k];
+  }
+  for (size_t g = 0; g < groups; g++) {
+    double s = 0.0;
+    for (size_t k = g * cpg; k < (g + 1) * cpg; k++) s += acc[k];
+    for (size_t k = g * cpg; k < (g + 1) * cpg; k++) m[k] = count > 0 ? s / count : 0.0;
+  }
+  for (size_t k = 0; k < c; k++) acc[k] = 0.0;
+  for (size_t p = 0; p < pixels; p++) {
+    const float *row = x + p * c;
+    for (size_t k = 0; k < c; k++) {
+      const double d = row[k] - m[k];
+      acc[k] += d * d;
+    }
+  }
+  for (size_t g = 0; g < groups; g++) {
+    double v = 0.0;
+    for (size_t k = g * cpg; k < (g + 1) * cpg; k++) v += acc[k];
+    v = count > 0 ? v / count : 0.0;
+    const double inv = 1.0 / sqrt(v + eps);
+    if (mean_out) mean_out[g] = (float)m[g * cpg];
+    if (var_out) var_out[g] = (float)v;
+    for (size_t k = g * cpg; k < (g + 1) * cpg; k++) {
+      a[k] = inv * (scale ? scale[k] : 1.0f);
+      b[k] = bias ? bias[k] : 0.0;
+    }
+  }
+  /* The affine step in float, vectorized across channels. */
+  float *fm = (float *)(work + 4 * c), *fa = fm + c, *fb = fa + c;
+  for (size_t k = 0; k < c; k++) {
+    fm[k] = (float)m[k];
+    fa[k] = (float)a[k];
+    fb[k] = (float)b[k];
+  }
+  for (size_t p = 0; p < pixels; p++) {
+    const float *row = x + p * c;
+    float *dst = y + p * c;
+    for (size_t k = 0; k < c; k++) dst[k] = (row[k] - fm[k]) * fa[k] + fb[k];
+  }
+}

@@ -36,4 +36,15 @@ void oar_f32_moments(const float *x, size_t n, double *mean, double *var);
 /* Normalizes rows [r0, r1) (row r at x + r * n, into y + r * n). */
 void oar_f32_norm_rows(const oar_norm_rows *p, const float *x, float *y, size_t r0, size_t r1);
 
+/* Group norm of one NHWC item: x is [pixels, c], group g the channels
+ * [g * c / groups, (g + 1) * c / groups) of every pixel. Per-channel sums
+ * over the pixels (vectorized across channels, in double), the group
+ * statistics from them (two passes: the mean, then the centered
+ * variance), then y = (x - mean) * scale * inv + bias per channel.
+ * mean_out / var_out (groups values each) may be NULL; work holds 6 * c
+ * doubles. */
+void oar_f32_group_norm_nhwc(const float *x, float *y, size_t pixels, size_t c, size_t groups, double eps,
+                             const float *scale, const float *bias, float *mean_out, float *var_out,
+                             double *work);
+
 #endif
