@@ -4,6 +4,9 @@
 #   C++ API (libpaddle_inference, its Paddle-style demo programs)
 #            CMake + CTest (label "bindings")
 #   Python   `pip install .` into a virtual environment, then pytest
+#   Python compatibility   the Paddle model zoos' own predictor code
+#            (bindings/python/tests/compat) on oar and, where paddle is
+#            importable, on Paddle Inference, compared (run_compat.py)
 #   Go       go test: the oar package, Paddle's Go API package, and a Paddle Go program
 #   R        R CMD INSTALL into a private library, then the package's tests
 # A missing toolchain (go, R) is skipped with a message, except under CI
@@ -67,9 +70,19 @@ python_suite() {
   # -rs prints why a test was skipped (the paddle comparison without paddle).
   # From the repository root: `import oar` must find the installed package,
   # not the source folder (which has no liboar.so).
-  (cd "$root" && "$py" -m pytest -q -rs -p no:cacheprovider bindings/python/tests)
+  (cd "$root" && "$py" -m pytest -q -rs -p no:cacheprovider --ignore=bindings/python/tests/compat bindings/python/tests)
 }
 suite "Python" python_suite
+
+# ---- Python compatibility: Paddle users' deployment code ------------------------------
+compat_suite() {
+  # The venv the Python suite installed oar into (with the system's paddle,
+  # if any: the comparison with Paddle Inference is skipped without it).
+  local py=$build/venv/bin/python
+  [ -x "$py" ] || py=python3
+  (cd "$root" && "$py" -m pytest -q -rs -p no:cacheprovider bindings/python/tests/compat)
+}
+suite "Python compatibility (PaddleOCR/Detection/Clas/Seg, Inference-Demo)" compat_suite
 
 # ---- Go ------------------------------------------------------------------------------
 go_suite() {

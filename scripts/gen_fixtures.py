@@ -902,6 +902,120 @@ def _(b):
     b.fetch(b.op("take_along_axis", {"Input": x, "Index": i}, ("Result",), {"Axis": 2}))
 
 
+# ---- issue 12: ops whose output shapes depend on input values --------------------------
+
+
+def _outs(b, type, slots):
+    """The vars b.op just made for `slots` (b.op returns only the first)."""
+    return [b.block.var("%s_%d.%s_0" % (type, b.counter, slot.lower())) for slot in slots]
+
+
+@op_case("where_index_2d_then_ops", ["where_index", "cast", "scale"])
+def _(b):
+    """paddle.nonzero: int64 [N, 2]; the ops after it run in a continuation planned for N."""
+    x = b.input("x", (b.rng.random((4, 5)) < 0.4).astype(np.float32) * b.randn(4, 5), batch_dynamic=False)
+    nz = b.op("where_index", {"Condition": x}, ("Out",))
+    f = b.op("cast", {"X": nz}, ("Out",), {"in_dtype": 3, "out_dtype": 5})
+    b.fetch(nz, b.op("scale", {"X": f}, ("Out",), {"scale": 2.0, "bias": 1.0}))
+
+
+@op_case("where_index_bool_3d", ["where_index"])
+def _(b):
+    x = b.input("x", b.rng.random((2, 3, 4)) < 0.5)
+    b.fetch(b.op("where_index", {"Condition": x}, ("Out",)))
+
+
+@op_case("where_index_none", ["where_index", "cast"])
+def _(b):
+    """No nonzero element: Out is [0, 3], and the op after it sees 0 rows."""
+    x = b.input("x", np.zeros((2, 3, 2), np.int32))
+    nz = b.op("where_index", {"Condition": x}, ("Out",))
+    b.fetch(b.op("cast", {"X": nz}, ("Out",), {"in_dtype": 3, "out_dtype": 5}))
+
+
+@op_case("masked_select_broadcast", ["masked_select", "relu"])
+def _(b):
+    """The mask [1, 4] broadcast over X [3, 4]; the selected values feed relu."""
+    x = b.input("x", b.randn(3, 4), batch_dynamic=False)
+    m = b.input("m", np.array([[True, False, True, True]]), batch_dynamic=False)
+    b.fetch(b.op("relu", {"X": b.op("masked_select", {"X": x, "Mask": m}, ("Y",))}, ("Out",)))
+
+
+@op_case("unique_sorted_all_outputs", ["unique"])
+def _(b):
+    """paddle.unique with every output: ties keep the first occurrence as the index."""
+    x = b.input("x", np.array([3, 1, 2, 1, 3, 0, 2, 2, 7, -1], np.float32))
+    slots = ("Out", "Indices", "Index", "Counts")
+    b.op("unique", {"X": x}, slots, {"dtype": 3, "return_index": True, "return_inverse": True,
+                                     "return_counts": True, "axis": [], "is_sorted": True})
+    b.fetch(*_outs(b, "unique", slots))
+
+
+@op_case("unique_axis0_int32_index", ["unique"])
+def _(b):
+    """Unique rows (axis 0) of an int64 matrix, int32 index outputs."""
+    x = b.input("x", np.array([[1, 2], [0, 5], [1, 2], [0, 4], [0, 5]], np.int64))
+    slots = ("Out", "Indices", "Index", "Counts")
+    b.op("unique", {"X": x}, slots, {"dtype": 2, "return_index": True, "return_inverse": True,
+                                     "return_counts": True, "axis": [0], "is_sorted": True})
+    b.fetch(*_outs(b, "unique", slots))
+
+
+def _nms_inputs(b, n, m, c, scale=1.0, ties=True):
+    """Boxes [n, m, 4] in clusters (so NMS suppresses), scores [n, c, m] with exact ties (or none)."""
+    centers = b.rng.random((n, m, 2)) * 0.6 + 0.2
+    centers[:, 1::2] = centers[:, 0::2][:, : centers[:, 1::2].shape[1]] + 0.02  # near-duplicates
+    half = b.rng.random((n, m, 2)) * 0.15 + 0.05
+    boxes = np.concatenate([centers - half, centers + half], axis=2).astype(np.float32) * scale
+    scores = b.rng.random((n, c, m))
+    if ties:
+        scores = np.round(scores * 8) / 8  # eighths: many exact ties
+    return (b.input("boxes", boxes.astype(np.float32), batch_dynamic=False),
+            b.input("scores", scores.astype(np.float32), batch_dynamic=False))
+
+
+def nms3_case(name, n, m, c, attrs, scale=1.0, op="multiclass_nms3", slots=("Out", "Index", "NmsRoisNum")):
+    @op_case(name, [op])
+    def build(b):
+        boxes, scores = _nms_inputs(b, n, m, c, scale)
+        full = {"background_label": 0, "score_threshold": 0.3, "nms_top_k": -1, "nms_threshold": 0.5,
+                "nms_eta": 1.0, "keep_top_k": -1, "normalized": True}
+        full.update(attrs)
+        b.op(op, {"BBoxes": boxes, "Scores": scores}, slots, full)
+        b.fetch(*_outs(b, op, slots))
+
+
+nms3_case("multiclass_nms3_basic", 2, 8, 3, {})
+nms3_case("multiclass_nms3_topk_keep", 2, 10, 4, {"nms_top_k": 4, "keep_top_k": 5, "score_threshold": 0.1})
+nms3_case("multiclass_nms3_pixels_eta", 1, 12, 3,
+          {"normalized": False, "nms_eta": 0.7, "nms_threshold": 0.8, "background_label": -1}, scale=50.0)
+nms3_case("multiclass_nms3_empty", 2, 6, 3, {"score_threshold": 1.0})
+
+
+def matrix_nms_case(name, n, m, c, attrs, scale=1.0):
+    """Scores without ties: Paddle orders with std::partial_sort, which leaves equal scores in no set order."""
+    @op_case(name, ["matrix_nms"])
+    def build(b):
+        boxes, scores = _nms_inputs(b, n, m, c, scale, ties=False)
+        slots = ("Out", "Index", "RoisNum")
+        full = {"background_label": 0, "score_threshold": 0.2, "post_threshold": 0.1, "nms_top_k": -1,
+                "keep_top_k": -1, "normalized": True, "use_gaussian": False, "gaussian_sigma": 2.0}
+        full.update(attrs)
+        b.op("matrix_nms", {"BBoxes": boxes, "Scores": scores}, slots, full)
+        b.fetch(*_outs(b, "matrix_nms", slots))
+
+
+matrix_nms_case("matrix_nms_linear", 2, 10, 3, {"nms_top_k": 6, "keep_top_k": 8})
+matrix_nms_case("matrix_nms_gaussian_pixels", 2, 10, 3,
+                {"use_gaussian": True, "gaussian_sigma": 3.0, "normalized": False, "background_label": -1,
+                 "post_threshold": 0.3}, scale=40.0)
+matrix_nms_case("matrix_nms_empty", 2, 6, 2, {"score_threshold": 1.0})
+
+# The older forms: the same kernel; without an Index output nothing kept is Paddle's [[-1]].
+nms3_case("multiclass_nms_basic", 1, 8, 3, {"nms_top_k": 5}, op="multiclass_nms", slots=("Out",))
+nms3_case("multiclass_nms_empty", 1, 6, 3, {"score_threshold": 1.0}, op="multiclass_nms", slots=("Out",))
+
+
 def _quant_vars(b, scale, zp_shape=(1,)):
     s = b.param("scale", np.asarray(scale, np.float32))
     zp = b.block.create_var(name="zero_point", shape=list(zp_shape), dtype="int32", persistable=True)
@@ -1063,6 +1177,24 @@ interp_case("bilinear_interp_v2_half_pixel", "bilinear_interp_v2", {"out_h": 9, 
 interp_case("bilinear_interp_v2_asymmetric", "bilinear_interp_v2", {"scale": [1.5, 2.0], "align_mode": 1})
 interp_case("bilinear_interp_v2_align_corners", "bilinear_interp_v2",
             {"out_h": 10, "out_w": 13, "align_corners": True})
+
+
+def interp_out_size_case(name, op, align_mode):
+    @op_case(name, ["shape", "slice", op])
+    def build(b):
+        """F.interpolate(x, paddle.shape(y)[2:]) as PaddleSeg's and PaddleDetection's necks write
+        it: the OutSize input is computed at run time (int32), and takes precedence over out_h /
+        out_w (3 x 3 here, which the outputs do not have)."""
+        x = b.input("x", b.randn(1, 2, 5, 7))
+        y = b.input("y", b.randn(1, 1, 9, 4))
+        attrs = {"data_layout": "NCHW", "out_d": -1, "out_h": 3, "out_w": 3, "scale": [],
+                 "interp_method": "nearest" if op.startswith("nearest") else "bilinear",
+                 "align_corners": False, "align_mode": align_mode}
+        b.fetch(b.op(op, {"X": x, "OutSize": paddle.shape(y)[2:]}, ("Out",), attrs))
+
+
+interp_out_size_case("bilinear_interp_v2_out_size_tensor", "bilinear_interp_v2", 0)
+interp_out_size_case("nearest_interp_v2_out_size_tensor", "nearest_interp_v2", 1)
 
 
 @op_case("tile_pad_front", ["tile"])
@@ -1327,6 +1459,443 @@ def _(b):
     x = b.input("x", b.randn(2, 3))
     w = b.param("w", b.randn(2, 3))
     b.fetch(b.op("elementwise_mul", {"X": x, "Y": b.op("assign", {"X": w})}, ("Out",), {"axis": -1}))
+
+
+# issue 11, batch A
+
+unary_case("log1p", "log1p", arr_fn=lambda b: b.uniform(-0.9, 3.0, 2, 3, 7).astype(np.float32))
+unary_case("tanh_shrink", "tanh_shrink")
+
+
+@op_case("round_halves", ["round"])
+def _(b):
+    """Halves: Paddle 3.3 rounds them to even (-0.5 -> -0, 2.5 -> 2)."""
+    halves = np.array([-3.5, -2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 3.5], np.float32)
+    x = b.input("x", np.concatenate([halves, b.randn(16, scale=4.0)]).reshape(3, 8))
+    b.fetch(b.op("round", {"X": x}, ("Out",), {}))
+
+
+@op_case("atan2", ["atan2"])
+def _(b):
+    """Every quadrant, and zeros on each side."""
+    x1 = b.randn(2, 3, 4)
+    x2 = b.randn(2, 3, 4)
+    x1[0, 0, :2] = 0.0
+    x2[0, 1, :2] = 0.0
+    b.fetch(b.op("atan2", {"X1": b.input("x1", x1), "X2": b.input("x2", x2)}))
+
+
+binary_case("elementwise_floordiv_int32_bcast", "elementwise_floordiv",
+            lambda b, shape: np.where(_int32s(b, shape) == 0, -3, _int32s(b, shape)).astype(np.int32), y_shape=(4,))
+binary_case("elementwise_floordiv_float", "elementwise_floordiv", _nonzero_f32, y_shape=(3, 1))
+
+
+@op_case("elementwise_floordiv_int64", ["elementwise_floordiv"])
+def _floordiv_i64(b):
+    """Every sign pair, with and without a remainder (integer floor division)."""
+    x = b.rng.integers(-20, 20, (2, 3, 4)).astype(np.int64)
+    y = b.rng.integers(1, 6, (2, 3, 4)).astype(np.int64) * np.where(b.rng.integers(0, 2, (2, 3, 4)) == 0, -1, 1)
+    b.fetch(b.op("elementwise_floordiv", {"X": b.input("x", x), "Y": b.input("y", y)}, ("Out",), {"axis": -1}))
+
+
+def bool_reduce_case(name, op, attrs, shape=(3, 4, 5)):
+    @op_case(name, [op])
+    def build(b):
+        x = b.rng.integers(0, 2, shape).astype(np.bool_)
+        x[0] = True  # some all-true rows and some all-false rows
+        x[1, 0] = False
+        b.fetch(b.op(op, {"X": b.input("x", x)}, ("Out",), attrs))
+
+
+for _op in ["reduce_all", "reduce_any"]:
+    bool_reduce_case(_op + "_dim1", _op, {"dim": [1], "keep_dim": False, "reduce_all": False})
+    bool_reduce_case(_op + "_dims_neg_keep", _op, {"dim": [-1, 0], "keep_dim": True, "reduce_all": False})
+    bool_reduce_case(_op + "_every_axis", _op, {"dim": [], "keep_dim": False, "reduce_all": False})
+
+
+@op_case("argsort_desc_last", ["argsort"])
+def _(b):
+    x = b.input("x", b.randn(3, 4, 6))
+    out = b.op("argsort", {"X": x}, ("Out", "Indices"), {"axis": -1, "descending": True})
+    b.fetch(out, b.block.var("argsort_%d.indices_0" % b.counter))
+
+
+@op_case("argsort_axis0_int64", ["argsort"])
+def _(b):
+    """Distinct values (Paddle's std::sort leaves ties in no defined order)."""
+    x = b.input("x", b.rng.permutation(60).reshape(5, 12).astype(np.int64) - 30)
+    out = b.op("argsort", {"X": x}, ("Out", "Indices"), {"axis": 0, "descending": False})
+    b.fetch(out, b.block.var("argsort_%d.indices_0" % b.counter))
+
+
+@op_case("reverse", ["reverse"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 5))
+    b.fetch(b.op("reverse", {"X": x}, ("Out",), {"axis": [0, -1]}))
+
+
+@op_case("empty_shape_dtype", ["empty", "shape", "fill_any_like"])
+def _(b):
+    """empty's values are undefined: the fixture fetches its shape and a fill_any_like of it (its dtype, int64)."""
+    e = b.op("empty", {}, ("Out",), {"shape": [2, 3, 4], "dtype": DT_INT64})
+    x = b.input("x", b.rng.integers(0, 5, (2, 3, 4)).astype(np.int64))
+    ones = b.op("fill_any_like", {"X": e}, ("Out",), {"value": 1.0, "dtype": -1})
+    b.fetch(b.op("shape", {"Input": e}), b.op("elementwise_add", {"X": x, "Y": ones}, ("Out",), {"axis": -1}))
+
+
+@op_case("share_data", ["share_data", "elementwise_add"])
+def _(b):
+    x = b.input("x", b.randn(2, 3))
+    b.fetch(b.op("elementwise_add", {"X": b.op("share_data", {"X": x}), "Y": x}, ("Out",), {"axis": -1}))
+
+
+@op_case("scatter_nd_add_dup", ["scatter_nd_add"])
+def _(b):
+    """Index rows repeat: their updates add up."""
+    x = b.input("x", b.randn(4, 3), batch_dynamic=False)
+    i = b.input("i", np.array([[1], [3], [1]], np.int64), batch_dynamic=False)
+    u = b.input("u", b.randn(3, 3), batch_dynamic=False)
+    b.fetch(b.op("scatter_nd_add", {"X": x, "Index": i, "Updates": u}))
+
+
+@op_case("scatter_nd_add_depth2", ["scatter_nd_add"])
+def _(b):
+    x = b.input("x", b.randn(3, 4, 2), batch_dynamic=False)
+    i = b.input("i", np.array([[[0, 1], [2, 3]], [[0, 1], [1, 0]]], np.int64), batch_dynamic=False)
+    u = b.input("u", b.randn(2, 2, 2), batch_dynamic=False)
+    b.fetch(b.op("scatter_nd_add", {"X": x, "Index": i, "Updates": u}))
+
+
+interp_case("nearest_interp_v1_size", "nearest_interp", {"out_h": 8, "out_w": 5, "align_corners": False, "scale": 0.0})
+interp_case("nearest_interp_v1_align_corners", "nearest_interp",
+            {"out_h": 9, "out_w": 11, "align_corners": True, "scale": 0.0})
+interp_case("nearest_interp_v1_scale2", "nearest_interp", {"scale": 2.0, "align_corners": False})
+interp_case("bilinear_interp_v1_align_corners", "bilinear_interp",
+            {"out_h": 10, "out_w": 13, "align_corners": True, "scale": 0.0})
+interp_case("bilinear_interp_v1_half_pixel", "bilinear_interp",
+            {"out_h": 9, "out_w": 4, "align_corners": False, "align_mode": 0, "scale": 0.0})
+interp_case("bicubic_interp_v2_half_pixel", "bicubic_interp_v2", {"out_h": 9, "out_w": 4, "interp_method": "bicubic"})
+interp_case("bicubic_interp_v2_align_corners", "bicubic_interp_v2",
+            {"out_h": 7, "out_w": 12, "align_corners": True, "interp_method": "bicubic"})
+interp_case("linear_interp_v2_half_pixel", "linear_interp_v2",
+            {"out_w": 11, "align_mode": 0, "interp_method": "linear"}, x_shape=(2, 3, 6))
+interp_case("linear_interp_v2_align_corners", "linear_interp_v2",
+            {"out_w": 4, "align_corners": True, "interp_method": "linear"}, x_shape=(2, 3, 6))
+interp_case("trilinear_interp_v2_asymmetric", "trilinear_interp_v2",
+            {"out_d": 5, "out_h": 6, "out_w": 3, "align_mode": 1, "interp_method": "trilinear"},
+            x_shape=(1, 2, 3, 4, 5))
+interp_case("trilinear_interp_v2_half_pixel_scale", "trilinear_interp_v2",
+            {"scale": [2.0, 1.5, 0.5], "align_mode": 0, "interp_method": "trilinear"},
+            x_shape=(1, 2, 3, 4, 6))
+
+
+def pool3d_case(name, x_shape, attrs):
+    @op_case(name, ["pool3d"])
+    def build(b):
+        x = b.input("x", b.randn(*x_shape))
+        full = {"pooling_type": "max", "ksize": [2, 2, 2], "strides": [2, 2, 2], "paddings": [0, 0, 0],
+                "global_pooling": False, "exclusive": True, "adaptive": False, "ceil_mode": False,
+                "data_format": "NCDHW", "padding_algorithm": "EXPLICIT"}
+        full.update(attrs)
+        b.fetch(b.op("pool3d", {"X": x}, ("Out",), full))
+
+
+pool3d_case("pool3d_max_k2s2", [2, 2, 4, 5, 6], {})
+pool3d_case("pool3d_avg_k3s2_pad1_exclusive", [1, 2, 5, 6, 5],
+            {"pooling_type": "avg", "ksize": [3, 3, 3], "paddings": [1, 1, 1]})
+pool3d_case("pool3d_avg_pad6_inclusive", [1, 2, 6, 6, 9],
+            {"pooling_type": "avg", "ksize": [3, 3, 2], "strides": [2, 2, 3], "paddings": [0, 0, 1, 1, 1, 1],
+             "exclusive": False})
+pool3d_case("pool3d_max_ceil", [1, 2, 6, 6, 9], {"ksize": [3, 3, 2], "strides": [2, 2, 3], "paddings": [0, 1, 1],
+                                                 "ceil_mode": True})
+pool3d_case("pool3d_max_same", [1, 2, 5, 4, 7], {"ksize": [3, 3, 2], "padding_algorithm": "SAME"})
+
+
+# issue 11, batch A: ops emitted as several IR nodes (src/frontend/paddle/paddle_expand.c)
+
+@op_case("stack_axis1", ["stack"])
+def _(b):
+    xs = [b.input("x%d" % i, b.randn(2, 3)) for i in range(3)]
+    b.fetch(b.op("stack", {"X": xs}, ("Y",), {"axis": 1}))
+
+
+@op_case("stack_neg_axis_int64", ["stack"])
+def _(b):
+    xs = [b.input("x%d" % i, b.rng.integers(-9, 9, (2, 3)).astype(np.int64)) for i in range(2)]
+    b.fetch(b.op("stack", {"X": xs}, ("Y",), {"axis": -1}))
+
+
+@op_case("unstack_axis1", ["unstack"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4))
+    b.fetch(*b.op("unstack", {"X": x}, ("Y",), {"axis": 1, "num": 3}, n_out={"Y": 3}))
+
+
+@op_case("unbind_neg_axis", ["unbind"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4))
+    b.fetch(*b.op("unbind", {"X": x}, ("Out",), {"axis": -1}, n_out={"Out": 4}))
+
+
+@op_case("meshgrid_three", ["meshgrid"])
+def _(b):
+    xs = [b.input("x%d" % i, b.randn(n)) for i, n in enumerate((3, 4, 2))]
+    b.fetch(*b.op("meshgrid", {"X": xs}, ("Out",), {}, n_out={"Out": 3}))
+
+
+@op_case("sum_three", ["sum"])
+def _(b):
+    xs = [b.input("x%d" % i, b.randn(2, 3, 4)) for i in range(3)]
+    b.fetch(b.op("sum", {"X": xs}))
+
+
+@op_case("lookup_table_v1", ["lookup_table"])
+def _(b):
+    """Ids end in a dim of 1; padding_idx rows come out zero."""
+    w = b.param("w", b.randn(10, 4))
+    ids = b.input("ids", np.array([[[1], [2]], [[9], [2]], [[0], [5]]], np.int64))
+    b.fetch(b.op("lookup_table", {"W": w, "Ids": ids}, ("Out",), {"padding_idx": 2}))
+
+
+def affine_channel_case(name, layout, shape, c):
+    @op_case(name, ["affine_channel"])
+    def build(b):
+        x = b.input("x", b.randn(*shape))
+        s, bias = b.param("s", b.randn(c)), b.param("bias", b.randn(c))
+        b.fetch(b.op("affine_channel", {"X": x, "Scale": s, "Bias": bias}, ("Out",), {"data_layout": layout}))
+
+
+affine_channel_case("affine_channel_nchw", "NCHW", (2, 3, 4, 5), 3)
+affine_channel_case("affine_channel_nhwc", "NHWC", (2, 4, 5, 3), 3)
+
+
+@op_case("fill_constant_batch_size_like", ["fill_constant_batch_size_like", "elementwise_add"])
+def _(b):
+    x = b.input("x", b.randn(3, 5))
+    f = b.op("fill_constant_batch_size_like", {"Input": x}, ("Out",),
+             {"shape": [-1, 5], "input_dim_idx": 0, "output_dim_idx": 0, "dtype": DT_FP32, "value": 1.5})
+    b.fetch(b.op("elementwise_add", {"X": x, "Y": f}, ("Out",), {"axis": -1}))
+
+
+@op_case("fill_constant_batch_size_like_int64_dim1", ["fill_constant_batch_size_like"])
+def _(b):
+    x = b.input("x", b.randn(2, 6, 3))
+    b.fetch(b.op("fill_constant_batch_size_like", {"Input": x}, ("Out",),
+                 {"shape": [4, 1, 2], "input_dim_idx": 1, "output_dim_idx": 1, "dtype": DT_INT64, "value": 7.0}))
+
+
+@op_case("eye", ["eye", "elementwise_add"])
+def _(b):
+    x = b.input("x", b.randn(3, 4), batch_dynamic=False)
+    e = b.op("eye", {}, ("Out",), {"num_rows": 3, "num_columns": 4, "dtype": DT_FP32})
+    b.fetch(b.op("elementwise_add", {"X": x, "Y": e}, ("Out",), {"axis": -1}))
+
+
+@op_case("eye_square_int64", ["eye"])
+def _(b):
+    x = b.input("x", b.rng.integers(0, 3, (3, 3)).astype(np.int64), batch_dynamic=False)
+    e = b.op("eye", {}, ("Out",), {"num_rows": 3, "num_columns": -1, "dtype": DT_INT64})
+    b.fetch(b.op("elementwise_add", {"X": x, "Y": e}, ("Out",), {"axis": -1}))
+
+
+@op_case("partial_concat", ["partial_concat"])
+def _(b):
+    xs = [b.input("x%d" % i, b.randn(2, 6)) for i in range(2)]
+    b.fetch(b.op("partial_concat", {"X": xs}, ("Out",), {"start_index": 1, "length": 3}))
+
+
+@op_case("partial_concat_neg_start", ["partial_concat"])
+def _(b):
+    xs = [b.input("x%d" % i, b.randn(2, 6)) for i in range(3)]
+    b.fetch(b.op("partial_concat", {"X": xs}, ("Out",), {"start_index": -3, "length": -1}))
+
+
+@op_case("partial_sum", ["partial_sum"])
+def _(b):
+    xs = [b.input("x%d" % i, b.randn(2, 6)) for i in range(3)]
+    b.fetch(b.op("partial_sum", {"X": xs}, ("Out",), {"start_index": 2, "length": 2}))
+
+
+def scatter_case(name, overwrite):
+    @op_case(name, ["scatter"])
+    def build(b):
+        """Id 1 twice: overwrite keeps the last update, otherwise the row is zeroed and gets their sum."""
+        x = b.input("x", b.randn(5, 3), batch_dynamic=False)
+        ids = b.input("ids", np.array([1, 3, 1], np.int64), batch_dynamic=False)
+        u = b.input("u", b.randn(3, 3), batch_dynamic=False)
+        b.fetch(b.op("scatter", {"X": x, "Ids": ids, "Updates": u}, ("Out",), {"overwrite": overwrite}))
+
+
+scatter_case("scatter_overwrite", True)
+scatter_case("scatter_add", False)
+
+
+@op_case("assign_value_fp32", ["assign_value", "elementwise_add"])
+def _(b):
+    x = b.input("x", b.randn(2, 3), batch_dynamic=False)
+    v = b.op("assign_value", {}, ("Out",), {"shape": [2, 3], "dtype": DT_FP32,
+                                            "values": [0.5, -1.0, 2.25, 3.0, -4.5, 6.0]})
+    b.fetch(b.op("elementwise_add", {"X": x, "Y": v}, ("Out",), {"axis": -1}))
+
+
+@op_case("assign_value_int64", ["assign_value", "elementwise_add"])
+def _(b):
+    x = b.input("x", b.rng.integers(0, 9, (4,)).astype(np.int64), batch_dynamic=False)
+    v = b.op("assign_value", {}, ("Out",), {"shape": [4], "dtype": DT_INT64, "values": [3, -2, 3000000000, 0]})
+    b.fetch(b.op("elementwise_add", {"X": x, "Y": v}, ("Out",), {"axis": -1}))
+
+
+@op_case("roll_axes", ["roll"])
+def _(b):
+    x = b.input("x", b.randn(2, 3, 4), batch_dynamic=False)
+    b.fetch(b.op("roll", {"X": x}, ("Out",), {"shifts": [1, -5], "axis": [0, -1]}))
+
+
+@op_case("roll_dynamic_batch", ["roll"])
+def _(b):
+    """The batch dim is -1 in the program; shifts past the dim size and negative ones wrap."""
+    x = b.input("x", b.randn(2, 4, 5))
+    b.fetch(b.op("roll", {"X": x}, ("Out",), {"shifts": [6, -1], "axis": [1, 2]}))
+
+
+@op_case("roll_flat", ["roll"])
+def _(b):
+    """No axis: the flattened tensor rolls."""
+    x = b.input("x", b.randn(2, 3, 4), batch_dynamic=False)
+    b.fetch(b.op("roll", {"X": x}, ("Out",), {"shifts": [5], "axis": []}))
+
+
+# Ops that Paddle 3.3's CPU build does not register (fill_zeros_like was dropped, sync_batch_norm has GPU
+# kernels only): their fixture is the program of their registered twin, run by Paddle for the reference
+# outputs, then saved with the op's own type (same slots and attributes).
+RETYPE_AFTER_RUN = {"fill_zeros_like": {"fill_any_like": "fill_zeros_like"},
+                    "sync_batch_norm": {"batch_norm": "sync_batch_norm"}}
+
+
+def retype_ops(path, types):
+    prog = read_program(path)
+    for block in prog.blocks:
+        for op in block.ops:
+            if op.type in types:
+                op.type = types[op.type]
+    with open(path, "wb") as f:
+        f.write(prog.SerializeToString(deterministic=True))
+
+
+@op_case("fill_zeros_like", ["fill_zeros_like", "elementwise_add"])
+def _(b):
+    """Saved as fill_any_like (value 0, the input's dtype) and retyped: see RETYPE_AFTER_RUN."""
+    x = b.input("x", b.rng.integers(-5, 5, (2, 3)).astype(np.int32))
+    z = b.op("fill_any_like", {"X": x}, ("Out",), {"value": 0.0, "dtype": -1})
+    b.fetch(z, b.op("elementwise_add", {"X": x, "Y": z}, ("Out",), {"axis": -1}))
+
+
+@op_case("sync_batch_norm", ["sync_batch_norm"])
+def _(b):
+    """Saved as batch_norm (is_test) and retyped: see RETYPE_AFTER_RUN."""
+    x = b.input("x", b.randn(2, 3, 4, 5, scale=2.0))
+    b.fetch(batch_norm_op(b, x, 3, {"epsilon": 1e-3, "momentum": 0.9, "is_test": True, "data_layout": "NCHW"}))
+
+
+# issue 11, batch A: linspace and set_value (IR ops linspace and set_slice)
+
+def linspace_case(name, start, stop, num, dtype, np_dtype):
+    @op_case(name, ["fill_constant", "linspace", "elementwise_add"])
+    def build(b):
+        """Start, Stop and Num from fill_constant, as paddle.linspace writes them; added to x."""
+        x = b.input("x", (b.randn(num) * 3).astype(np_dtype), batch_dynamic=False)
+        ins = {"Start": paddle.full([1], start, "float32"), "Stop": paddle.full([1], stop, "float32"),
+               "Num": paddle.full([1], num, "int32")}
+        b.fetch(b.op("elementwise_add", {"X": x, "Y": b.op("linspace", ins, ("Out",), {"dtype": dtype})},
+                     ("Out",), {"axis": -1}))
+
+
+linspace_case("linspace_f32", -1.5, 2.25, 7, DT_FP32, np.float32)
+linspace_case("linspace_int32_trunc", 0.0, 10.0, 4, DT_INT32, np.int32)
+linspace_case("linspace_one", 3.5, 9.0, 1, DT_FP32, np.float32)
+
+
+def set_value_case(name, attrs, x_shape=(3, 4, 5), value_shape=None, dtype=np.float32):
+    @op_case(name, ["set_value"])
+    def build(b):
+        arr = b.randn(*x_shape) if dtype == np.float32 else b.rng.integers(-9, 9, x_shape).astype(dtype)
+        x = b.input("x", arr, batch_dynamic=False)
+        ins = {"Input": x}
+        if value_shape is not None:
+            v = b.randn(*value_shape) if dtype == np.float32 else b.rng.integers(-9, 9, value_shape).astype(dtype)
+            ins["ValueTensor"] = b.input("v", v, batch_dynamic=False)
+        b.fetch(b.op("set_value", ins, ("Out",), attrs))
+
+
+set_value_case("set_value_const", {"axes": [1], "starts": [0], "ends": [2], "steps": [1], "values": [2.5],
+                                   "shape": [1], "dtype": DT_FP32})
+set_value_case("set_value_const_steps", {"axes": [1, 2], "starts": [1, 4], "ends": [4, 0], "steps": [2, -2],
+                                         "values": [1.0, -2.0], "shape": [2], "dtype": DT_FP32})
+set_value_case("set_value_const_int64", {"axes": [0], "starts": [-2], "ends": [100], "steps": [1],
+                                         "values": [7], "shape": [1], "dtype": DT_INT64}, dtype=np.int64)
+set_value_case("set_value_tensor_bcast", {"axes": [1], "starts": [0], "ends": [2], "steps": [1], "dtype": DT_FP32},
+               value_shape=(2, 5))
+set_value_case("set_value_tensor_decrease", {"axes": [1], "starts": [1], "ends": [2], "steps": [1],
+                                             "decrease_axes": [1], "dtype": DT_FP32}, value_shape=(3, 5))
+
+
+# issue 11, batch A: integer and bool inputs of the ops above
+
+@op_case("roll_int64", ["roll"])
+def _(b):
+    x = b.input("x", b.rng.integers(-50, 50, (3, 4)).astype(np.int64), batch_dynamic=False)
+    b.fetch(b.op("roll", {"X": x}, ("Out",), {"shifts": [-1], "axis": [1]}))
+
+
+@op_case("reverse_int32", ["reverse"])
+def _(b):
+    x = b.input("x", _int32s(b, (3, 4)))
+    b.fetch(b.op("reverse", {"X": x}, ("Out",), {"axis": [1]}))
+
+
+@op_case("meshgrid_int64", ["meshgrid"])
+def _(b):
+    xs = [b.input("x%d" % i, b.rng.integers(-9, 9, n).astype(np.int64)) for i, n in enumerate((2, 5))]
+    b.fetch(*b.op("meshgrid", {"X": xs}, ("Out",), {}, n_out={"Out": 2}))
+
+
+@op_case("unbind_bool", ["unbind"])
+def _(b):
+    x = b.input("x", b.rng.integers(0, 2, (2, 3)).astype(np.bool_))
+    b.fetch(*b.op("unbind", {"X": x}, ("Out",), {"axis": 0}, n_out={"Out": 2}))
+
+
+@op_case("stack_bool", ["stack"])
+def _(b):
+    xs = [b.input("x%d" % i, b.rng.integers(0, 2, (2, 3)).astype(np.bool_)) for i in range(2)]
+    b.fetch(b.op("stack", {"X": xs}, ("Y",), {"axis": 0}))
+
+
+@op_case("sum_int64", ["sum"])
+def _(b):
+    xs = [b.input("x%d" % i, b.rng.integers(-9, 9, (2, 3)).astype(np.int64)) for i in range(2)]
+    b.fetch(b.op("sum", {"X": xs}))
+
+
+@op_case("scatter_overwrite_int32_ids", ["scatter"])
+def _(b):
+    x = b.input("x", b.randn(4, 2), batch_dynamic=False)
+    ids = b.input("ids", np.array([3, 0], np.int32), batch_dynamic=False)
+    u = b.input("u", b.randn(2, 2), batch_dynamic=False)
+    b.fetch(b.op("scatter", {"X": x, "Ids": ids, "Updates": u}, ("Out",), {"overwrite": True}))
+
+
+@op_case("assign_value_bool", ["assign_value", "logical_and"])
+def _(b):
+    x = b.input("x", np.array([True, True, False, True]), batch_dynamic=False)
+    v = b.op("assign_value", {}, ("Out",), {"shape": [4], "dtype": 0, "values": [True, False, True, True]})
+    b.fetch(b.op("logical_and", {"X": x, "Y": v}))
+
+
+interp_case("bicubic_interp_v2_scale", "bicubic_interp_v2", {"scale": [1.5, 2.0], "interp_method": "bicubic"},
+            x_shape=(1, 2, 4, 6))
+interp_case("linear_interp_v2_scale", "linear_interp_v2", {"scale": [2.0], "align_mode": 1, "interp_method": "linear"},
+            x_shape=(2, 3, 5))
 
 
 # issue 11, batch B: Paddle ops with IR ops of their own name (src/ir/ops/pd_ops.h)
@@ -1634,7 +2203,8 @@ def optimize_program(prefix, work_dir):
 
 
 def gen_unsupported(out_root):
-    """tests/data/cli/unsupported_ops: a program with op types oar lacks (roll twice, stack once),
+    """tests/data/cli/unsupported_ops: a program with op types oar lacks (frame twice, overlap_add once: not
+    core ops, so no batch of issue 11 adds them),
     for the test that every missing type is reported at once (no case.txt: it is not a fixture)."""
     case_dir = os.path.join(out_root, "unsupported_ops")
     shutil.rmtree(case_dir, ignore_errors=True)
@@ -1642,9 +2212,9 @@ def gen_unsupported(out_root):
     b = Builder("unsupported_ops")
     with paddle.static.program_guard(b.main, b.startup), paddle.utils.unique_name.guard():
         x = b.input("x", b.randn(2, 3))
-        r = b.op("roll", {"X": x}, ("Out",), {"shifts": [1], "axis": [1]})
-        s = b.op("stack", {"X": [r, x]}, ("Y",), {"axis": 0})
-        b.fetch(b.op("roll", {"X": s}, ("Out",), {"shifts": [1], "axis": [0]}))
+        r = b.op("frame", {"X": x}, ("Out",), {"frame_length": 2, "hop_length": 1, "axis": -1})
+        s = b.op("overlap_add", {"X": r}, ("Out",), {"hop_length": 1, "axis": -1})
+        b.fetch(b.op("frame", {"X": s}, ("Out",), {"frame_length": 2, "hop_length": 1, "axis": -1}))
     save_program_model(b, os.path.join(case_dir, "model"))
     return {"unsupported_ops": program_op_types(os.path.join(case_dir, "model.pdmodel"))}
 
@@ -1668,6 +2238,8 @@ def gen_op_case(out_root, name):
             optimize_program(prefix, tmp)
     params = prefix + ".pdiparams" if os.path.exists(prefix + ".pdiparams") else None
     outputs, worst = reference_outputs(prefix + ".pdmodel", params, inputs, tol, name)
+    if name in RETYPE_AFTER_RUN:
+        retype_ops(prefix + ".pdmodel", RETYPE_AFTER_RUN[name])
     if name in OPTIMIZE_WITH_IR:
         for (_, a), (_, c) in zip(before, outputs):
             np.testing.assert_allclose(c, a, rtol=tol[0], atol=tol[1], err_msg=name + " optimized program")

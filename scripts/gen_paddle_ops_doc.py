@@ -37,10 +37,6 @@ NOTES = {
     "lod_array_length": "tensor array: issue 12",
     "tensor_array_to_tensor": "tensor array: issue 12",
     "write_to_array": "tensor array: issue 12",
-    "where_index": "data-dependent output shape: issue 12",
-    "unique": "data-dependent output shape: issue 12",
-    "multiclass_nms3": "data-dependent output shape: issue 12",
-    "matrix_nms": "data-dependent output shape: issue 12",
     "generate_proposals_v2": "data-dependent output shape: issue 12",
     "feed": "framework I/O: every fixture",
     "fetch": "framework I/O: every fixture",
@@ -49,7 +45,10 @@ NOTES = {
 
 # Older ops that Paddle 3.3 cannot write as PIR (paddle.pir.translate_to_pir fails: "Op <type>
 # should have corresponding OpInfo pd_op.<name>"): no model holds them in that form.
-NO_PIR_FORM = {"top_k": "pd_op.topk_v1", "expand": "pd_op.legacy_expand", "flatten2": "pd_op.flatten2"}
+NO_PIR_FORM = {"top_k": "pd_op.topk_v1", "expand": "pd_op.legacy_expand", "flatten2": "pd_op.flatten2",
+               # issue 11, batch A
+               "nearest_interp": "pd_op.legacy_nearest_interp", "bilinear_interp": "pd_op.legacy_bilinear_interp",
+               "fill_zeros_like": "pd_op.fill_zeros_like"}
 
 
 def read_core_ops():

@@ -231,7 +231,7 @@ $out" ;;
 
   unsupported)
     dir=${3:?model dir}
-    list="2 op types (3 ops) not supported: 'roll' x2 (first: op #1, output 'roll_1.out_0'), 'stack' x1 (first: op #2, output 'stack_2.y_0')"
+    list="2 op types (3 ops) not supported: 'frame' x2 (first: op #1, output 'frame_1.out_0'), 'overlap_add' x1 (first: op #2, output 'overlap_add_2.out_0')"
     expect 0 "not supported by oar: $dir/model.pdmodel: $list" "$oar" info "$dir"
     expect 1 "$list" "$oar" run "$dir" --input "x=${4:?input file}"
     ;;

@@ -124,6 +124,12 @@ OAR_OP(one_hot_axis)
 OAR_OP(eye_like)
 OAR_OP(quantize_linear)
 OAR_OP(dequantize_linear)
+/* issue 11, batch A: Paddle's linspace and roll (their slots and
+ * attributes) and set_slice, a strided slice of X overwritten by Value
+ * (ir/ops/op_ext.h) */
+OAR_OP(linspace)
+OAR_OP(set_slice)
+OAR_OP(roll)
 /* Paddle's quantize_linear / dequantize_linear (PaddleSlim's onnx_format):
  * fake quantization in float, Paddle's arithmetic (ir/ops/quant.c). */
 OAR_OP(paddle_fake_quant)
@@ -145,3 +151,12 @@ OAR_OP(prior_box)
 OAR_OP(rnn)
 OAR_OP(deformable_conv)
 OAR_OP(deformable_conv_v1)
+
+/* issue 12: output shapes known only when the op runs (ir/ops/dynamic.h,
+ * runtime/plan_dynamic.c) */
+OAR_OP(where_index)
+OAR_OP(masked_select)
+OAR_OP(unique)
+OAR_OP(multiclass_nms3)
+OAR_OP(matrix_nms)
+OAR_OP(non_max_suppression)

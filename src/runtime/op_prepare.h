@@ -111,6 +111,10 @@ void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count);
   X(multihead_attention)   \
   X(pool2d)                \
   X(conv2d_blocked)        \
+  X(conv_nd)               \
+  X(conv_transpose_nd)     \
+  X(softmax)               \
+  X(softmax_ext)           \
   X(pool2d_blocked)        \
   X(resize_nd)             \
   X(instance_norm_nd)      \

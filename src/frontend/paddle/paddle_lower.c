@@ -2,67 +2,11 @@
 
 #include <string.h>
 
+#include "frontend/paddle/paddle_attrs.h"
+#include "frontend/paddle/paddle_expand.h"
 #include "frontend/paddle/params.h"
+#include "ir/ops/dynamic.h"
 #include "ir/ops/op_ext.h"
-
-/* ---- reading the Paddle op's attributes -------------------------------------------- */
-
-static const oar_pd_attr *find_attr(const oar_pd_op *op, const char *name) {
-  for (size_t i = 0; i < op->num_attrs; i++)
-    if (strcmp(op->attrs[i].name, name) == 0) return &op->attrs[i];
-  return NULL;
-}
-
-/* An integer attribute written as INT, LONG, BOOLEAN or an integral SCALAR
- * (Paddle changed several from one to another across versions). */
-static bool attr_int(const oar_pd_op *op, const char *name, int64_t *v) {
-  const oar_pd_attr *a = find_attr(op, name);
-  if (!a) return false;
-  switch (a->type) {
-    case OAR_PD_ATTR_INT: *v = a->i; return true;
-    case OAR_PD_ATTR_LONG: *v = a->l; return true;
-    case OAR_PD_ATTR_BOOLEAN: *v = a->b; return true;
-    case OAR_PD_ATTR_SCALAR:
-      if (a->scalar.type == OAR_PD_SCALAR_LONG) *v = a->scalar.i;
-      if (a->scalar.type == OAR_PD_SCALAR_BOOLEAN) *v = a->scalar.b;
-      return a->scalar.type == OAR_PD_SCALAR_LONG || a->scalar.type == OAR_PD_SCALAR_BOOLEAN;
-    default: return false;
-  }
-}
-
-static int64_t int_or(const oar_pd_op *op, const char *name, int64_t dflt) {
-  int64_t v;
-  return attr_int(op, name, &v) ? v : dflt;
-}
-
-static double float_or(const oar_pd_op *op, const char *name, double dflt) {
-  const oar_pd_attr *a = find_attr(op, name);
-  if (!a) return dflt;
-  switch (a->type) {
-    case OAR_PD_ATTR_FLOAT: return a->f;
-    case OAR_PD_ATTR_FLOAT64: return a->float64;
-    case OAR_PD_ATTR_INT: return a->i;
-    case OAR_PD_ATTR_LONG: return (double)a->l;
-    case OAR_PD_ATTR_SCALAR:
-      return a->scalar.type == OAR_PD_SCALAR_FLOAT64 ? a->scalar.r
-             : a->scalar.type == OAR_PD_SCALAR_LONG  ? (double)a->scalar.i
-                                                     : dflt;
-    default: return dflt;
-  }
-}
-
-/* ---- writing the IR op's ------------------------------------------------------------ */
-
-static oar_status set_i(oar_node_builder *b, int index, int64_t v, oar_error *err) {
-  const oar_attr a = {
-      .type = b->node.schema->attrs[index].type == OAR_ATTR_BOOL ? OAR_ATTR_BOOL : OAR_ATTR_INT, .i = v};
-  return oar_node_set_attr(b, index, &a, err);
-}
-
-static oar_status set_f(oar_node_builder *b, int index, double v, oar_error *err) {
-  const oar_attr a = {.type = OAR_ATTR_FLOAT, .f = v};
-  return oar_node_set_attr(b, index, &a, err);
-}
 
 /* ---- the lowerings -------------------------------------------------------------------- */
 
@@ -202,31 +146,6 @@ static void const_i64(oar_pd_const *c, int rank, size_t n, const int64_t *v) {
   *c = (oar_pd_const){
       .present = true, .dtype = OAR_DTYPE_INT64, .rank = rank, .dims = {(int64_t)n}, .count = n};
   memcpy(c->i, v, n * sizeof *v);
-}
-
-/* An INTS / LONGS attribute into v (at most cap values); -1 when absent or
- * too long. */
-static int attr_ints(const oar_pd_op *op, const char *name, int64_t *v, int cap) {
-  const oar_pd_attr *a = find_attr(op, name);
-  if (!a || (a->type != OAR_PD_ATTR_INTS && a->type != OAR_PD_ATTR_LONGS)) return -1;
-  const oar_pd_ints *x = a->type == OAR_PD_ATTR_LONGS ? &a->longs : &a->ints;
-  if (x->n > (size_t)cap) return -1;
-  for (size_t i = 0; i < x->n; i++) v[i] = x->v[i];
-  return (int)x->n;
-}
-
-static int attr_floats(const oar_pd_op *op, const char *name, double *v, int cap) {
-  const oar_pd_attr *a = find_attr(op, name);
-  if (!a || (a->type != OAR_PD_ATTR_FLOATS && a->type != OAR_PD_ATTR_FLOAT64S)) return -1;
-  const oar_pd_floats *x = a->type == OAR_PD_ATTR_FLOAT64S ? &a->float64s : &a->floats;
-  if (x->n > (size_t)cap) return -1;
-  for (size_t i = 0; i < x->n; i++) v[i] = x->v[i];
-  return (int)x->n;
-}
-
-static const char *attr_str(const oar_pd_op *op, const char *name, const char *dflt) {
-  const oar_pd_attr *a = find_attr(op, name);
-  return a && a->type == OAR_PD_ATTR_STRING && a->s ? a->s : dflt;
 }
 
 /* clip: min and max as scalar inputs of clamp. */
@@ -369,12 +288,6 @@ static oar_status lower_pad(const oar_pd_lowering *l, const oar_pd_op *op, oar_n
   return set_i(b, OAR_PAD_ATTR_MODE, OAR_PAD_CONSTANT, err);
 }
 
-static oar_status set_ints(oar_node_builder *b, int index, const int64_t *v, int n, oar_error *err) {
-  /* oar_node_set_attr copies the values. */
-  const oar_attr a = {.type = OAR_ATTR_INTS, .ints = (int64_t *)v, .n = n > 0 ? (size_t)n : 0};
-  return oar_node_set_attr(b, index, &a, err);
-}
-
 /* conv2d_transpose: Paddle's paddings [h, w] or [top, bottom, left, right]
  * as ONNX's [h_begin, w_begin, h_end, w_end]. output_size picks an output
  * size by padding at the end, which ONNX's output_shape does not: refused. */
@@ -425,61 +338,101 @@ static oar_status lower_pixel_shuffle(const oar_pd_lowering *l, const oar_pd_op 
   return set_i(b, OAR_DEPTH_ATTR_MODE, OAR_DEPTH_TO_SPACE_CRD, err);
 }
 
-/* nearest_interp_v2 / bilinear_interp_v2 (NCHW): the size from `scale`
- * when it is set, else out_h / out_w, as resize's Scales or Sizes over
- * axes 2 and 3; Paddle's index rules as ONNX coordinate modes:
+/* The interpolations (NC + 1 to 3 spatial dims): the size from `scale`
+ * when it is set, else out_d / out_h / out_w, as resize's Scales or Sizes
+ * over the spatial axes; Paddle's index rules as ONNX coordinate modes:
  *   nearest: floor(k in / out) = asymmetric + floor; align_corners:
  *     int(k (in - 1) / (out - 1) + 0.5) = align_corners + round_prefer_ceil;
- *   bilinear: align_mode 0 = half_pixel (the negative source clamped to 0,
- *     as ONNX's linear mode does), align_mode 1 = asymmetric,
- *     align_corners = align_corners. */
-static bool interp_scale(const oar_pd_op *op, float *sh, float *sw) {
-  double s[2];
-  const int n = attr_floats(op, "scale", s, 2);
+ *   (bi/tri)linear: align_mode 0 = half_pixel (the negative source clamped
+ *     to 0, as ONNX's linear mode does), align_mode 1 = asymmetric,
+ *     align_corners = align_corners;
+ *   bicubic: half_pixel (align_mode is not read, nor the negative source
+ *     clamped, as ONNX's cubic mode) or align_corners, with a = -0.75.
+ * The v1 ops (nearest_interp, bilinear_interp) have one float `scale`
+ * and compute the ratio as in / out rather than 1 / scale: the two agree
+ * where in * scale is whole. */
+enum { INTERP_NEAREST, INTERP_LINEAR, INTERP_CUBIC }; /* resize's modes, the lowerings' func */
+
+static int interp_spatial(const char *type) {
+  if (!strncmp(type, "linear_", 7)) return 1;
+  if (!strncmp(type, "trilinear_", 10)) return 3;
+  return 2;
+}
+
+static bool interp_scale(const oar_pd_op *op, int nsp, float *s) {
+  double v[3];
+  int n = attr_floats(op, "scale", v, 3);
+  const oar_pd_attr *a = find_attr(op, "scale");
+  if (n < 0 && a && (a->type == OAR_PD_ATTR_FLOAT || a->type == OAR_PD_ATTR_FLOAT64)) {
+    v[0] = float_or(op, "scale", 0.0); /* v1: one float */
+    n = 1;
+  }
   if (n <= 0) return false;
-  *sh = (float)s[0];
-  *sw = (float)(n > 1 ? s[1] : s[0]);
-  return *sh > 0 && *sw > 0;
+  for (int i = 0; i < nsp; i++) {
+    s[i] = (float)(i < n ? v[i] : v[0]);
+    if (!(s[i] > 0)) return false;
+  }
+  return true;
+}
+
+/* Whether Paddle input slot `name` of `op` is bound to a variable. */
+static bool has_input(const oar_pd_op *op, const char *name) {
+  for (size_t i = 0; i < op->num_inputs; i++)
+    if (strcmp(op->inputs[i].name, name) == 0) return op->inputs[i].args.n > 0;
+  return false;
 }
 
 static oar_status interp_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
                                oar_error *err) {
-  (void)l;
-  float sh, sw;
-  const bool by_scale = interp_scale(op, &sh, &sw);
+  /* An OutSize tensor (the output's spatial sizes computed at run time:
+   * PaddleSeg's F.interpolate(x, paddle.shape(y)[2:])) is resize's Sizes,
+   * and takes precedence over `scale` and out_d / out_h / out_w, as in
+   * Paddle's kernel. */
+  if (has_input(op, "OutSize")) return OAR_OK;
+  static const char *const names[] = {"out_d", "out_h", "out_w"};
+  const int nsp = interp_spatial(l->type);
+  float sc[3];
+  const bool by_scale = interp_scale(op, nsp, sc);
   if (slot == OAR_RESIZE_IN_SCALES && by_scale) {
-    const float v[2] = {sh, sw};
-    const_f32(c, 1, 2, v);
+    const_f32(c, 1, (size_t)nsp, sc);
   } else if (slot == OAR_RESIZE_IN_SIZES && !by_scale) {
-    const int64_t v[2] = {int_or(op, "out_h", -1), int_or(op, "out_w", -1)};
-    if (v[0] <= 0 || v[1] <= 0)
-      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                           "has no scale and out_h %lld, out_w %lld (sizes from tensors are not supported)",
-                           (long long)v[0], (long long)v[1]);
-    const_i64(c, 1, 2, v);
+    int64_t v[3];
+    for (int i = 0; i < nsp; i++) {
+      v[i] = int_or(op, names[3 - nsp + i], -1);
+      if (v[i] <= 0)
+        return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                             "has no scale and %s %lld (sizes from tensors are not supported)",
+                             names[3 - nsp + i], (long long)v[i]);
+    }
+    const_i64(c, 1, (size_t)nsp, v);
   }
   return OAR_OK;
 }
 
 static oar_status lower_interp(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
                                oar_error *err) {
+  /* Paddle's kernels read every data_layout but "NCHW" as channels-last,
+   * "NCDHW" and "NCW" included (its Python API writes "NCHW" for them). */
   const char *fmt = attr_str(op, "data_layout", "NCHW");
   if (strcmp(fmt, "NCHW") != 0)
     return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has data_layout %s; oar resizes NCHW only", fmt);
-  const bool nearest = l->func == 0, corners = int_or(op, "align_corners", 0) != 0;
+  const bool corners = int_or(op, "align_corners", 0) != 0;
   const int64_t align_mode = int_or(op, "align_mode", 1);
   int coord;
   if (corners)
     coord = OAR_RESIZE_ALIGN_CORNERS;
-  else if (nearest || align_mode == 1)
+  else if (l->func == INTERP_CUBIC)
+    coord = OAR_RESIZE_HALF_PIXEL;
+  else if (l->func == INTERP_NEAREST || align_mode == 1)
     coord = OAR_RESIZE_ASYMMETRIC;
   else
     coord = OAR_RESIZE_HALF_PIXEL;
   OAR_TRY(set_i(b, OAR_RESIZE_ATTR_MODE, l->func, err));
   OAR_TRY(set_i(b, OAR_RESIZE_ATTR_COORD, coord, err));
   OAR_TRY(set_i(b, OAR_RESIZE_ATTR_NEAREST_MODE, corners ? 1 : 2, err));
-  static const int64_t axes[2] = {2, 3};
-  return set_ints(b, OAR_RESIZE_ATTR_AXES, axes, 2, err);
+  if (l->func == INTERP_CUBIC) OAR_TRY(set_f(b, OAR_RESIZE_ATTR_CUBIC_A, -0.75, err));
+  static const int64_t axes[3] = {2, 3, 4};
+  return set_ints(b, OAR_RESIZE_ATTR_AXES, axes, interp_spatial(l->type), err);
 }
 
 /* tile: repeat_times, padded with 1s in front to the input's rank (what
@@ -616,6 +569,148 @@ static oar_status lower_p_norm(const oar_pd_lowering *l, const oar_pd_op *op, oa
   return set_ints(b, OAR_REDUCE_ATTR_AXES, &axis, 1, err);
 }
 
+/* ---- issue 11, batch A ---------------------------------------------------------------- */
+
+/* round: Paddle 3.3's CPU kernel rounds halves to even (-0.5 -> -0,
+ * 2.5 -> 2), as ONNX's Round, not away from zero as its documentation
+ * of older versions says; `decimals` other than 0 is refused. */
+static oar_status lower_round(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                              oar_error *err) {
+  const int64_t decimals = int_or(op, "decimals", 0);
+  if (decimals != 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has decimals %lld; oar rounds to integers only",
+                         (long long)decimals);
+  return lower_unary(l, op, b, err);
+}
+
+/* reduce_all / reduce_any: min / max over bool (the reduce kernels read
+ * bool as 0 / 1); Paddle casts other inputs to bool first, which the
+ * generic op does not. */
+static oar_status lower_reduce_bool(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                    oar_error *err) {
+  const oar_dtype t = b->num_in > 0 ? b->graph->values[b->node.in[0]].dtype : OAR_DTYPE_UNKNOWN;
+  if (t != OAR_DTYPE_BOOL && t != OAR_DTYPE_UNKNOWN)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "reads %s; oar runs %s on bool only", oar_dtype_str(t),
+                         l->type);
+  return lower_reduce(l, op, b, err);
+}
+
+/* argsort: topk without K (the whole axis); ties keep the lower index
+ * first, as Paddle's stable sort (its default std::sort leaves ties in no
+ * defined order). */
+static oar_status lower_argsort(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                oar_error *err) {
+  (void)l;
+  OAR_TRY(set_i(b, OAR_TOPK_ATTR_AXIS, int_or(op, "axis", -1), err));
+  OAR_TRY(set_i(b, OAR_TOPK_ATTR_LARGEST, int_or(op, "descending", 0) != 0, err));
+  return set_i(b, OAR_TOPK_ATTR_SORTED, 1, err);
+}
+
+/* scatter_nd_add: scatter_nd_update with reduction add. */
+static oar_status lower_scatter_nd_add(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                                       oar_error *err) {
+  (void)l, (void)op;
+  return set_i(b, OAR_TAKE_ATTR_REDUCTION, 1, err);
+}
+
+/* empty: fill_shape of the shape attribute (or the ShapeTensor input).
+ * Paddle leaves the values undefined; oar fills zeros. */
+static oar_status empty_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
+                              oar_error *err) {
+  (void)l;
+  if (slot != 0) return OAR_OK;
+  int64_t v[OAR_PD_CONST_MAX];
+  const int n = attr_ints(op, "shape", v, OAR_PD_CONST_MAX);
+  if (n < 0) return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has no usable 'shape' attribute");
+  const_i64(c, 1, (size_t)n, v);
+  return OAR_OK;
+}
+
+static oar_status lower_empty(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                              oar_error *err) {
+  (void)l;
+  const int64_t dtype = int_or(op, "dtype", 5);
+  const oar_dtype t = oar_pd_dtype_to_oar((int32_t)dtype);
+  if (t == OAR_DTYPE_UNKNOWN)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has dtype %lld, which oar does not support",
+                         (long long)dtype);
+  OAR_TRY(set_i(b, OAR_FILL_ATTR_DTYPE, t, err));
+  return set_f(b, OAR_FILL_ATTR_VALUE, 0.0, err);
+}
+
+/* pool3d (NCDHW): pool_nd. Paddle's paddings are [d, h, w] or
+ * [front, back, top, bottom, left, right]; SAME pads the extra at the end
+ * (SAME_UPPER); exclusive = not count_include_pad. Global and adaptive
+ * pooling need the input's size, which the generic op does not read.
+ * With ceil_mode, Paddle keeps a last window that starts in the end
+ * padding, which ONNX's rule (and pool_nd) drops: such a shape comes out
+ * one shorter. */
+static oar_status lower_pool3d(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                               oar_error *err) {
+  (void)l;
+  const char *fmt = attr_str(op, "data_format", "NCDHW"),
+             *algo = attr_str(op, "padding_algorithm", "EXPLICIT"),
+             *type = attr_str(op, "pooling_type", "max");
+  if (strcmp(fmt, "NCDHW") != 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has data_format %s; oar pools NCDHW only", fmt);
+  if (int_or(op, "global_pooling", 0) || int_or(op, "adaptive", 0))
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "is global or adaptive, which oar does not support");
+  if (strcmp(type, "max") != 0 && strcmp(type, "avg") != 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has pooling_type '%s'", type);
+  int64_t k[3], st[3] = {1, 1, 1}, p[6] = {0};
+  if (attr_ints(op, "ksize", k, 3) != 3)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no 'ksize' of 3 values");
+  const int ns = attr_ints(op, "strides", st, 3);
+  if (ns >= 0 && ns != 3) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has %d strides, expected 3", ns);
+  const int np = attr_ints(op, "paddings", p, 6);
+  int64_t pads[6] = {0};
+  if (np == 3) {
+    for (int i = 0; i < 3; i++) pads[i] = pads[3 + i] = p[i];
+  } else if (np == 6) {
+    for (int i = 0; i < 3; i++) pads[i] = p[2 * i], pads[3 + i] = p[2 * i + 1];
+  } else if (np > 0) {
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has %d paddings, expected 3 or 6", np);
+  }
+  const int auto_pad = !strcmp(algo, "SAME") ? 1 : !strcmp(algo, "VALID") ? 3 : 0;
+  const bool inclusive = strcmp(type, "avg") == 0 && int_or(op, "exclusive", 1) == 0;
+  /* Paddle's inclusive count clips a window at the input plus the begin
+   * pad (its kernel's quirk), ONNX's at the input plus the end pad. */
+  if (inclusive && !auto_pad && (pads[0] != pads[3] || pads[1] != pads[4] || pads[2] != pads[5]))
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "averages with padding included and paddings that differ at the two ends, "
+                         "which Paddle counts in its own way");
+  OAR_TRY(set_ints(b, OAR_WIN_ATTR_KERNEL_SHAPE, k, 3, err));
+  OAR_TRY(set_ints(b, OAR_WIN_ATTR_STRIDES, st, 3, err));
+  if (!auto_pad) OAR_TRY(set_ints(b, OAR_WIN_ATTR_PADS, pads, 6, err));
+  OAR_TRY(set_i(b, OAR_WIN_ATTR_AUTO_PAD, auto_pad, err));
+  OAR_TRY(set_i(b, OAR_WIN_ATTR_GROUP, strcmp(type, "max") ? OAR_POOL_ND_AVG : OAR_POOL_ND_MAX, err));
+  OAR_TRY(set_i(b, OAR_WIN_ATTR_OUTPUT_PADDING, int_or(op, "ceil_mode", 0) != 0, err));
+  return set_i(b, OAR_WIN_ATTR_OUTPUT_SHAPE, inclusive, err);
+}
+
+/* atan2: Paddle gives float64 for integer inputs, which the generic op
+ * (the input's type) does not. */
+static oar_status lower_atan2(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                              oar_error *err) {
+  const oar_dtype t = b->num_in > 0 ? b->graph->values[b->node.in[0]].dtype : OAR_DTYPE_UNKNOWN;
+  if (t != OAR_DTYPE_FLOAT32 && t != OAR_DTYPE_FLOAT64 && t != OAR_DTYPE_UNKNOWN)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "reads %s; oar runs atan2 on floats only",
+                         oar_dtype_str(t));
+  return lower_binary(l, op, b, err);
+}
+
+#define ATAN2_INPUTS \
+  { "X1", "X2" }
+#define SCATTER_ND_INPUTS \
+  { NULL, "Index" }
+#define ARGSORT_OUTPUTS \
+  { "Out", NULL }
+#define EMPTY_INPUTS \
+  { "ShapeTensor" }
+#define ALIAS(t, op) \
+  { .type = t, .ir = op }
+#define EXPAND(t, fn, f) \
+  { .type = t, .func = f, .expand = oar_pd_expand_##fn }
 /* quantize_linear / dequantize_linear: Paddle's range. Models written
  * before qmin / qmax existed give bit_length; is_test false is the
  * training kernel, which computes its own scale. */
@@ -639,6 +734,20 @@ static oar_status lower_fake_quant(const oar_pd_lowering *l, const oar_pd_op *op
 
 /* Paddle's kernels ignore the zero point (always 0) and the training state. */
 static const char *const fake_quant_ignored[] = {"ZeroPoint", "InAccum", "InState", NULL};
+
+/* issue 12: multiclass_nms (the op before multiclass_nms3, Out only): the
+ * same attributes and kernel. */
+static oar_status lower_nms(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                            oar_error *err) {
+  (void)l;
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_BACKGROUND_LABEL, int_or(op, "background_label", 0), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_SCORE_THRESHOLD, float_or(op, "score_threshold", 0.0), err));
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_NMS_TOP_K, int_or(op, "nms_top_k", -1), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_NMS_THRESHOLD, float_or(op, "nms_threshold", 0.3), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_NMS_ETA, float_or(op, "nms_eta", 1.0), err));
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_KEEP_TOP_K, int_or(op, "keep_top_k", -1), err));
+  return set_i(b, OAR_NMS3_ATTR_NORMALIZED, int_or(op, "normalized", 1), err);
+}
 
 #define INPUT_AS_X \
   { "Input" }
@@ -671,6 +780,8 @@ static const char *const expand_as_ignored[] = {"Y", NULL};
   { "Y" }
 #define Y_AS_OUT \
   { "Out" }
+#define INTERP_INPUTS \
+  { NULL, NULL, NULL, "OutSize" } /* X, Roi, Scales, Sizes */
 
 #define LOWER(t, op, fn, set) \
   { .type = t, .ir = op, .func = fn, .attrs = set }
@@ -746,8 +857,10 @@ static const oar_pd_lowering lowerings[] = {
     WITH("instance_norm", OAR_OP_instance_norm_nd, 0, lower_instance_norm, INORM_INPUTS, SAME, NULL),
     LOWER("pixel_shuffle", OAR_OP_depth_space, 0, lower_pixel_shuffle),
     WITH("range", OAR_OP_arange, 0, lower_none, RANGE_INPUTS, SAME, NULL),
-    WITH("nearest_interp_v2", OAR_OP_resize_nd, 0, lower_interp, SAME, Y_AS_OUT, interp_const),
-    WITH("bilinear_interp_v2", OAR_OP_resize_nd, 1, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("nearest_interp_v2", OAR_OP_resize_nd, INTERP_NEAREST, lower_interp, INTERP_INPUTS, Y_AS_OUT,
+         interp_const),
+    WITH("bilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, INTERP_INPUTS, Y_AS_OUT,
+         interp_const),
     WITH("tile", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
     WITH("expand", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
     {.type = "expand_as_v2",
@@ -763,6 +876,41 @@ static const oar_pd_lowering lowerings[] = {
     WITH("tril_triu", OAR_OP_trilu, 0, lower_trilu, SAME, SAME, trilu_const),
     LOWER("bmm", OAR_OP_matmul_v2, 0, lower_none),
     LOWER("p_norm", OAR_OP_reduce, 0, lower_p_norm),
+    /* issue 11, batch A */
+    UNARY("log1p", OAR_UNARY_LOG1P),
+    LOWER("round", OAR_OP_unary_math, OAR_UNARY_ROUND, lower_round),
+    UNARY("tanh_shrink", OAR_UNARY_TANH_SHRINK),
+    WITH("atan2", OAR_OP_binary_math, OAR_BMATH_ATAN2, lower_atan2, ATAN2_INPUTS, SAME, NULL),
+    BINARY("elementwise_floordiv", OAR_BMATH_FLOORDIV),
+    LOWER("reduce_all", OAR_OP_reduce, OAR_REDUCE_MIN, lower_reduce_bool),
+    LOWER("reduce_any", OAR_OP_reduce, OAR_REDUCE_MAX, lower_reduce_bool),
+    WITH("argsort", OAR_OP_topk, 0, lower_argsort, SAME, ARGSORT_OUTPUTS, NULL),
+    WITH("reverse", OAR_OP_slice_steps, 0, lower_none, SAME, SAME, flip_const),
+    WITH("empty", OAR_OP_fill_shape, 0, lower_empty, EMPTY_INPUTS, SAME, empty_const),
+    ALIAS("share_data", OAR_OP_assign),
+    ALIAS("fill_zeros_like", OAR_OP_fill_any_like),
+    ALIAS("sync_batch_norm", OAR_OP_batch_norm),
+    WITH("scatter_nd_add", OAR_OP_scatter_nd_update, 0, lower_scatter_nd_add, SCATTER_ND_INPUTS, SAME, NULL),
+    WITH("nearest_interp", OAR_OP_resize_nd, INTERP_NEAREST, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("bilinear_interp", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("linear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("trilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("bicubic_interp_v2", OAR_OP_resize_nd, INTERP_CUBIC, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("pool3d", OAR_OP_pool_nd, 0, lower_pool3d, SAME, Y_AS_OUT, NULL),
+    EXPAND("stack", stack, 0),
+    EXPAND("unstack", unstack, 0),
+    EXPAND("unbind", unstack, 1),
+    EXPAND("meshgrid", meshgrid, 0),
+    EXPAND("sum", sum, 0),
+    EXPAND("lookup_table", lookup_table, 0),
+    EXPAND("affine_channel", affine_channel, 0),
+    EXPAND("fill_constant_batch_size_like", fill_batch_like, 0),
+    EXPAND("eye", eye, 0),
+    EXPAND("partial_concat", partial, 0),
+    EXPAND("partial_sum", partial, 1),
+    EXPAND("scatter", scatter, 0),
+    EXPAND("assign_value", assign_value, 0),
+    EXPAND("set_value", set_value, 0),
     {.type = "quantize_linear",
      .ir = OAR_OP_paddle_fake_quant,
      .attrs = lower_fake_quant,
@@ -773,6 +921,11 @@ static const oar_pd_lowering lowerings[] = {
      .attrs = lower_fake_quant,
      .outputs = OUT_AS_Y,
      .ignored_inputs = fake_quant_ignored},
+    /* issue 12: output shapes known only when the op runs. where_index,
+     * masked_select, unique and multiclass_nms3 are IR ops of their own
+     * names; the older multiclass_nms (Out only) runs multiclass_nms3's
+     * kernel, whose empty result without an Index output is Paddle's [[-1]]. */
+    LOWER("multiclass_nms", OAR_OP_multiclass_nms3, 0, lower_nms),
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {

@@ -40,10 +40,20 @@ typedef struct oar_pd_const {
 typedef oar_status (*oar_pd_lower_const_fn)(const oar_pd_lowering *l, const oar_pd_op *op, int slot,
                                             oar_pd_const *c, oar_error *err);
 
+/* A Paddle op that runs as several IR nodes (stack: unsqueeze + concat,
+ * ...) emits them through the emitter below instead of filling one node.
+ * The message of an error is a predicate for the caller to prefix with
+ * the op, as for oar_pd_lower_attrs_fn. */
+typedef struct oar_pd_emitter oar_pd_emitter;
+typedef oar_status (*oar_pd_expand_fn)(const oar_pd_lowering *l, const oar_pd_op *op, oar_pd_emitter *e,
+                                       oar_error *err);
+
 struct oar_pd_lowering {
   const char *type; /* Paddle op type */
-  oar_op_id ir;     /* the IR op it runs as */
+  oar_op_id ir;     /* the IR op it runs as (with `expand`: unused) */
   int func;         /* that op's func attribute */
+  /* NULL: the Paddle op's attributes are copied by name, as for an IR op of
+   * the Paddle op's own name (an alias: sync_batch_norm is batch_norm). */
   oar_pd_lower_attrs_fn attrs;
   /* Paddle slot name per IR input / output slot; a NULL entry: the IR's
    * own name. Arrays, not pointers, so that every slot of the IR op has
@@ -54,7 +64,31 @@ struct oar_pd_lowering {
   /* Paddle input slots the op does not read, NULL-ended (expand_as_v2's Y:
    * its shape is in target_shape already). */
   const char *const *ignored_inputs;
+  /* Not NULL: the op is emitted by this function as several nodes (ir,
+   * attrs, inputs, outputs and constant are unused). */
+  oar_pd_expand_fn expand;
 };
+
+/* ---- the emitter (paddle_to_graph.c) -------------------------------------------------- */
+
+/* The graph being built (for the dtype and declared shape of values). */
+oar_graph *oar_pd_emit_graph(oar_pd_emitter *e);
+/* How many variables the Paddle op binds to its input (output) slot
+ * `slot` (the empty variable not counted). */
+size_t oar_pd_emit_count(const oar_pd_emitter *e, bool input, const char *slot);
+/* The value the op reads as the j-th variable of input slot `slot`. */
+oar_status oar_pd_emit_input(oar_pd_emitter *e, const char *slot, size_t j, int *id, oar_error *err);
+/* A new value for the j-th variable of output slot `slot` (later readers
+ * see it). */
+oar_status oar_pd_emit_output(oar_pd_emitter *e, const char *slot, size_t j, int *id, oar_error *err);
+/* A new intermediate value that only the op's nodes use. */
+oar_status oar_pd_emit_temp(oar_pd_emitter *e, int *id, oar_error *err);
+/* A new constant value holding a copy of `data`. */
+oar_status oar_pd_emit_const(oar_pd_emitter *e, oar_dtype dtype, const oar_shape *shape, const void *data,
+                             int *id, oar_error *err);
+/* Begins a node of IR op `op` for the Paddle op (fill it with oar_node_*,
+ * then oar_node_finish). */
+oar_status oar_pd_emit_begin(oar_pd_emitter *e, oar_op_id op, oar_node_builder *b, oar_error *err);
 
 /* The lowering of Paddle op `type`, or NULL. */
 const oar_pd_lowering *oar_pd_lowering_find(const char *type);

@@ -526,7 +526,83 @@ static oar_status fill_node(build_ctx *c, size_t index, const oar_pd_lowering *l
       OAR_TRY(oar_node_add_output(b, k, id, err));
     }
   }
-  return low ? lower_attrs(c, index, low, b, err) : set_attrs(c, index, b, err);
+  return low && low->attrs ? lower_attrs(c, index, low, b, err) : set_attrs(c, index, b, err);
+}
+
+/* ---- ops emitted as several nodes (paddle_lower.h) -------------------------------- */
+
+struct oar_pd_emitter {
+  build_ctx *c;
+  size_t index; /* the Paddle op */
+  int temps;    /* intermediate values made so far */
+};
+
+oar_graph *oar_pd_emit_graph(oar_pd_emitter *e) { return e->c->g; }
+
+static const oar_pd_slot *emit_slot(const oar_pd_emitter *e, bool input, const char *slot) {
+  const oar_pd_op *op = &e->c->block->ops[e->index];
+  return input ? oar_pd_op_find_input(op, slot) : oar_pd_op_find_output(op, slot);
+}
+
+/* The j-th variable of a slot, the empty variable skipped; NULL past the end. */
+static const char *emit_arg(const oar_pd_emitter *e, bool input, const char *slot, size_t j) {
+  const oar_pd_slot *s = emit_slot(e, input, slot);
+  for (size_t k = 0; s && k < s->args.n; k++)
+    if (strcmp(s->args.v[k], PADDLE_EMPTY_VAR) != 0 && j-- == 0) return s->args.v[k];
+  return NULL;
+}
+
+size_t oar_pd_emit_count(const oar_pd_emitter *e, bool input, const char *slot) {
+  size_t n = 0;
+  while (emit_arg(e, input, slot, n)) n++;
+  return n;
+}
+
+oar_status oar_pd_emit_input(oar_pd_emitter *e, const char *slot, size_t j, int *id, oar_error *err) {
+  const char *name = emit_arg(e, true, slot, j);
+  if (!name) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "lacks input '%s' #%zu", slot, j);
+  *id = oar_name_map_get(&e->c->values, name);
+  if (*id < 0)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "reads variable '%s' (input '%s'), which no earlier op produces and which is "
+                         "neither an input nor a parameter",
+                         name, slot);
+  return OAR_OK;
+}
+
+oar_status oar_pd_emit_output(oar_pd_emitter *e, const char *slot, size_t j, int *id, oar_error *err) {
+  const char *name = emit_arg(e, false, slot, j);
+  if (!name) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "lacks output '%s' #%zu", slot, j);
+  if (define_value(e->c, name, id, err) != OAR_OK) return oar_error_prefix(err, "output '%s': ", slot);
+  return OAR_OK;
+}
+
+oar_status oar_pd_emit_temp(oar_pd_emitter *e, int *id, oar_error *err) {
+  char name[DESC_MAX];
+  do snprintf(name, sizeof name, "%s.oar_t%d", first_output(&e->c->block->ops[e->index]), ++e->temps);
+  while (oar_graph_find_value(e->c->g, name) >= 0);
+  const oar_shape none = {0};
+  return oar_graph_add_value(e->c->g, name, OAR_DTYPE_UNKNOWN, &none, id, err);
+}
+
+oar_status oar_pd_emit_const(oar_pd_emitter *e, oar_dtype dtype, const oar_shape *shape, const void *data,
+                             int *id, oar_error *err) {
+  char name[DESC_MAX + 32];
+  snprintf(name, sizeof name, "%s.oar_c", first_output(&e->c->block->ops[e->index]));
+  return oar_graph_add_constant(e->c->g, name, dtype, shape, data,
+                                (size_t)oar_shape_numel(shape) * oar_dtype_bytes(dtype), id, err);
+}
+
+oar_status oar_pd_emit_begin(oar_pd_emitter *e, oar_op_id op, oar_node_builder *b, oar_error *err) {
+  return oar_node_begin(b, e->c->g, oar_schema_by_id(op), (int)e->index, err);
+}
+
+/* A Paddle op that its lowering emits as several nodes. */
+static oar_status expand_op(build_ctx *c, size_t index, const oar_pd_lowering *low, oar_error *err) {
+  oar_pd_emitter e = {.c = c, .index = index};
+  if (low->expand(low, &c->block->ops[index], &e, err) == OAR_OK) return OAR_OK;
+  char desc[DESC_MAX];
+  return oar_error_prefix(err, "%s ", describe(c, index, desc, sizeof desc));
 }
 
 static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
@@ -535,8 +611,9 @@ static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
   /* A lowering wins over an IR op of the same name: the ONNX-born IR ops
    * (take_along_axis, ...) share Paddle's names but not its slots. */
   const oar_pd_lowering *low = oar_pd_lowering_find(op->type);
-  const oar_op_schema *schema = low ? oar_schema_by_id(low->ir) : oar_schema_find(op->type);
-  if (!schema)
+  const oar_op_schema *schema =
+      low ? (low->expand ? NULL : oar_schema_by_id(low->ir)) : oar_schema_find(op->type);
+  if (!schema && !(low && low->expand))
     return oar_error_set(err, OAR_ERR_UNSUPPORTED, "unsupported %s", describe(c, index, desc, sizeof desc));
   for (size_t i = 0; i < op->num_attrs; i++) {
     const oar_pd_attr *a = &op->attrs[i];
@@ -545,6 +622,7 @@ static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
                            "%s uses a sub-block (attribute '%s'); control flow is not supported",
                            describe(c, index, desc, sizeof desc), a->name);
   }
+  if (low && low->expand) return expand_op(c, index, low, err);
   oar_node_builder b;
   OAR_TRY(oar_node_begin(&b, c->g, schema, (int)index, err));
   oar_status st = fill_node(c, index, low, &b, err);

@@ -397,7 +397,7 @@ static oar_status fill_infer(const oar_node *n, const oar_tensor_view *const *in
 
 /* ---- arange ------------------------------------------------------------------------------------------ */
 
-static double scalar_of(const oar_tensor_view *t) {
+double oar_ext_scalar(const oar_tensor_view *t) {
   switch (t->dtype) {
     case OAR_DTYPE_FLOAT32: return *(const float *)t->data;
     case OAR_DTYPE_FLOAT64: return *(const double *)t->data;
@@ -411,13 +411,12 @@ oar_status oar_arange_count(const oar_tensor_view *const *in, int64_t *count, oa
 oar_status oar_arange_count(const oar_tensor_view *const *in, int64_t *count, oar_error *err) {
   for (int i = 0; i < 3; i++) {
     if (!in[i]->data)
-      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                           "start, limit and delta must be known when the model is planned");
+      return oar_error_needs_value(err, "start, limit and delta must be known when the model is planned");
     if (oar_view_numel(in[i]) != 1 || in[i]->dtype != in[0]->dtype)
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
                            "start, limit and delta must be scalars of one dtype");
   }
-  const double start = scalar_of(in[0]), limit = scalar_of(in[1]), delta = scalar_of(in[2]);
+  const double start = oar_ext_scalar(in[0]), limit = oar_ext_scalar(in[1]), delta = oar_ext_scalar(in[2]);
   if (delta == 0) return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "delta is 0");
   double c = ceil((limit - start) / delta);
   if (!(c >= 0)) c = 0;

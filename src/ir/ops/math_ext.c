@@ -55,7 +55,8 @@ static oar_status binary_infer(const oar_node *n, const oar_tensor_view *const *
   OAR_TRY(oar_op_require_input(n, in, OAR_BMATH_IN_Y, &y, err));
   int64_t f;
   OAR_TRY(oar_op_attr_int(n, OAR_BMATH_ATTR_FUNC, 0, OAR_BMATH_COUNT - 1, &f, err));
-  if (f != OAR_BMATH_POW && f < OAR_BMATH_BITSHIFT_LEFT) OAR_TRY(oar_op_check_same_dtype(n, 0, x, 1, y, err));
+  if (f != OAR_BMATH_POW && (f < OAR_BMATH_BITSHIFT_LEFT || f > OAR_BMATH_BITWISE_XOR))
+    OAR_TRY(oar_op_check_same_dtype(n, 0, x, 1, y, err));
   oar_shape s;
   OAR_TRY(oar_broadcast_numpy(&x->shape, &y->shape, &s, err));
   oar_op_set_output(n, out, 0, oar_bmath_gives_bool(f) ? OAR_DTYPE_BOOL : x->dtype, &s);

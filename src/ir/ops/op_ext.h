@@ -270,6 +270,9 @@ typedef enum oar_unary_func {
   OAR_UNARY_HARD_SIGMOID, /* alpha, beta */
   OAR_UNARY_LEAKY_RELU,   /* alpha */
   OAR_UNARY_BITWISE_NOT,
+  /* issue 11, batch A */
+  OAR_UNARY_LOG1P,
+  OAR_UNARY_TANH_SHRINK, /* x - tanh(x) */
   OAR_UNARY_COUNT
 } oar_unary_func;
 
@@ -299,6 +302,9 @@ typedef enum oar_bmath_func {
   OAR_BMATH_BITWISE_AND,
   OAR_BMATH_BITWISE_OR,
   OAR_BMATH_BITWISE_XOR,
+  /* issue 11, batch A */
+  OAR_BMATH_ATAN2,    /* float only */
+  OAR_BMATH_FLOORDIV, /* floor(x / y); integers: truncation minus one where the signs differ */
   OAR_BMATH_COUNT
 } oar_bmath_func;
 
@@ -323,6 +329,43 @@ enum { OAR_TRILU_ATTR_UPPER };
 enum { OAR_DEPTH_ATTR_BLOCKSIZE, OAR_DEPTH_ATTR_MODE };
 enum { OAR_DEPTH_TO_SPACE_DCR = 0, OAR_DEPTH_TO_SPACE_CRD = 1, OAR_SPACE_TO_DEPTH = 2 };
 
+/* issue 11, batch A. linspace: Start, Stop, Num (known at plan time),
+ * dtype a Paddle VarType number. set_slice: X with the strided slice
+ * (axes, starts, ends, steps; Python rules) replaced by Value broadcast to
+ * the slice's shape less its decrease_axes. */
+enum { OAR_ROLL_IN_X, OAR_ROLL_IN_SHIFTS };
+enum { OAR_ROLL_ATTR_SHIFTS, OAR_ROLL_ATTR_AXIS };
+/* roll resolved against X: the shift of every dim (0 .. dim - 1); with no
+ * axis the flattened tensor rolls (flat: its one shift). */
+typedef struct oar_roll_plan {
+  bool flat;
+  int64_t shift[OAR_MAX_RANK];
+} oar_roll_plan;
+oar_status oar_roll_resolve(const oar_node *n, const oar_tensor_view *const *in, const oar_shape *x,
+                            oar_roll_plan *p, oar_error *err);
+
+enum { OAR_LINSPACE_IN_START, OAR_LINSPACE_IN_STOP, OAR_LINSPACE_IN_NUM };
+enum { OAR_LINSPACE_ATTR_DTYPE };
+enum { OAR_SET_SLICE_IN_X, OAR_SET_SLICE_IN_VALUE };
+enum {
+  OAR_SET_SLICE_ATTR_AXES,
+  OAR_SET_SLICE_ATTR_STARTS,
+  OAR_SET_SLICE_ATTR_ENDS,
+  OAR_SET_SLICE_ATTR_STEPS,
+  OAR_SET_SLICE_ATTR_DECREASE_AXES
+};
+
+/* set_slice resolved against X and Value: per dim of X the slice's start,
+ * step and count, and per dim the stride of Value in the slice (0 where
+ * it broadcasts). */
+typedef struct oar_set_slice_plan {
+  int64_t start[OAR_MAX_RANK], step[OAR_MAX_RANK];
+  oar_shape slice;
+  int64_t value_strides[OAR_MAX_RANK];
+} oar_set_slice_plan;
+oar_status oar_set_slice_resolve(const oar_node *n, const oar_shape *x, const oar_shape *value,
+                                 oar_set_slice_plan *p, oar_error *err);
+
 /* slice_steps resolved against X: per-dim start and step, output shape. */
 typedef struct oar_slice_plan {
   int64_t start[OAR_MAX_RANK], step[OAR_MAX_RANK];
@@ -338,6 +381,10 @@ typedef struct oar_pad_plan {
 } oar_pad_plan;
 oar_status oar_pad_nd_resolve(const oar_node *n, const oar_tensor_view *const *in, const oar_shape *x,
                               oar_pad_plan *p, oar_error *err);
+
+/* The first value of a float32/float64/int32/int64 tensor as a double (0
+ * for other types). */
+double oar_ext_scalar(const oar_tensor_view *t);
 
 /* Reads all values of an int32/int64 tensor known at this point (data not
  * NULL), at most cap; OAR_ERR_UNSUPPORTED naming `what` when not known. */

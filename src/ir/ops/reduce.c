@@ -8,9 +8,8 @@
 oar_status oar_ext_read_ints(const oar_tensor_view *t, const char *what, int64_t *dst, int64_t cap,
                              int64_t *n, oar_error *err) {
   if (!t->data)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                         "%s must be known when the model is planned (a constant, or computed from shapes)",
-                         what);
+    return oar_error_needs_value(
+        err, "%s must be known when the model is planned (a constant, or computed from shapes)", what);
   if (t->dtype != OAR_DTYPE_INT64 && t->dtype != OAR_DTYPE_INT32)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "%s must be int32 or int64, got %s", what,
                          oar_dtype_str(t->dtype));
@@ -223,15 +222,15 @@ const oar_op_schema oar_schema_cumulative_sum = {
 
 static oar_status topk_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                              oar_error *err) {
-  const oar_tensor_view *x, *k;
+  const oar_tensor_view *x, *k = oar_op_input(n, in, OAR_TOPK_IN_K);
   OAR_TRY(oar_op_require_input(n, in, OAR_TOPK_IN_X, &x, err));
-  OAR_TRY(oar_op_require_input(n, in, OAR_TOPK_IN_K, &k, err));
-  int64_t kv, cnt;
-  OAR_TRY(oar_ext_read_ints(k, "input 'K'", &kv, 1, &cnt, err));
   int ax = 0;
   OAR_TRY(norm_axis(oar_node_attr_i(n, OAR_TOPK_ATTR_AXIS), x->shape.rank, "axis", &ax, err));
   if (x->shape.rank == 0) return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "X must have rank >= 1");
   const int64_t dim = x->shape.dims[ax];
+  /* No K: the whole axis, a full sort (Paddle's argsort). */
+  int64_t kv = dim, cnt = 1;
+  if (k) OAR_TRY(oar_ext_read_ints(k, "input 'K'", &kv, 1, &cnt, err));
   if (cnt != 1 || kv < 0 || (dim >= 0 && kv > dim))
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "K = %lld is out of range [0, %lld]", (long long)kv,
                          (long long)dim);
@@ -242,7 +241,7 @@ static oar_status topk_infer(const oar_node *n, const oar_tensor_view *const *in
   return OAR_OK;
 }
 
-static const oar_slot_spec topk_inputs[] = {{"X", OAR_SLOT_REQUIRED}, {"K", OAR_SLOT_REQUIRED}};
+static const oar_slot_spec topk_inputs[] = {{"X", OAR_SLOT_REQUIRED}, {"K", OAR_SLOT_OPTIONAL}};
 static const oar_slot_spec topk_outputs[] = {{"Values", OAR_SLOT_REQUIRED}, {"Indices", OAR_SLOT_REQUIRED}};
 static const oar_attr_spec topk_attrs[] = {
     [OAR_TOPK_ATTR_AXIS] = OAR_ATTR_I("axis", -1),

@@ -43,7 +43,9 @@ enum {
   U_TANH,
   U_HARD_SIGMOID,
   U_LEAKY_RELU,
-  U_BITWISE_NOT
+  U_BITWISE_NOT,
+  U_LOG1P,
+  U_TANH_SHRINK
 };
 enum {
   B_ADD,
@@ -68,7 +70,9 @@ enum {
   B_SHR,
   B_BAND,
   B_BOR,
-  B_BXOR
+  B_BXOR,
+  B_ATAN2,
+  B_FLOORDIV
 };
 
 void oar_ref_bcast_strides(const oar_shape *in, const oar_shape *out, int64_t *strides) {
@@ -126,6 +130,8 @@ static double unary_f(int f, double x, double a, double b) {
     case U_TANH: return tanh(x);
     case U_HARD_SIGMOID: return fmax(0.0, fmin(1.0, a * x + b));
     case U_LEAKY_RELU: return x >= 0 ? x : a * x;
+    case U_LOG1P: return log1p(x);
+    case U_TANH_SHRINK: return x - tanh(x);
     default: return x;
   }
 }
@@ -259,6 +265,14 @@ static int64_t binary_i(int f, int64_t a, int64_t b, oar_dtype t) {
     case B_BAND: return a & b;
     case B_BOR: return a | b;
     case B_BXOR: return a ^ b;
+    case B_FLOORDIV: {
+      /* Paddle's FloorDivideFunctor: truncation, minus one where the signs
+       * differ and the remainder is not zero. */
+      if (b == 0) return 0;
+      if (b == -1) return (int64_t)(0u - (uint64_t)a);
+      const int64_t q = a / b;
+      return ((a < 0) != (b < 0) && a % b != 0) ? q - 1 : q;
+    }
     default: return 0;
   }
 }
@@ -287,6 +301,8 @@ static double binary_f(int f, double a, double b) {
     case B_OR: return a != 0 || b != 0;
     case B_XOR: return (a != 0) != (b != 0);
     case B_PRELU: return a < 0 ? a * b : a;
+    case B_ATAN2: return atan2(a, b);
+    case B_FLOORDIV: return floor(a / b);
     default: return 0.0;
   }
 }

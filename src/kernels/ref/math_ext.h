@@ -9,8 +9,8 @@
 
 #include "tensor/tensor.h"
 
-#define OAR_REF_UNARY_COUNT 39
-#define OAR_REF_BMATH_COUNT 23
+#define OAR_REF_UNARY_COUNT 41
+#define OAR_REF_BMATH_COUNT 25
 
 /* Broadcast walk: out has `rank` dims; operand k is read at
  * sum(index[d] * strides[k][d]). */

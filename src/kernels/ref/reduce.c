@@ -12,6 +12,7 @@ static double load(oar_dtype t, const void *p, int64_t i) {
     case OAR_DTYPE_INT32: return ((const int32_t *)p)[i];
     case OAR_DTYPE_INT64: return (double)((const int64_t *)p)[i];
     case OAR_DTYPE_FLOAT64: return ((const double *)p)[i];
+    case OAR_DTYPE_BOOL: return ((const uint8_t *)p)[i] != 0;
     default: return 0.0;
   }
 }
@@ -32,6 +33,7 @@ static void store(oar_dtype t, void *p, int64_t i, double v) {
     case OAR_DTYPE_INT32: ((int32_t *)p)[i] = (int32_t)to_integer(v, INT32_MIN, INT32_MAX); break;
     case OAR_DTYPE_INT64: ((int64_t *)p)[i] = to_integer(v, (double)INT64_MIN, 9223372036854775807.0); break;
     case OAR_DTYPE_FLOAT64: ((double *)p)[i] = v; break;
+    case OAR_DTYPE_BOOL: ((uint8_t *)p)[i] = v != 0.0; break; /* all = min, any = max */
     default: break;
   }
 }

@@ -40,12 +40,12 @@ oar_status oar_run_unary_math(const oar_node *node, const oar_tensor_view *const
 static bool bmath_dtype_ok(int64_t f, oar_dtype t) {
   switch (t) {
     case OAR_DTYPE_FLOAT32:
-    case OAR_DTYPE_FLOAT64: return f < OAR_BMATH_BITSHIFT_LEFT;
+    case OAR_DTYPE_FLOAT64: return f < OAR_BMATH_BITSHIFT_LEFT || f > OAR_BMATH_BITWISE_XOR;
     case OAR_DTYPE_INT32:
     case OAR_DTYPE_INT64:
     case OAR_DTYPE_INT8:
     case OAR_DTYPE_INT16:
-    case OAR_DTYPE_UINT8: return true;
+    case OAR_DTYPE_UINT8: return f != OAR_BMATH_ATAN2;
     case OAR_DTYPE_BOOL:
       return f == OAR_BMATH_AND || f == OAR_BMATH_OR || f == OAR_BMATH_XOR || f == OAR_BMATH_EQUAL;
     default: return false;
@@ -63,8 +63,8 @@ oar_status oar_run_binary_math(const oar_node *node, const oar_tensor_view *cons
   if (!bmath_dtype_ok(f, x->dtype)) return oar_run_unsupported_dtype(node, 0, x->dtype, err);
   if (!bmath_dtype_ok(f == OAR_BMATH_POW ? OAR_BMATH_ADD : f, y->dtype))
     return oar_run_unsupported_dtype(node, 1, y->dtype, err);
-  if ((f == OAR_BMATH_DIV || f == OAR_BMATH_MOD || f == OAR_BMATH_FMOD) && x->dtype != OAR_DTYPE_FLOAT32 &&
-      x->dtype != OAR_DTYPE_FLOAT64) {
+  if ((f == OAR_BMATH_DIV || f == OAR_BMATH_MOD || f == OAR_BMATH_FMOD || f == OAR_BMATH_FLOORDIV) &&
+      x->dtype != OAR_DTYPE_FLOAT32 && x->dtype != OAR_DTYPE_FLOAT64) {
     for (int64_t i = 0; i < oar_view_numel(y); i++) {
       int64_t v = y->dtype == OAR_DTYPE_INT64   ? ((const int64_t *)y->data)[i]
                   : y->dtype == OAR_DTYPE_INT32 ? ((const int32_t *)y->data)[i]

@@ -31,16 +31,18 @@ oar_status oar_run_reduce(const oar_node *node, const oar_tensor_view *const *in
   oar_tensor_view *y;
   OAR_TRY(oar_op_require_input(node, in, OAR_REDUCE_IN_X, &x, err));
   OAR_TRY(oar_run_output(node, out, 0, &y, err));
-  if (!numeric(x->dtype)) return oar_run_unsupported_dtype(node, OAR_REDUCE_IN_X, x->dtype, err);
+  const int64_t func = oar_node_attr_i(node, OAR_REDUCE_ATTR_FUNC);
+  /* bool: min is `all`, max is `any` (Paddle's reduce_all / reduce_any) */
+  const bool logic = x->dtype == OAR_DTYPE_BOOL && (func == OAR_REDUCE_MIN || func == OAR_REDUCE_MAX);
+  if (!numeric(x->dtype) && !logic) return oar_run_unsupported_dtype(node, OAR_REDUCE_IN_X, x->dtype, err);
   oar_reduce_plan plan;
   OAR_TRY(oar_reduce_resolve(node, in, &x->shape, &plan, err));
   if (plan.noop) {
     memcpy(y->data, x->data, (size_t)oar_view_numel(x) * oar_dtype_bytes(x->dtype));
     return OAR_OK;
   }
-  oar_reduce_params p = {.func = (int)oar_node_attr_i(node, OAR_REDUCE_ATTR_FUNC),
-                         .p = oar_node_attr_i(node, OAR_REDUCE_ATTR_P),
-                         .rank = x->shape.rank};
+  oar_reduce_params p = {
+      .func = (int)func, .p = oar_node_attr_i(node, OAR_REDUCE_ATTR_P), .rank = x->shape.rank};
   for (int i = 0; i < p.rank; i++) {
     p.dims[i] = x->shape.dims[i];
     p.reduce[i] = plan.reduce[i];
@@ -218,17 +220,16 @@ oar_status oar_run_cumulative_sum(const oar_node *node, const oar_tensor_view *c
 
 oar_status oar_run_topk(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
                         oar_error *err) {
-  const oar_tensor_view *x, *k;
+  const oar_tensor_view *x, *k = oar_op_input(node, in, OAR_TOPK_IN_K);
   oar_tensor_view *v, *ix;
   OAR_TRY(oar_op_require_input(node, in, OAR_TOPK_IN_X, &x, err));
-  OAR_TRY(oar_op_require_input(node, in, OAR_TOPK_IN_K, &k, err));
   OAR_TRY(oar_run_output(node, out, OAR_TOPK_OUT_VALUES, &v, err));
   OAR_TRY(oar_run_output(node, out, OAR_TOPK_OUT_INDICES, &ix, err));
   if (!numeric(x->dtype)) return oar_run_unsupported_dtype(node, 0, x->dtype, err);
-  int64_t kv, cnt;
-  OAR_TRY(oar_ext_read_ints(k, "input 'K'", &kv, 1, &cnt, err));
   int64_t outer, n, inner;
   split_at(&x->shape, norm(oar_node_attr_i(node, OAR_TOPK_ATTR_AXIS), x->shape.rank), &outer, &n, &inner);
+  int64_t kv = n, cnt; /* no K: a full sort */
+  if (k) OAR_TRY(oar_ext_read_ints(k, "input 'K'", &kv, 1, &cnt, err));
   int64_t *order = oar_malloc((size_t)(2 * n + 1) * sizeof *order);
   if (!order) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for topk");
   oar_ref_topk(x->dtype, x->data, v->data, ix->data, outer, n, inner, kv,
