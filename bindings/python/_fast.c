@@ -163,7 +163,8 @@ static int feed_one(const fast_state *st, void *tensor, PyObject *array) {
   return 1;
 }
 
-/* A new numpy array holding a tensor's data; NULL with an exception. */
+/* A new numpy array holding a tensor's data; NULL with an exception; None
+ * where numpy has no such dtype (the caller falls back, which raises). */
 static PyObject *fetch_one(const fast_state *st, void *tensor) {
   const void *data = NULL;
   int status = st->data(tensor, &data); /* no data yet: the engine says why */
@@ -176,10 +177,8 @@ static PyObject *fetch_one(const fast_state *st, void *tensor) {
     status = st->shape(tensor, &rank, dims, MAX_RANK);
   if (status != 0)
     return raise_status(st, status);
-  if (dtype <= 0 || dtype >= MAX_DTYPE || !st->dtypes[dtype] || rank > MAX_RANK) {
-    PyErr_Format(PyExc_RuntimeError, "oar._fast: tensor dtype %d is not fetchable here", dtype);
-    return NULL;
-  }
+  if (dtype <= 0 || dtype >= MAX_DTYPE || !st->dtypes[dtype] || rank > MAX_RANK)
+    Py_RETURN_NONE;
   PyObject *shape = PyTuple_New((Py_ssize_t)rank);
   if (!shape)
     return NULL;
@@ -307,7 +306,8 @@ static PyObject *fast_feed(PyObject *module, PyObject *const *args, Py_ssize_t n
   return PyBool_FromLong(done);
 }
 
-PyDoc_STRVAR(fetch_doc, "fetch(tensor) -> numpy array: a copy of a tensor's data.");
+PyDoc_STRVAR(fetch_doc, "fetch(tensor) -> numpy array: a copy of a tensor's data; None where numpy\n"
+                        "has no such dtype (nothing done).");
 
 static PyObject *fast_fetch(PyObject *module, PyObject *tensor_arg) {
   const fast_state *st = state_of(module);
@@ -333,7 +333,7 @@ PyDoc_STRVAR(run_arrays_doc,
              "run_arrays(predictor, inputs, outputs, arrays, owner) -> list: feeds arrays[i]\n"
              "to input tensor inputs[i] (tuples of handles; owner._feed_at(i, array) where\n"
              "feed() would return False), runs, and returns each output tensor as a new numpy\n"
-             "array.");
+             "array (owner._fetch_at(i) where fetch() would return None).");
 
 static PyObject *fast_run_arrays(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
   const fast_state *st = state_of(module);
@@ -377,6 +377,10 @@ static PyObject *fast_run_arrays(PyObject *module, PyObject *const *args, Py_ssi
   for (Py_ssize_t i = 0; i < n_out; i++) {
     void *tensor = handle_arg(PyTuple_GetItem(outputs, i));
     PyObject *out = tensor ? fetch_one(st, tensor) : NULL;
+    if (out == Py_None) {
+      Py_DECREF(out);
+      out = PyObject_CallMethod(owner, "_fetch_at", "n", i);
+    }
     if (!out) {
       Py_DECREF(result);
       return NULL;

@@ -114,7 +114,9 @@ class Tensor:
     def copy_to_cpu(self):
         """The tensor as a new numpy array (one copy)."""
         if _fast is not None:
-            return _fast.fetch(self._address)
+            out = _fast.fetch(self._address)
+            if out is not None:
+                return out
         data = c_void_p()
         check(lib.oar_tensor_data(self._handle, byref(data)))  # no data yet: the engine says why
         out = np.empty(self.shape(), dtype=self._numpy_dtype())
@@ -266,6 +268,10 @@ class Predictor:
     def _feed_at(self, index, array):
         """copy_from_cpu on input ``index``: oar._fast.run_arrays's way back for what it cannot take."""
         Tensor(self, self._io[2][index], True).copy_from_cpu(array)
+
+    def _fetch_at(self, index):
+        """copy_to_cpu on output ``index``: oar._fast.run_arrays's way back for a dtype numpy lacks."""
+        return Tensor(self, self._io[3][index], False).copy_to_cpu()
 
     # Paddle 1.8 / 2.0 names.
     get_input_tensor = get_input_handle
