@@ -37,10 +37,19 @@ typedef int (*shape_fn)(const void *tensor, size_t *rank, int64_t *dims, size_t 
 typedef int (*copy_to_fn)(const void *tensor, void *dst, size_t bytes);
 typedef int (*data_fn)(const void *tensor, const void **data);
 
-enum { MAX_RANK = 8 };     /* OAR_MAX_RANK */
-enum { MAX_DTYPE = 16 };   /* above every oar_dtype value */
-enum { DTYPE_FLOAT32 = 1, DTYPE_INT32 = 2, DTYPE_INT64 = 3, DTYPE_UINT8 = 4, DTYPE_INT8 = 5,
-       DTYPE_FLOAT16 = 6, DTYPE_BOOL = 7, DTYPE_FLOAT64 = 8, DTYPE_INT16 = 9 };
+enum { MAX_RANK = 8 };   /* OAR_MAX_RANK */
+enum { MAX_DTYPE = 16 }; /* above every oar_dtype value */
+enum {
+  DTYPE_FLOAT32 = 1,
+  DTYPE_INT32 = 2,
+  DTYPE_INT64 = 3,
+  DTYPE_UINT8 = 4,
+  DTYPE_INT8 = 5,
+  DTYPE_FLOAT16 = 6,
+  DTYPE_BOOL = 7,
+  DTYPE_FLOAT64 = 8,
+  DTYPE_INT16 = 9
+};
 /* Copies of at least this many bytes run with the GIL released. */
 enum { NOGIL_COPY_BYTES = 1 << 16 };
 
@@ -53,9 +62,9 @@ typedef struct {
   shape_fn shape;
   copy_to_fn copy_to;
   data_fn data;
-  PyObject *error_class; /* oar.OarError(status, message) */
-  PyObject *empty;       /* numpy.empty */
-  PyObject *ndarray;     /* numpy.ndarray: feed() takes these (exactly), the rest falls back */
+  PyObject *error_class;       /* oar.OarError(status, message) */
+  PyObject *empty;             /* numpy.empty */
+  PyObject *ndarray;           /* numpy.ndarray: feed() takes these (exactly), the rest falls back */
   PyObject *dtypes[MAX_DTYPE]; /* oar_dtype -> numpy dtype, NULL where numpy has none */
   int ready;
 } fast_state;
@@ -70,8 +79,7 @@ static void replace_ref(PyObject **slot, PyObject *value) {
 static fast_state *state_of(PyObject *module) { return (fast_state *)PyModule_GetState(module); }
 
 static int not_ready(const fast_state *st) {
-  if (st->ready)
-    return 0;
+  if (st->ready) return 0;
   PyErr_SetString(PyExc_RuntimeError, "oar._fast: init() has not been called");
   return 1;
 }
@@ -89,8 +97,7 @@ static PyObject *raise_status(const fast_state *st, int status) {
 
 static void *handle_arg(PyObject *arg) {
   void *handle = PyLong_AsVoidPtr(arg);
-  if (!handle && !PyErr_Occurred())
-    PyErr_SetString(PyExc_ValueError, "oar._fast: a NULL handle");
+  if (!handle && !PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "oar._fast: a NULL handle");
   return handle;
 }
 
@@ -101,30 +108,26 @@ static int buffer_dtype(const Py_buffer *view) {
   const char *format = view->format ? view->format : "B";
   static const uint16_t one = 1;
   const int little = *(const unsigned char *)&one == 1;
-  if (*format == '@' || *format == '=' || (*format == '<' && little) || (*format == '>' && !little))
-    format++;
-  if (format[0] == '\0' || format[1] != '\0')
-    return 0;
+  if (*format == '@' || *format == '=' || (*format == '<' && little) || (*format == '>' && !little)) format++;
+  if (format[0] == '\0' || format[1] != '\0') return 0;
   const Py_ssize_t size = view->itemsize;
   switch (format[0]) {
-  case 'f':
-    return size == 4 ? DTYPE_FLOAT32 : 0;
-  case 'd':
-    return size == 8 ? DTYPE_FLOAT64 : 0;
-  case 'e':
-    return size == 2 ? DTYPE_FLOAT16 : 0;
-  case '?':
-    return size == 1 ? DTYPE_BOOL : 0;
-  case 'B':
-    return size == 1 ? DTYPE_UINT8 : 0;
-  case 'b':
-  case 'h':
-  case 'i':
-  case 'l':
-  case 'q':
-    return size == 1 ? DTYPE_INT8 : size == 2 ? DTYPE_INT16 : size == 4 ? DTYPE_INT32 : size == 8 ? DTYPE_INT64 : 0;
-  default:
-    return 0;
+    case 'f': return size == 4 ? DTYPE_FLOAT32 : 0;
+    case 'd': return size == 8 ? DTYPE_FLOAT64 : 0;
+    case 'e': return size == 2 ? DTYPE_FLOAT16 : 0;
+    case '?': return size == 1 ? DTYPE_BOOL : 0;
+    case 'B': return size == 1 ? DTYPE_UINT8 : 0;
+    case 'b':
+    case 'h':
+    case 'i':
+    case 'l':
+    case 'q':
+      return size == 1   ? DTYPE_INT8
+             : size == 2 ? DTYPE_INT16
+             : size == 4 ? DTYPE_INT32
+             : size == 8 ? DTYPE_INT64
+                         : 0;
+    default: return 0;
   }
 }
 
@@ -132,8 +135,7 @@ static int buffer_dtype(const Py_buffer *view) {
  * caller falls back), -1 an engine error (raised). */
 static int feed_one(const fast_state *st, void *tensor, PyObject *array) {
   Py_buffer view;
-  if ((PyObject *)Py_TYPE(array) != st->ndarray)
-    return 0;
+  if ((PyObject *)Py_TYPE(array) != st->ndarray) return 0;
   if (PyObject_GetBuffer(array, &view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) != 0) {
     PyErr_Clear(); /* not a buffer, or not C-contiguous */
     return 0;
@@ -144,8 +146,7 @@ static int feed_one(const fast_state *st, void *tensor, PyObject *array) {
     return 0;
   }
   int64_t dims[MAX_RANK];
-  for (int i = 0; i < view.ndim; i++)
-    dims[i] = (int64_t)view.shape[i];
+  for (int i = 0; i < view.ndim; i++) dims[i] = (int64_t)view.shape[i];
   int status = st->reshape(tensor, (size_t)view.ndim, dims);
   if (status == 0) {
     if (view.len >= NOGIL_COPY_BYTES) {
@@ -171,17 +172,12 @@ static PyObject *fetch_one(const fast_state *st, void *tensor) {
   int dtype = 0;
   size_t rank = 0;
   int64_t dims[MAX_RANK];
-  if (status == 0)
-    status = st->dtype(tensor, &dtype);
-  if (status == 0)
-    status = st->shape(tensor, &rank, dims, MAX_RANK);
-  if (status != 0)
-    return raise_status(st, status);
-  if (dtype <= 0 || dtype >= MAX_DTYPE || !st->dtypes[dtype] || rank > MAX_RANK)
-    Py_RETURN_NONE;
+  if (status == 0) status = st->dtype(tensor, &dtype);
+  if (status == 0) status = st->shape(tensor, &rank, dims, MAX_RANK);
+  if (status != 0) return raise_status(st, status);
+  if (dtype <= 0 || dtype >= MAX_DTYPE || !st->dtypes[dtype] || rank > MAX_RANK) Py_RETURN_NONE;
   PyObject *shape = PyTuple_New((Py_ssize_t)rank);
-  if (!shape)
-    return NULL;
+  if (!shape) return NULL;
   for (size_t i = 0; i < rank; i++) {
     PyObject *dim = PyLong_FromLongLong((long long)dims[i]);
     if (!dim) {
@@ -192,8 +188,7 @@ static PyObject *fetch_one(const fast_state *st, void *tensor) {
   }
   PyObject *out = PyObject_CallFunctionObjArgs(st->empty, shape, st->dtypes[dtype], NULL);
   Py_DECREF(shape);
-  if (!out)
-    return NULL;
+  if (!out) return NULL;
   Py_buffer view;
   if (PyObject_GetBuffer(out, &view, PyBUF_WRITABLE | PyBUF_C_CONTIGUOUS) != 0) {
     Py_DECREF(out);
@@ -216,25 +211,24 @@ static PyObject *fetch_one(const fast_state *st, void *tensor) {
 static int run_predictor(const fast_state *st, void *predictor) {
   int status;
   Py_BEGIN_ALLOW_THREADS status = st->run(predictor);
-  Py_END_ALLOW_THREADS
-  if (status != 0) {
+  Py_END_ALLOW_THREADS if (status != 0) {
     raise_status(st, status);
     return -1;
   }
   return 0;
 }
 
-PyDoc_STRVAR(init_doc, "init(addresses, OarError, numpy.empty, numpy.ndarray, dtypes): binds the engine's functions.\n"
-                       "addresses: the oar.h functions' addresses (ints) in the order oar_predictor_run,\n"
-                       "oar_last_error, oar_tensor_reshape, oar_tensor_copy_from_host, oar_tensor_dtype,\n"
-                       "oar_tensor_shape, oar_tensor_copy_to_host, oar_tensor_data; dtypes: a sequence\n"
-                       "indexed by oar_dtype, the numpy dtype or None.");
+PyDoc_STRVAR(init_doc,
+             "init(addresses, OarError, numpy.empty, numpy.ndarray, dtypes): binds the engine's functions.\n"
+             "addresses: the oar.h functions' addresses (ints) in the order oar_predictor_run,\n"
+             "oar_last_error, oar_tensor_reshape, oar_tensor_copy_from_host, oar_tensor_dtype,\n"
+             "oar_tensor_shape, oar_tensor_copy_to_host, oar_tensor_data; dtypes: a sequence\n"
+             "indexed by oar_dtype, the numpy dtype or None.");
 
 static PyObject *fast_init(PyObject *module, PyObject *args) {
   fast_state *st = state_of(module);
   PyObject *addresses, *error_class, *empty, *ndarray, *dtypes;
-  if (!PyArg_ParseTuple(args, "OOOOO:init", &addresses, &error_class, &empty, &ndarray, &dtypes))
-    return NULL;
+  if (!PyArg_ParseTuple(args, "OOOOO:init", &addresses, &error_class, &empty, &ndarray, &dtypes)) return NULL;
   void *fn[8];
   if (!PyTuple_Check(addresses) || PyTuple_Size(addresses) != 8) {
     PyErr_SetString(PyExc_TypeError, "init: addresses must be a tuple of 8 ints");
@@ -242,20 +236,17 @@ static PyObject *fast_init(PyObject *module, PyObject *args) {
   }
   for (Py_ssize_t i = 0; i < 8; i++) {
     fn[i] = handle_arg(PyTuple_GetItem(addresses, i));
-    if (!fn[i])
-      return NULL;
+    if (!fn[i]) return NULL;
   }
   const Py_ssize_t count = PySequence_Size(dtypes);
-  if (count < 0)
-    return NULL;
+  if (count < 0) return NULL;
   if (count > MAX_DTYPE) {
     PyErr_SetString(PyExc_ValueError, "init: too many dtypes");
     return NULL;
   }
   for (Py_ssize_t i = 0; i < MAX_DTYPE; i++) {
     PyObject *dtype = i < count ? PySequence_GetItem(dtypes, i) : NULL;
-    if (i < count && !dtype)
-      return NULL;
+    if (i < count && !dtype) return NULL;
     if (dtype == Py_None) {
       Py_DECREF(dtype);
       dtype = NULL;
@@ -281,38 +272,35 @@ static PyObject *fast_init(PyObject *module, PyObject *args) {
   Py_RETURN_NONE;
 }
 
-PyDoc_STRVAR(feed_doc, "feed(tensor, array) -> bool: reshapes an input to the array's shape and copies\n"
-                       "it in; False (nothing done) where the array is not a C-contiguous buffer of a\n"
-                       "type oar has.");
+PyDoc_STRVAR(feed_doc,
+             "feed(tensor, array) -> bool: reshapes an input to the array's shape and copies\n"
+             "it in; False (nothing done) where the array is not a C-contiguous buffer of a\n"
+             "type oar has.");
 
 static int arg_count(const char *name, Py_ssize_t nargs, Py_ssize_t want) {
-  if (nargs == want)
-    return 0;
+  if (nargs == want) return 0;
   PyErr_Format(PyExc_TypeError, "%s() takes %zd arguments (%zd given)", name, want, nargs);
   return -1;
 }
 
 static PyObject *fast_feed(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
   const fast_state *st = state_of(module);
-  if (not_ready(st) || arg_count("feed", nargs, 2) != 0)
-    return NULL;
+  if (not_ready(st) || arg_count("feed", nargs, 2) != 0) return NULL;
   PyObject *tensor_arg = args[0], *array = args[1];
   void *tensor = handle_arg(tensor_arg);
-  if (!tensor)
-    return NULL;
+  if (!tensor) return NULL;
   const int done = feed_one(st, tensor, array);
-  if (done < 0)
-    return NULL;
+  if (done < 0) return NULL;
   return PyBool_FromLong(done);
 }
 
-PyDoc_STRVAR(fetch_doc, "fetch(tensor) -> numpy array: a copy of a tensor's data; None where numpy\n"
-                        "has no such dtype (nothing done).");
+PyDoc_STRVAR(fetch_doc,
+             "fetch(tensor) -> numpy array: a copy of a tensor's data; None where numpy\n"
+             "has no such dtype (nothing done).");
 
 static PyObject *fast_fetch(PyObject *module, PyObject *tensor_arg) {
   const fast_state *st = state_of(module);
-  if (not_ready(st))
-    return NULL;
+  if (not_ready(st)) return NULL;
   void *tensor = handle_arg(tensor_arg);
   return tensor ? fetch_one(st, tensor) : NULL;
 }
@@ -321,11 +309,9 @@ PyDoc_STRVAR(run_doc, "run(predictor): runs the engine with the GIL released.");
 
 static PyObject *fast_run(PyObject *module, PyObject *predictor_arg) {
   const fast_state *st = state_of(module);
-  if (not_ready(st))
-    return NULL;
+  if (not_ready(st)) return NULL;
   void *predictor = handle_arg(predictor_arg);
-  if (!predictor || run_predictor(st, predictor) != 0)
-    return NULL;
+  if (!predictor || run_predictor(st, predictor) != 0) return NULL;
   Py_RETURN_NONE;
 }
 
@@ -337,27 +323,23 @@ PyDoc_STRVAR(run_arrays_doc,
 
 static PyObject *fast_run_arrays(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
   const fast_state *st = state_of(module);
-  if (not_ready(st) || arg_count("run_arrays", nargs, 5) != 0)
-    return NULL;
+  if (not_ready(st) || arg_count("run_arrays", nargs, 5) != 0) return NULL;
   PyObject *predictor_arg = args[0], *inputs = args[1], *outputs = args[2], *arrays = args[3],
            *owner = args[4];
   void *predictor = handle_arg(predictor_arg);
-  if (!predictor)
-    return NULL;
+  if (!predictor) return NULL;
   if (!PyTuple_Check(inputs) || !PyTuple_Check(outputs)) {
     PyErr_SetString(PyExc_TypeError, "run_arrays: inputs and outputs must be tuples of handles");
     return NULL;
   }
   const Py_ssize_t n_in = PyTuple_Size(inputs), n_out = PyTuple_Size(outputs);
   if (PySequence_Size(arrays) != n_in) {
-    if (!PyErr_Occurred())
-      PyErr_SetString(PyExc_ValueError, "run_arrays: one array per input");
+    if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "run_arrays: one array per input");
     return NULL;
   }
   for (Py_ssize_t i = 0; i < n_in; i++) {
     PyObject *array = PySequence_GetItem(arrays, i);
-    if (!array)
-      return NULL;
+    if (!array) return NULL;
     void *tensor = handle_arg(PyTuple_GetItem(inputs, i));
     int done = tensor ? feed_one(st, tensor, array) : -1;
     if (done == 0) {
@@ -366,14 +348,11 @@ static PyObject *fast_run_arrays(PyObject *module, PyObject *const *args, Py_ssi
       Py_XDECREF(r);
     }
     Py_DECREF(array);
-    if (done < 0)
-      return NULL;
+    if (done < 0) return NULL;
   }
-  if (run_predictor(st, predictor) != 0)
-    return NULL;
+  if (run_predictor(st, predictor) != 0) return NULL;
   PyObject *result = PyList_New(n_out);
-  if (!result)
-    return NULL;
+  if (!result) return NULL;
   for (Py_ssize_t i = 0; i < n_out; i++) {
     void *tensor = handle_arg(PyTuple_GetItem(outputs, i));
     PyObject *out = tensor ? fetch_one(st, tensor) : NULL;
@@ -404,8 +383,7 @@ static int fast_traverse(PyObject *module, visitproc visit, void *arg) {
   Py_VISIT(st->error_class);
   Py_VISIT(st->empty);
   Py_VISIT(st->ndarray);
-  for (int i = 0; i < MAX_DTYPE; i++)
-    Py_VISIT(st->dtypes[i]);
+  for (int i = 0; i < MAX_DTYPE; i++) Py_VISIT(st->dtypes[i]);
   return 0;
 }
 
@@ -414,8 +392,7 @@ static int fast_clear(PyObject *module) {
   Py_CLEAR(st->error_class);
   Py_CLEAR(st->empty);
   Py_CLEAR(st->ndarray);
-  for (int i = 0; i < MAX_DTYPE; i++)
-    Py_CLEAR(st->dtypes[i]);
+  for (int i = 0; i < MAX_DTYPE; i++) Py_CLEAR(st->dtypes[i]);
   st->ready = 0;
   return 0;
 }
@@ -423,20 +400,13 @@ static int fast_clear(PyObject *module) {
 static void fast_free(void *module) { fast_clear((PyObject *)module); }
 
 static struct PyModuleDef fast_module = {
-    PyModuleDef_HEAD_INIT,
-    "oar._fast",
-    "oar's hot path (feed, run, fetch) in C; see oar/_lib.py.",
-    sizeof(fast_state),
-    fast_methods,
-    NULL,
-    fast_traverse,
-    fast_clear,
-    fast_free,
+    PyModuleDef_HEAD_INIT, "oar._fast",  "oar's hot path (feed, run, fetch) in C; see oar/_lib.py.",
+    sizeof(fast_state),    fast_methods, NULL,
+    fast_traverse,         fast_clear,   fast_free,
 };
 
 PyMODINIT_FUNC PyInit__fast(void) {
   PyObject *module = PyModule_Create(&fast_module);
-  if (module)
-    memset(PyModule_GetState(module), 0, sizeof(fast_state));
+  if (module) memset(PyModule_GetState(module), 0, sizeof(fast_state));
   return module;
 }

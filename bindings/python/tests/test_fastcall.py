@@ -119,10 +119,23 @@ def test_op_fixtures_identical_on_both_paths(case, style):
             assert got.dtype == ref.dtype and np.array_equal(got, ref)
 
 
+def onnx_predictor(graph, threads=1):
+    """A predictor on an ONNX graph (opset 13), loaded from memory."""
+    onnx = pytest.importorskip("onnx")
+    model = onnx.helper.make_model(graph, opset_imports=[onnx.helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    data = model.SerializeToString()
+    config = paddle_infer.Config()
+    config.set_model_buffer(data, len(data), b"", 0)
+    config.set_cpu_math_library_num_threads(threads)
+    return paddle_infer.create_predictor(config)
+
+
 def identity_model(dtype):
     """An ONNX model, two inputs (one of ``dtype``, one float32) passed through
     unchanged to two outputs, with variable dims."""
-    onnx = pytest.importorskip("onnx")
+    pytest.importorskip("onnx")
     from onnx import TensorProto, helper
 
     elem = helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
@@ -132,13 +145,7 @@ def identity_model(dtype):
         [helper.make_tensor_value_info("x", elem, [2, "n"]), helper.make_tensor_value_info("z", TensorProto.FLOAT, ["m"])],
         [helper.make_tensor_value_info("y", elem, [2, "n"]), helper.make_tensor_value_info("w", TensorProto.FLOAT, ["m"])],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    data = model.SerializeToString()
-    onnx.checker.check_model(model)
-    config = paddle_infer.Config()
-    config.set_model_buffer(data, len(data), b"", 0)
-    return paddle_infer.create_predictor(config)
+    return onnx_predictor(graph)
 
 
 DTYPES = [np.float32, np.float64, np.float16, np.int8, np.int16, np.int32, np.int64, np.uint8, np.bool_]
@@ -277,13 +284,7 @@ def matmul_chain(n, depth):
         [helper.make_tensor_value_info(name, TensorProto.FLOAT, [n, n]) for name in ("x", "w")],
         [helper.make_tensor_value_info(prev, TensorProto.FLOAT, [n, n])],
     )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    data = model.SerializeToString()
-    config = paddle_infer.Config()
-    config.set_model_buffer(data, len(data), b"", 0)
-    config.set_cpu_math_library_num_threads(1)
-    return paddle_infer.create_predictor(config)
+    return onnx_predictor(graph, threads=1)
 
 
 @pytest.mark.parametrize("path", PATHS)
@@ -292,9 +293,16 @@ def test_the_gil_is_released_during_runs(path):
     GIL held through a run, the other thread could only tick while it holds
     the GIL before the run starts or after it ends (a switch interval, more
     where the OS preempts it then): never in the middle half of a long run."""
-    predictor = matmul_chain(512, 16)
     x = np.full((512, 512), 1.0 / 512, np.float32)
-    predictor.run([x, x])  # plans the memory
+    depth = 16
+    while True:  # runs of 100 ms or more, however fast the machine
+        predictor = matmul_chain(512, depth)
+        start = time.perf_counter()
+        predictor.run([x, x])  # and plans the memory
+        took = time.perf_counter() - start
+        if took >= 0.1 or depth >= 512:
+            break
+        depth = min(512, int(depth * 0.12 / took) + 1)
     ticks, stop = [], threading.Event()
 
     def tick():
