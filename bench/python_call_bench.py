@@ -18,7 +18,7 @@ model is one ReLU on a [2, 3, 4, 5] float32 input, built with onnx.helper and
 loaded by both engines (oar's ONNX frontend), and the Paddle fixture
 tests/data/ops/relu for oar's Paddle frontend.
 
-Usage: bench/python_call_bench.py [--threads 1,2] [--rounds 31] [--calls 2000]
+Usage: bench/python_call_bench.py [--threads 1,2] [--rounds 31] [--calls 2000] [--shape 2,3,4,5]
 Needs oar importable (`pip install .`, or PYTHONPATH / OAR_LIBRARY pointing
 at a build), onnx and onnxruntime.
 """
@@ -39,15 +39,12 @@ import oar.inference as paddle_infer
 from oar import _predictor
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-SHAPE = [2, 3, 4, 5]
-
-
-def relu_onnx(path):
+def relu_onnx(path, shape):
     graph = helper.make_graph(
         [helper.make_node("Relu", ["x"], ["y"])],
         "relu",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, SHAPE)],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, SHAPE)],
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, shape)],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 8
@@ -97,16 +94,18 @@ def main():
     parser.add_argument("--threads", default="1,2", help="comma-separated thread counts (default 1,2)")
     parser.add_argument("--rounds", type=int, default=31, help="timed rounds (the median is taken over them)")
     parser.add_argument("--calls", type=int, default=2000, help="calls per round")
+    parser.add_argument("--shape", default="2,3,4,5", help="the input's shape (default 2,3,4,5)")
     args = parser.parse_args()
 
     fast = getattr(_predictor, "_fast", None)  # None: ctypes only (or a build before oar._fast)
     print("oar %s; oar._fast: %s" % (oar.version(), "built" if fast is not None else "None (ctypes only)"))
     print("onnxruntime %s; numpy %s" % (ort.__version__, np.__version__))
-    x = np.random.default_rng(0).standard_normal(SHAPE).astype(np.float32)
+    shape = [int(d) for d in args.shape.split(",")]
+    x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
     want = np.maximum(x, 0)
     with tempfile.TemporaryDirectory() as tmp:
         onnx_path = os.path.join(tmp, "relu.onnx")
-        relu_onnx(onnx_path)
+        relu_onnx(onnx_path, shape)
         paddle_model = os.path.join(ROOT, "tests", "data", "ops", "relu", "model.pdmodel")
         for threads in [int(t) for t in args.threads.split(",")]:
             options = ort.SessionOptions()
@@ -115,7 +114,7 @@ def main():
             session = ort.InferenceSession(onnx_path, options, providers=["CPUExecutionProvider"])
             ways = {"ORT run": lambda: session.run(None, {"x": x})[0]}
             models = [("onnx", onnx_path)]
-            if os.path.exists(paddle_model):
+            if os.path.exists(paddle_model) and len(shape) == 4:  # the fixture's rank
                 models.append(("paddle", paddle_model))
             for form, model in models:
                 predictor = oar_predictor(model, threads)
@@ -138,8 +137,8 @@ def main():
                     times[name].append(per_call_us(fn, args.calls))
             _predictor._fast = fast
             ort_us = statistics.median(times["ORT run"])
-            print("\n%d thread%s: median of %d rounds of %d calls, us per call" % (
-                threads, "" if threads == 1 else "s", args.rounds, args.calls))
+            print("\n%d thread%s, input %s: median of %d rounds of %d calls, us per call" % (
+                threads, "" if threads == 1 else "s", "x".join(map(str, shape)), args.rounds, args.calls))
             print("%-34s %9s %9s %8s" % ("way", "median", "min", "/ ORT"))
             for name, ts in times.items():
                 med = statistics.median(ts)
