@@ -867,6 +867,27 @@ def _(b):
     b.fetch(b.op("expand_v2", {"X": x}, ("Out",), {"shape": [2, -1, 5, 4]}))
 
 
+@op_case("expand_v2_shapes_tensor_list", ["expand_v2", "shape", "slice", "fill_constant"])
+def _(b):
+    """ViTs' cls_token.expand((B, -1, -1)): B read from the input's shape at run time (a 0-D int32),
+    the -1s (keep the dim) as [1] tensors; the tokens then join the sequence."""
+    x = b.input("x", b.randn(3, 5, 4))
+    tok = b.param("cls_token", b.randn(1, 1, 4))
+    s = b.op("shape", {"Input": x})
+    bsz = b.op("slice", {"Input": s}, ("Out",), {"axes": [0], "starts": [0], "ends": [1], "decrease_axis": [0]})
+    keep = [b.op("fill_constant", {}, ("Out",), {"shape": [1], "dtype": DT_INT32, "value": -1.0}) for _ in range(2)]
+    toks = b.op("expand_v2", {"X": tok, "expand_shapes_tensor": [bsz] + keep}, ("Out",), {"shape": [-1, -1, -1]})
+    b.fetch(b.op("concat", {"X": [toks, x]}, ("Out",), {"axis": 1}))
+
+
+@op_case("expand_v2_shape_tensor_keep", ["expand_v2"])
+def _(b):
+    """expand_v2 with its Shape as a tensor holding -1 (keep X's dim)."""
+    x = b.input("x", b.randn(3, 1, 4), batch_dynamic=False)
+    shape = b.input("shape", np.array([2, 3, 5, -1], np.int64), batch_dynamic=False)
+    b.fetch(b.op("expand_v2", {"X": x, "Shape": shape}, ("Out",), {}))
+
+
 @op_case("top_k_v2_last", ["top_k_v2"])
 def _(b):
     x = b.input("x", b.randn(3, 4, 9))
@@ -900,6 +921,120 @@ def _(b):
     i = b.input("i", b.rng.integers(0, 4, (3, 5, 2)).astype(np.int32), batch_dynamic=False)
     # paddle.take_along_axis also makes Axis non-negative (the kernel reads dims()[Axis] as is).
     b.fetch(b.op("take_along_axis", {"Input": x, "Index": i}, ("Result",), {"Axis": 2}))
+
+
+# ---- issue 12: ops whose output shapes depend on input values --------------------------
+
+
+def _outs(b, type, slots):
+    """The vars b.op just made for `slots` (b.op returns only the first)."""
+    return [b.block.var("%s_%d.%s_0" % (type, b.counter, slot.lower())) for slot in slots]
+
+
+@op_case("where_index_2d_then_ops", ["where_index", "cast", "scale"])
+def _(b):
+    """paddle.nonzero: int64 [N, 2]; the ops after it run in a continuation planned for N."""
+    x = b.input("x", (b.rng.random((4, 5)) < 0.4).astype(np.float32) * b.randn(4, 5), batch_dynamic=False)
+    nz = b.op("where_index", {"Condition": x}, ("Out",))
+    f = b.op("cast", {"X": nz}, ("Out",), {"in_dtype": 3, "out_dtype": 5})
+    b.fetch(nz, b.op("scale", {"X": f}, ("Out",), {"scale": 2.0, "bias": 1.0}))
+
+
+@op_case("where_index_bool_3d", ["where_index"])
+def _(b):
+    x = b.input("x", b.rng.random((2, 3, 4)) < 0.5)
+    b.fetch(b.op("where_index", {"Condition": x}, ("Out",)))
+
+
+@op_case("where_index_none", ["where_index", "cast"])
+def _(b):
+    """No nonzero element: Out is [0, 3], and the op after it sees 0 rows."""
+    x = b.input("x", np.zeros((2, 3, 2), np.int32))
+    nz = b.op("where_index", {"Condition": x}, ("Out",))
+    b.fetch(b.op("cast", {"X": nz}, ("Out",), {"in_dtype": 3, "out_dtype": 5}))
+
+
+@op_case("masked_select_broadcast", ["masked_select", "relu"])
+def _(b):
+    """The mask [1, 4] broadcast over X [3, 4]; the selected values feed relu."""
+    x = b.input("x", b.randn(3, 4), batch_dynamic=False)
+    m = b.input("m", np.array([[True, False, True, True]]), batch_dynamic=False)
+    b.fetch(b.op("relu", {"X": b.op("masked_select", {"X": x, "Mask": m}, ("Y",))}, ("Out",)))
+
+
+@op_case("unique_sorted_all_outputs", ["unique"])
+def _(b):
+    """paddle.unique with every output: ties keep the first occurrence as the index."""
+    x = b.input("x", np.array([3, 1, 2, 1, 3, 0, 2, 2, 7, -1], np.float32))
+    slots = ("Out", "Indices", "Index", "Counts")
+    b.op("unique", {"X": x}, slots, {"dtype": 3, "return_index": True, "return_inverse": True,
+                                     "return_counts": True, "axis": [], "is_sorted": True})
+    b.fetch(*_outs(b, "unique", slots))
+
+
+@op_case("unique_axis0_int32_index", ["unique"])
+def _(b):
+    """Unique rows (axis 0) of an int64 matrix, int32 index outputs."""
+    x = b.input("x", np.array([[1, 2], [0, 5], [1, 2], [0, 4], [0, 5]], np.int64))
+    slots = ("Out", "Indices", "Index", "Counts")
+    b.op("unique", {"X": x}, slots, {"dtype": 2, "return_index": True, "return_inverse": True,
+                                     "return_counts": True, "axis": [0], "is_sorted": True})
+    b.fetch(*_outs(b, "unique", slots))
+
+
+def _nms_inputs(b, n, m, c, scale=1.0, ties=True):
+    """Boxes [n, m, 4] in clusters (so NMS suppresses), scores [n, c, m] with exact ties (or none)."""
+    centers = b.rng.random((n, m, 2)) * 0.6 + 0.2
+    centers[:, 1::2] = centers[:, 0::2][:, : centers[:, 1::2].shape[1]] + 0.02  # near-duplicates
+    half = b.rng.random((n, m, 2)) * 0.15 + 0.05
+    boxes = np.concatenate([centers - half, centers + half], axis=2).astype(np.float32) * scale
+    scores = b.rng.random((n, c, m))
+    if ties:
+        scores = np.round(scores * 8) / 8  # eighths: many exact ties
+    return (b.input("boxes", boxes.astype(np.float32), batch_dynamic=False),
+            b.input("scores", scores.astype(np.float32), batch_dynamic=False))
+
+
+def nms3_case(name, n, m, c, attrs, scale=1.0, op="multiclass_nms3", slots=("Out", "Index", "NmsRoisNum")):
+    @op_case(name, [op])
+    def build(b):
+        boxes, scores = _nms_inputs(b, n, m, c, scale)
+        full = {"background_label": 0, "score_threshold": 0.3, "nms_top_k": -1, "nms_threshold": 0.5,
+                "nms_eta": 1.0, "keep_top_k": -1, "normalized": True}
+        full.update(attrs)
+        b.op(op, {"BBoxes": boxes, "Scores": scores}, slots, full)
+        b.fetch(*_outs(b, op, slots))
+
+
+nms3_case("multiclass_nms3_basic", 2, 8, 3, {})
+nms3_case("multiclass_nms3_topk_keep", 2, 10, 4, {"nms_top_k": 4, "keep_top_k": 5, "score_threshold": 0.1})
+nms3_case("multiclass_nms3_pixels_eta", 1, 12, 3,
+          {"normalized": False, "nms_eta": 0.7, "nms_threshold": 0.8, "background_label": -1}, scale=50.0)
+nms3_case("multiclass_nms3_empty", 2, 6, 3, {"score_threshold": 1.0})
+
+
+def matrix_nms_case(name, n, m, c, attrs, scale=1.0):
+    """Scores without ties: Paddle orders with std::partial_sort, which leaves equal scores in no set order."""
+    @op_case(name, ["matrix_nms"])
+    def build(b):
+        boxes, scores = _nms_inputs(b, n, m, c, scale, ties=False)
+        slots = ("Out", "Index", "RoisNum")
+        full = {"background_label": 0, "score_threshold": 0.2, "post_threshold": 0.1, "nms_top_k": -1,
+                "keep_top_k": -1, "normalized": True, "use_gaussian": False, "gaussian_sigma": 2.0}
+        full.update(attrs)
+        b.op("matrix_nms", {"BBoxes": boxes, "Scores": scores}, slots, full)
+        b.fetch(*_outs(b, "matrix_nms", slots))
+
+
+matrix_nms_case("matrix_nms_linear", 2, 10, 3, {"nms_top_k": 6, "keep_top_k": 8})
+matrix_nms_case("matrix_nms_gaussian_pixels", 2, 10, 3,
+                {"use_gaussian": True, "gaussian_sigma": 3.0, "normalized": False, "background_label": -1,
+                 "post_threshold": 0.3}, scale=40.0)
+matrix_nms_case("matrix_nms_empty", 2, 6, 2, {"score_threshold": 1.0})
+
+# The older forms: the same kernel; without an Index output nothing kept is Paddle's [[-1]].
+nms3_case("multiclass_nms_basic", 1, 8, 3, {"nms_top_k": 5}, op="multiclass_nms", slots=("Out",))
+nms3_case("multiclass_nms_empty", 1, 6, 3, {"score_threshold": 1.0}, op="multiclass_nms", slots=("Out",))
 
 
 def _quant_vars(b, scale, zp_shape=(1,)):
@@ -1063,6 +1198,24 @@ interp_case("bilinear_interp_v2_half_pixel", "bilinear_interp_v2", {"out_h": 9, 
 interp_case("bilinear_interp_v2_asymmetric", "bilinear_interp_v2", {"scale": [1.5, 2.0], "align_mode": 1})
 interp_case("bilinear_interp_v2_align_corners", "bilinear_interp_v2",
             {"out_h": 10, "out_w": 13, "align_corners": True})
+
+
+def interp_out_size_case(name, op, align_mode):
+    @op_case(name, ["shape", "slice", op])
+    def build(b):
+        """F.interpolate(x, paddle.shape(y)[2:]) as PaddleSeg's and PaddleDetection's necks write
+        it: the OutSize input is computed at run time (int32), and takes precedence over out_h /
+        out_w (3 x 3 here, which the outputs do not have)."""
+        x = b.input("x", b.randn(1, 2, 5, 7))
+        y = b.input("y", b.randn(1, 1, 9, 4))
+        attrs = {"data_layout": "NCHW", "out_d": -1, "out_h": 3, "out_w": 3, "scale": [],
+                 "interp_method": "nearest" if op.startswith("nearest") else "bilinear",
+                 "align_corners": False, "align_mode": align_mode}
+        b.fetch(b.op(op, {"X": x, "OutSize": paddle.shape(y)[2:]}, ("Out",), attrs))
+
+
+interp_out_size_case("bilinear_interp_v2_out_size_tensor", "bilinear_interp_v2", 0)
+interp_out_size_case("nearest_interp_v2_out_size_tensor", "nearest_interp_v2", 1)
 
 
 @op_case("tile_pad_front", ["tile"])

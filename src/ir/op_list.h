@@ -151,3 +151,12 @@ OAR_OP(prior_box)
 OAR_OP(rnn)
 OAR_OP(deformable_conv)
 OAR_OP(deformable_conv_v1)
+
+/* issue 12: output shapes known only when the op runs (ir/ops/dynamic.h,
+ * runtime/plan_dynamic.c) */
+OAR_OP(where_index)
+OAR_OP(masked_select)
+OAR_OP(unique)
+OAR_OP(multiclass_nms3)
+OAR_OP(matrix_nms)
+OAR_OP(non_max_suppression)

@@ -444,12 +444,13 @@ static const bad_case kBad[] = {
      "PIR program '<memory>': op #0 'builtin.parameter' (byte %zu): \"A\" (byte %zu) has 3 entries, expected "
      "4 "
      "[is_distributed, is_parameter, need_clip, name]"},
-    {"parameter not persistable",
-     OPS("{\"#\":\"p\",\"A\":[0,1,1,\"w\"],\"O\":{\"%\":1,\"TT\":" F32("[3]") "},\"OA\":[0,0,1]}"),
-     OAR_ERR_UNSUPPORTED, "{\"#\":\"p\"", 0, NULL, 0,
-     "PIR program '<memory>': op #0 'builtin.parameter' (byte %zu): parameter 'w' is not persistable: no "
-     "file holds "
-     "its data"},
+    /* A parameter with no data (nn.LSTM's dropout state) leaves its readers'
+     * slot empty: an op that needs it is refused when the graph is built. */
+    {"required input from a non-persistable parameter",
+     OPS("{\"#\":\"p\",\"A\":[0,1,1,\"w\"],\"O\":{\"%\":1,\"TT\":" F32("[3]") "},\"OA\":[0,0,1]}," OP(
+         "1.relu", IN(1), 2, F32("[3]"), "") "," FETCH(3, 2, "y", 0, F32("[3]"))),
+     OAR_ERR_INVALID_MODEL, NULL, 0, NULL, 0,
+     "op 'relu' (op #0 in block 0, first output 'y') in <memory> lacks required input 'X'"},
     {"op results not an array", OPS(X ",{\"#\":\"1.relu\",\"I\":[" IN(1) "],\"O\":{\"%\":2}}"),
      OAR_ERR_INVALID_MODEL, "{\"#\":\"1.relu\"", 0, "{\"%\":2}", 0,
      "PIR program '<memory>': op #1 'pd_op.relu' (byte %zu): \"O\" of op (byte %zu) is a JSON object, "

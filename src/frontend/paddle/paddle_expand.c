@@ -11,6 +11,7 @@
 #include "frontend/paddle/paddle_attrs.h"
 #include "frontend/paddle/params.h"
 #include "ir/ops/elementwise.h"
+#include "ir/ops/math.h"
 #include "ir/ops/nlp.h"
 #include "ir/ops/op_ext.h"
 
@@ -463,4 +464,41 @@ oar_status oar_pd_expand_set_value(const oar_pd_lowering *l, const oar_pd_op *op
   OAR_TRY(oar_pd_emit_output(e, "Out", 0, &y, err));
   const vals in[2] = {ONE(x), ONE(value)}, o = ONE(y);
   return emit_node(e, OAR_OP_set_slice, in, 2, &o, 1, attrs, 5, err);
+}
+
+/* expand_v2: broadcast_to with Paddle's -1 (keep X's dim). The shape is the
+ * Shape tensor, or the expand_shapes_tensor list (one value per dim, 0-D
+ * or [1], int32 or int64: ViTs' cls_token.expand((B, -1, -1)) with B read
+ * from the input's shape at run time) joined into one int64 vector, or the
+ * `shape` attribute. */
+OAR_PD_EXPAND(expand_v2) {
+  (void)l;
+  int x, y, shape = -1;
+  OAR_TRY(oar_pd_emit_input(e, "X", 0, &x, err));
+  if (oar_pd_emit_count(e, true, "Shape") > 0) {
+    OAR_TRY(oar_pd_emit_input(e, "Shape", 0, &shape, err));
+  } else if (oar_pd_emit_count(e, true, "expand_shapes_tensor") > 0) {
+    int parts[MAX_PARTS], n = 0;
+    OAR_TRY(inputs_of(e, "expand_shapes_tensor", parts, MAX_PARTS, &n, err));
+    const int64_t one = 1;
+    const node_attr to_i64[] = {AI(OAR_CAST_ATTR_OUT_DTYPE, 3 /* Paddle's INT64 */)},
+                    to_1[] = {AS(0, &one, 1)};
+    for (int i = 0; i < n; i++) {
+      int wide = -1, flat = -1;
+      OAR_TRY(unary_node(e, OAR_OP_cast, parts[i], &wide, to_i64, 1, err));
+      OAR_TRY(unary_node(e, OAR_OP_reshape2, wide, &flat, to_1, 1, err));
+      parts[i] = flat;
+    }
+    OAR_TRY(oar_pd_emit_temp(e, &shape, err));
+    OAR_TRY(concat_node(e, parts, n, 0, shape, err));
+  } else {
+    int64_t v[OAR_MAX_RANK];
+    const int n = attr_ints(op, "shape", v, OAR_MAX_RANK);
+    if (n < 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no usable 'shape' attribute");
+    OAR_TRY(const_i64(e, v, n, &shape, err));
+  }
+  OAR_TRY(oar_pd_emit_output(e, "Out", 0, &y, err));
+  const vals in[2] = {ONE(x), ONE(shape)}, o = ONE(y);
+  const node_attr keep[] = {AI(OAR_BROADCAST_TO_ATTR_KEEP_MINUS_ONE, 1)};
+  return emit_node(e, OAR_OP_broadcast_to, in, 2, &o, 1, keep, 1, err);
 }

@@ -22,5 +22,6 @@ OAR_PD_EXPAND(partial); /* func 0: partial_concat, 1: partial_sum */
 OAR_PD_EXPAND(scatter);
 OAR_PD_EXPAND(assign_value);
 OAR_PD_EXPAND(set_value);
+OAR_PD_EXPAND(expand_v2);
 
 #endif

@@ -5,6 +5,7 @@
 #include "frontend/paddle/paddle_attrs.h"
 #include "frontend/paddle/paddle_expand.h"
 #include "frontend/paddle/params.h"
+#include "ir/ops/dynamic.h"
 #include "ir/ops/op_ext.h"
 
 /* ---- the lowerings -------------------------------------------------------------------- */
@@ -155,21 +156,6 @@ static oar_status clip_const(const oar_pd_lowering *l, const oar_pd_op *op, int 
     const float v = (float)float_or(op, slot == OAR_CLAMP_IN_MIN ? "min" : "max", 0.0);
     const_f32(c, 0, 1, &v);
   }
-  return OAR_OK;
-}
-
-/* expand_v2: the target shape, -1 (keep the dim) as 1, which numpy
- * broadcasting keeps too. */
-static oar_status expand_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
-                               oar_error *err) {
-  (void)l;
-  if (slot != 1) return OAR_OK;
-  int64_t v[OAR_PD_CONST_MAX];
-  const int n = attr_ints(op, "shape", v, OAR_PD_CONST_MAX);
-  if (n < 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no usable 'shape' attribute");
-  for (int i = 0; i < n; i++)
-    if (v[i] == -1) v[i] = 1;
-  const_i64(c, 1, (size_t)n, v);
   return OAR_OK;
 }
 
@@ -374,8 +360,20 @@ static bool interp_scale(const oar_pd_op *op, int nsp, float *s) {
   return true;
 }
 
+/* Whether Paddle input slot `name` of `op` is bound to a variable. */
+static bool has_input(const oar_pd_op *op, const char *name) {
+  for (size_t i = 0; i < op->num_inputs; i++)
+    if (strcmp(op->inputs[i].name, name) == 0) return op->inputs[i].args.n > 0;
+  return false;
+}
+
 static oar_status interp_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
                                oar_error *err) {
+  /* An OutSize tensor (the output's spatial sizes computed at run time:
+   * PaddleSeg's F.interpolate(x, paddle.shape(y)[2:])) is resize's Sizes,
+   * and takes precedence over `scale` and out_d / out_h / out_w, as in
+   * Paddle's kernel. */
+  if (has_input(op, "OutSize")) return OAR_OK;
   static const char *const names[] = {"out_d", "out_h", "out_w"};
   const int nsp = interp_spatial(l->type);
   float sc[3];
@@ -722,6 +720,20 @@ static oar_status lower_fake_quant(const oar_pd_lowering *l, const oar_pd_op *op
 /* Paddle's kernels ignore the zero point (always 0) and the training state. */
 static const char *const fake_quant_ignored[] = {"ZeroPoint", "InAccum", "InState", NULL};
 
+/* issue 12: multiclass_nms (the op before multiclass_nms3, Out only): the
+ * same attributes and kernel. */
+static oar_status lower_nms(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                            oar_error *err) {
+  (void)l;
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_BACKGROUND_LABEL, int_or(op, "background_label", 0), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_SCORE_THRESHOLD, float_or(op, "score_threshold", 0.0), err));
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_NMS_TOP_K, int_or(op, "nms_top_k", -1), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_NMS_THRESHOLD, float_or(op, "nms_threshold", 0.3), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_NMS_ETA, float_or(op, "nms_eta", 1.0), err));
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_KEEP_TOP_K, int_or(op, "keep_top_k", -1), err));
+  return set_i(b, OAR_NMS3_ATTR_NORMALIZED, int_or(op, "normalized", 1), err);
+}
+
 #define INPUT_AS_X \
   { "Input" }
 
@@ -753,6 +765,8 @@ static const char *const expand_as_ignored[] = {"Y", NULL};
   { "Y" }
 #define Y_AS_OUT \
   { "Out" }
+#define INTERP_INPUTS \
+  { NULL, NULL, NULL, "OutSize" } /* X, Roi, Scales, Sizes */
 
 #define LOWER(t, op, fn, set) \
   { .type = t, .ir = op, .func = fn, .attrs = set }
@@ -811,7 +825,7 @@ static const oar_pd_lowering lowerings[] = {
     LOWER("log_softmax", OAR_OP_softmax_ext, OAR_SOFTMAX_EXT_LOG_SOFTMAX, lower_log_softmax),
     LOWER("where", OAR_OP_select, 0, lower_none),
     WITH("clip", OAR_OP_clamp, 0, lower_none, SAME, SAME, clip_const),
-    WITH("expand_v2", OAR_OP_broadcast_to, 0, lower_none, SAME, SAME, expand_const),
+    EXPAND("expand_v2", expand_v2, 0),
     WITH("top_k_v2", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
     WITH("top_k", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
     WITH("gather", OAR_OP_take, 0, lower_take, TAKE_INPUTS, SAME, NULL),
@@ -828,8 +842,10 @@ static const oar_pd_lowering lowerings[] = {
     WITH("instance_norm", OAR_OP_instance_norm_nd, 0, lower_instance_norm, INORM_INPUTS, SAME, NULL),
     LOWER("pixel_shuffle", OAR_OP_depth_space, 0, lower_pixel_shuffle),
     WITH("range", OAR_OP_arange, 0, lower_none, RANGE_INPUTS, SAME, NULL),
-    WITH("nearest_interp_v2", OAR_OP_resize_nd, INTERP_NEAREST, lower_interp, SAME, Y_AS_OUT, interp_const),
-    WITH("bilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("nearest_interp_v2", OAR_OP_resize_nd, INTERP_NEAREST, lower_interp, INTERP_INPUTS, Y_AS_OUT,
+         interp_const),
+    WITH("bilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, INTERP_INPUTS, Y_AS_OUT,
+         interp_const),
     WITH("tile", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
     WITH("expand", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
     {.type = "expand_as_v2",
@@ -890,6 +906,11 @@ static const oar_pd_lowering lowerings[] = {
      .attrs = lower_fake_quant,
      .outputs = OUT_AS_Y,
      .ignored_inputs = fake_quant_ignored},
+    /* issue 12: output shapes known only when the op runs. where_index,
+     * masked_select, unique and multiclass_nms3 are IR ops of their own
+     * names; the older multiclass_nms (Out only) runs multiclass_nms3's
+     * kernel, whose empty result without an Index output is Paddle's [[-1]]. */
+    LOWER("multiclass_nms", OAR_OP_multiclass_nms3, 0, lower_nms),
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {

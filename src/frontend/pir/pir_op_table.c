@@ -248,7 +248,11 @@ static const oar_pir_op_map kMaps[] = {
      {{NULL, NULL}}},
 
     /* shapes and fills */
-    {"pd_op.expand", "expand_v2", {T("X"), INTS("shape", "Shape", NULL)}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.expand",
+     "expand_v2",
+     {T("X"), INTS("shape", "Shape", "expand_shapes_tensor")},
+     {"Out"},
+     {{NULL, NULL}}},
     {"pd_op.expand_as", "expand_as_v2", {T("X"), T("Y")}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.tile", "tile", {T("X"), INTS("repeat_times", NULL, NULL)}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.pad", "pad", {T("X"), FLOAT("pad_value", NULL)}, {"Out"}, {{NULL, NULL}}},
@@ -384,6 +388,20 @@ static const oar_pir_op_map kMaps[] = {
      "rnn",
      {T("Input"), T("PreState"), T("WeightList"), T("SequenceLength"), T("DropoutState")},
      {"Out", "DropoutState", "State", "Reserve"},
+     {{NULL, NULL}}},
+    /* issue 12: output shapes known only when the op runs */
+    {"pd_op.nonzero", "where_index", {T("Condition")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.masked_select", "masked_select", {T("X"), T("Mask")}, {"Y"}, {{NULL, NULL}}},
+    {"pd_op.unique", "unique", {T("X")}, {"Out", "Indices", "Index", "Counts"}, {{NULL, NULL}}},
+    {"pd_op.multiclass_nms3",
+     "multiclass_nms3",
+     {T("BBoxes"), T("Scores"), T("RoisNum")},
+     {"Out", "Index", "NmsRoisNum"},
+     {{NULL, NULL}}},
+    {"pd_op.matrix_nms",
+     "matrix_nms",
+     {T("BBoxes"), T("Scores")},
+     {"Out", "Index", "RoisNum"},
      {{NULL, NULL}}},
 };
 

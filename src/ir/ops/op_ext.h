@@ -194,6 +194,11 @@ typedef struct oar_einsum_plan {
 oar_status oar_einsum_resolve(const oar_node *n, const oar_tensor_view *const *in, int nin,
                               oar_einsum_plan *p, oar_error *err);
 
+/* ---- broadcast_to ---------------------------------------------------------------- */
+
+/* keep_minus_one: a -1 in Shape keeps X's dim (Paddle's expand_v2). */
+enum { OAR_BROADCAST_TO_ATTR_KEEP_MINUS_ONE };
+
 /* ---- one_hot, eye_like, quantization ------------------------------------------------ */
 
 enum { OAR_ONE_HOT_IN_INDICES, OAR_ONE_HOT_IN_DEPTH, OAR_ONE_HOT_IN_VALUES };

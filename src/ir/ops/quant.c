@@ -17,8 +17,7 @@ static oar_status one_hot_infer(const oar_node *n, const oar_tensor_view *const 
   OAR_TRY(oar_op_require_input(n, in, OAR_ONE_HOT_IN_INDICES, &idx, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_ONE_HOT_IN_DEPTH, &depth, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_ONE_HOT_IN_VALUES, &values, err));
-  if (!depth->data)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "depth must be known when the model is planned");
+  if (!depth->data) return oar_error_needs_value(err, "depth must be known when the model is planned");
   if (oar_view_numel(depth) != 1 || oar_view_numel(values) != 2)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "depth must hold one value and values two");
   double d;
