@@ -713,8 +713,9 @@ static oar_status lower_fake_quant(const oar_pd_lowering *l, const oar_pd_op *op
   return set_i(b, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER, int_or(op, "only_observer", 0) != 0, err);
 }
 
-/* Paddle's kernels ignore the zero point (always 0) and the training state. */
-static const char *const fake_quant_ignored[] = {"ZeroPoint", "InAccum", "InState", NULL};
+/* The training state is not read; ZeroPoint is checked to be 0 (Paddle's
+ * kernels ignore it). */
+static const char *const fake_quant_ignored[] = {"InAccum", "InState", NULL};
 
 /* issue 12: multiclass_nms (the op before multiclass_nms3, Out only): the
  * same attributes and kernel. */
