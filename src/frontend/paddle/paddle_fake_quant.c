@@ -80,6 +80,22 @@ oar_status oar_pd_expand_fake_quantize(const oar_pd_lowering *l, const oar_pd_op
   OAR_TRY(oar_pd_emit_input(e, "X", 0, &x, err));
   OAR_TRY(oar_pd_emit_input(e, "InScale", 0, &s, err));
   OAR_TRY(oar_pd_emit_output(e, "Out", 0, &y, err));
+  /* OutScale is InScale when frozen; PIR programs read it as a value of its own. */
+  if (oar_pd_emit_count(e, false, "OutScale") == 1) {
+    int os;
+    OAR_TRY(oar_pd_emit_output(e, "OutScale", 0, &os, err));
+    if (os != s) {
+      oar_node_builder b;
+      OAR_TRY(oar_pd_emit_begin(e, OAR_OP_assign, &b, err));
+      oar_status st = oar_node_add_input(&b, 0, s, err);
+      if (st == OAR_OK) st = oar_node_add_output(&b, 0, os, err);
+      if (st != OAR_OK) {
+        oar_node_abort(&b);
+        return st;
+      }
+      OAR_TRY(oar_node_finish(&b, err));
+    }
+  }
   if (l->func == 0) return fq_node(e, x, s, y, &q, err);
   int t;
   OAR_TRY(oar_pd_emit_temp(e, &t, err));
