@@ -167,6 +167,20 @@ static oar_status fake_quant_infer(const oar_node *n, const oar_tensor_view *con
   return OAR_OK;
 }
 
+static oar_status dyn_quant_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                  oar_error *err) {
+  const oar_tensor_view *x;
+  OAR_TRY(oar_op_require_input(n, in, 0, &x, err));
+  if (x->dtype != OAR_DTYPE_FLOAT32)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "x of dtype %s; expected float32",
+                         oar_dtype_str(x->dtype));
+  const oar_shape scalar = {.rank = 0};
+  oar_op_set_output(n, out, 0, OAR_DTYPE_UINT8, &x->shape);
+  oar_op_set_output(n, out, 1, OAR_DTYPE_FLOAT32, &scalar);
+  oar_op_set_output(n, out, 2, OAR_DTYPE_UINT8, &scalar);
+  return OAR_OK;
+}
+
 static const oar_slot_spec one_hot_inputs[] = {
     {"Indices", OAR_SLOT_REQUIRED}, {"Depth", OAR_SLOT_REQUIRED}, {"Values", OAR_SLOT_REQUIRED}};
 static const oar_slot_spec x_input[] = {{"X", OAR_SLOT_REQUIRED}};
@@ -249,4 +263,15 @@ const oar_op_schema oar_schema_paddle_fake_quant = {
     .attrs = fake_quant_attrs,
     .num_attrs = 6,
     .infer = fake_quant_infer,
+};
+static const oar_slot_spec dyn_quant_outputs[] = {
+    {"Y", OAR_SLOT_REQUIRED}, {"YScale", OAR_SLOT_REQUIRED}, {"YZeroPoint", OAR_SLOT_REQUIRED}};
+const oar_op_schema oar_schema_dynamic_quantize_linear = {
+    .name = "dynamic_quantize_linear",
+    .id = OAR_OP_dynamic_quantize_linear,
+    .inputs = x_input,
+    .num_inputs = 1,
+    .outputs = dyn_quant_outputs,
+    .num_outputs = 3,
+    .infer = dyn_quant_infer,
 };
