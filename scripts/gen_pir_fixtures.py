@@ -429,7 +429,8 @@ def main():
                     ops[n + SUFFIX] = gen_direct(ops_root, n, skipped)
         models_root = os.path.join(args.data, "models")
         # gen_fixtures.py's family names (mnist, digits) select them too
-        names = [n for n, f in (("mnist_fc", "mnist"), ("digits_cnn", "digits")) if chosen(("models", f), n)]
+        names = [n for n, f in (("mnist_fc", "mnist"), ("digits_cnn", "digits"), ("digits_cnn_ptq_qdq", "quant"),
+                                  ("digits_cnn_ptq_fake", "quant")) if chosen(("models", f), n)]
         if names:
             print("models: %s -> %s" % (" ".join(n + SUFFIX for n in names), models_root))
             ops.update(gen_twins(models_root, names, model_comment, skipped, budget=400 * 1024))

@@ -133,6 +133,8 @@ OAR_OP(roll)
 /* Paddle's quantize_linear / dequantize_linear (PaddleSlim's onnx_format):
  * fake quantization in float, Paddle's arithmetic (ir/ops/quant.c). */
 OAR_OP(paddle_fake_quant)
+/* ONNX DynamicQuantizeLinear (issue 14): uint8 with a scale and zero point from X's range. */
+OAR_OP(dynamic_quantize_linear)
 
 /* issue 11, batch B: Paddle ops with no format-free twin, named and
  * slotted as Paddle's (ir/ops/pd_ops.h) */

@@ -40,6 +40,7 @@ static const onnx_op_entry table[] = {
     {"DequantizeLinear", onnx_convert_dequantize_linear},
     {"Div", onnx_convert_div},
     {"Dropout", onnx_convert_dropout},
+    {"DynamicQuantizeLinear", onnx_convert_dynamic_quantize_linear}, /* issue 14 */
     {"Einsum", onnx_convert_einsum},
     {"Elu", onnx_convert_elu},
     {"Equal", onnx_convert_equal},

@@ -157,5 +157,6 @@ oar_status onnx_convert_one_hot(onnx_cx *cx);
 oar_status onnx_convert_eye_like(onnx_cx *cx);
 oar_status onnx_convert_quantize_linear(onnx_cx *cx);
 oar_status onnx_convert_dequantize_linear(onnx_cx *cx);
+oar_status onnx_convert_dynamic_quantize_linear(onnx_cx *cx);
 
 #endif

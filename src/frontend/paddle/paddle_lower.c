@@ -713,8 +713,9 @@ static oar_status lower_fake_quant(const oar_pd_lowering *l, const oar_pd_op *op
   return set_i(b, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER, int_or(op, "only_observer", 0) != 0, err);
 }
 
-/* Paddle's kernels ignore the zero point (always 0) and the training state. */
-static const char *const fake_quant_ignored[] = {"ZeroPoint", "InAccum", "InState", NULL};
+/* The training state is not read; ZeroPoint is checked to be 0 (Paddle's
+ * kernels ignore it). */
+static const char *const fake_quant_ignored[] = {"InAccum", "InState", NULL};
 
 /* issue 12: multiclass_nms (the op before multiclass_nms3, Out only): the
  * same attributes and kernel. */
@@ -898,6 +899,11 @@ static const oar_pd_lowering lowerings[] = {
      .attrs = lower_fake_quant,
      .outputs = OUT_AS_Y,
      .ignored_inputs = fake_quant_ignored},
+    EXPAND("fake_quantize_range_abs_max", fake_quantize, 0),
+    EXPAND("fake_quantize_moving_average_abs_max", fake_quantize, 0),
+    EXPAND("fake_quantize_dequantize_moving_average_abs_max", fake_quantize, 1),
+    EXPAND("fake_dequantize_max_abs", fake_dequantize, 0),
+    EXPAND("fake_channel_wise_dequantize_max_abs", fake_channel_dequantize, 0),
     {.type = "dequantize_linear",
      .ir = OAR_OP_paddle_fake_quant,
      .attrs = lower_fake_quant,

@@ -206,7 +206,8 @@ enum { OAR_ONE_HOT_ATTR_AXIS };
 enum { OAR_EYE_ATTR_DTYPE, OAR_EYE_ATTR_K };
 enum { OAR_QUANT_IN_X, OAR_QUANT_IN_SCALE, OAR_QUANT_IN_ZERO_POINT };
 enum { OAR_QUANT_ATTR_AXIS, OAR_QUANT_ATTR_BLOCK_SIZE, OAR_QUANT_ATTR_OUT_DTYPE };
-/* paddle_fake_quant: inputs X, Scale (OAR_QUANT_IN_*). axis -1: one scale;
+/* paddle_fake_quant: inputs X, Scale, ZeroPoint (optional, must be 0)
+ * (OAR_QUANT_IN_*). axis -1: one scale;
  * else Scale[c] for X's index c on axis. round_type 0: to nearest even,
  * 1: half away from zero after clipping X to [-s, s]. */
 enum {
