@@ -404,6 +404,12 @@ static const oar_pir_op_map kMaps[] = {
      {T("BBoxes"), T("Scores")},
      {"Out", "Index", "RoisNum"},
      {{NULL, NULL}}},
+    /* issue 12, proposals */
+    {"pd_op.generate_proposals",
+     "generate_proposals_v2",
+     {T("Scores"), T("BboxDeltas"), T("ImShape"), T("Anchors"), T("Variances")},
+     {"RpnRois", "RpnRoiProbs", "RpnRoisNum"},
+     {{"pre_nms_top_n", "pre_nms_topN"}, {"post_nms_top_n", "post_nms_topN"}}},
 };
 
 /* Attributes the PIR op's name implies. */
