@@ -166,3 +166,4 @@ OAR_OP(non_max_suppression)
 
 /* issue 12, proposals (ir/ops/proposals.h) */
 OAR_OP(generate_proposals_v2)
+OAR_OP(distribute_fpn_proposals)

@@ -69,3 +69,62 @@ const oar_op_schema oar_schema_generate_proposals_v2 = {
     .infer = genprop_infer,
     .flags = OAR_OP_DYNAMIC_SHAPE,
 };
+
+static oar_status fpn_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                            oar_error *err) {
+  const oar_tensor_view *r, *num = oar_op_input(n, in, OAR_FPN_IN_ROISNUM);
+  OAR_TRY(oar_op_require_input(n, in, OAR_FPN_IN_ROIS, &r, err));
+  if (r->dtype != OAR_DTYPE_FLOAT32)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "FpnRois must be float32, got %s",
+                         oar_dtype_str(r->dtype));
+  OAR_TRY(oar_op_check_rank(n, OAR_FPN_IN_ROIS, r, 2, 2, err));
+  if (r->shape.dims[1] != 4)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "FpnRois must be [R, 4], got [%lld, %lld]",
+                         (long long)r->shape.dims[0], (long long)r->shape.dims[1]);
+  if (num && ((num->dtype != OAR_DTYPE_INT32 && num->dtype != OAR_DTYPE_INT64) || num->shape.rank != 1))
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "RoisNum must be 1-D int32 or int64");
+  const int64_t lo = oar_node_attr_i(n, OAR_FPN_ATTR_MIN_LEVEL),
+                hi = oar_node_attr_i(n, OAR_FPN_ATTR_MAX_LEVEL);
+  const int levels = oar_node_output_count(n, OAR_FPN_OUT_ROIS),
+            nums = oar_node_output_count(n, OAR_FPN_OUT_ROISNUM);
+  if (hi < lo || hi - lo + 1 != levels || nums > levels)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
+                         "levels %lld..%lld need %lld MultiFpnRois (and at most as many MultiLevelRoIsNum), "
+                         "got %d and %d",
+                         (long long)lo, (long long)hi, (long long)(hi - lo + 1), levels, nums);
+  if (oar_node_attr_i(n, OAR_FPN_ATTR_REFER_SCALE) <= 0)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "refer_scale must be positive");
+  const oar_shape rs = {.rank = 2, .dims = {-1, 4}}, ri = {.rank = 2, .dims = {r->shape.dims[0], 1}},
+                  ns = {.rank = 1, .dims = {num ? num->shape.dims[0] : 1}};
+  for (int i = 0; i < levels; i++) {
+    oar_op_set_output(n, out + i, OAR_FPN_OUT_ROIS, OAR_DTYPE_FLOAT32, &rs);
+    if (i < nums) oar_op_set_output(n, out + i, OAR_FPN_OUT_ROISNUM, OAR_DTYPE_INT32, &ns);
+  }
+  oar_op_set_output(n, out, OAR_FPN_OUT_RESTORE, OAR_DTYPE_INT32, &ri);
+  return OAR_OK;
+}
+
+static const oar_slot_spec fpn_inputs[] = {{"FpnRois", OAR_SLOT_REQUIRED}, {"RoisNum", OAR_SLOT_OPTIONAL}};
+static const oar_slot_spec fpn_outputs[] = {{"MultiFpnRois", OAR_SLOT_VARIADIC},
+                                            {"RestoreIndex", OAR_SLOT_REQUIRED},
+                                            {"MultiLevelRoIsNum", OAR_SLOT_VARIADIC | OAR_SLOT_OPTIONAL}};
+static const oar_attr_spec fpn_attrs[] = {
+    [OAR_FPN_ATTR_MIN_LEVEL] = OAR_ATTR_REQUIRED("min_level", OAR_ATTR_INT),
+    [OAR_FPN_ATTR_MAX_LEVEL] = OAR_ATTR_REQUIRED("max_level", OAR_ATTR_INT),
+    [OAR_FPN_ATTR_REFER_LEVEL] = OAR_ATTR_REQUIRED("refer_level", OAR_ATTR_INT),
+    [OAR_FPN_ATTR_REFER_SCALE] = OAR_ATTR_REQUIRED("refer_scale", OAR_ATTR_INT),
+    [OAR_FPN_ATTR_PIXEL_OFFSET] = OAR_ATTR_B("pixel_offset", true),
+};
+
+const oar_op_schema oar_schema_distribute_fpn_proposals = {
+    .name = "distribute_fpn_proposals",
+    .id = OAR_OP_distribute_fpn_proposals,
+    .inputs = fpn_inputs,
+    .num_inputs = 2,
+    .outputs = fpn_outputs,
+    .num_outputs = 3,
+    .attrs = fpn_attrs,
+    .num_attrs = OAR_COUNT_OF(fpn_attrs),
+    .infer = fpn_infer,
+    .flags = OAR_OP_DYNAMIC_SHAPE,
+};

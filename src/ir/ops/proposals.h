@@ -27,4 +27,19 @@ enum {
   OAR_GENPROP_ATTR_PIXEL_OFFSET
 };
 
+/* distribute_fpn_proposals: FpnRois [R, 4] float32, optional RoisNum [B]
+ * int32 / int64 (absent: one image); per level min_level..max_level
+ * MultiFpnRois [Rl, 4] and optional MultiLevelRoIsNum [B] int32 (the
+ * first ones bound; PIR binds an unsplit vector as one);
+ * RestoreIndex [R, 1] int32 (the level-major position of each roi). */
+enum { OAR_FPN_IN_ROIS, OAR_FPN_IN_ROISNUM };
+enum { OAR_FPN_OUT_ROIS, OAR_FPN_OUT_RESTORE, OAR_FPN_OUT_ROISNUM };
+enum {
+  OAR_FPN_ATTR_MIN_LEVEL,
+  OAR_FPN_ATTR_MAX_LEVEL,
+  OAR_FPN_ATTR_REFER_LEVEL,
+  OAR_FPN_ATTR_REFER_SCALE,
+  OAR_FPN_ATTR_PIXEL_OFFSET
+};
+
 #endif

@@ -178,3 +178,80 @@ done:
   oar_free(counts);
   return st;
 }
+
+/* distribute_fpn_proposals, after Paddle's CPU kernel: roi level
+ * floor(log2(sqrt(area) / refer_scale + 1e-6) + refer_level) clamped to
+ * [min_level, max_level], area with +1 on each side under pixel_offset and 0
+ * for an inverted box; each level keeps image order, then roi order. */
+oar_status oar_run_distribute_fpn_proposals(const oar_node *node, const oar_tensor_view *const *in,
+                                            oar_tensor_view *out, oar_error *err) {
+  const oar_tensor_view *r, *num = oar_op_input(node, in, OAR_FPN_IN_ROISNUM);
+  OAR_TRY(oar_op_require_input(node, in, OAR_FPN_IN_ROIS, &r, err));
+  const int64_t R = r->shape.dims[0], B = num ? num->shape.dims[0] : 1;
+  const int lo = (int)oar_node_attr_i(node, OAR_FPN_ATTR_MIN_LEVEL),
+            hi = (int)oar_node_attr_i(node, OAR_FPN_ATTR_MAX_LEVEL);
+  const int refer_level = (int)oar_node_attr_i(node, OAR_FPN_ATTR_REFER_LEVEL);
+  const float refer_scale = (float)oar_node_attr_i(node, OAR_FPN_ATTR_REFER_SCALE);
+  const int pixel = oar_node_attr_i(node, OAR_FPN_ATTR_PIXEL_OFFSET) != 0, L = hi - lo + 1;
+  int64_t sum = 0;
+  for (int64_t b = 0; num && b < B; b++) {
+    const int64_t c =
+        num->dtype == OAR_DTYPE_INT64 ? ((const int64_t *)num->data)[b] : ((const int32_t *)num->data)[b];
+    if (c < 0) return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "RoisNum[%lld] is negative", (long long)b);
+    sum += c;
+  }
+  if (num && sum != R)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "RoisNum sums to %lld, FpnRois has %lld rois",
+                         (long long)sum, (long long)R);
+  int *level = oar_malloc(((size_t)R + 1) * sizeof *level);
+  int64_t *count =
+      oar_calloc((size_t)L * ((size_t)B + 1), sizeof *count); /* per level, then per level and image */
+  oar_status st = OAR_OK;
+  if (!level || !count) {
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for distribute_fpn_proposals");
+    goto done;
+  }
+  const float *rois = r->data;
+  for (int64_t b = 0, k = 0; b < B; b++) {
+    const int64_t end = !num ? R
+                             : k + (num->dtype == OAR_DTYPE_INT64 ? ((const int64_t *)num->data)[b]
+                                                                  : ((const int32_t *)num->data)[b]);
+    for (; k < end; k++) {
+      const float *x = rois + 4 * k;
+      float area = 0.0f;
+      if (!(x[2] < x[0] || x[3] < x[1])) {
+        const float w = x[2] - x[0], h = x[3] - x[1];
+        area = pixel ? (w + 1) * (h + 1) : w * h;
+      }
+      int l = (int)floorf(log2f(sqrtf(area) / refer_scale + 1e-6f) + (float)refer_level);
+      l = l < lo ? lo : l > hi ? hi : l;
+      level[k] = l - lo;
+      count[level[k]]++;
+      count[L + (int64_t)level[k] * B + b]++;
+    }
+  }
+  oar_tensor_view *restore;
+  const oar_shape ri = {.rank = 2, .dims = {R, 1}}, ns = {.rank = 1, .dims = {B}};
+  st = oar_run_alloc_output(oar_op_output(node, out, OAR_FPN_OUT_RESTORE), OAR_DTYPE_INT32, &ri,
+                            "RestoreIndex", err);
+  restore = oar_op_output(node, out, OAR_FPN_OUT_RESTORE);
+  for (int l = 0, pos = 0; st == OAR_OK && l < L; l++) {
+    oar_tensor_view *o = &out[oar_node_out_pos(node, OAR_FPN_OUT_ROIS, l)];
+    const oar_shape rs = {.rank = 2, .dims = {count[l], 4}};
+    st = oar_run_alloc_output(o, OAR_DTYPE_FLOAT32, &rs, "MultiFpnRois", err);
+    for (int64_t k = 0, j = 0; st == OAR_OK && k < R; k++)
+      if (level[k] == l) {
+        memcpy((float *)o->data + 4 * j++, rois + 4 * k, 4 * sizeof(float));
+        ((int32_t *)restore->data)[k] = pos++;
+      }
+    const int p = oar_node_out_pos(node, OAR_FPN_OUT_ROISNUM, l);
+    if (st == OAR_OK && p >= 0)
+      st = oar_run_alloc_output(&out[p], OAR_DTYPE_INT32, &ns, "MultiLevelRoIsNum", err);
+    for (int64_t b = 0; st == OAR_OK && p >= 0 && b < B; b++)
+      ((int32_t *)out[p].data)[b] = (int32_t)count[L + (int64_t)l * B + b];
+  }
+done:
+  oar_free(level);
+  oar_free(count);
+  return st;
+}
