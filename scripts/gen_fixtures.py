@@ -1032,6 +1032,80 @@ matrix_nms_case("matrix_nms_gaussian_pixels", 2, 10, 3,
                  "post_threshold": 0.3}, scale=40.0)
 matrix_nms_case("matrix_nms_empty", 2, 6, 2, {"score_threshold": 1.0})
 
+
+# issue 12, proposals: generate_proposals_v2. 16 boxes per image: below 17, libstdc++'s std::sort
+# (Paddle's pre-NMS order) keeps equal scores in index order, so ties have one answer; ties are
+# only used with every box sorted (pre_nms_topN <= 0), as nth_element leaves them in no set order.
+def genprop_case(name, attrs, im_shape, ties=False, a=2, h=2, w=4):
+    @op_case(name, ["generate_proposals_v2"])
+    def build(b):
+        n = len(im_shape)
+        scores = b.rng.random((n, a, h, w))
+        if ties:
+            scores = np.round(scores * 4) / 4  # quarters: many exact ties
+        deltas = b.randn(n, 4 * a, h, w, scale=0.4)
+        ys, xs = np.meshgrid(np.arange(h) * 16.0 + 8, np.arange(w) * 16.0 + 8, indexing="ij")
+        half = b.rng.uniform(6, 20, (h, w, a, 2))
+        ctr = np.stack([xs, ys], axis=-1)[:, :, None, :]
+        anchors = np.concatenate([ctr - half, ctr + half], axis=-1)
+        variances = b.rng.uniform(0.5, 1.5, (h, w, a, 4))
+        ins = {"Scores": b.input("scores", scores.astype(np.float32), batch_dynamic=False),
+               "BboxDeltas": b.input("deltas", deltas, batch_dynamic=False),
+               "ImShape": b.input("im_shape", np.array(im_shape, np.float32), batch_dynamic=False),
+               "Anchors": b.input("anchors", anchors.astype(np.float32), batch_dynamic=False),
+               "Variances": b.input("variances", variances.astype(np.float32), batch_dynamic=False)}
+        slots = ("RpnRois", "RpnRoiProbs", "RpnRoisNum")
+        full = {"pre_nms_topN": 10, "post_nms_topN": 6, "nms_thresh": 0.5, "min_size": 2.0, "eta": 1.0,
+                "pixel_offset": True}
+        full.update(attrs)
+        b.op("generate_proposals_v2", ins, slots, full)
+        b.fetch(*_outs(b, "generate_proposals_v2", slots))
+
+
+genprop_case("generate_proposals_v2_basic", {}, [[40, 70], [36, 60]])
+genprop_case("generate_proposals_v2_ties_eta", {"pre_nms_topN": -1, "post_nms_topN": -1, "nms_thresh": 0.7,
+                                                "eta": 0.8, "pixel_offset": False, "min_size": 0.5},
+             [[40, 70], [30, 50]], ties=True)
+genprop_case("generate_proposals_v2_no_nms", {"pre_nms_topN": 100, "nms_thresh": 0.0, "min_size": 12.0},
+             [[40, 70], [36, 60]])
+# the second image is 1 x 1: every box is clipped below min_size, Paddle then gives one zero box
+genprop_case("generate_proposals_v2_empty", {"post_nms_topN": 3, "nms_thresh": 0.3}, [[40, 70], [1, 1]])
+
+
+# distribute_fpn_proposals: random boxes over the levels, plus boxes exactly on level boundaries
+# (sqrt(area) = refer_scale and refer_scale / 2, with and without the +1 of pixel_offset) and an
+# inverted box (area 0: the lowest level).
+def fpn_case(name, rois_num, levels, pixel_offset, with_nums=True):
+    @op_case(name, ["distribute_fpn_proposals"])
+    def build(b):
+        total = sum(rois_num)
+        o = 1.0 if pixel_offset else 0.0
+        sides = np.exp(b.rng.uniform(np.log(4), np.log(700), total))
+        xy = b.rng.uniform(0, 300, (total, 2))
+        rois = np.concatenate([xy, xy + sides[:, None] * b.rng.uniform(0.6, 1.4, (total, 2))], axis=1)
+        special = [[10, 10, 10 + 224 - o, 10 + 224 - o], [5, 5, 5 + 112 - o, 5 + 112 - o],
+                   [50, 50, 40, 60], [0, 0, 448 - o, 448 - o]]
+        for k, box in zip(b.rng.permutation(total)[:len(special)], special):
+            rois[k] = box
+        ins = {"FpnRois": b.input("rois", rois.astype(np.float32), batch_dynamic=False),
+               "RoisNum": b.input("rois_num", np.array(rois_num, np.int32), batch_dynamic=False)}
+        nl = levels[1] - levels[0] + 1
+        slots = ("MultiFpnRois", "RestoreIndex") + (("MultiLevelRoIsNum",) if with_nums else ())
+        n_out = {"MultiFpnRois": nl, "MultiLevelRoIsNum": nl}
+        attrs = {"min_level": levels[0], "max_level": levels[1], "refer_level": 4, "refer_scale": 224,
+                 "pixel_offset": pixel_offset}
+        outs = b.op("distribute_fpn_proposals", ins, slots, attrs, n_out=n_out)
+        fetched = list(outs) + [op_output(b, "distribute_fpn_proposals", "RestoreIndex")]
+        if with_nums:
+            fetched += [op_output(b, "distribute_fpn_proposals", "MultiLevelRoIsNum", i) for i in range(nl)]
+        b.fetch(*fetched)
+
+
+fpn_case("distribute_fpn_proposals_basic", [5, 7], (2, 5), True)
+# levels 2..6: the last stays empty; the second image has no roi
+fpn_case("distribute_fpn_proposals_empty_nopixel", [6, 0, 5], (2, 6), False)
+fpn_case("distribute_fpn_proposals_no_nums", [9], (3, 5), True, with_nums=False)
+
 # The older forms: the same kernel; without an Index output nothing kept is Paddle's [[-1]].
 nms3_case("multiclass_nms_basic", 1, 8, 3, {"nms_top_k": 5}, op="multiclass_nms", slots=("Out",))
 nms3_case("multiclass_nms_empty", 1, 6, 3, {"score_threshold": 1.0}, op="multiclass_nms", slots=("Out",))

@@ -165,3 +165,7 @@ OAR_OP(unique)
 OAR_OP(multiclass_nms3)
 OAR_OP(matrix_nms)
 OAR_OP(non_max_suppression)
+
+/* issue 12, proposals (ir/ops/proposals.h) */
+OAR_OP(generate_proposals_v2)
+OAR_OP(distribute_fpn_proposals)

@@ -435,6 +435,17 @@ static const oar_pir_op_map kMaps[] = {
      {T("BBoxes"), T("Scores")},
      {"Out", "Index", "RoisNum"},
      {{NULL, NULL}}},
+    /* issue 12, proposals */
+    {"pd_op.generate_proposals",
+     "generate_proposals_v2",
+     {T("Scores"), T("BboxDeltas"), T("ImShape"), T("Anchors"), T("Variances")},
+     {"RpnRois", "RpnRoiProbs", "RpnRoisNum"},
+     {{"pre_nms_top_n", "pre_nms_topN"}, {"post_nms_top_n", "post_nms_topN"}}},
+    {"pd_op.distribute_fpn_proposals",
+     "distribute_fpn_proposals",
+     {T("FpnRois"), T("RoisNum")},
+     {"MultiFpnRois", "MultiLevelRoIsNum", "RestoreIndex"},
+     {{NULL, NULL}}},
 };
 
 /* Attributes the PIR op's name implies. */
