@@ -99,18 +99,20 @@ def pp_lcnet_x1_0():
 
 
 def export_onnx(model, params, onnx_path, name):
-    """paddle2onnx export of a Paddle model, cached at onnx_path (a failure
-    only removes the ONNX engines for the model, and is printed)."""
+    """paddle2onnx export of a Paddle model, cached at onnx_path. It runs in a
+    child process: paddle2onnx aborts the process on some ops it cannot
+    export (prior_box). A failure only removes the ONNX engines for the
+    model, and is printed."""
     if not os.path.exists(onnx_path):
-        try:
-            import paddle2onnx
-
-            # onnxoptimizer rather than the default polygraphy, which pip-installs
-            # onnx_graphsurgeon from NVIDIA's index on first use.
-            paddle2onnx.export(model, params, onnx_path, opset_version=13, enable_onnx_checker=True,
-                               optimize_tool="onnxoptimizer")
-        except Exception as e:  # noqa: BLE001 - any exporter failure only removes the ONNX engines
-            print("  paddle2onnx failed for %s: %s" % (name, str(e).splitlines()[0] if str(e) else type(e).__name__))
+        # onnxoptimizer rather than the default polygraphy, which pip-installs
+        # onnx_graphsurgeon from NVIDIA's index on first use.
+        code = ("import sys, paddle2onnx; paddle2onnx.export(sys.argv[1], sys.argv[2], sys.argv[3], opset_version=13, "
+                "enable_onnx_checker=True, optimize_tool='onnxoptimizer')")
+        r = subprocess.run([sys.executable, "-c", code, model, params, onnx_path], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, universal_newlines=True)
+        if r.returncode != 0 or not os.path.exists(onnx_path):
+            lines = [l for l in r.stdout.splitlines() if "rror" in l or "not supported" in l.lower()]
+            print("  paddle2onnx failed for %s (exit %d): %s" % (name, r.returncode, lines[-1][:200] if lines else "?"))
             if os.path.exists(onnx_path):
                 os.remove(onnx_path)
     return onnx_path
