@@ -111,7 +111,7 @@ def export_onnx(model, params, onnx_path, name):
         r = subprocess.run([sys.executable, "-c", code, model, params, onnx_path], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, universal_newlines=True)
         if r.returncode != 0 or not os.path.exists(onnx_path):
-            lines = [l for l in r.stdout.splitlines() if "rror" in l or "not supported" in l.lower()]
+            lines = [l for l in r.stdout.splitlines() if "error" in l.lower() or "not supported" in l.lower()]
             print("  paddle2onnx failed for %s (exit %d): %s" % (name, r.returncode, lines[-1][:200] if lines else "?"))
             if os.path.exists(onnx_path):
                 os.remove(onnx_path)
