@@ -56,22 +56,11 @@ def read_allow(path):
     return allow
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("oar")
-    ap.add_argument("case_dir")
-    ap.add_argument("allow")
-    ap.add_argument("--repeat", type=int, default=10)
-    ap.add_argument("--limit", type=float, default=5.0)
-    a = ap.parse_args()
-    case = os.path.basename(os.path.normpath(a.case_dir))
-    model, params, inputs = read_case(a.case_dir)
-    cmd = [a.oar, "run", model]
-    if params:
-        cmd += ["--params", params]
-    for name, path in inputs:
-        cmd += ["--input", "%s=%s" % (name, path)]
-    cmd += ["--repeat", str(a.repeat), "--profile"]
+ATTEMPTS = 3
+
+
+def profile_rows(cmd, case):
+    """[(share, node, kernel)] of one `oar run --profile`."""
     out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     if out.returncode != 0:
         print(out.stdout)
@@ -93,6 +82,43 @@ def main():
         print(summary[0])
     if not rows:
         sys.exit("FAIL %s: the profile lists no nodes" % case)
+    return rows
+
+
+def keep_common_cliffs(prev, cur, limit):
+    """cur's rows, where a node over the limit in cur keeps the smaller of its
+    two shares: it stays a cliff only if it was one in both profiles."""
+    before = {node: share for share, node, _ in prev}
+    return [(min(share, before.get(node, 0.0)) if share > limit else share, node, kernel)
+            for share, node, kernel in cur]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("oar")
+    ap.add_argument("case_dir")
+    ap.add_argument("allow")
+    ap.add_argument("--repeat", type=int, default=10)
+    ap.add_argument("--limit", type=float, default=5.0)
+    a = ap.parse_args()
+    case = os.path.basename(os.path.normpath(a.case_dir))
+    model, params, inputs = read_case(a.case_dir)
+    cmd = [a.oar, "run", model]
+    if params:
+        cmd += ["--params", params]
+    for name, path in inputs:
+        cmd += ["--input", "%s=%s" % (name, path)]
+    cmd += ["--repeat", str(a.repeat), "--profile"]
+    # A node is a cliff only when it is over the limit in every one of up to
+    # ATTEMPTS profiles: a shared machine that preempts the process in the
+    # middle of one node must not fail the test (hifigan's scale, 0.0% in
+    # every quiet run, once read 5%+).
+    rows = None
+    for attempt in range(ATTEMPTS):
+        attempt_rows = profile_rows(cmd, case)
+        rows = attempt_rows if rows is None else keep_common_cliffs(rows, attempt_rows, a.limit)
+        if not any(share > a.limit and kernel == "reference" for share, _, kernel in rows):
+            break
     allow = read_allow(a.allow)
     over = {}  # op type -> [(share, node)]
     worst = {}  # op type -> its largest share on a reference kernel
