@@ -1,0 +1,103 @@
+/* Prometheus text exposition (format 0.0.4) of the per-model counters,
+ * gauges and histograms the request path and the batcher keep. */
+#include <stdio.h>
+#include <string.h>
+
+#include "serve.h"
+
+static void family(serve_buf *b, const char *name, const char *type, const char *help) {
+  serve_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void labels(serve_buf *b, const serve_model *m) {
+  serve_buf_puts(b, "model=");
+  serve_buf_json_str(b, m->name); /* JSON escaping covers Prometheus' \\ \" \n */
+  serve_buf_puts(b, ",version=");
+  serve_buf_json_str(b, m->version);
+}
+
+static void hist(serve_buf *b, const char *name, const serve_model *m, const serve_hist *h,
+                 const double *bounds, size_t nb) {
+  uint64_t cum = 0;
+  for (size_t i = 0; i <= nb; i++) {
+    cum += h->counts[i];
+    serve_buf_printf(b, "%s_bucket{", name);
+    labels(b, m);
+    if (i < nb)
+      serve_buf_printf(b, ",le=\"%g\"} %llu\n", bounds[i], (unsigned long long)cum);
+    else
+      serve_buf_printf(b, ",le=\"+Inf\"} %llu\n", (unsigned long long)cum);
+  }
+  serve_buf_printf(b, "%s_sum{", name);
+  labels(b, m);
+  serve_buf_printf(b, "} %.9f\n%s_count{", h->sum, name);
+  labels(b, m);
+  serve_buf_printf(b, "} %llu\n", (unsigned long long)h->count);
+}
+
+static void counter(serve_buf *b, const char *name, const serve_model *m, unsigned long long v) {
+  serve_buf_printf(b, "%s{", name);
+  labels(b, m);
+  serve_buf_printf(b, "} %llu\n", v);
+}
+
+void serve_metrics_write(serve_model **models, size_t n, serve_buf *out) {
+  /* Copy each model's numbers under its lock, then print. */
+  serve_metrics snap[n ? n : 1];
+  int queued[n ? n : 1];
+  for (size_t i = 0; i < n; i++) {
+    pthread_mutex_lock(&models[i]->metrics.mu);
+    memcpy(&snap[i], &models[i]->metrics, sizeof snap[i]);
+    pthread_mutex_unlock(&models[i]->metrics.mu);
+    pthread_mutex_lock(&models[i]->mu);
+    queued[i] = models[i]->queued;
+    pthread_mutex_unlock(&models[i]->mu);
+  }
+  family(out, "oar_inference_request_success_total", "counter", "Successful inference requests");
+  for (size_t i = 0; i < n; i++)
+    counter(out, "oar_inference_request_success_total", models[i], snap[i].success);
+  family(out, "oar_inference_request_failure_total", "counter",
+         "Failed inference requests (any non-200 answer)");
+  for (size_t i = 0; i < n; i++)
+    counter(out, "oar_inference_request_failure_total", models[i], snap[i].failure);
+  family(out, "oar_inference_count_total", "counter", "Samples inferred (batch dimension summed)");
+  for (size_t i = 0; i < n; i++) counter(out, "oar_inference_count_total", models[i], snap[i].inferences);
+  family(out, "oar_inference_exec_count_total", "counter", "Model executions (one per batch run)");
+  for (size_t i = 0; i < n; i++)
+    counter(out, "oar_inference_exec_count_total", models[i], snap[i].executions);
+  family(out, "oar_inference_inflight_requests", "gauge", "Inference requests received and not yet answered");
+  for (size_t i = 0; i < n; i++)
+    counter(out, "oar_inference_inflight_requests", models[i], (unsigned long long)snap[i].inflight);
+  family(out, "oar_inference_pending_request_count", "gauge", "Requests waiting in the model's queue");
+  for (size_t i = 0; i < n; i++)
+    counter(out, "oar_inference_pending_request_count", models[i], (unsigned long long)queued[i]);
+  family(out, "oar_inference_request_duration_seconds", "histogram",
+         "Inference request latency, arrival to answer");
+  for (size_t i = 0; i < n; i++) {
+    hist(out, "oar_inference_request_duration_seconds", models[i], &snap[i].latency, serve_latency_bounds,
+         SERVE_HIST_BUCKETS);
+  }
+  family(out, "oar_inference_queue_duration_seconds", "histogram", "Time requests wait in the queue");
+  for (size_t i = 0; i < n; i++) {
+    hist(out, "oar_inference_queue_duration_seconds", models[i], &snap[i].queue_time, serve_latency_bounds,
+         SERVE_HIST_BUCKETS);
+  }
+  family(out, "oar_inference_compute_duration_seconds", "histogram", "Time of one (batched) model run");
+  for (size_t i = 0; i < n; i++) {
+    hist(out, "oar_inference_compute_duration_seconds", models[i], &snap[i].compute, serve_latency_bounds,
+         SERVE_HIST_BUCKETS);
+  }
+  family(out, "oar_inference_batch_size", "histogram", "Batch size of each model run");
+  static const double kBatchBounds[] = {1, 2, 4, 8, 16, 32, 64};
+  for (size_t i = 0; i < n; i++) {
+    serve_hist h = {{0}, 0, 0};
+    for (int b = 1; b <= 64; b++) {
+      size_t k = 0;
+      while (k < 7 && b > kBatchBounds[k]) k++;
+      h.counts[k] += snap[i].batch_sizes[b];
+      h.count += snap[i].batch_sizes[b];
+      h.sum += (double)b * (double)snap[i].batch_sizes[b];
+    }
+    hist(out, "oar_inference_batch_size", models[i], &h, kBatchBounds, 7);
+  }
+}
