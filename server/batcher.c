@@ -214,11 +214,19 @@ static void *worker(void *arg) {
       int64_t total = 0;
       for (serve_job *j = m->head, *next; j && n < cap; j = next) {
         next = j->next;
+        if (j->deadline_ns && serve_now_ns() > j->deadline_ns) {
+          unlink_job(m, j);
+          finish(j, 503, "request timed out in the queue");
+          j->done = 1;
+          pthread_cond_signal(&j->cv);
+          continue;
+        }
         if (!compatible(first, j) || total + j->batch > m->sig.max_batch_size) continue;
         total += j->batch;
         unlink_job(m, j);
         batch[n++] = j;
       }
+      if (n == 0) continue; /* every candidate timed out */
     } else {
       unlink_job(m, first);
       batch[n++] = first;

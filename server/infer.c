@@ -255,6 +255,10 @@ static int check_shape(parse_ctx *c, const serve_sig *sig, const serve_limits *l
       n *= v;
   }
   t->rank = rank;
+  if (n > lim->max_tensor_elements) {
+    return fail(c, 400, "input '%s': shape holds more than %llu elements (the server's limit)", io->name,
+                (unsigned long long)lim->max_tensor_elements);
+  }
   if (rank != io->rank) {
     return fail(c, 400, "input '%s': shape has %zu dimensions, the model expects %zu", io->name, rank,
                 io->rank);
@@ -271,10 +275,6 @@ static int check_shape(parse_ctx *c, const serve_sig *sig, const serve_limits *l
       return fail(c, 400, "input '%s': dimension %zu is %lld, the model expects %lld", io->name, k,
                   (long long)t->dims[k], (long long)io->dims[k]);
     }
-  }
-  if (n > lim->max_tensor_elements) {
-    return fail(c, 400, "input '%s': shape holds more than %llu elements (the server's limit)", io->name,
-                (unsigned long long)lim->max_tensor_elements);
   }
   *elements = n;
   return 200;
