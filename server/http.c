@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@ typedef struct server {
   size_t n_models;
   serve_options opt;
   serve_limits limits;
-  volatile int ready;
+  atomic_int ready; /* read by connection threads, set by the main thread */
   pthread_mutex_t mu;
   pthread_cond_t idle_cv;
   int active; /* requests received and not yet completed */
@@ -229,8 +230,8 @@ static MHD_RESULT handle(server *s, struct MHD_Connection *conn, request_ctx *ct
   switch (ctx->route) {
     case ROUTE_LIVE: return reply_json(conn, 200, "{\"live\":true}");
     case ROUTE_READY:
-      return s->ready ? reply_json(conn, 200, "{\"ready\":true}")
-                      : reply_json(conn, 400, "{\"ready\":false}");
+      return atomic_load(&s->ready) ? reply_json(conn, 200, "{\"ready\":true}")
+                                    : reply_json(conn, 400, "{\"ready\":false}");
     case ROUTE_SERVER_META:
       serve_buf_printf(
           &b,
@@ -522,14 +523,14 @@ int serve_main(int argc, char **argv) {
     return 1;
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-  s.ready = 1;
+  atomic_store(&s.ready, 1);
   printf("oar serve: listening on http://%s:%u\n", address, info ? (unsigned)info->port : (unsigned)port);
   fflush(stdout);
 
   int sig = 0;
   sigwait(&sigs, &sig);
   fprintf(stderr, "oar serve: %s: draining\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  s.ready = 0;
+  atomic_store(&s.ready, 0);
   /* Stop accepting; requests already received run to completion. */
   MHD_socket listen_fd = MHD_quiesce_daemon(d);
   if (listen_fd != MHD_INVALID_SOCKET) close(listen_fd);
