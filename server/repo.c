@@ -78,10 +78,11 @@ static int ends_with(const char *s, const char *suffix) {
   return n > k && strcmp(s + n - k, suffix) == 0;
 }
 
-/* A version directory holding one .onnx file is served from that file, one
- * holding one Paddle 3 *.json program and no *.pdmodel from that program
- * (its *.pdiparams beside it, if any); anything else is handed to oar as a
- * model directory. */
+/* A version directory holding one .onnx file and no Paddle program is
+ * served from that file, one holding one Paddle 3 *.json program and no
+ * *.pdmodel from that program (its *.pdiparams beside it, if any);
+ * anything else (a Paddle program beside an exported .onnx included) is
+ * handed to oar as a Paddle model directory. */
 static char *model_path(const char *version_dir, int *onnx) {
   DIR *d = opendir(version_dir);
   char *onnx_file = NULL, *json_file = NULL;
@@ -105,7 +106,7 @@ static char *model_path(const char *version_dir, int *onnx) {
     closedir(d);
   }
   char *pick = NULL;
-  if (n_onnx == 1) {
+  if (n_onnx == 1 && n_pdmodel == 0 && n_json == 0) {
     *onnx = 1;
     pick = onnx_file;
     onnx_file = NULL;
