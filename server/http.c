@@ -55,7 +55,8 @@ typedef struct request_ctx {
   serve_buf body;
   int too_big;
   int answered;
-  int counted; /* in server.active */
+  int counted;          /* in server.active */
+  int inflight_counted; /* in model->metrics.inflight */
   uint64_t start_ns;
 } request_ctx;
 
@@ -73,20 +74,23 @@ static MHD_RESULT reply(struct MHD_Connection *conn, unsigned status, const char
   return ret;
 }
 
+/* Sends a JSON body and frees it. */
+static MHD_RESULT reply_json_buf(struct MHD_Connection *conn, unsigned status, serve_buf *body) {
+  MHD_RESULT ret = reply(conn, status, kJson, body, NULL, NULL);
+  serve_buf_free(body);
+  return ret;
+}
+
 static MHD_RESULT reply_error(struct MHD_Connection *conn, unsigned status, const char *msg) {
   serve_buf b = {0};
   serve_write_error(&b, msg);
-  MHD_RESULT ret = reply(conn, status, kJson, &b, NULL, NULL);
-  serve_buf_free(&b);
-  return ret;
+  return reply_json_buf(conn, status, &b);
 }
 
 static MHD_RESULT reply_json(struct MHD_Connection *conn, unsigned status, const char *json) {
   serve_buf b = {0};
   serve_buf_puts(&b, json);
-  MHD_RESULT ret = reply(conn, status, kJson, &b, NULL, NULL);
-  serve_buf_free(&b);
-  return ret;
+  return reply_json_buf(conn, status, &b);
 }
 
 static serve_model *find_model(server *s, const char *name, size_t len) {
@@ -303,6 +307,7 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
       pthread_mutex_lock(&ctx->model->metrics.mu);
       ctx->model->metrics.inflight++;
       pthread_mutex_unlock(&ctx->model->metrics.mu);
+      ctx->inflight_counted = 1;
       const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
       if (cl != NULL && strtoull(cl, NULL, 10) > s->opt.max_body_bytes) {
         ctx->answered = 1;
@@ -332,11 +337,11 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
     char msg[256];
     snprintf(msg, sizeof msg, "request body is larger than the server's limit of %llu bytes",
              (unsigned long long)s->opt.max_body_bytes);
-    count_failure(ctx->model);
+    if (ctx->route == ROUTE_MODEL_INFER) count_failure(ctx->model);
     return reply_error(conn, 400, msg);
   }
   if (ctx->body.oom) {
-    count_failure(ctx->model);
+    if (ctx->route == ROUTE_MODEL_INFER) count_failure(ctx->model);
     return reply_error(conn, 500, "out of memory reading the request");
   }
   return handle(s, conn, ctx);
@@ -347,7 +352,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   server *s = cls;
   request_ctx *ctx = *con_cls;
   if (ctx == NULL) return;
-  if (ctx->route == ROUTE_MODEL_INFER && ctx->model) {
+  if (ctx->inflight_counted) {
     pthread_mutex_lock(&ctx->model->metrics.mu);
     ctx->model->metrics.inflight--;
     pthread_mutex_unlock(&ctx->model->metrics.mu);

@@ -35,10 +35,10 @@ static void hist(serve_buf *b, const char *name, const serve_model *m, const ser
   serve_buf_printf(b, "} %llu\n", (unsigned long long)h->count);
 }
 
-static void counter(serve_buf *b, const char *name, const serve_model *m, unsigned long long v) {
+static void counter(serve_buf *b, const char *name, const serve_model *m, long long v) {
   serve_buf_printf(b, "%s{", name);
   labels(b, m);
-  serve_buf_printf(b, "} %llu\n", v);
+  serve_buf_printf(b, "} %lld\n", v);
 }
 
 void serve_metrics_write(serve_model **models, size_t n, serve_buf *out) {
@@ -53,24 +53,25 @@ void serve_metrics_write(serve_model **models, size_t n, serve_buf *out) {
     queued[i] = models[i]->queued;
     pthread_mutex_unlock(&models[i]->mu);
   }
-  family(out, "oar_inference_request_success_total", "counter", "Successful inference requests");
-  for (size_t i = 0; i < n; i++)
-    counter(out, "oar_inference_request_success_total", models[i], snap[i].success);
-  family(out, "oar_inference_request_failure_total", "counter",
-         "Failed inference requests (any non-200 answer)");
-  for (size_t i = 0; i < n; i++)
-    counter(out, "oar_inference_request_failure_total", models[i], snap[i].failure);
-  family(out, "oar_inference_count_total", "counter", "Samples inferred (batch dimension summed)");
-  for (size_t i = 0; i < n; i++) counter(out, "oar_inference_count_total", models[i], snap[i].inferences);
-  family(out, "oar_inference_exec_count_total", "counter", "Model executions (one per batch run)");
-  for (size_t i = 0; i < n; i++)
-    counter(out, "oar_inference_exec_count_total", models[i], snap[i].executions);
-  family(out, "oar_inference_inflight_requests", "gauge", "Inference requests received and not yet answered");
-  for (size_t i = 0; i < n; i++)
-    counter(out, "oar_inference_inflight_requests", models[i], (unsigned long long)snap[i].inflight);
-  family(out, "oar_inference_pending_request_count", "gauge", "Requests waiting in the model's queue");
-  for (size_t i = 0; i < n; i++)
-    counter(out, "oar_inference_pending_request_count", models[i], (unsigned long long)queued[i]);
+  static const struct {
+    const char *name, *type, *help;
+  } kScalars[] = {
+      {"oar_inference_request_success_total", "counter", "Successful inference requests"},
+      {"oar_inference_request_failure_total", "counter", "Failed inference requests (any non-200 answer)"},
+      {"oar_inference_count_total", "counter", "Samples inferred (batch dimension summed)"},
+      {"oar_inference_exec_count_total", "counter", "Model executions (one per batch run)"},
+      {"oar_inference_inflight_requests", "gauge", "Inference requests received and not yet answered"},
+      {"oar_inference_pending_request_count", "gauge", "Requests waiting in the model's queue"},
+  };
+  for (size_t k = 0; k < sizeof kScalars / sizeof kScalars[0]; k++) {
+    family(out, kScalars[k].name, kScalars[k].type, kScalars[k].help);
+    for (size_t i = 0; i < n; i++) {
+      const long long v[] = {(long long)snap[i].success,    (long long)snap[i].failure,
+                             (long long)snap[i].inferences, (long long)snap[i].executions,
+                             (long long)snap[i].inflight,   (long long)queued[i]};
+      counter(out, kScalars[k].name, models[i], v[k]);
+    }
+  }
   family(out, "oar_inference_request_duration_seconds", "histogram",
          "Inference request latency, arrival to answer");
   for (size_t i = 0; i < n; i++) {

@@ -395,6 +395,17 @@ static void write_ios(serve_buf *b, const serve_io *ios, size_t n, int batching,
   }
 }
 
+/* The model's inputs and outputs: metadata ("inputs", datatype, shape) or
+ * config ("input", data_type, dims) form. */
+static void write_io_lists(serve_buf *b, const serve_model *m, int config) {
+  int batching = m->sig.max_batch_size > 0;
+  serve_buf_puts(b, config ? ",\"input\":[" : ",\"inputs\":[");
+  write_ios(b, m->sig.inputs, m->sig.n_inputs, batching, config);
+  serve_buf_puts(b, config ? "],\"output\":[" : "],\"outputs\":[");
+  write_ios(b, m->sig.outputs, m->sig.n_outputs, batching, config);
+  serve_buf_puts(b, "]");
+}
+
 void serve_model_metadata_json(const serve_model *m, serve_buf *out) {
   serve_buf_puts(out, "{\"name\":");
   serve_buf_json_str(out, m->name);
@@ -402,11 +413,8 @@ void serve_model_metadata_json(const serve_model *m, serve_buf *out) {
   serve_buf_json_str(out, m->version);
   serve_buf_puts(out, "],\"platform\":");
   serve_buf_json_str(out, m->platform);
-  serve_buf_puts(out, ",\"inputs\":[");
-  write_ios(out, m->sig.inputs, m->sig.n_inputs, m->sig.max_batch_size > 0, 0);
-  serve_buf_puts(out, "],\"outputs\":[");
-  write_ios(out, m->sig.outputs, m->sig.n_outputs, m->sig.max_batch_size > 0, 0);
-  serve_buf_puts(out, "]}");
+  write_io_lists(out, m, 0);
+  serve_buf_puts(out, "}");
 }
 
 void serve_model_config_json(const serve_model *m, serve_buf *out) {
@@ -414,11 +422,9 @@ void serve_model_config_json(const serve_model *m, serve_buf *out) {
   serve_buf_json_str(out, m->name);
   serve_buf_puts(out, ",\"platform\":");
   serve_buf_json_str(out, m->platform);
-  serve_buf_printf(out, ",\"backend\":\"oar\",\"max_batch_size\":%d,\"input\":[", m->sig.max_batch_size);
-  write_ios(out, m->sig.inputs, m->sig.n_inputs, m->sig.max_batch_size > 0, 1);
-  serve_buf_puts(out, "],\"output\":[");
-  write_ios(out, m->sig.outputs, m->sig.n_outputs, m->sig.max_batch_size > 0, 1);
-  serve_buf_printf(out, "],\"instance_group\":[{\"count\":%d,\"kind\":\"KIND_CPU\"}],\"threads\":%d",
+  serve_buf_printf(out, ",\"backend\":\"oar\",\"max_batch_size\":%d", m->sig.max_batch_size);
+  write_io_lists(out, m, 1);
+  serve_buf_printf(out, ",\"instance_group\":[{\"count\":%d,\"kind\":\"KIND_CPU\"}],\"threads\":%d",
                    m->instances, m->threads);
   if (m->dynamic_batching) {
     serve_buf_printf(out,

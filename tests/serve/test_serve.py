@@ -15,6 +15,7 @@ usage: test_serve.py OAR_BINARY TESTS_DATA_DIR
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -315,6 +316,13 @@ def test_malformed(client, port):
         check(e.status() == "400", f"tritonclient raises with status 400 ({e.message()!r})")
     check(client.is_server_ready() and raw(port, "POST", p, infer_body([good]))[0] == 200,
           "server still ready and serving after the malformed requests")
+    text = raw(port, "GET", "/metrics")[1].decode()
+    inflight = [line for line in text.splitlines() if line.startswith("oar_inference_inflight_requests{")]
+    check(len(inflight) == len(MODELS) and all(line.endswith(" 0") for line in inflight),
+          f"every model's in-flight gauge is back to 0 ({inflight})")
+    failures = float(re.search(r'^oar_inference_request_failure_total\{model="digits",version="1"\} (\d+)$', text,
+                               re.M).group(1))
+    check(failures >= 20, f"digits' failure counter counts the malformed requests ({failures:.0f})")
 
 
 def slow_request(port, out, timeout_us=None):
