@@ -9,8 +9,14 @@ server ran (from /metrics). Then the one-op round trip: one client,
 sequential requests to ops/elementwise_add_same, against `oar bench` of the
 same model in process.
 
+With --soak S: one run of S seconds with dynamic batching at --clients
+clients that also samples the server's resident memory every 5 s, and
+fails (exit 1) on any failed request or a resident size that grows by more
+than 10% after the first minute.
+
 usage: bench/serve_bench.py OAR MODEL_DIR [--clients 16] [--seconds 15]
        [--max-batch 8] [--delay-us 2000] [--instances 2] [--threads 1]
+       [--soak S]
 """
 import argparse
 import json
@@ -87,6 +93,50 @@ def load(port, name, x, clients, seconds):
     return len(lat) / wall, np.percentile(lat, 50), np.percentile(lat, 99), len(lat)
 
 
+def rss_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def soak(args):
+    config = {"instance_group": [{"count": args.instances}], "threads": args.threads,
+              "max_batch_size": args.max_batch, "dynamic_batching": {"max_queue_delay_microseconds": args.delay_us}}
+    with tempfile.TemporaryDirectory() as repo:
+        os.makedirs(os.path.join(repo, "m"))
+        os.symlink(os.path.abspath(args.model), os.path.join(repo, "m", "1"))
+        with open(os.path.join(repo, "m", "config.json"), "w") as f:
+            json.dump(config, f)
+        proc, port = start(args.oar, repo)
+        samples = []
+        done = threading.Event()
+
+        def sampler():
+            t0 = time.time()
+            while not done.wait(5):
+                samples.append((time.time() - t0, rss_kib(proc.pid)))
+
+        th = threading.Thread(target=sampler)
+        th.start()
+        try:
+            name, x = first_input(args.model)
+            rps, p50, p99, n = load(port, name, x, args.clients, args.soak)
+            failures = metric(port, "oar_inference_request_failure_total")
+        finally:
+            done.set()
+            th.join()
+            proc.terminate()
+            rc = proc.wait()
+    after = [kib for t, kib in samples if t >= 60] or [kib for _, kib in samples]
+    growth = (max(after) - after[0]) / after[0] if after else 0.0
+    print(f"soak {args.soak:g} s, {args.clients} clients: {n} requests, {rps:.1f} req/s, p50 {p50:.2f} ms, "
+          f"p99 {p99:.2f} ms, {failures:.0f} failed; server RSS (MiB) " +
+          " ".join(f"{kib / 1024:.1f}" for _, kib in samples[::max(1, len(samples) // 12)]) +
+          f"; growth after the first minute {growth * 100:.1f}%; exit status {rc}")
+    return 0 if failures == 0 and growth <= 0.10 and rc == 0 else 1
+
+
 def run_config(args, label, config):
     with tempfile.TemporaryDirectory() as repo:
         os.makedirs(os.path.join(repo, "m"))
@@ -156,7 +206,10 @@ def main():
     ap.add_argument("--instances", type=int, default=2)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--skip-one-op", action="store_true")
+    ap.add_argument("--soak", type=float, default=0)
     args = ap.parse_args()
+    if args.soak:
+        sys.exit(soak(args))
     print(f"model {args.model}, {args.clients} clients, {args.seconds:g} s each, {args.instances} instance(s) x "
           f"{args.threads} thread(s), {os.cpu_count()} CPUs")
     base = {"instance_group": [{"count": args.instances}], "threads": args.threads}

@@ -521,8 +521,7 @@ int serve_main(int argc, char **argv) {
       MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC, (uint16_t)port, NULL,
       NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED,
       on_completed, &s, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)idle_s, MHD_OPTION_CONNECTION_LIMIT,
-      (unsigned int)max_conn, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-      MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_END);
+      (unsigned int)max_conn, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024), MHD_OPTION_END);
   if (d == NULL) {
     fprintf(stderr, "oar: serve: cannot listen on %s:%lld: %s\n", address, port, strerror(errno));
     return 1;
