@@ -31,6 +31,12 @@ uint64_t serve_now_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t serve_wall_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
 const double serve_latency_bounds[SERVE_HIST_BUCKETS] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                          0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5};
 
@@ -100,6 +106,7 @@ static void run_batch(serve_model *m, oar_predictor *p, serve_job **jobs, size_t
   serve_hist_observe(&m->metrics.compute, serve_latency_bounds, compute_s);
   m->metrics.executions++;
   m->metrics.batch_sizes[total < 64 ? total : 64]++;
+  m->metrics.batch_compute_s[total < 64 ? total : 64] += compute_s;
   pthread_mutex_unlock(&m->metrics.mu);
 
   for (size_t i = 0; i < sig->n_outputs; i++) {

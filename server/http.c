@@ -46,6 +46,8 @@ enum route_kind {
   ROUTE_MODEL_META,
   ROUTE_MODEL_READY,
   ROUTE_MODEL_CONFIG,
+  ROUTE_MODEL_STATS,
+  ROUTE_ALL_STATS,
   ROUTE_MODEL_INFER,
 };
 
@@ -116,6 +118,8 @@ static enum route_kind route(server *s, const char *url, request_ctx *ctx, int *
     *get = 0;
     return ROUTE_REPO_INDEX;
   }
+  /* Before the model route: "stats" here is never a model's name. */
+  if (strcmp(url, "/v2/models/stats") == 0) return ROUTE_ALL_STATS;
   static const char kPrefix[] = "/v2/models/";
   if (strncmp(url, kPrefix, sizeof kPrefix - 1) != 0) return ROUTE_NONE;
   const char *name = url + sizeof kPrefix - 1;
@@ -138,6 +142,8 @@ static enum route_kind route(server *s, const char *url, request_ctx *ctx, int *
     kind = ROUTE_MODEL_READY;
   else if (strcmp(rest, "/config") == 0)
     kind = ROUTE_MODEL_CONFIG;
+  else if (strcmp(rest, "/stats") == 0)
+    kind = ROUTE_MODEL_STATS;
   else if (strcmp(rest, "/infer") == 0)
     kind = ROUTE_MODEL_INFER, *get = 0;
   else
@@ -218,6 +224,7 @@ static MHD_RESULT handle_infer(server *s, struct MHD_Connection *conn, request_c
   pthread_mutex_lock(&m->metrics.mu);
   if (status == 200) {
     m->metrics.success++;
+    m->metrics.last_inference_ms = serve_wall_ms();
     m->metrics.inferences += (uint64_t)samples;
     serve_hist_observe(&m->metrics.latency, serve_latency_bounds,
                        (double)(serve_now_ns() - ctx->start_ns) * 1e-9);
@@ -240,7 +247,7 @@ static MHD_RESULT handle(server *s, struct MHD_Connection *conn, request_ctx *ct
       serve_buf_printf(
           &b,
           "{\"name\":\"oar\",\"version\":\"%s\",\"extensions\":[\"binary_tensor_data\",\"parameters\","
-          "\"model_configuration\"]}",
+          "\"model_configuration\",\"statistics\"]}",
           oar_version());
       break;
     case ROUTE_METRICS:
@@ -266,6 +273,8 @@ static MHD_RESULT handle(server *s, struct MHD_Connection *conn, request_ctx *ct
       serve_buf_puts(&b, ",\"ready\":true}");
       break;
     case ROUTE_MODEL_CONFIG: serve_model_config_json(ctx->model, &b); break;
+    case ROUTE_MODEL_STATS: serve_stats_json(&ctx->model, 1, &b); break;
+    case ROUTE_ALL_STATS: serve_stats_json(s->models, s->n_models, &b); break;
     case ROUTE_MODEL_INFER: return handle_infer(s, conn, ctx);
     default: return reply_error(conn, 404, "Not Found");
   }
@@ -377,7 +386,8 @@ static const char kHelp[] =
     "Serves every model of a Triton-style repository over HTTP with the KServe /\n"
     "Triton v2 inference protocol (JSON tensors and the binary tensor data\n"
     "extension): /v2/health/{live,ready}, /v2, /v2/models/M[/versions/V][/ready,\n"
-    "/config,/infer], POST /v2/repository/index and /metrics (Prometheus text).\n"
+    "/config,/stats,/infer], /v2/models/stats, POST /v2/repository/index and\n"
+    "/metrics (Prometheus text).\n"
     "\n"
     "DIR/<model>/<version>/ holds a model oar loads (a Paddle model directory,\n"
     "legacy or Paddle 3 PIR, or one .onnx file); the highest version is served.\n"

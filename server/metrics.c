@@ -41,18 +41,72 @@ static void counter(serve_buf *b, const char *name, const serve_model *m, long l
   serve_buf_printf(b, "} %lld\n", v);
 }
 
+static void snapshot(serve_model *m, serve_metrics *snap, int *queued) {
+  pthread_mutex_lock(&m->metrics.mu);
+  memcpy(snap, &m->metrics, sizeof *snap);
+  pthread_mutex_unlock(&m->metrics.mu);
+  pthread_mutex_lock(&m->mu);
+  *queued = m->queued;
+  pthread_mutex_unlock(&m->mu);
+}
+
+static void stat_pair(serve_buf *b, const char *key, uint64_t count, double seconds) {
+  serve_buf_printf(b, "\"%s\":{\"count\":%llu,\"ns\":%llu}", key, (unsigned long long)count,
+                   (unsigned long long)(seconds * 1e9));
+}
+
+/* Triton's statistics extension, the fields perf_analyzer reads. Failure
+ * durations and the input/output copies are not timed: their ns are 0. */
+void serve_stats_json(serve_model **models, size_t n, serve_buf *out) {
+  serve_buf_puts(out, "{\"model_stats\":[");
+  for (size_t i = 0; i < n; i++) {
+    serve_metrics s;
+    int queued;
+    snapshot(models[i], &s, &queued);
+    serve_buf_puts(out, i ? ",{\"name\":" : "{\"name\":");
+    serve_buf_json_str(out, models[i]->name);
+    serve_buf_puts(out, ",\"version\":");
+    serve_buf_json_str(out, models[i]->version);
+    serve_buf_printf(out, ",\"last_inference\":%llu,\"inference_count\":%llu,\"execution_count\":%llu,",
+                     (unsigned long long)s.last_inference_ms, (unsigned long long)s.inferences,
+                     (unsigned long long)s.executions);
+    serve_buf_puts(out, "\"inference_stats\":{");
+    stat_pair(out, "success", s.success, s.latency.sum);
+    serve_buf_puts(out, ",");
+    stat_pair(out, "fail", s.failure, 0);
+    serve_buf_puts(out, ",");
+    stat_pair(out, "queue", s.queue_time.count, s.queue_time.sum);
+    serve_buf_puts(out, ",");
+    stat_pair(out, "compute_input", s.compute.count, 0);
+    serve_buf_puts(out, ",");
+    stat_pair(out, "compute_infer", s.compute.count, s.compute.sum);
+    serve_buf_puts(out, ",");
+    stat_pair(out, "compute_output", s.compute.count, 0);
+    serve_buf_puts(
+        out,
+        ",\"cache_hit\":{\"count\":0,\"ns\":0},\"cache_miss\":{\"count\":0,\"ns\":0}},\"batch_stats\":[");
+    int first = 1;
+    for (int bsz = 1; bsz <= 64; bsz++) {
+      if (s.batch_sizes[bsz] == 0) continue;
+      serve_buf_printf(out, "%s{\"batch_size\":%d,", first ? "" : ",", bsz);
+      stat_pair(out, "compute_input", s.batch_sizes[bsz], 0);
+      serve_buf_puts(out, ",");
+      stat_pair(out, "compute_infer", s.batch_sizes[bsz], s.batch_compute_s[bsz]);
+      serve_buf_puts(out, ",");
+      stat_pair(out, "compute_output", s.batch_sizes[bsz], 0);
+      serve_buf_puts(out, "}");
+      first = 0;
+    }
+    serve_buf_puts(out, "]}");
+  }
+  serve_buf_puts(out, "]}");
+}
+
 void serve_metrics_write(serve_model **models, size_t n, serve_buf *out) {
   /* Copy each model's numbers under its lock, then print. */
   serve_metrics snap[n ? n : 1];
   int queued[n ? n : 1];
-  for (size_t i = 0; i < n; i++) {
-    pthread_mutex_lock(&models[i]->metrics.mu);
-    memcpy(&snap[i], &models[i]->metrics, sizeof snap[i]);
-    pthread_mutex_unlock(&models[i]->metrics.mu);
-    pthread_mutex_lock(&models[i]->mu);
-    queued[i] = models[i]->queued;
-    pthread_mutex_unlock(&models[i]->mu);
-  }
+  for (size_t i = 0; i < n; i++) snapshot(models[i], &snap[i], &queued[i]);
   static const struct {
     const char *name, *type, *help;
   } kScalars[] = {

@@ -115,11 +115,13 @@ typedef struct serve_hist {
 typedef struct serve_metrics {
   pthread_mutex_t mu;
   uint64_t success, failure, inferences, executions;
+  uint64_t last_inference_ms; /* wall clock, ms since the epoch; 0: none yet */
   int64_t inflight;
-  serve_hist latency;       /* seconds, request arrival to response */
-  serve_hist queue_time;    /* seconds, enqueue to the batch's start */
-  serve_hist compute;       /* seconds, one batched run */
-  uint64_t batch_sizes[65]; /* [b] runs of batch b (b >= 64 counted at 64) */
+  serve_hist latency;         /* seconds, request arrival to response */
+  serve_hist queue_time;      /* seconds, enqueue to the batch's start */
+  serve_hist compute;         /* seconds, one batched run */
+  uint64_t batch_sizes[65];   /* [b] runs of batch b (b >= 64 counted at 64) */
+  double batch_compute_s[65]; /* [b] seconds those runs took */
 } serve_metrics;
 
 void serve_hist_observe(serve_hist *h, const double *bounds, double v);
@@ -183,7 +185,10 @@ int serve_batcher_infer(serve_model *m, serve_request *req, int64_t default_time
                         char *err, size_t err_size);
 
 void serve_metrics_write(serve_model **models, size_t n, serve_buf *out);
+/* The statistics extension's {"model_stats":[...]} for models[0..n). */
+void serve_stats_json(serve_model **models, size_t n, serve_buf *out);
 
 uint64_t serve_now_ns(void);
+uint64_t serve_wall_ms(void);
 
 #endif

@@ -214,6 +214,16 @@ def test_concurrency(port):
     succ, execs = metrics["oar_inference_request_success_total"], metrics["oar_inference_exec_count_total"]
     check(succ >= 256 and execs < succ, f"dynamic batching merged requests ({succ:.0f} requests, {execs:.0f} runs)")
     check(metrics["oar_inference_inflight_requests"] == 0, "no request left in flight")
+    c = httpclient.InferenceServerClient(f"127.0.0.1:{port}")
+    st = c.get_inference_statistics("digits")["model_stats"][0]
+    inf = st["inference_stats"]
+    check(st["name"] == "digits" and st["version"] == "1" and int(inf["success"]["count"]) == succ and
+          int(st["execution_count"]) == execs and int(st["inference_count"]) == metrics["oar_inference_count_total"]
+          and sum(int(b["compute_infer"]["count"]) for b in st["batch_stats"]) == execs and
+          int(inf["queue"]["count"]) >= execs, "statistics extension agrees with /metrics")
+    names = sorted(m["name"] for m in c.get_inference_statistics()["model_stats"])
+    check(names == sorted(MODELS), "/v2/models/stats lists every model")
+    c.close()
 
 
 def infer_body(model_inputs, outputs=None):
