@@ -43,6 +43,15 @@ def start(oar, repo):
     return proc, int(line.rsplit(":", 1)[1])
 
 
+def start_one(args, repo, config):
+    """Starts the server on a repository holding args.model as model "m"."""
+    os.makedirs(os.path.join(repo, "m"))
+    os.symlink(os.path.abspath(args.model), os.path.join(repo, "m", "1"))
+    with open(os.path.join(repo, "m", "config.json"), "w") as f:
+        json.dump(config, f)
+    return start(args.oar, repo)
+
+
 def first_input(model_dir):
     for line in open(os.path.join(model_dir, "case.txt")):
         w = line.split()
@@ -104,11 +113,7 @@ def soak(args):
     config = {"instance_group": [{"count": args.instances}], "threads": args.threads,
               "max_batch_size": args.max_batch, "dynamic_batching": {"max_queue_delay_microseconds": args.delay_us}}
     with tempfile.TemporaryDirectory() as repo:
-        os.makedirs(os.path.join(repo, "m"))
-        os.symlink(os.path.abspath(args.model), os.path.join(repo, "m", "1"))
-        with open(os.path.join(repo, "m", "config.json"), "w") as f:
-            json.dump(config, f)
-        proc, port = start(args.oar, repo)
+        proc, port = start_one(args, repo, config)
         samples = []
         done = threading.Event()
 
@@ -139,11 +144,7 @@ def soak(args):
 
 def run_config(args, label, config):
     with tempfile.TemporaryDirectory() as repo:
-        os.makedirs(os.path.join(repo, "m"))
-        os.symlink(os.path.abspath(args.model), os.path.join(repo, "m", "1"))
-        with open(os.path.join(repo, "m", "config.json"), "w") as f:
-            json.dump(config, f)
-        proc, port = start(args.oar, repo)
+        proc, port = start_one(args, repo, config)
         try:
             name, x = first_input(args.model)
             load(port, name, x, args.clients, 2)  # warm-up: plans for every batch size
