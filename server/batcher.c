@@ -259,6 +259,7 @@ static void *worker(void *arg) {
 }
 
 int serve_batcher_start(serve_model *m) {
+  free(m->workers); /* from an earlier load */
   m->workers = calloc((size_t)m->instances, sizeof *m->workers);
   if (m->workers == NULL) return -1;
   for (int i = 0; i < m->instances; i++) {
@@ -310,10 +311,11 @@ int serve_batcher_infer(serve_model *m, serve_request *req, int64_t default_time
     return 503;
   }
   if (m->queued >= m->max_queue_size) {
+    int queued = m->queued; /* read under the lock */
     pthread_mutex_unlock(&m->mu);
     pthread_cond_destroy(&j.cv);
     snprintf(err, err_size, "Exceeds maximum queue size: model '%s' has %d requests waiting", m->name,
-             m->queued);
+             queued);
     return 503;
   }
   if (m->tail)

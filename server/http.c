@@ -33,7 +33,8 @@ typedef struct server {
   atomic_int ready; /* read by connection threads, set by the main thread */
   pthread_mutex_t mu;
   pthread_cond_t idle_cv;
-  int active; /* requests received and not yet completed */
+  int active;              /* requests received and not yet completed */
+  pthread_mutex_t repo_mu; /* serializes repository load / unload */
 } server;
 
 enum route_kind {
@@ -48,6 +49,8 @@ enum route_kind {
   ROUTE_MODEL_CONFIG,
   ROUTE_MODEL_STATS,
   ROUTE_ALL_STATS,
+  ROUTE_REPO_LOAD,
+  ROUTE_REPO_UNLOAD,
   ROUTE_MODEL_INFER,
 };
 
@@ -118,6 +121,24 @@ static enum route_kind route(server *s, const char *url, request_ctx *ctx, int *
     *get = 0;
     return ROUTE_REPO_INDEX;
   }
+  static const char kRepo[] = "/v2/repository/models/";
+  if (strncmp(url, kRepo, sizeof kRepo - 1) == 0) {
+    const char *name = url + sizeof kRepo - 1;
+    const char *slash = strrchr(name, '/');
+    enum route_kind kind = ROUTE_NONE;
+    if (slash && strcmp(slash, "/load") == 0) kind = ROUTE_REPO_LOAD;
+    if (slash && strcmp(slash, "/unload") == 0) kind = ROUTE_REPO_UNLOAD;
+    if (kind == ROUTE_NONE || slash == name) return ROUTE_NONE;
+    *get = 0;
+    ctx->model = find_model(s, name, (size_t)(slash - name));
+    if (ctx->model == NULL) {
+      snprintf(msg, msg_size,
+               "failed to load '%.*s': not in the repository at start (only those models can be loaded)",
+               (int)(slash - name), name);
+      return ROUTE_NONE;
+    }
+    return kind;
+  }
   /* Before the model route: "stats" here is never a model's name. */
   if (strcmp(url, "/v2/models/stats") == 0) return ROUTE_ALL_STATS;
   static const char kPrefix[] = "/v2/models/";
@@ -151,6 +172,10 @@ static enum route_kind route(server *s, const char *url, request_ctx *ctx, int *
   serve_model *m = find_model(s, name, name_len);
   if (m == NULL) {
     snprintf(msg, msg_size, "Request for unknown model: '%.*s' is not found", (int)name_len, name);
+    return ROUTE_NONE;
+  }
+  if (!atomic_load(&m->available) && kind != ROUTE_MODEL_STATS) {
+    snprintf(msg, msg_size, "Request for unknown model: '%s' has no available versions", m->name);
     return ROUTE_NONE;
   }
   if (version && (strlen(m->version) != version_len || memcmp(m->version, version, version_len) != 0)) {
@@ -247,7 +272,7 @@ static MHD_RESULT handle(server *s, struct MHD_Connection *conn, request_ctx *ct
       serve_buf_printf(
           &b,
           "{\"name\":\"oar\",\"version\":\"%s\",\"extensions\":[\"binary_tensor_data\",\"parameters\","
-          "\"model_configuration\",\"statistics\"]}",
+          "\"model_configuration\",\"statistics\",\"model_repository\"]}",
           oar_version());
       break;
     case ROUTE_METRICS:
@@ -262,7 +287,9 @@ static MHD_RESULT handle(server *s, struct MHD_Connection *conn, request_ctx *ct
         serve_buf_json_str(&b, s->models[i]->name);
         serve_buf_puts(&b, ",\"version\":");
         serve_buf_json_str(&b, s->models[i]->version);
-        serve_buf_puts(&b, ",\"state\":\"READY\"}");
+        serve_buf_puts(&b, atomic_load(&s->models[i]->available)
+                               ? ",\"state\":\"READY\"}"
+                               : ",\"state\":\"UNAVAILABLE\",\"reason\":\"unloaded\"}");
       }
       serve_buf_puts(&b, "]");
       break;
@@ -276,6 +303,21 @@ static MHD_RESULT handle(server *s, struct MHD_Connection *conn, request_ctx *ct
     case ROUTE_MODEL_STATS: serve_stats_json(&ctx->model, 1, &b); break;
     case ROUTE_ALL_STATS: serve_stats_json(s->models, s->n_models, &b); break;
     case ROUTE_MODEL_INFER: return handle_infer(s, conn, ctx);
+    case ROUTE_REPO_LOAD:
+    case ROUTE_REPO_UNLOAD: {
+      char err[1024];
+      pthread_mutex_lock(&s->repo_mu);
+      int rc = ctx->route == ROUTE_REPO_UNLOAD ? serve_model_unload(ctx->model)
+                                               : serve_model_load(ctx->model, err, sizeof err);
+      pthread_mutex_unlock(&s->repo_mu);
+      fprintf(stderr, "oar serve: model '%s' %s\n", ctx->model->name,
+              rc != 0                           ? "failed to load"
+              : ctx->route == ROUTE_REPO_UNLOAD ? "unloaded"
+                                                : "loaded");
+      if (rc != 0) return reply_error(conn, 400, err);
+      serve_buf_puts(&b, "{}");
+      break;
+    }
     default: return reply_error(conn, 404, "Not Found");
   }
   ret = b.oom ? reply_error(conn, 500, "out of memory") : reply(conn, 200, kJson, &b, NULL, NULL);
@@ -386,8 +428,8 @@ static const char kHelp[] =
     "Serves every model of a Triton-style repository over HTTP with the KServe /\n"
     "Triton v2 inference protocol (JSON tensors and the binary tensor data\n"
     "extension): /v2/health/{live,ready}, /v2, /v2/models/M[/versions/V][/ready,\n"
-    "/config,/stats,/infer], /v2/models/stats, POST /v2/repository/index and\n"
-    "/metrics (Prometheus text).\n"
+    "/config,/stats,/infer], /v2/models/stats, POST /v2/repository/index,\n"
+    "POST /v2/repository/models/M/{load,unload} and /metrics (Prometheus text).\n"
     "\n"
     "DIR/<model>/<version>/ holds a model oar loads (a Paddle model directory,\n"
     "legacy or Paddle 3 PIR, or one .onnx file); the highest version is served.\n"
@@ -509,6 +551,7 @@ int serve_main(int argc, char **argv) {
   s.limits.max_tensor_elements = (uint64_t)max_elems;
   pthread_mutex_init(&s.mu, NULL);
   pthread_cond_init(&s.idle_cv, NULL);
+  pthread_mutex_init(&s.repo_mu, NULL);
   char err[1024];
   if (serve_repo_load(repo, &s.opt, &s.models, &s.n_models, err, sizeof err) != 0) {
     fprintf(stderr, "oar: serve: %s\n", err);

@@ -209,6 +209,38 @@ out:
   return rc;
 }
 
+static void destroy_predictors(serve_model *m) {
+  for (int i = 0; m->predictors && i < m->instances; i++) {
+    oar_predictor_destroy(m->predictors[i]);
+    m->predictors[i] = NULL;
+  }
+}
+
+static int create_predictors(serve_model *m, char *err, size_t err_size);
+
+int serve_model_unload(serve_model *m) {
+  if (!atomic_load(&m->available)) return 0;
+  atomic_store(&m->available, 0);
+  serve_batcher_stop(m); /* the queue drains first */
+  destroy_predictors(m);
+  return 0;
+}
+
+int serve_model_load(serve_model *m, char *err, size_t err_size) {
+  if (atomic_load(&m->available)) return 0;
+  if (create_predictors(m, err, err_size) != 0) return -1;
+  pthread_mutex_lock(&m->mu);
+  m->stop = 0;
+  pthread_mutex_unlock(&m->mu);
+  if (serve_batcher_start(m) != 0) {
+    serve_batcher_stop(m);
+    destroy_predictors(m);
+    return repo_fail(err, err_size, "model '%s': cannot start its workers", m->name);
+  }
+  atomic_store(&m->available, 1);
+  return 0;
+}
+
 static int fill_io(oar_predictor *p, int output, serve_io **out, size_t *n, char *err, size_t err_size) {
   size_t count = 0;
   oar_status st = output ? oar_predictor_output_count(p, &count) : oar_predictor_input_count(p, &count);
@@ -232,12 +264,32 @@ static int fill_io(oar_predictor *p, int output, serve_io **out, size_t *n, char
   return 0;
 }
 
+/* Loads the model file into predictors[0] and clones it for the other
+ * instances. Returns 0, or -1 with a message (predictors left NULL). */
+static int create_predictors(serve_model *m, char *err, size_t err_size) {
+  oar_config *cfg = NULL;
+  int rc = 0;
+  if (oar_config_create(&cfg) != OAR_OK || oar_config_set_model(cfg, m->path, NULL) != OAR_OK ||
+      oar_config_set_num_threads(cfg, m->threads) != OAR_OK) {
+    rc = repo_fail(err, err_size, "model '%s': out of memory", m->name);
+  } else if (oar_predictor_create(cfg, &m->predictors[0]) != OAR_OK) {
+    rc = repo_fail(err, err_size, "model '%s': %s", m->name, oar_config_last_error(cfg));
+  }
+  for (int i = 1; i < m->instances && rc == 0; i++) {
+    if (oar_predictor_clone(m->predictors[0], &m->predictors[i]) != OAR_OK) {
+      rc = repo_fail(err, err_size, "model '%s': out of memory", m->name);
+    }
+  }
+  oar_config_destroy(cfg);
+  if (rc != 0) destroy_predictors(m);
+  return rc;
+}
+
 static serve_model *load_model(const char *dir, const char *name, const serve_options *opt, char *err,
                                size_t err_size) {
   serve_model *m = calloc(1, sizeof *m);
   char *model_dir = path_join(dir, name);
   char *vdir = NULL;
-  oar_config *cfg = NULL;
   int onnx = 0;
   if (m == NULL || model_dir == NULL) goto oom;
   pthread_mutex_init(&m->mu, NULL);
@@ -263,17 +315,7 @@ static serve_model *load_model(const char *dir, const char *name, const serve_op
   m->platform = strdup(onnx ? "oar_onnx" : "oar_paddle");
   m->predictors = calloc((size_t)m->instances, sizeof *m->predictors);
   if (m->platform == NULL || m->predictors == NULL) goto oom;
-  if (oar_config_create(&cfg) != OAR_OK || oar_config_set_model(cfg, m->path, NULL) != OAR_OK ||
-      oar_config_set_num_threads(cfg, m->threads) != OAR_OK) {
-    goto oom;
-  }
-  if (oar_predictor_create(cfg, &m->predictors[0]) != OAR_OK) {
-    repo_fail(err, err_size, "model '%s': %s", name, oar_config_last_error(cfg));
-    goto fail;
-  }
-  for (int i = 1; i < m->instances; i++) {
-    if (oar_predictor_clone(m->predictors[0], &m->predictors[i]) != OAR_OK) goto oom;
-  }
+  if (create_predictors(m, err, err_size) != 0) goto fail;
   if (fill_io(m->predictors[0], 0, &m->sig.inputs, &m->sig.n_inputs, err, err_size) != 0 ||
       fill_io(m->predictors[0], 1, &m->sig.outputs, &m->sig.n_outputs, err, err_size) != 0) {
     goto fail;
@@ -291,14 +333,13 @@ static serve_model *load_model(const char *dir, const char *name, const serve_op
       goto fail;
     }
   }
-  oar_config_destroy(cfg);
+  atomic_store(&m->available, 1);
   free(model_dir);
   free(vdir);
   return m;
 oom:
   repo_fail(err, err_size, "model '%s': out of memory", name);
 fail:
-  oar_config_destroy(cfg);
   free(model_dir);
   free(vdir);
   serve_model_destroy(m);
@@ -307,9 +348,7 @@ fail:
 
 void serve_model_destroy(serve_model *m) {
   if (m == NULL) return;
-  if (m->predictors) {
-    for (int i = 0; i < m->instances; i++) oar_predictor_destroy(m->predictors[i]);
-  }
+  destroy_predictors(m);
   free(m->predictors);
   for (size_t i = 0; m->sig.inputs && i < m->sig.n_inputs; i++) free(m->sig.inputs[i].name);
   for (size_t i = 0; m->sig.outputs && i < m->sig.n_outputs; i++) free(m->sig.outputs[i].name);

@@ -13,6 +13,7 @@
 #define OAR_SERVER_SERVE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -153,6 +154,7 @@ typedef struct serve_model {
   int stop;
 
   serve_metrics metrics;
+  atomic_int available; /* loaded and serving (repository load / unload) */
 } serve_model;
 
 typedef struct serve_options {
@@ -168,6 +170,13 @@ typedef struct serve_options {
 int serve_repo_load(const char *dir, const serve_options *opt, serve_model ***models, size_t *n_models,
                     char *err, size_t err_size);
 void serve_model_destroy(serve_model *m);
+/* The repository extension's unload: stops taking requests, answers those
+ * queued, frees the predictors (signature and metrics stay). load: creates
+ * them again from the same version directory and config and restarts the
+ * workers. Both do nothing for a model already in that state; the caller
+ * serializes them. Return 0, or -1 with a message. */
+int serve_model_unload(serve_model *m);
+int serve_model_load(serve_model *m, char *err, size_t err_size);
 /* The model's config as Triton's JSON (GET .../config). */
 void serve_model_config_json(const serve_model *m, serve_buf *out);
 void serve_model_metadata_json(const serve_model *m, serve_buf *out);

@@ -369,6 +369,34 @@ def test_queue(port):
     check(timed[0][0] == 503 and "timed out" in error_of(timed[0][1]), "request timeout answers 503")
 
 
+def test_repository(client, port):
+    case = read_case(os.path.join(DATA, "models/mnist_fc"))
+    (oname, want), = case["outputs"]
+    # Unload while a request waits in the slow model's queue: it is answered.
+    queued = []
+    t = threading.Thread(target=slow_request, args=(port, queued))
+    t.start()
+    check(wait_queued(port, "slow", 1), "repository: a request waits in the slow model's queue")
+    client.unload_model("slow")
+    t.join()
+    check(queued and queued[0][0] == 200, "repository: unload answers the request already queued")
+    client.unload_model("mnist_fc")
+    check(not client.is_model_ready("mnist_fc") and client.is_model_ready("add"), "repository: unload mnist_fc")
+    st, body = raw(port, "POST", "/v2/models/mnist_fc/infer", b"{}")
+    check(st == 404 and error_of(body) == "Request for unknown model: 'mnist_fc' has no available versions",
+          "repository: infer on an unloaded model 404")
+    index = {e["name"]: e["state"] for e in client.get_model_repository_index()}
+    check(index["mnist_fc"] == "UNAVAILABLE" and index["add"] == "READY", "repository: index shows the states")
+    client.load_model("mnist_fc")
+    r = client.infer("mnist_fc", infer_inputs(case, True))
+    check(client.is_model_ready("mnist_fc") and close_enough(r.as_numpy(oname), want, case),
+          "repository: load again, inference equals the reference")
+    client.load_model("slow")
+    check(client.is_model_ready("slow"), "repository: slow model loaded again")
+    st, body = raw(port, "POST", "/v2/repository/models/nope/load")
+    check(st == 404 and "not in the repository at start" in error_of(body), "repository: load of an unknown model 404")
+
+
 def test_sigterm(proc, port):
     inflight = []
     t = threading.Thread(target=slow_request, args=(port, inflight))
@@ -397,6 +425,7 @@ def main():
             test_concurrency(port)
             test_malformed(client, port)
             test_queue(port)
+            test_repository(client, port)
             client.close()
             test_sigterm(proc, port)
         finally:
