@@ -16,6 +16,8 @@
 
 #include <microhttpd.h>
 
+#include <cjson/cJSON.h>
+
 #include "serve.h"
 #include "serve_main.h"
 
@@ -170,6 +172,11 @@ static enum route_kind route(server *s, const char *url, request_ctx *ctx, int *
   else
     return ROUTE_NONE;
   serve_model *m = find_model(s, name, name_len);
+  if (m == NULL && kind == ROUTE_MODEL_STATS) { /* Triton answers 400 here */
+    *status = 400;
+    snprintf(msg, msg_size, "requested model '%.*s' is not available", (int)name_len, name);
+    return ROUTE_NONE;
+  }
   if (m == NULL) {
     snprintf(msg, msg_size, "Request for unknown model: '%.*s' is not found", (int)name_len, name);
     return ROUTE_NONE;
@@ -280,10 +287,23 @@ static MHD_RESULT handle(server *s, struct MHD_Connection *conn, request_ctx *ct
       ret = reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", &b, NULL, NULL);
       serve_buf_free(&b);
       return ret;
-    case ROUTE_REPO_INDEX:
+    case ROUTE_REPO_INDEX: {
+      /* Body: empty, or {"ready": true} for the ready models only. */
+      int ready_only = 0;
+      if (ctx->body.len > 0) {
+        cJSON *req = cJSON_ParseWithLength(ctx->body.p, ctx->body.len);
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(req, "ready");
+        int bad = !cJSON_IsObject(req) || (r != NULL && !cJSON_IsBool(r));
+        ready_only = cJSON_IsTrue(r);
+        cJSON_Delete(req);
+        if (bad) return reply_error(conn, 400, "the index request must be {} or {\"ready\": true|false}");
+      }
       serve_buf_puts(&b, "[");
+      int first = 1;
       for (size_t i = 0; i < s->n_models; i++) {
-        serve_buf_puts(&b, i ? ",{\"name\":" : "{\"name\":");
+        if (ready_only && !atomic_load(&s->models[i]->available)) continue;
+        serve_buf_puts(&b, first ? "{\"name\":" : ",{\"name\":");
+        first = 0;
         serve_buf_json_str(&b, s->models[i]->name);
         serve_buf_puts(&b, ",\"version\":");
         serve_buf_json_str(&b, s->models[i]->version);
@@ -293,6 +313,7 @@ static MHD_RESULT handle(server *s, struct MHD_Connection *conn, request_ctx *ct
       }
       serve_buf_puts(&b, "]");
       break;
+    }
     case ROUTE_MODEL_META: serve_model_metadata_json(ctx->model, &b); break;
     case ROUTE_MODEL_READY:
       serve_buf_puts(&b, "{\"name\":");
@@ -315,7 +336,7 @@ static MHD_RESULT handle(server *s, struct MHD_Connection *conn, request_ctx *ct
               : ctx->route == ROUTE_REPO_UNLOAD ? "unloaded"
                                                 : "loaded");
       if (rc != 0) return reply_error(conn, 400, err);
-      serve_buf_puts(&b, "{}");
+      break; /* 200, empty body (as Triton) */
       break;
     }
     default: return reply_error(conn, 404, "Not Found");

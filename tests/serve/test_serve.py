@@ -387,6 +387,12 @@ def test_repository(client, port):
           "repository: infer on an unloaded model 404")
     index = {e["name"]: e["state"] for e in client.get_model_repository_index()}
     check(index["mnist_fc"] == "UNAVAILABLE" and index["add"] == "READY", "repository: index shows the states")
+    st, body = raw(port, "POST", "/v2/repository/index", b'{"ready": true}')
+    check(st == 200 and "mnist_fc" not in [e["name"] for e in json.loads(body)], "repository: index of ready models")
+    st, body = raw(port, "POST", "/v2/repository/index", b'{"ready": 1}')
+    check(st == 400 and error_of(body) is not None, "repository: index with a non-bool 'ready' 400")
+    st, body = raw(port, "GET", "/v2/models/nope/stats")
+    check(st == 400 and error_of(body) == "requested model 'nope' is not available", "stats of an unknown model 400")
     client.load_model("mnist_fc")
     r = client.infer("mnist_fc", infer_inputs(case, True))
     check(client.is_model_ready("mnist_fc") and close_enough(r.as_numpy(oname), want, case),
