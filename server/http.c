@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -69,16 +70,24 @@ typedef struct request_ctx {
 
 static const char kJson[] = "application/json";
 
-static MHD_RESULT reply(struct MHD_Connection *conn, unsigned status, const char *type, serve_buf *body,
-                        const char *hdr_name, const char *hdr_value) {
+/* Queues body with Content-Type `type` and the NULL-terminated name/value
+ * pairs in `headers` (may be NULL). */
+static MHD_RESULT reply_headers(struct MHD_Connection *conn, unsigned status, const char *type,
+                                serve_buf *body, const char *const *headers) {
   struct MHD_Response *r =
       MHD_create_response_from_buffer(body->len, body->p ? body->p : (char *)"", MHD_RESPMEM_MUST_COPY);
   if (r == NULL) return MHD_NO;
   MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
-  if (hdr_name) MHD_add_response_header(r, hdr_name, hdr_value);
+  for (size_t i = 0; headers && headers[i]; i += 2) MHD_add_response_header(r, headers[i], headers[i + 1]);
   MHD_RESULT ret = MHD_queue_response(conn, status, r);
   MHD_destroy_response(r);
   return ret;
+}
+
+static MHD_RESULT reply(struct MHD_Connection *conn, unsigned status, const char *type, serve_buf *body,
+                        const char *hdr_name, const char *hdr_value) {
+  const char *headers[] = {hdr_name, hdr_value, NULL};
+  return reply_headers(conn, status, type, body, headers);
 }
 
 /* Sends a JSON body and frees it. */
@@ -215,6 +224,25 @@ static MHD_RESULT handle_infer(server *s, struct MHD_Connection *conn, request_c
     }
     header_len = v;
   }
+  const char *coding = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_ENCODING);
+  if (coding != NULL && strcasecmp(coding, "identity") != 0) {
+    serve_buf plain = {0};
+    int st = serve_coding_supported(coding) ? serve_inflate(ctx->body.p ? ctx->body.p : "", ctx->body.len,
+                                                            s->opt.max_body_bytes, &plain, err, sizeof err)
+                                            : 501;
+    if (st != 200) {
+      serve_buf_free(&plain);
+      count_failure(m);
+      if (st != 501) return reply_error(conn, (unsigned)st, err);
+      serve_buf b = {0};
+      serve_write_error(&b, "Unsupported compression type");
+      MHD_RESULT ret = reply(conn, 501, kJson, &b, MHD_HTTP_HEADER_ACCEPT_ENCODING, "gzip, deflate");
+      serve_buf_free(&b);
+      return ret;
+    }
+    serve_buf_free(&ctx->body);
+    ctx->body = plain;
+  }
   serve_request req;
   int status = serve_parse_infer(&m->sig, &s->limits, ctx->body.p ? ctx->body.p : "", ctx->body.len,
                                  header_len, &req, err, sizeof err);
@@ -239,12 +267,25 @@ static MHD_RESULT handle_infer(server *s, struct MHD_Connection *conn, request_c
     if (serve_write_response(&m->sig, m->name, m->version, &req, outputs, &out, &json_len, &binary) != 0) {
       status = 500;
       ret = reply_error(conn, 500, "out of memory writing the response");
-    } else if (binary) {
+    } else {
+      /* The header length is that of the uncompressed JSON. */
       char len[32];
       snprintf(len, sizeof len, "%zu", json_len);
-      ret = reply(conn, 200, "application/octet-stream", &out, "Inference-Header-Content-Length", len);
-    } else {
-      ret = reply(conn, 200, kJson, &out, NULL, NULL);
+      const char *headers[5] = {NULL};
+      size_t nh = 0;
+      if (binary) headers[nh++] = "Inference-Header-Content-Length", headers[nh++] = len;
+      int want = serve_pick_coding(
+          MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING));
+      serve_buf packed = {0};
+      if (want != SERVE_CODING_IDENTITY && serve_deflate(out.p, out.len, want, &packed) == 0) {
+        headers[nh++] = MHD_HTTP_HEADER_CONTENT_ENCODING;
+        headers[nh++] = want == SERVE_CODING_GZIP ? "gzip" : "deflate";
+        serve_buf_free(&out);
+        out = packed;
+      } else {
+        serve_buf_free(&packed);
+      }
+      ret = reply_headers(conn, 200, binary ? "application/octet-stream" : kJson, &out, headers);
     }
     serve_buf_free(&out);
   } else {

@@ -8,6 +8,7 @@
  *   batcher.c  per-model bounded queue, dynamic batching, one predictor
  *              clone per instance
  *   metrics.c  counters and histograms, Prometheus text
+ *   compress.c gzip / deflate bodies (zlib)
  *   http.c     routing over libmicrohttpd, `oar serve` main, SIGTERM */
 #ifndef OAR_SERVER_SERVE_H
 #define OAR_SERVER_SERVE_H
@@ -194,6 +195,20 @@ int serve_batcher_infer(serve_model *m, serve_request *req, int64_t default_time
                         char *err, size_t err_size);
 
 void serve_metrics_write(serve_model **models, size_t n, serve_buf *out);
+
+/* ---- Content-Encoding (compress.c) ----------------------------------------- */
+
+enum { SERVE_CODING_IDENTITY = 0, SERVE_CODING_DEFLATE = 1, SERVE_CODING_GZIP = 2 };
+/* Whether a request Content-Encoding ("gzip", "deflate") can be decoded. */
+int serve_coding_supported(const char *coding);
+/* Decodes a gzip or zlib body into out, at most max_out bytes. Returns 200,
+ * or 400 (corrupt, or larger than max_out), 500, 501 (no zlib) with err. */
+int serve_inflate(const char *in, size_t n, uint64_t max_out, serve_buf *out, char *err, size_t err_size);
+/* The response coding an Accept-Encoding header asks for (q weights; the
+ * first of equal weights wins; identity when none is usable). */
+int serve_pick_coding(const char *accept);
+/* Compresses in into out (SERVE_CODING_GZIP or _DEFLATE). Returns 0 or -1. */
+int serve_deflate(const char *in, size_t n, int coding, serve_buf *out);
 /* The statistics extension's {"model_stats":[...]} for models[0..n). */
 void serve_stats_json(serve_model **models, size_t n, serve_buf *out);
 

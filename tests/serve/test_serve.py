@@ -150,6 +150,41 @@ def test_fixtures(client):
     check(close_enough(r.as_numpy(oname), want, case), "add: one binary and one JSON input, binary output")
 
 
+def test_compression(client, port):
+    case = read_case(os.path.join(DATA, "models/digits_cnn"))
+    (oname, want), = case["outputs"]
+    for req_alg, resp_alg, binary in (("gzip", "deflate", True), ("deflate", "gzip", False), ("gzip", None, True)):
+        outs = [httpclient.InferRequestedOutput(oname, binary_data=binary)]
+        r = client.infer("digits", infer_inputs(case, binary), outputs=outs, request_compression_algorithm=req_alg,
+                         response_compression_algorithm=resp_alg)
+        check(close_enough(r.as_numpy(oname), want, case),
+              f"compression: request {req_alg}, response {resp_alg}, {'binary' if binary else 'JSON'}")
+    x = [0.5] * 64
+    body = json.dumps({"inputs": [{"name": "x", "shape": [1, 1, 8, 8], "datatype": "FP32", "data": x}]}).encode()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", "/v2/models/digits/infer", body=body, headers={"Content-Encoding": "br"})
+    r = conn.getresponse()
+    data = r.read()
+    check(r.status == 501 and error_of(data) == "Unsupported compression type" and
+          r.getheader("Accept-Encoding") == "gzip, deflate", "compression: Content-Encoding br 501")
+    conn.close()
+    import gzip
+    import zlib
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", "/v2/models/digits/infer", body=body, headers={"Accept-Encoding": "deflate;q=0.5, gzip"})
+    r = conn.getresponse()
+    data = r.read()
+    conn.close()
+    got = json.loads(gzip.decompress(data)) if r.getheader("Content-Encoding") == "gzip" else None
+    check(got is not None and got["outputs"][0]["shape"] == [1, 10], "compression: response gzip by q weight")
+    st, data = raw(port, "POST", "/v2/models/digits/infer", zlib.compress(body)[:-6],
+                   headers={"Content-Encoding": "deflate"})
+    check(st == 400 and "failed to decompress" in error_of(data), "compression: truncated deflate body 400")
+    bomb = zlib.compress(b" " * (3 << 20))  # 3 MiB of blanks, past --max-body-mb 1
+    st, data = raw(port, "POST", "/v2/models/digits/infer", bomb, headers={"Content-Encoding": "deflate"})
+    check(st == 400 and "decompressed request body is larger" in error_of(data), "compression: inflated size capped")
+
+
 def test_metadata(client, port):
     check(client.is_server_live() and client.is_server_ready(), "server live and ready")
     st, body = raw(port, "GET", "/v2/health/ready")
@@ -428,6 +463,7 @@ def main():
             client = httpclient.InferenceServerClient(f"127.0.0.1:{port}")
             test_metadata(client, port)
             test_fixtures(client)
+            test_compression(client, port)
             test_concurrency(port)
             test_malformed(client, port)
             test_queue(port)
