@@ -460,6 +460,26 @@ static MHD_RESULT on_request(void *cls, struct MHD_Connection *conn, const char 
   return handle(s, conn, ctx);
 }
 
+/* The --metrics-port listener: /metrics only, answered at once. */
+static MHD_RESULT on_metrics(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                             const char *version, const char *upload_data, size_t *upload_data_size,
+                             void **con_cls) {
+  server *s = cls;
+  *upload_data_size = 0;
+  if (*con_cls != NULL) return MHD_YES; /* a body after the answer: dropped */
+  *con_cls = s;
+  if (strcmp(url, "/metrics") != 0 && strcmp(url, "/metrics/") != 0)
+    return reply_error(conn, 404, "Not Found");
+  if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+    return reply_error(conn, 405, "Method Not Allowed");
+  }
+  serve_buf b = {0};
+  serve_metrics_write(s->models, s->n_models, &b);
+  MHD_RESULT ret = reply(conn, 200, "text/plain; version=0.0.4; charset=utf-8", &b, NULL, NULL);
+  serve_buf_free(&b);
+  return ret;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
   server *s = cls;
@@ -511,6 +531,8 @@ static const char kHelp[] =
     "                           a request's \"timeout\" parameter, in us, overrides it)\n"
     "  --idle-timeout-s N       close a connection idle (or stalled) this long (default 30)\n"
     "  --max-connections N      concurrent connections (default 512)\n"
+    "  --metrics-port N         also serve /metrics alone on this port (Triton's 8002;\n"
+    "                           0 picks a free one); /metrics is on the HTTP port too\n"
     "\n"
     "The listening port is printed as \"oar serve: listening on http://A:PORT\".\n"
     "SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.\n";
@@ -529,7 +551,7 @@ static int parse_num(const char *s, long long min, long long max, long long *out
 int serve_main(int argc, char **argv) {
   const char *repo = NULL, *address = "0.0.0.0";
   long long port = 8000, threads = 1, max_body_mb = 64, max_elems = 64ll << 20, timeout_ms = 60000,
-            idle_s = 30, max_conn = 512;
+            idle_s = 30, max_conn = 512, metrics_port = -1;
   for (int i = 0; i < argc; i++) {
     const char *a = argv[i];
     const char *v = NULL;
@@ -571,6 +593,8 @@ int serve_main(int argc, char **argv) {
       bad = parse_num(v, 0, 1ll << 31, &timeout_ms);
     else if (strcmp(key, "--idle-timeout-s") == 0)
       bad = parse_num(v, 1, 86400, &idle_s);
+    else if (strcmp(key, "--metrics-port") == 0)
+      bad = parse_num(v, 0, 65535, &metrics_port);
     else if (strcmp(key, "--max-connections") == 0)
       bad = parse_num(v, 1, 65536, &max_conn);
     else {
@@ -632,6 +656,23 @@ int serve_main(int argc, char **argv) {
       return 1;
     }
   }
+  struct MHD_Daemon *md = NULL;
+  if (metrics_port >= 0) {
+    struct sockaddr_in msa = sa;
+    msa.sin_port = htons((uint16_t)metrics_port);
+    md = MHD_start_daemon(MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)metrics_port, NULL, NULL,
+                          on_metrics, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&msa,
+                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)idle_s, MHD_OPTION_CONNECTION_LIMIT,
+                          64u, MHD_OPTION_END);
+    if (md == NULL) {
+      fprintf(stderr, "oar: serve: cannot listen on %s:%lld for metrics: %s\n", address, metrics_port,
+              strerror(errno));
+      return 1;
+    }
+    const union MHD_DaemonInfo *mi = MHD_get_daemon_info(md, MHD_DAEMON_INFO_BIND_PORT);
+    printf("oar serve: metrics on http://%s:%u/metrics\n", address,
+           mi ? (unsigned)mi->port : (unsigned)metrics_port);
+  }
   struct MHD_Daemon *d = MHD_start_daemon(
       MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC, (uint16_t)port, NULL,
       NULL, on_request, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa, MHD_OPTION_NOTIFY_COMPLETED,
@@ -657,6 +698,7 @@ int serve_main(int argc, char **argv) {
   while (s.active > 0) pthread_cond_wait(&s.idle_cv, &s.mu);
   pthread_mutex_unlock(&s.mu);
   MHD_stop_daemon(d);
+  if (md) MHD_stop_daemon(md);
   for (size_t i = 0; i < s.n_models; i++) serve_batcher_stop(s.models[i]);
   for (size_t i = 0; i < s.n_models; i++) serve_model_destroy(s.models[i]);
   free(s.models);

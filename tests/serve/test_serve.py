@@ -89,13 +89,18 @@ def make_repo(root):
 
 def start_server(repo):
     proc = subprocess.Popen([OAR, "serve", "--model-repository", repo, "--http-port", "0", "--address", "127.0.0.1",
-                             "--max-body-mb", "1", "--max-tensor-elements", "1000000", "--idle-timeout-s", "2"],
+                             "--max-body-mb", "1", "--max-tensor-elements", "1000000", "--idle-timeout-s", "2",
+                             "--metrics-port", "0"],
                             stdout=subprocess.PIPE, text=True)
     line = proc.stdout.readline()
-    if "listening on" not in line:
+    metrics_port = None
+    if "metrics on" in line:
+        metrics_port = int(line.rsplit(":", 1)[1].split("/")[0])
+        line = proc.stdout.readline()
+    if "listening on" not in line or metrics_port is None:
         proc.kill()
         sys.exit(f"server did not start: {line!r}")
-    return proc, int(line.rsplit(":", 1)[1])
+    return proc, int(line.rsplit(":", 1)[1]), metrics_port
 
 
 def raw(port, method, path, body=b"", headers=None, chunked=False):
@@ -458,10 +463,13 @@ def test_sigterm(proc, port):
 def main():
     with tempfile.TemporaryDirectory() as repo:
         make_repo(repo)
-        proc, port = start_server(repo)
+        proc, port, metrics_port = start_server(repo)
         try:
             client = httpclient.InferenceServerClient(f"127.0.0.1:{port}")
             test_metadata(client, port)
+            st, body = raw(metrics_port, "GET", "/metrics")
+            check(st == 200 and b"oar_inference_request_success_total{model=\"digits\"" in body and
+                  raw(metrics_port, "GET", "/v2/health/ready")[0] == 404, "--metrics-port serves /metrics only")
             test_fixtures(client)
             test_compression(client, port)
             test_concurrency(port)
