@@ -98,18 +98,56 @@ def pp_lcnet_x1_0():
     return LCNet()
 
 
-def export_model(name, out_dir, seed=7):
-    """Paddle inference files (model.pdmodel / .pdiparams) and model.onnx."""
+def export_onnx(model, params, onnx_path, name):
+    """paddle2onnx export of a Paddle model, cached at onnx_path. It runs in a
+    child process: paddle2onnx aborts the process on some ops it cannot
+    export (prior_box). A failure only removes the ONNX engines for the
+    model, and is printed."""
+    if not os.path.exists(onnx_path):
+        # onnxoptimizer rather than the default polygraphy, which pip-installs
+        # onnx_graphsurgeon from NVIDIA's index on first use.
+        code = ("import sys, paddle2onnx; paddle2onnx.export(sys.argv[1], sys.argv[2], sys.argv[3], opset_version=13, "
+                "enable_onnx_checker=True, optimize_tool='onnxoptimizer')")
+        r = subprocess.run([sys.executable, "-c", code, model, params, onnx_path], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, universal_newlines=True)
+        if r.returncode != 0 or not os.path.exists(onnx_path):
+            lines = [l for l in r.stdout.splitlines() if "error" in l.lower() or "not supported" in l.lower()]
+            print("  paddle2onnx failed for %s (exit %d): %s" % (name, r.returncode, lines[-1][:200] if lines else "?"))
+            if os.path.exists(onnx_path):
+                os.remove(onnx_path)
+    return onnx_path
+
+
+def save_layer(model, specs, feeds, out_dir, name):
+    """paddle.jit.save of a dygraph layer as a legacy inference program, its
+    inputs as .npy files, and the paddle2onnx export: the spec of a model."""
     import numpy as np
     import paddle
 
     prefix = os.path.join(out_dir, "model")
     if not os.path.exists(prefix + ".pdiparams"):
         os.makedirs(out_dir, exist_ok=True)
-        paddle.disable_static()
-        paddle.seed(seed)
-        model = pp_lcnet_x1_0() if name == "pp_lcnet" else getattr(paddle.vision.models, name)()
-        rng = np.random.default_rng(seed)
+        model.eval()
+        paddle.jit.save(paddle.jit.to_static(model, input_spec=specs, full_graph=True), prefix, input_spec=specs)
+        if os.path.exists(prefix + ".pdiparams.info"):
+            os.remove(prefix + ".pdiparams.info")
+        for k, x in feeds.items():
+            np.save(os.path.join(out_dir, "in_%s.npy" % k), x)
+    inputs = [(sp.name, os.path.join(out_dir, "in_%s.npy" % sp.name)) for sp in specs]
+    onnx = export_onnx(prefix + ".pdmodel", prefix + ".pdiparams", os.path.join(out_dir, "model.onnx"), name)
+    return {"model": prefix + ".pdmodel", "params": prefix + ".pdiparams", "onnx": onnx, "inputs": inputs}
+
+
+def export_model(name, out_dir, seed=7):
+    """A torchvision-style ImageNet CNN (paddle.vision.models) or PP-LCNet."""
+    import numpy as np
+    import paddle
+
+    paddle.disable_static()
+    paddle.seed(seed)
+    model = pp_lcnet_x1_0() if name == "pp_lcnet" else getattr(paddle.vision.models, name)()
+    rng = np.random.default_rng(seed)
+    if not os.path.exists(os.path.join(out_dir, "model.pdiparams")):
         # Random BN scale/shift and statistics of a random batch, so that
         # activations keep a realistic range through the depth.
         for bn in [m for m in model.sublayers() if isinstance(m, paddle.nn.layer.norm._BatchNormBase)]:
@@ -119,23 +157,117 @@ def export_model(name, out_dir, seed=7):
         model.train()
         with paddle.no_grad():
             model(paddle.to_tensor(rng.standard_normal((8, 3, 224, 224)).astype(np.float32)))
-        model.eval()
-        spec = [paddle.static.InputSpec([None, 3, 224, 224], "float32", "x")]
-        paddle.jit.save(paddle.jit.to_static(model, input_spec=spec, full_graph=True), prefix, input_spec=spec)
-        if os.path.exists(prefix + ".pdiparams.info"):
-            os.remove(prefix + ".pdiparams.info")
-    onnx_path = os.path.join(out_dir, "model.onnx")
-    if not os.path.exists(onnx_path):
-        try:
-            import paddle2onnx
+    spec = [paddle.static.InputSpec([None, 3, 224, 224], "float32", "x")]
+    feeds = {"x": rng.standard_normal((1, 3, 224, 224)).astype(np.float32)}
+    return save_layer(model, spec, feeds, out_dir, name)
 
-            # onnxoptimizer rather than the default polygraphy, which pip-installs
-            # onnx_graphsurgeon from NVIDIA's index on first use.
-            paddle2onnx.export(prefix + ".pdmodel", prefix + ".pdiparams", onnx_path, opset_version=13,
-                               enable_onnx_checker=True, optimize_tool="onnxoptimizer")
-        except Exception as e:  # noqa: BLE001 - any exporter failure only removes the ONNX engines
-            print("  paddle2onnx failed for %s: %s" % (name, e))
-    return prefix, onnx_path
+
+def mlp_model(out_dir, seed=7):
+    """The tiny MLP of issue 13: 784-512-512-10 with ReLU, batch 1."""
+    import numpy as np
+    import paddle
+    from paddle import nn
+
+    paddle.disable_static()
+    paddle.seed(seed)
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    spec = [paddle.static.InputSpec([None, 784], "float32", "x")]
+    feeds = {"x": np.random.default_rng(seed).standard_normal((1, 784)).astype(np.float32)}
+    return save_layer(model, spec, feeds, out_dir, "mlp")
+
+
+def audio_mel_model(out_dir, seed=7):
+    """An audio front-end: log-mel spectrogram of 1 s of 16 kHz audio, the STFT
+    as a 1-D convolution with the 400-tap windowed DFT basis (stride 160, 201
+    bins, real and imaginary), power, an 80-band mel matrix and power-law
+    compression (x ** 0.3; paddle.jit.save of Paddle 3.3.1 fails on log and
+    the other unary math ops in the legacy form); [N, T, 80]."""
+    import numpy as np
+    import paddle
+    from paddle import nn
+
+    n_fft, hop, bins, mels = 400, 160, 201, 80
+    t = np.arange(n_fft)
+    window = 0.5 - 0.5 * np.cos(2 * np.pi * t / n_fft)
+    k = np.arange(bins)[:, None]
+    basis = np.concatenate([np.cos(2 * np.pi * k * t / n_fft), -np.sin(2 * np.pi * k * t / n_fft)]) * window
+    freqs = np.linspace(0, 8000, bins)
+    mel = lambda f: 2595 * np.log10(1 + f / 700)  # noqa: E731
+    edges = 700 * (10 ** (np.linspace(mel(0), mel(8000), mels + 2) / 2595) - 1)
+    fb = np.zeros((mels, bins))
+    for m in range(mels):
+        lo, c, hi = edges[m], edges[m + 1], edges[m + 2]
+        fb[m] = np.clip(np.minimum((freqs - lo) / (c - lo), (hi - freqs) / (hi - c)), 0, None)
+
+    class LogMel(nn.Layer):
+        def __init__(self):
+            super().__init__()
+            self.stft = nn.Conv1D(1, 2 * bins, n_fft, stride=hop, bias_attr=False)
+            self.stft.weight.set_value(basis[:, None, :].astype(np.float32))
+            self.fb = nn.Linear(bins, mels, bias_attr=False)
+            self.fb.weight.set_value(fb.T.astype(np.float32))
+
+        def forward(self, wav):
+            spec = self.stft(wav)
+            re, im = paddle.split(spec, 2, axis=1)
+            power = re * re + im * im
+            return paddle.pow(self.fb(paddle.transpose(power, [0, 2, 1])) + 1e-6, 0.3)
+
+    paddle.disable_static()
+    spec = [paddle.static.InputSpec([None, 1, 16000], "float32", "wav")]
+    feeds = {"wav": (0.1 * np.random.default_rng(seed).standard_normal((1, 1, 16000))).astype(np.float32)}
+    return save_layer(LogMel(), spec, feeds, out_dir, "audio_mel")
+
+
+def case_model(case_dir, out_dir, name):
+    """A test case directory (tests/data/{zoo,large}/<case>/case.txt): its
+    Paddle files and inputs; the ONNX form is the case's model.onnx where it
+    has one, else a paddle2onnx export cached in out_dir."""
+    spec = {"inputs": []}
+    with open(os.path.join(case_dir, "case.txt")) as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 2 and w[0] in ("model", "params"):
+                spec[w[0]] = os.path.join(case_dir, w[1])
+            elif len(w) >= 3 and w[0] == "input":
+                spec["inputs"].append((w[1], os.path.join(case_dir, w[2])))
+    onnx = os.path.join(case_dir, "model.onnx")
+    if not os.path.exists(onnx):
+        os.makedirs(out_dir, exist_ok=True)
+        onnx = export_onnx(spec["model"], spec["params"], os.path.join(out_dir, "model.onnx"), name)
+    spec["onnx"] = onnx
+    return spec
+
+
+# The zoo's models for bench/compare: each in its legacy form where the zoo
+# has one, else its PIR form. CNNs are also timed at batch 8.
+ZOO_DIR = os.path.join(ROOT, "tests", "data", "zoo")
+LARGE_DIR = os.path.join(ROOT, "tests", "data", "large")
+CNNS = {"blazeface", "picodet_lcnet_s", "pp_hgnetv2_b0", "pp_lcnet_x0_5", "pp_liteseg_stdc1", "ppocr_det_db",
+        "ppyoloe_s", "resnet18_vd", "textline_ori_lcnet_x0_25", "unet", "resnet50", "mobilenet_v2",
+        "mobilenet_v3_large", "mobilenet_v3_small", "pp_lcnet"}
+
+
+def zoo_names():
+    if not os.path.isdir(ZOO_DIR):
+        return []
+    cases = sorted(d for d in os.listdir(ZOO_DIR) if os.path.exists(os.path.join(ZOO_DIR, d, "case.txt")))
+    return ["zoo:" + c for c in cases if not (c.endswith("_pir") and c[:-4] in cases)]
+
+
+def model_spec(name, work):
+    """name: an ImageNet model, 'mlp', 'audio_mel', 'zoo:<case>' or
+    'large:<case>' (tests/data/large, e.g. large:bert_base)."""
+    out = os.path.join(work, name.replace(":", "_"))
+    if name.startswith("zoo:"):
+        return case_model(os.path.join(ZOO_DIR, name[4:]), out, name)
+    if name.startswith("large:"):
+        return case_model(os.path.join(LARGE_DIR, name[6:]), out, name)
+    if name == "mlp":
+        return mlp_model(out)
+    if name == "audio_mel":
+        return audio_mel_model(out)
+    return export_model(name, out)
 
 
 # ---- engines (each in its own process) ------------------------------------------
@@ -144,7 +276,9 @@ def export_model(name, out_dir, seed=7):
 class OarEngine:
     """oar through its C API (ctypes on liboar.so)."""
 
-    def __init__(self, lib_path, model, threads):
+    DTYPES = {"float32": 1, "int32": 2, "int64": 3, "uint8": 4, "int8": 5, "bool": 7, "float64": 8}
+
+    def __init__(self, lib_path, model, params, threads):
         L = ctypes.CDLL(lib_path)
         self.L = L
         vp = ctypes.c_void_p
@@ -152,7 +286,6 @@ class OarEngine:
         L.oar_config_set_model.argtypes = [vp, ctypes.c_char_p, ctypes.c_char_p]
         L.oar_config_set_num_threads.argtypes = [vp, ctypes.c_int]
         L.oar_predictor_create.argtypes = [vp, ctypes.POINTER(vp)]
-        L.oar_predictor_input_name.argtypes = [vp, ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p)]
         L.oar_predictor_output_name.argtypes = [vp, ctypes.c_size_t, ctypes.POINTER(ctypes.c_char_p)]
         L.oar_predictor_get_input.argtypes = [vp, ctypes.c_char_p, ctypes.POINTER(vp)]
         L.oar_predictor_get_output.argtypes = [vp, ctypes.c_char_p, ctypes.POINTER(vp)]
@@ -161,18 +294,17 @@ class OarEngine:
         L.oar_tensor_copy_from_host.argtypes = [vp, ctypes.c_int, vp, ctypes.c_size_t]
         L.oar_tensor_shape.argtypes = [vp, ctypes.POINTER(ctypes.c_size_t), ctypes.POINTER(ctypes.c_int64),
                                        ctypes.c_size_t]
+        L.oar_tensor_dtype.argtypes = [vp, ctypes.POINTER(ctypes.c_int)]
         L.oar_tensor_copy_to_host.argtypes = [vp, vp, ctypes.c_size_t]
         L.oar_last_error.restype = ctypes.c_char_p
         cfg, pred = vp(), vp()
         self._ok(L.oar_config_create(ctypes.byref(cfg)))
-        self._ok(L.oar_config_set_model(cfg, model.encode(), None))
+        self._ok(L.oar_config_set_model(cfg, model.encode(), params.encode() if params else None))
         self._ok(L.oar_config_set_num_threads(cfg, threads))
         self._ok(L.oar_predictor_create(cfg, ctypes.byref(pred)))
         self.pred = pred
+        self.inputs = {}
         name = ctypes.c_char_p()
-        self._ok(L.oar_predictor_input_name(pred, 0, ctypes.byref(name)))
-        self.inp = vp()
-        self._ok(L.oar_predictor_get_input(pred, name.value, ctypes.byref(self.inp)))
         self._ok(L.oar_predictor_output_name(pred, 0, ctypes.byref(name)))
         self.out = vp()
         self._ok(L.oar_predictor_get_output(pred, name.value, ctypes.byref(self.out)))
@@ -181,17 +313,25 @@ class OarEngine:
         if st != 0:
             raise RuntimeError("oar: " + (self.L.oar_last_error() or b"?").decode())
 
-    def run(self, x):
+    def run(self, feeds):
         import numpy as np
 
-        dims = (ctypes.c_int64 * x.ndim)(*x.shape)
-        self._ok(self.L.oar_tensor_reshape(self.inp, x.ndim, dims))
-        self._ok(self.L.oar_tensor_copy_from_host(self.inp, 1, x.ctypes.data, x.nbytes))
+        for name, x in feeds.items():
+            t = self.inputs.get(name)
+            if t is None:
+                t = self.inputs[name] = ctypes.c_void_p()
+                self._ok(self.L.oar_predictor_get_input(self.pred, name.encode(), ctypes.byref(t)))
+            dims = (ctypes.c_int64 * x.ndim)(*x.shape)
+            self._ok(self.L.oar_tensor_reshape(t, x.ndim, dims))
+            self._ok(self.L.oar_tensor_copy_from_host(t, self.DTYPES[str(x.dtype)], x.ctypes.data, x.nbytes))
         self._ok(self.L.oar_predictor_run(self.pred))
         rank = ctypes.c_size_t()
         odims = (ctypes.c_int64 * 8)()
         self._ok(self.L.oar_tensor_shape(self.out, ctypes.byref(rank), odims, 8))
-        y = np.empty([odims[i] for i in range(rank.value)], dtype=np.float32)
+        code = ctypes.c_int()
+        self._ok(self.L.oar_tensor_dtype(self.out, ctypes.byref(code)))
+        dtype = {v: k for k, v in self.DTYPES.items()}.get(code.value, "float32")
+        y = np.empty([odims[i] for i in range(rank.value)], dtype=dtype)
         self._ok(self.L.oar_tensor_copy_to_host(self.out, y.ctypes.data, y.nbytes))
         return y
 
@@ -205,17 +345,16 @@ class OrtEngine:
         so.inter_op_num_threads = 1
         so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         self.s = ort.InferenceSession(onnx_path, so, providers=["CPUExecutionProvider"])
-        self.name = self.s.get_inputs()[0].name
 
-    def run(self, x):
-        return self.s.run(None, {self.name: x})[0]
+    def run(self, feeds):
+        return self.s.run(None, feeds)[0]
 
 
 class PaddleEngine:
-    def __init__(self, prefix, threads, onednn):
+    def __init__(self, model, params, threads, onednn):
         import paddle.inference as pi
 
-        cfg = pi.Config(prefix + ".pdmodel", prefix + ".pdiparams")
+        cfg = pi.Config(model, params)
         cfg.disable_gpu()
         cfg.set_cpu_math_library_num_threads(threads)
         if onednn:
@@ -225,33 +364,46 @@ class PaddleEngine:
         cfg.disable_glog_info()
         cfg.switch_ir_optim(True)
         self.p = pi.create_predictor(cfg)
-        self.inp = self.p.get_input_handle(self.p.get_input_names()[0])
         self.out = self.p.get_output_handle(self.p.get_output_names()[0])
 
-    def run(self, x):
-        self.inp.reshape(x.shape)
-        self.inp.copy_from_cpu(x)
+    def run(self, feeds):
+        for name, x in feeds.items():
+            h = self.p.get_input_handle(name)
+            h.reshape(x.shape)
+            h.copy_from_cpu(x)
         self.p.run()
         return self.out.copy_to_cpu()
 
 
-def worker(conn, engine, prefix, onnx_path, lib, threads, batch, seed):
-    """Loads one engine, then answers commands: ('check',) -> output,
-    ('time', n) -> n latencies in seconds, ('stop',)."""
+def load_feeds(spec, batch):
+    """{input name: array}: the spec's .npy inputs; for batch > 1 the first
+    sample repeated along the first dimension."""
     import numpy as np
 
+    feeds = {}
+    for name, path in spec["inputs"]:
+        x = np.load(path)
+        if batch > 1:
+            x = np.ascontiguousarray(np.repeat(x[:1], batch, axis=0))
+        feeds[name] = x
+    return feeds
+
+
+def worker(conn, engine, spec, lib, threads, batch):
+    """Loads one engine, then answers commands: ('check',) -> output,
+    ('time', n) -> n latencies in seconds, ('stop',)."""
     try:
         if engine == "oar":
-            e = OarEngine(lib, os.path.dirname(prefix), threads)
+            e = OarEngine(lib, spec["model"], spec["params"], threads)
         elif engine == "oar-onnx":
-            e = OarEngine(lib, onnx_path, threads)
+            e = OarEngine(lib, spec["onnx"], None, threads)
         elif engine == "ort":
-            e = OrtEngine(onnx_path, threads)
+            e = OrtEngine(spec["onnx"], threads)
         elif engine == "paddle":
-            e = PaddleEngine(prefix, threads, False)
+            e = PaddleEngine(spec["model"], spec["params"], threads, False)
         else:
-            e = PaddleEngine(prefix, threads, True)
-        x = np.random.default_rng(seed).standard_normal((batch, 3, 224, 224)).astype(np.float32)
+            e = PaddleEngine(spec["model"], spec["params"], threads, True)
+        x = load_feeds(spec, batch)
         for _ in range(3):
             e.run(x)
         conn.send(("ready", None))
@@ -302,15 +454,16 @@ def cpu_name():
     return platform.processor() or "?"
 
 
-def bench_config(args, lib, name, prefix, onnx_path, batch, threads):
+def bench_config(args, lib, name, spec, batch, threads):
     import numpy as np
 
     ctx = mp.get_context("spawn")
+    onnx_path = spec["onnx"]
     engines = [e for e in args.engines if not (e in ("ort", "oar-onnx") and not os.path.exists(onnx_path))]
     procs, conns, alive, notes = {}, {}, [], {}
     for e in engines:
         parent, child = ctx.Pipe()
-        p = ctx.Process(target=worker, args=(child, e, prefix, onnx_path, lib, threads, batch, 1234), daemon=True)
+        p = ctx.Process(target=worker, args=(child, e, spec, lib, threads, batch), daemon=True)
         p.start()
         procs[e], conns[e] = p, parent
         # Load one at a time: loading is not what is measured.
@@ -377,9 +530,26 @@ def fmt_rows(rows, markdown):
     return "\n".join(out)
 
 
+def geomeans(rows):
+    """Lines of geometric means of oar / engine per (engine, batch, threads)."""
+    import math
+
+    groups = {}
+    for (m, b, t, e, med, p90, ratio, agree, note) in rows:
+        if e != "oar" and ratio:
+            groups.setdefault((e, b, t), []).append(ratio)
+    out = []
+    for (e, b, t), rs in sorted(groups.items()):
+        g = math.exp(sum(math.log(r) for r in rs) / len(rs))
+        out.append("geometric mean oar / %s, batch %d, %d thread%s: %.2f over %d models (worst %.2f)"
+                   % (e, b, t, "" if t == 1 else "s", g, len(rs), max(rs)))
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--models", default="resnet50,mobilenet_v2", help="comma list, or 'all' (%s)" % ",".join(ALL_MODELS))
+    ap.add_argument("--models", default="resnet50,mobilenet_v2", help="comma list of names, 'all' (%s), 'zoo' (the model zoo, large:bert_base, audio_mel, mlp), "
+                    "zoo:<case>, large:<case>, mlp, audio_mel" % ",".join(ALL_MODELS))
     ap.add_argument("--engines", default=",".join(ALL_ENGINES), help="comma list of " + ",".join(ALL_ENGINES))
     ap.add_argument("--batch", default="1,8")
     ap.add_argument("--threads", default="1,2")
@@ -390,7 +560,15 @@ def main():
     ap.add_argument("--work", default=os.path.join(ROOT, "build", "bench"), help="where models are cached")
     ap.add_argument("--markdown", help="also write the table as markdown to this file")
     args = ap.parse_args()
-    args.models = ALL_MODELS if args.models == "all" else args.models.split(",")
+    models = []
+    for m in args.models.split(","):
+        if m == "all":
+            models += ALL_MODELS
+        elif m == "zoo":  # the zoo, BERT-base, the audio front-end, the MLP
+            models += zoo_names() + ["large:bert_base", "audio_mel", "mlp"]
+        elif m:
+            models.append(m)
+    args.models = models
     args.engines = [e for e in args.engines.split(",") if e]
     if "oar" in args.engines:
         args.engines.remove("oar")
@@ -405,19 +583,28 @@ def main():
     rows = []
     for name in args.models:
         print("== %s: exporting (cached in %s)" % (name, args.work))
-        prefix, onnx_path = export_model(name, os.path.join(args.work, name))
-        for batch in [int(b) for b in args.batch.split(",")]:
+        try:
+            spec = model_spec(name, args.work)
+        except OSError as e:  # a zoo or large case not generated here (scripts/test.sh makes them)
+            print("  skipped: %s" % e)
+            continue
+        batches = [int(b) for b in args.batch.split(",")]
+        if name.split(":")[-1] not in CNNS:
+            batches = [b for b in batches if b == 1] or batches[:1]
+        for batch in batches:
             for threads in [int(t) for t in args.threads.split(",")]:
-                r = bench_config(args, lib, name, prefix, onnx_path, batch, threads)
+                r = bench_config(args, lib, name, spec, batch, threads)
                 print(fmt_rows(r, False).split("\n", 1)[1])
                 sys.stdout.flush()
                 rows += r
     print()
     print(header)
     print(fmt_rows(rows, False))
+    means = geomeans(rows)
+    print("\n".join(means))
     if args.markdown:
         with open(args.markdown, "w") as f:
-            f.write(header + "\n\n" + fmt_rows(rows, True) + "\n")
+            f.write(header + "\n\n" + fmt_rows(rows, True) + "\n\n" + "".join("- %s\n" % m for m in means))
 
 
 if __name__ == "__main__":

@@ -16,23 +16,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "base/alloc.h"
 #include "base/cpu.h"
 #include "base/threadpool.h"
 #include "kernels/generic/conv16c.h"
 #include "kernels/generic/conv_gemm.h"
 #include "kernels/generic/dwconv16c.h"
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  const double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 /* A blocked-layout kernel as the harness below drives it. */
 typedef struct blocked_kernel {
@@ -92,11 +82,11 @@ static int check_and_time(const oar_conv2d_params *p, const blocked_kernel *k, i
   double t[31];
   for (int r = 0; r < 31; r++) {
     if (flush) memset(flush, r, flush_n);
-    const double t0 = now();
+    const double t0 = bench_now();
     k->run(k->state, xb, packed, bias, with_res ? rb : NULL, 0.0f, INFINITY, yb, work);
-    t[r] = now() - t0;
+    t[r] = bench_now() - t0;
   }
-  qsort(t, 31, sizeof *t, cmp_double);
+  qsort(t, 31, sizeof *t, bench_cmp_double);
   printf(
       "blocked %s %ldx%ldx%ld -> %ldx%ldx%ld k%ld s%ld p%ld threads %d %s: %.3f ms, %.1f GFLOP/s, max rel "
       "err "
@@ -216,11 +206,11 @@ int main(int argc, char **argv) {
   double t[31];
   for (int r = 0; r < 31; r++) {
     if (flush) memset(flush, r, flush_n);
-    const double t0 = now();
+    const double t0 = bench_now();
     oar_conv_gemm_run(&c, x, w, bias, with_res ? res : NULL, 0.0f, 1e30f, NULL, y, work);
-    t[r] = now() - t0;
+    t[r] = bench_now() - t0;
   }
-  qsort(t, 31, sizeof *t, cmp_double);
+  qsort(t, 31, sizeof *t, bench_cmp_double);
   const double flops = 2.0 * (double)ys * (double)(p.in_c / p.groups * p.kernel_h * p.kernel_w);
   printf("conv %ldx%ldx%ld -> %ldx%ldx%ld k%ld s%ld p%ld g%ld algo %d threads %d %s: %.3f ms, %.1f GFLOP/s\n",
          (long)p.in_c, (long)p.in_h, (long)p.in_w, (long)p.out_c, (long)p.out_h, (long)p.out_w,

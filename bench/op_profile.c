@@ -15,21 +15,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "base/alloc.h"
 #include "base/threadpool.h"
 #include "runtime/model.h"
 #include "runtime/plan.h"
-
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-  const double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
 
 typedef struct row {
   int step;
@@ -98,22 +88,22 @@ int main(int argc, char **argv) {
   double total_wall = 0;
   for (int r = 0; r < runs; r++) {
     for (int i = 0; i < g->num_inputs; i++) p->views[g->inputs[i]].data = inputs[i].data;
-    const double w0 = now();
+    const double w0 = bench_now();
     for (int s = 0; s < p->num_steps; s++) {
       const oar_node *n = &g->nodes[p->steps[s]];
       for (int i = 0; i < oar_node_num_in(n); i++) in[i] = &p->views[n->in[i]];
       for (int i = 0; i < oar_node_num_out(n); i++) out[i] = p->views[n->out[i]];
       const oar_op_state *ks = p->step_states[s];
-      const double t0 = now();
+      const double t0 = bench_now();
       oar_status st =
           ks ? ks->run(ks, n, in, out, p->prep.workspace, &err) : p->step_fns[s](n, in, out, &err);
-      t[(size_t)s * (size_t)runs + (size_t)r] = (now() - t0) * 1e3;
+      t[(size_t)s * (size_t)runs + (size_t)r] = (bench_now() - t0) * 1e3;
       if (st != OAR_OK) {
         fprintf(stderr, "step %d: %s\n", s, err.msg);
         return 1;
       }
     }
-    total_wall += now() - w0;
+    total_wall += bench_now() - w0;
   }
   if (getenv("OP_PROFILE_STEP")) {
     /* One step alone, many times: min and median. */
@@ -137,18 +127,18 @@ int main(int argc, char **argv) {
         else
           p->step_fns[q](pn, pin, pout, &err);
       }
-      const double t0 = now();
+      const double t0 = bench_now();
       ks->run(ks, n, in, out, p->prep.workspace, &err);
-      ts[r] = (now() - t0) * 1e3;
+      ts[r] = (bench_now() - t0) * 1e3;
     }
-    qsort(ts, 51, sizeof *ts, cmp_double);
+    qsort(ts, 51, sizeof *ts, bench_cmp_double);
     printf("step %d (%s): min %.3f ms median %.3f ms\n", s, ks->kernel, ts[0], ts[25]);
     return 0;
   }
   row *rows = calloc((size_t)p->num_steps + 1, sizeof *rows);
   double sum = 0;
   for (int s = 0; s < p->num_steps; s++) {
-    qsort(t + (size_t)s * (size_t)runs, (size_t)runs, sizeof *t, cmp_double);
+    qsort(t + (size_t)s * (size_t)runs, (size_t)runs, sizeof *t, bench_cmp_double);
     rows[s] = (row){s, t[(size_t)s * (size_t)runs + (size_t)runs / 2]};
     sum += rows[s].ms;
   }

@@ -867,6 +867,27 @@ def _(b):
     b.fetch(b.op("expand_v2", {"X": x}, ("Out",), {"shape": [2, -1, 5, 4]}))
 
 
+@op_case("expand_v2_shapes_tensor_list", ["expand_v2", "shape", "slice", "fill_constant"])
+def _(b):
+    """ViTs' cls_token.expand((B, -1, -1)): B read from the input's shape at run time (a 0-D int32),
+    the -1s (keep the dim) as [1] tensors; the tokens then join the sequence."""
+    x = b.input("x", b.randn(3, 5, 4))
+    tok = b.param("cls_token", b.randn(1, 1, 4))
+    s = b.op("shape", {"Input": x})
+    bsz = b.op("slice", {"Input": s}, ("Out",), {"axes": [0], "starts": [0], "ends": [1], "decrease_axis": [0]})
+    keep = [b.op("fill_constant", {}, ("Out",), {"shape": [1], "dtype": DT_INT32, "value": -1.0}) for _ in range(2)]
+    toks = b.op("expand_v2", {"X": tok, "expand_shapes_tensor": [bsz] + keep}, ("Out",), {"shape": [-1, -1, -1]})
+    b.fetch(b.op("concat", {"X": [toks, x]}, ("Out",), {"axis": 1}))
+
+
+@op_case("expand_v2_shape_tensor_keep", ["expand_v2"])
+def _(b):
+    """expand_v2 with its Shape as a tensor holding -1 (keep X's dim)."""
+    x = b.input("x", b.randn(3, 1, 4), batch_dynamic=False)
+    shape = b.input("shape", np.array([2, 3, 5, -1], np.int64), batch_dynamic=False)
+    b.fetch(b.op("expand_v2", {"X": x, "Shape": shape}, ("Out",), {}))
+
+
 @op_case("top_k_v2_last", ["top_k_v2"])
 def _(b):
     x = b.input("x", b.randn(3, 4, 9))
@@ -900,6 +921,194 @@ def _(b):
     i = b.input("i", b.rng.integers(0, 4, (3, 5, 2)).astype(np.int32), batch_dynamic=False)
     # paddle.take_along_axis also makes Axis non-negative (the kernel reads dims()[Axis] as is).
     b.fetch(b.op("take_along_axis", {"Input": x, "Index": i}, ("Result",), {"Axis": 2}))
+
+
+# ---- issue 12: ops whose output shapes depend on input values --------------------------
+
+
+def _outs(b, type, slots):
+    """The vars b.op just made for `slots` (b.op returns only the first)."""
+    return [b.block.var("%s_%d.%s_0" % (type, b.counter, slot.lower())) for slot in slots]
+
+
+@op_case("where_index_2d_then_ops", ["where_index", "cast", "scale"])
+def _(b):
+    """paddle.nonzero: int64 [N, 2]; the ops after it run in a continuation planned for N."""
+    x = b.input("x", (b.rng.random((4, 5)) < 0.4).astype(np.float32) * b.randn(4, 5), batch_dynamic=False)
+    nz = b.op("where_index", {"Condition": x}, ("Out",))
+    f = b.op("cast", {"X": nz}, ("Out",), {"in_dtype": 3, "out_dtype": 5})
+    b.fetch(nz, b.op("scale", {"X": f}, ("Out",), {"scale": 2.0, "bias": 1.0}))
+
+
+@op_case("where_index_bool_3d", ["where_index"])
+def _(b):
+    x = b.input("x", b.rng.random((2, 3, 4)) < 0.5)
+    b.fetch(b.op("where_index", {"Condition": x}, ("Out",)))
+
+
+@op_case("where_index_none", ["where_index", "cast"])
+def _(b):
+    """No nonzero element: Out is [0, 3], and the op after it sees 0 rows."""
+    x = b.input("x", np.zeros((2, 3, 2), np.int32))
+    nz = b.op("where_index", {"Condition": x}, ("Out",))
+    b.fetch(b.op("cast", {"X": nz}, ("Out",), {"in_dtype": 3, "out_dtype": 5}))
+
+
+@op_case("masked_select_broadcast", ["masked_select", "relu"])
+def _(b):
+    """The mask [1, 4] broadcast over X [3, 4]; the selected values feed relu."""
+    x = b.input("x", b.randn(3, 4), batch_dynamic=False)
+    m = b.input("m", np.array([[True, False, True, True]]), batch_dynamic=False)
+    b.fetch(b.op("relu", {"X": b.op("masked_select", {"X": x, "Mask": m}, ("Y",))}, ("Out",)))
+
+
+@op_case("unique_sorted_all_outputs", ["unique"])
+def _(b):
+    """paddle.unique with every output: ties keep the first occurrence as the index."""
+    x = b.input("x", np.array([3, 1, 2, 1, 3, 0, 2, 2, 7, -1], np.float32))
+    slots = ("Out", "Indices", "Index", "Counts")
+    b.op("unique", {"X": x}, slots, {"dtype": 3, "return_index": True, "return_inverse": True,
+                                     "return_counts": True, "axis": [], "is_sorted": True})
+    b.fetch(*_outs(b, "unique", slots))
+
+
+@op_case("unique_axis0_int32_index", ["unique"])
+def _(b):
+    """Unique rows (axis 0) of an int64 matrix, int32 index outputs."""
+    x = b.input("x", np.array([[1, 2], [0, 5], [1, 2], [0, 4], [0, 5]], np.int64))
+    slots = ("Out", "Indices", "Index", "Counts")
+    b.op("unique", {"X": x}, slots, {"dtype": 2, "return_index": True, "return_inverse": True,
+                                     "return_counts": True, "axis": [0], "is_sorted": True})
+    b.fetch(*_outs(b, "unique", slots))
+
+
+def _nms_inputs(b, n, m, c, scale=1.0, ties=True):
+    """Boxes [n, m, 4] in clusters (so NMS suppresses), scores [n, c, m] with exact ties (or none)."""
+    centers = b.rng.random((n, m, 2)) * 0.6 + 0.2
+    centers[:, 1::2] = centers[:, 0::2][:, : centers[:, 1::2].shape[1]] + 0.02  # near-duplicates
+    half = b.rng.random((n, m, 2)) * 0.15 + 0.05
+    boxes = np.concatenate([centers - half, centers + half], axis=2).astype(np.float32) * scale
+    scores = b.rng.random((n, c, m))
+    if ties:
+        scores = np.round(scores * 8) / 8  # eighths: many exact ties
+    return (b.input("boxes", boxes.astype(np.float32), batch_dynamic=False),
+            b.input("scores", scores.astype(np.float32), batch_dynamic=False))
+
+
+def nms3_case(name, n, m, c, attrs, scale=1.0, op="multiclass_nms3", slots=("Out", "Index", "NmsRoisNum")):
+    @op_case(name, [op])
+    def build(b):
+        boxes, scores = _nms_inputs(b, n, m, c, scale)
+        full = {"background_label": 0, "score_threshold": 0.3, "nms_top_k": -1, "nms_threshold": 0.5,
+                "nms_eta": 1.0, "keep_top_k": -1, "normalized": True}
+        full.update(attrs)
+        b.op(op, {"BBoxes": boxes, "Scores": scores}, slots, full)
+        b.fetch(*_outs(b, op, slots))
+
+
+nms3_case("multiclass_nms3_basic", 2, 8, 3, {})
+nms3_case("multiclass_nms3_topk_keep", 2, 10, 4, {"nms_top_k": 4, "keep_top_k": 5, "score_threshold": 0.1})
+nms3_case("multiclass_nms3_pixels_eta", 1, 12, 3,
+          {"normalized": False, "nms_eta": 0.7, "nms_threshold": 0.8, "background_label": -1}, scale=50.0)
+nms3_case("multiclass_nms3_empty", 2, 6, 3, {"score_threshold": 1.0})
+
+
+def matrix_nms_case(name, n, m, c, attrs, scale=1.0):
+    """Scores without ties: Paddle orders with std::partial_sort, which leaves equal scores in no set order."""
+    @op_case(name, ["matrix_nms"])
+    def build(b):
+        boxes, scores = _nms_inputs(b, n, m, c, scale, ties=False)
+        slots = ("Out", "Index", "RoisNum")
+        full = {"background_label": 0, "score_threshold": 0.2, "post_threshold": 0.1, "nms_top_k": -1,
+                "keep_top_k": -1, "normalized": True, "use_gaussian": False, "gaussian_sigma": 2.0}
+        full.update(attrs)
+        b.op("matrix_nms", {"BBoxes": boxes, "Scores": scores}, slots, full)
+        b.fetch(*_outs(b, "matrix_nms", slots))
+
+
+matrix_nms_case("matrix_nms_linear", 2, 10, 3, {"nms_top_k": 6, "keep_top_k": 8})
+matrix_nms_case("matrix_nms_gaussian_pixels", 2, 10, 3,
+                {"use_gaussian": True, "gaussian_sigma": 3.0, "normalized": False, "background_label": -1,
+                 "post_threshold": 0.3}, scale=40.0)
+matrix_nms_case("matrix_nms_empty", 2, 6, 2, {"score_threshold": 1.0})
+
+
+# issue 12, proposals: generate_proposals_v2. 16 boxes per image: below 17, libstdc++'s std::sort
+# (Paddle's pre-NMS order) keeps equal scores in index order, so ties have one answer; ties are
+# only used with every box sorted (pre_nms_topN <= 0), as nth_element leaves them in no set order.
+def genprop_case(name, attrs, im_shape, ties=False, a=2, h=2, w=4):
+    @op_case(name, ["generate_proposals_v2"])
+    def build(b):
+        n = len(im_shape)
+        scores = b.rng.random((n, a, h, w))
+        if ties:
+            scores = np.round(scores * 4) / 4  # quarters: many exact ties
+        deltas = b.randn(n, 4 * a, h, w, scale=0.4)
+        ys, xs = np.meshgrid(np.arange(h) * 16.0 + 8, np.arange(w) * 16.0 + 8, indexing="ij")
+        half = b.rng.uniform(6, 20, (h, w, a, 2))
+        ctr = np.stack([xs, ys], axis=-1)[:, :, None, :]
+        anchors = np.concatenate([ctr - half, ctr + half], axis=-1)
+        variances = b.rng.uniform(0.5, 1.5, (h, w, a, 4))
+        ins = {"Scores": b.input("scores", scores.astype(np.float32), batch_dynamic=False),
+               "BboxDeltas": b.input("deltas", deltas, batch_dynamic=False),
+               "ImShape": b.input("im_shape", np.array(im_shape, np.float32), batch_dynamic=False),
+               "Anchors": b.input("anchors", anchors.astype(np.float32), batch_dynamic=False),
+               "Variances": b.input("variances", variances.astype(np.float32), batch_dynamic=False)}
+        slots = ("RpnRois", "RpnRoiProbs", "RpnRoisNum")
+        full = {"pre_nms_topN": 10, "post_nms_topN": 6, "nms_thresh": 0.5, "min_size": 2.0, "eta": 1.0,
+                "pixel_offset": True}
+        full.update(attrs)
+        b.op("generate_proposals_v2", ins, slots, full)
+        b.fetch(*_outs(b, "generate_proposals_v2", slots))
+
+
+genprop_case("generate_proposals_v2_basic", {}, [[40, 70], [36, 60]])
+genprop_case("generate_proposals_v2_ties_eta", {"pre_nms_topN": -1, "post_nms_topN": -1, "nms_thresh": 0.7,
+                                                "eta": 0.8, "pixel_offset": False, "min_size": 0.5},
+             [[40, 70], [30, 50]], ties=True)
+genprop_case("generate_proposals_v2_no_nms", {"pre_nms_topN": 100, "nms_thresh": 0.0, "min_size": 12.0},
+             [[40, 70], [36, 60]])
+# the second image is 1 x 1: every box is clipped below min_size, Paddle then gives one zero box
+genprop_case("generate_proposals_v2_empty", {"post_nms_topN": 3, "nms_thresh": 0.3}, [[40, 70], [1, 1]])
+
+
+# distribute_fpn_proposals: random boxes over the levels, plus boxes exactly on level boundaries
+# (sqrt(area) = refer_scale and refer_scale / 2, with and without the +1 of pixel_offset) and an
+# inverted box (area 0: the lowest level).
+def fpn_case(name, rois_num, levels, pixel_offset, with_nums=True):
+    @op_case(name, ["distribute_fpn_proposals"])
+    def build(b):
+        total = sum(rois_num)
+        o = 1.0 if pixel_offset else 0.0
+        sides = np.exp(b.rng.uniform(np.log(4), np.log(700), total))
+        xy = b.rng.uniform(0, 300, (total, 2))
+        rois = np.concatenate([xy, xy + sides[:, None] * b.rng.uniform(0.6, 1.4, (total, 2))], axis=1)
+        special = [[10, 10, 10 + 224 - o, 10 + 224 - o], [5, 5, 5 + 112 - o, 5 + 112 - o],
+                   [50, 50, 40, 60], [0, 0, 448 - o, 448 - o]]
+        for k, box in zip(b.rng.permutation(total)[:len(special)], special):
+            rois[k] = box
+        ins = {"FpnRois": b.input("rois", rois.astype(np.float32), batch_dynamic=False),
+               "RoisNum": b.input("rois_num", np.array(rois_num, np.int32), batch_dynamic=False)}
+        nl = levels[1] - levels[0] + 1
+        slots = ("MultiFpnRois", "RestoreIndex") + (("MultiLevelRoIsNum",) if with_nums else ())
+        n_out = {"MultiFpnRois": nl, "MultiLevelRoIsNum": nl}
+        attrs = {"min_level": levels[0], "max_level": levels[1], "refer_level": 4, "refer_scale": 224,
+                 "pixel_offset": pixel_offset}
+        outs = b.op("distribute_fpn_proposals", ins, slots, attrs, n_out=n_out)
+        fetched = list(outs) + [op_output(b, "distribute_fpn_proposals", "RestoreIndex")]
+        if with_nums:
+            fetched += [op_output(b, "distribute_fpn_proposals", "MultiLevelRoIsNum", i) for i in range(nl)]
+        b.fetch(*fetched)
+
+
+fpn_case("distribute_fpn_proposals_basic", [5, 7], (2, 5), True)
+# levels 2..6: the last stays empty; the second image has no roi
+fpn_case("distribute_fpn_proposals_empty_nopixel", [6, 0, 5], (2, 6), False)
+fpn_case("distribute_fpn_proposals_no_nums", [9], (3, 5), True, with_nums=False)
+
+# The older forms: the same kernel; without an Index output nothing kept is Paddle's [[-1]].
+nms3_case("multiclass_nms_basic", 1, 8, 3, {"nms_top_k": 5}, op="multiclass_nms", slots=("Out",))
+nms3_case("multiclass_nms_empty", 1, 6, 3, {"score_threshold": 1.0}, op="multiclass_nms", slots=("Out",))
 
 
 def _quant_vars(b, scale, zp_shape=(1,)):
@@ -1063,6 +1272,24 @@ interp_case("bilinear_interp_v2_half_pixel", "bilinear_interp_v2", {"out_h": 9, 
 interp_case("bilinear_interp_v2_asymmetric", "bilinear_interp_v2", {"scale": [1.5, 2.0], "align_mode": 1})
 interp_case("bilinear_interp_v2_align_corners", "bilinear_interp_v2",
             {"out_h": 10, "out_w": 13, "align_corners": True})
+
+
+def interp_out_size_case(name, op, align_mode):
+    @op_case(name, ["shape", "slice", op])
+    def build(b):
+        """F.interpolate(x, paddle.shape(y)[2:]) as PaddleSeg's and PaddleDetection's necks write
+        it: the OutSize input is computed at run time (int32), and takes precedence over out_h /
+        out_w (3 x 3 here, which the outputs do not have)."""
+        x = b.input("x", b.randn(1, 2, 5, 7))
+        y = b.input("y", b.randn(1, 1, 9, 4))
+        attrs = {"data_layout": "NCHW", "out_d": -1, "out_h": 3, "out_w": 3, "scale": [],
+                 "interp_method": "nearest" if op.startswith("nearest") else "bilinear",
+                 "align_corners": False, "align_mode": align_mode}
+        b.fetch(b.op(op, {"X": x, "OutSize": paddle.shape(y)[2:]}, ("Out",), attrs))
+
+
+interp_out_size_case("bilinear_interp_v2_out_size_tensor", "bilinear_interp_v2", 0)
+interp_out_size_case("nearest_interp_v2_out_size_tensor", "nearest_interp_v2", 1)
 
 
 @op_case("tile_pad_front", ["tile"])
@@ -1381,6 +1608,71 @@ for _op in ["reduce_all", "reduce_any"]:
     bool_reduce_case(_op + "_every_axis", _op, {"dim": [], "keep_dim": False, "reduce_all": False})
 
 
+# ---- issue 11, op gaps: Paddle's casts in front of the op, mish's threshold, expand_v2's Shape ----
+
+@op_case("reduce_all_float", ["reduce_all"])
+def _(b):
+    """Paddle casts x to bool (x != 0) first; zeros in some rows."""
+    x = b.randn(3, 4, 5)
+    x[0, :, 1] = 0.0
+    x[2, 1] = 0.0
+    b.fetch(b.op("reduce_all", {"X": b.input("x", x)}, ("Out",), {"dim": [1], "keep_dim": False, "reduce_all": False}))
+
+
+@op_case("reduce_any_int64", ["reduce_any"])
+def _(b):
+    x = b.rng.integers(-1, 2, (3, 4, 5)).astype(np.int64) * b.rng.integers(0, 2, (3, 4, 5))
+    x[1] = 0
+    b.fetch(b.op("reduce_any", {"X": b.input("x", x)}, ("Out",), {"dim": [-1], "keep_dim": True, "reduce_all": False}))
+
+
+@op_case("reduce_sum_f32_out_int64", ["reduce_sum"])
+def _(b):
+    """out_dtype int64 on float32: Paddle casts each element (truncating) and then sums."""
+    x = b.input("x", b.randn(2, 3, 4, scale=3.0))
+    b.fetch(b.op("reduce_sum", {"X": x}, ("Out",), {"dim": [1], "keep_dim": False, "reduce_all": False,
+                                                     "out_dtype": DT_INT64}))
+
+
+@op_case("reduce_sum_int32_out_int64", ["reduce_sum"])
+def _(b):
+    x = b.input("x", b.rng.integers(-2**30, 2**30, (2, 3, 4)).astype(np.int32))
+    b.fetch(b.op("reduce_sum", {"X": x}, ("Out",), {"dim": [0, 2], "keep_dim": True, "reduce_all": False,
+                                                     "out_dtype": DT_INT64}))
+
+
+@op_case("atan2_int32", ["atan2", "cast"])
+def _(b):
+    """Integer inputs give float64 (cast to float32 here, which the fixture files hold)."""
+    x1 = b.rng.integers(-5, 6, (2, 3, 4)).astype(np.int32)
+    x2 = b.rng.integers(-5, 6, (2, 3, 4)).astype(np.int32)
+    y = b.op("atan2", {"X1": b.input("x1", x1), "X2": b.input("x2", x2)})
+    b.fetch(b.op("cast", {"X": y}, ("Out",), {"in_dtype": 6, "out_dtype": DT_FP32}))
+
+
+unary_case("mish_threshold", "mish", {"threshold": 0.5})
+
+
+@op_case("gaussian_random_seed", ["gaussian_random", "elementwise_add"], tol=(0.0, 0.0))
+def _(b):
+    """A fixed seed: Paddle's CPU values (mt19937_64 + libstdc++'s polar method), bit for bit; 1001 values
+    (odd: the last of a pair unused), and a second draw with another seed, mean and std."""
+    x = b.input("x", b.randn(7, 11, 13), batch_dynamic=False)
+    g = b.op("gaussian_random", {}, ("Out",), {"shape": [7, 11, 13], "mean": 0.5, "std": 2.0, "seed": 42,
+                                                "dtype": DT_FP32})
+    h = b.op("gaussian_random", {}, ("Out",), {"shape": [3, 5], "mean": -1.25, "std": 0.3, "seed": 123456789,
+                                                "dtype": DT_FP32})
+    b.fetch(b.op("elementwise_add", {"X": x, "Y": g}, ("Out",), {"axis": -1}), g, h)
+
+
+@op_case("expand_v2_shape_tensor", ["assign_value", "expand_v2"])
+def _(b):
+    """The target shape from a tensor, -1 keeping the input's dim."""
+    x = b.input("x", b.randn(3, 1, 4), batch_dynamic=False)
+    shape = b.op("assign_value", {}, ("Out",), {"shape": [4], "dtype": DT_INT32, "values": [2, -1, 5, 4]})
+    b.fetch(b.op("expand_v2", {"X": x, "Shape": shape}, ("Out",), {"shape": []}))
+
+
 @op_case("argsort_desc_last", ["argsort"])
 def _(b):
     x = b.input("x", b.randn(3, 4, 6))
@@ -1438,6 +1730,11 @@ interp_case("nearest_interp_v1_size", "nearest_interp", {"out_h": 8, "out_w": 5,
 interp_case("nearest_interp_v1_align_corners", "nearest_interp",
             {"out_h": 9, "out_w": 11, "align_corners": True, "scale": 0.0})
 interp_case("nearest_interp_v1_scale2", "nearest_interp", {"scale": 2.0, "align_corners": False})
+# in * scale not whole (5 x 7 -> 8 x 11): Paddle 3.3's v1 kernels map back with 1 / scale, not in / out.
+interp_case("nearest_interp_v1_scale_frac", "nearest_interp", {"scale": 1.7, "align_corners": False})
+interp_case("bilinear_interp_v1_scale_frac", "bilinear_interp", {"scale": 1.7, "align_corners": False, "align_mode": 1})
+interp_case("bilinear_interp_v1_scale_frac_half_pixel", "bilinear_interp",
+            {"scale": 0.7, "align_corners": False, "align_mode": 0})
 interp_case("bilinear_interp_v1_align_corners", "bilinear_interp",
             {"out_h": 10, "out_w": 13, "align_corners": True, "scale": 0.0})
 interp_case("bilinear_interp_v1_half_pixel", "bilinear_interp",
@@ -1477,6 +1774,23 @@ pool3d_case("pool3d_avg_pad6_inclusive", [1, 2, 6, 6, 9],
 pool3d_case("pool3d_max_ceil", [1, 2, 6, 6, 9], {"ksize": [3, 3, 2], "strides": [2, 2, 3], "paddings": [0, 1, 1],
                                                  "ceil_mode": True})
 pool3d_case("pool3d_max_same", [1, 2, 5, 4, 7], {"ksize": [3, 3, 2], "padding_algorithm": "SAME"})
+# Paddle's own rules (the IR op pool3d): ceil_mode keeps a last window that starts in the end padding
+# (9 + 1 + 2 - 2 -> 4 windows of stride 3 in width, the last one at 10); inclusive averages over paddings
+# that differ at the two ends count up to in + begin pad; global and adaptive; NDHWC.
+pool3d_case("pool3d_max_ceil_end_pad", [1, 2, 6, 5, 9], {"ksize": [2, 2, 2], "strides": [2, 2, 3],
+                                                         "paddings": [0, 1, 0, 1, 1, 2], "ceil_mode": True})
+pool3d_case("pool3d_avg_ceil_inclusive_asym", [1, 2, 5, 6, 7],
+            {"pooling_type": "avg", "ksize": [3, 2, 3], "strides": [2, 2, 2], "paddings": [1, 0, 0, 2, 2, 1],
+             "exclusive": False, "ceil_mode": True})
+pool3d_case("pool3d_avg_exclusive_asym", [1, 2, 5, 6, 7],
+            {"pooling_type": "avg", "ksize": [3, 2, 3], "strides": [2, 2, 2], "paddings": [1, 0, 0, 2, 2, 1]})
+pool3d_case("pool3d_avg_global", [2, 3, 4, 5, 6], {"pooling_type": "avg", "global_pooling": True})
+pool3d_case("pool3d_max_global", [2, 3, 4, 5, 6], {"global_pooling": True, "paddings": [1, 1, 1]})
+pool3d_case("pool3d_avg_adaptive", [1, 2, 5, 7, 6], {"pooling_type": "avg", "adaptive": True, "ksize": [2, 3, 4]})
+pool3d_case("pool3d_max_adaptive", [1, 2, 5, 7, 6], {"adaptive": True, "ksize": [2, 3, 4], "strides": [1, 2, 1]})
+pool3d_case("pool3d_avg_ndhwc_inclusive", [2, 4, 5, 6, 3],
+            {"pooling_type": "avg", "ksize": [2, 3, 2], "strides": [1, 2, 2], "paddings": [1, 1, 0],
+             "exclusive": False, "data_format": "NDHWC"})
 
 
 # issue 11, batch A: ops emitted as several IR nodes (src/frontend/paddle/paddle_expand.c)
@@ -1705,6 +2019,27 @@ set_value_case("set_value_tensor_bcast", {"axes": [1], "starts": [0], "ends": [2
                value_shape=(2, 5))
 set_value_case("set_value_tensor_decrease", {"axes": [1], "starts": [1], "ends": [2], "steps": [1],
                                              "decrease_axes": [1], "dtype": DT_FP32}, value_shape=(3, 5))
+# x[:, None, 1:3] = v: none_axes inserts a dim of 1 into the shape v broadcasts to ((3, 1, 2, 5); v of
+# (3, 1, 1, 5) does not broadcast to the slice's (3, 2, 5) without it), and x[None, 1, ...] with a decrease.
+set_value_case("set_value_none_axes", {"axes": [1], "starts": [1], "ends": [3], "steps": [1], "none_axes": [1],
+                                       "dtype": DT_FP32}, value_shape=(3, 1, 1, 5))
+set_value_case("set_value_none_axes_decrease", {"axes": [1], "starts": [2], "ends": [3], "steps": [1],
+                                                "decrease_axes": [1], "none_axes": [0, 2], "dtype": DT_FP32},
+               value_shape=(1, 3, 1, 5))
+
+
+@op_case("set_value_bounds_tensors", ["fill_constant", "set_value"])
+def _(b):
+    """Starts (two tensors, one negative) and steps from tensors: they replace the attributes."""
+    x = b.input("x", b.randn(4, 5, 6), batch_dynamic=False)
+    v = b.input("v", b.randn(2, 5, 2), batch_dynamic=False)
+
+    def const(value):
+        return b.op("fill_constant", {}, ("Out",), {"shape": [1], "dtype": DT_INT64, "value": float(value)})
+
+    ins = {"Input": x, "ValueTensor": v, "StartsTensorList": [const(1), const(-1)], "StepsTensorList": [const(2), const(-3)]}
+    b.fetch(b.op("set_value", ins, ("Out",), {"axes": [0, 2], "starts": [0, 0], "ends": [4, -7], "steps": [1, 1],
+                                             "dtype": DT_FP32}))
 
 
 # issue 11, batch A: integer and bool inputs of the ops above
@@ -1876,7 +2211,7 @@ def grid_sampler_case(name, mode, padding_mode, align_corners, x_shape=(2, 3, 5,
     @op_case(name, ["grid_sampler"])
     def build(b):
         x = b.input("x", b.randn(*x_shape))
-        g = b.input("grid", b.uniform(-1.3, 1.3, x_shape[0], grid_hw[0], grid_hw[1], 2))
+        g = b.input("grid", b.uniform(-1.3, 1.3, x_shape[0], *grid_hw, len(x_shape) - 2))
         b.fetch(b.op("grid_sampler", {"X": x, "Grid": g}, ("Output",),
                      {"mode": mode, "padding_mode": padding_mode, "align_corners": align_corners}))
 
@@ -1889,6 +2224,11 @@ grid_sampler_case("grid_sampler_reflection_unaligned", "bilinear", "reflection",
 grid_sampler_case("grid_sampler_nearest", "nearest", "zeros", False)
 grid_sampler_case("grid_sampler_nearest_border_aligned", "nearest", "border", True)
 grid_sampler_case("grid_sampler_nearest_reflection", "nearest", "reflection", False)
+# 5-D: trilinear and nearest (rounded, then checked against the volume; fixture _nearest_zeros fails otherwise)
+for _mode, _pad, _corners in [("bilinear", "zeros", False), ("bilinear", "border", True), ("bilinear", "reflection", False),
+                              ("nearest", "zeros", False), ("nearest", "reflection", True)]:
+    grid_sampler_case("grid_sampler_3d_%s_%s%s" % (_mode, _pad, "_aligned" if _corners else ""), _mode, _pad, _corners,
+                      x_shape=(2, 3, 4, 5, 6), grid_hw=(3, 4, 5))
 
 
 def roi_boxes(b, n, w, h):
@@ -2390,7 +2730,7 @@ def read_op_list():
     path = os.path.join(REPO, "src", "frontend", "paddle", "paddle_lower.c")
     if os.path.exists(path):
         with open(path) as f:
-            ops += re.findall(r'^\s*(?:UNARY|BINARY|REDUCE)?\(?\{?"(\w+)", ', f.read(), re.M)
+            ops += re.findall(r'^\s*(?:[A-Z_]+)?\(?\{?"(\w+)", ', f.read(), re.M)
     return ops
 
 

@@ -37,11 +37,6 @@ NOTES = {
     "lod_array_length": "tensor array: issue 12",
     "tensor_array_to_tensor": "tensor array: issue 12",
     "write_to_array": "tensor array: issue 12",
-    "where_index": "data-dependent output shape: issue 12",
-    "unique": "data-dependent output shape: issue 12",
-    "multiclass_nms3": "data-dependent output shape: issue 12",
-    "matrix_nms": "data-dependent output shape: issue 12",
-    "generate_proposals_v2": "data-dependent output shape: issue 12",
     "feed": "framework I/O: every fixture",
     "fetch": "framework I/O: every fixture",
 }

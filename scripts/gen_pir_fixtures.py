@@ -15,7 +15,8 @@ Families:
                                            saved by paddle.static.save_inference_model
     models   tests/data/models/<m>_pir/    mnist_fc and digits_cnn the same way;
                                            bert_tiny exported with paddle.jit.save in
-                                           PIR mode (scripts/gen_bert.py's model)
+                                           PIR mode (scripts/gen_bert.py's model), and
+                                           rnn_jit_pir (nn.LSTM + nn.GRU, PIR only)
     large    tests/data/large/<m>_pir/     resnet50, mobilenet_v2, mobilenet_v3_large
                                            (paddle.vision, same seeds and calibration as
                                            gen_fixtures.py) and bert_base, exported with
@@ -342,6 +343,39 @@ def gen_bert_pir(root, name):
                        legacy_outputs_of(os.path.join(root, name)))
 
 
+def gen_rnn_jit_pir(root, name="rnn_jit"):
+    """A 2-layer nn.LSTM then a bidirectional nn.GRU exported by paddle.jit.save in PIR mode, as
+    PaddleOCR's CRNN and PaddleSpeech's DeepSpeech2 are: PIR only (Paddle 3.3 cannot save
+    them as legacy programs), with each rnn's dropout state a non-persistable
+    builtin.parameter that has no data in the params file."""
+
+    class Net(paddle.nn.Layer):
+        def __init__(self):
+            super().__init__()
+            self.lstm = paddle.nn.LSTM(4, 6, num_layers=2)
+            self.gru = paddle.nn.GRU(6, 5, direction="bidirectional")
+
+        def forward(self, x):
+            y, _ = self.lstm(x)
+            z, _ = self.gru(y)
+            return z
+
+    def export(prefix):
+        paddle.disable_static()
+        try:
+            paddle.seed(gf.zlib.crc32(name.encode()) & 0xffff)
+            net = Net()
+            net.eval()
+            spec = [paddle.static.InputSpec([None, None, 4], "float32", "x")]
+            paddle.jit.save(paddle.jit.to_static(net, input_spec=spec, full_graph=True), prefix, input_spec=spec)
+        finally:
+            paddle.enable_static()
+
+    x = gf.case_rng(name).standard_normal((2, 5, 4)).astype(np.float32)
+    return export_case(root, name + SUFFIX, export, [("x", x)], gf.DEFAULT_TOL,
+                       [" ".join(gen_rnn_jit_pir.__doc__.split())])
+
+
 LARGE_VISION = [("resnet50", "resnet50"), ("mobilenet_v2", "mobilenet_v2"),
                 ("mobilenet_v3_large", "mobilenet_v3_large")]
 
@@ -395,12 +429,15 @@ def main():
                     ops[n + SUFFIX] = gen_direct(ops_root, n, skipped)
         models_root = os.path.join(args.data, "models")
         # gen_fixtures.py's family names (mnist, digits) select them too
-        names = [n for n, f in (("mnist_fc", "mnist"), ("digits_cnn", "digits")) if chosen(("models", f), n)]
+        names = [n for n, f in (("mnist_fc", "mnist"), ("digits_cnn", "digits"), ("digits_cnn_ptq_qdq", "quant"),
+                                  ("digits_cnn_ptq_fake", "quant")) if chosen(("models", f), n)]
         if names:
             print("models: %s -> %s" % (" ".join(n + SUFFIX for n in names), models_root))
             ops.update(gen_twins(models_root, names, model_comment, skipped, budget=400 * 1024))
         if chosen(("models", "bert"), "bert_tiny"):
             ops["bert_tiny" + SUFFIX] = gen_bert_pir(models_root, "bert_tiny")
+        if chosen(("models", "rnn"), "rnn_jit"):
+            ops["rnn_jit" + SUFFIX] = gen_rnn_jit_pir(models_root)
     if args.large or args.large_only:
         large_root = args.large_out or os.path.join(args.data, "large")
         print("large -> " + large_root)

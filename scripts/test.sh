@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds oar, generates the large test models if they are missing (needs
-# paddlepaddle from requirements-dev.txt), and runs every test with CTest.
+# Builds oar, generates the large test models and the model zoo if they are
+# missing (needs paddlepaddle from requirements-dev.txt; cached outside the
+# clone, see scripts/model_cache.py), and runs every test with CTest.
 # Usage: scripts/test.sh [BUILD_DIR] [extra cmake args...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,22 +27,61 @@ if ! python3 -c 'import paddle, onnx' 2>/dev/null && [ "${OAR_NO_VENV:-}" != 1 ]
   fi
 fi
 
-if [ ! -f tests/data/large/.complete ]; then
-  if python3 -c 'import paddle' 2>/dev/null; then
-    echo "== generating large test models (ResNet-50, MobileNetV2/V3) with paddle"
-    python3 scripts/gen_fixtures.py --large-only --out tests/data/large
-    touch tests/data/large/.complete
-  elif [ "${CI:-}" = true ]; then
-    echo "== paddle is not installed, and CI=true needs the large-model tests (pip install -r requirements-dev.txt)"
-    exit 1
-  else
-    echo "== paddle is not installed: the large-model tests are missing (meta.test_list skips, naming them)"
+have_paddle=false
+python3 -c 'import paddle' 2>/dev/null && have_paddle=true
+
+# generated_models SET DESCRIPTION GENERATOR...: the models of tests/data/SET, made by
+# running GENERATOR... OUT_DIR with paddle when missing. tests/data/SET is a link into the
+# model cache outside the clone (scripts/model_cache.py: a directory per hash of the
+# generator scripts and paddle's version), so other checkouts and later runs reuse them; a
+# real directory there (an older checkout's) is used in place. Generation goes to a
+# temporary directory renamed when complete, so an interrupted run leaves nothing half made.
+generated_models() {
+  local set=$1 what=$2 link=tests/data/$1 dir tmp
+  shift 2
+  if [ -d "$link" ] && [ ! -L "$link" ]; then
+    dir=$link
+    [ -f "$dir/.complete" ] && return 0
+  elif [ "$have_paddle" = true ]; then
+    dir=$(python3 scripts/model_cache.py "$set")
+    if [ -f "$dir/.complete" ]; then
+      ln -sfn "$dir" "$link"
+      return 0
+    fi
   fi
-elif [ ! -f tests/data/large/resnet50_pir/case.txt ] && python3 -c 'import paddle' 2>/dev/null; then
-  # Trees generated before the Paddle 3 PIR twins existed: add only those.
+  if [ "$have_paddle" != true ]; then
+    [ -f "$link/.complete" ] && return 0 # a link made earlier: no paddle to tell whether it is current
+    if [ "${CI:-}" = true ]; then
+      echo "== paddle is not installed, and CI=true needs $what (pip install -r requirements-dev.txt)"
+      exit 1
+    fi
+    echo "== paddle is not installed: $what are missing (meta.test_list skips, naming them)"
+    return 0
+  fi
+  echo "== generating $what with paddle into $dir"
+  if [ "$dir" = "$link" ]; then
+    "$@" "$dir"
+  else
+    tmp=$dir.tmp.$$
+    rm -rf "$tmp"
+    mkdir -p "$tmp"
+    "$@" "$tmp"
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+    ln -sfn "$dir" "$link"
+  fi
+  touch "$dir/.complete"
+}
+
+generated_models large "the large test models (ResNet-50, MobileNetV2/V3, BERT-base)" \
+  python3 scripts/gen_fixtures.py --large-only --out
+if [ ! -L tests/data/large ] && [ -f tests/data/large/.complete ] && [ ! -f tests/data/large/resnet50_pir/case.txt ] \
+  && [ "$have_paddle" = true ]; then
+  # Trees generated in place before the Paddle 3 PIR twins existed: add only those.
   echo "== generating the PIR forms of the large test models (resnet50_pir, mobilenet_v2_pir, mobilenet_v3_large_pir, bert_base_pir)"
   python3 scripts/gen_fixtures.py --large-only --out tests/data/large --only '*_pir'
 fi
+generated_models zoo "the zoo models (scripts/gen_zoo.py, docs/model-zoo.md)" python3 scripts/gen_zoo.py --out
 
 # The Python found now (the .venv above, or another), not the one an older
 # configure of this build directory remembered.

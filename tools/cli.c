@@ -136,6 +136,7 @@ static struct {
   int no_ir_optim;
   int no_memory_optim;
   int profile;
+  const char *trace; /* --trace FILE: the profile as Chrome trace events */
   const char *deleted[CLI_MAX_DELETED_PASSES];
   int num_deleted;
 } engine;
@@ -156,6 +157,11 @@ int cli_engine_option(cli_opt_scan *scan) {
   if (strcmp(word, "--profile") == 0) {
     engine.profile = 1;
     scan->i++;
+    return 1;
+  }
+  if (cli_opt_value(scan, "--trace", &value)) {
+    engine.profile = 1;
+    engine.trace = value;
     return 1;
   }
   if (cli_opt_value(scan, "--delete-pass", &value)) {
@@ -275,6 +281,51 @@ static int by_seconds_desc(const void *a, const void *b) {
   return x->seconds < y->seconds ? 1 : x->seconds > y->seconds ? -1 : 0;
 }
 
+static void json_string(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\')
+      fprintf(f, "\\%c", c);
+    else if (c < 0x20)
+      fprintf(f, "\\u%04x", c);
+    else
+      fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+/* The profile as Chrome / Perfetto trace events (chrome://tracing,
+ * ui.perfetto.dev): one complete event per node, in plan order, each as long
+ * as the node's mean time per run, laid end to end as one average run. The
+ * engine times each step on the thread that runs the plan (a step's time
+ * spans its worker threads), so every event is on that one thread. */
+static int write_trace(const char *path, const profile_row *rows, size_t count, uint64_t runs, double total) {
+  FILE *f = fopen(path, "w");
+  if (f == NULL) return cli_fail("--trace %s: cannot open for writing", path);
+  double per_run_us = runs ? 1e6 / (double)runs : 0, ts = 0;
+  fputs("{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n", f);
+  fputs("{\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, \"tid\": 1, \"args\": {\"name\": \"plan\"}}",
+        f);
+  for (size_t i = 0; i < count; i++) {
+    double dur = rows[i].seconds * per_run_us;
+    fputs(",\n{\"name\": ", f);
+    json_string(f, rows[i].node);
+    fputs(", \"cat\": ", f);
+    json_string(f, strcmp(rows[i].kernel, "reference") == 0 ? "reference" : "fast");
+    fprintf(f,
+            ", \"ph\": \"X\", \"pid\": 1, \"tid\": 1, \"ts\": %.3f, \"dur\": %.3f, \"args\": {\"kernel\": ",
+            ts, dur);
+    json_string(f, rows[i].kernel);
+    fprintf(f, ", \"step\": %zu, \"share_percent\": %.3f}}", i,
+            total > 0 ? 100 * rows[i].seconds / total : 0);
+    ts += dur;
+  }
+  fprintf(f, "\n], \"otherData\": {\"runs\": %llu}}\n", (unsigned long long)runs);
+  if (fclose(f) != 0) return cli_fail("--trace %s: write failed", path);
+  return CLI_EXIT_OK;
+}
+
 int cli_print_profile(oar_predictor *predictor, size_t top) {
   if (!engine.profile) return CLI_EXIT_OK;
   size_t count = 0;
@@ -297,6 +348,13 @@ int cli_print_profile(oar_predictor *predictor, size_t top) {
     rows[i].seconds = seconds;
     total += seconds;
   }
+  if (engine.trace != NULL) {
+    int rc = write_trace(engine.trace, rows, count, runs, total);
+    if (rc != CLI_EXIT_OK) {
+      free(rows);
+      return rc;
+    }
+  }
   qsort(rows, count, sizeof *rows, by_seconds_desc);
   double per_run = runs ? 1e3 / (double)runs : 0;
   printf("profile: %zu nodes, %.3f ms per run in nodes (%llu runs); slowest first:\n", count, total * per_run,
@@ -316,8 +374,8 @@ int cli_print_profile(oar_predictor *predictor, size_t top) {
     if (rows[i].seconds > ref_worst) ref_worst = rows[i].seconds, worst = rows[i].node;
   }
   if (ref_nodes)
-    printf("reference kernels: %zu of %zu nodes, %.1f%% of node time; slowest: %s (%.1f%%)\n", ref_nodes, count,
-           total > 0 ? 100 * ref_seconds / total : 0, worst, total > 0 ? 100 * ref_worst / total : 0);
+    printf("reference kernels: %zu of %zu nodes, %.1f%% of node time; slowest: %s (%.1f%%)\n", ref_nodes,
+           count, total > 0 ? 100 * ref_seconds / total : 0, worst, total > 0 ? 100 * ref_worst / total : 0);
   else
     printf("reference kernels: none\n");
   free(rows);

@@ -43,11 +43,13 @@ static const char kInfoHelp[] =
     "             declared input shapes, -1 as 1, or those given by --shape)\n"
     "Engine switches (also for run and bench): --no-ir-optim, --no-memory-optim,\n"
     "--delete-pass NAME, --profile (run, bench: per-node times and kernels, and\n"
-    "the share of time on reference kernels, the slow path).\n";
+    "the share of time on reference kernels, the slow path), --trace FILE (run,\n"
+    "bench: --profile, and the profile written to FILE as Chrome / Perfetto trace\n"
+    "events: one per node, with its kernel).\n";
 
 static const char kRunHelp[] =
     "usage: oar run MODEL [--params FILE] --input NAME=FILE.npy ... [--output-dir DIR]\n"
-    "               [--threads N]\n"
+    "               [--threads N] [--repeat N]\n"
     "\n"
     "Feeds each input from a .npy file (a model with one input also takes\n"
     "--input FILE.npy), runs the model once and prints every output's name,\n"
@@ -59,7 +61,9 @@ static const char kRunHelp[] =
     "                         whose range holds their values)\n"
     "  --output-dir DIR       also write DIR/<output name>.npy per output (characters\n"
     "                         other than A-Z a-z 0-9 . _ - become _); DIR is created\n"
-    "  --threads N            threads for the run (default 1)\n";
+    "  --threads N            threads for the run (default 1)\n"
+    "  --repeat N             run N times (default 1; the outputs are the last run's,\n"
+    "                         the time printed the fastest, --profile sums them all)\n";
 
 static const char kBenchHelp[] =
     "usage: oar bench MODEL [--params FILE] [--threads N] [--batch N] [--shape NAME=AxBxC]\n"

@@ -214,7 +214,7 @@ oar_status oar_predictor_get_output(oar_predictor *predictor, const char *name, 
   return find_tensor(predictor, predictor->outputs, predictor->num_outputs, name, tensor, "output", __func__);
 }
 
-static size_t plan_bytes(const oar_plan *plan) { return plan->arena_bytes + plan->prep.workspace_bytes; }
+static size_t plan_bytes(const oar_plan *plan) { return oar_plan_bytes(plan); }
 
 /* Makes p->plan the plan for p->input_views: a cached one, or a new one
  * (evicting the least recently used beyond the slot and byte budgets). */
@@ -381,7 +381,7 @@ oar_status oar_predictor_profile_count(const oar_predictor *predictor, size_t *c
     return oar_api_failf(
         (oar_error *)&predictor->err, OAR_ERR_MISUSE,
         "oar_predictor_profile_count: no profile (enable it with oar_config_set_profile, then run)");
-  *count = (size_t)predictor->plan->num_steps;
+  *count = (size_t)oar_plan_profile_entries(predictor->plan);
   *runs = predictor->plan->profiled_runs;
   return OAR_OK;
 }
@@ -394,14 +394,14 @@ oar_status oar_predictor_profile_entry(oar_predictor *predictor, size_t index, c
   const oar_plan *plan = predictor->plan;
   if (!plan || !plan->step_seconds)
     return oar_api_failf(&predictor->err, OAR_ERR_MISUSE, "oar_predictor_profile_entry: no profile");
-  if (index >= (size_t)plan->num_steps)
+  if (index >= (size_t)oar_plan_profile_entries(plan))
     return oar_api_failf(&predictor->err, OAR_ERR_INVALID_ARGUMENT,
                          "oar_predictor_profile_entry: index %zu out of range (%d steps)", index,
-                         plan->num_steps);
+                         oar_plan_profile_entries(plan));
   const oar_graph *g = predictor->model->graph;
   oar_node_describe(g, &g->nodes[plan->steps[index]], predictor->profile_node,
                     sizeof predictor->profile_node);
-  const oar_op_state *state = plan->step_states[index];
+  const oar_op_state *state = index < (size_t)plan->num_steps ? plan->step_states[index] : NULL;
   *node = predictor->profile_node;
   *kernel = state && state->kernel ? state->kernel : "reference";
   *seconds = plan->step_seconds[index];

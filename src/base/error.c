@@ -9,11 +9,23 @@ static _Thread_local char last_error_text[OAR_ERROR_MSG_MAX];
 oar_status oar_error_set(oar_error *err, oar_status code, const char *fmt, ...) {
   if (!err) return code;
   err->code = code;
+  err->needs_value = 0;
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(err->msg, sizeof err->msg, fmt, ap);
   va_end(ap);
   return code;
+}
+
+oar_status oar_error_needs_value(oar_error *err, const char *fmt, ...) {
+  if (!err) return OAR_ERR_UNSUPPORTED;
+  err->code = OAR_ERR_UNSUPPORTED;
+  err->needs_value = 1;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+  va_end(ap);
+  return OAR_ERR_UNSUPPORTED;
 }
 
 oar_status oar_error_prefix(oar_error *err, const char *fmt, ...) {
@@ -38,6 +50,7 @@ oar_status oar_error_prefix(oar_error *err, const char *fmt, ...) {
 void oar_error_clear(oar_error *err) {
   if (!err) return;
   err->code = OAR_OK;
+  err->needs_value = 0;
   err->msg[0] = '\0';
 }
 

@@ -10,6 +10,10 @@
  * failure. The message accumulates context: callers may prefix it. */
 typedef struct oar_error {
   oar_status code;
+  /* Set (with OAR_ERR_UNSUPPORTED) by oar_error_needs_value: shape
+   * inference needed the value of an input that was not known; the planner
+   * may then plan the node once the value is known (runtime/plan_dynamic.c). */
+  int needs_value;
   char msg[OAR_ERROR_MSG_MAX];
 } oar_error;
 
@@ -17,6 +21,9 @@ typedef struct oar_error {
  * `return oar_error_set(err, OAR_ERR_IO, "...")`. err may be NULL. */
 oar_status oar_error_set(oar_error *err, oar_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* oar_error_set(err, OAR_ERR_UNSUPPORTED, ...) that also sets needs_value. */
+oar_status oar_error_needs_value(oar_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prepends context ("while loading x: ") to the existing message; returns
  * the existing code. */

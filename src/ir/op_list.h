@@ -133,6 +133,8 @@ OAR_OP(roll)
 /* Paddle's quantize_linear / dequantize_linear (PaddleSlim's onnx_format):
  * fake quantization in float, Paddle's arithmetic (ir/ops/quant.c). */
 OAR_OP(paddle_fake_quant)
+/* ONNX DynamicQuantizeLinear (issue 14): uint8 with a scale and zero point from X's range. */
+OAR_OP(dynamic_quantize_linear)
 
 /* issue 11, batch B: Paddle ops with no format-free twin, named and
  * slotted as Paddle's (ir/ops/pd_ops.h) */
@@ -151,3 +153,19 @@ OAR_OP(prior_box)
 OAR_OP(rnn)
 OAR_OP(deformable_conv)
 OAR_OP(deformable_conv_v1)
+/* issue 11, op gaps: Paddle's gaussian_random and pool3d (ir/ops/pd_ops.h) */
+OAR_OP(gaussian_random)
+OAR_OP(pool3d)
+
+/* issue 12: output shapes known only when the op runs (ir/ops/dynamic.h,
+ * runtime/plan_dynamic.c) */
+OAR_OP(where_index)
+OAR_OP(masked_select)
+OAR_OP(unique)
+OAR_OP(multiclass_nms3)
+OAR_OP(matrix_nms)
+OAR_OP(non_max_suppression)
+
+/* issue 12, proposals (ir/ops/proposals.h) */
+OAR_OP(generate_proposals_v2)
+OAR_OP(distribute_fpn_proposals)

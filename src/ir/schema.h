@@ -67,7 +67,13 @@ enum {
    * size (elementwise ops whose X has the output's shape): the memory
    * planner may then give them one buffer. Run functions of such ops must
    * read element i before writing element i. VIEW ops are in-place too. */
-  OAR_OP_INPLACE = 1u << 2
+  OAR_OP_INPLACE = 1u << 2,
+  /* Output shapes depend on input values (nonzero, unique, NMS): infer sets
+   * dtypes and ranks (dims -1 where not known); the run function allocates
+   * its outputs (op_run.h, oar_run_alloc_output). The planner cuts the plan
+   * after such a node unless its inputs are known at plan time
+   * (runtime/plan_dynamic.c). */
+  OAR_OP_DYNAMIC_SHAPE = 1u << 3
 };
 
 typedef struct oar_op_schema {

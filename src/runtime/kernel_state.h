@@ -33,4 +33,14 @@ void oar_fused_epilogue_from(bool has_act, const oar_act_params *act, oar_fused_
  * time. */
 bool oar_prepare_input_known(const oar_prepare_ctx *ctx, int slot);
 
+/* The weight at flat input `slot` (data `src`) packed by pack(pack_ctx,
+ * dst) into `floats` floats, once: from the weight cache (shared by every
+ * plan and clone) when it is a model constant, `key` telling this packing
+ * from the others of the same weight; else, when it is known at plan
+ * time, into a buffer stored in s->owned (freed with the state). *packed
+ * is NULL when the weight is known only at run time (or floats is 0). */
+oar_status oar_prepare_pack_weight(const oar_prepare_ctx *ctx, int slot, const float *src,
+                                   const int64_t key[4], size_t floats, oar_weight_pack_fn pack,
+                                   void *pack_ctx, oar_simple_state *s, const float **packed, oar_error *err);
+
 #endif

@@ -111,7 +111,25 @@ void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count);
   X(multihead_attention)   \
   X(pool2d)                \
   X(conv2d_blocked)        \
-  X(pool2d_blocked)
+  X(conv_nd)               \
+  X(conv_transpose_nd)     \
+  X(softmax)               \
+  X(softmax_ext)           \
+  X(pool2d_blocked)        \
+  X(resize_nd)             \
+  X(instance_norm_nd)      \
+  X(layer_norm_axis)       \
+  X(group_norm)            \
+  X(layer_norm)            \
+  X(skip_layernorm)        \
+  X(layout_to_blocked)     \
+  X(layout_from_blocked)   \
+  X(transpose)             \
+  X(transpose2)            \
+  X(reduce)                \
+  X(pad_nd)                \
+  X(concat)                \
+  X(split)
 
 #define OAR_DECLARE_PREPARE(id) \
   oar_status oar_prepare_##id(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err);

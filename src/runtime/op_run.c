@@ -1,5 +1,9 @@
 #include "runtime/op_run.h"
 
+#include <string.h>
+
+#include "base/alloc.h"
+
 static const oar_run_fn run_fns[OAR_OP_COUNT] = {
 #define OAR_OP(id) [OAR_OP_##id] = oar_run_##id,
 #include "ir/op_list.h"
@@ -9,4 +13,25 @@ static const oar_run_fn run_fns[OAR_OP_COUNT] = {
 oar_run_fn oar_run_fn_for(oar_op_id id) {
   if ((int)id < 0 || id >= OAR_OP_COUNT) return 0;
   return run_fns[id];
+}
+
+oar_status oar_run_alloc_output(oar_tensor_view *out, oar_dtype dtype, const oar_shape *shape,
+                                const char *what, oar_error *err) {
+  if (out->data) return oar_error_set(err, OAR_ERR_INTERNAL, "output '%s' allocated twice", what);
+  int64_t n = oar_shape_numel(shape);
+  size_t bytes;
+  if (n < 0 || !oar_mul_size((size_t)n, oar_dtype_bytes(dtype), &bytes) ||
+      bytes > OAR_RUN_DYNAMIC_OUTPUT_MAX_BYTES)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
+                         "output '%s' would have %lld elements, more than the %zu bytes an output may take",
+                         what, (long long)n, (size_t)OAR_RUN_DYNAMIC_OUTPUT_MAX_BYTES);
+  void *d = oar_aligned_alloc(bytes ? bytes : 64);
+  if (!d)
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for output '%s' (%zu bytes)", what,
+                         bytes);
+  memset(d, 0, bytes);
+  out->dtype = dtype;
+  out->shape = *shape;
+  out->data = d;
+  return OAR_OK;
 }

@@ -7,7 +7,13 @@
  * the schema's infer function gave and `data` pointing at memory of exactly
  * numel * dtype size bytes (which may be 0). A run function reads attrs from
  * the node, checks what it must, and writes every output. It allocates only
- * through base/alloc.h and frees what it allocates. */
+ * through base/alloc.h and frees what it allocates.
+ *
+ * Ops whose output shapes depend on input values (schema flag
+ * OAR_OP_DYNAMIC_SHAPE) are called with every output's data NULL and dims
+ * unknown. Their run function gives each output its shape and memory with
+ * oar_run_alloc_output; from then on the runtime owns that memory (it frees
+ * it also when the run function fails after allocating). */
 #ifndef OAR_RUNTIME_OP_RUN_H
 #define OAR_RUNTIME_OP_RUN_H
 
@@ -23,5 +29,15 @@ typedef oar_status (*oar_run_fn)(const oar_node *node, const oar_tensor_view *co
 #undef OAR_OP
 
 oar_run_fn oar_run_fn_for(oar_op_id id);
+
+/* The most bytes one run-time-shaped output may take (a larger one is an
+ * error naming the op, not an allocation). */
+#define OAR_RUN_DYNAMIC_OUTPUT_MAX_BYTES ((size_t)1 << 30)
+
+/* Sets `out`'s dtype and shape and allocates its data (64-byte aligned,
+ * zeroed; a 0-element output gets a valid pointer too). `out->data` must
+ * be NULL. The message names the output slot by `what`. */
+oar_status oar_run_alloc_output(oar_tensor_view *out, oar_dtype dtype, const oar_shape *shape,
+                                const char *what, oar_error *err);
 
 #endif

@@ -2,7 +2,15 @@
  * Shapes are inferred once, values computable from constants and shapes
  * are computed once (plan-time folding), every intermediate tensor gets its
  * place in one arena, and a run walks the remaining steps with no
- * allocation and no shape inference. */
+ * allocation and no shape inference.
+ *
+ * A node whose output shapes are known only when it runs (schema flag
+ * OAR_OP_DYNAMIC_SHAPE) whose inputs are not known at plan time ends the
+ * plan: its `cut`. A run then runs that node, and the rest of the graph in
+ * a continuation plan made for the shapes it produced (plan_dynamic.c).
+ * A node whose shape inference needs the value of a small input not known
+ * at plan time cuts the plan too (cut_values): the rest, from that node,
+ * is planned per observed value. */
 #ifndef OAR_RUNTIME_PLAN_H
 #define OAR_RUNTIME_PLAN_H
 
@@ -21,7 +29,8 @@ typedef struct oar_plan {
   oar_run_fn *step_fns;
   oar_op_state **step_states; /* per step: prepared kernel (op_prepare.h), or NULL */
   oar_prepare_session prep;   /* kernel table, threads, shared kernel workspace */
-  double *step_seconds;       /* per step: time summed over profiled runs (NULL: not profiling) */
+  double *step_seconds;       /* per step, then the cut node: time summed over profiled runs (NULL: not
+                                 profiling; continuations are not profiled) */
   uint64_t profiled_runs;
   uint8_t *arena;
   size_t arena_bytes;
@@ -30,6 +39,20 @@ typedef struct oar_plan {
   oar_mem_plan_stats memory; /* activation memory: planned vs naive */
   const oar_tensor_view **in_scratch;
   oar_tensor_view *out_scratch;
+  /* Data-dependent shapes (plan_dynamic.c). A graph without a cut has
+   * start 0, cut -1 and none of the rest. */
+  int start;       /* first node this plan covers */
+  int cut;         /* node run after the steps, with run-time shapes; -1: none */
+  int cut_values;  /* 1: the cut node waits for the values of small inputs instead */
+  int *key_values; /* what continuations are keyed by: the cut's outputs, or those inputs */
+  int num_key_values;
+  int memory_optim; /* the options continuations are made with */
+  struct oar_weight_cache *weights;
+  int *entries; /* continuation: values made before `start` whose data it reads */
+  int num_entries;
+  void **cut_buffers;          /* per output of the cut node: this run's memory */
+  struct oar_plan_cont *conts; /* continuations cached by the cut's output shapes */
+  uint64_t cont_clock;
 } oar_plan;
 
 typedef struct oar_plan_options {
@@ -48,5 +71,11 @@ int oar_plan_matches(const oar_plan *p, const oar_tensor_view *inputs);
 /* Runs the plan on inputs (same signature, data set). */
 oar_status oar_plan_run(oar_plan *p, const oar_tensor_view *inputs, oar_error *err);
 void oar_plan_destroy(oar_plan *p);
+/* Entries of the profile: the steps, then the cut node if any (its
+ * node is steps[num_steps], its state NULL). */
+int oar_plan_profile_entries(const oar_plan *p);
+/* Activation, workspace and run-time output bytes held by the plan and its
+ * cached continuations. */
+size_t oar_plan_bytes(const oar_plan *p);
 
 #endif

@@ -3,12 +3,9 @@
  * immutable, execution state is per clone), each with its own input, and
  * each gets exactly what a lone run on that input gives. Uses the digits
  * CNN fixture. */
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "oar/oar.h"
+#include "clone_threads_util.h"
 
 #define THREADS 4
 #define RUNS 25
@@ -41,21 +38,9 @@ static void *worker(void *arg) {
 }
 
 int main(void) {
-  const char *dir = getenv("OAR_TEST_DATA");
-  char model[1024];
-  snprintf(model, sizeof model, "%s/models/digits_cnn", dir ? dir : "tests/data");
-  oar_config *c;
-  oar_predictor *base;
-  oar_config_create(&c);
-  oar_config_set_model(c, model, NULL);
-  oar_config_set_num_threads(c, 2);
-  if (oar_predictor_create(c, &base) != OAR_OK) {
-    fprintf(stderr, "cannot load %s: %s\n", model, oar_last_error());
-    return 1;
-  }
-  oar_config_destroy(c);
+  oar_predictor *base = ct_load("models/digits_cnn");
+  if (!base) return 1;
   job jobs[THREADS];
-  pthread_t threads[THREADS];
   for (int t = 0; t < THREADS; t++) {
     memset(&jobs[t], 0, sizeof jobs[t]);
     for (int i = 0; i < 64; i++) jobs[t].input[i] = (float)((i * (t + 3)) % 17) / 16.0f;
@@ -64,8 +49,7 @@ int main(void) {
       return 1;
     }
   }
-  for (int t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, worker, &jobs[t]);
-  for (int t = 0; t < THREADS; t++) pthread_join(threads[t], NULL);
+  ct_run_threads(THREADS, worker, jobs, sizeof jobs[0]);
   int failures = 0;
   for (int t = 0; t < THREADS; t++) {
     failures += jobs[t].failures;

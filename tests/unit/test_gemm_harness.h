@@ -120,6 +120,36 @@ static inline const oar_f32_kernels *kernels_or_skip(oar_isa isa, const char *te
   return kr;
 }
 
+/* Floats of got that differ from want bit for bit; *first is the first
+ * (0 when none). */
+static inline size_t count_bit_mismatches(const float *got, const float *want, size_t n, size_t *first) {
+  size_t bad = 0;
+  *first = 0;
+  for (size_t i = 0; i < n; i++)
+    if (memcmp(&got[i], &want[i], sizeof(float)) != 0 && bad++ == 0) *first = i;
+  return bad;
+}
+
+/* Runs sweep(kr, threads) on every table the host runs, on a pool of 1
+ * and of 2 threads set as the current pool; 1 when a pool cannot be made. */
+static inline int harness_each_table_and_threads(const char *test,
+                                                 void (*sweep)(const oar_f32_kernels *, int)) {
+  for (int isa = OAR_ISA_GENERIC; isa < OAR_ISA_COUNT; isa++) {
+    const oar_f32_kernels *kr = kernels_or_skip((oar_isa)isa, test);
+    if (!kr) continue;
+    printf("== %s\n", oar_isa_name(kr->isa));
+    for (int threads = 1; threads <= 2; threads++) {
+      oar_threadpool *pool = NULL;
+      if (oar_threadpool_create(threads, &pool, NULL) != OAR_OK) return 1;
+      oar_threadpool_set_current(pool);
+      sweep(kr, threads);
+      oar_threadpool_set_current(NULL);
+      oar_threadpool_destroy(pool);
+    }
+  }
+  return 0;
+}
+
 /* The exit status CTest counts as a skip (SKIP_RETURN_CODE in
  * tests/CMakeLists.txt): a test with nothing to test on this host says so
  * instead of passing. */

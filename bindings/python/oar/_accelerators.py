@@ -396,6 +396,12 @@ class AcceleratorOptions:
         self._unsupported("lite", "enable_lite_engine", "the Paddle Lite subgraph engine is not available in oar",
                           args, kwargs)
 
+    def lite_engine_enabled(self):
+        """Paddle 2.x: whether the Paddle Lite engine runs: never in oar.
+        (Paddle 3.3 dropped this query; PaddleDetection's XPU path still
+        calls it, and fails on Paddle 3.3 with an AttributeError.)"""
+        return False
+
 
 
 class InternalUtils:

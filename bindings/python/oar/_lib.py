@@ -57,7 +57,8 @@ def _load():
     except OSError as e:
         raise ImportError(
             "oar: cannot load the engine library %s (%s); install the package with "
-            "`pip install .` from the oar repository, or set OAR_LIBRARY to a liboar.so" % (path, e)
+            "`pip install oar-inference` (or `pip install .` from the oar repository), "
+            "or set OAR_LIBRARY to a liboar.so" % (path, e)
         ) from None
     handle_out = POINTER(c_void_p)
     protos = {

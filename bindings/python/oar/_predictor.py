@@ -1,5 +1,13 @@
-"""paddle.inference's Predictor, Tensor and PredictorPool on oar."""
+"""paddle.inference's Predictor, Tensor and PredictorPool on oar.
 
+The hot path (copy_from_cpu, run, copy_to_cpu, run([arrays])) goes through
+the compiled module oar._fast when it is built (one C call each, the GIL
+released during runs); otherwise, or with OAR_NO_FAST=1 in the environment,
+through ctypes. ``oar._fast`` is None when the ctypes path is in use. Both
+give the same results and the same errors."""
+
+import ctypes
+import os
 import time
 from ctypes import byref, c_char_p, c_double, c_int, c_int64, c_size_t, c_uint64, c_void_p
 
@@ -12,6 +20,33 @@ from ._lib import OarError, check, encode, lib
 from ._unsupported import warn_once
 
 
+def _load_fast():
+    """oar._fast bound to the engine ctypes loaded, or None (not built, or OAR_NO_FAST set)."""
+    if os.environ.get("OAR_NO_FAST"):
+        return None
+    try:
+        from . import _fast as module
+    except ImportError:
+        return None
+    names = (
+        "oar_predictor_run",
+        "oar_last_error",
+        "oar_tensor_reshape",
+        "oar_tensor_copy_from_host",
+        "oar_tensor_dtype",
+        "oar_tensor_shape",
+        "oar_tensor_copy_to_host",
+        "oar_tensor_data",
+    )
+    addresses = tuple(ctypes.cast(getattr(lib, name), c_void_p).value for name in names)
+    dtypes = [OAR_TO_NUMPY.get(code) for code in range(max(OAR_TO_NUMPY) + 1)]
+    module.init(addresses, OarError, np.empty, np.ndarray, dtypes)
+    return module
+
+
+_fast = _load_fast()
+
+
 class Tensor:
     """A handle on one input or output of a predictor (paddle.inference.Tensor).
     Keeps its predictor alive."""
@@ -19,6 +54,7 @@ class Tensor:
     def __init__(self, predictor, handle, is_input):
         self._predictor = predictor
         self._handle = handle
+        self._address = handle.value  # what oar._fast takes
         self._is_input = is_input
 
     def name(self):
@@ -55,6 +91,8 @@ class Tensor:
     def copy_from_cpu(self, data):
         """Sets an input to a numpy array (its shape and data; one copy).
         Any array-like is taken; its dtype must be the model's."""
+        if _fast is not None and _fast.feed(self._address, data):
+            return
         if isinstance(data, list) and data and isinstance(data[0], str):
             raise TypeError("copy_from_cpu: tensor %r: oar has no string tensors (list[str] input)" % self.name())
         array = np.asarray(data)
@@ -75,6 +113,10 @@ class Tensor:
 
     def copy_to_cpu(self):
         """The tensor as a new numpy array (one copy)."""
+        if _fast is not None:
+            out = _fast.fetch(self._address)
+            if out is not None:
+                return out
         data = c_void_p()
         check(lib.oar_tensor_data(self._handle, byref(data)))  # no data yet: the engine says why
         out = np.empty(self.shape(), dtype=self._numpy_dtype())
@@ -156,6 +198,13 @@ class Predictor:
 
     def _setup(self, handle, profile):
         self._handle = handle
+        self._address = handle.value  # what oar._fast takes
+        # (name, is_input) -> handle: oar gives the same handle every time. Not
+        # the Tensors, which keep their predictor alive (a cycle would delay
+        # freeing the engine's predictor until the garbage collector runs).
+        self._handles = {}
+        self._io = None  # (input names, output names, input handles, output handles)
+        self._fast_io = None  # their addresses, for oar._fast.run_arrays
         self._profile_on = profile
         self._runs = 0
         self._total_s = 0.0
@@ -186,15 +235,43 @@ class Predictor:
     def get_output_names(self):
         return self._names(lib.oar_predictor_output_count, lib.oar_predictor_output_name)
 
+    def _tensor(self, name, is_input):
+        handle = self._handles.get((name, is_input))
+        if handle is None:
+            handle = c_void_p()
+            get = lib.oar_predictor_get_input if is_input else lib.oar_predictor_get_output
+            check(get(self._handle, encode(name), byref(handle)))
+            self._handles[(name, is_input)] = handle
+        return Tensor(self, handle, is_input)
+
     def get_input_handle(self, name):
-        handle = c_void_p()
-        check(lib.oar_predictor_get_input(self._handle, encode(name), byref(handle)))
-        return Tensor(self, handle, True)
+        return self._tensor(name, True)
 
     def get_output_handle(self, name):
-        handle = c_void_p()
-        check(lib.oar_predictor_get_output(self._handle, encode(name), byref(handle)))
-        return Tensor(self, handle, False)
+        return self._tensor(name, False)
+
+    def _io_handles(self):
+        """(input names, output names, input Tensors, output Tensors)."""
+        if self._io is None:
+            names_in, names_out = self.get_input_names(), self.get_output_names()
+            handles_in = [self._tensor(name, True)._handle for name in names_in]
+            handles_out = [self._tensor(name, False)._handle for name in names_out]
+            self._io = (names_in, names_out, handles_in, handles_out)
+        names_in, names_out, handles_in, handles_out = self._io
+        return (
+            names_in,
+            names_out,
+            [Tensor(self, h, True) for h in handles_in],
+            [Tensor(self, h, False) for h in handles_out],
+        )
+
+    def _feed_at(self, index, array):
+        """copy_from_cpu on input ``index``: oar._fast.run_arrays's way back for what it cannot take."""
+        Tensor(self, self._io[2][index], True).copy_from_cpu(array)
+
+    def _fetch_at(self, index):
+        """copy_to_cpu on output ``index``: oar._fast.run_arrays's way back for a dtype numpy lacks."""
+        return Tensor(self, self._io[3][index], False).copy_to_cpu()
 
     # Paddle 1.8 / 2.0 names.
     get_input_tensor = get_input_handle
@@ -204,12 +281,21 @@ class Predictor:
         """``run()`` runs on the inputs set through the handles and returns
         None. ``run([array, ...])`` sets the inputs in get_input_names()
         order, runs, and returns the outputs as numpy arrays."""
+        plain = not (self._profile_on or self._shared_outputs or self._input_hooks or self._output_hooks)
         if inputs is not None:
-            names = self.get_input_names()
+            if _fast is not None and plain and self._fast_io is not None and len(inputs) == len(self._fast_io[0]):
+                return _fast.run_arrays(self._address, self._fast_io[0], self._fast_io[1], inputs, self)
+            names, _, tensors_in, tensors_out = self._io_handles()
             if len(inputs) != len(names):
                 raise ValueError("run: the model has %d inputs %s, %d arrays given" % (len(names), names, len(inputs)))
-            for name, array in zip(names, inputs):
-                self.get_input_handle(name).copy_from_cpu(array)
+            if _fast is not None and plain:
+                self._fast_io = (tuple(t._address for t in tensors_in), tuple(t._address for t in tensors_out))
+                return _fast.run_arrays(self._address, self._fast_io[0], self._fast_io[1], inputs, self)
+            for tensor, array in zip(tensors_in, inputs):
+                tensor.copy_from_cpu(array)
+        elif _fast is not None and plain:
+            _fast.run(self._address)
+            return None
         start = time.perf_counter() if self._profile_on else 0.0
         check(lib.oar_predictor_run(self._handle))  # the GIL is released during the call
         if self._profile_on:
@@ -221,7 +307,7 @@ class Predictor:
         if self._input_hooks or self._output_hooks:
             self._call_hooks()
         if inputs is not None:
-            return [self.get_output_handle(name).copy_to_cpu() for name in self.get_output_names()]
+            return [tensor.copy_to_cpu() for tensor in tensors_out]
         return None
 
     def zero_copy_run(self):

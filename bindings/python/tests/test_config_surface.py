@@ -224,6 +224,19 @@ def test_mkldnn_stays_false_and_the_warning_says_so():
     assert not config.mkldnn_enabled() and not config.onednn_enabled()
 
 
+def test_lite_engine_query_of_paddle_2(mnist):
+    """PaddleDetection's XPU branch asks lite_engine_enabled() (Paddle 2.x;
+    Paddle 3.3 dropped it) before enable_xpu: False, and the predictor runs."""
+    model_dir, x, want = mnist
+    config = paddle_infer.Config(model_dir)
+    assert config.lite_engine_enabled() is False
+    with pytest.warns(oar.UnsupportedOptionWarning, match="enable_xpu"):
+        config.enable_xpu(10 * 1024 * 1024)
+    assert not config.lite_engine_enabled()
+    (got,) = paddle_infer.create_predictor(config).run([x])
+    assert_close(got, want)
+
+
 def test_value_queries_read_back_what_was_set():
     config = paddle_infer.Config()
     assert config.memory_pool_init_size_mb() == 100 and config.gpu_device_id() == 0  # Paddle's defaults

@@ -27,6 +27,7 @@ static const onnx_op_entry table[] = {
     {"Ceil", onnx_convert_ceil},
     {"Celu", onnx_convert_celu},
     {"Clip", onnx_convert_clip},
+    {"Compress", onnx_convert_compress}, /* issue 12 */
     {"Concat", onnx_convert_concat},
     {"Constant", onnx_convert_constant},
     {"ConstantOfShape", onnx_convert_constant_of_shape},
@@ -39,6 +40,7 @@ static const onnx_op_entry table[] = {
     {"DequantizeLinear", onnx_convert_dequantize_linear},
     {"Div", onnx_convert_div},
     {"Dropout", onnx_convert_dropout},
+    {"DynamicQuantizeLinear", onnx_convert_dynamic_quantize_linear}, /* issue 14 */
     {"Einsum", onnx_convert_einsum},
     {"Elu", onnx_convert_elu},
     {"Equal", onnx_convert_equal},
@@ -85,6 +87,8 @@ static const onnx_op_entry table[] = {
     {"Mul", onnx_convert_mul},
     {"Neg", onnx_convert_neg},
     {"NegativeLogLikelihoodLoss", onnx_convert_nll_loss},
+    {"NonMaxSuppression", onnx_convert_non_max_suppression}, /* issue 12 */
+    {"NonZero", onnx_convert_nonzero},                       /* issue 12 */
     {"Not", onnx_convert_not},
     {"OneHot", onnx_convert_one_hot},
     {"Or", onnx_convert_or},
@@ -138,6 +142,7 @@ static const onnx_op_entry table[] = {
     {"TopK", onnx_convert_topk},
     {"Transpose", onnx_convert_transpose},
     {"Trilu", onnx_convert_trilu},
+    {"Unique", onnx_convert_unique}, /* issue 12 */
     {"Unsqueeze", onnx_convert_unsqueeze},
     {"Where", onnx_convert_where},
     {"Xor", onnx_convert_xor},

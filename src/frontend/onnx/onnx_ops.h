@@ -147,10 +147,16 @@ oar_status onnx_convert_transpose(onnx_cx *cx);
 oar_status onnx_convert_trilu(onnx_cx *cx);
 oar_status onnx_convert_unsqueeze(onnx_cx *cx);
 oar_status onnx_convert_where(onnx_cx *cx);
+/* issue 12: data-dependent output shapes (onnx_ops_dynamic.c) */
+oar_status onnx_convert_compress(onnx_cx *cx);
+oar_status onnx_convert_non_max_suppression(onnx_cx *cx);
+oar_status onnx_convert_nonzero(onnx_cx *cx);
+oar_status onnx_convert_unique(onnx_cx *cx);
 oar_status onnx_convert_xor(onnx_cx *cx);
 oar_status onnx_convert_one_hot(onnx_cx *cx);
 oar_status onnx_convert_eye_like(onnx_cx *cx);
 oar_status onnx_convert_quantize_linear(onnx_cx *cx);
 oar_status onnx_convert_dequantize_linear(onnx_cx *cx);
+oar_status onnx_convert_dynamic_quantize_linear(onnx_cx *cx);
 
 #endif

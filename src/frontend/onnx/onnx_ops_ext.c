@@ -593,3 +593,11 @@ static oar_status quant_convert(onnx_cx *cx, oar_op_id op) {
 
 oar_status onnx_convert_quantize_linear(onnx_cx *cx) { return quant_convert(cx, OAR_OP_quantize_linear); }
 oar_status onnx_convert_dequantize_linear(onnx_cx *cx) { return quant_convert(cx, OAR_OP_dequantize_linear); }
+
+oar_status onnx_convert_dynamic_quantize_linear(onnx_cx *cx) {
+  oar_node_builder b;
+  cx_begin(cx, OAR_OP_dynamic_quantize_linear, &b);
+  cx_add_in(cx, &b, 0, cx_need_in(cx, 0));
+  for (int k = 0; k < 3; k++) cx_add_out(cx, &b, k, cx_need_out(cx, k));
+  return cx_end(cx, &b);
+}

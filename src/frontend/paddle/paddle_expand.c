@@ -11,6 +11,7 @@
 #include "frontend/paddle/paddle_attrs.h"
 #include "frontend/paddle/params.h"
 #include "ir/ops/elementwise.h"
+#include "ir/ops/math.h"
 #include "ir/ops/nlp.h"
 #include "ir/ops/op_ext.h"
 
@@ -429,20 +430,25 @@ oar_status oar_pd_expand_assign_value(const oar_pd_lowering *l, const oar_pd_op 
 
 /* set_value: set_slice of Input with ValueTensor, or a constant of the
  * op's values (of its dtype, else Input's: PIR's pd_op.set_value has no
- * dtype). Slice bounds from tensors and none_axes (x[None, ...] = v) are
- * refused. */
+ * dtype). Slice bounds from StartsTensorList / EndsTensorList /
+ * StepsTensorList (1-element tensors, concatenated) replace the
+ * attributes; none_axes (x[None, ...] = v) is set_slice's own. */
 oar_status oar_pd_expand_set_value(const oar_pd_lowering *l, const oar_pd_op *op, oar_pd_emitter *e,
                                    oar_error *err) {
   (void)l;
+  int x, value, y, bounds[3] = {-1, -1, -1};
   static const char *const lists[] = {"StartsTensorList", "EndsTensorList", "StepsTensorList"};
-  for (int k = 0; k < 3; k++)
-    if (oar_pd_emit_count(e, true, lists[k]))
-      return oar_error_set(err, OAR_ERR_UNSUPPORTED, "takes '%s' from tensors, which oar does not support",
-                           lists[k]);
-  int64_t v[OAR_MAX_RANK];
-  if (attr_ints(op, "none_axes", v, OAR_MAX_RANK) > 0)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has none_axes, which oar does not support");
-  int x, value, y;
+  for (int k = 0; k < 3; k++) {
+    if (!oar_pd_emit_count(e, true, lists[k])) continue;
+    int ids[OAR_MAX_RANK], n = 0;
+    OAR_TRY(inputs_of(e, lists[k], ids, OAR_MAX_RANK, &n, err));
+    if (n == 1) {
+      bounds[k] = ids[0];
+    } else {
+      OAR_TRY(oar_pd_emit_temp(e, &bounds[k], err));
+      OAR_TRY(concat_node(e, ids, n, 0, bounds[k], err));
+    }
+  }
   OAR_TRY(oar_pd_emit_input(e, "Input", 0, &x, err));
   if (oar_pd_emit_count(e, true, "ValueTensor")) {
     OAR_TRY(oar_pd_emit_input(e, "ValueTensor", 0, &value, err));
@@ -451,16 +457,56 @@ oar_status oar_pd_expand_set_value(const oar_pd_lowering *l, const oar_pd_op *op
     if (find_attr(op, "dtype")) OAR_TRY(fill_dtype(op, &t, err));
     OAR_TRY(values_const(e, op, t, &value, err));
   }
-  static const char *const names[] = {"axes", "starts", "ends", "steps", "decrease_axes"};
-  static const int index[] = {OAR_SET_SLICE_ATTR_AXES, OAR_SET_SLICE_ATTR_STARTS, OAR_SET_SLICE_ATTR_ENDS,
-                              OAR_SET_SLICE_ATTR_STEPS, OAR_SET_SLICE_ATTR_DECREASE_AXES};
-  int64_t lists_v[5][OAR_MAX_RANK];
-  node_attr attrs[5];
-  for (int k = 0; k < 5; k++) {
+  static const char *const names[] = {"axes", "starts", "ends", "steps", "decrease_axes", "none_axes"};
+  static const int index[] = {OAR_SET_SLICE_ATTR_AXES,          OAR_SET_SLICE_ATTR_STARTS,
+                              OAR_SET_SLICE_ATTR_ENDS,          OAR_SET_SLICE_ATTR_STEPS,
+                              OAR_SET_SLICE_ATTR_DECREASE_AXES, OAR_SET_SLICE_ATTR_NONE_AXES};
+  int64_t lists_v[6][OAR_MAX_RANK];
+  node_attr attrs[6];
+  for (int k = 0; k < 6; k++) {
     const int n = attr_ints(op, names[k], lists_v[k], OAR_MAX_RANK);
     attrs[k] = (node_attr)AS(index[k], lists_v[k], n < 0 ? 0 : n);
   }
   OAR_TRY(oar_pd_emit_output(e, "Out", 0, &y, err));
-  const vals in[2] = {ONE(x), ONE(value)}, o = ONE(y);
-  return emit_node(e, OAR_OP_set_slice, in, 2, &o, 1, attrs, 5, err);
+  const vals in[5] = {ONE(x), ONE(value), bounds[0] >= 0 ? ONE(bounds[0]) : NONE,
+                      bounds[1] >= 0 ? ONE(bounds[1]) : NONE, bounds[2] >= 0 ? ONE(bounds[2]) : NONE};
+  const vals o = ONE(y);
+  return emit_node(e, OAR_OP_set_slice, in, 5, &o, 1, attrs, 6, err);
+}
+
+/* expand_v2: broadcast_to with Paddle's -1 (keep X's dim). The shape is the
+ * Shape tensor, or the expand_shapes_tensor list (one value per dim, 0-D
+ * or [1], int32 or int64: ViTs' cls_token.expand((B, -1, -1)) with B read
+ * from the input's shape at run time) joined into one int64 vector, or the
+ * `shape` attribute. */
+OAR_PD_EXPAND(expand_v2) {
+  (void)l;
+  int x, y, shape = -1;
+  OAR_TRY(oar_pd_emit_input(e, "X", 0, &x, err));
+  if (oar_pd_emit_count(e, true, "Shape") > 0) {
+    OAR_TRY(oar_pd_emit_input(e, "Shape", 0, &shape, err));
+  } else if (oar_pd_emit_count(e, true, "expand_shapes_tensor") > 0) {
+    int parts[MAX_PARTS], n = 0;
+    OAR_TRY(inputs_of(e, "expand_shapes_tensor", parts, MAX_PARTS, &n, err));
+    const int64_t one = 1;
+    const node_attr to_i64[] = {AI(OAR_CAST_ATTR_OUT_DTYPE, 3 /* Paddle's INT64 */)},
+                    to_1[] = {AS(0, &one, 1)};
+    for (int i = 0; i < n; i++) {
+      int wide = -1, flat = -1;
+      OAR_TRY(unary_node(e, OAR_OP_cast, parts[i], &wide, to_i64, 1, err));
+      OAR_TRY(unary_node(e, OAR_OP_reshape2, wide, &flat, to_1, 1, err));
+      parts[i] = flat;
+    }
+    OAR_TRY(oar_pd_emit_temp(e, &shape, err));
+    OAR_TRY(concat_node(e, parts, n, 0, shape, err));
+  } else {
+    int64_t v[OAR_MAX_RANK];
+    const int n = attr_ints(op, "shape", v, OAR_MAX_RANK);
+    if (n < 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no usable 'shape' attribute");
+    OAR_TRY(const_i64(e, v, n, &shape, err));
+  }
+  OAR_TRY(oar_pd_emit_output(e, "Out", 0, &y, err));
+  const vals in[2] = {ONE(x), ONE(shape)}, o = ONE(y);
+  const node_attr keep[] = {AI(OAR_BROADCAST_TO_ATTR_KEEP_MINUS_ONE, 1)};
+  return emit_node(e, OAR_OP_broadcast_to, in, 2, &o, 1, keep, 1, err);
 }

@@ -22,5 +22,10 @@ OAR_PD_EXPAND(partial); /* func 0: partial_concat, 1: partial_sum */
 OAR_PD_EXPAND(scatter);
 OAR_PD_EXPAND(assign_value);
 OAR_PD_EXPAND(set_value);
+OAR_PD_EXPAND(expand_v2);
+/* paddle_fake_quant.c (issue 14) */
+OAR_PD_EXPAND(fake_quantize); /* func 0: quantize, 1: quantize-dequantize */
+OAR_PD_EXPAND(fake_dequantize);
+OAR_PD_EXPAND(fake_channel_dequantize);
 
 #endif

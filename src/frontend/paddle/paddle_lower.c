@@ -5,6 +5,8 @@
 #include "frontend/paddle/paddle_attrs.h"
 #include "frontend/paddle/paddle_expand.h"
 #include "frontend/paddle/params.h"
+#include "ir/ops/dynamic.h"
+#include "ir/ops/math.h"
 #include "ir/ops/op_ext.h"
 
 /* ---- the lowerings -------------------------------------------------------------------- */
@@ -22,6 +24,8 @@ static unary_params unary_params_of(int func) {
     case OAR_UNARY_CELU: return (unary_params){"alpha", NULL, 1.0, 0.0};
     case OAR_UNARY_SELU: return (unary_params){"alpha", "scale", 1.6732632423543772, 1.0507009873554805};
     case OAR_UNARY_THRESHOLDED_RELU: return (unary_params){"threshold", NULL, 1.0, 0.0};
+    /* mish: softplus is x past the threshold (beta 1 says there is one) */
+    case OAR_UNARY_MISH: return (unary_params){"threshold", NULL, 20.0, 0.0};
     default: return (unary_params){NULL, NULL, 0.0, 0.0};
   }
 }
@@ -32,6 +36,7 @@ static oar_status lower_unary(const oar_pd_lowering *l, const oar_pd_op *op, oar
   OAR_TRY(set_i(b, OAR_UNARY_ATTR_FUNC, l->func, err));
   if (p.alpha) OAR_TRY(set_f(b, OAR_UNARY_ATTR_ALPHA, float_or(op, p.alpha, p.alpha_default), err));
   if (p.beta) OAR_TRY(set_f(b, OAR_UNARY_ATTR_BETA, float_or(op, p.beta, p.beta_default), err));
+  if (l->func == OAR_UNARY_MISH) OAR_TRY(set_f(b, OAR_UNARY_ATTR_BETA, 1.0, err));
   return OAR_OK;
 }
 
@@ -87,12 +92,6 @@ static oar_status lower_binary(const oar_pd_lowering *l, const oar_pd_op *op, oa
  * generic op, whose result has the input's type, does not do. */
 static oar_status lower_reduce(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
                                oar_error *err) {
-  const int64_t out_dtype = int_or(op, "out_dtype", -1);
-  if (out_dtype != -1 && b->num_in > 0 &&
-      oar_pd_dtype_to_oar((int32_t)out_dtype) != b->graph->values[b->node.in[0]].dtype)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                         "has out_dtype %lld, not its input's; oar reduces to the input's type",
-                         (long long)out_dtype);
   OAR_TRY(set_i(b, OAR_REDUCE_ATTR_FUNC, l->func, err));
   OAR_TRY(set_i(b, OAR_REDUCE_ATTR_KEEPDIMS, int_or(op, "keep_dim", 0) != 0, err));
   OAR_TRY(set_i(b, OAR_REDUCE_ATTR_NOOP_WITH_EMPTY_AXES, 0, err));
@@ -155,21 +154,6 @@ static oar_status clip_const(const oar_pd_lowering *l, const oar_pd_op *op, int 
     const float v = (float)float_or(op, slot == OAR_CLAMP_IN_MIN ? "min" : "max", 0.0);
     const_f32(c, 0, 1, &v);
   }
-  return OAR_OK;
-}
-
-/* expand_v2: the target shape, -1 (keep the dim) as 1, which numpy
- * broadcasting keeps too. */
-static oar_status expand_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
-                               oar_error *err) {
-  (void)l;
-  if (slot != 1) return OAR_OK;
-  int64_t v[OAR_PD_CONST_MAX];
-  const int n = attr_ints(op, "shape", v, OAR_PD_CONST_MAX);
-  if (n < 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no usable 'shape' attribute");
-  for (int i = 0; i < n; i++)
-    if (v[i] == -1) v[i] = 1;
-  const_i64(c, 1, (size_t)n, v);
   return OAR_OK;
 }
 
@@ -347,9 +331,10 @@ static oar_status lower_pixel_shuffle(const oar_pd_lowering *l, const oar_pd_op 
  *     align_corners = align_corners;
  *   bicubic: half_pixel (align_mode is not read, nor the negative source
  *     clamped, as ONNX's cubic mode) or align_corners, with a = -0.75.
- * The v1 ops (nearest_interp, bilinear_interp) have one float `scale`
- * and compute the ratio as in / out rather than 1 / scale: the two agree
- * where in * scale is whole. */
+ * The v1 ops (nearest_interp, bilinear_interp) have one float `scale`:
+ * Paddle 3.3's CPU kernels make the output int(in * scale) and map back
+ * with 1 / scale, as resize's Scales do, also where in * scale is not
+ * whole (fixtures *_interp_v1_scale_frac*). */
 enum { INTERP_NEAREST, INTERP_LINEAR, INTERP_CUBIC }; /* resize's modes, the lowerings' func */
 
 static int interp_spatial(const char *type) {
@@ -374,8 +359,20 @@ static bool interp_scale(const oar_pd_op *op, int nsp, float *s) {
   return true;
 }
 
+/* Whether Paddle input slot `name` of `op` is bound to a variable. */
+static bool has_input(const oar_pd_op *op, const char *name) {
+  for (size_t i = 0; i < op->num_inputs; i++)
+    if (strcmp(op->inputs[i].name, name) == 0) return op->inputs[i].args.n > 0;
+  return false;
+}
+
 static oar_status interp_const(const oar_pd_lowering *l, const oar_pd_op *op, int slot, oar_pd_const *c,
                                oar_error *err) {
+  /* An OutSize tensor (the output's spatial sizes computed at run time:
+   * PaddleSeg's F.interpolate(x, paddle.shape(y)[2:])) is resize's Sizes,
+   * and takes precedence over `scale` and out_d / out_h / out_w, as in
+   * Paddle's kernel. */
+  if (has_input(op, "OutSize")) return OAR_OK;
   static const char *const names[] = {"out_d", "out_h", "out_w"};
   const int nsp = interp_spatial(l->type);
   float sc[3];
@@ -570,18 +567,6 @@ static oar_status lower_round(const oar_pd_lowering *l, const oar_pd_op *op, oar
   return lower_unary(l, op, b, err);
 }
 
-/* reduce_all / reduce_any: min / max over bool (the reduce kernels read
- * bool as 0 / 1); Paddle casts other inputs to bool first, which the
- * generic op does not. */
-static oar_status lower_reduce_bool(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
-                                    oar_error *err) {
-  const oar_dtype t = b->num_in > 0 ? b->graph->values[b->node.in[0]].dtype : OAR_DTYPE_UNKNOWN;
-  if (t != OAR_DTYPE_BOOL && t != OAR_DTYPE_UNKNOWN)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "reads %s; oar runs %s on bool only", oar_dtype_str(t),
-                         l->type);
-  return lower_reduce(l, op, b, err);
-}
-
 /* argsort: topk without K (the whole axis); ties keep the lower index
  * first, as Paddle's stable sort (its default std::sort leaves ties in no
  * defined order). */
@@ -625,65 +610,74 @@ static oar_status lower_empty(const oar_pd_lowering *l, const oar_pd_op *op, oar
   return set_f(b, OAR_FILL_ATTR_VALUE, 0.0, err);
 }
 
-/* pool3d (NCDHW): pool_nd. Paddle's paddings are [d, h, w] or
- * [front, back, top, bottom, left, right]; SAME pads the extra at the end
- * (SAME_UPPER); exclusive = not count_include_pad. Global and adaptive
- * pooling need the input's size, which the generic op does not read.
- * With ceil_mode, Paddle keeps a last window that starts in the end
- * padding, which ONNX's rule (and pool_nd) drops: such a shape comes out
- * one shorter. */
-static oar_status lower_pool3d(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
-                               oar_error *err) {
-  (void)l;
-  const char *fmt = attr_str(op, "data_format", "NCDHW"),
-             *algo = attr_str(op, "padding_algorithm", "EXPLICIT"),
-             *type = attr_str(op, "pooling_type", "max");
-  if (strcmp(fmt, "NCDHW") != 0)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has data_format %s; oar pools NCDHW only", fmt);
-  if (int_or(op, "global_pooling", 0) || int_or(op, "adaptive", 0))
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "is global or adaptive, which oar does not support");
-  if (strcmp(type, "max") != 0 && strcmp(type, "avg") != 0)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has pooling_type '%s'", type);
-  int64_t k[3], st[3] = {1, 1, 1}, p[6] = {0};
-  if (attr_ints(op, "ksize", k, 3) != 3)
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no 'ksize' of 3 values");
-  const int ns = attr_ints(op, "strides", st, 3);
-  if (ns >= 0 && ns != 3) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has %d strides, expected 3", ns);
-  const int np = attr_ints(op, "paddings", p, 6);
-  int64_t pads[6] = {0};
-  if (np == 3) {
-    for (int i = 0; i < 3; i++) pads[i] = pads[3 + i] = p[i];
-  } else if (np == 6) {
-    for (int i = 0; i < 3; i++) pads[i] = p[2 * i], pads[3 + i] = p[2 * i + 1];
-  } else if (np > 0) {
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has %d paddings, expected 3 or 6", np);
-  }
-  const int auto_pad = !strcmp(algo, "SAME") ? 1 : !strcmp(algo, "VALID") ? 3 : 0;
-  const bool inclusive = strcmp(type, "avg") == 0 && int_or(op, "exclusive", 1) == 0;
-  /* Paddle's inclusive count clips a window at the input plus the begin
-   * pad (its kernel's quirk), ONNX's at the input plus the end pad. */
-  if (inclusive && !auto_pad && (pads[0] != pads[3] || pads[1] != pads[4] || pads[2] != pads[5]))
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                         "averages with padding included and paddings that differ at the two ends, "
-                         "which Paddle counts in its own way");
-  OAR_TRY(set_ints(b, OAR_WIN_ATTR_KERNEL_SHAPE, k, 3, err));
-  OAR_TRY(set_ints(b, OAR_WIN_ATTR_STRIDES, st, 3, err));
-  if (!auto_pad) OAR_TRY(set_ints(b, OAR_WIN_ATTR_PADS, pads, 6, err));
-  OAR_TRY(set_i(b, OAR_WIN_ATTR_AUTO_PAD, auto_pad, err));
-  OAR_TRY(set_i(b, OAR_WIN_ATTR_GROUP, strcmp(type, "max") ? OAR_POOL_ND_AVG : OAR_POOL_ND_MAX, err));
-  OAR_TRY(set_i(b, OAR_WIN_ATTR_OUTPUT_PADDING, int_or(op, "ceil_mode", 0) != 0, err));
-  return set_i(b, OAR_WIN_ATTR_OUTPUT_SHAPE, inclusive, err);
+/* ---- a cast in front of the op ------------------------------------------------------ */
+
+/* The Paddle type (VarType number) that Paddle's kernel casts the op's
+ * inputs of type t to before it runs, or -1 (none):
+ *   reduce_sum with out_dtype: that type (Paddle casts x, then sums, so
+ *     float32 -> int64 truncates each element, not the sum);
+ *   reduce_all / reduce_any: bool (x != 0), then min / max over bool;
+ *   atan2: float64 for integer inputs (Paddle's Atan2Functor of an
+ *     integer type computes and returns double). */
+static int cast_first_to(const oar_pd_lowering *l, const oar_pd_op *op, oar_dtype t) {
+  enum { VT_BOOL = 0, VT_FP64 = 6 };
+  int to;
+  if (!strcmp(l->type, "atan2"))
+    to = t == OAR_DTYPE_INT32 || t == OAR_DTYPE_INT64 ? VT_FP64 : -1;
+  else if (!strcmp(l->type, "reduce_all") || !strcmp(l->type, "reduce_any"))
+    to = VT_BOOL;
+  else
+    to = (int)int_or(op, "out_dtype", -1);
+  return to >= 0 && oar_pd_dtype_to_oar(to) != t ? to : -1;
 }
 
-/* atan2: Paddle gives float64 for integer inputs, which the generic op
- * (the input's type) does not. */
-static oar_status lower_atan2(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
-                              oar_error *err) {
-  const oar_dtype t = b->num_in > 0 ? b->graph->values[b->node.in[0]].dtype : OAR_DTYPE_UNKNOWN;
-  if (t != OAR_DTYPE_FLOAT32 && t != OAR_DTYPE_FLOAT64 && t != OAR_DTYPE_UNKNOWN)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "reads %s; oar runs atan2 on floats only",
-                         oar_dtype_str(t));
-  return lower_binary(l, op, b, err);
+/* An op of one node (l->ir, l->attrs) whose inputs are cast first where
+ * cast_first_to says so; no constants. */
+static oar_status expand_cast_first(const oar_pd_lowering *l, const oar_pd_op *op, oar_pd_emitter *e,
+                                    oar_error *err) {
+  const oar_op_schema *s = oar_schema_by_id(l->ir);
+  int ids[OAR_PD_LOWER_SLOTS];
+  for (int k = 0; k < s->num_inputs; k++) {
+    const char *name = l->inputs[k] ? l->inputs[k] : s->inputs[k].name;
+    ids[k] = -1;
+    if (!oar_pd_emit_count(e, true, name)) continue;
+    OAR_TRY(oar_pd_emit_input(e, name, 0, &ids[k], err));
+    const int to = cast_first_to(l, op, oar_pd_emit_graph(e)->values[ids[k]].dtype);
+    if (to < 0) continue;
+    oar_node_builder c;
+    int cast;
+    OAR_TRY(oar_pd_emit_temp(e, &cast, err));
+    OAR_TRY(oar_pd_emit_begin(e, OAR_OP_cast, &c, err));
+    const oar_attr a = {.type = OAR_ATTR_INT, .i = to};
+    oar_status st = oar_node_add_input(&c, OAR_CAST_IN_X, ids[k], err);
+    if (st == OAR_OK) st = oar_node_add_output(&c, OAR_CAST_OUT_OUT, cast, err);
+    if (st == OAR_OK) st = oar_node_set_attr(&c, OAR_CAST_ATTR_OUT_DTYPE, &a, err);
+    if (st != OAR_OK) {
+      oar_node_abort(&c);
+      return st;
+    }
+    OAR_TRY(oar_node_finish(&c, err));
+    oar_pd_emit_graph(e)->values[cast].dtype = oar_pd_dtype_to_oar(to);
+    ids[k] = cast;
+  }
+  oar_node_builder b;
+  OAR_TRY(oar_pd_emit_begin(e, l->ir, &b, err));
+  oar_status st = OAR_OK;
+  for (int k = 0; k < s->num_inputs && st == OAR_OK; k++)
+    if (ids[k] >= 0) st = oar_node_add_input(&b, k, ids[k], err);
+  for (int k = 0; k < s->num_outputs && st == OAR_OK; k++) {
+    const char *name = l->outputs[k] ? l->outputs[k] : s->outputs[k].name;
+    int y;
+    if (!oar_pd_emit_count(e, false, name)) continue;
+    st = oar_pd_emit_output(e, name, 0, &y, err);
+    if (st == OAR_OK) st = oar_node_add_output(&b, k, y, err);
+  }
+  if (st == OAR_OK) st = l->attrs(l, op, &b, err);
+  if (st != OAR_OK) {
+    oar_node_abort(&b);
+    return st;
+  }
+  return oar_node_finish(&b, err);
 }
 
 #define ATAN2_INPUTS \
@@ -719,8 +713,23 @@ static oar_status lower_fake_quant(const oar_pd_lowering *l, const oar_pd_op *op
   return set_i(b, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER, int_or(op, "only_observer", 0) != 0, err);
 }
 
-/* Paddle's kernels ignore the zero point (always 0) and the training state. */
-static const char *const fake_quant_ignored[] = {"ZeroPoint", "InAccum", "InState", NULL};
+/* The training state is not read; ZeroPoint is checked to be 0 (Paddle's
+ * kernels ignore it). */
+static const char *const fake_quant_ignored[] = {"InAccum", "InState", NULL};
+
+/* issue 12: multiclass_nms (the op before multiclass_nms3, Out only): the
+ * same attributes and kernel. */
+static oar_status lower_nms(const oar_pd_lowering *l, const oar_pd_op *op, oar_node_builder *b,
+                            oar_error *err) {
+  (void)l;
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_BACKGROUND_LABEL, int_or(op, "background_label", 0), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_SCORE_THRESHOLD, float_or(op, "score_threshold", 0.0), err));
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_NMS_TOP_K, int_or(op, "nms_top_k", -1), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_NMS_THRESHOLD, float_or(op, "nms_threshold", 0.3), err));
+  OAR_TRY(set_f(b, OAR_NMS3_ATTR_NMS_ETA, float_or(op, "nms_eta", 1.0), err));
+  OAR_TRY(set_i(b, OAR_NMS3_ATTR_KEEP_TOP_K, int_or(op, "keep_top_k", -1), err));
+  return set_i(b, OAR_NMS3_ATTR_NORMALIZED, int_or(op, "normalized", 1), err);
+}
 
 #define INPUT_AS_X \
   { "Input" }
@@ -753,6 +762,8 @@ static const char *const expand_as_ignored[] = {"Y", NULL};
   { "Y" }
 #define Y_AS_OUT \
   { "Out" }
+#define INTERP_INPUTS \
+  { NULL, NULL, NULL, "OutSize" } /* X, Roi, Scales, Sizes */
 
 #define LOWER(t, op, fn, set) \
   { .type = t, .ir = op, .func = fn, .attrs = set }
@@ -763,6 +774,8 @@ static const char *const expand_as_ignored[] = {"Y", NULL};
 #define UNARY(t, fn) LOWER(t, OAR_OP_unary_math, fn, lower_unary)
 #define BINARY(t, fn) LOWER(t, OAR_OP_binary_math, fn, lower_binary)
 #define REDUCE(t, fn) LOWER(t, OAR_OP_reduce, fn, lower_reduce)
+#define CAST_FIRST(t, op, fn, set, ins) \
+  { .type = t, .ir = op, .func = fn, .attrs = set, .inputs = ins, .expand = expand_cast_first }
 static const oar_pd_lowering lowerings[] = {
     UNARY("abs", OAR_UNARY_ABS),
     UNARY("floor", OAR_UNARY_FLOOR),
@@ -801,7 +814,7 @@ static const oar_pd_lowering lowerings[] = {
     BINARY("bitwise_and", OAR_BMATH_BITWISE_AND),
     BINARY("bitwise_or", OAR_BMATH_BITWISE_OR),
     BINARY("bitwise_xor", OAR_BMATH_BITWISE_XOR),
-    REDUCE("reduce_sum", OAR_REDUCE_SUM),
+    CAST_FIRST("reduce_sum", OAR_OP_reduce, OAR_REDUCE_SUM, lower_reduce, SAME),
     REDUCE("reduce_mean", OAR_REDUCE_MEAN),
     REDUCE("reduce_max", OAR_REDUCE_MAX),
     REDUCE("reduce_min", OAR_REDUCE_MIN),
@@ -811,7 +824,7 @@ static const oar_pd_lowering lowerings[] = {
     LOWER("log_softmax", OAR_OP_softmax_ext, OAR_SOFTMAX_EXT_LOG_SOFTMAX, lower_log_softmax),
     LOWER("where", OAR_OP_select, 0, lower_none),
     WITH("clip", OAR_OP_clamp, 0, lower_none, SAME, SAME, clip_const),
-    WITH("expand_v2", OAR_OP_broadcast_to, 0, lower_none, SAME, SAME, expand_const),
+    EXPAND("expand_v2", expand_v2, 0),
     WITH("top_k_v2", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
     WITH("top_k", OAR_OP_topk, 0, lower_topk, SAME, TOPK_OUTPUTS, topk_const),
     WITH("gather", OAR_OP_take, 0, lower_take, TAKE_INPUTS, SAME, NULL),
@@ -828,8 +841,10 @@ static const oar_pd_lowering lowerings[] = {
     WITH("instance_norm", OAR_OP_instance_norm_nd, 0, lower_instance_norm, INORM_INPUTS, SAME, NULL),
     LOWER("pixel_shuffle", OAR_OP_depth_space, 0, lower_pixel_shuffle),
     WITH("range", OAR_OP_arange, 0, lower_none, RANGE_INPUTS, SAME, NULL),
-    WITH("nearest_interp_v2", OAR_OP_resize_nd, INTERP_NEAREST, lower_interp, SAME, Y_AS_OUT, interp_const),
-    WITH("bilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
+    WITH("nearest_interp_v2", OAR_OP_resize_nd, INTERP_NEAREST, lower_interp, INTERP_INPUTS, Y_AS_OUT,
+         interp_const),
+    WITH("bilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, INTERP_INPUTS, Y_AS_OUT,
+         interp_const),
     WITH("tile", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
     WITH("expand", OAR_OP_tile_repeats, 0, lower_none, SAME, SAME, tile_const),
     {.type = "expand_as_v2",
@@ -849,10 +864,10 @@ static const oar_pd_lowering lowerings[] = {
     UNARY("log1p", OAR_UNARY_LOG1P),
     LOWER("round", OAR_OP_unary_math, OAR_UNARY_ROUND, lower_round),
     UNARY("tanh_shrink", OAR_UNARY_TANH_SHRINK),
-    WITH("atan2", OAR_OP_binary_math, OAR_BMATH_ATAN2, lower_atan2, ATAN2_INPUTS, SAME, NULL),
+    CAST_FIRST("atan2", OAR_OP_binary_math, OAR_BMATH_ATAN2, lower_binary, ATAN2_INPUTS),
     BINARY("elementwise_floordiv", OAR_BMATH_FLOORDIV),
-    LOWER("reduce_all", OAR_OP_reduce, OAR_REDUCE_MIN, lower_reduce_bool),
-    LOWER("reduce_any", OAR_OP_reduce, OAR_REDUCE_MAX, lower_reduce_bool),
+    CAST_FIRST("reduce_all", OAR_OP_reduce, OAR_REDUCE_MIN, lower_reduce, SAME),
+    CAST_FIRST("reduce_any", OAR_OP_reduce, OAR_REDUCE_MAX, lower_reduce, SAME),
     WITH("argsort", OAR_OP_topk, 0, lower_argsort, SAME, ARGSORT_OUTPUTS, NULL),
     WITH("reverse", OAR_OP_slice_steps, 0, lower_none, SAME, SAME, flip_const),
     WITH("empty", OAR_OP_fill_shape, 0, lower_empty, EMPTY_INPUTS, SAME, empty_const),
@@ -865,7 +880,6 @@ static const oar_pd_lowering lowerings[] = {
     WITH("linear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
     WITH("trilinear_interp_v2", OAR_OP_resize_nd, INTERP_LINEAR, lower_interp, SAME, Y_AS_OUT, interp_const),
     WITH("bicubic_interp_v2", OAR_OP_resize_nd, INTERP_CUBIC, lower_interp, SAME, Y_AS_OUT, interp_const),
-    WITH("pool3d", OAR_OP_pool_nd, 0, lower_pool3d, SAME, Y_AS_OUT, NULL),
     EXPAND("stack", stack, 0),
     EXPAND("unstack", unstack, 0),
     EXPAND("unbind", unstack, 1),
@@ -885,11 +899,21 @@ static const oar_pd_lowering lowerings[] = {
      .attrs = lower_fake_quant,
      .outputs = OUT_AS_Y,
      .ignored_inputs = fake_quant_ignored},
+    EXPAND("fake_quantize_range_abs_max", fake_quantize, 0),
+    EXPAND("fake_quantize_moving_average_abs_max", fake_quantize, 0),
+    EXPAND("fake_quantize_dequantize_moving_average_abs_max", fake_quantize, 1),
+    EXPAND("fake_dequantize_max_abs", fake_dequantize, 0),
+    EXPAND("fake_channel_wise_dequantize_max_abs", fake_channel_dequantize, 0),
     {.type = "dequantize_linear",
      .ir = OAR_OP_paddle_fake_quant,
      .attrs = lower_fake_quant,
      .outputs = OUT_AS_Y,
      .ignored_inputs = fake_quant_ignored},
+    /* issue 12: output shapes known only when the op runs. where_index,
+     * masked_select, unique and multiclass_nms3 are IR ops of their own
+     * names; the older multiclass_nms (Out only) runs multiclass_nms3's
+     * kernel, whose empty result without an Index output is Paddle's [[-1]]. */
+    LOWER("multiclass_nms", OAR_OP_multiclass_nms3, 0, lower_nms),
 };
 
 const oar_pd_lowering *oar_pd_lowering_find(const char *type) {

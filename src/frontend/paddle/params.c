@@ -192,24 +192,44 @@ static int dims_match(const oar_pd_tensor_record *rec, const oar_pd_var *var) {
   /* Paddle writes 0-D scalars and [1] interchangeably across versions. */
   if (d->n == 0 && is_one_element_vector(&rec->shape)) return 1;
   if (rec->shape.rank == 0 && d->n == 1 && (d->v[0] == 1 || d->v[0] == -1)) return 1;
-  if (d->n != (size_t)rec->shape.rank) return 0;
+  /* PTQ saves per-channel scales ('<w>@scale') as [1, C] under a [C] declaration: leading
+     ones in the record are accepted. */
+  size_t skip = 0;
+  while ((size_t)rec->shape.rank > d->n + skip && rec->shape.dims[skip] == 1) skip++;
+  if (d->n + skip != (size_t)rec->shape.rank) return 0;
   for (size_t i = 0; i < d->n; i++)
-    if (d->v[i] != -1 && d->v[i] != rec->shape.dims[i]) return 0;
+    if (d->v[i] != -1 && d->v[i] != rec->shape.dims[skip + i]) return 0;
   return 1;
+}
+
+/* Paddle's QuantWeightPass (PTQ / QAT with onnx_format) rewrites quantized weights to INT8 in
+   the parameter file but leaves their float declaration in the program; Paddle's loader takes
+   the record's dtype. oar accepts exactly that: an INT8 record, with the declared shape, under
+   a floating-point declaration. Any other disagreement is an error. */
+static int is_float_vartype(int t) {
+  return t == OAR_PD_FP32 || t == OAR_PD_FP16 || t == OAR_PD_FP64 || t == OAR_PD_BF16;
+}
+
+static int dtype_match(const oar_pd_tensor_record *rec, const oar_pd_var *var) {
+  return rec->dtype == var->tensor.dtype ||
+         (rec->dtype == OAR_PD_INT8 && is_float_vartype(var->tensor.dtype));
 }
 
 oar_status oar_pd_tensor_record_check(const oar_pd_tensor_record *rec, const oar_pd_var *var,
                                       const char *file, oar_error *err) {
   if (!var->has_tensor) return OAR_OK; /* nothing declared to compare with */
-  if (rec->dtype == var->tensor.dtype && dims_match(rec, var)) return OAR_OK;
+  if (dtype_match(rec, var) && dims_match(rec, var)) return OAR_OK;
   char got[160], want[160];
   return oar_error_set(
       err, OAR_ERR_INVALID_MODEL,
       "parameter '%s' in '%s' (record at byte offset %zu) holds %s %s, but the program declares %s "
-      "%s",
+      "%s%s",
       var->name, file, rec->offset, oar_pd_vartype_name(rec->dtype),
       oar_shape_str(&rec->shape, got, sizeof got), oar_pd_vartype_name(var->tensor.dtype),
-      declared_str(var, want, sizeof want));
+      declared_str(var, want, sizeof want),
+      rec->dtype == OAR_PD_INT8 ? " (quantized INT8 weights are accepted only under a float declaration of "
+                                  "the same shape)"
+                                : "");
 }
 
 /* ---- the parameter list -------------------------------------------------- */

@@ -10,6 +10,9 @@
 #include "frontend/pir/pir_convert.h"
 #include "ir/schema.h"
 
+/* Paddle's name for "no variable" in a slot, which the Paddle frontend skips. */
+#define PIR_EMPTY_VAR "@EMPTY@"
+
 /* ---- planning: names, vectors, which constants are read as tensors ------------ */
 
 static oar_status fix_name(pirc_ctx *c, pirc_value *v, const char *name) {
@@ -110,7 +113,16 @@ static oar_status plan(pirc_ctx *c) {
     if (op->has_regions)
       return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
                            "has regions (control flow), which oar does not support yet");
-    if (oar_pirc_is_op(op, "builtin.parameter")) {
+    if (oar_pirc_is_op(op, "builtin.parameter") && !op->persistable) {
+      /* No data in the params file: paddle.jit.save writes nn.LSTM / nn.GRU's
+       * dropout state so (pd_op.rnn's dropout_state_in, which inference does
+       * not read; Paddle Inference creates it empty). Its readers get
+       * Paddle's name for no variable, which leaves an optional slot empty
+       * and fails a required one when the graph is built. */
+      pirc_value *v = oar_pirc_find(c, op->results[0].id);
+      if (!(v->name = oar_strdup(PIR_EMPTY_VAR))) return oar_pirc_oom(c);
+      v->fixed = true;
+    } else if (oar_pirc_is_op(op, "builtin.parameter")) {
       OAR_TRY(fix_name(c, oar_pirc_find(c, op->results[0].id), op->param_name));
     } else if (is_input_op(op)) {
       const char *name;
@@ -417,11 +429,9 @@ static oar_status emit_mapped(pirc_ctx *c, const oar_pir_op *op, const oar_pir_o
 
 static oar_status emit(pirc_ctx *c, const oar_pir_op *op, int64_t *next_col) {
   if (oar_pirc_is_op(op, "builtin.parameter")) {
-    if (!op->persistable)
-      return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
-                           "parameter '%s' is not persistable: no file holds its data", op->param_name);
     pirc_value *v = oar_pirc_find(c, op->results[0].id);
     v->declared = true;
+    if (!op->persistable) return OAR_OK; /* PIR_EMPTY_VAR (plan) */
     return oar_pirc_declare_named(c, op->param_name, v->type, true);
   }
   if (is_input_op(op)) {

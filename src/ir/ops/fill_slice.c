@@ -65,28 +65,50 @@ static int64_t slice_count(int64_t dim, int64_t *start, int64_t end, int64_t ste
   return s > e ? (s - e + (-step) - 1) / (-step) : 0;
 }
 
-oar_status oar_set_slice_resolve(const oar_node *n, const oar_shape *x, const oar_shape *value,
-                                 oar_set_slice_plan *p, oar_error *err) {
+/* Bounds from input `slot` when it is there (read when the model is
+ * planned), else the attribute of its name. */
+static oar_status slice_bounds(const oar_node *n, const oar_tensor_view *const *in, int slot, int attr,
+                               int64_t *v, size_t *count, oar_error *err) {
+  static const char *const names[] = {"input 'Starts'", "input 'Ends'", "input 'Steps'"};
+  const oar_tensor_view *t = oar_op_input(n, in, slot);
+  if (t) {
+    int64_t cnt;
+    OAR_TRY(oar_ext_read_ints(t, names[slot - OAR_SET_SLICE_IN_STARTS], v, OAR_MAX_RANK, &cnt, err));
+    *count = (size_t)cnt;
+    return OAR_OK;
+  }
+  const oar_attr *a = oar_node_attr(n, attr);
+  if (a->n > OAR_MAX_RANK) return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has %zu slice bounds", a->n);
+  for (size_t k = 0; k < a->n; k++) v[k] = a->ints[k];
+  *count = a->n;
+  return OAR_OK;
+}
+
+oar_status oar_set_slice_resolve(const oar_node *n, const oar_tensor_view *const *in, const oar_shape *x,
+                                 const oar_shape *value, oar_set_slice_plan *p, oar_error *err) {
   const oar_attr *axes = oar_node_attr(n, OAR_SET_SLICE_ATTR_AXES),
-                 *starts = oar_node_attr(n, OAR_SET_SLICE_ATTR_STARTS),
-                 *ends = oar_node_attr(n, OAR_SET_SLICE_ATTR_ENDS),
-                 *steps = oar_node_attr(n, OAR_SET_SLICE_ATTR_STEPS),
-                 *dec = oar_node_attr(n, OAR_SET_SLICE_ATTR_DECREASE_AXES);
-  if (starts->n != axes->n || ends->n != axes->n || (steps->n && steps->n != axes->n))
+                 *dec = oar_node_attr(n, OAR_SET_SLICE_ATTR_DECREASE_AXES),
+                 *none = oar_node_attr(n, OAR_SET_SLICE_ATTR_NONE_AXES);
+  int64_t starts[OAR_MAX_RANK], ends[OAR_MAX_RANK], steps[OAR_MAX_RANK];
+  size_t num_starts = 0, num_ends = 0, num_steps = 0;
+  OAR_TRY(slice_bounds(n, in, OAR_SET_SLICE_IN_STARTS, OAR_SET_SLICE_ATTR_STARTS, starts, &num_starts, err));
+  OAR_TRY(slice_bounds(n, in, OAR_SET_SLICE_IN_ENDS, OAR_SET_SLICE_ATTR_ENDS, ends, &num_ends, err));
+  OAR_TRY(slice_bounds(n, in, OAR_SET_SLICE_IN_STEPS, OAR_SET_SLICE_ATTR_STEPS, steps, &num_steps, err));
+  if (num_starts != axes->n || num_ends != axes->n || (num_steps && num_steps != axes->n))
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "has %zu axes, %zu starts, %zu ends and %zu steps",
-                         axes->n, starts->n, ends->n, steps->n);
+                         axes->n, num_starts, num_ends, num_steps);
   p->slice = *x;
   bool decreased[OAR_MAX_RANK] = {false};
   for (int d = 0; d < x->rank; d++) p->start[d] = 0, p->step[d] = 1;
   for (size_t k = 0; k < axes->n; k++) {
     int64_t a = axes->ints[k] < 0 ? axes->ints[k] + x->rank : axes->ints[k];
-    const int64_t step = steps->n ? steps->ints[k] : 1;
+    const int64_t step = num_steps ? steps[k] : 1;
     if (a < 0 || a >= x->rank || step == 0)
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "has axis %lld (rank %d) with step %lld",
                            (long long)axes->ints[k], x->rank, (long long)step);
-    p->start[a] = starts->ints[k];
+    p->start[a] = starts[k];
     p->step[a] = step;
-    p->slice.dims[a] = x->dims[a] < 0 ? -1 : slice_count(x->dims[a], &p->start[a], ends->ints[k], step);
+    p->slice.dims[a] = x->dims[a] < 0 ? -1 : slice_count(x->dims[a], &p->start[a], ends[k], step);
   }
   /* Value broadcasts to the slice's shape without its decreased dims. */
   oar_shape kept = {0};
@@ -96,8 +118,26 @@ oar_status oar_set_slice_resolve(const oar_node *n, const oar_shape *x, const oa
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "has decrease axis %lld", (long long)dec->ints[k]);
     decreased[a] = true;
   }
-  for (int d = 0; d < x->rank; d++)
-    if (!decreased[d]) kept.dims[kept.rank++] = p->slice.dims[d];
+  /* Paddle's none_axes: a dim of 1 before slice dim i for each none axis
+   * <= i (the rest after the last); of_dim: the X dim of each kept dim (-1
+   * for an inserted one). */
+  int of_dim[OAR_MAX_RANK];
+  size_t none_at = 0;
+  for (int d = 0; d <= x->rank; d++) {
+    while (none_at < none->n && (d == x->rank || none->ints[none_at] <= d)) {
+      if (kept.rank == OAR_MAX_RANK)
+        return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has %zu none axes for rank %d", none->n, x->rank);
+      of_dim[kept.rank] = -1;
+      kept.dims[kept.rank++] = 1;
+      none_at++;
+    }
+    if (d < x->rank && !decreased[d]) {
+      if (kept.rank == OAR_MAX_RANK)
+        return oar_error_set(err, OAR_ERR_UNSUPPORTED, "has %zu none axes for rank %d", none->n, x->rank);
+      of_dim[kept.rank] = d;
+      kept.dims[kept.rank++] = p->slice.dims[d];
+    }
+  }
   if (value->rank > kept.rank)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "value of rank %d for a slice of rank %d",
                          value->rank, kept.rank);
@@ -115,7 +155,9 @@ oar_status oar_set_slice_resolve(const oar_node *n, const oar_shape *x, const oa
     kept_strides[i] = vd == 1 ? 0 : stride;
     stride *= vd;
   }
-  for (int d = 0, i = 0; d < x->rank; d++) p->value_strides[d] = decreased[d] ? 0 : kept_strides[i++];
+  for (int d = 0; d < x->rank; d++) p->value_strides[d] = 0;
+  for (int i = 0; i < kept.rank; i++)
+    if (of_dim[i] >= 0) p->value_strides[of_dim[i]] = kept_strides[i];
   return OAR_OK;
 }
 
@@ -126,18 +168,23 @@ static oar_status set_slice_infer(const oar_node *n, const oar_tensor_view *cons
   OAR_TRY(oar_op_require_input(n, in, OAR_SET_SLICE_IN_VALUE, &v, err));
   OAR_TRY(oar_op_check_same_dtype(n, 0, x, 1, v, err));
   oar_set_slice_plan p;
-  OAR_TRY(oar_set_slice_resolve(n, &x->shape, &v->shape, &p, err));
+  OAR_TRY(oar_set_slice_resolve(n, in, &x->shape, &v->shape, &p, err));
   oar_op_set_output(n, out, 0, x->dtype, &x->shape);
   return OAR_OK;
 }
 
-static const oar_slot_spec set_slice_in[] = {{"X", OAR_SLOT_REQUIRED}, {"Value", OAR_SLOT_REQUIRED}};
+static const oar_slot_spec set_slice_in[] = {{"X", OAR_SLOT_REQUIRED},
+                                             {"Value", OAR_SLOT_REQUIRED},
+                                             {"Starts", OAR_SLOT_OPTIONAL},
+                                             {"Ends", OAR_SLOT_OPTIONAL},
+                                             {"Steps", OAR_SLOT_OPTIONAL}};
 static const oar_attr_spec set_slice_attrs[] = {
     [OAR_SET_SLICE_ATTR_AXES] = OAR_ATTR_IS_EMPTY("axes"),
     [OAR_SET_SLICE_ATTR_STARTS] = OAR_ATTR_IS_EMPTY("starts"),
     [OAR_SET_SLICE_ATTR_ENDS] = OAR_ATTR_IS_EMPTY("ends"),
     [OAR_SET_SLICE_ATTR_STEPS] = OAR_ATTR_IS_EMPTY("steps"),
     [OAR_SET_SLICE_ATTR_DECREASE_AXES] = OAR_ATTR_IS_EMPTY("decrease_axes"),
+    [OAR_SET_SLICE_ATTR_NONE_AXES] = OAR_ATTR_IS_EMPTY("none_axes"),
 };
 
 const oar_op_schema oar_schema_set_slice = {

@@ -338,11 +338,15 @@ static oar_status pad_infer(const oar_node *n, const oar_tensor_view *const *in,
 
 /* ---- broadcast_to / tile_repeats / fill_shape ------------------------------------------------------ */
 
-static oar_status read_shape_input(const oar_tensor_view *t, const char *what, oar_shape *s, oar_error *err) {
+/* keep_minus_one: Paddle's expand_v2, where -1 keeps X's dim (read as 1,
+ * which numpy broadcasting then widens to X's dim). */
+static oar_status read_shape_input_keep(const oar_tensor_view *t, const char *what, bool keep_minus_one,
+                                        oar_shape *s, oar_error *err) {
   int64_t v[OAR_MAX_RANK], cnt;
   OAR_TRY(oar_ext_read_ints(t, what, v, OAR_MAX_RANK, &cnt, err));
   s->rank = (int)cnt;
   for (int i = 0; i < s->rank; i++) {
+    if (keep_minus_one && v[i] == -1) v[i] = 1;
     if (v[i] < 0)
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "%s has negative dim %lld", what, (long long)v[i]);
     s->dims[i] = v[i];
@@ -351,13 +355,18 @@ static oar_status read_shape_input(const oar_tensor_view *t, const char *what, o
   return OAR_OK;
 }
 
+static oar_status read_shape_input(const oar_tensor_view *t, const char *what, oar_shape *s, oar_error *err) {
+  return read_shape_input_keep(t, what, false, s, err);
+}
+
 static oar_status broadcast_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                                   oar_error *err) {
   const oar_tensor_view *x, *t;
   OAR_TRY(need(n, in, 0, &x, err));
   OAR_TRY(need(n, in, 1, &t, err));
   oar_shape s, o;
-  OAR_TRY(read_shape_input(t, "input 'Shape'", &s, err));
+  const bool keep = oar_node_attr_i(n, OAR_BROADCAST_TO_ATTR_KEEP_MINUS_ONE) != 0;
+  OAR_TRY(read_shape_input_keep(t, "input 'Shape'", keep, &s, err));
   OAR_TRY(oar_broadcast_numpy(&x->shape, &s, &o, err));
   oar_op_set_output(n, out, 0, x->dtype, &o);
   return OAR_OK;
@@ -411,8 +420,7 @@ oar_status oar_arange_count(const oar_tensor_view *const *in, int64_t *count, oa
 oar_status oar_arange_count(const oar_tensor_view *const *in, int64_t *count, oar_error *err) {
   for (int i = 0; i < 3; i++) {
     if (!in[i]->data)
-      return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                           "start, limit and delta must be known when the model is planned");
+      return oar_error_needs_value(err, "start, limit and delta must be known when the model is planned");
     if (oar_view_numel(in[i]) != 1 || in[i]->dtype != in[0]->dtype)
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
                            "start, limit and delta must be scalars of one dtype");
@@ -561,7 +569,9 @@ SCHEMA(scatter_along_axis, take_in, out_one, take_attrs, 2, take_infer, 0);
 SCHEMA(gather_nd_batch, take_in, out_one, nd_attrs, 1, nd_infer, 0);
 SCHEMA(scatter_nd_update, take_in, out_one, nd_attrs, 2, nd_infer, 0);
 SCHEMA(pad_nd, pad_in, out_one, pad_attrs, 1, pad_infer, 0);
-SCHEMA(broadcast_to, shape_in, out_one, NULL, 0, broadcast_infer, 0);
+static const oar_attr_spec broadcast_attrs[] = {[OAR_BROADCAST_TO_ATTR_KEEP_MINUS_ONE] =
+                                                    OAR_ATTR_B("keep_minus_one", false)};
+SCHEMA(broadcast_to, shape_in, out_one, broadcast_attrs, 1, broadcast_infer, 0);
 SCHEMA(tile_repeats, repeats_in, out_one, NULL, 0, tile_infer, 0);
 SCHEMA(fill_shape, fill_in, out_one, fill_attrs, 2, fill_infer, 0);
 SCHEMA(arange, arange_in, out_one, NULL, 0, arange_infer, 0);

@@ -194,6 +194,11 @@ typedef struct oar_einsum_plan {
 oar_status oar_einsum_resolve(const oar_node *n, const oar_tensor_view *const *in, int nin,
                               oar_einsum_plan *p, oar_error *err);
 
+/* ---- broadcast_to ---------------------------------------------------------------- */
+
+/* keep_minus_one: a -1 in Shape keeps X's dim (Paddle's expand_v2). */
+enum { OAR_BROADCAST_TO_ATTR_KEEP_MINUS_ONE };
+
 /* ---- one_hot, eye_like, quantization ------------------------------------------------ */
 
 enum { OAR_ONE_HOT_IN_INDICES, OAR_ONE_HOT_IN_DEPTH, OAR_ONE_HOT_IN_VALUES };
@@ -201,7 +206,8 @@ enum { OAR_ONE_HOT_ATTR_AXIS };
 enum { OAR_EYE_ATTR_DTYPE, OAR_EYE_ATTR_K };
 enum { OAR_QUANT_IN_X, OAR_QUANT_IN_SCALE, OAR_QUANT_IN_ZERO_POINT };
 enum { OAR_QUANT_ATTR_AXIS, OAR_QUANT_ATTR_BLOCK_SIZE, OAR_QUANT_ATTR_OUT_DTYPE };
-/* paddle_fake_quant: inputs X, Scale (OAR_QUANT_IN_*). axis -1: one scale;
+/* paddle_fake_quant: inputs X, Scale, ZeroPoint (optional, must be 0)
+ * (OAR_QUANT_IN_*). axis -1: one scale;
  * else Scale[c] for X's index c on axis. round_type 0: to nearest even,
  * 1: half away from zero after clipping X to [-s, s]. */
 enum {
@@ -346,13 +352,23 @@ oar_status oar_roll_resolve(const oar_node *n, const oar_tensor_view *const *in,
 
 enum { OAR_LINSPACE_IN_START, OAR_LINSPACE_IN_STOP, OAR_LINSPACE_IN_NUM };
 enum { OAR_LINSPACE_ATTR_DTYPE };
-enum { OAR_SET_SLICE_IN_X, OAR_SET_SLICE_IN_VALUE };
+/* set_slice's optional Starts / Ends / Steps (1-D, known at plan time)
+ * replace the attributes of their name; none_axes: Paddle's, dims of 1
+ * inserted into the shape Value broadcasts to (x[None, ...] = v). */
+enum {
+  OAR_SET_SLICE_IN_X,
+  OAR_SET_SLICE_IN_VALUE,
+  OAR_SET_SLICE_IN_STARTS,
+  OAR_SET_SLICE_IN_ENDS,
+  OAR_SET_SLICE_IN_STEPS
+};
 enum {
   OAR_SET_SLICE_ATTR_AXES,
   OAR_SET_SLICE_ATTR_STARTS,
   OAR_SET_SLICE_ATTR_ENDS,
   OAR_SET_SLICE_ATTR_STEPS,
-  OAR_SET_SLICE_ATTR_DECREASE_AXES
+  OAR_SET_SLICE_ATTR_DECREASE_AXES,
+  OAR_SET_SLICE_ATTR_NONE_AXES
 };
 
 /* set_slice resolved against X and Value: per dim of X the slice's start,
@@ -363,8 +379,8 @@ typedef struct oar_set_slice_plan {
   oar_shape slice;
   int64_t value_strides[OAR_MAX_RANK];
 } oar_set_slice_plan;
-oar_status oar_set_slice_resolve(const oar_node *n, const oar_shape *x, const oar_shape *value,
-                                 oar_set_slice_plan *p, oar_error *err);
+oar_status oar_set_slice_resolve(const oar_node *n, const oar_tensor_view *const *in, const oar_shape *x,
+                                 const oar_shape *value, oar_set_slice_plan *p, oar_error *err);
 
 /* slice_steps resolved against X: per-dim start and step, output shape. */
 typedef struct oar_slice_plan {

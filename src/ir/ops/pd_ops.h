@@ -160,4 +160,47 @@ typedef struct oar_pd_dconv_geom {
 oar_status oar_pd_dconv_geometry(const oar_node *n, const oar_tensor_view *const *in, oar_pd_dconv_geom *g,
                                  oar_error *err);
 
+/* pool3d: Paddle's pool3d (max / avg; NCDHW / NDHWC; global_pooling,
+ * adaptive, ceil_mode, exclusive, SAME / VALID), resolved by
+ * oar_pd_pool3d_geometry in the terms of Paddle's CPU kernel. */
+enum {
+  OAR_POOL3D_ATTR_POOLING_TYPE,
+  OAR_POOL3D_ATTR_KSIZE,
+  OAR_POOL3D_ATTR_STRIDES,
+  OAR_POOL3D_ATTR_PADDINGS,
+  OAR_POOL3D_ATTR_GLOBAL_POOLING,
+  OAR_POOL3D_ATTR_EXCLUSIVE,
+  OAR_POOL3D_ATTR_ADAPTIVE,
+  OAR_POOL3D_ATTR_CEIL_MODE,
+  OAR_POOL3D_ATTR_DATA_FORMAT,
+  OAR_POOL3D_ATTR_PADDING_ALGORITHM
+};
+typedef struct oar_pd_pool3d_geom {
+  bool nhwc, is_max, exclusive, adaptive;
+  int64_t batch, channels;
+  int64_t in[3], out[3], kernel[3], stride[3], pad[3]; /* pad: the begin pads */
+} oar_pd_pool3d_geom;
+/* Paddle's UpdatePadding and PoolOutputSize: 3 paddings stand for both
+ * ends; SAME / VALID replace them; global_pooling or adaptive zero them;
+ * global_pooling makes ksize the input's size; adaptive outputs ksize,
+ * else (in + pads - k (+ stride - 1 with ceil_mode)) / stride + 1. The
+ * kernel then reads only the begin pads; adaptive *max* pooling runs with
+ * ordinary windows of ksize and the strides (Paddle passes adaptive =
+ * false to its max functor), so `adaptive` is true for avg only. */
+oar_status oar_pd_pool3d_geometry(const oar_node *n, const oar_shape *x, oar_pd_pool3d_geom *g,
+                                  oar_error *err);
+
+/* gaussian_random: Out of `shape` (or ShapeTensor, known at plan time) and
+ * Paddle dtype `dtype` (float32 / float64), normal(mean, std) values;
+ * seed != 0: Paddle's CPU values exactly (kernels/ref/random.h), seed 0:
+ * values of oar's own draw (Paddle's are nondeterministic there too). */
+enum { OAR_GAUSS_IN_SHAPE_TENSOR };
+enum {
+  OAR_GAUSS_ATTR_SHAPE,
+  OAR_GAUSS_ATTR_MEAN,
+  OAR_GAUSS_ATTR_STD,
+  OAR_GAUSS_ATTR_SEED,
+  OAR_GAUSS_ATTR_DTYPE
+};
+
 #endif

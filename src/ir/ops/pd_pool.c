@@ -1,5 +1,7 @@
-/* max_pool2d_with_index, max_pool3d_with_index, unfold, temporal_shift:
+/* pool3d, max_pool2d_with_index, max_pool3d_with_index, unfold, temporal_shift:
  * Paddle's window ops (float32), schemas and shapes. */
+#include <string.h>
+
 #include "ir/ops/infer_util.h"
 #include "ir/ops/pd_ops.h"
 
@@ -102,6 +104,92 @@ static oar_status temporal_shift_infer(const oar_node *n, const oar_tensor_view 
   return OAR_OK;
 }
 
+/* ---- pool3d ------------------------------------------------------------------------ */
+
+oar_status oar_pd_pool3d_geometry(const oar_node *n, const oar_shape *x, oar_pd_pool3d_geom *g,
+                                  oar_error *err) {
+  if (x->rank != 5)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'X' has rank %d, expected 5", x->rank);
+  const char *type = oar_op_attr_str(n, OAR_POOL3D_ATTR_POOLING_TYPE),
+             *fmt = oar_op_attr_str(n, OAR_POOL3D_ATTR_DATA_FORMAT);
+  if (strcmp(type, "max") != 0 && strcmp(type, "avg") != 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "attribute 'pooling_type' is \"%s\", expected \"max\" or \"avg\"", type);
+  if (strcmp(fmt, "NCDHW") != 0 && strcmp(fmt, "NDHWC") != 0 && strcmp(fmt, "AnyLayout") != 0)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                         "attribute 'data_format' is \"%s\", expected \"NCDHW\" or \"NDHWC\"", fmt);
+  g->is_max = strcmp(type, "max") == 0;
+  g->nhwc = strcmp(fmt, "NDHWC") == 0;
+  const bool global = oar_node_attr_i(n, OAR_POOL3D_ATTR_GLOBAL_POOLING) != 0,
+             adaptive = oar_node_attr_i(n, OAR_POOL3D_ATTR_ADAPTIVE) != 0,
+             ceil_mode = oar_node_attr_i(n, OAR_POOL3D_ATTR_CEIL_MODE) != 0;
+  g->exclusive = g->is_max || oar_node_attr_i(n, OAR_POOL3D_ATTR_EXCLUSIVE) != 0;
+  g->adaptive = adaptive && !g->is_max;
+  oar_pad_algo algo;
+  OAR_TRY(oar_op_parse_pad_algo(n, OAR_POOL3D_ATTR_PADDING_ALGORITHM, &algo, err));
+  OAR_TRY(oar_op_attr_ints_n(n, OAR_POOL3D_ATTR_KSIZE, 3, 1, OAR_ATTR_SIZE_MAX, g->kernel, err));
+  OAR_TRY(oar_op_attr_ints_n(n, OAR_POOL3D_ATTR_STRIDES, 3, 1, OAR_ATTR_SIZE_MAX, g->stride, err));
+  const oar_attr *pa = oar_node_attr(n, OAR_POOL3D_ATTR_PADDINGS);
+  int64_t pads[6];
+  if (pa->n == 3) {
+    for (int i = 0; i < 3; i++) pads[2 * i] = pads[2 * i + 1] = pa->ints[i];
+  } else if (pa->n == 6) {
+    for (int i = 0; i < 6; i++) pads[i] = pa->ints[i];
+  } else {
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'paddings' has %zu values, expected 3 or 6",
+                         pa->n);
+  }
+  for (int i = 0; i < 6; i++)
+    if (pads[i] < 0 || pads[i] > OAR_ATTR_SIZE_MAX)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'paddings' has %lld", (long long)pads[i]);
+  g->batch = x->dims[0];
+  g->channels = x->dims[g->nhwc ? 4 : 1];
+  for (int i = 0; i < 3; i++) {
+    g->in[i] = x->dims[i + (g->nhwc ? 1 : 2)];
+    if (algo == OAR_PAD_SAME && g->in[i] >= 0)
+      OAR_TRY(oar_same_padding(g->in[i], g->kernel[i], g->stride[i], &pads[2 * i], &pads[2 * i + 1], err));
+    if (algo == OAR_PAD_VALID || global || adaptive) pads[2 * i] = pads[2 * i + 1] = 0;
+    if (global) g->kernel[i] = g->in[i];
+    g->pad[i] = pads[2 * i];
+    if (adaptive) {
+      g->out[i] = g->kernel[i];
+      if (g->in[i] > INT64_MAX / (g->out[i] + 1))
+        return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'X' is too large for adaptive pooling");
+    } else if (g->in[i] < 0) {
+      g->out[i] = -1;
+    } else {
+      OAR_TRY(oar_window_out_size(g->in[i], g->kernel[i], 1, pads[2 * i], pads[2 * i + 1], g->stride[i],
+                                  ceil_mode, dim_names[i], &g->out[i], err));
+    }
+  }
+  return OAR_OK;
+}
+
+static oar_status pool3d_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                               oar_error *err) {
+  const oar_tensor_view *x;
+  OAR_TRY(oar_op_require_input(n, in, 0, &x, err));
+  oar_pd_pool3d_geom g;
+  OAR_TRY(oar_pd_pool3d_geometry(n, &x->shape, &g, err));
+  oar_shape y = x->shape;
+  for (int i = 0; i < 3; i++) y.dims[i + (g.nhwc ? 1 : 2)] = g.out[i];
+  oar_op_set_output(n, out, 0, x->dtype, &y);
+  return OAR_OK;
+}
+
+static const oar_attr_spec pool3d_attrs[] = {
+    [OAR_POOL3D_ATTR_POOLING_TYPE] = OAR_ATTR_REQUIRED("pooling_type", OAR_ATTR_STRING),
+    [OAR_POOL3D_ATTR_KSIZE] = OAR_ATTR_REQUIRED("ksize", OAR_ATTR_INTS),
+    [OAR_POOL3D_ATTR_STRIDES] = OAR_ATTR_IS("strides", 1, 1, 1),
+    [OAR_POOL3D_ATTR_PADDINGS] = OAR_ATTR_IS("paddings", 0, 0, 0),
+    [OAR_POOL3D_ATTR_GLOBAL_POOLING] = OAR_ATTR_B("global_pooling", 0),
+    [OAR_POOL3D_ATTR_EXCLUSIVE] = OAR_ATTR_B("exclusive", 1),
+    [OAR_POOL3D_ATTR_ADAPTIVE] = OAR_ATTR_B("adaptive", 0),
+    [OAR_POOL3D_ATTR_CEIL_MODE] = OAR_ATTR_B("ceil_mode", 0),
+    [OAR_POOL3D_ATTR_DATA_FORMAT] = OAR_ATTR_S("data_format", "NCDHW"),
+    [OAR_POOL3D_ATTR_PADDING_ALGORITHM] = OAR_ATTR_S("padding_algorithm", "EXPLICIT"),
+};
+
 static const oar_slot_spec x_input[] = {{"X", OAR_SLOT_REQUIRED}};
 static const oar_slot_spec out_output[] = {{"Out", OAR_SLOT_REQUIRED}};
 static const oar_slot_spec y_output[] = {{"Y", OAR_SLOT_REQUIRED}};
@@ -148,6 +236,18 @@ static const oar_attr_spec tshift_attrs[] = {
   };
 POOL_INDEX_SCHEMA(max_pool2d_with_index, pool2d_index_attrs)
 POOL_INDEX_SCHEMA(max_pool3d_with_index, pool3d_index_attrs)
+
+const oar_op_schema oar_schema_pool3d = {
+    .name = "pool3d",
+    .id = OAR_OP_pool3d,
+    .inputs = x_input,
+    .num_inputs = 1,
+    .outputs = out_output,
+    .num_outputs = 1,
+    .attrs = pool3d_attrs,
+    .num_attrs = OAR_COUNT_OF(pool3d_attrs),
+    .infer = pool3d_infer,
+};
 
 const oar_op_schema oar_schema_unfold = {
     .name = "unfold",

@@ -10,12 +10,13 @@ static oar_status grid_sampler_infer(const oar_node *n, const oar_tensor_view *c
   const oar_tensor_view *x, *grid;
   OAR_TRY(oar_op_require_input(n, in, OAR_GRID_IN_X, &x, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_GRID_IN_GRID, &grid, err));
-  OAR_TRY(oar_op_check_rank(n, OAR_GRID_IN_X, x, 4, 4, err));
-  OAR_TRY(oar_op_check_rank(n, OAR_GRID_IN_GRID, grid, 4, 4, err));
+  OAR_TRY(oar_op_check_rank(n, OAR_GRID_IN_X, x, 4, 5, err));
+  const int r = x->shape.rank;
+  OAR_TRY(oar_op_check_rank(n, OAR_GRID_IN_GRID, grid, r, r, err));
   OAR_TRY(oar_op_check_same_dtype(n, OAR_GRID_IN_X, x, OAR_GRID_IN_GRID, grid, err));
-  if (grid->shape.dims[3] >= 0 && grid->shape.dims[3] != 2)
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'Grid' has %lld values per point, expected 2",
-                         (long long)grid->shape.dims[3]);
+  if (grid->shape.dims[r - 1] >= 0 && grid->shape.dims[r - 1] != r - 2)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'Grid' has %lld values per point, expected %d",
+                         (long long)grid->shape.dims[r - 1], r - 2);
   const char *mode = oar_op_attr_str(n, OAR_GRID_ATTR_MODE),
              *pad = oar_op_attr_str(n, OAR_GRID_ATTR_PADDING_MODE);
   if (strcmp(mode, "bilinear") != 0 && strcmp(mode, "nearest") != 0)
@@ -24,8 +25,9 @@ static oar_status grid_sampler_infer(const oar_node *n, const oar_tensor_view *c
   if (strcmp(pad, "zeros") != 0 && strcmp(pad, "border") != 0 && strcmp(pad, "reflection") != 0)
     return oar_error_set(err, OAR_ERR_UNSUPPORTED,
                          "attribute 'padding_mode' is \"%s\", expected zeros, border or reflection", pad);
-  const int64_t dims[4] = {x->shape.dims[0], x->shape.dims[1], grid->shape.dims[1], grid->shape.dims[2]};
-  const oar_shape y = oar_shape_make(4, dims);
+  const int64_t dims[5] = {x->shape.dims[0], x->shape.dims[1], grid->shape.dims[1], grid->shape.dims[2],
+                           grid->shape.dims[3]};
+  const oar_shape y = oar_shape_make(r, dims);
   oar_op_set_output(n, out, 0, x->dtype, &y);
   return OAR_OK;
 }

@@ -8,6 +8,8 @@
  * paddle_fake_quant: Paddle's quantize_linear / dequantize_linear, whose
  * output stays float (integers after quantize) and whose scale is the
  * clipping range, not the step (q = x * qmax / s). */
+#include <math.h>
+
 #include "ir/ops/infer_util.h"
 #include "ir/ops/op_ext.h"
 
@@ -17,8 +19,7 @@ static oar_status one_hot_infer(const oar_node *n, const oar_tensor_view *const 
   OAR_TRY(oar_op_require_input(n, in, OAR_ONE_HOT_IN_INDICES, &idx, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_ONE_HOT_IN_DEPTH, &depth, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_ONE_HOT_IN_VALUES, &values, err));
-  if (!depth->data)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "depth must be known when the model is planned");
+  if (!depth->data) return oar_error_needs_value(err, "depth must be known when the model is planned");
   if (oar_view_numel(depth) != 1 || oar_view_numel(values) != 2)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "depth must hold one value and values two");
   double d;
@@ -55,10 +56,30 @@ static oar_status eye_infer(const oar_node *n, const oar_tensor_view *const *in,
   return OAR_OK;
 }
 
+/* Scales known when the model is planned (constants) must be positive and
+ * finite: a zero scale divides by zero and a negative one flips signs. */
+static oar_status check_scale_values(const oar_tensor_view *s, const char *what, oar_error *err) {
+  if (!s->data || (s->dtype != OAR_DTYPE_FLOAT32 && s->dtype != OAR_DTYPE_FLOAT64)) return OAR_OK;
+  const int64_t n = oar_view_numel(s);
+  for (int64_t i = 0; i < n; i++) {
+    const double v =
+        s->dtype == OAR_DTYPE_FLOAT32 ? ((const float *)s->data)[i] : ((const double *)s->data)[i];
+    if (!(v > 0) || !isfinite(v)) {
+      if (n == 1)
+        return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s is %g; expected a positive finite number", what,
+                             v);
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s[%lld] is %g; expected a positive finite number",
+                           what, (long long)i, v);
+    }
+  }
+  return OAR_OK;
+}
+
 static oar_status quant_check(const oar_node *n, const oar_tensor_view *const *in, oar_error *err) {
   const oar_tensor_view *x, *s;
   OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_X, &x, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_SCALE, &s, err));
+  OAR_TRY(check_scale_values(s, "scale", err));
   const oar_tensor_view *z = oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT);
   if (z && !oar_shape_equal(&z->shape, &s->shape))
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "zero point and scale differ in shape");
@@ -126,7 +147,37 @@ static oar_status fake_quant_infer(const oar_node *n, const oar_tensor_view *con
   if (oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_QMAX) < 1)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "qmax %lld is not positive",
                          (long long)oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_QMAX));
+  if (!oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER)) OAR_TRY(check_scale_values(s, "Scale", err));
+  /* Paddle's kernels ignore ZeroPoint: a nonzero one would be a model oar
+   * (and Paddle) runs differently from what its author meant. */
+  const oar_tensor_view *z = oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT);
+  if (z && z->data &&
+      (z->dtype == OAR_DTYPE_INT32 || z->dtype == OAR_DTYPE_INT64 || z->dtype == OAR_DTYPE_INT8)) {
+    for (int64_t i = 0, nz = oar_view_numel(z); i < nz; i++) {
+      const int64_t v = z->dtype == OAR_DTYPE_INT32   ? ((const int32_t *)z->data)[i]
+                        : z->dtype == OAR_DTYPE_INT64 ? ((const int64_t *)z->data)[i]
+                                                      : ((const int8_t *)z->data)[i];
+      if (v != 0)
+        return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                             "ZeroPoint[%lld] is %lld; Paddle's quantization is symmetric and expects 0",
+                             (long long)i, (long long)v);
+    }
+  }
   oar_op_set_output(n, out, 0, OAR_DTYPE_FLOAT32, &x->shape);
+  return OAR_OK;
+}
+
+static oar_status dyn_quant_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                  oar_error *err) {
+  const oar_tensor_view *x;
+  OAR_TRY(oar_op_require_input(n, in, 0, &x, err));
+  if (x->dtype != OAR_DTYPE_FLOAT32)
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "x of dtype %s; expected float32",
+                         oar_dtype_str(x->dtype));
+  const oar_shape scalar = {.rank = 0};
+  oar_op_set_output(n, out, 0, OAR_DTYPE_UINT8, &x->shape);
+  oar_op_set_output(n, out, 1, OAR_DTYPE_FLOAT32, &scalar);
+  oar_op_set_output(n, out, 2, OAR_DTYPE_UINT8, &scalar);
   return OAR_OK;
 }
 
@@ -135,7 +186,8 @@ static const oar_slot_spec one_hot_inputs[] = {
 static const oar_slot_spec x_input[] = {{"X", OAR_SLOT_REQUIRED}};
 static const oar_slot_spec quant_inputs[] = {
     {"X", OAR_SLOT_REQUIRED}, {"Scale", OAR_SLOT_REQUIRED}, {"ZeroPoint", OAR_SLOT_OPTIONAL}};
-static const oar_slot_spec fake_quant_inputs[] = {{"X", OAR_SLOT_REQUIRED}, {"Scale", OAR_SLOT_REQUIRED}};
+static const oar_slot_spec fake_quant_inputs[] = {
+    {"X", OAR_SLOT_REQUIRED}, {"Scale", OAR_SLOT_REQUIRED}, {"ZeroPoint", OAR_SLOT_OPTIONAL}};
 static const oar_slot_spec out_only[] = {{"Out", OAR_SLOT_REQUIRED}};
 static const oar_attr_spec one_hot_attrs[] = {[OAR_ONE_HOT_ATTR_AXIS] = OAR_ATTR_I("axis", -1)};
 static const oar_attr_spec eye_attrs[] = {
@@ -205,10 +257,21 @@ const oar_op_schema oar_schema_paddle_fake_quant = {
     .name = "paddle_fake_quant",
     .id = OAR_OP_paddle_fake_quant,
     .inputs = fake_quant_inputs,
-    .num_inputs = 2,
+    .num_inputs = 3,
     .outputs = out_only,
     .num_outputs = 1,
     .attrs = fake_quant_attrs,
     .num_attrs = 6,
     .infer = fake_quant_infer,
+};
+static const oar_slot_spec dyn_quant_outputs[] = {
+    {"Y", OAR_SLOT_REQUIRED}, {"YScale", OAR_SLOT_REQUIRED}, {"YZeroPoint", OAR_SLOT_REQUIRED}};
+const oar_op_schema oar_schema_dynamic_quantize_linear = {
+    .name = "dynamic_quantize_linear",
+    .id = OAR_OP_dynamic_quantize_linear,
+    .inputs = x_input,
+    .num_inputs = 1,
+    .outputs = dyn_quant_outputs,
+    .num_outputs = 3,
+    .infer = dyn_quant_infer,
 };

@@ -8,9 +8,8 @@
 oar_status oar_ext_read_ints(const oar_tensor_view *t, const char *what, int64_t *dst, int64_t cap,
                              int64_t *n, oar_error *err) {
   if (!t->data)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED,
-                         "%s must be known when the model is planned (a constant, or computed from shapes)",
-                         what);
+    return oar_error_needs_value(
+        err, "%s must be known when the model is planned (a constant, or computed from shapes)", what);
   if (t->dtype != OAR_DTYPE_INT64 && t->dtype != OAR_DTYPE_INT32)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "%s must be int32 or int64, got %s", what,
                          oar_dtype_str(t->dtype));

@@ -10,8 +10,7 @@
 
 static oar_status read_floats(const oar_tensor_view *t, const char *what, double *v, int64_t cap, int64_t *n,
                               oar_error *err) {
-  if (!t->data)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "%s must be known when the model is planned", what);
+  if (!t->data) return oar_error_needs_value(err, "%s must be known when the model is planned", what);
   const int64_t count = oar_view_numel(t);
   if (count > cap)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "%s has %lld values", what, (long long)count);

@@ -51,8 +51,7 @@ oar_status oar_shapeops_read_tensor_ints(const oar_node *node, int slot, const o
                              name, oar_dtype_str(t->dtype));
   int64_t count = oar_shape_numel(&t->shape);
   if (count != 0 && !t->data)
-    return oar_shapeops_fail(node, err, OAR_ERR_UNSUPPORTED, "needs the value of input '%s' at plan time",
-                             name);
+    return oar_error_needs_value(err, "needs the value of input '%s' at plan time", name);
   if (count < 0)
     return oar_shapeops_fail(node, err, OAR_ERR_INTERNAL, "input '%s' has data but an unknown shape", name);
   if (count > cap)

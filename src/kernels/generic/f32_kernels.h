@@ -95,6 +95,15 @@ typedef enum oar_fast_binary {
 typedef void (*oar_f32_binary_fn)(oar_fast_binary op, const float *x, const float *y, int y_scalar,
                                   float *dst, size_t n);
 
+/* Softmax (log_softmax when `log`) along k of `cols` interleaved vectors
+ * of n elements: element k of vector c at src[k*stride + c] (stride >= cols;
+ * a last-axis softmax is cols = 1, stride = 1). exp is the shared
+ * polynomial of f32_simple_impl.h (<= 2 ulp for the shifted inputs, which
+ * are <= 0; 0 where expf is subnormal), sums kept in double; NaN in a
+ * vector makes its outputs NaN, as in the reference. */
+typedef void (*oar_f32_softmax_fn)(const float *src, float *dst, size_t n, size_t stride, size_t cols,
+                                   bool take_log);
+
 /* ---- Blocked-layout (NCHW16c) direct convolution tile -------------------
  * NCHW16c: channel c of pixel (h, w) of an H x W image at
  * ((c/16)*H + h)*W + w)*16 + c%16 (channels padded with zeros to a
@@ -209,6 +218,7 @@ typedef struct oar_f32_kernels {
   oar_f32_dwconv_fn dwconv;
   oar_f32_affine_fn affine;
   oar_f32_binary_fn binary;
+  oar_f32_softmax_fn softmax;
   oar_f32_pool2d_fn maxpool2d;    /* NULL: the level has none (the reference runs) */
   oar_f32_conv16c_fn conv16c;     /* NULL: the level has no blocked-layout convolution */
   oar_f32_dwconv16c_fn dwconv16c; /* NULL: none (kernels/generic/dwconv16c.h) */

@@ -20,6 +20,7 @@ const oar_f32_kernels oar_f32_kernels_generic = {
     .dwconv = simple_dwconv,
     .affine = simple_affine,
     .binary = simple_binary,
+    .softmax = simple_softmax,
     .pack_rows = simple_pack_rows,
     .pack_cols = simple_pack_cols,
     .pack_im2col = simple_pack_im2col,

@@ -354,6 +354,128 @@ static inline void simple_pack_rows_im2col(const void *ctx, size_t j0, size_t co
  * folder's flags (and auto-vectorized for it). Defines
  * oar_f32_affine__<isa>, oar_f32_binary__<isa> and the static pack_*
  * functions the table points at. */
+/* ---- softmax ----------------------------------------------------------- */
+
+/* exp(x) for x <= 0: Cephes' degree-6 polynomial on [-ln2/2, ln2/2] with
+ * 2^n built in the exponent bits (<= 2 ulp); 0 below -87.34 (where expf is
+ * subnormal), NaN for NaN. Written so that loops over it vectorize. */
+static inline float simple_exp_nonpos(float x) {
+  const float xc = x < -87.33654f ? -87.33654f : x;
+  /* t = round(x / ln2) + 1.5 * 2^23: the integer sits in t's low bits. */
+  const float magic = 12582912.0f;
+  const float t = xc * 1.44269504088896341f + magic;
+  const float n = t - magic;
+  float r = xc - n * 0.693359375f;
+  r = r - n * -2.12194440e-4f;
+  float q = 1.9875691500E-4f;
+  q = q * r + 1.3981999507E-3f;
+  q = q * r + 8.3334519073E-3f;
+  q = q * r + 4.1665795894E-2f;
+  q = q * r + 1.6666665459E-1f;
+  q = q * r + 5.0000001201E-1f;
+  q = q * (r * r) + r + 1.0f;
+  uint32_t tb;
+  memcpy(&tb, &t, sizeof tb);
+  const uint32_t sb = (tb - 0x4B400000u + 127u) << 23; /* 2^n, n in [-126, 0] */
+  float scale;
+  memcpy(&scale, &sb, sizeof scale);
+  const float v = q * scale;
+  return x < -87.33654f ? 0.0f : v;
+}
+
+#define SIMPLE_SM_LANES 16
+#define SIMPLE_SM_COLS 64
+
+/* One contiguous vector. */
+static inline void simple_softmax_row(const float *restrict src, float *restrict dst, size_t n,
+                                      bool take_log) {
+  const size_t nv = n / SIMPLE_SM_LANES * SIMPLE_SM_LANES;
+  float mx = src[0];
+  if (nv) {
+    float m[SIMPLE_SM_LANES];
+    for (size_t j = 0; j < SIMPLE_SM_LANES; j++) m[j] = src[j];
+    for (size_t i = SIMPLE_SM_LANES; i < nv; i += SIMPLE_SM_LANES)
+      for (size_t j = 0; j < SIMPLE_SM_LANES; j++) m[j] = src[i + j] > m[j] ? src[i + j] : m[j];
+    for (size_t j = 0; j < SIMPLE_SM_LANES; j++) mx = m[j] > mx || m[j] != m[j] ? m[j] : mx;
+  }
+  for (size_t i = nv; i < n; i++) mx = src[i] > mx || src[i] != src[i] ? src[i] : mx;
+  /* Lane sums in float over 256 elements at most, then in double. */
+  double sum = 0.0;
+  for (size_t i0 = 0; i0 < nv; i0 += 16 * SIMPLE_SM_LANES) {
+    const size_t i1 = simple_min(nv, i0 + 16 * SIMPLE_SM_LANES);
+    float acc[SIMPLE_SM_LANES] = {0};
+    for (size_t i = i0; i < i1; i += SIMPLE_SM_LANES)
+      for (size_t j = 0; j < SIMPLE_SM_LANES; j++) {
+        const float e = simple_exp_nonpos(src[i + j] - mx);
+        acc[j] += e;
+        dst[i + j] = e; /* log_softmax rewrites it from src below */
+      }
+    for (size_t j = 0; j < SIMPLE_SM_LANES; j++) sum += acc[j];
+  }
+  for (size_t i = nv; i < n; i++) {
+    const float e = simple_exp_nonpos(src[i] - mx);
+    sum += e;
+    dst[i] = e;
+  }
+  if (take_log) {
+    const float lse = (float)log(sum);
+    for (size_t i = 0; i < n; i++) dst[i] = (src[i] - mx) - lse;
+  } else {
+    const float inv = (float)(1.0 / sum);
+    for (size_t i = 0; i < n; i++) dst[i] *= inv;
+  }
+}
+
+/* Up to SIMPLE_SM_COLS interleaved vectors, vectorized across them. */
+static inline void simple_softmax_cols(const float *restrict src, float *restrict dst, size_t n,
+                                       size_t stride, size_t cols, bool take_log) {
+  float m[SIMPLE_SM_COLS];
+  double s[SIMPLE_SM_COLS];
+  for (size_t c = 0; c < cols; c++) {
+    m[c] = src[c];
+    s[c] = 0.0;
+  }
+  for (size_t k = 1; k < n; k++) {
+    const float *x = src + k * stride;
+    for (size_t c = 0; c < cols; c++) m[c] = x[c] > m[c] || x[c] != x[c] ? x[c] : m[c];
+  }
+  /* Sums in float over 64 steps at most, then in double. */
+  for (size_t k0 = 0; k0 < n; k0 += 64) {
+    float sf[SIMPLE_SM_COLS] = {0};
+    for (size_t k = k0; k < simple_min(n, k0 + 64); k++) {
+      const float *x = src + k * stride;
+      float *y = dst + k * stride;
+      for (size_t c = 0; c < cols; c++) {
+        const float e = simple_exp_nonpos(x[c] - m[c]);
+        sf[c] += e;
+        y[c] = e; /* log_softmax rewrites it from x below */
+      }
+    }
+    for (size_t c = 0; c < cols; c++) s[c] += sf[c];
+  }
+  float f[SIMPLE_SM_COLS];
+  for (size_t c = 0; c < cols; c++) f[c] = take_log ? (float)log(s[c]) : (float)(1.0 / s[c]);
+  for (size_t k = 0; k < n; k++) {
+    const float *x = src + k * stride;
+    float *y = dst + k * stride;
+    if (take_log)
+      for (size_t c = 0; c < cols; c++) y[c] = (x[c] - m[c]) - f[c];
+    else
+      for (size_t c = 0; c < cols; c++) y[c] *= f[c];
+  }
+}
+
+static inline void simple_softmax(const float *src, float *dst, size_t n, size_t stride, size_t cols,
+                                  bool take_log) {
+  if (n == 0) return;
+  if (cols == 1 && stride == 1) {
+    simple_softmax_row(src, dst, n, take_log);
+    return;
+  }
+  for (size_t c0 = 0; c0 < cols; c0 += SIMPLE_SM_COLS)
+    simple_softmax_cols(src + c0, dst + c0, n, stride, simple_min(SIMPLE_SM_COLS, cols - c0), take_log);
+}
+
 #define OAR_F32_SIMPLE_KERNELS(isa)                                                                        \
   void oar_f32_affine__##isa(const float *src, float s, float b, float *dst, size_t n) {                   \
     simple_affine(src, s, b, dst, n);                                                                      \
@@ -361,6 +483,10 @@ static inline void simple_pack_rows_im2col(const void *ctx, size_t j0, size_t co
   void oar_f32_binary__##isa(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst, \
                              size_t n) {                                                                   \
     simple_binary(op, x, y, y_scalar, dst, n);                                                             \
+  }                                                                                                        \
+  void oar_f32_softmax__##isa(const float *src, float *dst, size_t n, size_t stride, size_t cols,          \
+                              bool take_log) {                                                             \
+    simple_softmax(src, dst, n, stride, cols, take_log);                                                   \
   }                                                                                                        \
   static void pack_rows(const void *ctx, size_t idx0, size_t count, size_t k0, size_t kc, size_t r,        \
                         float *dst) {                                                                      \

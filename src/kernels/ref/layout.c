@@ -40,6 +40,21 @@ void oar_ref_tile(size_t esize, int rank, const int64_t *in_dims, const int64_t 
   }
 }
 
+int64_t oar_ref_pad_source(int mode, int64_t p, int64_t n) {
+  if (p >= 0 && p < n) return p;
+  if (mode == 0 || n == 0) return -1;
+  if (mode == 1) {
+    if (n == 1) return 0;
+    const int64_t period = 2 * (n - 1);
+    p %= period;
+    if (p < 0) p += period;
+    return p >= n ? period - p : p;
+  }
+  if (mode == 2) return p < 0 ? 0 : n - 1;
+  p %= n;
+  return p < 0 ? p + n : p;
+}
+
 void oar_ref_pad(size_t esize, int rank, const int64_t *in_dims, const int64_t *out_dims,
                  const int64_t *before, int mode, const void *value, const void *src, void *dst) {
   const int64_t total = total_of(rank, out_dims);
@@ -50,25 +65,8 @@ void oar_ref_pad(size_t esize, int rank, const int64_t *in_dims, const int64_t *
     for (int k = 0; k < rank; k++) {
       const int64_t n = in_dims[k];
       int64_t p = idx[k] - before[k];
-      if (p < 0 || p >= n) {
-        if (mode == 0 || n == 0) {
-          inside = false;
-        } else if (mode == 1) {
-          if (n == 1) {
-            p = 0;
-          } else {
-            const int64_t period = 2 * (n - 1);
-            p %= period;
-            if (p < 0) p += period;
-            if (p >= n) p = period - p;
-          }
-        } else if (mode == 2) {
-          p = p < 0 ? 0 : n - 1;
-        } else {
-          p %= n;
-          if (p < 0) p += n;
-        }
-      }
+      p = oar_ref_pad_source(mode, p, n);
+      inside &= p >= 0;
       o = o * (n ? n : 1) + (inside ? p : 0);
     }
     char *d = (char *)dst + (size_t)i * esize;

@@ -19,6 +19,11 @@ void oar_ref_tile(size_t esize, int rank, const int64_t *in_dims, const int64_t 
 
 /* Pads (or crops, with negative pads) src: mode 0 constant (value: esize
  * bytes), 1 reflect, 2 edge, 3 wrap. */
+/* The input index that position p (an output index minus the dim's pad
+ * before) of a dim of n reads when padded in `mode` (0 constant, 1
+ * reflect, 2 edge, 3 wrap); -1 for the constant (or an empty dim). */
+int64_t oar_ref_pad_source(int mode, int64_t p, int64_t n);
+
 void oar_ref_pad(size_t esize, int rank, const int64_t *in_dims, const int64_t *out_dims,
                  const int64_t *before, int mode, const void *value, const void *src, void *dst);
 

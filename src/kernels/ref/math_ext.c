@@ -124,7 +124,8 @@ static double unary_f(int f, double x, double a, double b) {
     case U_CELU: return (x > 0 ? x : 0.0) + fmin(0.0, a * (exp(x / a) - 1.0));
     case U_THRESHOLDED_RELU: return x > a ? x : 0.0;
     case U_SHRINK: return x < -a ? x + b : x > a ? x - b : 0.0;
-    case U_MISH: return x * tanh(log1p(exp(x)));
+    /* b != 0: Paddle's threshold a, past which softplus(x) is taken as x */
+    case U_MISH: return x * tanh(b != 0.0 && x > a ? x : log1p(exp(x)));
     case U_RELU: return x > 0 ? x : (x == x ? 0.0 : x);
     case U_SIGMOID: return 1.0 / (1.0 + exp(-x));
     case U_TANH: return tanh(x);

@@ -18,6 +18,62 @@ static void window(int64_t o, int64_t in, int64_t out, int64_t k, int64_t s, int
   }
 }
 
+/* One dim of a pool3d window: [*lo, *hi) in the input and the unclipped size. */
+static int64_t pool3d_window(int64_t o, int64_t in, int64_t out, int64_t k, int64_t s, int64_t p,
+                             bool adaptive, int64_t *lo, int64_t *hi) {
+  if (adaptive) {
+    *lo = o * in / out;
+    *hi = ((o + 1) * in + out - 1) / out;
+    return *hi - *lo;
+  }
+  int64_t a = o * s - p, b = a + k < in + p ? a + k : in + p;
+  const int64_t size = b - a;
+  *lo = a > 0 ? a : 0;
+  *hi = b < in ? b : in;
+  return size;
+}
+
+void oar_ref_pool3d_f32(const float *x, float *y, int64_t batch, int64_t channels, bool nhwc, bool is_max,
+                        bool exclusive, bool adaptive, const int64_t in[3], const int64_t out[3],
+                        const int64_t kernel[3], const int64_t stride[3], const int64_t pad[3]) {
+  const int64_t in_size = in[0] * in[1] * in[2], out_size = out[0] * out[1] * out[2];
+  /* element (n, c, spatial s) at n in_size channels + c cs + s ss */
+  const int64_t cs = nhwc ? 1 : in_size, ss = nhwc ? channels : 1, ocs = nhwc ? 1 : out_size,
+                oss = nhwc ? channels : 1;
+  for (int64_t n = 0; n < batch; n++)
+    for (int64_t c = 0; c < channels; c++) {
+      const float *xp = x + n * in_size * channels + c * cs;
+      float *yp = y + n * out_size * channels + c * ocs;
+      for (int64_t od = 0; od < out[0]; od++) {
+        int64_t d0, d1, h0, h1, w0, w1;
+        const int64_t sd = pool3d_window(od, in[0], out[0], kernel[0], stride[0], pad[0], adaptive, &d0, &d1);
+        for (int64_t oh = 0; oh < out[1]; oh++) {
+          const int64_t sh =
+              pool3d_window(oh, in[1], out[1], kernel[1], stride[1], pad[1], adaptive, &h0, &h1);
+          for (int64_t ow = 0; ow < out[2]; ow++) {
+            const int64_t sw =
+                pool3d_window(ow, in[2], out[2], kernel[2], stride[2], pad[2], adaptive, &w0, &w1);
+            float acc = is_max ? -FLT_MAX : 0.0f;
+            for (int64_t d = d0; d < d1; d++)
+              for (int64_t h = h0; h < h1; h++)
+                for (int64_t w = w0; w < w1; w++) {
+                  const float v = xp[((d * in[1] + h) * in[2] + w) * ss];
+                  if (is_max)
+                    acc = acc > v ? acc : v;
+                  else
+                    acc += v;
+                }
+            if (!is_max) {
+              const int64_t count = exclusive || adaptive ? (d1 - d0) * (h1 - h0) * (w1 - w0) : sd * sh * sw;
+              acc /= (float)count;
+            }
+            yp[((od * out[1] + oh) * out[2] + ow) * oss] = acc;
+          }
+        }
+      }
+    }
+}
+
 void oar_ref_max_pool_index_f32(const float *x, float *y, int32_t *mask, int64_t planes, int nsp,
                                 const int64_t *in, const int64_t *out, const int64_t *kernel,
                                 const int64_t *stride, const int64_t *pad, bool adaptive) {

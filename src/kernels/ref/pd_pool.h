@@ -16,6 +16,17 @@ void oar_ref_max_pool_index_f32(const float *x, float *y, int32_t *mask, int64_t
                                 const int64_t *in, const int64_t *out, const int64_t *kernel,
                                 const int64_t *stride, const int64_t *pad, bool adaptive);
 
+/* Paddle's pool3d (its CPU Pool3dFunctor) over x [batch, channels, in]
+ * (or [batch, in, channels] with nhwc): per output dim, adaptive windows
+ * [floor(o in / out), ceil((o + 1) in / out)), else [o stride - pad,
+ * min(that + kernel, in + pad)) clipped to the input (pad: the begin pad;
+ * the end pad only sizes the output). avg divides by the clipped window's
+ * size when exclusive or adaptive, else by the unclipped one's, which
+ * Paddle caps at in + begin pad rather than in + end pad. */
+void oar_ref_pool3d_f32(const float *x, float *y, int64_t batch, int64_t channels, bool nhwc, bool is_max,
+                        bool exclusive, bool adaptive, const int64_t in[3], const int64_t out[3],
+                        const int64_t kernel[3], const int64_t stride[3], const int64_t pad[3]);
+
 /* im2col: x [batch, channels, h, w] into y [batch, channels kh kw, oh ow];
  * row c kh kw + i kw + j, column r ow + s reads x[c, r sh - pt + i dh,
  * s sw - pl + j dw], 0 outside. */

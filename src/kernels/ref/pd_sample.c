@@ -64,6 +64,48 @@ void oar_ref_grid_sample_f32(const float *x, const float *grid, float *y, int64_
       }
 }
 
+static float at3(const float *vol, int64_t d, int64_t h, int64_t w, float zz, float yy, float xx) {
+  if (!(xx >= 0.0f && xx <= (float)(w - 1) && yy >= 0.0f && yy <= (float)(h - 1) && zz >= 0.0f &&
+        zz <= (float)(d - 1)))
+    return 0.0f;
+  return vol[((int64_t)zz * h + (int64_t)yy) * w + (int64_t)xx];
+}
+
+static float pad_coord(float v, int64_t size, int padding, bool align_corners) {
+  if (padding == OAR_REF_GRID_BORDER) return clip(v, size);
+  if (padding == OAR_REF_GRID_REFLECTION) return reflect(v, size, align_corners);
+  return v;
+}
+
+void oar_ref_grid_sample3d_f32(const float *x, const float *grid, float *y, int64_t n, int64_t c, int64_t d,
+                               int64_t h, int64_t w, int64_t dout, int64_t ho, int64_t wo, bool nearest,
+                               int padding, bool align_corners) {
+  const int64_t vol = d * h * w, out_vol = dout * ho * wo;
+  for (int64_t b = 0; b < n; b++)
+    for (int64_t o = 0; o < out_vol; o++) {
+      const float *g = grid + (b * out_vol + o) * 3;
+      const float gx = pad_coord(unnormalize(g[0], w, align_corners), w, padding, align_corners),
+                  gy = pad_coord(unnormalize(g[1], h, align_corners), h, padding, align_corners),
+                  gz = pad_coord(unnormalize(g[2], d, align_corners), d, padding, align_corners);
+      for (int64_t ch = 0; ch < c; ch++) {
+        const float *v = x + (b * c + ch) * vol;
+        float r;
+        if (nearest) {
+          r = at3(v, d, h, w, roundf(gz), roundf(gy), roundf(gx));
+        } else {
+          const float xw = floorf(gx), xe = xw + 1.0f, yn = floorf(gy), ys = yn + 1.0f, zt = floorf(gz),
+                      zb = zt + 1.0f;
+          const float dw = gx - xw, de = xe - gx, dn = gy - yn, ds = ys - gy, dt = gz - zt, db = zb - gz;
+          r = at3(v, d, h, w, zt, yn, xw) * de * ds * db + at3(v, d, h, w, zt, yn, xe) * dw * ds * db +
+              at3(v, d, h, w, zt, ys, xw) * de * dn * db + at3(v, d, h, w, zt, ys, xe) * dw * dn * db +
+              at3(v, d, h, w, zb, yn, xw) * de * ds * dt + at3(v, d, h, w, zb, yn, xe) * dw * ds * dt +
+              at3(v, d, h, w, zb, ys, xw) * de * dn * dt + at3(v, d, h, w, zb, ys, xe) * dw * dn * dt;
+        }
+        y[(b * c + ch) * out_vol + o] = r;
+      }
+    }
+}
+
 /* One bilinear sample of a plane (Paddle's PreCalcForBilinearInterpolate). */
 static float roi_sample(const float *plane, int64_t h, int64_t w, float yy, float xx) {
   if (yy < -1.0f || yy > (float)h || xx < -1.0f || xx > (float)w) return 0.0f;

@@ -14,6 +14,12 @@ void oar_ref_grid_sample_f32(const float *x, const float *grid, float *y, int64_
                              int64_t w, int64_t ho, int64_t wo, bool nearest, int padding,
                              bool align_corners);
 
+/* The 5-D form: y [n, c, do, ho, wo] = x [n, c, d, h, w] sampled at grid
+ * [n, do, ho, wo, 3] (x, y, z): trilinear, or nearest as in 2-D. */
+void oar_ref_grid_sample3d_f32(const float *x, const float *grid, float *y, int64_t n, int64_t c, int64_t d,
+                               int64_t h, int64_t w, int64_t dout, int64_t ho, int64_t wo, bool nearest,
+                               int padding, bool align_corners);
+
 /* out [r, c, ph, pw]: the average of bilinear samples of x [n, c, h, w] in
  * each bin of each ROI (x1, y1, x2, y2 scaled by spatial_scale), batch[r]
  * the image of ROI r. */

@@ -51,9 +51,8 @@ static void cubic_coeffs(double r, double a, double *c) {
   c[3] = ((a * ((1 - r) + 1) - 5 * a) * ((1 - r) + 1) + 8 * a) * ((1 - r) + 1) - 4 * a;
 }
 
-/* The taps of one output index: up to 4 (index, weight), zero weights
- * dropped. */
-static int taps_of(const oar_resize_params *p, int d, int64_t o, int64_t *idx, double *w, bool *outside) {
+int oar_ref_resize_taps(const oar_resize_params *p, int d, int64_t o, int64_t *idx, double *w,
+                        bool *outside) {
   const double xo = source_coord(p, d, o, outside);
   const int64_t n = p->in[d];
   double fl = floor(xo);
@@ -96,13 +95,13 @@ static int taps_of(const oar_resize_params *p, int d, int64_t o, int64_t *idx, d
     k = 2;
   }
   if (p->exclude_outside) {
+    /* Every tap outside (a nearest tap past the edge) keeps its weights:
+     * no taps at all would leave the output undefined. */
     double sum = 0;
-    for (int i = 0; i < k; i++) {
-      if (cand[i] < 0 || cand[i] >= n) cw[i] = 0;
-      sum += cw[i];
-    }
+    for (int i = 0; i < k; i++)
+      if (cand[i] >= 0 && cand[i] < n) sum += cw[i];
     if (sum != 0)
-      for (int i = 0; i < k; i++) cw[i] /= sum;
+      for (int i = 0; i < k; i++) cw[i] = cand[i] < 0 || cand[i] >= n ? 0 : cw[i] / sum;
   }
   int m = 0;
   for (int i = 0; i < k; i++) {
@@ -122,7 +121,8 @@ void oar_ref_resize_f32(const oar_resize_params *p, const float *x, float *y, in
     base[d] = (int64_t)at;
     for (int64_t o = 0; o < p->out[d]; o++) {
       bool out_of_range;
-      tap_count[at] = (unsigned char)taps_of(p, d, o, tap_index + at * 4, tap_weight + at * 4, &out_of_range);
+      tap_count[at] =
+          (unsigned char)oar_ref_resize_taps(p, d, o, tap_index + at * 4, tap_weight + at * 4, &out_of_range);
       outside[at] = out_of_range;
       at++;
     }

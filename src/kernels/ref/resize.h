@@ -23,6 +23,11 @@ typedef struct oar_resize_params {
  * sum(out) counts and flags. */
 size_t oar_ref_resize_scratch_taps(const oar_resize_params *p);
 
+/* The taps of output index o along dim d: up to 4 (index clamped into the
+ * input, weight), zero weights dropped; *outside for tf_crop_and_resize
+ * coordinates beyond the input (the output is the extrapolation value). */
+int oar_ref_resize_taps(const oar_resize_params *p, int d, int64_t o, int64_t *idx, double *w, bool *outside);
+
 void oar_ref_resize_f32(const oar_resize_params *p, const float *x, float *y, int64_t *tap_index,
                         double *tap_weight, unsigned char *tap_count, unsigned char *outside);
 

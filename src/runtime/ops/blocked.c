@@ -5,7 +5,7 @@
  * slow; they run when the plan's ISA level has no blocked kernel, e.g.
  * under OAR_ISA=generic). Prepared, conv2d_blocked and pool2d_blocked run
  * the blocked kernels of kernels/generic/conv16c.h, dwconv16c.h and
- * pool16c.h. */
+ * pool16c.h, and the layout changes tiled transposes (f32_transpose.h). */
 #include "ir/ops/blocked_layout.h"
 
 #include <math.h>
@@ -18,6 +18,7 @@
 #include "ir/ops/pool.h"
 #include "kernels/generic/conv16c.h"
 #include "kernels/generic/dwconv16c.h"
+#include "kernels/generic/f32_transpose.h"
 #include "kernels/generic/pool16c.h"
 #include "kernels/generic/wino16c.h"
 #include "kernels/ref/conv.h"
@@ -26,6 +27,7 @@
 #include "runtime/ops/conv_io.h"
 #include "runtime/ops/geom_params.h"
 #include "runtime/ops/run_util.h"
+#include "runtime/parallel_rows.h"
 
 static size_t numel_sz(const oar_tensor_view *v) { return (size_t)oar_view_numel(v); }
 
@@ -58,6 +60,82 @@ oar_status oar_run_layout_from_blocked(const oar_node *n, const oar_tensor_view 
   oar_nchw16c_to_nchw(x->data, (size_t)s->dims[0], (size_t)s->dims[1], (size_t)(s->dims[2] * s->dims[3]),
                       y->data);
   return OAR_OK;
+}
+
+/* Prepared: cache-tiled transposes (kernels/generic/f32_transpose.h) of
+ * chunks of pixels of each 16-channel block, split over the pool. */
+enum { LAYOUT_CHUNK = 512 }; /* pixels per unit of work */
+
+typedef struct layout_state {
+  oar_simple_state s;
+  bool to_blocked;
+  size_t n, c, hw, blocks, chunks;
+} layout_state;
+
+typedef struct layout_job {
+  const layout_state *st;
+  const float *x;
+  float *y;
+} layout_job;
+
+static void layout_range(void *ctx, size_t begin, size_t end) {
+  const layout_job *j = ctx;
+  const layout_state *st = j->st;
+  for (size_t u = begin; u < end; u++) {
+    const size_t chunk = u % st->chunks, nb = u / st->chunks, b = nb / st->blocks, cb = nb % st->blocks;
+    const size_t lanes = st->c - cb * 16 < 16 ? st->c - cb * 16 : 16;
+    const size_t p0 = chunk * LAYOUT_CHUNK, p1 = p0 + LAYOUT_CHUNK < st->hw ? p0 + LAYOUT_CHUNK : st->hw;
+    const size_t plain = (b * st->c + cb * 16) * st->hw, blocked = nb * st->hw * 16;
+    if (st->to_blocked)
+      oar_f32_to_blocked16(j->x + plain, st->hw, lanes, j->y + blocked, p0, p1);
+    else
+      oar_f32_from_blocked16(j->x + blocked, st->hw, lanes, j->y + plain, p0, p1);
+  }
+}
+
+static oar_status run_layout_fast(const oar_op_state *state, const oar_node *n,
+                                  const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                  oar_error *err) {
+  const layout_state *st = (const layout_state *)state;
+  const oar_tensor_view *x;
+  oar_tensor_view *y;
+  OAR_TRY(layout_io(n, in, out, &x, &y, err));
+  layout_job j = {st, x->data, y->data};
+  oar_parallel_rows(st->n * st->blocks * st->chunks, LAYOUT_CHUNK * 16, layout_range, &j);
+  return OAR_OK;
+}
+
+static oar_status prepare_layout(const oar_prepare_ctx *ctx, bool to_blocked, oar_op_state **state,
+                                 oar_error *err) {
+  const oar_tensor_view *x;
+  oar_tensor_view *y;
+  oar_error ignored;
+  if (layout_io(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &x, &y, &ignored) != OAR_OK) return OAR_OK;
+  const oar_shape *s = to_blocked ? &x->shape : &y->shape;
+  if (s->rank != 4) return OAR_OK;
+  for (int d = 0; d < 4; d++)
+    if (s->dims[d] < 0) return OAR_OK;
+  const size_t n = (size_t)s->dims[0], c = (size_t)s->dims[1], hw = (size_t)(s->dims[2] * s->dims[3]);
+  if (n == 0 || c == 0 || hw == 0) return OAR_OK;
+  layout_state *st = oar_state_new(sizeof *st, run_layout_fast,
+                                   to_blocked ? "nchw -> nchw16c tiles" : "nchw16c -> nchw tiles");
+  if (!st) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing a layout change");
+  st->to_blocked = to_blocked;
+  st->n = n;
+  st->c = c;
+  st->hw = hw;
+  st->blocks = oar_blocks16(c);
+  st->chunks = (hw + LAYOUT_CHUNK - 1) / LAYOUT_CHUNK;
+  *state = &st->s.base;
+  return OAR_OK;
+}
+
+oar_status oar_prepare_layout_to_blocked(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_layout(ctx, true, state, err);
+}
+
+oar_status oar_prepare_layout_from_blocked(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_layout(ctx, false, state, err);
 }
 
 /* ---- conv2d_blocked ------------------------------------------------------------ */

@@ -103,29 +103,15 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, oar_op_state **state,
         err, OAR_ERR_INVALID_ARGUMENT,
         "convolution too large to run (filter panels or scratch overflow the address space)");
   }
-  const int filter_pos = oar_node_in_pos(ctx->node, OAR_CONV_IN_FILTER, 0);
-  if (floats > 0 && ctx->weights && filter_pos >= 0 && ctx->in_constant[filter_pos]) {
-    /* A model constant: packed once for the model, shared by every plan. */
-    const int64_t key[4] = {cs->cg.algo == OAR_CONV_GEMM_PIXELS, p->out_c / p->groups,
-                            p->in_c / p->groups * p->kernel_h * p->kernel_w, p->groups};
-    const float *packed;
-    oar_status st = oar_weight_cache_get(ctx->weights, io.w->data, ctx->kernels, key, floats, pack_filter_cb,
-                                         &(pack_filter_args){&cs->cg, io.w->data}, &packed, err);
-    if (st != OAR_OK) {
-      cs->s.base.destroy(&cs->s.base);
-      return st;
-    }
-    cs->cg.packed_filter = packed;
-  } else if (floats > 0 && oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER)) {
-    float *packed = oar_aligned_alloc(floats * sizeof *packed);
-    if (!packed) {
-      cs->s.base.destroy(&cs->s.base);
-      return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory packing the filter (%zu bytes)",
-                           floats * sizeof *packed);
-    }
-    oar_conv_pack_filter(&cs->cg, io.w->data, packed);
-    cs->s.owned = packed;
-    cs->cg.packed_filter = packed;
+  /* A model constant is packed once for the model, shared by every plan. */
+  const int64_t key[4] = {cs->cg.algo == OAR_CONV_GEMM_PIXELS, p->out_c / p->groups,
+                          p->in_c / p->groups * p->kernel_h * p->kernel_w, p->groups};
+  oar_status st =
+      oar_prepare_pack_weight(ctx, OAR_CONV_IN_FILTER, io.w->data, key, floats, pack_filter_cb,
+                              &(pack_filter_args){&cs->cg, io.w->data}, &cs->s, &cs->cg.packed_filter, err);
+  if (st != OAR_OK) {
+    cs->s.base.destroy(&cs->s.base);
+    return st;
   }
   cs->s.base.workspace_bytes = cs->cg.workspace_bytes;
   snprintf(cs->kernel, sizeof cs->kernel, "conv2d %lldx%lld %s%s, %s x%d", (long long)p->kernel_h,

@@ -1,6 +1,8 @@
 /* Element-wise binary ops on the reference kernel: float32, int32, int64. */
 #include "ir/ops/elementwise.h"
 
+#include <string.h>
+
 #include "kernels/ref/elementwise.h"
 #include "runtime/kernel_state.h"
 #include "runtime/ops/run_util.h"
@@ -69,7 +71,10 @@ typedef enum ew_mode {
   EW_SAME,   /* b read like a */
   EW_SCALAR, /* b is one value */
   EW_INNER,  /* b[mid] broadcast over inner */
-  EW_ROW     /* b[mid] repeated for each outer index (inner == 1) */
+  EW_ROW,    /* b[mid] repeated for each outer index (inner == 1) */
+  EW_OUTER   /* b[outer][inner] broadcast over mid (an SE scale on NCHW16c: [N, C/16, 1, 1, 16]):
+                b's row of each outer index is tiled `reps` times into the workspace first, so
+                that the kernel runs over reps * inner values per call, not inner */
 } ew_mode;
 
 typedef struct ew_state {
@@ -79,12 +84,14 @@ typedef struct ew_state {
   bool swapped; /* a is Y, and op the reversed form */
   ew_mode mode;
   size_t outer, mid, inner, total;
+  size_t reps; /* EW_OUTER: rows of mid per call */
 } ew_state;
 
 typedef struct ew_job {
   const ew_state *st;
   const float *a, *b;
   float *dst;
+  const float *tile; /* EW_OUTER: outer rows of reps * inner values (b itself when reps is 1) */
 } ew_job;
 
 enum { EW_CHUNK = 4096 };
@@ -110,6 +117,15 @@ static void ew_rows(void *ctx, size_t begin, size_t end) {
         at = r * st->mid;
         st->kr->binary(st->op, j->a + at, j->b, 0, j->dst + at, st->mid);
         break;
+      case EW_OUTER: {
+        /* Unit r: reps rows of mid (fewer at the end) of outer index o. */
+        const size_t units = (st->mid + st->reps - 1) / st->reps, o = r / units, m0 = r % units * st->reps;
+        const size_t rows = st->mid - m0 < st->reps ? st->mid - m0 : st->reps;
+        at = (o * st->mid + m0) * st->inner;
+        st->kr->binary(st->op, j->a + at, j->tile + o * st->reps * st->inner, 0, j->dst + at,
+                       rows * st->inner);
+        break;
+      }
     }
   }
 }
@@ -121,11 +137,22 @@ static oar_status run_binary_fast(const oar_op_state *state, const oar_node *n,
   const oar_tensor_view *x = oar_op_input(n, in, OAR_EW_IN_X), *y = oar_op_input(n, in, OAR_EW_IN_Y);
   oar_tensor_view *z;
   OAR_TRY(oar_run_output(n, out, OAR_EW_OUT_OUT, &z, err));
-  ew_job j = {st, st->swapped ? y->data : x->data, st->swapped ? x->data : y->data, z->data};
+  ew_job j = {st, st->swapped ? y->data : x->data, st->swapped ? x->data : y->data, z->data, workspace};
   switch (st->mode) {
     case EW_SAME:
     case EW_SCALAR: oar_parallel_rows((st->total + EW_CHUNK - 1) / EW_CHUNK, EW_CHUNK, ew_rows, &j); break;
     case EW_INNER: oar_parallel_rows(st->outer * st->mid, st->inner, ew_rows, &j); break;
+    case EW_OUTER:
+      if (st->reps == 1) {
+        j.tile = j.b;
+      } else {
+        float *tile = workspace;
+        for (size_t o = 0; o < st->outer; o++)
+          for (size_t k = 0; k < st->reps; k++)
+            memcpy(tile + (o * st->reps + k) * st->inner, j.b + o * st->inner, st->inner * sizeof *tile);
+      }
+      oar_parallel_rows(st->outer * ((st->mid + st->reps - 1) / st->reps), st->reps * st->inner, ew_rows, &j);
+      break;
     case EW_ROW: oar_parallel_rows(st->outer, st->mid, ew_rows, &j); break;
   }
   return OAR_OK;
@@ -176,6 +203,33 @@ static bool split_for(const oar_binary_params *p, const int64_t *bs, size_t *out
   return true;
 }
 
+/* The [outer, mid, inner] split for a full `a` and a `b` that keeps the
+ * leading dims (outer) and the trailing dims (inner), row-major, and is
+ * broadcast over the dims between (mid, at least one > 1). */
+static bool split_outer_for(const oar_binary_params *p, const int64_t *bs, size_t *outer, size_t *mid,
+                            size_t *inner) {
+  int r = p->rank;
+  /* Dims > 1 only: kept-run, broadcast-run, kept-run. */
+  int phase = 0; /* 0 outer, 1 mid, 2 inner */
+  size_t o = 1, m = 1, in = 1;
+  int64_t expect = 1;
+  for (int d = r - 1; d >= 0; d--) {
+    if (p->dims[d] == 1) continue;
+    const bool kept = bs[d] != 0;
+    if (kept && bs[d] != expect) return false;
+    if (kept) expect *= p->dims[d];
+    if (phase == 0 && !kept) phase = 1;
+    if (phase == 1 && kept) phase = 2;
+    if (phase == 2 && !kept) return false;
+    *(phase == 0 ? &in : phase == 1 ? &m : &o) *= (size_t)p->dims[d];
+  }
+  if (phase != 2 || in == 1) return false;
+  *outer = o;
+  *mid = m;
+  *inner = in;
+  return true;
+}
+
 static oar_status prepare_binary(const oar_prepare_ctx *ctx, oar_binary_op op, oar_op_state **state,
                                  oar_error *err) {
   const oar_tensor_view *x, *y;
@@ -192,17 +246,27 @@ static oar_status prepare_binary(const oar_prepare_ctx *ctx, oar_binary_op op, o
       [OAR_BINARY_ADD] = OAR_FAST_ADD,  [OAR_BINARY_SUB] = OAR_FAST_RSUB, [OAR_BINARY_MUL] = OAR_FAST_MUL,
       [OAR_BINARY_DIV] = OAR_FAST_RDIV, [OAR_BINARY_MAX] = OAR_FAST_RMAX, [OAR_BINARY_MIN] = OAR_FAST_RMIN};
   size_t outer, mid, inner;
-  bool swapped = false;
+  bool swapped = false, split_outer = false;
   if (is_full(&p, p.x_strides) && split_for(&p, p.y_strides, &outer, &mid, &inner)) {
     swapped = false;
   } else if (is_full(&p, p.y_strides) && split_for(&p, p.x_strides, &outer, &mid, &inner)) {
     swapped = true;
+  } else if (is_full(&p, p.x_strides) && split_outer_for(&p, p.y_strides, &outer, &mid, &inner)) {
+    swapped = false;
+    split_outer = true;
+  } else if (is_full(&p, p.y_strides) && split_outer_for(&p, p.x_strides, &outer, &mid, &inner)) {
+    swapped = true;
+    split_outer = true;
   } else {
     return OAR_OK;
   }
   const size_t total = outer * mid * inner;
   if (total == 0) return OAR_OK;
-  ew_mode mode = mid == 1 ? EW_SCALAR : inner > 1 ? EW_INNER : outer == 1 ? EW_SAME : EW_ROW;
+  ew_mode mode = split_outer  ? EW_OUTER
+                 : mid == 1   ? EW_SCALAR
+                 : inner > 1  ? EW_INNER
+                 : outer == 1 ? EW_SAME
+                              : EW_ROW;
   ew_state *st = oar_state_new(sizeof *st, run_binary_fast, "elementwise vector");
   if (!st) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the element-wise op");
   st->kr = ctx->kernels;
@@ -213,6 +277,15 @@ static oar_status prepare_binary(const oar_prepare_ctx *ctx, oar_binary_op op, o
   st->mid = mid;
   st->inner = inner;
   st->total = total;
+  if (mode == EW_OUTER) {
+    /* About 1024 values per call, the tiles within 1 MiB; reps 1 reads b
+     * itself. */
+    size_t reps = inner >= 1024 ? 1 : 1024 / inner;
+    if (reps > mid) reps = mid;
+    if (reps > 1 && outer * reps * inner > ((size_t)1 << 18)) reps = ((size_t)1 << 18) / (outer * inner);
+    st->reps = reps > 1 ? reps : 1;
+    st->s.base.workspace_bytes = st->reps > 1 ? outer * st->reps * inner * sizeof(float) : 0;
+  }
   *state = &st->s.base;
   return OAR_OK;
 }

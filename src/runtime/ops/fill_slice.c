@@ -27,7 +27,7 @@ oar_status oar_run_set_slice(const oar_node *node, const oar_tensor_view *const 
   OAR_TRY(oar_op_require_input(node, in, OAR_SET_SLICE_IN_VALUE, &v, err));
   OAR_TRY(oar_run_output(node, out, 0, &y, err));
   oar_set_slice_plan p;
-  OAR_TRY(oar_set_slice_resolve(node, &x->shape, &v->shape, &p, err));
+  OAR_TRY(oar_set_slice_resolve(node, in, &x->shape, &v->shape, &p, err));
   const size_t es = oar_dtype_bytes(x->dtype);
   if (!es) return oar_run_unsupported_dtype(node, 0, x->dtype, err);
   if (y->data != x->data) memmove(y->data, x->data, (size_t)oar_view_numel(x) * es);

@@ -6,7 +6,9 @@
 #include "base/alloc.h"
 #include "ir/ops/op_ext.h"
 #include "kernels/ref/layout.h"
+#include "runtime/kernel_state.h"
 #include "runtime/ops/run_util.h"
+#include "runtime/parallel_rows.h"
 
 #define RUN_FN(op)                                                                                      \
   oar_status oar_run_##op(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out, \
@@ -244,6 +246,144 @@ RUN_FN(pad_nd) {
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "cannot pad an empty tensor in this mode");
   oar_ref_pad(esize_of(x), x->shape.rank, x->shape.dims, y->shape.dims, p.before, mode, value, x->data,
               y->data);
+  return OAR_OK;
+}
+
+/* ---- prepared pad_nd (float32) -----------------------------------------------------
+ * Per dim, a table from output index to input index (-1: the constant),
+ * built once with the reference's rules (ir mode, negative pads crop);
+ * then rows of the last dim: the constant, one memcpy between two fills
+ * (constant mode), or a gather through the last dim's table; split over
+ * the pool by blocks of rows. */
+typedef struct pad_state {
+  oar_simple_state s;
+  int rank;
+  int64_t out_dims[OAR_MAX_RANK], in_stride[OAR_MAX_RANK];
+  int64_t *map[OAR_MAX_RANK]; /* into owned */
+  bool constant;
+  int64_t lo, hi; /* constant mode: the last dim's columns [lo, hi) read input lo - before on */
+  size_t rows, rows_per_unit;
+} pad_state;
+
+typedef struct pad_job {
+  const pad_state *st;
+  const float *x;
+  float *y;
+  float value;
+} pad_job;
+
+static void pad_range(void *ctx, size_t begin, size_t end) {
+  const pad_job *j = ctx;
+  const pad_state *st = j->st;
+  const int r = st->rank;
+  const size_t w = (size_t)st->out_dims[r - 1];
+  const int64_t *last = st->map[r - 1];
+  const size_t r0 = begin * st->rows_per_unit,
+               r1 = end * st->rows_per_unit < st->rows ? end * st->rows_per_unit : st->rows;
+  for (size_t row = r0; row < r1; row++) {
+    float *dst = j->y + row * w;
+    size_t rest = row;
+    int64_t off = 0;
+    bool inside = true;
+    for (int d = r - 2; d >= 0; d--) {
+      const int64_t i = st->map[d][rest % (size_t)st->out_dims[d]];
+      rest /= (size_t)st->out_dims[d];
+      if (i < 0) inside = false;
+      off += i * st->in_stride[d];
+    }
+    if (!inside) {
+      for (size_t k = 0; k < w; k++) dst[k] = j->value;
+      continue;
+    }
+    const float *src = j->x + off;
+    if (st->constant) {
+      for (int64_t k = 0; k < st->lo; k++) dst[k] = j->value;
+      if (st->hi > st->lo) memcpy(dst + st->lo, src + last[st->lo], (size_t)(st->hi - st->lo) * sizeof *dst);
+      for (size_t k = (size_t)(st->hi > st->lo ? st->hi : st->lo); k < w; k++) dst[k] = j->value;
+    } else {
+      for (size_t k = 0; k < w; k++) dst[k] = src[last[k]];
+    }
+  }
+}
+
+static oar_status run_pad_fast(const oar_op_state *state, const oar_node *node,
+                               const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                               oar_error *err) {
+  const pad_state *st = (const pad_state *)state;
+  const oar_tensor_view *x = oar_op_input(node, in, OAR_PAD_IN_X),
+                        *v = oar_op_input(node, in, OAR_PAD_IN_VALUE);
+  oar_tensor_view *y;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  pad_job j = {st, x->data, y->data, 0.0f};
+  if (v && oar_view_numel(v) >= 1) {
+    if (v->dtype != x->dtype)
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "pad value dtype differs from X");
+    j.value = *(const float *)v->data;
+  }
+  oar_parallel_rows((st->rows + st->rows_per_unit - 1) / st->rows_per_unit,
+                    st->rows_per_unit * (size_t)st->out_dims[st->rank - 1], pad_range, &j);
+  return OAR_OK;
+}
+
+oar_status oar_prepare_pad_nd(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  const oar_node *node = ctx->node;
+  const oar_tensor_view *x = oar_op_input(node, ctx->in, OAR_PAD_IN_X);
+  if (!x || x->dtype != OAR_DTYPE_FLOAT32 || x->shape.rank < 1) return OAR_OK;
+  /* The tables need Pads and Axes now; Value is read at each run. */
+  static const int plan_slots[] = {OAR_PAD_IN_PADS, OAR_PAD_IN_AXES};
+  for (int k = 0; k < 2; k++)
+    if (oar_op_input(node, ctx->in, plan_slots[k]) && !oar_prepare_input_known(ctx, plan_slots[k]))
+      return OAR_OK;
+  oar_pad_plan p;
+  oar_error ignored;
+  if (oar_pad_nd_resolve(node, ctx->in, &x->shape, &p, &ignored) != OAR_OK) return OAR_OK;
+  const int mode = (int)oar_node_attr_i(node, OAR_PAD_ATTR_MODE);
+  const int r = x->shape.rank;
+  size_t total = 0, rows = 1;
+  for (int d = 0; d < r; d++) {
+    /* An empty input dim (any mode) or output: the reference. */
+    if (x->shape.dims[d] <= 0 || p.out.dims[d] <= 0 || p.out.dims[d] != ctx->out[0].shape.dims[d])
+      return OAR_OK;
+    total += (size_t)p.out.dims[d];
+    if (d < r - 1) rows *= (size_t)p.out.dims[d];
+  }
+  if (ctx->out[0].shape.rank != r) return OAR_OK;
+  int64_t *maps = oar_aligned_alloc(total * sizeof *maps);
+  pad_state *st = oar_state_new(sizeof *st, run_pad_fast,
+                                mode == OAR_PAD_CONSTANT ? "pad rows, constant" : "pad rows, gather");
+  if (!maps || !st) {
+    oar_aligned_free(maps);
+    oar_free(st);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing a pad");
+  }
+  st->s.owned = maps;
+  st->rank = r;
+  st->constant = mode == OAR_PAD_CONSTANT;
+  int64_t stride = 1;
+  for (int d = r - 1; d >= 0; d--) {
+    st->in_stride[d] = stride;
+    stride *= x->shape.dims[d];
+  }
+  size_t at = 0;
+  for (int d = 0; d < r; d++) {
+    const int64_t n = x->shape.dims[d];
+    st->out_dims[d] = p.out.dims[d];
+    st->map[d] = maps + at;
+    for (int64_t o = 0; o < p.out.dims[d]; o++) {
+      /* kernels/ref/layout.c's rules */
+      const int64_t q = oar_ref_pad_source(mode, o - p.before[d], n);
+      st->map[d][o] = q;
+    }
+    at += (size_t)p.out.dims[d];
+  }
+  const int64_t w = p.out.dims[r - 1];
+  st->lo = 0;
+  while (st->lo < w && st->map[r - 1][st->lo] < 0) st->lo++;
+  st->hi = st->lo;
+  while (st->hi < w && st->map[r - 1][st->hi] >= 0) st->hi++;
+  st->rows = rows;
+  st->rows_per_unit = (size_t)w >= 4096 ? 1 : 4096 / (size_t)w;
+  *state = &st->s.base;
   return OAR_OK;
 }
 

@@ -14,6 +14,7 @@
 #include "kernels/ref/nlp.h"
 #include "runtime/kernel_state.h"
 #include "runtime/ops/run_util.h"
+#include "runtime/parallel_rows.h"
 
 /* Scale or Bias of a layer norm: NULL when absent; float32 with `cols`
  * values otherwise. */
@@ -52,6 +53,109 @@ oar_status oar_run_layer_norm(const oar_node *n, const oar_tensor_view *const *i
   oar_ref_layer_norm_f32(g.rows, g.cols, x->data, scale, bias, (float)oar_node_attr_f(n, OAR_LN_ATTR_EPSILON),
                          y->data, mean ? mean->data : NULL, var ? var->data : NULL);
   return OAR_OK;
+}
+
+/* ---- prepared layer_norm and skip_layernorm: the rows split over threads ----------
+ * The row kernel is the reference's own (its sums run in 8 float lanes,
+ * vectorized by the compiler), so the results are bit for bit the same;
+ * what the state adds is the split over the pool. */
+typedef struct ln_state {
+  oar_simple_state s;
+  bool skip; /* skip_layernorm: y = layer_norm(x + r) */
+  size_t rows, cols;
+  float eps;
+} ln_state;
+
+typedef struct ln_job {
+  const ln_state *st;
+  const float *x, *r, *scale, *bias;
+  float *y, *mean, *var;
+} ln_job;
+
+static void ln_range(void *ctx, size_t begin, size_t end) {
+  const ln_job *j = ctx;
+  const size_t c = j->st->cols, at = begin * c, n = end - begin;
+  if (j->st->skip) {
+    oar_ref_skip_layer_norm_f32((int64_t)n, (int64_t)c, j->x + at, j->r + at, j->scale, j->bias, j->st->eps,
+                                j->y + at);
+  } else {
+    oar_ref_layer_norm_f32((int64_t)n, (int64_t)c, j->x + at, j->scale, j->bias, j->st->eps, j->y + at,
+                           j->mean ? j->mean + begin : NULL, j->var ? j->var + begin : NULL);
+  }
+}
+
+static oar_status run_ln_rows(const oar_op_state *state, const oar_node *n, const oar_tensor_view *const *in,
+                              oar_tensor_view *out, void *workspace, oar_error *err) {
+  const ln_state *st = (const ln_state *)state;
+  ln_job j = {.st = st};
+  oar_tensor_view *y;
+  if (st->skip) {
+    j.x = oar_op_input(n, in, OAR_SKIP_LN_IN_X)->data;
+    j.r = oar_op_input(n, in, OAR_SKIP_LN_IN_Y)->data;
+    OAR_TRY(affine_input(n, in, OAR_SKIP_LN_IN_SCALE, (int64_t)st->cols, &j.scale, err));
+    OAR_TRY(affine_input(n, in, OAR_SKIP_LN_IN_BIAS, (int64_t)st->cols, &j.bias, err));
+    OAR_TRY(oar_run_output(n, out, OAR_SKIP_LN_OUT_OUT, &y, err));
+  } else {
+    j.x = oar_op_input(n, in, OAR_LN_IN_X)->data;
+    OAR_TRY(affine_input(n, in, OAR_LN_IN_SCALE, (int64_t)st->cols, &j.scale, err));
+    OAR_TRY(affine_input(n, in, OAR_LN_IN_BIAS, (int64_t)st->cols, &j.bias, err));
+    OAR_TRY(oar_run_output(n, out, OAR_LN_OUT_Y, &y, err));
+    oar_tensor_view *mean = oar_op_output(n, out, OAR_LN_OUT_MEAN),
+                    *var = oar_op_output(n, out, OAR_LN_OUT_VARIANCE);
+    j.mean = mean ? mean->data : NULL;
+    j.var = var ? var->data : NULL;
+  }
+  j.y = y->data;
+  oar_parallel_rows(st->rows, st->cols, ln_range, &j);
+  return OAR_OK;
+}
+
+/* Declines (the reference runs and reports any error) unless the run
+ * function would succeed on these shapes. */
+static oar_status prepare_ln(const oar_prepare_ctx *ctx, bool skip, oar_op_state **state, oar_error *err) {
+  const oar_node *n = ctx->node;
+  oar_error ignored;
+  const oar_tensor_view *x, *r = NULL;
+  const int x_slot = skip ? OAR_SKIP_LN_IN_X : OAR_LN_IN_X;
+  if (oar_op_require_input(n, ctx->in, x_slot, &x, &ignored) != OAR_OK || x->dtype != OAR_DTYPE_FLOAT32)
+    return OAR_OK;
+  if (skip) {
+    r = oar_op_input(n, ctx->in, OAR_SKIP_LN_IN_Y);
+    if (!r || r->dtype != OAR_DTYPE_FLOAT32 || !oar_shape_equal(&r->shape, &x->shape) ||
+        !oar_shape_equal(&ctx->out[0].shape, &x->shape))
+      return OAR_OK;
+  }
+  oar_layer_norm_geom g;
+  const float *scale, *bias;
+  if (oar_layer_norm_geometry(n, skip ? OAR_SKIP_LN_ATTR_BEGIN_NORM_AXIS : OAR_LN_ATTR_BEGIN_NORM_AXIS,
+                              &x->shape, &g, &ignored) != OAR_OK ||
+      g.rows < 0 || g.cols < 0 ||
+      affine_input(n, ctx->in, skip ? OAR_SKIP_LN_IN_SCALE : OAR_LN_IN_SCALE, g.cols, &scale, &ignored) !=
+          OAR_OK ||
+      affine_input(n, ctx->in, skip ? OAR_SKIP_LN_IN_BIAS : OAR_LN_IN_BIAS, g.cols, &bias, &ignored) !=
+          OAR_OK)
+    return OAR_OK;
+  if (!skip) {
+    const oar_tensor_view *mean = oar_op_output(n, (oar_tensor_view *)ctx->out, OAR_LN_OUT_MEAN),
+                          *var = oar_op_output(n, (oar_tensor_view *)ctx->out, OAR_LN_OUT_VARIANCE);
+    if ((mean && oar_view_numel(mean) != g.rows) || (var && oar_view_numel(var) != g.rows)) return OAR_OK;
+  }
+  ln_state *st = oar_state_new(sizeof *st, run_ln_rows, skip ? "skip_layernorm rows" : "layer_norm rows");
+  if (!st) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing a layer norm");
+  st->skip = skip;
+  st->rows = (size_t)g.rows;
+  st->cols = (size_t)g.cols;
+  st->eps = (float)oar_node_attr_f(n, skip ? OAR_SKIP_LN_ATTR_EPSILON : OAR_LN_ATTR_EPSILON);
+  *state = &st->s.base;
+  return OAR_OK;
+}
+
+oar_status oar_prepare_layer_norm(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_ln(ctx, false, state, err);
+}
+
+oar_status oar_prepare_skip_layernorm(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_ln(ctx, true, state, err);
 }
 
 /* ---- skip_layernorm ---------------------------------------------------------------- */

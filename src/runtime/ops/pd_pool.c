@@ -1,4 +1,4 @@
-/* max_pool*_with_index, unfold, temporal_shift on the reference kernels. */
+/* pool3d, max_pool*_with_index, unfold, temporal_shift on the reference kernels. */
 #include "ir/ops/pd_ops.h"
 #include "kernels/ref/pd_pool.h"
 #include "runtime/ops/run_util.h"
@@ -26,6 +26,20 @@ oar_status oar_run_max_pool2d_with_index(const oar_node *node, const oar_tensor_
 oar_status oar_run_max_pool3d_with_index(const oar_node *node, const oar_tensor_view *const *in,
                                          oar_tensor_view *out, oar_error *err) {
   return run_pool_index(node, in, out, err);
+}
+
+oar_status oar_run_pool3d(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
+                          oar_error *err) {
+  const oar_tensor_view *x;
+  oar_tensor_view *y;
+  OAR_TRY(oar_op_require_input(node, in, 0, &x, err));
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  OAR_TRY(oar_run_expect_dtype(node, 0, x, OAR_DTYPE_FLOAT32, err));
+  oar_pd_pool3d_geom g;
+  OAR_TRY(oar_pd_pool3d_geometry(node, &x->shape, &g, err));
+  oar_ref_pool3d_f32(x->data, y->data, g.batch, g.channels, g.nhwc, g.is_max, g.exclusive, g.adaptive, g.in,
+                     g.out, g.kernel, g.stride, g.pad);
+  return OAR_OK;
 }
 
 oar_status oar_run_unfold(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,

@@ -20,17 +20,24 @@ oar_status oar_run_grid_sampler(const oar_node *node, const oar_tensor_view *con
   const int padding = strcmp(pad, "border") == 0       ? OAR_REF_GRID_BORDER
                       : strcmp(pad, "reflection") == 0 ? OAR_REF_GRID_REFLECTION
                                                        : OAR_REF_GRID_ZEROS;
-  const int64_t *d = x->shape.dims;
-  oar_ref_grid_sample_f32(x->data, grid->data, y->data, d[0], d[1], d[2], d[3], grid->shape.dims[1],
-                          grid->shape.dims[2],
-                          strcmp(oar_op_attr_str(node, OAR_GRID_ATTR_MODE), "nearest") == 0, padding,
-                          oar_node_attr_i(node, OAR_GRID_ATTR_ALIGN_CORNERS) != 0);
+  const int64_t *d = x->shape.dims, *g = grid->shape.dims;
+  const bool nearest = strcmp(oar_op_attr_str(node, OAR_GRID_ATTR_MODE), "nearest") == 0,
+             corners = oar_node_attr_i(node, OAR_GRID_ATTR_ALIGN_CORNERS) != 0;
+  if (x->shape.rank == 5)
+    oar_ref_grid_sample3d_f32(x->data, grid->data, y->data, d[0], d[1], d[2], d[3], d[4], g[1], g[2], g[3],
+                              nearest, padding, corners);
+  else
+    oar_ref_grid_sample_f32(x->data, grid->data, y->data, d[0], d[1], d[2], d[3], g[1], g[2], nearest,
+                            padding, corners);
   return OAR_OK;
 }
 
 /* The image ROI k belongs to, from RoisNum (counts per image, checked
  * to add up to the ROIs given); absent: one image holds them all, which
- * only a batch of 1 can mean. */
+ * only a batch of 1 can mean. (Paddle's CPU kernel without RoisNum reads
+ * the LoD of ROIs instead and fails on ROIs without one, "does not
+ * contain LoD information", at any batch size; oar's feeds carry no LoD,
+ * so batch 1 runs as the LoD [0, R] would and a larger batch is refused.) */
 static int64_t roi_count(const oar_tensor_view *num, int64_t b) {
   return num->dtype == OAR_DTYPE_INT32 ? ((const int32_t *)num->data)[b] : ((const int64_t *)num->data)[b];
 }

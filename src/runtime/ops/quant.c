@@ -137,3 +137,29 @@ oar_status oar_run_paddle_fake_quant(const oar_node *node, const oar_tensor_view
   }
   return OAR_OK;
 }
+
+/* ONNX DynamicQuantizeLinear, in float32 as ONNX's reference: the range
+ * [min(0, min x), max(0, max x)] onto [0, 255], zero point rounded to even. */
+oar_status oar_run_dynamic_quantize_linear(const oar_node *node, const oar_tensor_view *const *in,
+                                           oar_tensor_view *out, oar_error *err) {
+  const oar_tensor_view *x = in[0];
+  oar_tensor_view *y, *ys, *yz;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  OAR_TRY(oar_run_output(node, out, 1, &ys, err));
+  OAR_TRY(oar_run_output(node, out, 2, &yz, err));
+  const float *src = x->data;
+  const int64_t n = oar_view_numel(x);
+  float lo = 0.0f, hi = 0.0f;
+  for (int64_t i = 0; i < n; i++) {
+    lo = fminf(lo, src[i]);
+    hi = fmaxf(hi, src[i]);
+  }
+  const float scale = (hi == lo ? 1.0f : hi - lo) / 255.0f;
+  const float zp = nearbyintf(fminf(255.0f, fmaxf(0.0f, 0.0f - lo / scale)));
+  uint8_t *dst = y->data;
+  for (int64_t i = 0; i < n; i++)
+    dst[i] = (uint8_t)fminf(255.0f, fmaxf(0.0f, nearbyintf(src[i] / scale) + zp));
+  *(float *)ys->data = scale;
+  *(uint8_t *)yz->data = (uint8_t)zp;
+  return OAR_OK;
+}

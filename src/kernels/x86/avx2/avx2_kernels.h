@@ -12,6 +12,7 @@ void oar_f32_gemv__avx2(size_t m, size_t k, const float *a, size_t lda, const fl
 void oar_f32_act__avx2(const oar_act_params *p, const float *src, float *dst, size_t n);
 void oar_f32_dwconv__avx2(const oar_dwconv_plane *p, const float *src, const float *w, float bias,
                           const float *residual, float *dst, float *scratch);
+void oar_f32_softmax__avx2(const float *src, float *dst, size_t n, size_t stride, size_t cols, bool take_log);
 void oar_f32_affine__avx2(const float *src, float s, float b, float *dst, size_t n);
 void oar_f32_binary__avx2(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
                           size_t n);

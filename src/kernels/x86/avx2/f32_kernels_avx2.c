@@ -19,6 +19,7 @@ const oar_f32_kernels oar_f32_kernels_avx2 = {
     .dwconv = oar_f32_dwconv__avx2,
     .affine = oar_f32_affine__avx2,
     .binary = oar_f32_binary__avx2,
+    .softmax = oar_f32_softmax__avx2,
     .pack_rows = pack_rows,
     .pack_cols = pack_cols,
     .pack_im2col = pack_im2col,

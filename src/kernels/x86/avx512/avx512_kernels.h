@@ -20,6 +20,10 @@ void oar_f32_wino23_out__avx512(const float *m, size_t xi_stride, size_t n, cons
                                 const float *res, size_t res_row_stride, float lo, float hi, float *dst,
                                 size_t dst_row_stride);
 void oar_f32_pool16c__avx512(const oar_pool2d_params *p, const float *src, float *dst, size_t planes);
+/* Softmax (log_softmax) of one contiguous vector, with intrinsics (f32_vact__avx512.c). */
+void oar_f32_softmax_row__avx512(const float *src, float *dst, size_t n, bool take_log);
+void oar_f32_softmax__avx512(const float *src, float *dst, size_t n, size_t stride, size_t cols,
+                             bool take_log);
 void oar_f32_affine__avx512(const float *src, float s, float b, float *dst, size_t n);
 void oar_f32_binary__avx512(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
                             size_t n);

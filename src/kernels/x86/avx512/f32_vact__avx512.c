@@ -124,3 +124,58 @@ void oar_f32_act__avx512(const oar_act_params *p, const float *src, float *dst, 
     _mm512_mask_storeu_ps(dst + i, m, apply(p, _mm512_maskz_loadu_ps(m, src + i)));
   }
 }
+
+/* ---- softmax over one contiguous vector ---------------------------------- */
+
+/* exp of softmax's shifted inputs (<= 0), as the plain-C kernel
+ * (f32_simple_impl.h) defines it: 0 below -87.34, NaN kept. */
+static inline __m512 v_exp_nonpos(__m512 x) {
+  const __m512 e = v_exp(x);
+  const __mmask16 nan = _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q);
+  const __mmask16 tiny = _mm512_cmp_ps_mask(x, _mm512_set1_ps(-87.33654f), _CMP_LT_OQ);
+  return _mm512_mask_mov_ps(_mm512_maskz_mov_ps((__mmask16)~tiny, e), nan, x);
+}
+
+void oar_f32_softmax_row__avx512(const float *src, float *dst, size_t n, bool take_log) {
+  if (n == 0) return;
+  const size_t nv = n / 16 * 16;
+  const __mmask16 tail = (__mmask16)((1u << (n - nv)) - 1u);
+  /* A NaN may drop out of the maximum: its exp is NaN all the same, and so
+   * are the sum and every output. */
+  __m512 m = _mm512_set1_ps(-INFINITY);
+  for (size_t i = 0; i < nv; i += 16) m = _mm512_max_ps(m, _mm512_loadu_ps(src + i));
+  if (tail) m = _mm512_mask_max_ps(m, tail, m, _mm512_maskz_loadu_ps(tail, src + nv));
+  const float mx_s = _mm512_reduce_max_ps(m);
+  const __m512 mx = _mm512_set1_ps(mx_s);
+  /* Sums in float over 256 elements at most, then in double. */
+  double sum = 0.0;
+  for (size_t i0 = 0; i0 < nv; i0 += 256) {
+    const size_t i1 = i0 + 256 < nv ? i0 + 256 : nv;
+    __m512 acc = _mm512_setzero_ps();
+    for (size_t i = i0; i < i1; i += 16) {
+      const __m512 e = v_exp_nonpos(_mm512_sub_ps(_mm512_loadu_ps(src + i), mx));
+      acc = _mm512_add_ps(acc, e);
+      _mm512_storeu_ps(dst + i, e);
+    }
+    sum += _mm512_reduce_add_ps(acc);
+  }
+  if (tail) {
+    const __m512 e = v_exp_nonpos(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, src + nv), mx));
+    sum += _mm512_mask_reduce_add_ps(tail, e);
+    _mm512_mask_storeu_ps(dst + nv, tail, e);
+  }
+  if (take_log) {
+    const __m512 shift = _mm512_set1_ps((float)log(sum));
+    for (size_t i = 0; i < nv; i += 16)
+      _mm512_storeu_ps(dst + i, _mm512_sub_ps(_mm512_sub_ps(_mm512_loadu_ps(src + i), mx), shift));
+    if (tail)
+      _mm512_mask_storeu_ps(dst + nv, tail,
+                            _mm512_sub_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, src + nv), mx), shift));
+  } else {
+    const __m512 inv = _mm512_set1_ps((float)(1.0 / sum));
+    for (size_t i = 0; i < nv; i += 16)
+      _mm512_storeu_ps(dst + i, _mm512_mul_ps(_mm512_loadu_ps(dst + i), inv));
+    if (tail)
+      _mm512_mask_storeu_ps(dst + nv, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, dst + nv), inv));
+  }
+}
