@@ -45,6 +45,34 @@ while [ "$running" -gt 0 ]; do
   running=$((running - 1))
 done
 clang $flags fuzz/fuzz_model_buffer.c "${objs[@]}" -lm -lpthread -o "$out/fuzz_model_buffer"
+# `oar serve`'s request parser (server/infer.c over cJSON), when cJSON's
+# headers are installed (libcjson-dev; .ci/run installs it).
+serve_fuzz=
+if [ -f /usr/include/cjson/cJSON.h ]; then
+  serve_fuzz="$out/fuzz_serve_request"
+  clang $flags -Iserver fuzz/fuzz_serve_request.c server/infer.c "${objs[@]}" -lcjson -lm -lpthread -o "$serve_fuzz"
+  mkdir -p "$out/corpus_serve"
+  # Seeds: a JSON request, a binary one, a mixed one (byte 0: flags, bytes
+  # 1-2: header length; see the harness).
+  python3 - "$out/corpus_serve" <<'PY'
+import json, struct, sys
+def seed(name, flags, hdr, blob=b""):
+    h = json.dumps(hdr, separators=(",", ":")).encode()
+    open(sys.argv[1] + "/" + name, "wb").write(bytes([flags]) + struct.pack("<H", len(h) if flags & 1 else 0) + h + blob)
+seed("json_batch", 0, {"id": "a", "inputs": [
+    {"name": "x", "shape": [1, 4], "datatype": "FP32", "data": [[1, 2.5, -3, 4e3]]},
+    {"name": "y", "shape": [1, 2], "datatype": "INT64", "data": [7, -8]}],
+    "outputs": [{"name": "x", "parameters": {"binary_data": True}}, {"name": "y"}]})
+seed("binary_batch", 1, {"inputs": [
+    {"name": "x", "shape": [2, 4], "datatype": "FP32", "parameters": {"binary_data_size": 32}},
+    {"name": "y", "shape": [2, 2], "datatype": "INT64", "parameters": {"binary_data_size": 32}}],
+    "parameters": {"binary_data_output": True, "timeout": 100}}, bytes(64))
+seed("mixed_plain", 3, {"inputs": [
+    {"name": "x", "shape": [2, 3], "datatype": "BOOL", "data": [True, False, True, False, True, False]},
+    {"name": "y", "shape": [2], "datatype": "FP16", "parameters": {"binary_data_size": 4}},
+    {"name": "z", "shape": [], "datatype": "UINT8", "data": [255]}]}, b"abcd")
+PY
+fi
 # Seeds: small fixture programs with their params (the first byte puts the
 # split where the program ends), legacy and Paddle 3 PIR (JSON), and ONNX files.
 for d in tests/data/models/mnist_fc tests/data/ops/conv2d_basic tests/data/ops/reshape2_shape_tensor tests/data/ops/slice_basic \
@@ -96,7 +124,16 @@ if [ -n "${OAR_FUZZ_RUNS:-}" ]; then
   rm -rf "$out/corpus.run" && cp -r "$out/corpus" "$out/corpus.run"
   "$out/fuzz_model_buffer" -runs="$OAR_FUZZ_RUNS" -seed=1 -rss_limit_mb=4096 -max_len=65536 \
     -dict=fuzz/pir_json.dict "$out/corpus.run"
+  if [ -n "$serve_fuzz" ]; then
+    rm -rf "$out/corpus_serve.run" && cp -r "$out/corpus_serve" "$out/corpus_serve.run"
+    "$serve_fuzz" -runs="$OAR_FUZZ_RUNS" -seed=1 -rss_limit_mb=4096 -max_len=16384 -dict=fuzz/serve_request.dict \
+      "$out/corpus_serve.run"
+  fi
 else
   "$out/fuzz_model_buffer" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 -dict=fuzz/pir_json.dict \
     "$out/corpus"
+  if [ -n "$serve_fuzz" ]; then
+    "$serve_fuzz" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=16384 -dict=fuzz/serve_request.dict \
+      "$out/corpus_serve"
+  fi
 fi

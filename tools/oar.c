@@ -7,6 +7,9 @@
 
 #include "cli.h"
 #include "commands.h"
+#ifdef OAR_HAVE_SERVE
+#include "serve_main.h"
+#endif
 
 static const char kOverview[] =
     "oar - run PaddlePaddle and ONNX inference models on the CPU\n"
@@ -17,6 +20,7 @@ static const char kOverview[] =
     "  info MODEL [PARAMS]            inputs, outputs, ops and parameters of a model\n"
     "  run MODEL --input NAME=X.npy   run a model on .npy inputs, print and save outputs\n"
     "  bench MODEL                    time a model on random inputs\n"
+    "  serve --model-repository DIR   serve models over HTTP (KServe / Triton v2 protocol)\n"
     "  help [COMMAND]                 this text, or a command's options\n"
     "  --version                      the program and library versions\n"
     "\n"
@@ -87,6 +91,12 @@ int cmd_print_help(const char *command) {
     fputs(kRunHelp, stdout);
   } else if (strcmp(command, "bench") == 0) {
     fputs(kBenchHelp, stdout);
+  } else if (strcmp(command, "serve") == 0) {
+#ifdef OAR_HAVE_SERVE
+    fputs(serve_help(), stdout);
+#else
+    printf("oar serve is not in this build: %s\n", OAR_SERVE_MISSING);
+#endif
   } else if (strcmp(command, "help") == 0) {
     fputs("usage: oar help [COMMAND]\n", stdout);
   } else {
@@ -116,5 +126,12 @@ int main(int argc, char **argv) {
   if (strcmp(command, "info") == 0) return cmd_info(argc - 2, argv + 2);
   if (strcmp(command, "run") == 0) return cmd_run(argc - 2, argv + 2);
   if (strcmp(command, "bench") == 0) return cmd_bench(argc - 2, argv + 2);
+  if (strcmp(command, "serve") == 0) {
+#ifdef OAR_HAVE_SERVE
+    return serve_main(argc - 2, argv + 2);
+#else
+    return cli_fail("serve is not in this build: %s", OAR_SERVE_MISSING);
+#endif
+  }
   return cli_usage(NULL, "unknown command '%s'", command);
 }
