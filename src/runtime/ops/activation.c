@@ -58,7 +58,7 @@ static oar_status prepare_act(const oar_prepare_ctx *ctx, const oar_act_params *
                               oar_error *err) {
   const int pos = oar_node_in_pos(ctx->node, OAR_ACT_IN_X, 0);
   if (pos < 0 || ctx->in[pos]->dtype != OAR_DTYPE_FLOAT32) return OAR_OK;
-  act_state *st = oar_state_new(sizeof *st, run_act_fast, ctx->kernels->gemm_name);
+  act_state *st = oar_state_new(sizeof *st, run_act_fast, "activation vector");
   if (!st) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the activation");
   st->kr = ctx->kernels;
   st->p = *p;
