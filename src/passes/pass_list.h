@@ -9,6 +9,7 @@ OAR_PASS(remove_identity, "removes inference dropout, scale(1, 0), assign and no
  * that fuse_fc sees only projections (and takes the recognized gelu). */
 OAR_PASS(fuse_decomposed_layer_norm, "recognizes layer_norm written as mean, sub, pow, mean, add, sqrt, div")
 OAR_PASS(fuse_decomposed_gelu, "recognizes gelu written as x * (erf(x / sqrt 2) + 1) / 2")
+OAR_PASS(square_to_mul, "turns pow(x, 2) into x * x (after layer_norm recognition, which reads the pow)")
 OAR_PASS(fuse_matmul_transpose, "folds a transpose of the last two dims into matmul's trans_x / trans_y")
 OAR_PASS(remove_transpose_reshape_pairs, "collapses transpose-transpose and reshape-reshape chains")
 OAR_PASS(fuse_multihead_attention, "turns head split, q.k, mask, softmax, p.v and head merge into one op")
