@@ -7,6 +7,11 @@
 #                                          values, dtypes and shapes `RUN_CASE --outputs-from`
 #                                          checks against the case's expected outputs; a
 #                                          truncated or missing input file fails with its path
+#   cli_test.sh opt OAR CASE_DIR OUT_DIR RUN_CASE
+#                                          `oar opt` writes OUT_DIR/model.oar and its op list;
+#                                          `oar run` on model.oar gives the case's expected
+#                                          outputs (RUN_CASE --outputs-from); a truncated and a
+#                                          corrupted copy fail naming what is wrong
 #   cli_test.sh bench OAR CASE_DIR         `oar bench --iters 3`: exit 0, latency printed
 #   cli_test.sh unsupported OAR DIR INPUT  a model with op types oar lacks: `oar info` lists them all
 #                                          and succeeds, `oar run` fails with the same list
@@ -191,6 +196,48 @@ case $mode in
     fi
     ;;
 
+  opt)
+    read_case "${3:?case dir}" || exit 1
+    out_dir=${4:?output dir}
+    run_case=${5:?path of run_case}
+    rm -rf "$out_dir"
+    mkdir -p "$out_dir"
+    oar_file="$out_dir/model.oar"
+    base_command opt
+    add_arg -o
+    add_arg "$oar_file"
+    add_arg --emit-op-list
+    add_arg "$out_dir/ops.txt"
+    run_code=0
+    run_needle="wrote $oar_file"
+    run_cmd
+    [ -s "$out_dir/ops.txt" ] || fail "oar opt --emit-op-list wrote no $out_dir/ops.txt"
+    expect 0 "model: $oar_file" "$oar" info "$oar_file"
+    # The optimized file runs to the case's expected outputs.
+    model=$oar_file
+    params=
+    base_command run
+    old_ifs=$IFS
+    IFS=$NL
+    for entry in $inputs; do
+      add_arg --input
+      add_arg "${entry%%"$TAB"*}=${entry#*"$TAB"}"
+    done
+    IFS=$old_ifs
+    add_arg --output-dir
+    add_arg "$out_dir/run"
+    run_code=0
+    run_needle=
+    run_cmd
+    expect 0 "PASS" "$run_case" --outputs-from "$out_dir/run" "$case_dir"
+    # Damaged copies: clear errors, exit 1.
+    size=$(wc -c <"$oar_file")
+    head -c $((size - 1)) "$oar_file" >"$out_dir/truncated.oar"
+    expect 1 "truncated: the header says $size bytes, the file has $((size - 1))" "$oar" info "$out_dir/truncated.oar"
+    { head -c 200 "$oar_file"; printf 'Z'; tail -c $((size - 201)) "$oar_file"; } >"$out_dir/corrupt.oar"
+    expect 1 "checksum mismatch in the metadata" "$oar" info "$out_dir/corrupt.oar"
+    ;;
+
   bench)
     read_case "${3:?case dir}" || exit 1
     # With each input's shape from the fixture: must run.
@@ -261,6 +308,8 @@ $out" ;;
     expect 2 "needs a MODEL" "$oar" run --input x.npy
     expect 2 "needs --input" "$oar" run model_dir
     expect 2 "needs a MODEL" "$oar" bench
+    expect 2 "needs a MODEL" "$oar" opt
+    expect 2 "needs -o" "$oar" opt model_dir
     expect 2 "unknown option" "$oar" run model_dir --bogus
     expect 2 "--iters" "$oar" bench model_dir --iters 0
     expect 2 "--threads" "$oar" run model_dir --input x.npy --threads zero

@@ -20,6 +20,7 @@ static const char kOverview[] =
     "  info MODEL [PARAMS]            inputs, outputs, ops and parameters of a model\n"
     "  run MODEL --input NAME=X.npy   run a model on .npy inputs, print and save outputs\n"
     "  bench MODEL                    time a model on random inputs\n"
+    "  opt MODEL -o FILE.oar          one optimized model file: loads fast, runs mapped\n"
     "  serve --model-repository DIR   serve models over HTTP (KServe / Triton v2 protocol)\n"
     "  help [COMMAND]                 this text, or a command's options\n"
     "  --version                      the program and library versions\n"
@@ -82,6 +83,20 @@ static const char kBenchHelp[] =
     "  --seconds S          keep timing runs until S seconds have passed\n"
     "  --threads N          threads per run (default 1)\n";
 
+static const char kOptHelp[] =
+    "usage: oar opt MODEL [--params FILE] -o FILE.oar [--emit-op-list FILE]\n"
+    "\n"
+    "Writes MODEL as one optimized model file: the graph after the optimization\n"
+    "passes and its weights, with the weights already packed for this host's\n"
+    "kernels (for the declared input shapes, -1 as 1), aligned so that loading\n"
+    "maps the file and runs it with no weight copied. FILE.oar loads wherever a\n"
+    "model does (oar run, info, bench, serve, every API), told apart by its\n"
+    "content. A file written on another ISA level is repacked on load, or\n"
+    "refused when its layouts do not suit the host (docs/optimized-format.md).\n"
+    "  -o, --output FILE      the optimized model file to write\n"
+    "  --emit-op-list FILE    the op types the optimized graph runs, one per line\n"
+    "                         ('-': stdout), for -DOAR_OP_LIST builds\n";
+
 int cmd_print_help(const char *command) {
   if (command == NULL) {
     fputs(kOverview, stdout);
@@ -91,6 +106,8 @@ int cmd_print_help(const char *command) {
     fputs(kRunHelp, stdout);
   } else if (strcmp(command, "bench") == 0) {
     fputs(kBenchHelp, stdout);
+  } else if (strcmp(command, "opt") == 0) {
+    fputs(kOptHelp, stdout);
   } else if (strcmp(command, "serve") == 0) {
 #ifdef OAR_HAVE_SERVE
     fputs(serve_help(), stdout);
@@ -126,6 +143,7 @@ int main(int argc, char **argv) {
   if (strcmp(command, "info") == 0) return cmd_info(argc - 2, argv + 2);
   if (strcmp(command, "run") == 0) return cmd_run(argc - 2, argv + 2);
   if (strcmp(command, "bench") == 0) return cmd_bench(argc - 2, argv + 2);
+  if (strcmp(command, "opt") == 0) return cmd_opt(argc - 2, argv + 2);
   if (strcmp(command, "serve") == 0) {
 #ifdef OAR_HAVE_SERVE
     return serve_main(argc - 2, argv + 2);

@@ -180,6 +180,18 @@ OAR_API oar_status oar_config_delete_pass(oar_config *config, const char *pass_n
 OAR_API oar_status oar_config_set_memory_optim(oar_config *config, int enable);
 OAR_API oar_status oar_config_memory_optim(const oar_config *config, int *enable);
 
+/* Memory budget of a predictor's plans: the activations and the kernel
+ * workspace of each plan at most `bytes` (0, the default: no limit). Under
+ * a budget the planner shares activation memory between tensors whenever
+ * it must to fit (whatever oar_config_set_memory_optim says); a plan that
+ * cannot fit fails in oar_predictor_run with OAR_ERR_OUT_OF_MEMORY and a
+ * message naming what it needs against the budget. Weights are not
+ * counted: from an optimized model file (oar_predictor_save_optimized)
+ * they are mapped from the file, so only the pages the run reads become
+ * resident. Returns OAR_OK or OAR_ERR_MISUSE. */
+OAR_API oar_status oar_config_set_memory_budget(oar_config *config, uint64_t bytes);
+OAR_API oar_status oar_config_memory_budget(const oar_config *config, uint64_t *bytes);
+
 /* Accelerators and precisions. Each returns OAR_OK only when this build
  * can honour it; otherwise OAR_ERR_UNSUPPORTED with a message saying what
  * the build lacks (no option is silently ignored):
@@ -253,6 +265,21 @@ OAR_API oar_status oar_predictor_get_output(oar_predictor *predictor, const char
  * INVALID_ARGUMENT (an input shape the model cannot take: the message names
  * the op and what it expected); OAR_ERR_OUT_OF_MEMORY. */
 OAR_API oar_status oar_predictor_run(oar_predictor *predictor);
+
+/* Writes the predictor's model as one optimized model file at `path`: the
+ * graph after the optimization passes, its weights, and the weights
+ * already packed for the kernels of this host's ISA level, aligned so
+ * that loading maps the file and runs it with no weight copied. The file
+ * loads through oar_config_set_model (and _set_model_buffer) like any
+ * model, told apart by its content; docs/optimized-format.md gives the
+ * format. Weights are packed for the input shapes of the last run, or,
+ * before any run, for the declared input shapes (-1 as 1). A file written
+ * on another ISA level is repacked on load when the graph's layouts suit
+ * this host, else refused with a message saying to run `oar opt` again.
+ * Not thread-safe with other calls on the same predictor.
+ * Returns OAR_OK; OAR_ERR_IO (path not writable: the message names it);
+ * OAR_ERR_OUT_OF_MEMORY; OAR_ERR_MISUSE (predictor or path NULL). */
+OAR_API oar_status oar_predictor_save_optimized(oar_predictor *predictor, const char *path);
 
 /* Message of the last failed call on this predictor or its tensors; "" if
  * none; NULL only when predictor is not valid. */

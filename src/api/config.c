@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <string.h>
 
 #include "api/internal.h"
@@ -125,6 +126,19 @@ oar_status oar_config_ir_optim(const oar_config *config, int *enable) {
 oar_status oar_config_set_memory_optim(oar_config *config, int enable) {
   CHECK_CONFIG(config);
   config->memory_optim = enable != 0;
+  return OAR_OK;
+}
+
+oar_status oar_config_set_memory_budget(oar_config *config, uint64_t bytes) {
+  CHECK_CONFIG(config);
+  config->memory_budget = bytes > SIZE_MAX ? SIZE_MAX : (size_t)bytes;
+  return OAR_OK;
+}
+
+oar_status oar_config_memory_budget(const oar_config *config, uint64_t *bytes) {
+  CHECK_CONFIG(config);
+  if (!bytes) return oar_api_misuse("oar_config_memory_budget: bytes is NULL");
+  *bytes = config->memory_budget;
   return OAR_OK;
 }
 

@@ -20,6 +20,7 @@ struct oar_config {
   int num_threads;
   int ir_optim;
   int memory_optim;
+  size_t memory_budget;
   int profile;
   char **deleted_passes;
   size_t num_deleted_passes;
@@ -47,6 +48,7 @@ struct oar_predictor {
   oar_model *model;
   int num_threads;
   int memory_optim;
+  size_t memory_budget;
   int profile;
   char profile_node[256]; /* last node described by oar_predictor_profile_entry */
   oar_threadpool *pool;

@@ -66,8 +66,8 @@ static oar_status make_tensors(oar_predictor *p, bool inputs, oar_error *err) {
   return OAR_OK;
 }
 
-static oar_status predictor_new(oar_model *model, int num_threads, int memory_optim, int profile,
-                                oar_predictor **out, oar_error *err) {
+static oar_status predictor_new(oar_model *model, int num_threads, int memory_optim, size_t memory_budget,
+                                int profile, oar_predictor **out, oar_error *err) {
   oar_predictor *p = oar_calloc(1, sizeof *p);
   if (!p) {
     oar_model_release(model);
@@ -76,6 +76,7 @@ static oar_status predictor_new(oar_model *model, int num_threads, int memory_op
   p->model = model;
   p->num_threads = num_threads;
   p->memory_optim = memory_optim;
+  p->memory_budget = memory_budget;
   p->profile = profile;
   oar_status st = oar_threadpool_create(num_threads, &p->pool, err);
   if (st == OAR_OK) st = make_tensors(p, true, err);
@@ -123,7 +124,7 @@ oar_status oar_predictor_create(const oar_config *config, oar_predictor **out) {
   oar_status st = oar_model_load(&src, &options, &model, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
   oar_predictor *p = NULL;
-  st = predictor_new(model, c->num_threads, c->memory_optim, c->profile, &p, &err);
+  st = predictor_new(model, c->num_threads, c->memory_optim, c->memory_budget, c->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
   *out = p;
   return OAR_OK;
@@ -137,7 +138,7 @@ oar_status oar_predictor_clone(oar_predictor *predictor, oar_predictor **out) {
   oar_model_retain(predictor->model);
   oar_predictor *p = NULL;
   oar_status st = predictor_new(predictor->model, predictor->num_threads, predictor->memory_optim,
-                                predictor->profile, &p, &err);
+                                predictor->memory_budget, predictor->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&predictor->err, &err);
   *out = p;
   return OAR_OK;
@@ -232,8 +233,10 @@ static oar_status use_plan(oar_predictor *p, oar_error *err) {
   p->plan = NULL;
   oar_plan *plan = NULL;
   oar_threadpool_set_current(p->pool);
-  const oar_plan_options options = {
-      .memory_optim = p->memory_optim, .profile = p->profile, .weights = p->model->weights};
+  const oar_plan_options options = {.memory_optim = p->memory_optim,
+                                    .profile = p->profile,
+                                    .weights = p->model->weights,
+                                    .memory_budget = p->memory_budget};
   oar_status st = oar_plan_create(p->model->graph, p->input_views, &options, &plan, err);
   oar_threadpool_set_current(NULL);
   if (st != OAR_OK) return st;
@@ -405,5 +408,41 @@ oar_status oar_predictor_profile_entry(oar_predictor *predictor, size_t index, c
   *node = predictor->profile_node;
   *kernel = state && state->kernel ? state->kernel : "reference";
   *seconds = plan->step_seconds[index];
+  return OAR_OK;
+}
+
+oar_status oar_predictor_save_optimized(oar_predictor *predictor, const char *path) {
+  CHECK_PREDICTOR(predictor);
+  if (!path)
+    return oar_api_failf(&predictor->err, OAR_ERR_MISUSE, "oar_predictor_save_optimized: path is NULL");
+  oar_error err;
+  oar_error_clear(&err);
+  oar_predictor *p = predictor;
+  const oar_graph *g = p->model->graph;
+  /* Before any run nothing is packed yet: plan once for the declared
+   * shapes (-1 as 1) so that the weights are. A model that cannot be
+   * planned so is written without packed weights (packed when planned). */
+  if (!p->plan) {
+    oar_tensor_view *views = oar_calloc((size_t)g->num_inputs + 1, sizeof *views);
+    if (!views)
+      return oar_api_failf(&p->err, OAR_ERR_OUT_OF_MEMORY, "oar_predictor_save_optimized: out of memory");
+    for (int i = 0; i < g->num_inputs; i++) {
+      const oar_value *v = &g->values[g->inputs[i]];
+      views[i].dtype = v->dtype;
+      views[i].shape = v->shape;
+      for (int d = 0; d < views[i].shape.rank; d++)
+        if (views[i].shape.dims[d] < 0) views[i].shape.dims[d] = 1;
+    }
+    const oar_plan_options options = {.memory_optim = 1, .weights = p->model->weights};
+    oar_plan *plan = NULL;
+    oar_error ignored;
+    oar_error_clear(&ignored);
+    oar_threadpool_set_current(p->pool);
+    if (oar_plan_create(g, views, &options, &plan, &ignored) == OAR_OK) oar_plan_destroy(plan);
+    oar_threadpool_set_current(NULL);
+    oar_free(views);
+  }
+  oar_status st = oar_model_save_optimized(p->model, path, &err);
+  if (st != OAR_OK) return oar_api_fail(&p->err, &err);
   return OAR_OK;
 }

@@ -42,7 +42,7 @@ void oar_graph_destroy(oar_graph *g) {
   if (!g) return;
   for (int i = 0; i < g->num_values; i++) {
     oar_free(g->values[i].name);
-    oar_aligned_free(g->values[i].data);
+    if (!g->values[i].borrowed) oar_aligned_free(g->values[i].data);
   }
   for (int i = 0; i < g->num_nodes; i++) node_free(&g->nodes[i]);
   oar_free(g->values);
@@ -84,7 +84,8 @@ oar_status oar_graph_set_constant(oar_graph *g, int id, oar_dtype dtype, const o
     memcpy(data, src, bytes);
   else
     memset(data, 0, bytes);
-  oar_aligned_free(v->data);
+  if (!v->borrowed) oar_aligned_free(v->data);
+  v->borrowed = 0;
   v->data = data;
   v->bytes = bytes;
   v->kind = OAR_VALUE_CONSTANT;

@@ -18,6 +18,8 @@ typedef struct oar_value {
   int producer;    /* node index, -1 for inputs/constants */
   void *data;      /* CONSTANT: data (64-byte aligned, owned by graph) */
   size_t bytes;    /* CONSTANT: data size */
+  int borrowed;    /* CONSTANT: data lies in memory the graph does not own (a
+                      mapped optimized model file); never freed by the graph */
 } oar_value;
 
 typedef struct oar_node {

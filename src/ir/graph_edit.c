@@ -103,8 +103,9 @@ oar_status oar_graph_remove_nodes(oar_graph *g, const unsigned char *dead, oar_e
   for (int v = 0; v < g->num_values; v++) {
     oar_value *val = &g->values[v];
     if (val->kind == OAR_VALUE_CONSTANT && uses[v] == 0 && val->data) {
-      oar_aligned_free(val->data);
+      if (!val->borrowed) oar_aligned_free(val->data);
       val->data = NULL;
+      val->borrowed = 0;
       val->bytes = 0;
     }
   }

@@ -5,6 +5,7 @@
 
 #include <stdatomic.h>
 
+#include "base/file.h"
 #include "ir/graph.h"
 #include "passes/pass.h"
 
@@ -38,6 +39,13 @@ typedef struct oar_model {
   struct oar_weight_cache *weights; /* packed weights, shared by every plan and clone */
   oar_pass_report *pass_reports;    /* one per pass, pipeline order; NULL when ir_optim is off */
   int num_pass_reports;
+  uint32_t target_flags; /* OAR_OARFILE_TARGET_* the graph's layouts were chosen for */
+  /* Loaded from an optimized model file (oar opt): the file's bytes, which
+   * the graph's constants and the borrowed packed weights point into. */
+  oar_bytes file;
+  void *file_copy;              /* 64-byte aligned copy when the bytes were not aligned */
+  uint64_t *value_hash;         /* per value: XXH64 of a constant from the file */
+  unsigned char *value_checked; /* per value: its checksum has been checked */
 } oar_model;
 
 /* Loads (frontend by file kind), verifies and summarizes a model. */
@@ -48,6 +56,11 @@ oar_status oar_model_load(const oar_model_source *src, const oar_model_options *
  * active ISA level (OAR_ISA applies) prefer. Returns OAR_OK or the error of
  * a bad OAR_ISA. */
 oar_status oar_model_pass_target(oar_pass_target *target, oar_error *err);
+
+/* Writes the model (its optimized graph, constants and the packed weights
+ * its plans have made for the active ISA level) as an optimized model file
+ * (frontend/oarfile). */
+oar_status oar_model_save_optimized(oar_model *m, const char *path, oar_error *err);
 
 void oar_model_retain(oar_model *m);
 void oar_model_release(oar_model *m);

@@ -66,6 +66,13 @@ oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar
 
 oar_status oar_prepare_finish(oar_prepare_session *s, oar_error *err) {
   if (s->workspace_bytes == 0) return OAR_OK;
+  /* Sizes come from shapes a model file states: a request no machine
+   * could meet is an error, not an allocation (1 TiB). */
+  if (s->workspace_bytes > ((size_t)1 << 40))
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
+                         "kernel workspace of %zu bytes requested: the shapes are "
+                         "too large",
+                         s->workspace_bytes);
   s->workspace = oar_aligned_alloc(s->workspace_bytes);
   if (!s->workspace)
     return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory allocating %zu bytes of kernel workspace",

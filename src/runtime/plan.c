@@ -194,6 +194,21 @@ static oar_status layout_arena(oar_plan *p, int reuse, oar_error *err) {
    * the planner checks the lifetimes. */
   st = oar_memory_plan(req, n, 64, reuse, offsets, &p->memory, err);
   if (st != OAR_OK) goto done;
+  /* Under a memory budget, tensors share memory when they must fit. */
+  if (p->memory_budget && !reuse && p->memory.arena_bytes > p->memory_budget) {
+    reuse = 1;
+    st = oar_memory_plan(req, n, 64, reuse, offsets, &p->memory, err);
+    if (st != OAR_OK) goto done;
+  }
+  size_t need = p->memory.arena_bytes + p->prep.workspace_bytes;
+  if (need < p->memory.arena_bytes) need = SIZE_MAX;
+  if (p->memory_budget && need > p->memory_budget) {
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY,
+                       "memory budget exceeded: this plan needs %zu bytes (%zu of activations, %zu of kernel "
+                       "workspace), the budget is %zu bytes",
+                       need, p->memory.arena_bytes, p->prep.workspace_bytes, p->memory_budget);
+    goto done;
+  }
   p->arena_bytes = p->memory.arena_bytes;
   p->arena = oar_aligned_alloc(p->arena_bytes ? p->arena_bytes : 64);
   if (!p->arena) {
@@ -272,6 +287,7 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
   p->start = start;
   p->cut = -1;
   p->memory_optim = options ? options->memory_optim : 1;
+  p->memory_budget = options ? options->memory_budget : 0;
   p->weights = options ? options->weights : NULL;
   int max_in = 1, max_out = 1;
   for (int i = 0; i < g->num_nodes; i++) {
@@ -313,9 +329,10 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
       }
     }
   }
-  st = oar_prepare_finish(&p->prep, err);
-  if (st != OAR_OK) goto fail;
+  /* The arena is laid out before the workspace is allocated: a plan over
+   * the memory budget allocates neither. */
   st = layout_arena(p, p->memory_optim, err);
+  if (st == OAR_OK) st = oar_prepare_finish(&p->prep, err);
   if (st == OAR_OK && p->cut >= 0) {
     p->steps[p->num_steps] = p->cut; /* the profile's last entry */
     st = oar_plan_dynamic_init(p, err);

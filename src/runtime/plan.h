@@ -47,6 +47,7 @@ typedef struct oar_plan {
   int *key_values; /* what continuations are keyed by: the cut's outputs, or those inputs */
   int num_key_values;
   int memory_optim; /* the options continuations are made with */
+  size_t memory_budget;
   struct oar_weight_cache *weights;
   int *entries; /* continuation: values made before `start` whose data it reads */
   int num_entries;
@@ -59,6 +60,9 @@ typedef struct oar_plan_options {
   int memory_optim; /* share activation memory between tensors whose lifetimes do not overlap */
   int profile;      /* time every step of every run */
   struct oar_weight_cache *weights; /* the model's packed weights (may be NULL: packed per plan) */
+  size_t memory_budget; /* activations + kernel workspace at most this (0: no limit); memory is then shared
+                           between tensors when it must be to fit, and a plan that cannot fit fails naming
+                           what it needs */
 } oar_plan_options;
 
 /* Plans `g` for the given inputs (one view per graph input; data may be

@@ -4,12 +4,17 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/hash.h"
 
 typedef struct entry {
   const void *src, *table;
   int64_t key[4];
   float *data;
   size_t floats;
+  int borrowed;      /* data lies in a mapped optimized model file */
+  int verified;      /* borrowed: its checksum has been checked */
+  uint64_t hash;     /* borrowed: XXH64 of the data */
+  const char *label; /* borrowed: the weight's name, for errors */
 } entry;
 
 struct oar_weight_cache {
@@ -17,6 +22,8 @@ struct oar_weight_cache {
   entry *entries;
   size_t count, cap;
   size_t bytes;
+  oar_weight_source_check_fn check;
+  void *check_ctx;
 };
 
 oar_status oar_weight_cache_create(oar_weight_cache **out, oar_error *err) {
@@ -29,7 +36,8 @@ oar_status oar_weight_cache_create(oar_weight_cache **out, oar_error *err) {
 
 void oar_weight_cache_destroy(oar_weight_cache *c) {
   if (!c) return;
-  for (size_t i = 0; i < c->count; i++) oar_aligned_free(c->entries[i].data);
+  for (size_t i = 0; i < c->count; i++)
+    if (!c->entries[i].borrowed) oar_aligned_free(c->entries[i].data);
   oar_free(c->entries);
   pthread_mutex_destroy(&c->lock);
   oar_free(c);
@@ -44,13 +52,25 @@ oar_status oar_weight_cache_get(oar_weight_cache *c, const void *src, const void
                                 oar_error *err) {
   pthread_mutex_lock(&c->lock);
   for (size_t i = 0; i < c->count; i++) {
-    if (same(&c->entries[i], src, table, key, floats)) {
-      *packed = c->entries[i].data;
+    entry *hit = &c->entries[i];
+    if (same(hit, src, table, key, floats)) {
+      oar_status st = OAR_OK;
+      /* A packed weight from the file is checked when first used: load
+       * stays fast and only the weights that run are read. */
+      if (hit->borrowed && !hit->verified) {
+        if (oar_xxh64(hit->data, hit->floats * sizeof *hit->data, 0) != hit->hash)
+          st = oar_error_set(err, OAR_ERR_INVALID_MODEL, "checksum mismatch in the packed weight of '%s'",
+                             hit->label ? hit->label : "?");
+        else
+          hit->verified = 1;
+      }
+      if (st == OAR_OK) *packed = hit->data;
       pthread_mutex_unlock(&c->lock);
-      return OAR_OK;
+      return st;
     }
   }
   oar_status st = OAR_OK;
+  if (c->check && (st = c->check(c->check_ctx, src, err)) != OAR_OK) goto done;
   if (c->count == c->cap) {
     size_t cap = c->cap ? c->cap * 2 : 32;
     entry *e = oar_realloc(c->entries, cap * sizeof *e);
@@ -71,16 +91,71 @@ oar_status oar_weight_cache_get(oar_weight_cache *c, const void *src, const void
    * instead of packing the same weight twice. */
   pack(ctx, data);
   entry *e = &c->entries[c->count++];
+  memset(e, 0, sizeof *e);
   e->src = src;
   e->table = table;
   memcpy(e->key, key, sizeof e->key);
   e->data = data;
   e->floats = floats;
-  c->bytes += floats * sizeof *data;
+  c->bytes += floats * sizeof *data; /* heap bytes: borrowed entries are the file's */
   *packed = data;
 done:
   pthread_mutex_unlock(&c->lock);
   return st;
+}
+
+oar_status oar_weight_cache_add_borrowed(oar_weight_cache *c, const void *src, const void *table,
+                                         const int64_t key[4], size_t floats, const float *data,
+                                         uint64_t hash, const char *label, oar_error *err) {
+  pthread_mutex_lock(&c->lock);
+  oar_status st = OAR_OK;
+  if (c->count == c->cap) {
+    size_t cap = c->cap ? c->cap * 2 : 32;
+    entry *e = oar_realloc(c->entries, cap * sizeof *e);
+    if (!e) {
+      st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory growing the weight cache");
+      goto done;
+    }
+    c->entries = e;
+    c->cap = cap;
+  }
+  entry *e = &c->entries[c->count++];
+  memset(e, 0, sizeof *e);
+  e->src = src;
+  e->table = table;
+  memcpy(e->key, key, sizeof e->key);
+  e->data = (float *)data;
+  e->floats = floats;
+  e->borrowed = 1;
+  e->hash = hash;
+  e->label = label;
+done:
+  pthread_mutex_unlock(&c->lock);
+  return st;
+}
+
+void oar_weight_cache_set_source_check(oar_weight_cache *c, oar_weight_source_check_fn check, void *ctx) {
+  c->check = check;
+  c->check_ctx = ctx;
+}
+
+size_t oar_weight_cache_count(oar_weight_cache *c) {
+  pthread_mutex_lock(&c->lock);
+  size_t n = c->count;
+  pthread_mutex_unlock(&c->lock);
+  return n;
+}
+
+void oar_weight_cache_entry(oar_weight_cache *c, size_t index, const void **src, const void **table,
+                            int64_t key[4], size_t *floats, const float **data) {
+  pthread_mutex_lock(&c->lock);
+  const entry *e = &c->entries[index];
+  *src = e->src;
+  *table = e->table;
+  memcpy(key, e->key, sizeof e->key);
+  *floats = e->floats;
+  *data = e->data;
+  pthread_mutex_unlock(&c->lock);
 }
 
 size_t oar_weight_cache_bytes(oar_weight_cache *c) {

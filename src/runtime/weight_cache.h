@@ -27,7 +27,25 @@ oar_status oar_weight_cache_get(oar_weight_cache *cache, const void *src, const 
                                 const int64_t key[4], size_t floats, oar_weight_pack_fn pack, void *ctx,
                                 const float **packed, oar_error *err);
 
-/* Bytes of packed weights held. */
+/* Called on a miss, before `pack` reads src: may check the source weight
+ * (its checksum, for a weight mapped from an optimized model file). */
+typedef oar_status (*oar_weight_source_check_fn)(void *ctx, const void *src, oar_error *err);
+void oar_weight_cache_set_source_check(oar_weight_cache *cache, oar_weight_source_check_fn check, void *ctx);
+
+/* Adds a packed weight that lies in memory the cache does not own (an
+ * optimized model file's mapping, which must outlive the cache). Its
+ * XXH64 `hash` is checked on its first use (OAR_ERR_INVALID_MODEL naming
+ * `label` on a mismatch). */
+oar_status oar_weight_cache_add_borrowed(oar_weight_cache *cache, const void *src, const void *table,
+                                         const int64_t key[4], size_t floats, const float *data,
+                                         uint64_t hash, const char *label, oar_error *err);
+
+/* The entries, for writing them to an optimized model file. */
+size_t oar_weight_cache_count(oar_weight_cache *cache);
+void oar_weight_cache_entry(oar_weight_cache *cache, size_t index, const void **src, const void **table,
+                            int64_t key[4], size_t *floats, const float **data);
+
+/* Bytes of packed weights held on the heap (not counting borrowed ones). */
 size_t oar_weight_cache_bytes(oar_weight_cache *cache);
 
 #endif
