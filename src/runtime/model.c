@@ -161,8 +161,13 @@ static oar_status load_oarfile(oar_model *m, const char *source, oar_error *err)
       has_twin[p->value] = 1;
     }
   }
-  for (int i = 0; st == OAR_OK && i < m->graph->num_values; i++)
-    if (!has_twin[i]) st = check_value(m, i, err);
+  for (int i = 0; st == OAR_OK && i < m->graph->num_values; i++) {
+    if (has_twin[i] || !m->graph->values[i].borrowed) continue;
+    st = check_value(m, i, err);
+    /* Checking read every page of the constant: let them go again, so that
+     * only the pages a run reads stay resident (an embedding table's rows). */
+    oar_bytes_release(&m->file, m->graph->values[i].data, m->graph->values[i].bytes);
+  }
   if (st == OAR_OK) oar_weight_cache_set_source_check(m->weights, check_source, m);
   oar_free(has_twin);
   oar_oarfile_free(&f);
@@ -203,7 +208,11 @@ static oar_status map_if_oarfile(oar_model *m, const oar_model_source *src, int 
     if (!oar_path_is_file(src->model)) return OAR_OK;
     oar_bytes b = {0};
     if (oar_file_map(src->model, &b, err) != OAR_OK) return OAR_OK; /* the frontends report it */
-    if (!oar_oarfile_matches(b.data, b.size)) {
+    /* A *.oar file is read as one whatever it holds: its loader's errors
+     * (bad magic, truncated) are the ones that say what is wrong. */
+    const size_t len = strlen(src->model);
+    const int named = len > 4 && strcmp(src->model + len - 4, ".oar") == 0;
+    if (!named && !oar_oarfile_matches(b.data, b.size)) {
       oar_bytes_free(&b);
       return OAR_OK;
     }
