@@ -45,6 +45,28 @@ while [ "$running" -gt 0 ]; do
   running=$((running - 1))
 done
 clang $flags fuzz/fuzz_model_buffer.c "${objs[@]}" -lm -lpthread -o "$out/fuzz_model_buffer"
+# The optimized model file's loader (src/frontend/oarfile), seeded with
+# `oar opt` outputs of small fixtures (build/bin/oar; built first when
+# missing). Byte 0 of an input is the harness's: 1 recomputes the
+# checksums so that mutations reach the parser (see the harness).
+clang $flags fuzz/fuzz_oarfile.c "${objs[@]}" -lm -lpthread -o "$out/fuzz_oarfile"
+mkdir -p "$out/corpus_oarfile"
+oar_bin=${OAR_BIN:-build/bin/oar}
+if [ ! -x "$oar_bin" ]; then
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build -j"$cores" --target oar >/dev/null
+fi
+for d in tests/data/models/digits_cnn tests/data/models/rnn_jit_pir tests/data/ops/conv2d_basic \
+         tests/data/ops/depthwise_conv2d_basic tests/data/ops/reshape2_shape_tensor tests/data/ops/slice_basic \
+         tests/data/ops/batch_norm_nchw_pir tests/data/ops/pool2d_adaptive_avg_3x2; do
+  [ -d "$d" ] || continue
+  name=$(basename "$d")
+  "$oar_bin" opt "$d" -o "$out/seed.oar" >/dev/null
+  { printf '\001'; cat "$out/seed.oar"; } >"$out/corpus_oarfile/$name"
+  # The same bytes unfixed: the checksum paths.
+  { printf '\000'; cat "$out/seed.oar"; } >"$out/corpus_oarfile/$name.raw"
+done
+rm -f "$out/seed.oar"
 # `oar serve`'s request parser (server/infer.c over cJSON), when cJSON's
 # headers are installed (libcjson-dev; .ci/run installs it).
 serve_fuzz=
@@ -124,6 +146,8 @@ if [ -n "${OAR_FUZZ_RUNS:-}" ]; then
   rm -rf "$out/corpus.run" && cp -r "$out/corpus" "$out/corpus.run"
   "$out/fuzz_model_buffer" -runs="$OAR_FUZZ_RUNS" -seed=1 -rss_limit_mb=4096 -max_len=65536 \
     -dict=fuzz/pir_json.dict "$out/corpus.run"
+  rm -rf "$out/corpus_oarfile.run" && cp -r "$out/corpus_oarfile" "$out/corpus_oarfile.run"
+  "$out/fuzz_oarfile" -runs="$OAR_FUZZ_RUNS" -seed=1 -rss_limit_mb=4096 -max_len=65536 "$out/corpus_oarfile.run"
   if [ -n "$serve_fuzz" ]; then
     rm -rf "$out/corpus_serve.run" && cp -r "$out/corpus_serve" "$out/corpus_serve.run"
     "$serve_fuzz" -runs="$OAR_FUZZ_RUNS" -seed=1 -rss_limit_mb=4096 -max_len=16384 -dict=fuzz/serve_request.dict \
@@ -132,6 +156,7 @@ if [ -n "${OAR_FUZZ_RUNS:-}" ]; then
 else
   "$out/fuzz_model_buffer" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 -dict=fuzz/pir_json.dict \
     "$out/corpus"
+  "$out/fuzz_oarfile" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 "$out/corpus_oarfile"
   if [ -n "$serve_fuzz" ]; then
     "$serve_fuzz" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=16384 -dict=fuzz/serve_request.dict \
       "$out/corpus_serve"
