@@ -329,10 +329,18 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
       }
     }
   }
-  /* The arena is laid out before the workspace is allocated: a plan over
-   * the memory budget allocates neither. */
+  /* A workspace over the memory budget is refused before it is allocated
+   * (layout_arena then checks the whole). */
+  if (p->memory_budget && p->prep.workspace_bytes > p->memory_budget) {
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY,
+                       "memory budget exceeded: this plan needs more than %zu bytes (%zu of kernel workspace "
+                       "alone), the budget is %zu bytes",
+                       p->prep.workspace_bytes, p->prep.workspace_bytes, p->memory_budget);
+    goto fail;
+  }
+  st = oar_prepare_finish(&p->prep, err);
+  if (st != OAR_OK) goto fail;
   st = layout_arena(p, p->memory_optim, err);
-  if (st == OAR_OK) st = oar_prepare_finish(&p->prep, err);
   if (st == OAR_OK && p->cut >= 0) {
     p->steps[p->num_steps] = p->cut; /* the profile's last entry */
     st = oar_plan_dynamic_init(p, err);

@@ -75,21 +75,41 @@ int main(void) {
   }
   oar_predictor_destroy(p);
 
-  /* A budget nothing fits: refused at the run, need vs budget named. */
+  /* A budget nothing fits: refused at the run, need vs budget named; the
+   * kernel workspace alone is over it, so nothing was allocated. */
   p = open_budget(model, 1, 1000);
   st = p ? run_zeros(p) : OAR_ERR_INTERNAL;
   CHECK(st == OAR_ERR_OUT_OF_MEMORY, "refused (%d)", (int)st);
   const char *msg = p ? oar_predictor_last_error(p) : "";
+  const char *at = strstr(msg, "memory budget exceeded");
   unsigned long long need = 0, acts = 0, ws = 0, b = 0;
-  CHECK(sscanf(strstr(msg, "memory budget exceeded") ? strstr(msg, "memory budget exceeded") : "",
-               "memory budget exceeded: this plan needs %llu bytes (%llu of activations, %llu of kernel "
-               "workspace), the budget is %llu bytes",
-               &need, &acts, &ws, &b) == 4,
+  CHECK(at &&
+            sscanf(at,
+                   "memory budget exceeded: this plan needs more than %llu bytes (%llu of kernel workspace "
+                   "alone), the budget is %llu bytes",
+                   &need, &ws, &b) == 3 &&
+            need == ws && ws > 1000 && b == 1000,
         "message: %s", msg);
-  CHECK(need == acts + ws && acts >= arena && b == 1000, "need %llu = %llu + %llu, budget %llu", need, acts,
-        ws, b);
   /* The predictor stays usable: the error repeats, nothing leaks. */
   CHECK(p && run_zeros(p) == OAR_ERR_OUT_OF_MEMORY, "refused again");
+  oar_predictor_destroy(p);
+
+  /* The workspace fits, the activations do not. */
+  const uint64_t tight = ws + arena / 2;
+  p = open_budget(model, 1, tight);
+  st = p ? run_zeros(p) : OAR_ERR_INTERNAL;
+  CHECK(st == OAR_ERR_OUT_OF_MEMORY, "refused (%d)", (int)st);
+  msg = p ? oar_predictor_last_error(p) : "";
+  at = strstr(msg, "memory budget exceeded");
+  unsigned long long ws2 = 0;
+  CHECK(
+      at && sscanf(at,
+                   "memory budget exceeded: this plan needs %llu bytes (%llu of activations, %llu of kernel "
+                   "workspace), the budget is %llu bytes",
+                   &need, &acts, &ws2, &b) == 4,
+      "message: %s", msg);
+  CHECK(need == acts + ws2 && acts == arena && ws2 == ws && b == tight,
+        "need %llu = %llu + %llu, budget %llu", need, acts, ws2, b);
   oar_predictor_destroy(p);
 
   CHECK(oar_config_set_memory_budget(NULL, 1) == OAR_ERR_MISUSE, "NULL config");
