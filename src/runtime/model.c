@@ -88,12 +88,27 @@ static oar_status optimize(oar_model *m, const oar_model_options *options, oar_e
 
 static oar_status check_value(oar_model *m, int id, oar_error *err) {
   const oar_value *v = &m->graph->values[id];
-  if (m->value_checked[id] || !v->borrowed) return OAR_OK;
-  if (oar_xxh64(v->data, v->bytes, 0) != m->value_hash[id])
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s: checksum mismatch in the weights of constant '%s'",
+  pthread_mutex_lock(&m->check_lock);
+  oar_status st = OAR_OK;
+  if (!m->value_checked[id] && v->borrowed) {
+    if (oar_xxh64(v->data, v->bytes, 0) != m->value_hash[id])
+      st = oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s: checksum mismatch in the weights of constant '%s'",
                          m->graph->source ? m->graph->source : "model", v->name);
-  m->value_checked[id] = 1;
-  return OAR_OK;
+    else
+      m->value_checked[id] = 1;
+    /* Checking read every page of the constant: let them go again, so
+     * that only the pages a run reads stay resident (an embedding table's
+     * rows). */
+    oar_bytes_release(&m->file, v->data, v->bytes);
+  }
+  pthread_mutex_unlock(&m->check_lock);
+  return st;
+}
+
+oar_status oar_model_check_constant(void *ctx, int value, oar_error *err) {
+  oar_model *m = ctx;
+  if (!m->value_hash || value < 0 || value >= m->graph->num_values || m->value_twin[value]) return OAR_OK;
+  return check_value(m, value, err);
 }
 
 /* The weight cache is about to pack constant `src`: check it first (a
@@ -148,6 +163,12 @@ static oar_status load_oarfile(oar_model *m, const char *source, oar_error *err)
     if (st == OAR_OK && !m->value_checked)
       st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory loading '%s'", name);
   }
+  if (st == OAR_OK) {
+    if (pthread_mutex_init(&m->check_lock, NULL) == 0)
+      m->check_lock_made = 1;
+    else
+      st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "cannot create a lock loading '%s'", name);
+  }
   unsigned char *has_twin = st == OAR_OK ? oar_calloc((size_t)m->graph->num_values + 1, 1) : NULL;
   if (st == OAR_OK && !has_twin)
     st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory loading '%s'", name);
@@ -161,15 +182,10 @@ static oar_status load_oarfile(oar_model *m, const char *source, oar_error *err)
       has_twin[p->value] = 1;
     }
   }
-  for (int i = 0; st == OAR_OK && i < m->graph->num_values; i++) {
-    if (has_twin[i] || !m->graph->values[i].borrowed) continue;
-    st = check_value(m, i, err);
-    /* Checking read every page of the constant: let them go again, so that
-     * only the pages a run reads stay resident (an embedding table's rows). */
-    oar_bytes_release(&m->file, m->graph->values[i].data, m->graph->values[i].bytes);
-  }
+  /* Constants are checked when a plan first reads them
+   * (oar_model_check_constant): a load reads none. */
   if (st == OAR_OK) oar_weight_cache_set_source_check(m->weights, check_source, m);
-  oar_free(has_twin);
+  m->value_twin = has_twin;
   oar_oarfile_free(&f);
   return st;
 }
@@ -293,6 +309,8 @@ void oar_model_release(oar_model *m) {
   oar_weight_cache_destroy(m->weights);
   oar_free(m->value_hash);
   oar_free(m->value_checked);
+  oar_free(m->value_twin);
+  if (m->check_lock_made) pthread_mutex_destroy(&m->check_lock);
   /* The graph and the cache pointed into these. */
   if (m->file.data != m->file_copy) oar_bytes_free(&m->file);
   oar_aligned_free(m->file_copy);

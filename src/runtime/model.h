@@ -3,6 +3,7 @@
 #ifndef OAR_RUNTIME_MODEL_H
 #define OAR_RUNTIME_MODEL_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "base/file.h"
@@ -46,6 +47,9 @@ typedef struct oar_model {
   void *file_copy;              /* 64-byte aligned copy when the bytes were not aligned */
   uint64_t *value_hash;         /* per value: XXH64 of a constant from the file */
   unsigned char *value_checked; /* per value: its checksum has been checked */
+  unsigned char *value_twin;    /* per value: a packed twin from the file runs instead */
+  pthread_mutex_t check_lock;   /* value_checked, when clones plan at once */
+  int check_lock_made;
 } oar_model;
 
 /* Loads (frontend by file kind), verifies and summarizes a model. */
@@ -61,6 +65,12 @@ oar_status oar_model_pass_target(oar_pass_target *target, oar_error *err);
  * its plans have made for the active ISA level) as an optimized model file
  * (frontend/oarfile). */
 oar_status oar_model_save_optimized(oar_model *m, const char *path, oar_error *err);
+
+/* A plan's check of constant `value` before it reads it (ctx: the model):
+ * for a model from an optimized file, the constant's checksum, once;
+ * constants whose packed twin runs instead are checked only if packed
+ * again (the weight cache's source check). OAR_OK for other models. */
+oar_status oar_model_check_constant(void *ctx, int value, oar_error *err);
 
 void oar_model_retain(oar_model *m);
 void oar_model_release(oar_model *m);

@@ -279,6 +279,12 @@ static oar_status continue_views(oar_plan *p, const oar_plan *parent, oar_error 
   return OAR_OK;
 }
 
+static oar_status check_constant(oar_plan *p, int v, oar_error *err) {
+  const oar_value *val = &p->graph->values[v];
+  if (val->kind != OAR_VALUE_CONSTANT || !val->data) return OAR_OK;
+  return p->check_constant(p->check_ctx, v, err);
+}
+
 oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, const oar_tensor_view *inputs,
                          const oar_plan_options *options, oar_plan **out, oar_error *err) {
   oar_plan *p = oar_calloc(1, sizeof *p);
@@ -288,6 +294,8 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
   p->cut = -1;
   p->memory_optim = options ? options->memory_optim : 1;
   p->memory_budget = options ? options->memory_budget : 0;
+  p->check_constant = options ? options->check_constant : NULL;
+  p->check_ctx = options ? options->check_ctx : NULL;
   p->weights = options ? options->weights : NULL;
   int max_in = 1, max_out = 1;
   for (int i = 0; i < g->num_nodes; i++) {
@@ -314,8 +322,19 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
   p->prep.weights = options ? options->weights : NULL;
   st = oar_prepare_begin(&p->prep, err);
   if (st != OAR_OK) goto fail;
+  for (int i = 0; p->check_constant && start == 0 && i < g->num_outputs; i++) {
+    st = check_constant(p, g->outputs[i], err);
+    if (st != OAR_OK) goto fail;
+  }
   for (int ni = start; ni < g->num_nodes && p->cut < 0; ni++) {
     int folded = 0;
+    for (int i = 0; p->check_constant && i < oar_node_num_in(&g->nodes[ni]); i++) {
+      st = check_constant(p, g->nodes[ni].in[i], err);
+      if (st != OAR_OK) {
+        oar_plan_prefix_node(g, &g->nodes[ni], p->views, err);
+        goto fail;
+      }
+    }
     st = plan_node(p, ni, &folded, err);
     if (st != OAR_OK) goto fail;
     if (!folded && p->cut < 0) {

@@ -48,6 +48,8 @@ typedef struct oar_plan {
   int num_key_values;
   int memory_optim; /* the options continuations are made with */
   size_t memory_budget;
+  oar_status (*check_constant)(void *ctx, int value, oar_error *err);
+  void *check_ctx;
   struct oar_weight_cache *weights;
   int *entries; /* continuation: values made before `start` whose data it reads */
   int num_entries;
@@ -63,6 +65,10 @@ typedef struct oar_plan_options {
   size_t memory_budget; /* activations + kernel workspace at most this (0: no limit); memory is then shared
                            between tensors when it must be to fit, and a plan that cannot fit fails naming
                            what it needs */
+  /* Called for every constant the plan reads, before it is read (the
+   * checksum of a weight mapped from an optimized model file); NULL: none. */
+  oar_status (*check_constant)(void *ctx, int value, oar_error *err);
+  void *check_ctx;
 } oar_plan_options;
 
 /* Plans `g` for the given inputs (one view per graph input; data may be

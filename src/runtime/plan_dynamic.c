@@ -178,8 +178,11 @@ static oar_status continuation(oar_plan *p, oar_plan **out, oar_error *err) {
       return OAR_OK;
     }
   }
-  const oar_plan_options options = {
-      .memory_optim = p->memory_optim, .weights = p->weights, .memory_budget = p->memory_budget};
+  const oar_plan_options options = {.memory_optim = p->memory_optim,
+                                    .weights = p->weights,
+                                    .memory_budget = p->memory_budget,
+                                    .check_constant = p->check_constant,
+                                    .check_ctx = p->check_ctx};
   oar_plan *plan = NULL;
   OAR_TRY(oar_plan_make(p->graph, p, p->cut_values ? p->cut : p->cut + 1, NULL, &options, &plan, err));
   int slot = 0;
