@@ -4,9 +4,10 @@
 
 #include "base/alloc.h"
 #include "base/threadpool.h"
+#include "runtime/op_select.h"
 
 static const oar_prepare_fn prepare_fns[OAR_OP_COUNT] = {
-#define OAR_PREPARE_ENTRY(id) [OAR_OP_##id] = oar_prepare_##id,
+#define OAR_PREPARE_ENTRY(id) [OAR_OP_##id] = OAR_OP_BUILT(id) ? oar_prepare_##id : NULL,
     OAR_PREPARE_OPS(OAR_PREPARE_ENTRY)
 #undef OAR_PREPARE_ENTRY
 };

@@ -3,12 +3,28 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "runtime/op_select.h"
+
+/* An op this build leaves out (-DOAR_OP_LIST): planning it fails. */
+static oar_status run_not_built(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                oar_error *err) {
+  (void)in;
+  (void)out;
+  return oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                       "op '%s' is not in this build (configured with -DOAR_OP_LIST: add it to the list)",
+                       node->schema->name);
+}
 
 static const oar_run_fn run_fns[OAR_OP_COUNT] = {
-#define OAR_OP(id) [OAR_OP_##id] = oar_run_##id,
+#define OAR_OP(id) [OAR_OP_##id] = OAR_OP_BUILT(id) ? oar_run_##id : run_not_built,
 #include "ir/op_list.h"
 #undef OAR_OP
 };
+
+int oar_op_built(oar_op_id id) {
+  if ((int)id < 0 || id >= OAR_OP_COUNT) return 0;
+  return run_fns[id] != run_not_built;
+}
 
 oar_run_fn oar_run_fn_for(oar_op_id id) {
   if ((int)id < 0 || id >= OAR_OP_COUNT) return 0;

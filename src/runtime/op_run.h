@@ -29,6 +29,9 @@ typedef oar_status (*oar_run_fn)(const oar_node *node, const oar_tensor_view *co
 #undef OAR_OP
 
 oar_run_fn oar_run_fn_for(oar_op_id id);
+/* 0 for an op this build leaves out (-DOAR_OP_LIST; its run function then
+ * fails naming it). */
+int oar_op_built(oar_op_id id);
 
 /* The most bytes one run-time-shaped output may take (a larger one is an
  * error naming the op, not an allocation). */

@@ -328,6 +328,14 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
   }
   for (int ni = start; ni < g->num_nodes && p->cut < 0; ni++) {
     int folded = 0;
+    if (!oar_op_built(g->nodes[ni].schema->id)) {
+      oar_error_set(err, OAR_ERR_UNSUPPORTED,
+                    "op '%s' is not in this build (configured with -DOAR_OP_LIST: add it to the list)",
+                    g->nodes[ni].schema->name);
+      oar_plan_prefix_node(g, &g->nodes[ni], p->views, err);
+      st = OAR_ERR_UNSUPPORTED;
+      goto fail;
+    }
     for (int i = 0; p->check_constant && i < oar_node_num_in(&g->nodes[ni]); i++) {
       st = check_constant(p, g->nodes[ni].in[i], err);
       if (st != OAR_OK) {
