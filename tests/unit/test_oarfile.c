@@ -3,6 +3,7 @@
  * very same outputs (from a path and from a buffer); every damaged file
  * gives its exact error: truncated, bad magic, wrong version, checksum
  * mismatch, offset out of range, another ISA's layouts. */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -202,6 +203,48 @@ static void test_model(const char *name) {
   remove(path);
 }
 
+/* Clones of a fresh predictor over an optimized file plan at once: the
+ * first-use checks of its weights happen under their locks. */
+typedef struct clone_job {
+  oar_predictor *p;
+  float out[1 << 12];
+  size_t n;
+} clone_job;
+
+static void *clone_run(void *arg) {
+  clone_job *j = arg;
+  j->n = run_ramp(j->p, j->out, 1 << 12);
+  return NULL;
+}
+
+static void test_clones(void) {
+  printf("clones\n");
+  const char *path = "oarfile_clones.oar";
+  oar_predictor *src = open_model(case_dir("digits_cnn"), NULL, 0);
+  CHECK(src && oar_predictor_save_optimized(src, path) == OAR_OK, "save");
+  static float want[1 << 12];
+  const size_t n = src ? run_ramp(src, want, 1 << 12) : 0;
+  oar_predictor_destroy(src);
+  oar_predictor *p = open_model(path, NULL, 0);
+  CHECK(p != NULL, "load");
+  if (!p) return;
+  enum { JOBS = 4 };
+  static clone_job jobs[JOBS];
+  pthread_t threads[JOBS];
+  for (int i = 0; i < JOBS; i++) {
+    jobs[i].p = NULL;
+    CHECK(oar_predictor_clone(p, &jobs[i].p) == OAR_OK, "clone %d", i);
+  }
+  for (int i = 0; i < JOBS; i++) pthread_create(&threads[i], NULL, clone_run, &jobs[i]);
+  for (int i = 0; i < JOBS; i++) pthread_join(threads[i], NULL);
+  for (int i = 0; i < JOBS; i++) {
+    CHECK(jobs[i].n == n && memcmp(jobs[i].out, want, n * sizeof *want) == 0, "clone %d: same outputs", i);
+    oar_predictor_destroy(jobs[i].p);
+  }
+  oar_predictor_destroy(p);
+  remove(path);
+}
+
 static void test_errors(void) {
   printf("errors\n");
   const char *path = "oarfile_errors.oar";
@@ -329,6 +372,7 @@ int main(void) {
   test_model("digits_cnn");
   test_model("bert_tiny");
   test_model("mnist_fc_pir");
+  test_clones();
   test_errors();
   printf("%d checks, %d failures\n", checks, failures);
   return failures ? 1 : 0;
