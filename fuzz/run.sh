@@ -14,6 +14,17 @@ flags="-std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined -fno-sa
 objflags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined"
 objs=()
 mkdir -p "$out/obj"
+# An object is rebuilt when it is missing, or older than its source or any
+# header it included (the compiler's dependency list, $o.d): a struct
+# changed in a header must not leave objects compiled with its old layout.
+stale() {
+  [ -f "$2" ] && [ -f "$2.d" ] || return 0
+  [ "$1" -nt "$2" ] && return 0
+  for dep in $(sed -e 's/^[^:]*://' -e 's/\\$//' "$2.d"); do
+    [ "$dep" -nt "$2" ] && return 0
+  done
+  return 1
+}
 running=0
 cores=$(nproc 2>/dev/null || echo 2)
 # Objects built with other flags (by an older run.sh) are rebuilt.
@@ -29,14 +40,14 @@ for f in $srcs; do
     src/kernels/x86/avx2/*) extra="$extra -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
     src/kernels/x86/avx512/*) extra="$extra -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
   esac
-  if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
+  if stale "$f" "$o"; then
     # One compile per core at a time (a failed one fails the script at its wait).
     if [ "$running" -ge "$cores" ]; then
       wait -n
       running=$((running - 1))
     fi
     running=$((running + 1))
-    clang -std=c11 -D_GNU_SOURCE -DOAR_X86_KERNELS=1 -O1 -g $extra -Iinclude -Isrc -c "$f" -o "$o" &
+    clang -std=c11 -D_GNU_SOURCE -DOAR_X86_KERNELS=1 -O1 -g $extra -Iinclude -Isrc -MMD -MF "$o.d" -c "$f" -o "$o" &
   fi
   objs+=("$o")
 done
