@@ -68,15 +68,16 @@ int oar_rnn_fast_slots(const oar_f32_kernels *kr, const oar_rnn_params *p, int t
   return oar_gemm_slots(kr, &pr, threads);
 }
 
-/* Floats of one direction's block: xw, bias, hidden bias, ha, rh; a
- * multiple of 16 (64 bytes). SIZE_MAX on overflow. */
+/* Floats of one direction's block: xw, bias, hidden bias, then ha and rh
+ * of each batch row; a multiple of 16 (64 bytes). SIZE_MAX on overflow. */
 static size_t dir_floats(const oar_rnn_params *p) {
   const size_t gh = (size_t)(gates_of(p->cell) * p->hidden);
-  size_t rows, xw;
+  size_t rows, xw, per_row;
   if (__builtin_mul_overflow((size_t)p->seq, (size_t)p->batch, &rows) ||
-      __builtin_mul_overflow(rows, gh, &xw) || xw > SIZE_MAX / 8)
+      __builtin_mul_overflow(rows, gh, &xw) || xw > SIZE_MAX / 8 ||
+      __builtin_mul_overflow((size_t)p->batch, gh + (size_t)p->hidden, &per_row) || per_row > SIZE_MAX / 8)
     return SIZE_MAX;
-  const size_t total = xw + 3 * gh + (size_t)p->hidden;
+  const size_t total = xw + 2 * gh + per_row;
   return (total + 15) / 16 * 16;
 }
 
@@ -102,13 +103,15 @@ typedef struct recur_ctx {
   const int64_t *lens;
 } recur_ctx;
 
-/* The recurrence of one direction over the projected inputs in its block. */
-static void recur(const oar_f32_kernels *kr, const oar_rnn_fast_dir *d, float *block, const int64_t *lens) {
+/* The recurrence of batch row b of one direction over the projected inputs
+ * in the direction's block. */
+static void recur(const oar_f32_kernels *kr, const oar_rnn_fast_dir *d, float *block, const int64_t *lens,
+                  int64_t b) {
   const oar_rnn_params *p = &d->p;
   const int64_t H = p->hidden, G = gates_of(p->cell), GH = G * H;
   const int64_t rs_t = p->x_st / p->input, rs_b = p->x_sb / p->input;
   const float *xw = block;
-  float *ha = block + p->seq * p->batch * GH + 2 * GH, *rh = ha + GH;
+  float *ha = block + p->seq * p->batch * GH + 2 * GH + b * (GH + H), *rh = ha + GH;
   const float *hb = block + p->seq * p->batch * GH + GH;
   const bool gru = p->cell == 1, lbr = p->linear_before_reset;
   /* Gate offsets by role (f32_kernels.h): LSTM i, o, f, c; GRU z, r, cand. */
@@ -136,7 +139,7 @@ static void recur(const oar_f32_kernels *kr, const oar_rnn_fast_dir *d, float *b
       .rh = rh,
   };
   for (int g = 0; g < 4; g++) a.r[g] = ha + off[g];
-  for (int64_t b = 0; b < p->batch; b++) {
+  {
     float *h = d->yh + b * p->s_sb, *c = d->yc ? d->yc + b * p->s_sb : NULL;
     if (d->h0)
       memcpy(h, d->h0 + b * p->s_sb, (size_t)H * sizeof *h);
@@ -176,9 +179,12 @@ static void recur(const oar_f32_kernels *kr, const oar_rnn_fast_dir *d, float *b
   }
 }
 
+/* Items: (direction, batch row), row-major. */
 static void recur_range(void *ctx, size_t begin, size_t end) {
   const recur_ctx *rc = ctx;
-  for (size_t i = begin; i < end; i++) recur(rc->kr, &rc->dirs[i], rc->blocks[i], rc->lens);
+  const size_t n = (size_t)rc->dirs[0].p.batch;
+  for (size_t i = begin; i < end; i++)
+    recur(rc->kr, &rc->dirs[i / n], rc->blocks[i / n], rc->lens, (int64_t)(i % n));
 }
 
 void oar_rnn_fast_layer(const oar_f32_kernels *kr, const float *x, const oar_rnn_fast_dir *dirs, int ndirs,
@@ -207,8 +213,10 @@ void oar_rnn_fast_layer(const oar_f32_kernels *kr, const float *x, const oar_rnn
     oar_gemm_run(kr, &pr, slots, gemm_ws);
     rc.blocks[di] = block;
   }
-  if (ndirs == 2)
-    oar_parallel_for(2, 1, recur_range, &rc);
+  /* The rows of each direction are independent: on the pool's threads. */
+  const size_t items = (size_t)ndirs * (size_t)p0->batch;
+  if (items > 1)
+    oar_parallel_for(items, 1, recur_range, &rc);
   else
     recur_range(&rc, 0, 1);
 }

@@ -7,8 +7,9 @@
  *      that can be folded (all but GRU's candidate recurrent bias);
  *   2. the recurrence, per batch row and step: the hidden projection R h
  *      (the table's GEMV) and the gates (the table's rnn_cell kernel,
- *      sigmoid and tanh fused), the directions of a bidirectional layer on
- *      two threads when the pool has them.
+ *      sigmoid and tanh fused); the (direction, batch row) pairs are
+ *      independent and split over the pool's threads (a bidirectional
+ *      layer's two directions on two threads at batch 1).
  *
  * Runs what oar_rnn_fast_supported accepts: the default activations of
  * LSTM (sigmoid, tanh, tanh) and GRU (sigmoid, tanh), tanh / relu /
