@@ -153,4 +153,8 @@ MUTANTS = [
          file="src/runtime/ops/rnn_fast.c",
          old="off[1] = p->paddle_gates ? 3 * H : H;",
          new="off[1] = p->paddle_gates ? H : H;"),
+    dict(name="fast RNN's split step skips the first hidden unit of the second part", layer="runtime",
+         file="src/runtime/ops/rnn_fast.c",
+         old="step_units(rs, i == 0 ? 0 : rs->split,",
+         new="step_units(rs, i == 0 ? 0 : rs->split + 1,"),
 ]

@@ -2,7 +2,8 @@
  * the packed GEMM, the recurrence on the GEMV and the table's rnn_cell
  * kernel) against its reference twin oar_ref_rnn_dir_f32
  * (kernels/ref/rnn.c), on every ISA level the host supports, 1 and 2
- * threads (the directions of a bidirectional layer run on two). Random
+ * threads (the directions and batch rows of a layer run side by side, a
+ * lone wide row splits each step's hidden units). Random
  * cases: the simple RNN (tanh, relu, sigmoid), GRU (linear_before_reset or
  * not) and LSTM (peepholes, input_forget), ONNX's and Paddle's gate
  * orders, hidden sizes around the 8- and 16-lane vectors (odd ones, tails),
@@ -214,6 +215,18 @@ static void sweep(const oar_f32_kernels *kr, int threads) {
     }
     for (int t = 0; t < 40; t++) {
       const rnn_case c = random_case(cell);
+      run_case(kr, threads, &c);
+    }
+    /* a lone row (one direction, batch 1) wide enough to split each step
+     * over two threads, around the split point and the vectors */
+    static const int64_t wide[] = {64, 65, 79, 96, 97, 130};
+    for (size_t i = 0; i < sizeof wide / sizeof *wide; i++) {
+      rnn_case c = random_case(cell);
+      c.hidden = wide[i];
+      c.batch = 1;
+      c.direction = (int)(rnd() % 2);
+      c.dirs = 1;
+      c.seq = 1 + rnd() % 6;
       run_case(kr, threads, &c);
     }
   }

@@ -190,7 +190,8 @@ typedef void (*oar_f32_pool16c_fn)(const oar_pool2d_params *p, const float *src,
  *   LSTM (OAR_RNN_CELL_LSTM): 0 input i, 1 output o, 2 forget f, 3 cell c;
  *     i = s(xi + ri + pi*c), f = s(xf + rf + pf*c) (1 - i when
  *     input_forget), c' = f*c + i*t(xc + rc), o = s(xo + ro + po*c'),
- *     h' = o*t(c'); peep: pi, po, pf (n each) or NULL; c updated in place.
+ *     h' = o*t(c'); peep: pi, po, pf (n each; peep[0] NULL: none); c
+ *     updated in place.
  *   GRU: 0 update z, 1 reset r, 2 candidate; z = s(xz + rz),
  *     rr = s(xr + rr); gru_mode OAR_RNN_GRU_LINEAR_BEFORE_RESET:
  *     cand = t(x2 + rr*r2); OAR_RNN_GRU_RESET_APPLIED: cand = t(x2 + r2)
@@ -207,7 +208,7 @@ typedef struct oar_rnn_cell_args {
   bool input_forget;
   size_t n;
   const float *x[4], *r[4];
-  const float *peep;
+  const float *peep[3];
   float clip;
   const float *h_prev;
   float *h, *c, *rh;

@@ -21,15 +21,15 @@ static void rnn_cell_generic(const oar_rnn_cell_args *a) {
     if (a->cell == OAR_RNN_CELL_LSTM) {
       const float c = a->c[k];
       float pi = a->x[0][k] + a->r[0][k], pf = a->x[2][k] + a->r[2][k];
-      if (a->peep) {
-        pi += a->peep[k] * c;
-        pf += a->peep[2 * n + k] * c;
+      if (a->peep[0]) {
+        pi += a->peep[0][k] * c;
+        pf += a->peep[2][k] * c;
       }
       const float ig = cell_sigmoid(cell_clip(a, pi));
       const float fg = a->input_forget ? 1.0f - ig : cell_sigmoid(cell_clip(a, pf));
       const float cn = fg * c + ig * tanhf(cell_clip(a, a->x[3][k] + a->r[3][k]));
       float po = a->x[1][k] + a->r[1][k];
-      if (a->peep) po += a->peep[n + k] * cn;
+      if (a->peep[0]) po += a->peep[1][k] * cn;
       a->c[k] = cn;
       a->h[k] = cell_sigmoid(cell_clip(a, po)) * tanhf(cn);
     } else if (a->cell == OAR_RNN_CELL_GRU) {
@@ -41,7 +41,7 @@ static void rnn_cell_generic(const oar_rnn_cell_args *a) {
       }
       const float z = cell_sigmoid(cell_clip(a, a->x[0][k] + a->r[0][k]));
       const float pre = a->gru_mode == OAR_RNN_GRU_LINEAR_BEFORE_RESET ? a->x[2][k] + rg * a->r[2][k]
-                                                                        : a->x[2][k] + a->r[2][k];
+                                                                       : a->x[2][k] + a->r[2][k];
       const float cand = tanhf(cell_clip(a, pre));
       a->h[k] = (1.0f - z) * cand + z * h;
     } else {

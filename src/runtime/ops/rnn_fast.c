@@ -68,14 +68,16 @@ int oar_rnn_fast_slots(const oar_f32_kernels *kr, const oar_rnn_params *p, int t
   return oar_gemm_slots(kr, &pr, threads);
 }
 
-/* Floats of one direction's block: xw, bias, hidden bias, then ha and rh
- * of each batch row; a multiple of 16 (64 bytes). SIZE_MAX on overflow. */
+/* Floats of one direction's block: xw, bias, hidden bias, then ha, rh and
+ * a second h of each batch row; a multiple of 16 (64 bytes). SIZE_MAX on
+ * overflow. */
 static size_t dir_floats(const oar_rnn_params *p) {
   const size_t gh = (size_t)(gates_of(p->cell) * p->hidden);
   size_t rows, xw, per_row;
   if (__builtin_mul_overflow((size_t)p->seq, (size_t)p->batch, &rows) ||
       __builtin_mul_overflow(rows, gh, &xw) || xw > SIZE_MAX / 8 ||
-      __builtin_mul_overflow((size_t)p->batch, gh + (size_t)p->hidden, &per_row) || per_row > SIZE_MAX / 8)
+      __builtin_mul_overflow((size_t)p->batch, gh + 2 * (size_t)p->hidden, &per_row) ||
+      per_row > SIZE_MAX / 8)
     return SIZE_MAX;
   const size_t total = xw + 2 * gh + per_row;
   return (total + 15) / 16 * 16;
@@ -101,82 +103,131 @@ typedef struct recur_ctx {
   const oar_rnn_fast_dir *dirs;
   float *blocks[2];
   const int64_t *lens;
+  int parts; /* of each step's hidden units, on the pool (1: the caller alone) */
 } recur_ctx;
 
-/* The recurrence of batch row b of one direction over the projected inputs
- * in the direction's block. */
-static void recur(const oar_f32_kernels *kr, const oar_rnn_fast_dir *d, float *block, const int64_t *lens,
-                  int64_t b) {
+/* One batch row of one direction, at one time step. */
+typedef struct row_step {
+  const oar_f32_kernels *kr;
+  const oar_rnn_fast_dir *d;
+  int64_t H, off[4]; /* gate offsets by role (f32_kernels.h) in the model's order */
+  const float *hb;   /* R's bias where it stays with R h (GRU's candidate), else 0 */
+  float *ha, *rh;
+  const float *xr; /* this step's projected input */
+  const float *h_prev;
+  float *h, *c;
+  size_t split; /* hidden units of the first part */
+} row_step;
+
+/* The gates of hidden units [k0, k1): their rows of R h in every gate,
+ * then the cell. h_prev is read whole, h written on [k0, k1) only, so
+ * parts run side by side. (GRU without linear_before_reset: whole steps.) */
+static void step_units(const row_step *rs, size_t k0, size_t k1) {
+  const oar_rnn_fast_dir *d = rs->d;
   const oar_rnn_params *p = &d->p;
-  const int64_t H = p->hidden, G = gates_of(p->cell), GH = G * H;
-  const int64_t rs_t = p->x_st / p->input, rs_b = p->x_sb / p->input;
-  const float *xw = block;
-  float *ha = block + p->seq * p->batch * GH + 2 * GH + b * (GH + H), *rh = ha + GH;
-  const float *hb = block + p->seq * p->batch * GH + GH;
-  const bool gru = p->cell == 1, lbr = p->linear_before_reset;
-  /* Gate offsets by role (f32_kernels.h): LSTM i, o, f, c; GRU z, r, cand. */
-  int64_t off[4] = {0, 0, 0, 0};
-  if (p->cell == 2) {
-    off[1] = p->paddle_gates ? 3 * H : H;
-    off[2] = p->paddle_gates ? H : 2 * H;
-    off[3] = p->paddle_gates ? 2 * H : 3 * H;
-  } else if (gru) {
-    off[0] = p->paddle_gates ? H : 0;
-    off[1] = p->paddle_gates ? 0 : H;
-    off[2] = 2 * H;
-  }
-  const float *rb = d->rb;
-  const bool rb_cand = gru && rb;
+  const oar_f32_kernels *kr = rs->kr;
+  const int64_t H = rs->H;
+  const size_t n = k1 - k0;
+  const int G = (int)gates_of(p->cell);
   oar_rnn_cell_args a = {
       .cell = p->cell,
       .rnn_act = p->act[0].kind == OAR_RNN_ACT_RELU      ? OAR_RNN_CELL_RELU
                  : p->act[0].kind == OAR_RNN_ACT_SIGMOID ? OAR_RNN_CELL_SIGMOID
                                                          : OAR_RNN_CELL_TANH,
       .input_forget = p->input_forget,
-      .n = (size_t)H,
-      .peep = d->peep,
+      .n = n,
       .clip = p->clip,
-      .rh = rh,
+      .h_prev = rs->h_prev + k0,
+      .h = rs->h + k0,
+      .c = rs->c ? rs->c + k0 : NULL,
   };
-  for (int g = 0; g < 4; g++) a.r[g] = ha + off[g];
-  {
-    float *h = d->yh + b * p->s_sb, *c = d->yc ? d->yc + b * p->s_sb : NULL;
-    if (d->h0)
-      memcpy(h, d->h0 + b * p->s_sb, (size_t)H * sizeof *h);
-    else
-      memset(h, 0, (size_t)H * sizeof *h);
-    if (c) {
-      if (d->c0)
-        memcpy(c, d->c0 + b * p->s_sb, (size_t)H * sizeof *c);
-      else
-        memset(c, 0, (size_t)H * sizeof *c);
-    }
-    a.h_prev = a.h = h;
-    a.c = c;
-    int64_t len = lens ? lens[b] : p->seq;
-    if (len > p->seq) len = p->seq;
-    for (int64_t s = 0; s < len; s++) {
-      const int64_t t = p->reverse ? len - 1 - s : s;
-      const float *xr = xw + (t * rs_t + b * rs_b) * GH;
-      for (int g = 0; g < 4; g++) a.x[g] = xr + off[g];
-      if (gru && !lbr) {
-        /* z and r first (rows 0..2H of R: ONNX order), then the candidate
-         * on r * h. */
-        kr->gemv((size_t)(2 * H), (size_t)H, d->r, (size_t)H, h, NULL, NULL, -INFINITY, INFINITY, ha);
-        a.gru_mode = OAR_RNN_GRU_RESET_ONLY;
-        kr->rnn_cell(&a);
-        kr->gemv((size_t)H, (size_t)H, d->r + 2 * H * H, (size_t)H, rh, rb_cand ? rb + 2 * H : NULL, NULL,
-                 -INFINITY, INFINITY, ha + 2 * H);
-        a.gru_mode = OAR_RNN_GRU_RESET_APPLIED;
-      } else {
-        kr->gemv((size_t)GH, (size_t)H, d->r, (size_t)H, h, rb_cand ? hb : NULL, NULL, -INFINITY, INFINITY,
-                 ha);
-        a.gru_mode = OAR_RNN_GRU_LINEAR_BEFORE_RESET;
-      }
-      kr->rnn_cell(&a);
-      if (d->y) memcpy(d->y + t * p->y_st + b * p->y_sb, h, (size_t)H * sizeof *h);
-    }
+  for (int j = 0; j < 3; j++) a.peep[j] = d->peep ? d->peep + j * H + (int64_t)k0 : NULL;
+  for (int g = 0; g < 4; g++) {
+    a.x[g] = rs->xr + rs->off[g] + k0;
+    a.r[g] = rs->ha + rs->off[g] + k0;
   }
+  if (p->cell == 1 && !p->linear_before_reset) {
+    /* z and r (rows 0..2H of R, ONNX's order), then the candidate on r * h */
+    kr->gemv((size_t)(2 * H), (size_t)H, d->r, (size_t)H, rs->h_prev, NULL, NULL, -INFINITY, INFINITY,
+             rs->ha);
+    a.rh = rs->rh;
+    a.gru_mode = OAR_RNN_GRU_RESET_ONLY;
+    kr->rnn_cell(&a);
+    kr->gemv((size_t)H, (size_t)H, d->r + 2 * H * H, (size_t)H, rs->rh, d->rb ? d->rb + 2 * H : NULL, NULL,
+             -INFINITY, INFINITY, rs->ha + 2 * H);
+    a.gru_mode = OAR_RNN_GRU_RESET_APPLIED;
+    kr->rnn_cell(&a);
+    return;
+  }
+  for (int g = 0; g < G; g++) {
+    const int64_t row = rs->off[g] + (int64_t)k0;
+    kr->gemv(n, (size_t)H, d->r + row * H, (size_t)H, rs->h_prev, p->cell == 1 ? rs->hb + row : NULL, NULL,
+             -INFINITY, INFINITY, rs->ha + row);
+  }
+  a.gru_mode = OAR_RNN_GRU_LINEAR_BEFORE_RESET;
+  kr->rnn_cell(&a);
+}
+
+static void step_range(void *ctx, size_t begin, size_t end) {
+  const row_step *rs = ctx;
+  for (size_t i = begin; i < end; i++)
+    step_units(rs, i == 0 ? 0 : rs->split, i == 0 ? rs->split : (size_t)rs->H);
+}
+
+/* The recurrence of batch row b of one direction over the projected inputs
+ * in the direction's block, each step in `parts` parts on the pool. */
+static void recur(const oar_f32_kernels *kr, const oar_rnn_fast_dir *d, float *block, const int64_t *lens,
+                  int64_t b, int parts) {
+  const oar_rnn_params *p = &d->p;
+  const int64_t H = p->hidden, G = gates_of(p->cell), GH = G * H;
+  const int64_t rs_t = p->x_st / p->input, rs_b = p->x_sb / p->input;
+  row_step rs = {
+      .kr = kr,
+      .d = d,
+      .H = H,
+      .hb = block + p->seq * p->batch * GH + GH,
+      .ha = block + p->seq * p->batch * GH + 2 * GH + b * (GH + 2 * H),
+  };
+  rs.rh = rs.ha + GH;
+  float *hbuf[2] = {d->yh + b * p->s_sb, rs.rh + H}; /* h ping-pongs; the state ends in yh */
+  if (p->cell == 2) {
+    rs.off[1] = p->paddle_gates ? 3 * H : H;
+    rs.off[2] = p->paddle_gates ? H : 2 * H;
+    rs.off[3] = p->paddle_gates ? 2 * H : 3 * H;
+  } else if (p->cell == 1) {
+    rs.off[0] = p->paddle_gates ? H : 0;
+    rs.off[1] = p->paddle_gates ? 0 : H;
+    rs.off[2] = 2 * H;
+  }
+  if (p->cell == 1 && !p->linear_before_reset) parts = 1;
+  rs.split = parts > 1 ? (size_t)((H / 2 + 15) / 16 * 16) : (size_t)H;
+  if (rs.split >= (size_t)H) parts = 1;
+  float *h = hbuf[0];
+  if (d->h0)
+    memcpy(h, d->h0 + b * p->s_sb, (size_t)H * sizeof *h);
+  else
+    memset(h, 0, (size_t)H * sizeof *h);
+  rs.c = d->yc ? d->yc + b * p->s_sb : NULL;
+  if (rs.c) {
+    if (d->c0)
+      memcpy(rs.c, d->c0 + b * p->s_sb, (size_t)H * sizeof *rs.c);
+    else
+      memset(rs.c, 0, (size_t)H * sizeof *rs.c);
+  }
+  int64_t len = lens ? lens[b] : p->seq;
+  if (len > p->seq) len = p->seq;
+  for (int64_t s = 0; s < len; s++) {
+    const int64_t t = p->reverse ? len - 1 - s : s;
+    rs.xr = block + (t * rs_t + b * rs_b) * GH;
+    rs.h_prev = hbuf[s % 2];
+    rs.h = hbuf[(s + 1) % 2];
+    if (parts > 1)
+      oar_parallel_for((size_t)parts, 1, step_range, &rs);
+    else
+      step_units(&rs, 0, (size_t)H);
+    if (d->y) memcpy(d->y + t * p->y_st + b * p->y_sb, rs.h, (size_t)H * sizeof *h);
+  }
+  if (len % 2) memcpy(hbuf[0], hbuf[1], (size_t)H * sizeof *h);
 }
 
 /* Items: (direction, batch row), row-major. */
@@ -184,7 +235,7 @@ static void recur_range(void *ctx, size_t begin, size_t end) {
   const recur_ctx *rc = ctx;
   const size_t n = (size_t)rc->dirs[0].p.batch;
   for (size_t i = begin; i < end; i++)
-    recur(rc->kr, &rc->dirs[i / n], rc->blocks[i / n], rc->lens, (int64_t)(i % n));
+    recur(rc->kr, &rc->dirs[i / n], rc->blocks[i / n], rc->lens, (int64_t)(i % n), rc->parts);
 }
 
 void oar_rnn_fast_layer(const oar_f32_kernels *kr, const float *x, const oar_rnn_fast_dir *dirs, int ndirs,
@@ -213,8 +264,13 @@ void oar_rnn_fast_layer(const oar_f32_kernels *kr, const float *x, const oar_rnn
     oar_gemm_run(kr, &pr, slots, gemm_ws);
     rc.blocks[di] = block;
   }
-  /* The rows of each direction are independent: on the pool's threads. */
+  /* The rows of each direction are independent: on the pool's threads; a
+   * single row splits each step's hidden units over two threads instead
+   * when there is enough work per step. */
   const size_t items = (size_t)ndirs * (size_t)p0->batch;
+  const oar_threadpool *pool = oar_threadpool_current();
+  const int threads = pool ? oar_threadpool_threads(pool) : 1;
+  rc.parts = items == 1 && threads > 1 && H >= OAR_RNN_FAST_SPLIT_MIN_HIDDEN ? 2 : 1;
   if (items > 1)
     oar_parallel_for(items, 1, recur_range, &rc);
   else

@@ -9,7 +9,9 @@
  *      (the table's GEMV) and the gates (the table's rnn_cell kernel,
  *      sigmoid and tanh fused); the (direction, batch row) pairs are
  *      independent and split over the pool's threads (a bidirectional
- *      layer's two directions on two threads at batch 1).
+ *      layer's two directions on two threads at batch 1); a lone row
+ *      (one direction, batch 1) of at least OAR_RNN_FAST_SPLIT_MIN_HIDDEN
+ *      hidden units splits each step's units over two threads instead.
  *
  * Runs what oar_rnn_fast_supported accepts: the default activations of
  * LSTM (sigmoid, tanh, tanh) and GRU (sigmoid, tanh), tanh / relu /
@@ -28,6 +30,8 @@
 
 /* One direction of a layer: what oar_ref_rnn_dir_f32 takes, plus W packed
  * as the GEMM's B side (oar_rnn_fast_pack_w; NULL: packed during the run). */
+enum { OAR_RNN_FAST_SPLIT_MIN_HIDDEN = 64 };
+
 typedef struct oar_rnn_fast_dir {
   oar_rnn_params p;
   const float *w, *w_packed, *r, *wb, *rb, *peep, *h0, *c0;

@@ -151,16 +151,16 @@ void oar_f32_rnn_cell__avx2(const oar_rnn_cell_args *a) {
       const __m256 c = ld(m, a->c + k);
       __m256 pi = _mm256_add_ps(ld(m, a->x[0] + k), ld(m, a->r[0] + k)),
              pf = _mm256_add_ps(ld(m, a->x[2] + k), ld(m, a->r[2] + k));
-      if (a->peep) {
-        pi = _mm256_fmadd_ps(ld(m, a->peep + k), c, pi);
-        pf = _mm256_fmadd_ps(ld(m, a->peep + 2 * n + k), c, pf);
+      if (a->peep[0]) {
+        pi = _mm256_fmadd_ps(ld(m, a->peep[0] + k), c, pi);
+        pf = _mm256_fmadd_ps(ld(m, a->peep[2] + k), c, pf);
       }
       const __m256 ig = v_sigmoid(clamp(pi, lo, hi));
       const __m256 fg = a->input_forget ? _mm256_sub_ps(one, ig) : v_sigmoid(clamp(pf, lo, hi));
       const __m256 cc = v_tanh(clamp(_mm256_add_ps(ld(m, a->x[3] + k), ld(m, a->r[3] + k)), lo, hi));
       const __m256 cn = _mm256_fmadd_ps(fg, c, _mm256_mul_ps(ig, cc));
       __m256 po = _mm256_add_ps(ld(m, a->x[1] + k), ld(m, a->r[1] + k));
-      if (a->peep) po = _mm256_fmadd_ps(ld(m, a->peep + n + k), cn, po);
+      if (a->peep[0]) po = _mm256_fmadd_ps(ld(m, a->peep[1] + k), cn, po);
       const __m256 og = v_sigmoid(clamp(po, lo, hi));
       _mm256_maskstore_ps(a->c + k, m, cn);
       _mm256_maskstore_ps(a->h + k, m, _mm256_mul_ps(og, v_tanh(cn)));
@@ -173,8 +173,8 @@ void oar_f32_rnn_cell__avx2(const oar_rnn_cell_args *a) {
       }
       const __m256 z = v_sigmoid(clamp(_mm256_add_ps(ld(m, a->x[0] + k), ld(m, a->r[0] + k)), lo, hi));
       const __m256 r2 = ld(m, a->r[2] + k), x2 = ld(m, a->x[2] + k);
-      const __m256 pre =
-          a->gru_mode == OAR_RNN_GRU_LINEAR_BEFORE_RESET ? _mm256_fmadd_ps(rg, r2, x2) : _mm256_add_ps(x2, r2);
+      const __m256 pre = a->gru_mode == OAR_RNN_GRU_LINEAR_BEFORE_RESET ? _mm256_fmadd_ps(rg, r2, x2)
+                                                                        : _mm256_add_ps(x2, r2);
       const __m256 cand = v_tanh(clamp(pre, lo, hi));
       /* (1 - z) cand + z h */
       _mm256_maskstore_ps(a->h + k, m, _mm256_fmadd_ps(z, _mm256_sub_ps(h, cand), cand));
