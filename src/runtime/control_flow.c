@@ -66,8 +66,8 @@ static oar_status body_plan(const oar_node *n, int b, const oar_tensor_view *inp
       }
     }
   }
-  const oar_plan_options po = {.memory_optim = o->memory_optim, .max_loop_iterations = o->max_loop_iterations,
-                               .body = 1};
+  const oar_plan_options po = {
+      .memory_optim = o->memory_optim, .max_loop_iterations = o->max_loop_iterations, .body = 1};
   oar_plan *p = NULL;
   oar_status st = oar_plan_create(g, inputs, &po, &p, err);
   if (st != OAR_OK) return oar_error_prefix(err, "%s: ", b ? "else branch" : "body");
@@ -103,7 +103,8 @@ static oar_status run_body(const oar_node *n, int b, const oar_tensor_view *inpu
   return OAR_OK;
 }
 
-static oar_status copy_out(oar_tensor_view *dst, const oar_tensor_view *src, const char *what, oar_error *err) {
+static oar_status copy_out(oar_tensor_view *dst, const oar_tensor_view *src, const char *what,
+                           oar_error *err) {
   dst->data = NULL;
   OAR_TRY(oar_run_alloc_output(dst, src->dtype, &src->shape, what, err));
   if (view_bytes(src)) memcpy(dst->data, src->data, view_bytes(src));
@@ -154,7 +155,8 @@ static oar_status run_cond(const oar_node *n, const oar_tensor_view *const *in, 
   oar_plan *plan = NULL, *temp = NULL;
   oar_status st = run_body(n, b, inputs, cache, o, &plan, &temp, err);
   const oar_graph *g = n->bodies[b];
-  for (int k = 0; st == OAR_OK && k < nout; k++) st = copy_out(&out[k], &plan->views[g->outputs[k]], "Out", err);
+  for (int k = 0; st == OAR_OK && k < nout; k++)
+    st = copy_out(&out[k], &plan->views[g->outputs[k]], "Out", err);
   oar_plan_destroy(temp);
   oar_free(inputs);
   return st;
@@ -172,8 +174,8 @@ static oar_status scan_append(scan_acc *s, const oar_tensor_view *v, int k, oar_
   const size_t b = view_bytes(v);
   if (s->bytes == 0 && s->cap == 0) s->elem = *v;
   if (v->dtype != s->elem.dtype || !oar_shape_equal(&v->shape, &s->elem.shape))
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "scan output #%d changes its dtype or shape between iterations",
-                         k);
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
+                         "scan output #%d changes its dtype or shape between iterations", k);
   if (s->bytes + b > OAR_RUN_DYNAMIC_OUTPUT_MAX_BYTES)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "scan output #%d grows past %zu bytes", k,
                          (size_t)OAR_RUN_DYNAMIC_OUTPUT_MAX_BYTES);
@@ -193,7 +195,8 @@ static oar_status scan_append(scan_acc *s, const oar_tensor_view *v, int k, oar_
 static oar_status run_while(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                             oar_cf_cache *cache, const oar_cf_options *o, oar_error *err) {
   const int nx = oar_node_input_count(n, OAR_WHILE_IN_X), nout = oar_node_output_count(n, OAR_WHILE_OUT);
-  const int64_t cond = oar_node_attr_i(n, OAR_WHILE_ATTR_COND), trip = oar_node_attr_i(n, OAR_WHILE_ATTR_TRIP);
+  const int64_t cond = oar_node_attr_i(n, OAR_WHILE_ATTR_COND),
+                trip = oar_node_attr_i(n, OAR_WHILE_ATTR_TRIP);
   const int64_t *carried = oar_node_attr(n, OAR_WHILE_ATTR_CARRIED)->ints;
   const oar_graph *g = n->bodies[0];
   int64_t max_trip = -1;
@@ -285,8 +288,8 @@ done:
   return st;
 }
 
-oar_status oar_cf_run(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out, oar_cf_cache **cache,
-                      const oar_cf_options *options, oar_error *err) {
+oar_status oar_cf_run(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                      oar_cf_cache **cache, const oar_cf_options *options, oar_error *err) {
   oar_cf_options o = options ? *options : (oar_cf_options){.memory_optim = 1};
   if (o.max_loop_iterations <= 0) o.max_loop_iterations = OAR_DEFAULT_MAX_LOOP_ITERATIONS;
   oar_cf_cache *c = NULL;
@@ -311,7 +314,7 @@ oar_status oar_run_while(const oar_node *node, const oar_tensor_view *const *in,
   return oar_cf_run(node, in, out, NULL, NULL, err);
 }
 
-oar_status oar_run_conditional_block(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
-                                     oar_error *err) {
+oar_status oar_run_conditional_block(const oar_node *node, const oar_tensor_view *const *in,
+                                     oar_tensor_view *out, oar_error *err) {
   return oar_cf_run(node, in, out, NULL, NULL, err);
 }

@@ -25,8 +25,8 @@ typedef struct oar_cf_options {
  * output allocated here, owned by the caller on success, none on failure).
  * *cache (may be NULL: plans are then made and dropped) keeps the body
  * plans between calls; free it with oar_cf_cache_free. */
-oar_status oar_cf_run(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out, oar_cf_cache **cache,
-                      const oar_cf_options *options, oar_error *err);
+oar_status oar_cf_run(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                      oar_cf_cache **cache, const oar_cf_options *options, oar_error *err);
 void oar_cf_cache_free(oar_cf_cache *c);
 /* Bytes held by the cached body plans. */
 size_t oar_cf_cache_bytes(const oar_cf_cache *c);

@@ -670,7 +670,8 @@ static oar_status sub_block_of(const build_ctx *c, size_t index, const oar_pd_bl
                          describe(c, index, desc, sizeof desc), (int)idx, c->prog->num_blocks);
   for (const build_ctx *p = c; p; p = p->parent)
     if (p->block->idx == idx || p->depth >= MAX_BLOCK_DEPTH)
-      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s runs block %d, which contains it (or nests deeper than %d)",
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "%s runs block %d, which contains it (or nests deeper than %d)",
                            describe(c, index, desc, sizeof desc), (int)idx, MAX_BLOCK_DEPTH);
   *out = &c->prog->blocks[idx];
   return OAR_OK;
@@ -810,7 +811,8 @@ static oar_status add_control_flow(build_ctx *c, size_t index, oar_error *err) {
   if (st == OAR_OK && !(in_ids = oar_malloc(((size_t)reads.n + 1) * sizeof *in_ids)))
     st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory reading a sub-block");
   for (int i = 0; st == OAR_OK && i < reads.n; i++) {
-    const bool carried = is_while && (name_list_find(&outs, reads.v[i]) >= 0 || strcmp(reads.v[i], cond->args.v[0]) == 0);
+    const bool carried =
+        is_while && (name_list_find(&outs, reads.v[i]) >= 0 || strcmp(reads.v[i], cond->args.v[0]) == 0);
     int id;
     st = value_or_empty(c, reads.v[i], carried, &id, err);
     if (st != OAR_OK || id < 0) continue; /* not a variable here: the body's op says so */
@@ -881,7 +883,8 @@ static oar_status add_write_to_array(build_ctx *c, size_t index, oar_error *err)
   if (!x || x->args.n != 1 || !i || i->args.n != 1 || !o || o->args.n != 1)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s must have one variable in each of X, I and Out",
                          describe(c, index, desc, sizeof desc));
-  const int xid = oar_name_map_get(&c->values, x->args.v[0]), iid = oar_name_map_get(&c->values, i->args.v[0]);
+  const int xid = oar_name_map_get(&c->values, x->args.v[0]),
+            iid = oar_name_map_get(&c->values, i->args.v[0]);
   if (xid < 0 || iid < 0)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s reads variable '%s', which no earlier op produces",
                          describe(c, index, desc, sizeof desc), xid < 0 ? x->args.v[0] : i->args.v[0]);

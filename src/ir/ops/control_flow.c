@@ -10,11 +10,12 @@
 
 static const oar_shape array_shape = {.rank = 1, .dims = {-1}};
 
-static oar_status require_array(const oar_node *n, const oar_tensor_view *a, const char *slot, oar_error *err) {
+static oar_status require_array(const oar_node *n, const oar_tensor_view *a, const char *slot,
+                                oar_error *err) {
   (void)n;
   if (a->dtype != OAR_DTYPE_UINT8 || a->shape.rank != 1)
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input '%s' is not a tensor array (got %s, rank %d)", slot,
-                         oar_dtype_str(a->dtype), a->shape.rank);
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input '%s' is not a tensor array (got %s, rank %d)",
+                         slot, oar_dtype_str(a->dtype), a->shape.rank);
   return OAR_OK;
 }
 
@@ -34,9 +35,10 @@ static oar_status while_infer(const oar_node *n, const oar_tensor_view *const *i
   const oar_graph *body = n->bodies[0];
   if (body->num_inputs != nx || body->num_outputs != nout)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL,
-                         "loop body takes %d inputs and gives %d outputs, the op has %d and %d", body->num_inputs,
-                         body->num_outputs, nx, nout);
-  const int64_t cond = oar_node_attr_i(n, OAR_WHILE_ATTR_COND), trip = oar_node_attr_i(n, OAR_WHILE_ATTR_TRIP);
+                         "loop body takes %d inputs and gives %d outputs, the op has %d and %d",
+                         body->num_inputs, body->num_outputs, nx, nout);
+  const int64_t cond = oar_node_attr_i(n, OAR_WHILE_ATTR_COND),
+                trip = oar_node_attr_i(n, OAR_WHILE_ATTR_TRIP);
   const oar_attr *carried = oar_node_attr(n, OAR_WHILE_ATTR_CARRIED);
   if (cond < -1 || cond >= nx || trip < -1 || trip >= nx)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "condition #%lld or trip count #%lld is not an input",
@@ -51,8 +53,8 @@ static oar_status while_infer(const oar_node *n, const oar_tensor_view *const *i
   for (int k = 0; k < nout; k++) {
     const int64_t x = carried->ints[k];
     if (x < -1 || x >= nx)
-      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "output #%d updates input #%lld, which is out of range", k,
-                           (long long)x);
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "output #%d updates input #%lld, which is out of range", k, (long long)x);
     cond_carried |= x == cond;
     if (x >= 0) {
       out[k].dtype = in[x]->dtype;
@@ -61,14 +63,17 @@ static oar_status while_infer(const oar_node *n, const oar_tensor_view *const *i
       const oar_value *bv = &body->values[body->outputs[k]];
       out[k].dtype = bv->dtype;
       out[k].shape = unknown_dims(&bv->shape);
-      if (bv->shape.rank >= OAR_MAX_RANK) out[k].shape.rank = OAR_MAX_RANK;
-      else out[k].shape.rank = bv->shape.rank + 1;
+      if (bv->shape.rank >= OAR_MAX_RANK)
+        out[k].shape.rank = OAR_MAX_RANK;
+      else
+        out[k].shape.rank = bv->shape.rank + 1;
       for (int d = 0; d < out[k].shape.rank; d++) out[k].shape.dims[d] = -1;
     }
   }
   if (!cond_carried && trip < 0)
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "loop condition is never updated by the body and there is no "
-                                                     "trip count: the loop would never stop");
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "loop condition is never updated by the body and there is no "
+                         "trip count: the loop would never stop");
   return OAR_OK;
 }
 
@@ -99,7 +104,8 @@ static oar_status cond_block_infer(const oar_node *n, const oar_tensor_view *con
                                    oar_error *err) {
   const int nin = oar_node_input_count(n, OAR_COND_BLOCK_IN_INPUT);
   const int nout = oar_node_output_count(n, OAR_COND_BLOCK_OUT);
-  if (n->num_bodies < 1 || n->num_bodies > 2) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no branch");
+  if (n->num_bodies < 1 || n->num_bodies > 2)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no branch");
   for (int b = 0; b < n->num_bodies; b++) {
     const oar_graph *body = n->bodies[b];
     if (body->num_inputs != nin || body->num_outputs != nout)
@@ -143,8 +149,8 @@ const oar_op_schema oar_schema_conditional_block = {
 
 /* ---- select_input ------------------------------------------------------------------------- */
 
-static oar_status select_input_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                                     oar_error *err) {
+static oar_status select_input_infer(const oar_node *n, const oar_tensor_view *const *in,
+                                     oar_tensor_view *out, oar_error *err) {
   const int nx = oar_node_input_count(n, OAR_SELECT_INPUT_IN_X);
   const oar_tensor_view *mask;
   OAR_TRY(oar_op_require_input(n, in, OAR_SELECT_INPUT_IN_MASK, &mask, err));
@@ -178,7 +184,8 @@ static oar_status index_input(const oar_node *n, const oar_tensor_view *const *i
   const oar_tensor_view *i;
   OAR_TRY(oar_op_require_input(n, in, slot, &i, err));
   if ((i->dtype != OAR_DTYPE_INT64 && i->dtype != OAR_DTYPE_INT32) || oar_shape_numel(&i->shape) > 1)
-    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "index I must be one int64 or int32, got %s [%lld elements]",
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "index I must be one int64 or int32, got %s [%lld elements]",
                          oar_dtype_str(i->dtype), (long long)oar_shape_numel(&i->shape));
   return OAR_OK;
 }
@@ -237,8 +244,8 @@ const oar_op_schema oar_schema_read_from_array = {
     .flags = OAR_OP_DYNAMIC_SHAPE,
 };
 
-static oar_status array_length_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                                     oar_error *err) {
+static oar_status array_length_infer(const oar_node *n, const oar_tensor_view *const *in,
+                                     oar_tensor_view *out, oar_error *err) {
   const oar_tensor_view *a;
   OAR_TRY(oar_op_require_input(n, in, OAR_ARRAY_LENGTH_IN_X, &a, err));
   OAR_TRY(require_array(n, a, "X", err));
@@ -259,8 +266,8 @@ const oar_op_schema oar_schema_lod_array_length = {
     .infer = array_length_infer,
 };
 
-static oar_status array_to_tensor_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                                        oar_error *err) {
+static oar_status array_to_tensor_infer(const oar_node *n, const oar_tensor_view *const *in,
+                                        oar_tensor_view *out, oar_error *err) {
   const oar_tensor_view *a;
   OAR_TRY(oar_op_require_input(n, in, OAR_ARRAY_TO_TENSOR_IN_X, &a, err));
   OAR_TRY(require_array(n, a, "X", err));
@@ -294,8 +301,8 @@ const oar_op_schema oar_schema_tensor_array_to_tensor = {
     .flags = OAR_OP_DYNAMIC_SHAPE,
 };
 
-static oar_status create_array_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
-                                     oar_error *err) {
+static oar_status create_array_infer(const oar_node *n, const oar_tensor_view *const *in,
+                                     oar_tensor_view *out, oar_error *err) {
   (void)in;
   (void)err;
   const oar_shape s = {.rank = 1, .dims = {OAR_ARRAY_HEADER * 8}};

@@ -73,7 +73,8 @@ static oar_status array_at(const oar_tensor_view *a, int64_t index, array_elem *
                        (long long)index, (long long)count);
 }
 
-static uint8_t *write_elem(uint8_t *dst, oar_dtype dtype, const oar_shape *shape, const void *data, size_t bytes) {
+static uint8_t *write_elem(uint8_t *dst, oar_dtype dtype, const oar_shape *shape, const void *data,
+                           size_t bytes) {
   int64_t h[OAR_ARRAY_ELEM_HEADER] = {0};
   h[0] = dtype;
   h[1] = shape->rank;
@@ -88,20 +89,22 @@ static oar_status read_index(const oar_tensor_view *i, int64_t *index, oar_error
   if (oar_shape_numel(&i->shape) != 1)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "index I must hold one element");
   *index = i->dtype == OAR_DTYPE_INT32 ? ((const int32_t *)i->data)[0] : ((const int64_t *)i->data)[0];
-  if (*index < 0) return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "index I is negative (%lld)", (long long)*index);
+  if (*index < 0)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "index I is negative (%lld)", (long long)*index);
   return OAR_OK;
 }
 
 /* ---- write_to_array ------------------------------------------------------------------------ */
 
-oar_status oar_run_write_to_array(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
-                                  oar_error *err) {
+oar_status oar_run_write_to_array(const oar_node *node, const oar_tensor_view *const *in,
+                                  oar_tensor_view *out, oar_error *err) {
   const oar_tensor_view *x = oar_op_input(node, in, OAR_WRITE_ARRAY_IN_X);
   const oar_tensor_view *a = oar_op_input(node, in, OAR_WRITE_ARRAY_IN_ARRAY);
   int64_t index = 0, count = 0;
   OAR_TRY(read_index(oar_op_input(node, in, OAR_WRITE_ARRAY_IN_I), &index, err));
   if (a) OAR_TRY(array_count(a, &count, err));
-  if (index > (int64_t)1 << 24) return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "index I is too large (%lld)", (long long)index);
+  if (index > (int64_t)1 << 24)
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "index I is too large (%lld)", (long long)index);
   const int64_t new_count = index >= count ? index + 1 : count;
   const size_t xbytes = (size_t)oar_shape_numel(&x->shape) * oar_dtype_bytes(x->dtype);
   const size_t ehead = OAR_ARRAY_ELEM_HEADER * 8;
@@ -143,8 +146,8 @@ oar_status oar_run_write_to_array(const oar_node *node, const oar_tensor_view *c
 
 /* ---- read_from_array, lod_array_length, create_array ---------------------------------------- */
 
-oar_status oar_run_read_from_array(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
-                                   oar_error *err) {
+oar_status oar_run_read_from_array(const oar_node *node, const oar_tensor_view *const *in,
+                                   oar_tensor_view *out, oar_error *err) {
   int64_t index = 0;
   OAR_TRY(read_index(oar_op_input(node, in, OAR_READ_ARRAY_IN_I), &index, err));
   array_elem e;
@@ -156,8 +159,8 @@ oar_status oar_run_read_from_array(const oar_node *node, const oar_tensor_view *
   return OAR_OK;
 }
 
-oar_status oar_run_lod_array_length(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
-                                    oar_error *err) {
+oar_status oar_run_lod_array_length(const oar_node *node, const oar_tensor_view *const *in,
+                                    oar_tensor_view *out, oar_error *err) {
   int64_t count = 0;
   OAR_TRY(array_count(oar_op_input(node, in, OAR_ARRAY_LENGTH_IN_X), &count, err));
   ((int64_t *)oar_op_output(node, out, OAR_ARRAY_LENGTH_OUT)->data)[0] = count;
@@ -205,7 +208,8 @@ oar_status oar_run_tensor_array_to_tensor(const oar_node *node, const oar_tensor
       same = el[k].shape.dims[d] == el[0].shape.dims[d] || (!stack && d == axis);
     if (!same) {
       st = oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
-                         "element %lld of the tensor array has another dtype or shape than element 0", (long long)k);
+                         "element %lld of the tensor array has another dtype or shape than element 0",
+                         (long long)k);
       break;
     }
     along += stack ? 1 : el[k].shape.dims[axis];
@@ -255,7 +259,8 @@ oar_status oar_run_select_input(const oar_node *node, const oar_tensor_view *con
                                            : ((const int32_t *)m->data)[0];
   const int nx = oar_node_input_count(node, OAR_SELECT_INPUT_IN_X);
   if (k < 0 || k >= nx)
-    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "Mask is %lld, outside the %d inputs X", (long long)k, nx);
+    return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "Mask is %lld, outside the %d inputs X", (long long)k,
+                         nx);
   const oar_tensor_view *x = in[oar_node_in_pos(node, OAR_SELECT_INPUT_IN_X, (int)k)];
   oar_tensor_view *o = oar_op_output(node, out, OAR_SELECT_INPUT_OUT);
   OAR_TRY(oar_run_alloc_output(o, x->dtype, &x->shape, "Out", err));
