@@ -31,12 +31,12 @@ FIXTURE_ROOTS = ("ops", "models")  # committed fixtures only: the table must not
 
 # Ops whose outputs need a shape known only at run time, or a sub-block: issue 12's.
 NOTES = {
-    "conditional_block": "control flow (sub-block): issue 12",
-    "while": "control flow (sub-block): issue 12",
-    "select_input": "control flow: issue 12",
-    "lod_array_length": "tensor array: issue 12",
-    "tensor_array_to_tensor": "tensor array: issue 12",
-    "write_to_array": "tensor array: issue 12",
+    "conditional_block": "control flow: the sub-block is a body run as a child plan; PIR pd_op.if not read yet",
+    "while": "control flow: the body's plan is made once per shape and reused; PIR pd_op.while not read yet",
+    "select_input": "control flow; PIR form comes with pd_op.if",
+    "lod_array_length": "tensor array; PIR form comes with pd_op.while",
+    "tensor_array_to_tensor": "tensor array; PIR form comes with pd_op.while",
+    "write_to_array": "tensor array; PIR form comes with pd_op.while",
     "feed": "framework I/O: every fixture",
     "fetch": "framework I/O: every fixture",
 }
