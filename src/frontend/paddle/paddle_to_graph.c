@@ -685,8 +685,14 @@ static oar_status slot_names(const oar_pd_slot *slots, size_t n, name_list *l, o
 
 /* The variables a block reads before writing them: what its body takes
  * from outside. A control flow op or write_to_array reads its outputs too
- * (their values carry over or grow). */
-static oar_status free_reads(const oar_pd_block *b, name_list *reads, oar_error *err) {
+ * (their values carry over or grow), and a control flow op reads what its
+ * own sub-block reads from outside (its Input / X slots may not list it all:
+ * PIR's converted programs leave them empty). */
+static oar_status free_reads(const oar_pd_program *prog, const oar_pd_block *b, name_list *reads, int depth,
+                             oar_error *err) {
+  if (depth > MAX_BLOCK_DEPTH)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "sub-blocks nest deeper than %d (or refer to each other)", MAX_BLOCK_DEPTH);
   name_list written = {0};
   oar_status st = OAR_OK;
   for (size_t i = 0; i < b->num_ops && st == OAR_OK; i++) {
@@ -695,6 +701,10 @@ static oar_status free_reads(const oar_pd_block *b, name_list *reads, oar_error 
     st = slot_names(op->inputs, op->num_inputs, &here, err);
     if (st == OAR_OK && (is_control_flow(op->type) || strcmp(op->type, "write_to_array") == 0))
       st = slot_names(op->outputs, op->num_outputs, &here, err);
+    const oar_pd_attr *sb = is_control_flow(op->type) ? oar_pd_op_find_attr(op, "sub_block") : NULL;
+    if (st == OAR_OK && sb && sb->type == OAR_PD_ATTR_BLOCK && sb->block_idx > 0 &&
+        (size_t)sb->block_idx < prog->num_blocks)
+      st = free_reads(prog, &prog->blocks[sb->block_idx], &here, depth + 1, err);
     for (int k = 0; st == OAR_OK && k < here.n; k++)
       if (name_list_find(&written, here.v[k]) < 0) st = name_list_add(reads, here.v[k], err);
     oar_free(here.v);
@@ -796,7 +806,7 @@ static oar_status add_control_flow(build_ctx *c, size_t index, oar_error *err) {
   oar_graph *body = NULL;
   oar_node_builder nb;
   memset(&nb, 0, sizeof nb);
-  oar_status st = free_reads(b, &reads, err);
+  oar_status st = free_reads(c->prog, b, &reads, c->depth, err);
   for (size_t j = 0; st == OAR_OK && outs_slot && j < outs_slot->args.n; j++)
     st = name_list_add(&outs, outs_slot->args.v[j], err);
   if (st == OAR_OK && is_while) {

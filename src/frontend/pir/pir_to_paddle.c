@@ -662,6 +662,13 @@ static oar_status emit(pirc_ctx *c, const oar_pir_op *op, int64_t *next_col) {
   if (oar_pirc_is_op(op, "pd_op.assign_out_") || oar_pirc_is_op(op, "pd_op.array_write_"))
     return emit_inplace(c, op);
   if (oar_pirc_is_op(op, "oar.block_args")) return OAR_OK; /* declared by the loop */
+  if (oar_pirc_is_op(op, "pd_op.assign_value_")) {
+    /* In place: its operand is the tensor it overwrites (paddle.assign of
+     * an array in a PIR program), which the value does not depend on. */
+    oar_pir_op copy = *op;
+    copy.num_operands = 0;
+    return emit_mapped(c, &copy, oar_pir_op_map_find(op->name));
+  }
   if (oar_pirc_is_op(op, "cf.yield"))
     return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "yields outside a control flow region");
   if (oar_pirc_is_op(op, "builtin.parameter")) {
