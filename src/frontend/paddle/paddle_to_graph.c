@@ -22,6 +22,7 @@ typedef struct build_ctx {
   const oar_pd_program *prog;
   const struct build_ctx *parent; /* the block holding the control flow op of this sub-block */
   int depth;
+  size_t *block_visits; /* program-wide count of sub-block reads (bounded: MAX_BLOCK_VISITS) */
   const oar_pd_block *block;
   const char *source;
   oar_graph *g;
@@ -627,6 +628,17 @@ static oar_status check_op_types(build_ctx *c, oar_error *err);
 /* Sub-blocks nest at most this deep (a cycle of block references in a
  * malformed file ends here too). */
 #define MAX_BLOCK_DEPTH 32
+/* Sub-blocks read while building, in all: a malformed file whose ops share
+ * sub-blocks would otherwise take time exponential in its nesting. */
+#define MAX_BLOCK_VISITS 65536
+
+static oar_status count_block_visit(const build_ctx *c, oar_error *err) {
+  if (++*c->block_visits > MAX_BLOCK_VISITS)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "%s: its control flow reads sub-blocks more than %d times (ops sharing sub-blocks?)",
+                         c->source, MAX_BLOCK_VISITS);
+  return OAR_OK;
+}
 
 typedef struct name_list {
   const char **v;
@@ -688,8 +700,10 @@ static oar_status slot_names(const oar_pd_slot *slots, size_t n, name_list *l, o
  * (their values carry over or grow), and a control flow op reads what its
  * own sub-block reads from outside (its Input / X slots may not list it all:
  * PIR's converted programs leave them empty). */
-static oar_status free_reads(const oar_pd_program *prog, const oar_pd_block *b, name_list *reads, int depth,
+static oar_status free_reads(const build_ctx *c, const oar_pd_block *b, name_list *reads, int depth,
                              oar_error *err) {
+  const oar_pd_program *prog = c->prog;
+  OAR_TRY(count_block_visit(c, err));
   if (depth > MAX_BLOCK_DEPTH)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL,
                          "sub-blocks nest deeper than %d (or refer to each other)", MAX_BLOCK_DEPTH);
@@ -704,7 +718,7 @@ static oar_status free_reads(const oar_pd_program *prog, const oar_pd_block *b, 
     const oar_pd_attr *sb = is_control_flow(op->type) ? oar_pd_op_find_attr(op, "sub_block") : NULL;
     if (st == OAR_OK && sb && sb->type == OAR_PD_ATTR_BLOCK && sb->block_idx > 0 &&
         (size_t)sb->block_idx < prog->num_blocks)
-      st = free_reads(prog, &prog->blocks[sb->block_idx], &here, depth + 1, err);
+      st = free_reads(c, &prog->blocks[sb->block_idx], &here, depth + 1, err);
     for (int k = 0; st == OAR_OK && k < here.n; k++)
       if (name_list_find(&written, here.v[k]) < 0) st = name_list_add(reads, here.v[k], err);
     oar_free(here.v);
@@ -752,12 +766,14 @@ static oar_status build_body(build_ctx *c, size_t index, const oar_pd_block *b, 
   bc.prog = c->prog;
   bc.parent = c;
   bc.depth = c->depth + 1;
+  bc.block_visits = c->block_visits;
   bc.block = b;
   bc.source = c->source;
   oar_name_map_init(&bc.vars);
   oar_name_map_init(&bc.values);
   char desc[DESC_MAX];
-  oar_status st = oar_graph_create(&bc.g, err);
+  oar_status st = count_block_visit(c, err);
+  if (st == OAR_OK) st = oar_graph_create(&bc.g, err);
   if (st == OAR_OK && !(bc.g->source = oar_strdup(c->source)))
     st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for the source name");
   if (st == OAR_OK) st = index_vars(&bc, err);
@@ -806,7 +822,7 @@ static oar_status add_control_flow(build_ctx *c, size_t index, oar_error *err) {
   oar_graph *body = NULL;
   oar_node_builder nb;
   memset(&nb, 0, sizeof nb);
-  oar_status st = free_reads(c->prog, b, &reads, c->depth, err);
+  oar_status st = free_reads(c, b, &reads, c->depth, err);
   for (size_t j = 0; st == OAR_OK && outs_slot && j < outs_slot->args.n; j++)
     st = name_list_add(&outs, outs_slot->args.v[j], err);
   if (st == OAR_OK && is_while) {
@@ -1038,7 +1054,9 @@ oar_status oar_pd_build_graph(const oar_pd_program *prog, const oar_pd_params *p
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "program %s has no blocks", source);
   build_ctx c;
   memset(&c, 0, sizeof c);
+  size_t block_visits = 0;
   c.prog = prog;
+  c.block_visits = &block_visits;
   c.block = &prog->blocks[0];
   c.source = source;
   oar_name_map_init(&c.vars);
