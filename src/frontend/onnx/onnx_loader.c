@@ -517,7 +517,7 @@ static oar_status convert_control_flow(onnx_loader *ld, const onnx_model *m, con
     if (st != OAR_OK) oar_error_prefix(err, "%s: ", is_if ? (k ? "else_branch" : "then_branch") : "body");
   }
   /* Loop body: (iter, cond, v... | outputs cond, v..., scans...). */
-  const int formal = is_if ? 0 : (int)bodies[0].g->num_inputs - (int)bodies[0].num_caps;
+  const int formal = is_if || st != OAR_OK ? 0 : (int)bodies[0].g->num_inputs - (int)bodies[0].num_caps;
   const int nv = formal - 2;
   const bool has_trip = !is_if && nin > 0 && in[0] >= 0;
   if (st == OAR_OK && !is_if &&
