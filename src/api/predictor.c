@@ -126,6 +126,7 @@ oar_status oar_predictor_create(const oar_config *config, oar_predictor **out) {
   oar_predictor *p = NULL;
   st = predictor_new(model, c->num_threads, c->memory_optim, c->memory_budget, c->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
+  p->max_loop_iterations = c->max_loop_iterations;
   *out = p;
   return OAR_OK;
 }
@@ -140,6 +141,7 @@ oar_status oar_predictor_clone(oar_predictor *predictor, oar_predictor **out) {
   oar_status st = predictor_new(predictor->model, predictor->num_threads, predictor->memory_optim,
                                 predictor->memory_budget, predictor->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&predictor->err, &err);
+  p->max_loop_iterations = predictor->max_loop_iterations;
   *out = p;
   return OAR_OK;
 }
@@ -236,7 +238,10 @@ static oar_status use_plan(oar_predictor *p, oar_error *err) {
   const oar_plan_options options = {.memory_optim = p->memory_optim,
                                     .profile = p->profile,
                                     .weights = p->model->weights,
-                                    .memory_budget = p->memory_budget};
+                                    .memory_budget = p->memory_budget,
+                                    .check_constant = p->model->value_hash ? oar_model_check_constant : NULL,
+                                    .check_ctx = p->model,
+                                    .max_loop_iterations = p->max_loop_iterations};
   oar_status st = oar_plan_create(p->model->graph, p->input_views, &options, &plan, err);
   oar_threadpool_set_current(NULL);
   if (st != OAR_OK) return st;
@@ -433,7 +438,12 @@ oar_status oar_predictor_save_optimized(oar_predictor *predictor, const char *pa
       for (int d = 0; d < views[i].shape.rank; d++)
         if (views[i].shape.dims[d] < 0) views[i].shape.dims[d] = 1;
     }
-    const oar_plan_options options = {.memory_optim = 1, .weights = p->model->weights};
+    const oar_plan_options options = {
+        .memory_optim = 1,
+        .weights = p->model->weights,
+        .check_constant = p->model->value_hash ? oar_model_check_constant : NULL,
+        .check_ctx = p->model,
+        .max_loop_iterations = p->max_loop_iterations};
     oar_plan *plan = NULL;
     oar_error ignored;
     oar_error_clear(&ignored);

@@ -92,8 +92,8 @@ static oar_status check_value(oar_model *m, int id, oar_error *err) {
   oar_status st = OAR_OK;
   if (!m->value_checked[id] && v->borrowed) {
     if (oar_xxh64(v->data, v->bytes, 0) != m->value_hash[id])
-      st = oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s: checksum mismatch in the weights of constant '%s'",
-                         m->graph->source ? m->graph->source : "model", v->name);
+      st = oar_error_set(err, OAR_ERR_INVALID_MODEL, "checksum mismatch in the weights of constant '%s'",
+                         v->name);
     else
       m->value_checked[id] = 1;
     /* Checking read every page of the constant: let them go again, so

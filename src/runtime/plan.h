@@ -56,6 +56,10 @@ typedef struct oar_plan {
   void **cut_buffers;          /* per output of the cut node: this run's memory */
   struct oar_plan_cont *conts; /* continuations cached by the cut's output shapes */
   uint64_t cont_clock;
+  /* Control flow (control_flow.c): body plans of the cut node. */
+  int64_t max_loop_iterations;
+  int body; /* a body's plan: input values never join the signature */
+  struct oar_cf_cache *cf_cache;
 } oar_plan;
 
 typedef struct oar_plan_options {
@@ -69,6 +73,8 @@ typedef struct oar_plan_options {
    * checksum of a weight mapped from an optimized model file); NULL: none. */
   oar_status (*check_constant)(void *ctx, int value, oar_error *err);
   void *check_ctx;
+  int64_t max_loop_iterations; /* loops past this many iterations fail; 0: the default */
+  int body;                    /* planning a control flow body (runtime/control_flow.h) */
 } oar_plan_options;
 
 /* Plans `g` for the given inputs (one view per graph input; data may be

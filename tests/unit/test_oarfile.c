@@ -341,8 +341,11 @@ static void test_errors(void) {
   const size_t nref = p ? run_ramp(p, ref, 64) : 0;
   CHECK(nref > 0, "the good file runs");
   oar_predictor_destroy(p);
-  int refused = 0;
-  for (uint64_t at = data_offset; at < size; at += (size - data_offset) / 13 + 1) {
+  int refused = 0, constants_refused = 0;
+  /* Every 64-byte slot of the first constants (each starts on one), then
+   * samples across the packed weights. */
+  for (uint64_t at = data_offset; at < size;
+       at += at < data_offset + 8192 ? 64 : (size - data_offset) / 13 + 1) {
     memcpy(b, good, size);
     b[at] ^= 0x40;
     p = open_model(NULL, b, size);
@@ -351,6 +354,7 @@ static void test_errors(void) {
     if (p && n == 0) err = oar_predictor_last_error(p);
     if (err) {
       refused++;
+      constants_refused += strstr(err, "checksum mismatch in the weights of constant '") != NULL;
       CHECK(strstr(err, "checksum mismatch in the "), "byte %llu of the weights flipped: %s",
             (unsigned long long)(at - data_offset), err);
     } else {
@@ -360,6 +364,8 @@ static void test_errors(void) {
     oar_predictor_destroy(p);
   }
   CHECK(refused >= 5, "most flipped weight bytes refused (%d)", refused);
+  CHECK(constants_refused >= 3, "flipped constants (biases) refused by the plan that reads them (%d)",
+        constants_refused);
   oar_config_destroy(c);
   remove(bad_path);
   remove(path);

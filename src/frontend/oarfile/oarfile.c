@@ -124,8 +124,21 @@ static oar_status write_pad(FILE *f, uint64_t *at, uint64_t to, const char *path
   return OAR_OK;
 }
 
+/* Control flow (while, conditional_block) owns body graphs, which format
+ * version 1 does not hold. */
+static int is_control_flow(const oar_op_schema *s) {
+  return s->id == OAR_OP_while || s->id == OAR_OP_conditional_block;
+}
+
 oar_status oar_oarfile_write(const char *path, const oar_graph *g, uint32_t isa, uint32_t target,
                              const oar_oarfile_packed *packed, size_t num_packed, oar_error *err) {
+  for (int ni = 0; ni < g->num_nodes; ni++)
+    if (g->nodes[ni].num_bodies > 0 || is_control_flow(g->nodes[ni].schema))
+      return oar_error_set(
+          err, OAR_ERR_UNSUPPORTED,
+          "cannot write '%s': op %s owns control-flow bodies, which optimized model files do not "
+          "hold yet (format version %u); run the source model instead",
+          path, g->nodes[ni].schema->name, OAR_OARFILE_VERSION);
   /* Data layout first: offsets from the start of the data section. */
   uint64_t data_bytes = 0;
   uint64_t *value_off = oar_calloc((size_t)g->num_values + 1, sizeof *value_off);
@@ -453,6 +466,10 @@ static oar_status read_node(ctx *c, oar_graph *g) {
     return st;
   }
   oar_free(op);
+  if (is_control_flow(schema))
+    return oar_error_set(c->err, OAR_ERR_INVALID_MODEL,
+                         "%s: op %s needs control-flow bodies, which format version %u does not hold", c->src,
+                         schema->name, OAR_OARFILE_VERSION);
   oar_node_builder b;
   OAR_TRY(oar_node_begin(&b, g, schema, (int)(source_index & INT32_MAX), c->err));
   oar_status st = OAR_OK;
