@@ -31,6 +31,8 @@ const oar_f32_kernels *oar_f32_kernels_for(oar_isa isa) {
 #if defined(OAR_X86_KERNELS)
   if (isa >= OAR_ISA_AVX512) return &oar_f32_kernels_avx512;
   if (isa >= OAR_ISA_AVX2) return &oar_f32_kernels_avx2;
+#elif defined(OAR_ARM_KERNELS)
+  if (isa == OAR_ISA_NEON) return &oar_f32_kernels_neon;
 #else
   (void)isa;
 #endif
