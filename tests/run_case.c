@@ -40,6 +40,7 @@
 
 #include "npy.h"
 #include "oar/oar.h"
+#include "../tools/portable.h"
 
 typedef struct case_tensor {
   char *name;
@@ -68,7 +69,7 @@ typedef struct host_output {
 
 static const char *g_case = ""; /* for messages */
 
-static void fail_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail_line(const char *fmt, ...) OAR_PRINTF_FMT(1, 2);
 static void fail_line(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);

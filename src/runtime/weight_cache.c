@@ -1,9 +1,9 @@
 #include "runtime/weight_cache.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/thread.h"
 
 typedef struct entry {
   const void *src, *table;
@@ -13,7 +13,7 @@ typedef struct entry {
 } entry;
 
 struct oar_weight_cache {
-  pthread_mutex_t lock;
+  oar_mutex lock;
   entry *entries;
   size_t count, cap;
   size_t bytes;
@@ -22,7 +22,7 @@ struct oar_weight_cache {
 oar_status oar_weight_cache_create(oar_weight_cache **out, oar_error *err) {
   oar_weight_cache *c = oar_calloc(1, sizeof *c);
   if (!c) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the weight cache");
-  pthread_mutex_init(&c->lock, NULL);
+  oar_mutex_init(&c->lock);
   *out = c;
   return OAR_OK;
 }
@@ -31,7 +31,7 @@ void oar_weight_cache_destroy(oar_weight_cache *c) {
   if (!c) return;
   for (size_t i = 0; i < c->count; i++) oar_aligned_free(c->entries[i].data);
   oar_free(c->entries);
-  pthread_mutex_destroy(&c->lock);
+  oar_mutex_destroy(&c->lock);
   oar_free(c);
 }
 
@@ -42,11 +42,11 @@ static int same(const entry *e, const void *src, const void *table, const int64_
 oar_status oar_weight_cache_get(oar_weight_cache *c, const void *src, const void *table, const int64_t key[4],
                                 size_t floats, oar_weight_pack_fn pack, void *ctx, const float **packed,
                                 oar_error *err) {
-  pthread_mutex_lock(&c->lock);
+  oar_mutex_lock(&c->lock);
   for (size_t i = 0; i < c->count; i++) {
     if (same(&c->entries[i], src, table, key, floats)) {
       *packed = c->entries[i].data;
-      pthread_mutex_unlock(&c->lock);
+      oar_mutex_unlock(&c->lock);
       return OAR_OK;
     }
   }
@@ -79,13 +79,13 @@ oar_status oar_weight_cache_get(oar_weight_cache *c, const void *src, const void
   c->bytes += floats * sizeof *data;
   *packed = data;
 done:
-  pthread_mutex_unlock(&c->lock);
+  oar_mutex_unlock(&c->lock);
   return st;
 }
 
 size_t oar_weight_cache_bytes(oar_weight_cache *c) {
-  pthread_mutex_lock(&c->lock);
+  oar_mutex_lock(&c->lock);
   size_t b = c->bytes;
-  pthread_mutex_unlock(&c->lock);
+  oar_mutex_unlock(&c->lock);
   return b;
 }

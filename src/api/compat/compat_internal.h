@@ -14,6 +14,7 @@
 #include "oar/oar.h"
 #include "paddle_inference_c/pd_inference_api.h"
 #include "paddle_inference_c/pd_oar_ext.h"
+#include "base/platform.h"
 
 /* Magic words: a handle that does not carry its word is refused (armor
  * against foreign or destroyed handles, as in oar.h). */
@@ -82,9 +83,9 @@ struct PD_Tensor {
 
 /* Records a failure as this thread's PD_OarLastError and prints it on
  * stderr (Paddle's API returns no status; this is the only channel). */
-void pdc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pdc_error(const char *fmt, ...) OAR_PRINTF_FMT(1, 2);
 /* Prints a warning on stderr: an option this build cannot honour. */
-void pdc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pdc_warn(const char *fmt, ...) OAR_PRINTF_FMT(1, 2);
 /* pdc_error with oar's thread-local message appended. */
 void pdc_error_oar(const char *what, oar_status status);
 
