@@ -40,7 +40,7 @@
 
 #include "npy.h"
 #include "oar/oar.h"
-#include "../tools/portable.h"
+#include "portable.h"
 
 typedef struct case_tensor {
   char *name;
@@ -683,7 +683,7 @@ static int run_case(const char *dir, int threads) {
     rc = -1;
     goto done;
   }
-  if (plan_isa) setenv("OAR_ISA", plan_isa, 1);
+  if (plan_isa) portable_setenv("OAR_ISA", plan_isa);
   double t1 = now_ms();
   rc = check_names(p, 0, m.inputs, m.input_count);
   if (check_names(p, 1, m.outputs, m.output_count) != 0) rc = -1;

@@ -15,4 +15,19 @@
 #endif
 #endif
 
+/* Seconds on a monotonic clock (for durations). */
+double portable_now_seconds(void);
+/* setenv(name, value, 1) / unsetenv(name); 0 on success. */
+int portable_setenv(const char *name, const char *value);
+int portable_unsetenv(const char *name);
+/* mkdir with mode 0777 (less the umask) where modes exist; 0 on success,
+ * -1 with errno otherwise. */
+int portable_mkdir(const char *path);
+/* mkdtemp: replaces the trailing XXXXXX of tmpl and creates that
+ * directory; tmpl, or NULL on failure. */
+char *portable_mkdtemp(char *tmpl);
+/* The directory for temporary files: $TMPDIR, else /tmp (on Windows
+ * $TEMP / $TMP, else the current directory). */
+const char *portable_tmpdir(void);
+
 #endif

@@ -28,6 +28,7 @@ static int failures = 0;
   } while (0)
 
 #include "pb_writer.h"
+#include "portable.h"
 
 /* ValueInfoProto of a float tensor with the given dims. */
 static void value_info(pb *g, int field, const char *name, int rank, const int64_t *dims) {
@@ -334,7 +335,7 @@ static void test_alloc_failures(void) {
 
 int main(void) {
   snprintf(g_dir, sizeof g_dir, "/tmp/oar_onnx_test_XXXXXX");
-  if (!mkdtemp(g_dir)) {
+  if (!portable_mkdtemp(g_dir)) {
     perror("mkdtemp");
     return 1;
   }
