@@ -79,11 +79,7 @@ static void fail_line(const char *fmt, ...) {
   va_end(ap);
 }
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
+static double now_ms(void) { return portable_now_seconds() * 1e3; }
 
 static char *dup_string(const char *s, size_t len) {
   char *d = malloc(len + 1);

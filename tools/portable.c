@@ -10,8 +10,10 @@
 #include <time.h>
 
 #if defined(_WIN32)
+#define WIN32_LEAN_AND_MEAN
 #include <direct.h>
 #include <io.h>
+#include <windows.h>
 #else
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -20,13 +22,16 @@
 
 /* Seconds on a monotonic clock (for durations). */
 double portable_now_seconds(void) {
-  struct timespec ts;
-#if defined(_MSC_VER)
-  timespec_get(&ts, TIME_UTC);
+#if defined(_WIN32)
+  LARGE_INTEGER freq, now;
+  QueryPerformanceFrequency(&freq);
+  QueryPerformanceCounter(&now);
+  return (double)now.QuadPart / (double)freq.QuadPart;
 #else
-  clock_gettime(CLOCK_MONOTONIC, &ts); /* mingw-w64: from winpthreads */
-#endif
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+#endif
 }
 
 /* setenv(name, value, 1) / unsetenv(name); 0 on success. */
@@ -89,3 +94,17 @@ const char *portable_tmpdir(void) {
   return d;
 }
 
+int portable_remove_tree(const char *path) {
+  char cmd[2048];
+#if defined(_WIN32)
+  char native[1024];
+  size_t n = strlen(path);
+  if (n >= sizeof native) return -1;
+  for (size_t i = 0; i <= n; i++) native[i] = path[i] == '/' ? '\\' : path[i];
+  snprintf(cmd, sizeof cmd, "rmdir /s /q \"%s\"", native);
+#else
+  if (strchr(path, '\'')) return -1;
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", path);
+#endif
+  return system(cmd) == 0 ? 0 : -1;
+}

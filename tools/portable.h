@@ -29,5 +29,8 @@ char *portable_mkdtemp(char *tmpl);
 /* The directory for temporary files: $TMPDIR, else /tmp (on Windows
  * $TEMP / $TMP, else the current directory). */
 const char *portable_tmpdir(void);
+/* Removes a directory and everything in it (rm -rf; rmdir /s /q on
+ * Windows); 0 on success. */
+int portable_remove_tree(const char *path);
 
 #endif

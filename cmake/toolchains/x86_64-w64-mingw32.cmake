@@ -9,9 +9,9 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
-# Static libgcc: the test programs run under wine without mingw's DLLs on
-# its path.
-set(CMAKE_EXE_LINKER_FLAGS_INIT "-static-libgcc")
+# Static runtime libraries (libgcc, winpthread): the programs run under wine
+# (or on Windows) without mingw's DLLs on the path.
+set(CMAKE_EXE_LINKER_FLAGS_INIT "-static")
 set(CMAKE_SHARED_LINKER_FLAGS_INIT "-static-libgcc")
 find_program(OAR_WINE NAMES wine64 wine)
 if(OAR_WINE)

@@ -516,9 +516,7 @@ int main(void) {
   printf("missing, truncated, corrupt and mismatched files: checked\n");
   test_alloc_failures(&program, &params);
   printf("allocation failures: checked\n");
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+  if (portable_remove_tree(dir) != 0) fprintf(stderr, "could not remove %s\n", dir);
   free(program.b);
   free(params.b);
   if (failures)

@@ -346,9 +346,7 @@ int main(void) {
   test_external_data_bad();
   test_corrupt_protobuf();
   test_alloc_failures();
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-  if (system(cmd) != 0) printf("note: could not remove %s\n", g_dir);
+  if (portable_remove_tree(g_dir) != 0) printf("note: could not remove %s\n", g_dir);
   printf("%s\n", failures ? "FAILED" : "all ONNX bad-input checks passed");
   return failures ? 1 : 0;
 }
