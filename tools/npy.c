@@ -34,8 +34,7 @@ static const npy_type kNpyTypes[] = {
 };
 #define NPY_TYPE_COUNT (sizeof(kNpyTypes) / sizeof(kNpyTypes[0]))
 
-static void set_err(char *err, size_t errlen, const char *name, const char *fmt, ...)
-    OAR_PRINTF_FMT(4, 5);
+static void set_err(char *err, size_t errlen, const char *name, const char *fmt, ...) OAR_PRINTF_FMT(4, 5);
 
 static void set_err(char *err, size_t errlen, const char *name, const char *fmt, ...) {
   if (err == NULL || errlen == 0) return;

@@ -76,7 +76,8 @@ oar_status oar_cpu_isa_active(oar_isa *out, oar_error *err) {
     oar_isa want;
     if (!oar_isa_parse(cap, &want))
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
-                           "environment variable OAR_ISA='%.64s' is not one of generic, avx2, avx512, neon", cap);
+                           "environment variable OAR_ISA='%.64s' is not one of generic, avx2, avx512, neon",
+                           cap);
     if (want < isa) isa = want;
   }
   *out = isa;

@@ -20,8 +20,7 @@ typedef struct oar_error {
 
 /* Sets code and message (printf format); returns code so callers can write
  * `return oar_error_set(err, OAR_ERR_IO, "...")`. err may be NULL. */
-oar_status oar_error_set(oar_error *err, oar_status code, const char *fmt, ...)
-    OAR_PRINTF_FMT(3, 4);
+oar_status oar_error_set(oar_error *err, oar_status code, const char *fmt, ...) OAR_PRINTF_FMT(3, 4);
 
 /* oar_error_set(err, OAR_ERR_UNSUPPORTED, ...) that also sets needs_value. */
 oar_status oar_error_needs_value(oar_error *err, const char *fmt, ...) OAR_PRINTF_FMT(2, 3);

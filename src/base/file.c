@@ -22,8 +22,8 @@
 #if defined(_WIN32)
 typedef struct _stat64 file_stat;
 static int stat_path(const char *path, file_stat *st) { return _stat64(path, st); }
-#define IS_DIR(m) (((m) & _S_IFMT) == _S_IFDIR)
-#define IS_REG(m) (((m) & _S_IFMT) == _S_IFREG)
+#define IS_DIR(m) (((m)&_S_IFMT) == _S_IFDIR)
+#define IS_REG(m) (((m)&_S_IFMT) == _S_IFREG)
 #else
 typedef struct stat file_stat;
 static int stat_path(const char *path, file_stat *st) { return stat(path, st); }
@@ -44,8 +44,7 @@ oar_status oar_file_read(const char *path, oar_bytes *out, oar_error *err) {
   file_stat st;
   if (stat_path(path, &st) != 0)
     return oar_error_set(err, OAR_ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-  if (IS_DIR(st.st_mode))
-    return oar_error_set(err, OAR_ERR_IO, "'%s' is a directory, expected a file", path);
+  if (IS_DIR(st.st_mode)) return oar_error_set(err, OAR_ERR_IO, "'%s' is a directory, expected a file", path);
   if ((uint64_t)st.st_size > (uint64_t)SIZE_MAX)
     return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "'%s' is too large to read into memory", path);
   FILE *f = fopen(path, "rb");

@@ -34,7 +34,9 @@ void oar_thread_join(oar_thread t) {
   CloseHandle(t);
 }
 #else
-int oar_thread_start(oar_thread *t, void *(*fn)(void *), void *arg) { return pthread_create(t, NULL, fn, arg); }
+int oar_thread_start(oar_thread *t, void *(*fn)(void *), void *arg) {
+  return pthread_create(t, NULL, fn, arg);
+}
 
 void oar_thread_join(oar_thread t) { pthread_join(t, NULL); }
 #endif

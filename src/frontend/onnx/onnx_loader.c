@@ -126,7 +126,8 @@ void onnx_ld_release(const onnx_loader *ld, const void *p, size_t n) {
   if (!ld->file_map || n == 0) return;
   const uintptr_t lo = (uintptr_t)ld->file_map, hi = lo + ld->file_map_size;
   if ((uintptr_t)p < lo || (uintptr_t)p + n > hi) return;
-  const oar_bytes mapping = {.data = (uint8_t *)(uintptr_t)ld->file_map, .size = ld->file_map_size, .mapped = 1};
+  const oar_bytes mapping = {
+      .data = (uint8_t *)(uintptr_t)ld->file_map, .size = ld->file_map_size, .mapped = 1};
   oar_bytes_release(&mapping, p, n);
 }
 
