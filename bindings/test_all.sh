@@ -126,6 +126,16 @@ compat_suite() {
 }
 suite "Python compatibility (PaddleOCR/Detection/Clas/Seg, Inference-Demo)" compat_suite
 
+# ---- Offline batch inference: oar's Python API inside Ray Data (local mode) ---------------
+ray_batch_suite() {
+  # The venv of the Python suite sees the system's packages: ray[data] and
+  # scikit-learn from requirements-dev.txt. The example checks its own answers.
+  local py=$build/venv/bin/python
+  [ -x "$py" ] || py=python3
+  (cd "$root" && "$py" examples/batch/ray_digits.py)
+}
+suite "Ray Data batch inference example (examples/batch)" ray_batch_suite
+
 # ---- Go ------------------------------------------------------------------------------
 go_suite() {
   export CGO_LDFLAGS="-L$build/lib -Wl,-rpath,$build/lib"

@@ -30,7 +30,8 @@ static const char *why_not_square(const oar_pass_ctx *ctx, int ni, int *x) {
   if (f != 2.0f) return "the exponent is not 2";
   if (g->values[*x].dtype != OAR_DTYPE_FLOAT32) return "x is not float32";
   /* A [1] exponent broadcasts a rank-0 x to [1]: x * x would stay rank 0. */
-  if (c->shape.rank > 0 && g->values[*x].shape.rank < c->shape.rank) return "the exponent has the higher rank";
+  if (c->shape.rank > 0 && g->values[*x].shape.rank < c->shape.rank)
+    return "the exponent has the higher rank";
   return NULL;
 }
 

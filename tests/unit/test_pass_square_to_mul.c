@@ -9,10 +9,10 @@
 #include "test_pass_util.h"
 
 static struct {
-  bool ew_pow;     /* elementwise_pow instead of binary_math pow */
-  float exponent;  /* the constant */
-  bool rank0;      /* a rank-0 exponent instead of [1] */
-  bool fed;        /* the exponent is a graph input, not a constant */
+  bool ew_pow;    /* elementwise_pow instead of binary_math pow */
+  float exponent; /* the constant */
+  bool rank0;     /* a rank-0 exponent instead of [1] */
+  bool fed;       /* the exponent is a graph input, not a constant */
 } cfg;
 
 static void build(tp_graph *t) {
