@@ -1,7 +1,7 @@
-/* The NEON table (aarch64): the 8x8 GEMM microkernel, and the simple
- * kernels as the plain-C bodies compiled for aarch64 (where the compiler
- * vectorizes them with Advanced SIMD). Levels without a blocked-layout
- * kernel leave those entries NULL: the planner keeps NCHW. */
+/* The NEON table (aarch64): the 8x8 GEMM microkernel and the GEMV in
+ * intrinsics, and the simple kernels as the plain-C bodies compiled for
+ * aarch64 (where the compiler vectorizes them with Advanced SIMD). Entries
+ * of blocked-layout kernels stay NULL: the planner keeps NCHW. */
 #include "kernels/arm/neon/neon_kernels.h"
 #include "kernels/generic/f32_simple_impl.h"
 
@@ -20,7 +20,7 @@ const oar_f32_kernels oar_f32_kernels_neon = {
     .mc = 64,
     .nc = 256,
     .gemm = oar_f32_gemm_8x8__neon,
-    .gemv = simple_gemv,
+    .gemv = oar_f32_gemv__neon,
     .act = neon_act,
     .dwconv = simple_dwconv,
     .affine = oar_f32_affine__neon,

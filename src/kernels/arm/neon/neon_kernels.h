@@ -8,6 +8,8 @@
 
 void oar_f32_gemm_8x8__neon(size_t mr, size_t nr, size_t kc, const float *a, const float *b, size_t ldb,
                             float *c, size_t ldc, unsigned flags, const oar_gemm_tile_epi *e);
+void oar_f32_gemv__neon(size_t m, size_t k, const float *a, size_t lda, const float *x, const float *bias,
+                        const float *residual, float lo, float hi, float *y);
 void oar_f32_affine__neon(const float *src, float s, float b, float *dst, size_t n);
 void oar_f32_binary__neon(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
                           size_t n);
