@@ -49,8 +49,11 @@ fi
 
 build=build-$target
 start=$(date +%s)
-cmake -S . -B "$build" -DCMAKE_TOOLCHAIN_FILE="cmake/toolchains/$triple.cmake" -DCMAKE_BUILD_TYPE=Release \
-  -DOAR_BUILD_BINDINGS=OFF -DOAR_BUILD_SERVER=OFF >/dev/null
+# The toolchain file counts only when the folder is configured the first time.
+toolchain=()
+[ -f "$build/CMakeCache.txt" ] || toolchain=(-DCMAKE_TOOLCHAIN_FILE="cmake/toolchains/$triple.cmake")
+cmake -S . -B "$build" "${toolchain[@]}" -DCMAKE_BUILD_TYPE=Release -DOAR_BUILD_BINDINGS=OFF \
+  -DOAR_BUILD_SERVER=OFF >/dev/null
 cmake --build "$build" -j"$jobs" >/dev/null
 echo "cross-test $target: built in $(($(date +%s) - start)) s"
 
