@@ -1,7 +1,9 @@
 /* Reference vs fast kernels of the ops real models spent their time on
  * (issue 13): transposed convolution (PP-OCR DB head), a 1-D convolution
  * with a long kernel and a large stride (an STFT front-end), softmax over
- * the last axis (attention) and over long rows (OCR recognition). Each
+ * the last axis (attention) and over long rows (OCR recognition), LSTM
+ * layers (deepspeech2, CRNN: runtime/ops/rnn_fast.c against the reference
+ * cell, every direction, W pre-packed as plans do). Each
  * case runs both kernels interleaved, `rounds` times, and prints the
  * medians and their ratio, at 1 and 2 threads.
  *
@@ -22,7 +24,10 @@
 #include "kernels/generic/softmax.h"
 #include "kernels/ref/math.h"
 #include "kernels/ref/reduce.h"
+#include "kernels/ref/rnn.h"
 #include "kernels/ref/window_nd.h"
+#include "ir/ops/op_ext.h"
+#include "runtime/ops/rnn_fast.h"
 
 static float *rand_buf(size_t n) {
   float *p = malloc((n ? n : 1) * sizeof *p);
@@ -206,6 +211,93 @@ static void softmax_bench(const char *name, bool legacy, size_t outer, size_t n,
   free(c.y_fast);
 }
 
+/* ---- LSTM layers ------------------------------------------------------------ */
+
+typedef struct rnn_ctx {
+  const oar_f32_kernels *kr;
+  int dirs, slots;
+  float *x, *w, *r, *b, *y_ref, *y_fast, *yh, *yc, *scratch;
+  float *packed[2];
+  oar_rnn_fast_dir fd[2];
+  void *work;
+} rnn_ctx;
+
+static void rnn_ref(void *ctx) {
+  rnn_ctx *c = ctx;
+  for (int d = 0; d < c->dirs; d++) {
+    const oar_rnn_fast_dir *f = &c->fd[d];
+    const int64_t ybase = f->y - c->y_fast;
+    oar_ref_rnn_dir_f32(&f->p, c->x, f->w, f->r, f->wb, f->rb, NULL, NULL, NULL, NULL, c->y_ref + ybase,
+                        f->yh, f->yc, c->scratch);
+  }
+}
+
+static void rnn_fast(void *ctx) {
+  rnn_ctx *c = ctx;
+  oar_rnn_fast_layer(c->kr, c->x, c->fd, c->dirs, NULL, c->slots, c->work);
+}
+
+/* One Paddle-style LSTM layer, batch 1: T steps of I inputs, H units. */
+static void rnn_bench(const char *name, int64_t T, int64_t I, int64_t H, int dirs, const oar_f32_kernels *kr,
+                      int threads, int rounds) {
+  const int64_t G = 4;
+  rnn_ctx c = {.kr = kr, .dirs = dirs};
+  c.x = rand_buf((size_t)(T * I));
+  c.w = rand_buf((size_t)(dirs * G * H * I));
+  c.r = rand_buf((size_t)(dirs * G * H * H));
+  c.b = rand_buf((size_t)(dirs * 2 * G * H));
+  for (int64_t i = 0; i < dirs * G * H * I; i++) c.w[i] /= sqrtf((float)I);
+  for (int64_t i = 0; i < dirs * G * H * H; i++) c.r[i] /= sqrtf((float)H);
+  c.y_ref = calloc((size_t)(T * dirs * H), sizeof(float));
+  c.y_fast = calloc((size_t)(T * dirs * H), sizeof(float));
+  c.yh = malloc((size_t)(dirs * H) * sizeof(float));
+  c.yc = malloc((size_t)(dirs * H) * sizeof(float));
+  c.scratch = malloc((size_t)(3 * G * H) * sizeof(float));
+  for (int d = 0; d < dirs; d++) {
+    oar_rnn_params p = {.cell = 2,
+                        .seq = T,
+                        .batch = 1,
+                        .input = I,
+                        .hidden = H,
+                        .reverse = d == 1,
+                        .x_st = I,
+                        .x_sb = I,
+                        .y_st = dirs * H,
+                        .y_sb = dirs * H,
+                        .s_sb = H,
+                        .paddle_gates = true};
+    p.act[0].kind = OAR_RNN_ACT_SIGMOID;
+    p.act[1].kind = OAR_RNN_ACT_TANH;
+    p.act[2].kind = OAR_RNN_ACT_TANH;
+    c.packed[d] = aligned_alloc(64, (oar_rnn_fast_packed_w_floats(kr, &p) * sizeof(float) + 63) / 64 * 64);
+    oar_rnn_fast_pack_w(kr, &p, c.w + d * G * H * I, c.packed[d]);
+    c.fd[d] = (oar_rnn_fast_dir){.p = p,
+                                 .w = c.w + d * G * H * I,
+                                 .w_packed = c.packed[d],
+                                 .r = c.r + d * G * H * H,
+                                 .wb = c.b + d * 2 * G * H,
+                                 .rb = c.b + d * 2 * G * H + G * H,
+                                 .y = c.y_fast + d * H,
+                                 .yh = c.yh + d * H,
+                                 .yc = c.yc + d * H};
+  }
+  c.slots = oar_rnn_fast_slots(kr, &c.fd[0].p, threads);
+  c.work = aligned_alloc(64, (oar_rnn_fast_workspace_bytes(kr, &c.fd[0].p, dirs, c.slots) + 63) / 64 * 64);
+  const bench_case bc = {name, rnn_ref, rnn_fast, &c, c.y_ref, c.y_fast, (size_t)(T * dirs * H)};
+  time_case(&bc, rounds, threads);
+  for (int d = 0; d < dirs; d++) free(c.packed[d]);
+  free(c.work);
+  free(c.x);
+  free(c.w);
+  free(c.r);
+  free(c.b);
+  free(c.y_ref);
+  free(c.y_fast);
+  free(c.yh);
+  free(c.yc);
+  free(c.scratch);
+}
+
 int main(int argc, char **argv) {
   const int rounds = argc > 1 ? atoi(argv[1]) : 11;
   oar_isa isa;
@@ -225,6 +317,10 @@ int main(int argc, char **argv) {
     softmax_bench("softmax_ext [1,12,128,128] last axis", false, 12 * 128, 128, 1, kr, threads, rounds);
     softmax_bench("softmax (Paddle) [1,40,6625] last axis", true, 40, 6625, 1, kr, threads, rounds);
     softmax_bench("softmax_ext [1,6625,40] axis 1", false, 1, 6625, 40, kr, threads, rounds);
+    rnn_bench("lstm T 24 I 608 H 256 (deepspeech2 layer 1)", 24, 608, 256, 1, kr, threads, rounds);
+    rnn_bench("lstm T 24 I 256 H 256 (deepspeech2 layer 2)", 24, 256, 256, 1, kr, threads, rounds);
+    rnn_bench("bilstm T 80 I 512 H 48 (CRNN layer 1)", 80, 512, 48, 2, kr, threads, rounds);
+    rnn_bench("bilstm T 80 I 96 H 48 (CRNN layer 2)", 80, 96, 48, 2, kr, threads, rounds);
     oar_threadpool_set_current(NULL);
     oar_threadpool_destroy(pool);
   }

@@ -43,6 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   oar_config *c = NULL;
   oar_predictor *p = NULL;
   if (oar_config_create(&c) != OAR_OK) return 0;
+  /* Fuzzed loops stop soon (the limit's error path is exercised too). */
+  oar_config_set_max_loop_iterations(c, 256);
   if (oar_config_set_model_buffer(c, data + 1, split - 1 ? split - 1 : size - 1, data + split,
                                   size - split) == OAR_OK &&
       oar_predictor_create(c, &p) == OAR_OK) {

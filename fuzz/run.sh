@@ -77,7 +77,9 @@ fi
 # split where the program ends), legacy and Paddle 3 PIR (JSON), and ONNX files.
 for d in tests/data/models/mnist_fc tests/data/ops/conv2d_basic tests/data/ops/reshape2_shape_tensor tests/data/ops/slice_basic \
          tests/data/ops/conv2d_basic_pir tests/data/ops/reshape2_shape_tensor_pir tests/data/ops/slice_ends_from_shape_pir \
-         tests/data/ops/split_sections_minus1_pir tests/data/ops/shape_slice_full_pir tests/data/ops/batch_norm_nchw_pir; do
+         tests/data/ops/split_sections_minus1_pir tests/data/ops/shape_slice_full_pir tests/data/ops/batch_norm_nchw_pir \
+         tests/data/ops/greedy_decode_loop tests/data/ops/while_nested_cond tests/data/ops/tensor_array_stack \
+         tests/data/ops/while_nested_cond_pir tests/data/ops/tensor_array_stack_pir tests/data/ops/conditional_block_true_pir; do
   [ -f "$d/model.pdmodel" ] || [ -f "$d/model.json" ] || continue
   python3 - "$d" "$out/corpus/$(basename "$d")" <<'PY'
 import sys
@@ -110,7 +112,8 @@ import onnx
 root = os.path.join(os.path.dirname(onnx.__file__), "backend/test/data/node")
 for name in ["test_conv_with_strides_padding", "test_gemm_default_single_elem_vector_bias", "test_reshape_negative_dim",
              "test_slice", "test_resize_upsample_scales_nearest", "test_lstm_defaults", "test_gather_0",
-             "test_reduce_mean_default_axes_keepdims_example", "test_einsum_batch_matmul", "test_softmax_axis_1"]:
+             "test_reduce_mean_default_axes_keepdims_example", "test_einsum_batch_matmul", "test_softmax_axis_1",
+             "test_if", "test_loop11"]:
     path = os.path.join(root, name, "model.onnx")
     if os.path.exists(path):
         open(os.path.join(sys.argv[1], "onnx_" + name), "wb").write(b"\xff" + open(path, "rb").read())

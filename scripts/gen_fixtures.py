@@ -93,8 +93,9 @@ def read_program(path):
 
 
 def program_op_types(path):
-    """Op types of block 0 in execution order (feed/fetch included)."""
-    return [op.type for op in read_program(path).blocks[0].ops]
+    """Op types of block 0 in execution order (feed/fetch included), then those of the
+    sub-blocks (control flow bodies) in block order."""
+    return [op.type for block in read_program(path).blocks for op in block.ops]
 
 
 def program_param_names(path):
@@ -296,13 +297,14 @@ class Builder:
         self.counter += 1
         n_out = n_out or {}
         outs = {}
+        block = self.main.current_block()  # a control flow body while one is being built
         for slot in outputs:
             count = n_out.get(slot, 1)
-            outs[slot] = [self.block.create_var(name="%s_%d.%s_%d" % (type, self.counter, slot.lower(), i),
+            outs[slot] = [block.create_var(name="%s_%d.%s_%d" % (type, self.counter, slot.lower(), i),
                                                 dtype="float32")
                           for i in range(count)]
         ins = {k: (v if isinstance(v, (list, tuple)) else [v]) for k, v in inputs.items()}
-        op = self.block.append_op(type=type, inputs=ins, outputs=outs, attrs=attrs or {})
+        op = block.append_op(type=type, inputs=ins, outputs=outs, attrs=attrs or {})
         dropped = [k for k in (attrs or {}) if not op.has_attr(k)]
         if dropped:  # Paddle silently drops attributes its op definition no longer has
             raise RuntimeError("%s: Paddle %s's %s has no attribute %s" % (self.name, paddle.__version__, type, dropped))
@@ -1607,6 +1609,188 @@ for _op in ["reduce_all", "reduce_any"]:
     bool_reduce_case(_op + "_dims_neg_keep", _op, {"dim": [-1, 0], "keep_dim": True, "reduce_all": False})
     bool_reduce_case(_op + "_every_axis", _op, {"dim": [], "keep_dim": False, "reduce_all": False})
 
+
+
+# ---- issue 12: control flow (sub-blocks) and tensor arrays ------------------------------
+# Paddle 3's paddle.static.nn.cond rejects legacy Variables, so a branch is written the way
+# Paddle 2's cond wrote it: one conditional_block per branch (the second on logical_not),
+# each assigning its result to a var of the outer block, and select_input picking the one
+# that ran (Mask = cast(pred, int32): X[0] the false branch, X[1] the true one).
+
+
+def cond_select(b, pred, true_fn, false_fn, n=1):
+    from paddle.static.nn.control_flow import ConditionalBlock
+    outer = b.main.current_block()
+    b.counter += 1
+    tag = b.counter
+    touts = [outer.create_var(name="cond_%d.true_%d" % (tag, k), dtype="float32") for k in range(n)]
+    fouts = [outer.create_var(name="cond_%d.false_%d" % (tag, k), dtype="float32") for k in range(n)]
+    for fn, outs, p in ((true_fn, touts, pred), (false_fn, fouts, None)):
+        if p is None:
+            p = b.op("logical_not", {"X": pred})
+        block = ConditionalBlock([p], is_scalar_condition=True)
+        with block.block():
+            vals = fn()
+            vals = vals if isinstance(vals, (list, tuple)) else [vals]
+            for v, o in zip(vals, outs):
+                b.main.current_block().append_op(type="assign", inputs={"X": [v]}, outputs={"Out": [o]})
+    mask = b.op("cast", {"X": pred}, ("Out",), {"in_dtype": 0, "out_dtype": 2})
+    res = []
+    for k in range(n):
+        b.counter += 1
+        out = b.main.current_block().create_var(name="select_input_%d.out" % b.counter, dtype="float32")
+        b.main.current_block().append_op(type="select_input", inputs={"X": [fouts[k], touts[k]], "Mask": [mask]},
+                                         outputs={"Out": [out]})
+        res.append(out)
+    return res[0] if n == 1 else res
+
+
+def fill(b, value, dtype="int64", shape=(1,)):
+    return paddle.full(list(shape), value, dtype)
+
+
+def cond_case(name, x):
+    @op_case(name, ["conditional_block", "select_input", "logical_not", "reduce_sum"])
+    def _(b):
+        """if sum(x) > 0: x * 2 + y else x - y (conditional_block per branch, select_input)."""
+        xv = b.input("x", x, batch_dynamic=False)
+        y = b.input("y", b.randn(*x.shape), batch_dynamic=False)
+        s = b.op("reduce_sum", {"X": xv}, ("Out",), {"reduce_all": True, "dim": [0], "keep_dim": False})
+        pred = b.op("greater_than", {"X": s, "Y": fill(b, 0.0, "float32", ())})
+        t = lambda: b.op("elementwise_add", {"X": b.op("scale", {"X": xv}, ("Out",), {"scale": 2.0}), "Y": y})
+        f = lambda: b.op("elementwise_sub", {"X": xv, "Y": y})
+        b.fetch(cond_select(b, pred, t, f))
+
+
+cond_case("conditional_block_true", np.abs(np.random.default_rng(3).standard_normal((2, 3))).astype(np.float32))
+cond_case("conditional_block_false", -np.abs(np.random.default_rng(4).standard_normal((2, 3))).astype(np.float32))
+
+
+@op_case("while_counter", ["while", "increment", "less_than", "scale"])
+def _(b):
+    """i = 0; while i < n: x = x * 1.5 + 1; i += 1 (n fed: the trip count is data)."""
+    x = b.input("x", b.randn(2, 3), batch_dynamic=False)
+    n = b.input("n", np.array([4], np.int64), batch_dynamic=False)
+    x = b.op("assign", {"X": x})  # the loop writes its vars: not the feed var itself
+    i = fill(b, 0)
+    c = lambda i, x: b.op("less_than", {"X": i, "Y": n})
+    body = lambda i, x: [b.op("increment", {"X": i}, ("Out",), {"step": 1.0}),
+                         b.op("scale", {"X": x}, ("Out",), {"scale": 1.5, "bias": 1.0})]
+    i, x = paddle.static.nn.while_loop(c, body, [i, x])
+    b.fetch(x, i)
+
+
+@op_case("while_zero_trips", ["while", "increment", "less_than"])
+def _(b):
+    """A loop whose condition is false at once: its outputs are its inputs."""
+    x = b.input("x", b.randn(3, 2), batch_dynamic=False)
+    n = b.input("n", np.array([0], np.int64), batch_dynamic=False)
+    x = b.op("assign", {"X": x})
+    i = fill(b, 0)
+    c = lambda i, x: b.op("less_than", {"X": i, "Y": n})
+    body = lambda i, x: [b.op("increment", {"X": i}, ("Out",), {"step": 1.0}),
+                         b.op("scale", {"X": x}, ("Out",), {"scale": 3.0})]
+    i, x = paddle.static.nn.while_loop(c, body, [i, x])
+    b.fetch(x, i)
+
+
+def array_loop(b, x, n_steps, shape_fn=None):
+    """Writes f_k(x) at k = 0..n-1 into a tensor array in a while loop; returns the array."""
+    arr = paddle.tensor.create_array("float32")
+    x = b.op("assign", {"X": x})
+    i = fill(b, 0)
+    n = fill(b, n_steps)
+    c = lambda i, x, arr: b.op("less_than", {"X": i, "Y": n})
+
+    def body(i, x, arr):
+        x = b.op("scale", {"X": x}, ("Out",), {"scale": 0.5, "bias": 1.0})
+        v = shape_fn(x, i) if shape_fn else x
+        paddle.tensor.array_write(v, i, arr)
+        return b.op("increment", {"X": i}, ("Out",), {"step": 1.0}), x, arr
+    _, _, arr = paddle.static.nn.while_loop(c, body, [i, x, arr])
+    return arr
+
+
+@op_case("tensor_array_stack", ["while", "write_to_array", "tensor_array_to_tensor", "lod_array_length",
+                                "read_from_array"])
+def _(b):
+    """A while loop fills a tensor array; stacked on axis 1, its length, element 2."""
+    x = b.input("x", b.randn(2, 3), batch_dynamic=False)
+    arr = array_loop(b, x, 4)
+    t = b.op("tensor_array_to_tensor", {"X": arr}, ("Out", "OutIndex"), {"axis": 1, "use_stack": True})
+    length = b.op("lod_array_length", {"X": arr})
+    r = b.op("read_from_array", {"X": arr, "I": fill(b, 2)})
+    b.fetch(t, length, r)  # Paddle leaves OutIndex unset when stacking
+
+
+@op_case("tensor_array_concat", ["while", "write_to_array", "tensor_array_to_tensor"])
+def _(b):
+    """Three loop elements [2, 5], then a [2, 2] one written after the loop at index 3:
+    concatenated on axis 1."""
+    x = b.input("x", b.randn(2, 5), batch_dynamic=False)
+    arr = array_loop(b, x, 3)
+    part = b.op("slice", {"Input": x}, ("Out",), {"axes": [1], "starts": [1], "ends": [3], "decrease_axis": [],
+                                                 "infer_flags": [1]})
+    paddle.tensor.array_write(part, fill(b, 3), arr)
+    t = b.op("tensor_array_to_tensor", {"X": arr}, ("Out", "OutIndex"), {"axis": 1, "use_stack": False})
+    b.fetch(t)  # Paddle Inference leaves OutIndex unset
+
+
+@op_case("while_nested_cond", ["while", "conditional_block", "select_input", "less_than"])
+def _(b):
+    """for 12 steps: if mean(x) > 0.1: x = tanh(x @ w) - 0.3 else x = x * 1.2 + 0.2 (a branch per step)."""
+    x = b.input("x", b.randn(4, 16), batch_dynamic=False)
+    w = b.param("w", b.randn(16, 16, scale=0.4))
+    x = b.op("assign", {"X": x})
+    i = fill(b, 0)
+    n = fill(b, 12)
+    c = lambda i, x: b.op("less_than", {"X": i, "Y": n})
+
+    def body(i, x):
+        m = b.op("reduce_mean", {"X": x}, ("Out",), {"reduce_all": True, "dim": [0], "keep_dim": False})
+        pred = b.op("greater_than", {"X": m, "Y": fill(b, 0.1, "float32", ())})
+        t = lambda: b.op("scale", {"X": b.op("tanh", {"X": b.op("matmul_v2", {"X": x, "Y": w})})}, ("Out",),
+                         {"scale": 1.0, "bias": -0.3})
+        f = lambda: b.op("scale", {"X": x}, ("Out",), {"scale": 1.2, "bias": 0.2})
+        return [b.op("increment", {"X": i}, ("Out",), {"step": 1.0}), cond_select(b, pred, t, f)]
+    i, x = paddle.static.nn.while_loop(c, body, [i, x])
+    b.fetch(x)
+
+
+@op_case("greedy_decode_loop", ["while", "lookup_table_v2", "arg_max", "write_to_array", "logical_and",
+                                "tensor_array_to_tensor"], tol=(1e-4, 1e-5))
+def _(b):
+    """A greedy decoder: from token 1 and state h0, h = tanh(h @ wh + emb[tok]); tok = argmax(h @ wo);
+    the token goes into a tensor array; stops at EOS (token 0) or after 12 steps. The number of
+    steps depends on the data; the tokens are stacked after the loop."""
+    h = b.input("h0", b.randn(1, 16), batch_dynamic=False)
+    emb = b.param("emb", b.randn(10, 16))
+    wh = b.param("wh", b.randn(16, 16, scale=0.5))
+    wo = b.param("wo", b.randn(16, 10))
+    h = b.op("assign", {"X": h})
+    tok = fill(b, 1)
+    i = fill(b, 0)
+    n = fill(b, 12)
+    eos = fill(b, 0)
+    arr = paddle.tensor.create_array("int64")
+    go = b.op("less_than", {"X": i, "Y": n})
+
+    def c(i, h, tok, arr, go):
+        return go
+
+    def body(i, h, tok, arr, go):
+        e = b.op("lookup_table_v2", {"Ids": tok, "W": emb})
+        h = b.op("tanh", {"X": b.op("elementwise_add", {"X": b.op("matmul_v2", {"X": h, "Y": wh}), "Y": e})})
+        logits = b.op("matmul_v2", {"X": h, "Y": wo})
+        tok = b.op("arg_max", {"X": logits}, ("Out",), {"axis": 1, "keepdims": False, "flatten": False, "dtype": 3})
+        paddle.tensor.array_write(tok, i, arr)
+        i = b.op("increment", {"X": i}, ("Out",), {"step": 1.0})
+        go = b.op("logical_and", {"X": b.op("less_than", {"X": i, "Y": n}),
+                                  "Y": b.op("not_equal", {"X": tok, "Y": eos})})
+        return i, h, tok, arr, go
+    i, h, tok, arr, go = paddle.static.nn.while_loop(c, body, [i, h, tok, arr, go])
+    toks = b.op("tensor_array_to_tensor", {"X": arr}, ("Out", "OutIndex"), {"axis": 0, "use_stack": False})
+    b.fetch(toks, i, h)
 
 # ---- issue 11, op gaps: Paddle's casts in front of the op, mish's threshold, expand_v2's Shape ----
 

@@ -31,12 +31,12 @@ FIXTURE_ROOTS = ("ops", "models")  # committed fixtures only: the table must not
 
 # Ops whose outputs need a shape known only at run time, or a sub-block: issue 12's.
 NOTES = {
-    "conditional_block": "control flow (sub-block): issue 12",
-    "while": "control flow (sub-block): issue 12",
-    "select_input": "control flow: issue 12",
-    "lod_array_length": "tensor array: issue 12",
-    "tensor_array_to_tensor": "tensor array: issue 12",
-    "write_to_array": "tensor array: issue 12",
+    "conditional_block": "control flow: its sub-block (PIR: pd_op.if's branches) runs as a child plan",
+    "while": "control flow (PIR: pd_op.while): the body's plan is made once per shape and reused",
+    "select_input": "control flow: picks the branch that ran",
+    "lod_array_length": "tensor array (PIR: pd_op.array_length)",
+    "tensor_array_to_tensor": "tensor array (PIR: pd_op.array_to_tensor)",
+    "write_to_array": "tensor array (PIR: pd_op.array_write_)",
     "feed": "framework I/O: every fixture",
     "fetch": "framework I/O: every fixture",
 }

@@ -269,6 +269,36 @@ DIRECT_PIR = {
 }
 
 
+# issue 12: the translator turns the legacy conditional_block + select_input pattern into a
+# select_input it then rejects ("The numel of Input(Mask) ... must be 1"): those twins are written
+# with Paddle 3's own control flow (pd_op.if, pd_op.while). tensor_array_concat has no PIR twin:
+# Paddle 3's array_to_tensor refuses elements of unequal shapes ("The dims of input in
+# ArrayToTensor must be equal"), which is what that case concatenates.
+def _cond_direct(x, y):
+    return [paddle.static.nn.cond(paddle.sum(x) > 0, lambda: x * 2 + y, lambda: x - y)]
+
+
+def _while_nested_cond_direct(x):
+    src = os.path.join(gf.REPO, "tests", "data", "ops", "while_nested_cond", "model.pdiparams")
+    w = paddle.assign(read_params(src, ["w"])["w"])
+    i = paddle.full([1], 0, "int64")
+    n = paddle.full([1], 12, "int64")
+
+    def body(i, x):
+        pred = paddle.mean(x) > 0.1
+        x = paddle.static.nn.cond(pred, lambda: paddle.tanh(paddle.matmul(x, w)) - 0.3, lambda: x * 1.2 + 0.2)
+        return [i + 1, x]
+    _, x = paddle.static.nn.while_loop(lambda i, x: i < n, body, [i, paddle.assign(x)])
+    return [x]
+
+
+DIRECT_PIR.update({
+    "conditional_block_true": _cond_direct,
+    "conditional_block_false": _cond_direct,
+    "while_nested_cond": _while_nested_cond_direct,
+})
+
+
 def gen_direct(root, name, skipped):
     """The PIR twin of legacy case `name` built by DIRECT_PIR[name]."""
     src = os.path.join(root, name)

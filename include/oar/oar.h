@@ -193,6 +193,17 @@ OAR_API oar_status oar_config_delete_pass(oar_config *config, const char *pass_n
 OAR_API oar_status oar_config_set_memory_optim(oar_config *config, int enable);
 OAR_API oar_status oar_config_memory_optim(const oar_config *config, int *enable);
 
+/* The most iterations one loop (Paddle while, PIR pd_op.while, ONNX Loop)
+ * may run in one call of oar_predictor_run; a loop that would run more
+ * fails that run with OAR_ERR_INVALID_ARGUMENT and a message naming the op
+ * ("... loop ran past its limit of N iterations ..."), so a model whose
+ * loop never stops is an error, not a hang. The limit applies to each loop
+ * separately (a nested loop counts per run of its body). Default 1000000.
+ * Returns OAR_OK, OAR_ERR_MISUSE (config not live, NULL out-parameter),
+ * OAR_ERR_INVALID_ARGUMENT (max_iterations < 1; the config is unchanged). */
+OAR_API oar_status oar_config_set_max_loop_iterations(oar_config *config, int64_t max_iterations);
+OAR_API oar_status oar_config_max_loop_iterations(const oar_config *config, int64_t *max_iterations);
+
 /* Accelerators and precisions. Each returns OAR_OK only when this build
  * can honour it; otherwise OAR_ERR_UNSUPPORTED with a message saying what
  * the build lacks (no option is silently ignored):

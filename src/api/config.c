@@ -3,6 +3,7 @@
 #include "api/internal.h"
 #include "base/alloc.h"
 #include "passes/pass_manager.h"
+#include "runtime/control_flow.h"
 
 #define CHECK_CONFIG(c)                                                               \
   do {                                                                                \
@@ -17,6 +18,7 @@ oar_status oar_config_create(oar_config **out) {
   c->num_threads = 1;
   c->ir_optim = 1;
   c->memory_optim = 1;
+  c->max_loop_iterations = OAR_DEFAULT_MAX_LOOP_ITERATIONS;
   if (!oar_handle_register(c, OAR_HANDLE_CONFIG)) {
     oar_free(c);
     return oar_api_failf(NULL, OAR_ERR_OUT_OF_MEMORY, "oar_config_create: out of memory");
@@ -125,6 +127,23 @@ oar_status oar_config_ir_optim(const oar_config *config, int *enable) {
 oar_status oar_config_set_memory_optim(oar_config *config, int enable) {
   CHECK_CONFIG(config);
   config->memory_optim = enable != 0;
+  return OAR_OK;
+}
+
+oar_status oar_config_set_max_loop_iterations(oar_config *config, int64_t max_iterations) {
+  CHECK_CONFIG(config);
+  if (max_iterations <= 0)
+    return oar_api_failf(&config->err, OAR_ERR_INVALID_ARGUMENT,
+                         "oar_config_set_max_loop_iterations: max_iterations must be positive, got %lld",
+                         (long long)max_iterations);
+  config->max_loop_iterations = max_iterations;
+  return OAR_OK;
+}
+
+oar_status oar_config_max_loop_iterations(const oar_config *config, int64_t *max_iterations) {
+  CHECK_CONFIG(config);
+  if (!max_iterations) return oar_api_misuse("oar_config_max_loop_iterations: max_iterations is NULL");
+  *max_iterations = config->max_loop_iterations;
   return OAR_OK;
 }
 

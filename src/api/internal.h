@@ -22,6 +22,7 @@ struct oar_config {
   int ir_optim;
   int memory_optim;
   int profile;
+  int64_t max_loop_iterations;
   char **deleted_passes;
   size_t num_deleted_passes;
 };
@@ -49,6 +50,7 @@ struct oar_predictor {
   int num_threads;
   int memory_optim;
   int profile;
+  int64_t max_loop_iterations;
   char profile_node[256]; /* last node described by oar_predictor_profile_entry */
   oar_threadpool *pool;
   oar_tensor *inputs;

@@ -125,6 +125,7 @@ oar_status oar_predictor_create(const oar_config *config, oar_predictor **out) {
   oar_predictor *p = NULL;
   st = predictor_new(model, c->num_threads, c->memory_optim, c->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
+  p->max_loop_iterations = c->max_loop_iterations;
   *out = p;
   return OAR_OK;
 }
@@ -139,6 +140,7 @@ oar_status oar_predictor_clone(oar_predictor *predictor, oar_predictor **out) {
   oar_status st = predictor_new(predictor->model, predictor->num_threads, predictor->memory_optim,
                                 predictor->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&predictor->err, &err);
+  p->max_loop_iterations = predictor->max_loop_iterations;
   *out = p;
   return OAR_OK;
 }
@@ -233,7 +235,8 @@ static oar_status use_plan(oar_predictor *p, oar_error *err) {
   oar_plan *plan = NULL;
   oar_threadpool_set_current(p->pool);
   const oar_plan_options options = {
-      .memory_optim = p->memory_optim, .profile = p->profile, .weights = p->model->weights};
+      .memory_optim = p->memory_optim, .profile = p->profile, .weights = p->model->weights,
+      .max_loop_iterations = p->max_loop_iterations};
   oar_status st = oar_plan_create(p->model->graph, p->input_views, &options, &plan, err);
   oar_threadpool_set_current(NULL);
   if (st != OAR_OK) return st;

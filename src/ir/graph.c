@@ -36,6 +36,10 @@ static void node_free(oar_node *n) {
   oar_free(n->in_start);
   oar_free(n->out);
   oar_free(n->out_start);
+  for (int i = 0; i < n->num_bodies; i++) oar_graph_destroy(n->bodies[i]);
+  oar_free(n->bodies);
+  n->bodies = NULL;
+  n->num_bodies = 0;
 }
 
 void oar_graph_destroy(oar_graph *g) {
@@ -175,6 +179,20 @@ oar_status oar_node_set_attr(oar_node_builder *b, int index, const oar_attr *a, 
   }
   oar_attr_free(&b->node.attrs[index]);
   b->node.attrs[index] = copy;
+  return OAR_OK;
+}
+
+oar_status oar_node_set_bodies(oar_node_builder *b, oar_graph **bodies, int n, oar_error *err) {
+  oar_graph **copy = oar_calloc((size_t)n + 1, sizeof *copy);
+  if (!copy) {
+    for (int i = 0; i < n; i++) oar_graph_destroy(bodies[i]);
+    return oom(err, "node bodies");
+  }
+  for (int i = 0; i < n; i++) copy[i] = bodies[i];
+  for (int i = 0; i < b->node.num_bodies; i++) oar_graph_destroy(b->node.bodies[i]);
+  oar_free(b->node.bodies);
+  b->node.bodies = copy;
+  b->node.num_bodies = n;
   return OAR_OK;
 }
 

@@ -30,6 +30,11 @@ typedef struct oar_node {
   int *out_start;   /* schema->num_outputs + 1 entries */
   oar_attr *attrs;  /* schema->num_attrs entries, in schema order */
   int source_index; /* position in the source file's block, for errors */
+  /* Control flow (while, conditional_block; ir/ops/control_flow.h): the
+   * bodies this node owns, graphs of their own whose inputs and outputs the
+   * op's schema relates to the node's. NULL / 0 for every other op. */
+  struct oar_graph **bodies;
+  int num_bodies;
 } oar_node;
 
 typedef struct oar_graph {
@@ -82,6 +87,9 @@ oar_status oar_node_add_output(oar_node_builder *b, int slot, int id, oar_error 
 /* Replaces attribute `index` with a copy of `a` coerced to the schema's
  * type. The error names the attribute. */
 oar_status oar_node_set_attr(oar_node_builder *b, int index, const oar_attr *a, oar_error *err);
+/* Gives the node its bodies (control flow): the node owns them from here
+ * on, also on failure (they are then destroyed). */
+oar_status oar_node_set_bodies(oar_node_builder *b, struct oar_graph **bodies, int n, oar_error *err);
 oar_status oar_node_finish(oar_node_builder *b, oar_error *err);
 void oar_node_abort(oar_node_builder *b);
 

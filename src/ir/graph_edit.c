@@ -89,6 +89,8 @@ oar_status oar_graph_remove_nodes(oar_graph *g, const unsigned char *dead, oar_e
       oar_free(n->in_start);
       oar_free(n->out);
       oar_free(n->out_start);
+      for (int i = 0; i < n->num_bodies; i++) oar_graph_destroy(n->bodies[i]);
+      oar_free(n->bodies);
       continue;
     }
     g->nodes[kept++] = *n;
@@ -131,6 +133,8 @@ void oar_graph_replace_node(oar_graph *g, int ni, oar_node_builder *b) {
   oar_free(old->in_start);
   oar_free(old->out);
   oar_free(old->out_start);
+  for (int i = 0; i < old->num_bodies; i++) oar_graph_destroy(old->bodies[i]);
+  oar_free(old->bodies);
   g->nodes[ni] = b->node;
   for (int i = 0; i < b->num_out; i++) g->values[b->node.out[i]].producer = ni;
   memset(b, 0, sizeof *b);

@@ -169,3 +169,14 @@ OAR_OP(non_max_suppression)
 /* issue 12, proposals (ir/ops/proposals.h) */
 OAR_OP(generate_proposals_v2)
 OAR_OP(distribute_fpn_proposals)
+
+/* issue 12, control flow and tensor arrays (ir/ops/control_flow.h) */
+OAR_OP(while)
+OAR_OP(conditional_block)
+OAR_OP(select_input)
+OAR_OP(write_to_array)
+OAR_OP(read_from_array)
+OAR_OP(lod_array_length)
+OAR_OP(tensor_array_to_tensor)
+OAR_OP(create_array)
+OAR_OP(increment)

@@ -16,6 +16,9 @@ static oar_status fold_node(oar_pass_ctx *ctx, int ni, bool *folded, oar_error *
   const int nin = oar_node_num_in(n), nout = oar_node_num_out(n);
   *folded = false;
   if (nin == 0 || nout == 0) return OAR_OK;
+  /* Outputs allocated by the op itself (control flow, tensor arrays, ...):
+   * planned at run time, folded by the plan when its inputs are known. */
+  if (n->schema->flags & OAR_OP_DYNAMIC_SHAPE) return OAR_OK;
   for (int i = 0; i < nin; i++)
     if (!oar_pass_is_const(ctx, n->in[i])) return OAR_OK;
   const oar_tensor_view **in = oar_calloc((size_t)nin, sizeof *in);

@@ -129,7 +129,9 @@ void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count);
   X(reduce)                \
   X(pad_nd)                \
   X(concat)                \
-  X(split)
+  X(split)                 \
+  X(rnn_seq)               \
+  X(rnn)
 
 #define OAR_DECLARE_PREPARE(id) \
   oar_status oar_prepare_##id(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err);

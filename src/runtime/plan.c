@@ -99,7 +99,7 @@ static oar_status plan_node(oar_plan *p, int ni, int *folded, oar_error *err) {
       p->cut = ni;
       return OAR_OK;
     }
-    st = oar_plan_run_dynamic_node(n, p->in_scratch, p->out_scratch, err);
+    st = oar_plan_run_dynamic_node(p, NULL, n, p->in_scratch, p->out_scratch, err);
     if (st != OAR_OK) return oar_plan_prefix_node(g, n, p->views, err);
     /* Every output is owned from here on, so a failure frees the rest. */
     for (int i = 0; i < nout; i++) {
@@ -228,7 +228,7 @@ static oar_status start_views(oar_plan *p, const oar_tensor_view *inputs, oar_er
     /* A small 1-D integer input is usually a shape, axes or sizes: its
      * values become part of the signature, so shape inference can use them
      * (the plan is remade when they change). */
-    if (is_shape_like(&inputs[i])) {
+    if (!p->body && is_shape_like(&inputs[i])) {
       size_t bytes = value_bytes(&inputs[i]);
       OAR_TRY(alloc_owned(p, bytes, &p->signature[i].data, err));
       memcpy(p->signature[i].data, inputs[i].data, bytes);
@@ -273,6 +273,8 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
   p->cut = -1;
   p->memory_optim = options ? options->memory_optim : 1;
   p->weights = options ? options->weights : NULL;
+  p->max_loop_iterations = options ? options->max_loop_iterations : 0;
+  p->body = options ? options->body : 0;
   int max_in = 1, max_out = 1;
   for (int i = 0; i < g->num_nodes; i++) {
     if (oar_node_num_in(&g->nodes[i]) > max_in) max_in = oar_node_num_in(&g->nodes[i]);

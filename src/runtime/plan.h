@@ -53,12 +53,18 @@ typedef struct oar_plan {
   void **cut_buffers;          /* per output of the cut node: this run's memory */
   struct oar_plan_cont *conts; /* continuations cached by the cut's output shapes */
   uint64_t cont_clock;
+  /* Control flow (control_flow.c): body plans of the cut node. */
+  int64_t max_loop_iterations;
+  int body; /* a body's plan: input values never join the signature */
+  struct oar_cf_cache *cf_cache;
 } oar_plan;
 
 typedef struct oar_plan_options {
   int memory_optim; /* share activation memory between tensors whose lifetimes do not overlap */
   int profile;      /* time every step of every run */
   struct oar_weight_cache *weights; /* the model's packed weights (may be NULL: packed per plan) */
+  int64_t max_loop_iterations;      /* loops past this many iterations fail; 0: the default */
+  int body;                         /* planning a control flow body (runtime/control_flow.h) */
 } oar_plan_options;
 
 /* Plans `g` for the given inputs (one view per graph input; data may be

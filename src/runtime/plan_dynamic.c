@@ -49,6 +49,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "runtime/control_flow.h"
 
 #define CONT_SLOTS 8
 #define CONT_BYTES ((size_t)64 << 20)
@@ -59,11 +60,13 @@ typedef struct oar_plan_cont {
   uint64_t used;
 } oar_plan_cont;
 
-oar_status oar_plan_run_dynamic_node(const oar_node *n, const oar_tensor_view *const *in,
-                                     oar_tensor_view *out, oar_error *err) {
+oar_status oar_plan_run_dynamic_node(const oar_plan *p, struct oar_cf_cache **cf_cache, const oar_node *n,
+                                     const oar_tensor_view *const *in, oar_tensor_view *out, oar_error *err) {
   const int nout = oar_node_num_out(n);
   for (int i = 0; i < nout; i++) out[i].data = NULL;
-  oar_status st = oar_run_fn_for(n->schema->id)(n, in, out, err);
+  const oar_cf_options cf = {.memory_optim = p->memory_optim, .max_loop_iterations = p->max_loop_iterations};
+  oar_status st = n->num_bodies ? oar_cf_run(n, in, out, cf_cache, &cf, err)
+                                : oar_run_fn_for(n->schema->id)(n, in, out, err);
   for (int i = 0; st == OAR_OK && i < nout; i++)
     if (!out[i].data) st = oar_error_set(err, OAR_ERR_INTERNAL, "output #%d was not allocated", i);
   if (st != OAR_OK)
@@ -114,6 +117,8 @@ static void cont_clear(const oar_plan *p, oar_plan_cont *c) {
 }
 
 void oar_plan_dynamic_free(oar_plan *p) {
+  oar_cf_cache_free(p->cf_cache);
+  p->cf_cache = NULL;
   if (p->cut < 0) return;
   if (p->cut_buffers) free_cut_buffers(p, oar_node_num_out(&p->graph->nodes[p->cut]));
   oar_free(p->cut_buffers);
@@ -138,7 +143,7 @@ size_t oar_plan_bytes(const oar_plan *p) {
     if (p->cut_buffers[i]) bytes += view_bytes(&p->views[n->out[i]]);
   for (int s = 0; s < CONT_SLOTS; s++)
     if (p->conts[s].plan) bytes += oar_plan_bytes(p->conts[s].plan);
-  return bytes;
+  return bytes + oar_cf_cache_bytes(p->cf_cache);
 }
 
 /* The key's dtypes and shapes (and values, after a value cut) are the
@@ -178,7 +183,10 @@ static oar_status continuation(oar_plan *p, oar_plan **out, oar_error *err) {
       return OAR_OK;
     }
   }
-  const oar_plan_options options = {.memory_optim = p->memory_optim, .weights = p->weights};
+  const oar_plan_options options = {.memory_optim = p->memory_optim,
+                                    .weights = p->weights,
+                                    .max_loop_iterations = p->max_loop_iterations,
+                                    .body = p->body};
   oar_plan *plan = NULL;
   OAR_TRY(oar_plan_make(p->graph, p, p->cut_values ? p->cut : p->cut + 1, NULL, &options, &plan, err));
   int slot = 0;
@@ -224,7 +232,7 @@ oar_status oar_plan_run_cut(oar_plan *p, oar_error *err) {
   oar_plan_gather_inputs(p, n);
   for (int i = 0; i < nout; i++) p->out_scratch[i] = p->views[n->out[i]];
   const double t0 = p->step_seconds ? oar_plan_now_seconds() : 0;
-  oar_status st = oar_plan_run_dynamic_node(n, p->in_scratch, p->out_scratch, err);
+  oar_status st = oar_plan_run_dynamic_node(p, &p->cf_cache, n, p->in_scratch, p->out_scratch, err);
   if (st != OAR_OK) return oar_plan_prefix_node(g, n, p->views, err);
   if (p->step_seconds) p->step_seconds[p->num_steps] += oar_plan_now_seconds() - t0;
   for (int i = 0; i < nout; i++) {

@@ -17,10 +17,12 @@ oar_status oar_plan_prefix_node(const oar_graph *g, const oar_node *n, const oar
 
 /* CLOCK_MONOTONIC in seconds (profiling). */
 double oar_plan_now_seconds(void);
-/* Runs a run-time-shaped node: on success every output has its memory
- * (the caller owns it); on failure none has. */
-oar_status oar_plan_run_dynamic_node(const oar_node *n, const oar_tensor_view *const *in,
-                                     oar_tensor_view *out, oar_error *err);
+/* Runs a run-time-shaped node of plan p: on success every output has its
+ * memory (the caller owns it); on failure none has. A control flow node
+ * keeps its body plans in *cf_cache (NULL: made for this call only). */
+struct oar_cf_cache;
+oar_status oar_plan_run_dynamic_node(const oar_plan *p, struct oar_cf_cache **cf_cache, const oar_node *n,
+                                     const oar_tensor_view *const *in, oar_tensor_view *out, oar_error *err);
 /* A value cut waits for inputs of at most this many elements. */
 #define OAR_PLAN_VALUE_CUT_MAX 64
 /* The inputs of n a value cut waits for (not known, 1-D or scalar numbers

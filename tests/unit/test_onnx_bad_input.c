@@ -1,5 +1,6 @@
 /* The ONNX frontend on good and bad input: a small model built here byte
- * by byte loads and runs (from a path and from a buffer); unsupported op
+ * by byte loads and runs (from a path and from a buffer), and so does a
+ * Reshape by an Identity of a Constant before a pooling; unsupported op
  * types, domains and opsets, a missing initializer, external data that is
  * missing, too short or outside the model's directory, and corrupt
  * protobuf (every truncation, byte flips) each give a clear error and no
@@ -172,6 +173,81 @@ static void test_good_model_runs(void) {
   free(m.b);
 }
 
+/* paddle2onnx routes Reshape's shape through an Identity of a Constant
+ * (CRNN's export): the shape stays known at load time, so the pooling after
+ * the Reshape knows its rank (it failed to load: "the rank of X is not
+ * known at load time"). x [1, 3] -> Reshape to [1, 3, 1, 1] -> AveragePool
+ * 1x1 -> y = x. */
+static void test_identity_of_constant_shape(void) {
+  pb model = {0}, graph = {0}, opset = {0};
+  {
+    pb node = {0}, attr = {0}, t = {0};
+    const int64_t shape[4] = {1, 3, 1, 1};
+    pb_int(&t, 1, 4);
+    pb_int(&t, 2, 7); /* INT64 */
+    pb_bytes(&t, 9, shape, sizeof shape);
+    pb_str(&attr, 1, "value");
+    pb_msg(&attr, 5, &t);
+    pb_int(&attr, 20, 4); /* TENSOR */
+    pb_str(&node, 2, "shape_c");
+    pb_str(&node, 3, "the_constant");
+    pb_str(&node, 4, "Constant");
+    pb_msg(&node, 5, &attr);
+    pb_msg(&graph, 1, &node);
+  }
+  const char *chain[3][4] = {{"shape_c", NULL, "shape", "Identity"},
+                             {"x", "shape", "x4", "Reshape"},
+                             {"x4", NULL, "y", "AveragePool"}};
+  for (int i = 0; i < 3; i++) {
+    pb node = {0};
+    pb_str(&node, 1, chain[i][0]);
+    if (chain[i][1]) pb_str(&node, 1, chain[i][1]);
+    pb_str(&node, 2, chain[i][2]);
+    pb_str(&node, 3, chain[i][3]);
+    pb_str(&node, 4, chain[i][3]);
+    if (i == 2) {
+      pb attr = {0};
+      pb_str(&attr, 1, "kernel_shape");
+      pb_int(&attr, 8, 1);
+      pb_int(&attr, 8, 1);
+      pb_int(&attr, 20, 7); /* INTS */
+      pb_msg(&node, 5, &attr);
+    }
+    pb_msg(&graph, 1, &node);
+  }
+  pb_str(&graph, 2, "g");
+  const int64_t xd[2] = {1, 3}, yd[4] = {1, 3, 1, 1};
+  value_info(&graph, 11, "x", 2, xd);
+  value_info(&graph, 12, "y", 4, yd);
+  pb_int(&model, 1, 8);
+  pb_str(&opset, 1, "");
+  pb_int(&opset, 2, 13);
+  pb_msg(&model, 8, &opset);
+  pb_msg(&model, 7, &graph);
+  oar_config *c = NULL;
+  oar_predictor *p = NULL;
+  oar_tensor *tx = NULL;
+  oar_config_create(&c);
+  oar_config_set_model_buffer(c, model.b, model.n, NULL, 0);
+  oar_status st = oar_predictor_create(c, &p);
+  CHECK(st == OAR_OK, "Reshape by an Identity of a Constant, then AveragePool, did not load: %s",
+        oar_last_error());
+  if (st == OAR_OK) {
+    const float x[3] = {4, 5, 6};
+    float y[3] = {0};
+    oar_predictor_get_input(p, "x", &tx);
+    oar_tensor_reshape(tx, 2, xd);
+    oar_tensor_copy_from_host(tx, OAR_DTYPE_FLOAT32, x, sizeof x);
+    CHECK(oar_predictor_run(p) == OAR_OK, "run failed: %s", oar_last_error());
+    oar_predictor_get_output(p, "y", &tx);
+    CHECK(oar_tensor_copy_to_host(tx, y, sizeof y) == OAR_OK, "no output");
+    CHECK(y[0] == 4 && y[1] == 5 && y[2] == 6, "y = %g %g %g, expected 4 5 6", y[0], y[1], y[2]);
+  }
+  oar_predictor_destroy(p);
+  oar_config_destroy(c);
+  free(model.b);
+}
+
 static void test_external_data_good(void) {
   const float w[4] = {9, 1, 2, 3}; /* the tensor starts at offset 4 */
   write_file("weights.bin", w, sizeof w);
@@ -340,6 +416,7 @@ int main(void) {
     return 1;
   }
   test_good_model_runs();
+  test_identity_of_constant_shape();
   test_external_data_good();
   test_unsupported();
   test_missing_initializer();

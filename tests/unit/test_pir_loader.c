@@ -393,11 +393,10 @@ static const bad_case kBad[] = {
      "{\"#\":\"onednn_op.fc\"", 0, NULL, 0,
      "PIR program '<memory>': op #1 'onednn_op.fc' (byte %zu): unsupported op: oar maps no IR op to "
      "'onednn_op.fc'"},
-    {"control flow",
+    {"control flow region without a block",
      OPS(X ",{\"#\":\"1.if\",\"I\":[" IN(1) "],\"O\":[],\"regions\":[{\"#\":\"region_1\",\"blocks\":[]}]}"),
-     OAR_ERR_UNSUPPORTED, "{\"#\":\"1.if\"", 0, NULL, 0,
-     "PIR program '<memory>': op #1 'pd_op.if' (byte %zu): has regions (control flow), which oar does not "
-     "support yet"},
+     OAR_ERR_UNSUPPORTED, "{\"#\":\"1.if\"", 0, "\"blocks\":[]", 9,
+     "PIR program '<memory>': op #1 'pd_op.if' (byte %zu): region 0 has 0 blocks (byte %zu), expected 1"},
     {"wrong magic", "{\"base_code\":{\"magic\":\"pyr\",\"version\":4},\"program\":{}}", OAR_ERR_INVALID_MODEL,
      "\"pyr\"", 0, NULL, 0, "PIR program '<memory>': \"magic\" (byte %zu) is \"pyr\", expected \"pir\""},
     {"no magic", "{\"base_code\":{\"version\":4},\"program\":{}}", OAR_ERR_INVALID_MODEL, "{\"version\"", 0,

@@ -8,6 +8,8 @@
 #include "base/alloc.h"
 #include "base/file.h"
 #include "frontend/onnx/onnx_state.h"
+#include "ir/graph_edit.h"
+#include "ir/ops/control_flow.h"
 
 #define NAME_FMT(s) (int)((s).n > 200 ? 200 : (s).n), ((s).p ? (s).p : "")
 
@@ -293,9 +295,311 @@ static oar_status domain_opset(const onnx_model *m, onnx_str domain, int64_t *v)
   return OAR_OK;
 }
 
-static oar_status convert_node(onnx_loader *ld, const onnx_model *m, int64_t opset, size_t index,
+/* ---- control flow: If and Loop (ir/ops/control_flow.h) ------------------------
+ *
+ * A body is converted by a loader of its own whose parent is the enclosing
+ * graph's: a name the body does not define is looked up outward; an outer
+ * constant is copied into the body, any other outer value becomes an extra
+ * input of the body (a capture) that the node passes in. */
+
+static oar_status convert_node(onnx_loader *ld, const onnx_model *m, const onnx_graph *gr, int64_t opset,
+                               size_t index, oar_error *err);
+
+/* The id of `name` in ld, captured from the enclosing graphs when ld is a
+ * body; -1 when no graph defines it. */
+static oar_status find_or_capture(onnx_loader *ld, const char *name, size_t len, int *id, oar_error *err) {
+  *id = onnx_ld_find(ld, name, len);
+  if (*id >= 0 || !ld->parent) return OAR_OK;
+  int outer;
+  OAR_TRY(find_or_capture(ld->parent, name, len, &outer, err));
+  if (outer < 0) return OAR_OK;
+  const oar_value *ov = &ld->parent->g->values[outer];
+  OAR_TRY(onnx_ld_add(ld, name, len, ov->dtype, &ov->shape, id, err));
+  if (ov->kind == OAR_VALUE_CONSTANT && ov->data) {
+    OAR_TRY(oar_graph_set_constant(ld->g, *id, ov->dtype, &ov->shape, ov->data, ov->bytes, err));
+  } else {
+    OAR_TRY(oar_graph_add_input(ld->g, *id, err));
+    if (ld->num_caps == ld->cap_caps) {
+      size_t cap = ld->cap_caps ? ld->cap_caps * 2 : 8;
+      int *c = oar_realloc(ld->caps, cap * sizeof *c);
+      if (!c) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory converting a subgraph");
+      ld->caps = c;
+      ld->cap_caps = cap;
+    }
+    ld->caps[ld->num_caps++] = outer;
+  }
+  return onnx_ld_set_known(ld, *id, onnx_ld_known(ld->parent, outer), err);
+}
+
+/* Converts subgraph `sg` into a new graph: its declared inputs first, then
+ * the captures (outer ids in body->caps). */
+static oar_status convert_body(onnx_loader *outer, const onnx_model *m, const onnx_graph *sg, int64_t opset,
+                               onnx_loader *body, oar_error *err) {
+  memset(body, 0, sizeof *body);
+  body->parent = outer;
+  OAR_TRY(oar_graph_create(&body->g, err));
+  if (outer->g->source && !(body->g->source = oar_strdup(outer->g->source)))
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory converting a subgraph");
+  for (size_t i = 0; i < sg->num_inits; i++) {
+    const onnx_tensor *t = &sg->inits[i];
+    int id;
+    if (t->external)
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED, "subgraph initializer '%.*s' has external data",
+                           NAME_FMT(t->name));
+    oar_shape none = {0};
+    if (onnx_ld_find(body, t->name.p, t->name.n) >= 0)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "subgraph initializer '%.*s' is defined twice",
+                           NAME_FMT(t->name));
+    OAR_TRY(onnx_ld_add(body, t->name.p, t->name.n, OAR_DTYPE_UNKNOWN, &none, &id, err));
+    OAR_TRY(load_tensor_into(body, NULL, t, id, err));
+  }
+  for (size_t i = 0; i < sg->num_inputs; i++) {
+    const onnx_value_info *vi = &sg->inputs[i];
+    oar_dtype dtype = OAR_DTYPE_UNKNOWN;
+    oar_shape shape = {0};
+    oar_error scratch;
+    /* Body inputs may leave their type or shape to the op: what is given is kept. */
+    bool known = vi->kind == 1 && value_info_shape(vi, &dtype, &shape, &scratch) == OAR_OK;
+    if (!known) {
+      dtype = vi->kind == 1 ? onnx_dtype_to_oar(vi->elem_type) : OAR_DTYPE_UNKNOWN;
+      shape = (oar_shape){0};
+    }
+    int id;
+    if (onnx_ld_find(body, vi->name.p, vi->name.n) >= 0)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "subgraph input '%.*s' is defined twice",
+                           NAME_FMT(vi->name));
+    OAR_TRY(onnx_ld_add(body, vi->name.p, vi->name.n, dtype, &shape, &id, err));
+    OAR_TRY(oar_graph_add_input(body->g, id, err));
+    OAR_TRY(onnx_ld_set_known(body, id, known, err));
+  }
+  for (size_t i = 0; i < sg->num_nodes; i++) OAR_TRY(convert_node(body, m, sg, opset, i, err));
+  for (size_t i = 0; i < sg->num_outputs; i++) {
+    const onnx_value_info *vi = &sg->outputs[i];
+    int id;
+    OAR_TRY(find_or_capture(body, vi->name.p, vi->name.n, &id, err));
+    if (id < 0)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "subgraph output '%.*s' is never produced",
+                           NAME_FMT(vi->name));
+    if (vi->kind == 2)
+      return oar_error_set(err, OAR_ERR_UNSUPPORTED, "subgraph output '%.*s' is not a tensor",
+                           NAME_FMT(vi->name));
+    OAR_TRY(oar_graph_add_output(body->g, id, err));
+  }
+  return OAR_OK;
+}
+
+static void body_free(onnx_loader *b) {
+  oar_graph_destroy(b->g);
+  oar_free(b->map);
+  oar_free(b->known);
+  oar_free(b->caps);
+  memset(b, 0, sizeof *b);
+}
+
+static const onnx_graph *graph_attr(const onnx_node *n, const char *name) {
+  for (size_t a = 0; a < n->num_attrs; a++)
+    if (onnx_str_eq(n->attrs[a].name, name)) return n->attrs[a].g;
+  return NULL;
+}
+
+/* Makes every body take the same inputs: the union of their captures (in
+ * `outer` ids, appended to *ids), after `formal` inputs of their own. */
+static oar_status unify_captures(onnx_loader *bodies, int nb, int formal, int *ids, int *num_ids,
+                                 oar_error *err) {
+  for (int b = 0; b < nb; b++)
+    for (size_t k = 0; k < bodies[b].num_caps; k++) {
+      int seen = 0;
+      for (int j = 0; j < *num_ids; j++) seen |= ids[j] == bodies[b].caps[k];
+      if (!seen) ids[(*num_ids)++] = bodies[b].caps[k];
+    }
+  for (int b = 0; b < nb; b++) {
+    oar_graph *g = bodies[b].g;
+    int *inputs = oar_malloc(((size_t)formal + (size_t)*num_ids + 1) * sizeof *inputs);
+    if (!inputs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory converting a subgraph");
+    for (int i = 0; i < formal; i++) inputs[i] = g->inputs[i];
+    for (int j = 0; j < *num_ids; j++) {
+      int id = -1;
+      for (size_t k = 0; k < bodies[b].num_caps; k++)
+        if (bodies[b].caps[k] == ids[j]) id = g->inputs[formal + (int)k];
+      if (id < 0) { /* not read by this body: an input it ignores */
+        const oar_value *ov = &bodies[b].parent->g->values[ids[j]];
+        char name[64];
+        snprintf(name, sizeof name, "oar.unused%d", j);
+        oar_status st = oar_graph_add_value(g, name, ov->dtype, &ov->shape, &id, err);
+        if (st != OAR_OK) {
+          oar_free(inputs);
+          return st;
+        }
+      }
+      inputs[formal + j] = id;
+    }
+    oar_free(g->inputs);
+    g->inputs = inputs;
+    g->num_inputs = formal + *num_ids;
+  }
+  return OAR_OK;
+}
+
+static oar_status scalar_const(onnx_loader *ld, const char *name, oar_dtype dt, int64_t v, int *id,
                                oar_error *err) {
-  const onnx_node *n = &m->graph.nodes[index];
+  const oar_shape s = {0};
+  uint8_t b = (uint8_t)v;
+  return oar_graph_add_constant(ld->g, name, dt, &s,
+                                dt == OAR_DTYPE_BOOL ? (const void *)&b : (const void *)&v,
+                                oar_dtype_bytes(dt), id, err);
+}
+
+/* If (cond; then_branch, else_branch) and Loop (M, cond, v...; body). */
+static oar_status convert_control_flow(onnx_loader *ld, const onnx_model *m, const onnx_node *n,
+                                       int64_t opset, const int *in, const int *out, oar_error *err) {
+  const bool is_if = onnx_str_eq(n->op_type, "If");
+  onnx_loader bodies[2];
+  memset(bodies, 0, sizeof bodies);
+  const int nb = is_if ? 2 : 1;
+  int *ids = NULL;
+  oar_node_builder b;
+  memset(&b, 0, sizeof b);
+  oar_status st = OAR_OK;
+  const int nin = (int)n->num_inputs, nout = (int)n->num_outputs;
+  for (int k = 0; k < nb && st == OAR_OK; k++) {
+    const onnx_graph *sg = graph_attr(n, is_if ? (k ? "else_branch" : "then_branch") : "body");
+    if (!sg) {
+      st = oar_error_set(err, OAR_ERR_INVALID_MODEL, "has no subgraph '%s'",
+                         is_if ? (k ? "else_branch" : "then_branch") : "body");
+      break;
+    }
+    st = convert_body(ld, m, sg, opset, &bodies[k], err);
+    if (st != OAR_OK) oar_error_prefix(err, "%s: ", is_if ? (k ? "else_branch" : "then_branch") : "body");
+  }
+  /* Loop body: (iter, cond, v... | outputs cond, v..., scans...). */
+  const int formal = is_if || st != OAR_OK ? 0 : (int)bodies[0].g->num_inputs - (int)bodies[0].num_caps;
+  const int nv = formal - 2;
+  const bool has_trip = !is_if && nin > 0 && in[0] >= 0;
+  if (st == OAR_OK && !is_if &&
+      (nv < 0 || nin != nv + 2 || bodies[0].g->num_outputs < nv + 1 || nout != bodies[0].g->num_outputs - 1))
+    st = oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                       "Loop has %d inputs and %d outputs; its body takes %d and gives %d", nin, nout, formal,
+                       bodies[0].g->num_outputs);
+  const size_t max_ids =
+      (size_t)nin + 4 + (nb > 0 ? bodies[0].num_caps : 0) + (nb > 1 ? bodies[1].num_caps : 0);
+  if (st == OAR_OK && !(ids = oar_malloc(max_ids * sizeof *ids)))
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory converting a control flow node");
+  int num_ids = 0;
+  if (st == OAR_OK && !is_if) {
+    /* X: iteration number, condition, loop values, trip count, captures. */
+    int zero = -1, cond = in[1];
+    st = scalar_const(ld, "oar.loop_iter", OAR_DTYPE_INT64, 0, &zero, err);
+    if (st == OAR_OK && cond < 0) st = scalar_const(ld, "oar.loop_cond", OAR_DTYPE_BOOL, 1, &cond, err);
+    ids[num_ids++] = zero;
+    ids[num_ids++] = cond;
+    for (int k = 0; k < nv; k++) ids[num_ids++] = in[2 + k];
+    if (has_trip) {
+      ids[num_ids++] = in[0];
+      const oar_shape s = {0};
+      int ph;
+      st = oar_graph_add_value(bodies[0].g, "oar.trip", OAR_DTYPE_INT64, &s, &ph, err);
+      if (st == OAR_OK) { /* the body's input for it, before the captures */
+        oar_graph *g = bodies[0].g;
+        st = oar_graph_add_input(g, ph, err);
+        if (st == OAR_OK) {
+          memmove(&g->inputs[formal + 1], &g->inputs[formal],
+                  (size_t)(g->num_inputs - 1 - formal) * sizeof(int));
+          g->inputs[formal] = ph;
+        }
+      }
+    }
+    /* The next iteration number: iter + 1, a body output. */
+    oar_graph *g = bodies[0].g;
+    int one = -1, next = -1;
+    const oar_shape s = {0};
+    if (st == OAR_OK) st = scalar_const(&bodies[0], "oar.one", OAR_DTYPE_INT64, 1, &one, err);
+    if (st == OAR_OK) st = oar_graph_add_value(g, "oar.iter_next", OAR_DTYPE_INT64, &s, &next, err);
+    if (st == OAR_OK) st = oar_node_begin(&b, g, oar_schema_by_id(OAR_OP_elementwise_add), -1, err);
+    if (st == OAR_OK) st = oar_node_add_input(&b, 0, g->inputs[0], err);
+    if (st == OAR_OK) st = oar_node_add_input(&b, 1, one, err);
+    if (st == OAR_OK) st = oar_node_add_output(&b, 0, next, err);
+    if (st == OAR_OK)
+      st = oar_node_finish(&b, err);
+    else if (b.graph)
+      oar_node_abort(&b);
+    if (st == OAR_OK) st = oar_graph_add_output(g, next, err);
+  }
+  int num_caps = 0;
+  if (st == OAR_OK)
+    st = unify_captures(bodies, nb, is_if ? 0 : formal + has_trip, ids + num_ids, &num_caps, err);
+  num_ids += num_caps;
+  for (int k = 0; st == OAR_OK && is_if && k < nb; k++)
+    if (bodies[k].g->num_outputs != nout)
+      st = oar_error_set(err, OAR_ERR_INVALID_MODEL, "If has %d outputs, its %s gives %d", nout,
+                         k ? "else_branch" : "then_branch", bodies[k].g->num_outputs);
+  if (st != OAR_OK) goto done;
+  const oar_op_schema *schema = oar_schema_by_id(is_if ? OAR_OP_conditional_block : OAR_OP_while);
+  st = oar_node_begin(&b, ld->g, schema, -1, err);
+  if (st != OAR_OK) goto done;
+  if (is_if) {
+    st = oar_node_add_input(&b, OAR_COND_BLOCK_IN_COND, in[0], err);
+    for (int j = 0; st == OAR_OK && j < num_ids; j++)
+      st = oar_node_add_input(&b, OAR_COND_BLOCK_IN_INPUT, ids[j], err);
+    const oar_attr sc = {.type = OAR_ATTR_BOOL, .i = 1};
+    if (st == OAR_OK) st = oar_node_set_attr(&b, OAR_COND_BLOCK_ATTR_IS_SCALAR, &sc, err);
+    for (int k = 0; st == OAR_OK && k < nout; k++) {
+      int o = out[k];
+      if (o < 0) {
+        char name[64];
+        snprintf(name, sizeof name, "oar.if%d.out%d", ld->g->num_nodes, k);
+        const oar_shape none = {0};
+        st = oar_graph_add_value(ld->g, name, OAR_DTYPE_UNKNOWN, &none, &o, err);
+      }
+      if (st == OAR_OK) st = oar_node_add_output(&b, OAR_COND_BLOCK_OUT, o, err);
+    }
+  } else {
+    for (int j = 0; st == OAR_OK && j < num_ids; j++)
+      st = oar_node_add_input(&b, OAR_WHILE_IN_X, ids[j], err);
+    const int nbo = bodies[0].g->num_outputs; /* cond, v..., scans..., iter_next */
+    oar_attr carried = {.type = OAR_ATTR_INTS, .n = (size_t)nbo};
+    if (st == OAR_OK && !(carried.ints = oar_calloc((size_t)nbo + 1, sizeof *carried.ints)))
+      st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory converting a Loop");
+    for (int k = 0; st == OAR_OK && k < nbo; k++)
+      carried.ints[k] = k == 0 ? 1 : k <= nv ? 1 + k : k == nbo - 1 ? 0 : -1;
+    const oar_attr ca = {.type = OAR_ATTR_INT, .i = 1},
+                   tr = {.type = OAR_ATTR_INT, .i = has_trip ? 2 + nv : -1};
+    if (st == OAR_OK) st = oar_node_set_attr(&b, OAR_WHILE_ATTR_CARRIED, &carried, err);
+    if (st == OAR_OK) st = oar_node_set_attr(&b, OAR_WHILE_ATTR_COND, &ca, err);
+    if (st == OAR_OK) st = oar_node_set_attr(&b, OAR_WHILE_ATTR_TRIP, &tr, err);
+    oar_free(carried.ints);
+    for (int k = 0; st == OAR_OK && k < nbo; k++) {
+      int o = k >= 1 && k <= nout ? out[k - 1] : -1;
+      if (o < 0) {
+        char name[64];
+        snprintf(name, sizeof name, "oar.loop%d.out%d", ld->g->num_nodes, k);
+        const oar_shape none = {0};
+        st = oar_graph_add_value(ld->g, name, OAR_DTYPE_UNKNOWN, &none, &o, err);
+      }
+      if (st == OAR_OK) st = oar_node_add_output(&b, OAR_WHILE_OUT, o, err);
+    }
+  }
+  if (st == OAR_OK) {
+    oar_graph *gs[2] = {bodies[0].g, nb > 1 ? bodies[1].g : NULL};
+    bodies[0].g = NULL;
+    if (nb > 1) bodies[1].g = NULL;
+    st = oar_node_set_bodies(&b, gs, nb, err);
+  }
+  if (st == OAR_OK) {
+    st = oar_node_finish(&b, err);
+    if (st == OAR_OK) st = onnx_ld_track_last_node(ld, err);
+  } else if (b.graph) {
+    oar_node_abort(&b);
+  }
+done:
+  for (int k = 0; k < 2; k++) body_free(&bodies[k]);
+  oar_free(ids);
+  return st;
+}
+
+static oar_status convert_node(onnx_loader *ld, const onnx_model *m, const onnx_graph *gr, int64_t opset,
+                               size_t index, oar_error *err) {
+  const onnx_node *n = &gr->nodes[index];
+  const bool control_flow = onnx_str_eq(n->op_type, "If") || onnx_str_eq(n->op_type, "Loop");
   char label[512];
   bool default_domain = n->domain.n == 0 || onnx_str_eq(n->domain, "ai.onnx");
   if (!default_domain) {
@@ -312,12 +616,12 @@ static oar_status convert_node(onnx_loader *ld, const onnx_model *m, int64_t ops
         err, OAR_ERR_INVALID_MODEL,
         "ONNX node #%zu %s uses the default ONNX domain, but the model imports no opset of it", index,
         node_label(n, label, sizeof label));
-  const onnx_op_entry *e = onnx_op_find(n->op_type.p, n->op_type.n);
-  if (!e)
+  const onnx_op_entry *e = control_flow ? NULL : onnx_op_find(n->op_type.p, n->op_type.n);
+  if (!e && !control_flow)
     return oar_error_set(err, OAR_ERR_UNSUPPORTED,
                          "ONNX node #%zu %s: op type '%.*s' (domain ai.onnx, opset %lld) is not supported",
                          index, node_label(n, label, sizeof label), NAME_FMT(n->op_type), (long long)opset);
-  for (size_t a = 0; a < n->num_attrs; a++)
+  for (size_t a = 0; a < n->num_attrs && !control_flow; a++)
     if (n->attrs[a].has_graph)
       return oar_error_set(err, OAR_ERR_UNSUPPORTED,
                            "ONNX node #%zu %s (opset %lld): subgraph attribute '%.*s' is not supported",
@@ -332,7 +636,8 @@ static oar_status convert_node(onnx_loader *ld, const onnx_model *m, int64_t ops
   for (size_t i = 0; i < n->num_inputs; i++) {
     ids[i] = -1;
     if (n->inputs[i].n == 0) continue;
-    ids[i] = onnx_ld_find(ld, n->inputs[i].p, n->inputs[i].n);
+    st = find_or_capture(ld, n->inputs[i].p, n->inputs[i].n, &ids[i], err);
+    if (st != OAR_OK) goto done;
     if (ids[i] < 0) {
       st = oar_error_set(
           err, OAR_ERR_INVALID_MODEL,
@@ -356,6 +661,13 @@ static oar_status convert_node(onnx_loader *ld, const onnx_model *m, int64_t ops
     oar_shape none = {0};
     st = onnx_ld_add(ld, n->outputs[i].p, n->outputs[i].n, OAR_DTYPE_UNKNOWN, &none, &outs[i], err);
     if (st != OAR_OK) goto done;
+  }
+  if (control_flow) {
+    st = convert_control_flow(ld, m, n, opset, ids, outs, err);
+    if (st != OAR_OK)
+      oar_error_prefix(err, "ONNX node #%zu %s (opset %lld): ", index, node_label(n, label, sizeof label),
+                       (long long)opset);
+    goto done;
   }
   onnx_cx cx = {
       .ld = ld,
@@ -419,7 +731,7 @@ static oar_status build(onnx_loader *ld, const onnx_model *m, const char *dir, o
     OAR_TRY(oar_graph_add_input(ld->g, id, err));
     OAR_TRY(onnx_ld_set_known(ld, id, true, err));
   }
-  for (size_t i = 0; i < gr->num_nodes; i++) OAR_TRY(convert_node(ld, m, opset, i, err));
+  for (size_t i = 0; i < gr->num_nodes; i++) OAR_TRY(convert_node(ld, m, gr, opset, i, err));
   if (gr->num_outputs == 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "the graph has no outputs");
   for (size_t i = 0; i < gr->num_outputs; i++) {
     const onnx_value_info *vi = &gr->outputs[i];

@@ -12,7 +12,8 @@
  *
  * What is refused, with the reason: ops of other domains, ops without a
  * converter (the message gives type, domain, opset and node), opsets out of
- * range, subgraphs (If/Loop/Scan), sparse initializers, data types oar does
+ * range, Scan and graph-list attributes (If and Loop bodies are converted
+ * into bodies of the IR's conditional_block / while), sparse initializers, data types oar does
  * not have. */
 #ifndef OAR_FRONTEND_ONNX_ONNX_LOADER_H
 #define OAR_FRONTEND_ONNX_ONNX_LOADER_H

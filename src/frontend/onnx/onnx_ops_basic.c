@@ -28,7 +28,25 @@ static oar_status unary_to(onnx_cx *cx, oar_op_id op) {
   return cx_unary(cx, op, cx_need_in(cx, 0), cx_need_out(cx, 0));
 }
 
-oar_status onnx_convert_identity(onnx_cx *cx) { return unary_to(cx, OAR_OP_assign); }
+/* Identity of a small constant (paddle2onnx routes Reshape's shape through
+ * one) is that constant: its value stays known at load time, so the shapes
+ * after it are known too. Anything else is an assign. */
+oar_status onnx_convert_identity(onnx_cx *cx) {
+  enum { FOLD_MAX_BYTES = 4096 };
+  const int x = cx_need_in(cx, 0), y = cx_out(cx, 0);
+  const oar_value *c = cx_const(cx, x);
+  if (c && y >= 0 && c->data) {
+    const size_t bytes = (size_t)oar_shape_numel(&c->shape) * oar_dtype_bytes(c->dtype);
+    if (bytes <= FOLD_MAX_BYTES) {
+      const oar_dtype dtype = c->dtype;
+      const oar_shape shape = c->shape;
+      if ((cx->st = oar_graph_set_constant(cx->g, y, dtype, &shape, c->data, bytes, cx->err)) != OAR_OK)
+        return cx->st;
+      return cx->st = onnx_ld_set_known(cx->ld, y, true, cx->err);
+    }
+  }
+  return unary_to(cx, OAR_OP_assign);
+}
 oar_status onnx_convert_relu(onnx_cx *cx) { return unary_to(cx, OAR_OP_relu); }
 oar_status onnx_convert_sigmoid(onnx_cx *cx) { return unary_to(cx, OAR_OP_sigmoid); }
 oar_status onnx_convert_tanh(onnx_cx *cx) { return unary_to(cx, OAR_OP_tanh); }

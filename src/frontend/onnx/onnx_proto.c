@@ -286,7 +286,14 @@ static oar_status decode_value_info(oar_pb_reader *r, onnx_value_info *v, oar_er
 
 /* ---- AttributeProto ----------------------------------------------------- */
 
+static void graph_free(onnx_graph *g);
+static oar_status decode_graph(oar_pb_reader *r, onnx_graph *g, int depth, oar_error *err);
+
 static void attr_free(onnx_attr *a) {
+  if (a->g) {
+    graph_free(a->g);
+    oar_free(a->g);
+  }
   if (a->t) {
     onnx_tensor_free(a->t);
     oar_free(a->t);
@@ -297,7 +304,7 @@ static void attr_free(onnx_attr *a) {
   memset(a, 0, sizeof *a);
 }
 
-static oar_status decode_attr(oar_pb_reader *r, onnx_attr *a, oar_error *err) {
+static oar_status decode_attr(oar_pb_reader *r, onnx_attr *a, int depth, oar_error *err) {
   size_t cap_strings = 0;
   while (!oar_pb_at_end(r)) {
     fld f;
@@ -327,7 +334,18 @@ static oar_status decode_attr(oar_pb_reader *r, onnx_attr *a, oar_error *err) {
         OAR_TRY(decode_tensor(&sub, a->t, err));
         break;
       }
-      case 6:
+      case 6: {
+        a->has_graph = true;
+        oar_pb_reader sub;
+        OAR_TRY(rd_msg(r, &f, "g", &sub, err));
+        if (a->g || depth >= ONNX_MAX_GRAPH_DEPTH)
+          return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                               "attribute graph given twice or nested deeper than %d", ONNX_MAX_GRAPH_DEPTH);
+        if (!(a->g = oar_calloc(1, sizeof *a->g)))
+          return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory decoding a subgraph");
+        OAR_TRY(decode_graph(&sub, a->g, depth + 1, err));
+        break;
+      }
       case 11:
         a->has_graph = true;
         OAR_TRY(oar_pb_skip(r, f.num, f.wire, err));
@@ -361,7 +379,7 @@ static void node_free(onnx_node *n) {
   oar_free(n->attrs);
 }
 
-static oar_status decode_node(oar_pb_reader *r, onnx_node *n, oar_error *err) {
+static oar_status decode_node(oar_pb_reader *r, onnx_node *n, int depth, oar_error *err) {
   size_t cap_in = 0, cap_out = 0, cap_attrs = 0;
   n->pos = r->pos;
   while (!oar_pb_at_end(r)) {
@@ -388,7 +406,7 @@ static oar_status decode_node(oar_pb_reader *r, onnx_node *n, oar_error *err) {
         void *slot;
         OAR_TRY(rd_msg(r, &f, "attribute", &sub, err));
         OAR_TRY(push((void **)&n->attrs, &n->num_attrs, &cap_attrs, sizeof *n->attrs, &slot, err));
-        OAR_TRY(decode_attr(&sub, slot, err));
+        OAR_TRY(decode_attr(&sub, slot, depth, err));
         break;
       }
       default: OAR_TRY(oar_pb_skip(r, f.num, f.wire, err)); break;
@@ -400,6 +418,7 @@ static oar_status decode_node(oar_pb_reader *r, onnx_node *n, oar_error *err) {
 /* ---- GraphProto / ModelProto -------------------------------------------- */
 
 static void graph_free(onnx_graph *g) {
+  if (!g) return;
   for (size_t i = 0; i < g->num_nodes; i++) node_free(&g->nodes[i]);
   oar_free(g->nodes);
   for (size_t i = 0; i < g->num_inits; i++) onnx_tensor_free(&g->inits[i]);
@@ -409,7 +428,7 @@ static void graph_free(onnx_graph *g) {
   memset(g, 0, sizeof *g);
 }
 
-static oar_status decode_graph(oar_pb_reader *r, onnx_graph *g, oar_error *err) {
+static oar_status decode_graph(oar_pb_reader *r, onnx_graph *g, int depth, oar_error *err) {
   size_t cap_nodes = 0, cap_inits = 0, cap_in = 0, cap_out = 0;
   while (!oar_pb_at_end(r)) {
     fld f;
@@ -420,7 +439,7 @@ static oar_status decode_graph(oar_pb_reader *r, onnx_graph *g, oar_error *err) 
       case 1:
         OAR_TRY(rd_msg(r, &f, "node", &sub, err));
         OAR_TRY(push((void **)&g->nodes, &g->num_nodes, &cap_nodes, sizeof *g->nodes, &slot, err));
-        OAR_TRY(decode_node(&sub, slot, err));
+        OAR_TRY(decode_node(&sub, slot, depth, err));
         break;
       case 5:
         OAR_TRY(rd_msg(r, &f, "initializer", &sub, err));
@@ -486,7 +505,7 @@ oar_status onnx_model_decode(const void *data, size_t size, onnx_model *m, oar_e
         OAR_TRY(rd_msg(&r, &f, "graph", &sub, err));
         graph_free(&m->graph);
         m->has_graph = true;
-        OAR_TRY(decode_graph(&sub, &m->graph, err));
+        OAR_TRY(decode_graph(&sub, &m->graph, 0, err));
         break;
       case 25:
         m->num_functions++;

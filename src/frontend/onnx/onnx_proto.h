@@ -80,6 +80,8 @@ typedef struct onnx_tensor {
   size_t pos; /* offset of the message, for errors */
 } onnx_tensor;
 
+#define ONNX_MAX_GRAPH_DEPTH 8
+
 typedef struct onnx_attr {
   onnx_str name;
   onnx_str ref_attr_name;
@@ -87,9 +89,10 @@ typedef struct onnx_attr {
   float f;
   int64_t i;
   onnx_str s;
-  onnx_tensor *t;     /* owned */
-  bool has_graph;     /* g / graphs: subgraphs are not decoded */
-  oar_pb_u64s floats; /* float bit patterns in the low 32 bits */
+  onnx_tensor *t;       /* owned */
+  bool has_graph;       /* g / graphs */
+  struct onnx_graph *g; /* g, decoded (owned; If / Loop bodies), nested at most ONNX_MAX_GRAPH_DEPTH */
+  oar_pb_u64s floats;   /* float bit patterns in the low 32 bits */
   oar_pb_u64s ints;
   onnx_str *strings;
   size_t num_strings;

@@ -14,6 +14,11 @@ struct onnx_loader {
   size_t known_cap;
   int temps;            /* counter for temporary names */
   const void *file_map; /* the model file's mapping, or NULL (buffer, or read into memory) */
+  /* A control flow body's loader: the enclosing graph's, and the outer
+   * values the body captured (one extra body input each, in order). */
+  struct onnx_loader *parent;
+  int *caps;
+  size_t num_caps, cap_caps;
   size_t file_map_size;
 };
 

@@ -9,6 +9,7 @@
 
 #include "base/alloc.h"
 #include "frontend/paddle/name_map.h"
+#include "ir/ops/control_flow.h"
 
 /* Schemas have a handful of slots; a fixed bound keeps slot matching free
  * of allocation. */
@@ -18,6 +19,10 @@
 #define PADDLE_EMPTY_VAR "@EMPTY@"
 
 typedef struct build_ctx {
+  const oar_pd_program *prog;
+  const struct build_ctx *parent; /* the block holding the control flow op of this sub-block */
+  int depth;
+  size_t *block_visits; /* program-wide count of sub-block reads (bounded: MAX_BLOCK_VISITS) */
   const oar_pd_block *block;
   const char *source;
   oar_graph *g;
@@ -36,8 +41,8 @@ static const char *first_output(const oar_pd_op *op) {
 /* "op 'conv2d' (op #5 in block 0, first output 'x') in model.pdmodel" */
 static const char *describe(const build_ctx *c, size_t index, char *buf, size_t size) {
   const oar_pd_op *op = &c->block->ops[index];
-  snprintf(buf, size, "op '%s' (op #%zu in block 0, first output '%s') in %s", op->type, index,
-           first_output(op), c->source);
+  snprintf(buf, size, "op '%s' (op #%zu in block %d, first output '%s') in %s", op->type, index,
+           (int)c->block->idx, first_output(op), c->source);
   return buf;
 }
 
@@ -46,8 +51,11 @@ static const char *describe(const build_ctx *c, size_t index, char *buf, size_t 
 /* ---- variables and values ----------------------------------------------- */
 
 static const oar_pd_var *find_var(const build_ctx *c, const char *name) {
-  int i = oar_name_map_get(&c->vars, name);
-  return i < 0 ? NULL : &c->block->vars[i];
+  for (; c; c = c->parent) {
+    int i = oar_name_map_get(&c->vars, name);
+    if (i >= 0) return &c->block->vars[i];
+  }
+  return NULL;
 }
 
 /* The declared dtype and shape of a variable; UNKNOWN and rank 0 when it
@@ -56,6 +64,12 @@ static oar_status declared_type(const oar_pd_var *var, const char *role, oar_dty
                                 oar_error *err) {
   *dtype = OAR_DTYPE_UNKNOWN;
   memset(shape, 0, sizeof *shape);
+  if (var && var->kind == OAR_PD_LOD_TENSOR_ARRAY) {
+    /* Tensor arrays are blobs (ir/ops/control_flow.h). */
+    *dtype = OAR_DTYPE_UINT8;
+    *shape = (oar_shape){.rank = 1, .dims = {-1}};
+    return OAR_OK;
+  }
   if (!var || !var->has_tensor) return OAR_OK;
   if (var->tensor.dims.n > OAR_MAX_RANK)
     return oar_error_set(err, OAR_ERR_UNSUPPORTED, "%s '%s' has rank %zu, above oar's maximum of %d", role,
@@ -605,9 +619,322 @@ static oar_status expand_op(build_ctx *c, size_t index, const oar_pd_lowering *l
   return oar_error_prefix(err, "%s ", describe(c, index, desc, sizeof desc));
 }
 
+/* ---- control flow: sub-blocks become bodies (ir/ops/control_flow.h) -------------------- */
+
+static oar_status build_block(build_ctx *c, oar_error *err);
+static oar_status index_vars(build_ctx *c, oar_error *err);
+static oar_status check_op_types(build_ctx *c, oar_error *err);
+
+/* Sub-blocks nest at most this deep (a cycle of block references in a
+ * malformed file ends here too). */
+#define MAX_BLOCK_DEPTH 32
+/* Sub-blocks read while building, in all: a malformed file whose ops share
+ * sub-blocks would otherwise take time exponential in its nesting. */
+#define MAX_BLOCK_VISITS 65536
+
+static oar_status count_block_visit(const build_ctx *c, oar_error *err) {
+  if (++*c->block_visits > MAX_BLOCK_VISITS)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "%s: its control flow reads sub-blocks more than %d times (ops sharing sub-blocks?)",
+                         c->source, MAX_BLOCK_VISITS);
+  return OAR_OK;
+}
+
+typedef struct name_list {
+  const char **v;
+  int n, cap;
+} name_list;
+
+static int name_list_find(const name_list *l, const char *name) {
+  for (int i = 0; i < l->n; i++)
+    if (strcmp(l->v[i], name) == 0) return i;
+  return -1;
+}
+
+static oar_status name_list_add(name_list *l, const char *name, oar_error *err) {
+  if (strcmp(name, PADDLE_EMPTY_VAR) == 0 || name_list_find(l, name) >= 0) return OAR_OK;
+  if (l->n == l->cap) {
+    int cap = l->cap ? l->cap * 2 : 16;
+    const char **v = oar_realloc(l->v, (size_t)cap * sizeof *v);
+    if (!v) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory reading a sub-block");
+    l->v = v;
+    l->cap = cap;
+  }
+  l->v[l->n++] = name;
+  return OAR_OK;
+}
+
+static bool is_control_flow(const char *type) {
+  return strcmp(type, "while") == 0 || strcmp(type, "conditional_block") == 0;
+}
+
+/* The sub-block an op runs, checked. */
+static oar_status sub_block_of(const build_ctx *c, size_t index, const oar_pd_block **out, oar_error *err) {
+  const oar_pd_op *op = &c->block->ops[index];
+  char desc[DESC_MAX];
+  const oar_pd_attr *a = oar_pd_op_find_attr(op, "sub_block");
+  if (!a || a->type != OAR_PD_ATTR_BLOCK)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s has no attribute 'sub_block'",
+                         describe(c, index, desc, sizeof desc));
+  const int32_t idx = a->block_idx;
+  if (idx <= 0 || (size_t)idx >= c->prog->num_blocks)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s runs block %d, which the program (%zu blocks) lacks",
+                         describe(c, index, desc, sizeof desc), (int)idx, c->prog->num_blocks);
+  for (const build_ctx *p = c; p; p = p->parent)
+    if (p->block->idx == idx || p->depth >= MAX_BLOCK_DEPTH)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "%s runs block %d, which contains it (or nests deeper than %d)",
+                           describe(c, index, desc, sizeof desc), (int)idx, MAX_BLOCK_DEPTH);
+  *out = &c->prog->blocks[idx];
+  return OAR_OK;
+}
+
+static oar_status slot_names(const oar_pd_slot *slots, size_t n, name_list *l, oar_error *err) {
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < slots[i].args.n; j++) OAR_TRY(name_list_add(l, slots[i].args.v[j], err));
+  return OAR_OK;
+}
+
+/* The variables a block reads before writing them: what its body takes
+ * from outside. A control flow op or write_to_array reads its outputs too
+ * (their values carry over or grow), and a control flow op reads what its
+ * own sub-block reads from outside (its Input / X slots may not list it all:
+ * PIR's converted programs leave them empty). */
+static oar_status free_reads(const build_ctx *c, const oar_pd_block *b, name_list *reads, int depth,
+                             oar_error *err) {
+  const oar_pd_program *prog = c->prog;
+  OAR_TRY(count_block_visit(c, err));
+  if (depth > MAX_BLOCK_DEPTH)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "sub-blocks nest deeper than %d (or refer to each other)", MAX_BLOCK_DEPTH);
+  name_list written = {0};
+  oar_status st = OAR_OK;
+  for (size_t i = 0; i < b->num_ops && st == OAR_OK; i++) {
+    const oar_pd_op *op = &b->ops[i];
+    name_list here = {0};
+    st = slot_names(op->inputs, op->num_inputs, &here, err);
+    if (st == OAR_OK && (is_control_flow(op->type) || strcmp(op->type, "write_to_array") == 0))
+      st = slot_names(op->outputs, op->num_outputs, &here, err);
+    const oar_pd_attr *sb = is_control_flow(op->type) ? oar_pd_op_find_attr(op, "sub_block") : NULL;
+    if (st == OAR_OK && sb && sb->type == OAR_PD_ATTR_BLOCK && sb->block_idx > 0 &&
+        (size_t)sb->block_idx < prog->num_blocks)
+      st = free_reads(c, &prog->blocks[sb->block_idx], &here, depth + 1, err);
+    for (int k = 0; st == OAR_OK && k < here.n; k++)
+      if (name_list_find(&written, here.v[k]) < 0) st = name_list_add(reads, here.v[k], err);
+    oar_free(here.v);
+    if (st == OAR_OK) st = slot_names(op->outputs, op->num_outputs, &written, err);
+  }
+  oar_free(written.v);
+  return st;
+}
+
+/* The current value of `name` in c, made when it has none: an empty array
+ * for a tensor array variable, an empty tensor of its declared dtype for a
+ * variable a loop writes before reading. -1 (no error) when `name` is no
+ * variable of c or its ancestors and make is false. */
+static oar_status value_or_empty(build_ctx *c, const char *name, bool make, int *id, oar_error *err) {
+  *id = oar_name_map_get(&c->values, name);
+  if (*id >= 0) return OAR_OK;
+  const oar_pd_var *var = find_var(c, name);
+  if (!var || !(make || var->kind == OAR_PD_LOD_TENSOR_ARRAY)) return OAR_OK;
+  if (var->kind == OAR_PD_LOD_TENSOR_ARRAY) {
+    oar_node_builder b;
+    OAR_TRY(oar_node_begin(&b, c->g, oar_schema_by_id(OAR_OP_create_array), -1, err));
+    oar_status st = define_value(c, name, id, err);
+    if (st == OAR_OK) st = oar_node_add_output(&b, 0, *id, err);
+    if (st != OAR_OK) {
+      oar_node_abort(&b);
+      return st;
+    }
+    return oar_node_finish(&b, err);
+  }
+  oar_dtype dtype;
+  oar_shape shape;
+  OAR_TRY(declared_type(var, "variable", &dtype, &shape, err));
+  if (dtype == OAR_DTYPE_UNKNOWN) dtype = OAR_DTYPE_FLOAT32;
+  const oar_shape empty = {.rank = 1, .dims = {0}};
+  OAR_TRY(define_value(c, name, id, err));
+  return oar_graph_set_constant(c->g, *id, dtype, &empty, NULL, 0, err);
+}
+
+/* Builds block `b` as a body graph: inputs are the outer values of `ins`
+ * (same names), outputs the values of `outs` at its end. */
+static oar_status build_body(build_ctx *c, size_t index, const oar_pd_block *b, const name_list *ins,
+                             const int *in_ids, const name_list *outs, oar_graph **out, oar_error *err) {
+  build_ctx bc;
+  memset(&bc, 0, sizeof bc);
+  bc.prog = c->prog;
+  bc.parent = c;
+  bc.depth = c->depth + 1;
+  bc.block_visits = c->block_visits;
+  bc.block = b;
+  bc.source = c->source;
+  oar_name_map_init(&bc.vars);
+  oar_name_map_init(&bc.values);
+  char desc[DESC_MAX];
+  oar_status st = count_block_visit(c, err);
+  if (st == OAR_OK) st = oar_graph_create(&bc.g, err);
+  if (st == OAR_OK && !(bc.g->source = oar_strdup(c->source)))
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory for the source name");
+  if (st == OAR_OK) st = index_vars(&bc, err);
+  if (st == OAR_OK) st = check_op_types(&bc, err);
+  for (int i = 0; st == OAR_OK && i < ins->n; i++) {
+    const oar_value *ov = &c->g->values[in_ids[i]];
+    int id;
+    st = oar_graph_add_value(bc.g, ins->v[i], ov->dtype, &ov->shape, &id, err);
+    if (st == OAR_OK) st = oar_graph_add_input(bc.g, id, err);
+    if (st == OAR_OK) st = oar_name_map_put(&bc.values, ins->v[i], id, err);
+  }
+  if (st == OAR_OK) st = build_block(&bc, err);
+  for (int k = 0; st == OAR_OK && k < outs->n; k++) {
+    int id = oar_name_map_get(&bc.values, outs->v[k]);
+    if (id < 0)
+      st = oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s: its block %d never writes its output '%s'",
+                         describe(c, index, desc, sizeof desc), (int)b->idx, outs->v[k]);
+    else
+      st = oar_graph_add_output(bc.g, id, err);
+  }
+  oar_name_map_free(&bc.vars);
+  oar_name_map_free(&bc.values);
+  if (st != OAR_OK) {
+    oar_graph_destroy(bc.g);
+    return st;
+  }
+  *out = bc.g;
+  return OAR_OK;
+}
+
+/* Paddle while (X, Condition -> Out over sub_block) and conditional_block
+ * (Cond, Input -> Out over sub_block): one IR node owning the body. */
+static oar_status add_control_flow(build_ctx *c, size_t index, oar_error *err) {
+  const oar_pd_op *op = &c->block->ops[index];
+  const bool is_while = strcmp(op->type, "while") == 0;
+  char desc[DESC_MAX];
+  const oar_pd_block *b = NULL;
+  OAR_TRY(sub_block_of(c, index, &b, err));
+  const oar_pd_slot *cond = oar_pd_op_find_input(op, is_while ? "Condition" : "Cond");
+  const oar_pd_slot *outs_slot = oar_pd_op_find_output(op, "Out");
+  if (!cond || cond->args.n != 1)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s must have one variable in '%s'",
+                         describe(c, index, desc, sizeof desc), is_while ? "Condition" : "Cond");
+  name_list reads = {0}, ins = {0}, outs = {0};
+  int *in_ids = NULL;
+  oar_graph *body = NULL;
+  oar_node_builder nb;
+  memset(&nb, 0, sizeof nb);
+  oar_status st = free_reads(c, b, &reads, c->depth, err);
+  for (size_t j = 0; st == OAR_OK && outs_slot && j < outs_slot->args.n; j++)
+    st = name_list_add(&outs, outs_slot->args.v[j], err);
+  if (st == OAR_OK && is_while) {
+    st = name_list_add(&reads, cond->args.v[0], err);
+    for (int k = 0; st == OAR_OK && k < outs.n; k++) st = name_list_add(&reads, outs.v[k], err);
+  } else {
+    /* A branch's outputs that have a value already pass through when the
+     * block does not write them. */
+    for (int k = 0; st == OAR_OK && k < outs.n; k++)
+      if (oar_name_map_get(&c->values, outs.v[k]) >= 0) st = name_list_add(&reads, outs.v[k], err);
+  }
+  if (st == OAR_OK && !(in_ids = oar_malloc(((size_t)reads.n + 1) * sizeof *in_ids)))
+    st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory reading a sub-block");
+  for (int i = 0; st == OAR_OK && i < reads.n; i++) {
+    const bool carried =
+        is_while && (name_list_find(&outs, reads.v[i]) >= 0 || strcmp(reads.v[i], cond->args.v[0]) == 0);
+    int id;
+    st = value_or_empty(c, reads.v[i], carried, &id, err);
+    if (st != OAR_OK || id < 0) continue; /* not a variable here: the body's op says so */
+    in_ids[ins.n] = id;
+    st = name_list_add(&ins, reads.v[i], err);
+  }
+  if (st == OAR_OK) st = build_body(c, index, b, &ins, in_ids, &outs, &body, err);
+  const oar_op_schema *schema = oar_schema_by_id(is_while ? OAR_OP_while : OAR_OP_conditional_block);
+  if (st == OAR_OK) st = oar_node_begin(&nb, c->g, schema, (int)index, err);
+  if (st == OAR_OK) {
+    oar_graph *bodies[1] = {body};
+    body = NULL;
+    st = oar_node_set_bodies(&nb, bodies, 1, err);
+  }
+  if (st == OAR_OK && !is_while) {
+    int id = oar_name_map_get(&c->values, cond->args.v[0]);
+    if (id < 0)
+      st = oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s reads condition '%s', which no earlier op produces",
+                         describe(c, index, desc, sizeof desc), cond->args.v[0]);
+    else
+      st = oar_node_add_input(&nb, OAR_COND_BLOCK_IN_COND, id, err);
+  }
+  for (int i = 0; st == OAR_OK && i < ins.n; i++)
+    st = oar_node_add_input(&nb, is_while ? OAR_WHILE_IN_X : OAR_COND_BLOCK_IN_INPUT, in_ids[i], err);
+  oar_attr carried = {.type = OAR_ATTR_INTS};
+  if (st == OAR_OK && is_while) {
+    carried.n = (size_t)outs.n;
+    if (!(carried.ints = oar_calloc((size_t)outs.n + 1, sizeof *carried.ints)))
+      st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory reading a loop");
+    for (int k = 0; st == OAR_OK && k < outs.n; k++) carried.ints[k] = name_list_find(&ins, outs.v[k]);
+    const oar_attr ci = {.type = OAR_ATTR_INT, .i = name_list_find(&ins, cond->args.v[0])};
+    if (st == OAR_OK && ci.i < 0)
+      st = oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s: loop condition '%s' has no value before the loop",
+                         describe(c, index, desc, sizeof desc), cond->args.v[0]);
+    if (st == OAR_OK) st = oar_node_set_attr(&nb, OAR_WHILE_ATTR_COND, &ci, err);
+    if (st == OAR_OK) st = oar_node_set_attr(&nb, OAR_WHILE_ATTR_CARRIED, &carried, err);
+  } else if (st == OAR_OK) {
+    const oar_pd_attr *sc = oar_pd_op_find_attr(op, "is_scalar_condition");
+    const oar_attr a = {.type = OAR_ATTR_BOOL, .i = sc && sc->type == OAR_PD_ATTR_BOOLEAN && sc->b};
+    st = oar_node_set_attr(&nb, OAR_COND_BLOCK_ATTR_IS_SCALAR, &a, err);
+  }
+  oar_free(carried.ints);
+  for (int k = 0; st == OAR_OK && k < outs.n; k++) {
+    int id;
+    st = define_value(c, outs.v[k], &id, err);
+    if (st == OAR_OK) st = oar_node_add_output(&nb, 0, id, err);
+  }
+  if (st == OAR_OK) {
+    st = oar_node_finish(&nb, err);
+  } else if (nb.graph) {
+    oar_node_abort(&nb);
+  }
+  oar_graph_destroy(body);
+  oar_free(reads.v);
+  oar_free(ins.v);
+  oar_free(outs.v);
+  oar_free(in_ids);
+  return st;
+}
+
+/* write_to_array (X, I -> Out): Out is the array it grows, so the node
+ * reads the array's current value too (none: a new array). */
+static oar_status add_write_to_array(build_ctx *c, size_t index, oar_error *err) {
+  const oar_pd_op *op = &c->block->ops[index];
+  char desc[DESC_MAX];
+  const oar_pd_slot *x = oar_pd_op_find_input(op, "X"), *i = oar_pd_op_find_input(op, "I");
+  const oar_pd_slot *o = oar_pd_op_find_output(op, "Out");
+  if (!x || x->args.n != 1 || !i || i->args.n != 1 || !o || o->args.n != 1)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s must have one variable in each of X, I and Out",
+                         describe(c, index, desc, sizeof desc));
+  const int xid = oar_name_map_get(&c->values, x->args.v[0]),
+            iid = oar_name_map_get(&c->values, i->args.v[0]);
+  if (xid < 0 || iid < 0)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "%s reads variable '%s', which no earlier op produces",
+                         describe(c, index, desc, sizeof desc), xid < 0 ? x->args.v[0] : i->args.v[0]);
+  const int aid = oar_name_map_get(&c->values, o->args.v[0]);
+  oar_node_builder nb;
+  OAR_TRY(oar_node_begin(&nb, c->g, oar_schema_by_id(OAR_OP_write_to_array), (int)index, err));
+  oar_status st = oar_node_add_input(&nb, OAR_WRITE_ARRAY_IN_X, xid, err);
+  if (st == OAR_OK) st = oar_node_add_input(&nb, OAR_WRITE_ARRAY_IN_I, iid, err);
+  if (st == OAR_OK && aid >= 0) st = oar_node_add_input(&nb, OAR_WRITE_ARRAY_IN_ARRAY, aid, err);
+  int id;
+  if (st == OAR_OK) st = define_value(c, o->args.v[0], &id, err);
+  if (st == OAR_OK) st = oar_node_add_output(&nb, OAR_WRITE_ARRAY_OUT, id, err);
+  if (st != OAR_OK) {
+    oar_node_abort(&nb);
+    return st;
+  }
+  return oar_node_finish(&nb, err);
+}
+
 static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
   const oar_pd_op *op = &c->block->ops[index];
   char desc[DESC_MAX];
+  if (is_control_flow(op->type)) return add_control_flow(c, index, err);
+  if (strcmp(op->type, "write_to_array") == 0) return add_write_to_array(c, index, err);
   /* A lowering wins over an IR op of the same name: the ONNX-born IR ops
    * (take_along_axis, ...) share Paddle's names but not its slots. */
   const oar_pd_lowering *low = oar_pd_lowering_find(op->type);
@@ -638,12 +965,12 @@ static oar_status add_op(build_ctx *c, size_t index, oar_error *err) {
 static oar_status index_vars(build_ctx *c, oar_error *err) {
   const oar_pd_block *b = c->block;
   if (b->num_vars > (size_t)INT32_MAX || b->num_ops > (size_t)INT32_MAX)
-    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "block 0 of %s is too large (%zu vars, %zu ops)",
-                         c->source, b->num_vars, b->num_ops);
+    return oar_error_set(err, OAR_ERR_UNSUPPORTED, "block %d of %s is too large (%zu vars, %zu ops)",
+                         (int)b->idx, c->source, b->num_vars, b->num_ops);
   for (size_t i = 0; i < b->num_vars; i++) {
     if (oar_name_map_get(&c->vars, b->vars[i].name) >= 0)
-      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "variable '%s' is declared twice in block 0 of %s",
-                           b->vars[i].name, c->source);
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "variable '%s' is declared twice in block %d of %s",
+                           b->vars[i].name, (int)b->idx, c->source);
     OAR_TRY(oar_name_map_put(&c->vars, b->vars[i].name, (int)i, err));
   }
   return OAR_OK;
@@ -690,6 +1017,16 @@ static oar_status check_op_types(build_ctx *c, oar_error *err) {
                        num_ops == 1 ? "" : "s", list, more ? ", and more" : "");
 }
 
+/* Every op of the block but feed and fetch, in order. */
+static oar_status build_block(build_ctx *c, oar_error *err) {
+  for (size_t i = 0; i < c->block->num_ops; i++) {
+    const char *type = c->block->ops[i].type;
+    if (strcmp(type, "feed") == 0 || strcmp(type, "fetch") == 0) continue;
+    OAR_TRY(add_op(c, i, err));
+  }
+  return OAR_OK;
+}
+
 static oar_status build(build_ctx *c, const oar_pd_params *params, oar_error *err) {
   io_op *feeds = NULL, *fetches = NULL;
   size_t num_feeds = 0, num_fetches = 0;
@@ -702,11 +1039,7 @@ static oar_status build(build_ctx *c, const oar_pd_params *params, oar_error *er
   if ((st = collect_io(c, true, &feeds, &num_feeds, err)) != OAR_OK) goto done;
   if ((st = collect_io(c, false, &fetches, &num_fetches, err)) != OAR_OK) goto done;
   if ((st = add_inputs(c, feeds, num_feeds, err)) != OAR_OK) goto done;
-  for (size_t i = 0; i < c->block->num_ops; i++) {
-    const char *type = c->block->ops[i].type;
-    if (strcmp(type, "feed") == 0 || strcmp(type, "fetch") == 0) continue;
-    if ((st = add_op(c, i, err)) != OAR_OK) goto done;
-  }
+  if ((st = build_block(c, err)) != OAR_OK) goto done;
   st = add_outputs(c, fetches, num_fetches, err);
 done:
   oar_free(feeds);
@@ -721,6 +1054,9 @@ oar_status oar_pd_build_graph(const oar_pd_program *prog, const oar_pd_params *p
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "program %s has no blocks", source);
   build_ctx c;
   memset(&c, 0, sizeof c);
+  size_t block_visits = 0;
+  c.prog = prog;
+  c.block_visits = &block_visits;
   c.block = &prog->blocks[0];
   c.source = source;
   oar_name_map_init(&c.vars);

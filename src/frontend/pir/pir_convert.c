@@ -97,19 +97,24 @@ bool oar_pirc_grow(void **p, size_t *cap, size_t need, size_t elem) {
 /* A VarDesc named `name` of PIR type `t` (nothing for absent results). */
 oar_status oar_pirc_declare_named(pirc_ctx *c, const char *name, const oar_pir_type *t, bool persistable) {
   if (t->kind == OAR_PIR_TYPE_NULL) return OAR_OK;
-  if (t->kind != OAR_PIR_TYPE_DENSE)
+  const bool array = t->kind == OAR_PIR_TYPE_OTHER && strcmp(t->name, "1.t_dense_tensor_array") == 0;
+  if (t->kind != OAR_PIR_TYPE_DENSE && !array)
     return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED, "value '%s' has type %s; oar reads dense tensors only", name,
                          t->name);
-  if (t->dtype < 0)
+  if (!array && t->dtype < 0)
     return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED, "value '%s' has element type %s, which oar does not support",
                          name, t->elem);
-  oar_pd_block *b = c->block;
+  oar_pd_block *b = c->var_block ? c->var_block : c->block;
   if (!oar_pirc_grow((void **)&b->vars, &c->cap_vars, b->num_vars + 1, sizeof *b->vars))
     return oar_pirc_oom(c);
   oar_pd_var *var = &b->vars[b->num_vars];
   memset(var, 0, sizeof *var);
   if (!(var->name = oar_strdup(name))) return oar_pirc_oom(c);
   b->num_vars++;
+  if (array) {
+    var->kind = OAR_PD_LOD_TENSOR_ARRAY; /* a blob (ir/ops/control_flow.h): no element type read here */
+    return OAR_OK;
+  }
   var->kind = OAR_PD_LOD_TENSOR;
   var->has_tensor = true;
   var->persistable = persistable;

@@ -45,8 +45,11 @@ typedef struct pirc_ctx {
   bool *needs_assign; /* per op: a fetch whose value has another name */
   char **pool;        /* names of vector elements nothing takes out (owned) */
   size_t pool_count, pool_cap;
-  oar_name_map names; /* fixed names, to find duplicates */
-  oar_pd_block *block;
+  oar_name_map names;      /* fixed names, to find duplicates */
+  oar_pd_block *block;     /* ops go here (a control flow body's block while one is emitted) */
+  oar_pd_block *var_block; /* every VarDesc goes to block 0, which sub-blocks see */
+  oar_pd_program *prog;
+  size_t next_block; /* blocks of control flow bodies: prog->blocks is sized for all of them */
   size_t cap_vars, cap_ops;
   oar_pir_constants consts;
   size_t cap_consts;

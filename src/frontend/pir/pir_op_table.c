@@ -139,6 +139,13 @@ static const oar_pir_op_map kMaps[] = {
     {"pd_op.shape64", "shape_of", {T("X")}, {"Out"}, {{NULL, NULL}}},
     {"pd_op.assign", "assign", {T("X")}, {"Out"}, {{NULL, NULL}}},
 
+    /* tensor arrays (issue 12; pd_op.array_write_ is emitted by pir_to_paddle.c) */
+    {"pd_op.create_array", "create_array", {{OAR_PIR_ARG_NONE, NULL, NULL, NULL}}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.array_read", "read_from_array", {T("X"), T("I")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.array_length", "lod_array_length", {T("X")}, {"Out"}, {{NULL, NULL}}},
+    {"pd_op.array_to_tensor", "tensor_array_to_tensor", {T("X")}, {"Out", "OutIndex"}, {{NULL, NULL}}},
+    {"pd_op.increment", "increment", {T("X")}, {"Out"}, {{"value", "step"}}},
+
     /* constants and fills (pd_op.full is emitted only where it is read as
      * a tensor; pd_op.full_int_array then becomes a constant value) */
     {"pd_op.full", "fill_constant", {{OAR_PIR_ARG_NONE, NULL, NULL, NULL}}, {"Out"}, {{NULL, NULL}}},

@@ -285,11 +285,7 @@ static oar_status read_op(reader *r, const oar_json *v, oar_pir_op *op, id_set *
     OAR_TRY(member(r, &in->u.arr.items[i], "%", OAR_JSON_INT, "operand", false, &id));
     op->num_operands = i + 1;
     op->operands[i] = id->u.i;
-    if (id->u.i < 0)
-      return bad(r, OAR_ERR_UNSUPPORTED,
-                 "operand %zu (byte %zu) is block argument %lld; oar reads no block arguments", i, id->offset,
-                 (long long)id->u.i);
-    if (id->u.i > 0 && !id_set_has(ids, id->u.i))
+    if (id->u.i != 0 && !id_set_has(ids, id->u.i))
       return bad(r, OAR_ERR_INVALID_MODEL,
                  "operand %zu (byte %zu) is value %lld, which no earlier op defines", i, id->offset,
                  (long long)id->u.i);
@@ -373,6 +369,102 @@ void oar_pir_program_free(oar_pir_program *p) {
   memset(p, 0, sizeof *p);
 }
 
+#define MAX_REGION_DEPTH 16
+
+typedef struct op_list {
+  oar_pir_op *ops;
+  size_t n, cap;
+} op_list;
+
+static oar_pir_op *push_op(reader *r, op_list *l) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 64;
+    oar_pir_op *ops = oar_realloc(l->ops, cap * sizeof *ops);
+    if (!ops) return NULL;
+    memset(ops + l->cap, 0, (cap - l->cap) * sizeof *ops);
+    l->ops = ops;
+    l->cap = cap;
+  }
+  (void)r;
+  return &l->ops[l->n++];
+}
+
+static oar_status read_ops(reader *r, const oar_json *ops, op_list *l, id_set *ids, int depth);
+
+/* The regions of control flow op #index: each one block, its arguments as
+ * the results of an "oar.block_args" op, then its ops. */
+static oar_status read_regions(reader *r, const oar_json *v, op_list *l, size_t index, id_set *ids,
+                               int depth) {
+  const oar_json *regions;
+  OAR_TRY(member(r, v, "regions", OAR_JSON_ARRAY, "op", false, &regions));
+  if (regions->u.arr.n > 2)
+    return bad(r, OAR_ERR_UNSUPPORTED, "has %zu regions (byte %zu); oar reads at most 2", regions->u.arr.n,
+               regions->offset);
+  if (depth >= MAX_REGION_DEPTH)
+    return bad(r, OAR_ERR_UNSUPPORTED, "regions nest deeper than %d", MAX_REGION_DEPTH);
+  l->ops[index].num_regions = regions->u.arr.n;
+  for (size_t g = 0; g < regions->u.arr.n; g++) {
+    const oar_json *blocks, *args, *ops;
+    r->op = &l->ops[index]; /* messages name the control flow op */
+    r->op_index = index;
+    OAR_TRY(member(r, &regions->u.arr.items[g], "blocks", OAR_JSON_ARRAY, "region", false, &blocks));
+    if (blocks->u.arr.n != 1)
+      return bad(r, OAR_ERR_UNSUPPORTED, "region %zu has %zu blocks (byte %zu), expected 1", g,
+                 blocks->u.arr.n, blocks->offset);
+    const oar_json *block = &blocks->u.arr.items[0];
+    OAR_TRY(member(r, block, "args", OAR_JSON_ARRAY, "block", true, &args));
+    OAR_TRY(member(r, block, "ops", OAR_JSON_ARRAY, "block", false, &ops));
+    const size_t first = l->n;
+    oar_pir_op *a = push_op(r, l);
+    if (!a) return oom(r);
+    a->offset = block->offset;
+    if (!(a->name = oar_strdup("oar.block_args"))) return oom(r);
+    const size_t nargs = args ? args->u.arr.n : 0;
+    if (nargs && !(a->results = oar_calloc(nargs, sizeof *a->results))) return oom(r);
+    for (size_t i = 0; i < nargs; i++) {
+      const oar_json *id, *tt;
+      OAR_TRY(member(r, &args->u.arr.items[i], "#", OAR_JSON_INT, "block argument", false, &id));
+      OAR_TRY(member(r, &args->u.arr.items[i], "TT", OAR_JSON_OBJECT, "block argument", false, &tt));
+      if (id->u.i >= 0 || id_set_has(ids, id->u.i))
+        return bad(r, OAR_ERR_INVALID_MODEL, "block argument id %lld (byte %zu) must be < 0 and new",
+                   (long long)id->u.i, id->offset);
+      if (!id_set_add(ids, id->u.i)) return oom(r);
+      l->ops[first].num_results = i + 1;
+      l->ops[first].results[i].id = id->u.i;
+      OAR_TRY(read_type(r, tt, &l->ops[first].results[i].type, 0));
+    }
+    OAR_TRY(read_ops(r, ops, l, ids, depth + 1));
+    l->ops[index].region_ops[g] = l->n - first;
+    r->op = NULL;
+  }
+  return OAR_OK;
+}
+
+static oar_status read_ops(reader *r, const oar_json *ops, op_list *l, id_set *ids, int depth) {
+  for (size_t i = 0; i < ops->u.arr.n; i++) {
+    const oar_json *v = &ops->u.arr.items[i];
+    const size_t index = l->n;
+    oar_pir_op op;
+    memset(&op, 0, sizeof op);
+    op.offset = v->offset;
+    r->op = &op;
+    r->op_index = index;
+    oar_status st =
+        v->type != OAR_JSON_OBJECT
+            ? bad(r, OAR_ERR_INVALID_MODEL, "is a JSON %s, expected an object", oar_json_type_name(v->type))
+            : read_op(r, v, &op, ids);
+    oar_pir_op *slot = st == OAR_OK ? push_op(r, l) : NULL;
+    if (!slot) {
+      op_free(&op);
+      return st != OAR_OK ? st : oom(r);
+    }
+    *slot = op;
+    r->op = NULL;
+    if (op.has_regions) OAR_TRY(read_regions(r, v, l, index, ids, depth));
+  }
+  return OAR_OK;
+}
+
 oar_status oar_pir_program_read(const void *data, size_t size, const char *file, oar_pir_program *out,
                                 oar_error *err) {
   reader r = {.file = file ? file : "<memory>", .err = err};
@@ -382,20 +474,12 @@ oar_status oar_pir_program_read(const void *data, size_t size, const char *file,
     return oar_error_prefix(err, "PIR program '%s': ", r.file);
   id_set ids = {0};
   const oar_json *ops;
+  op_list l = {0};
   oar_status st = check_base_code(&r, &p.doc.root, &p.version);
   if (st == OAR_OK) st = top_block_ops(&r, &p.doc.root, &ops);
-  if (st == OAR_OK && ops->u.arr.n && !(p.ops = oar_calloc(ops->u.arr.n, sizeof *p.ops))) st = oom(&r);
-  for (size_t i = 0; st == OAR_OK && i < ops->u.arr.n; i++) {
-    const oar_json *v = &ops->u.arr.items[i];
-    p.num_ops = i + 1;
-    p.ops[i].offset = v->offset;
-    r.op = &p.ops[i];
-    r.op_index = i;
-    if (v->type != OAR_JSON_OBJECT)
-      st = bad(&r, OAR_ERR_INVALID_MODEL, "is a JSON %s, expected an object", oar_json_type_name(v->type));
-    else
-      st = read_op(&r, v, &p.ops[i], &ids);
-  }
+  if (st == OAR_OK) st = read_ops(&r, ops, &l, &ids, 0);
+  p.ops = l.ops;
+  p.num_ops = l.n;
   oar_free(ids.keys);
   if (st != OAR_OK) {
     oar_pir_program_free(&p);

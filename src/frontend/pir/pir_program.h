@@ -2,6 +2,9 @@
  * plain C structs: the ops of the top-level block in order, with their
  * operand value ids, result ids and types, and attributes.
  *
+ * Control flow ops (pd_op.while, pd_op.if) carry their regions' ops right
+ * after them in the same flat list (see oar_pir_op.region_ops).
+ *
  * Nothing is interpreted here beyond the format: op names are expanded
  * ("1.conv2d" -> "pd_op.conv2d", "p" -> "builtin.parameter"), ids are
  * checked to be SSA (every result id positive and new, every operand id 0
@@ -61,6 +64,12 @@ typedef struct oar_pir_op {
   oar_pir_attr *attrs;
   size_t num_attrs;
   bool has_regions; /* control flow (pd_op.if, pd_op.while) */
+  /* Control flow: the ops of its regions follow the op in `ops`, region by
+   * region (region_ops[r] of them each, nested regions included); each
+   * region starts with an "oar.block_args" op whose results are the
+   * arguments of its block (ids below 0) and ends with its cf.yield. */
+  size_t num_regions;
+  size_t region_ops[2];
   /* builtin.parameter only ("p" ops): */
   const char *param_name;
   bool persistable; /* "OA"[0]; true when "OA" is absent */
@@ -78,7 +87,8 @@ typedef struct oar_pir_program {
  * the wrong JSON type, ids that are not SSA; the message names the file,
  * the op, its byte offset and what was expected), OAR_ERR_UNSUPPORTED
  * (a version above OAR_PIR_MAX_VERSION, several top-level regions or
- * blocks, block arguments), OAR_ERR_OUT_OF_MEMORY. *out is written only on
+ * blocks, arguments of the top block, more than 2 regions or regions of
+ * more than one block, regions nested deeper than 16), OAR_ERR_OUT_OF_MEMORY. *out is written only on
  * success; free it with oar_pir_program_free. */
 oar_status oar_pir_program_read(const void *data, size_t size, const char *file, oar_pir_program *out,
                                 oar_error *err);

@@ -108,12 +108,19 @@ static oar_status plan(pirc_ctx *c) {
   const oar_pir_program *p = c->pir;
   static const oar_pir_op_map kFetch = {
       "pd_op.fetch", "fetch", {{OAR_PIR_ARG_TENSOR, "X", NULL, NULL}}, {NULL}, {{NULL, NULL}}};
+  static const oar_pir_op_map kAll = {"", "", {{OAR_PIR_ARG_NONE, NULL, NULL, NULL}}, {NULL}, {{NULL, NULL}}};
   for (c->index = 0; c->index < p->num_ops; c->index++) {
     const oar_pir_op *op = &p->ops[c->index];
-    if (op->has_regions)
+    if (op->has_regions && !oar_pirc_is_op(op, "pd_op.while") && !oar_pirc_is_op(op, "pd_op.if"))
       return oar_pirc_fail(c, OAR_ERR_UNSUPPORTED,
-                           "has regions (control flow), which oar does not support yet");
-    if (oar_pirc_is_op(op, "builtin.parameter") && !op->persistable) {
+                           "has regions, and oar reads only pd_op.if and pd_op.while");
+    if (oar_pirc_is_op(op, "pd_op.while") || oar_pirc_is_op(op, "pd_op.if") ||
+        oar_pirc_is_op(op, "cf.yield") || oar_pirc_is_op(op, "pd_op.assign_out_") ||
+        oar_pirc_is_op(op, "pd_op.array_write_")) {
+      OAR_TRY(plan_reads(c, op, &kAll));
+    } else if (oar_pirc_is_op(op, "oar.block_args")) {
+      continue;
+    } else if (oar_pirc_is_op(op, "builtin.parameter") && !op->persistable) {
       /* No data in the params file: paddle.jit.save writes nn.LSTM / nn.GRU's
        * dropout state so (pd_op.rnn's dropout_state_in, which inference does
        * not read; Paddle Inference creates it empty). Its readers get
@@ -427,7 +434,243 @@ static oar_status emit_mapped(pirc_ctx *c, const oar_pir_op *op, const oar_pir_o
   return emit_attrs(c, op, m, lop);
 }
 
+/* ---- control flow (issue 12) ------------------------------------------------------
+ *
+ * pd_op.while and pd_op.if become the legacy form Paddle 2 wrote, which the
+ * Paddle frontend turns into IR nodes owning bodies: a while over a
+ * sub-block whose loop variables are the block arguments' names (their
+ * initial values assigned before the loop, the yielded ones at the end of
+ * the body, through temporaries so that a yield that swaps values stays
+ * right), and for an if one conditional_block per branch (the second on
+ * logical_not of the condition) with select_input picking the branch that
+ * ran. Array writes become an assign of the array then write_to_array. */
+
+static bool is_op(const oar_pir_op *op, const char *name) { return oar_pirc_is_op(op, name); }
+
+/* A name of the converter's own (owned by c->pool). */
+static const char *own_name(pirc_ctx *c, const char *kind, size_t a, size_t b) {
+  char buf[64];
+  snprintf(buf, sizeof buf, "oar.%s%zu.%zu", kind, a, b);
+  if (!oar_pirc_grow((void **)&c->pool, &c->pool_cap, c->pool_count + 1, sizeof *c->pool) ||
+      !(c->pool[c->pool_count] = oar_strdup(buf)))
+    return NULL;
+  return c->pool[c->pool_count++];
+}
+
+static oar_status emit_unary(pirc_ctx *c, const char *type, const char *x, const char *out) {
+  if (!x || !out) return oar_pirc_oom(c);
+  oar_pd_op *lop = oar_pirc_new_op(c, type);
+  if (!lop) return oar_pirc_oom(c);
+  OAR_TRY(oar_pirc_add_slot(c, &lop->inputs, &lop->num_inputs, "X", &x, 1));
+  return oar_pirc_add_slot(c, &lop->outputs, &lop->num_outputs, "Out", &out, 1);
+}
+
+static const char *operand_name(pirc_ctx *c, const oar_pir_op *op, size_t k) {
+  pirc_value *v = oar_pirc_operand(c, op, k);
+  return v ? oar_pirc_name_of(c, v) : NULL;
+}
+
+static oar_status block_attr(pirc_ctx *c, oar_pd_op *lop, int32_t idx) {
+  oar_pd_attr *a = oar_pirc_new_attr(lop);
+  if (!a || !(a->name = oar_strdup("sub_block"))) return oar_pirc_oom(c);
+  a->type = OAR_PD_ATTR_BLOCK;
+  a->block_idx = idx;
+  return OAR_OK;
+}
+
+static oar_status emit(pirc_ctx *c, const oar_pir_op *op, int64_t *next_col);
+
+/* Emits region ops [first, first + count) into a new block (*block_idx);
+ * the region's cf.yield assigns its operands to targets[] (n of them). */
+static oar_status emit_region(pirc_ctx *c, size_t first, size_t count, const char *const *targets, size_t n,
+                              int32_t *block_idx, int64_t *next_col) {
+  const oar_pir_program *p = c->pir;
+  if (c->next_block >= c->prog->num_blocks || first + count > p->num_ops || count < 1)
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has a malformed region");
+  oar_pd_block *saved = c->block;
+  const size_t saved_cap = c->cap_ops;
+  const size_t idx = c->next_block++;
+  oar_pd_block *b = &c->prog->blocks[idx];
+  b->idx = (int32_t)idx;
+  b->parent_idx = saved->idx;
+  b->forward_block_idx = -1;
+  c->block = b;
+  c->cap_ops = 0;
+  const size_t owner = c->index;
+  oar_status st = OAR_OK;
+  bool yielded = false;
+  for (size_t i = first; st == OAR_OK && i < first + count; i++) {
+    c->index = i;
+    const oar_pir_op *op = &p->ops[i];
+    if (!is_op(op, "cf.yield")) {
+      st = emit(c, op, next_col);
+      i = c->index; /* past a nested region */
+      continue;
+    }
+    if (op->num_operands != n) {
+      st = oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "yields %zu values, expected %zu", op->num_operands, n);
+      break;
+    }
+    yielded = true;
+    const char *tmp[64];
+    if (n > 64) st = oar_pirc_fail(c, OAR_ERR_UNSUPPORTED, "yields %zu values, above 64", n);
+    for (size_t j = 0; st == OAR_OK && j < n; j++) {
+      pirc_value *v = oar_pirc_operand(c, op, j);
+      if (!v) {
+        st = oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "yields no value #%zu", j);
+        break;
+      }
+      tmp[j] = own_name(c, "y", owner, j);
+      if (!tmp[j]) st = oar_pirc_oom(c);
+      if (st == OAR_OK) st = oar_pirc_declare_named(c, tmp[j], oar_pirc_resolve(v)->type, false);
+      if (st == OAR_OK) st = emit_unary(c, "assign", oar_pirc_name_of(c, v), tmp[j]);
+    }
+    for (size_t j = 0; st == OAR_OK && j < n; j++) st = emit_unary(c, "assign", tmp[j], targets[j]);
+  }
+  c->block = saved;
+  c->cap_ops = saved_cap;
+  c->index = first + count - 1;
+  if (st == OAR_OK && !yielded) st = oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has a region without cf.yield");
+  *block_idx = (int32_t)idx;
+  return st;
+}
+
+/* pd_op.while(cond, v...) -> results; region: block_args (a...), ops, yield(cond', v'...). */
+static oar_status emit_while(pirc_ctx *c, const oar_pir_op *op, int64_t *next_col) {
+  const oar_pir_program *p = c->pir;
+  const size_t w = c->index;
+  if (op->num_regions != 1 || w + 1 >= p->num_ops)
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has %zu regions, expected 1", op->num_regions);
+  const oar_pir_op *args = &p->ops[w + 1];
+  const size_t n = args->num_results;
+  if (op->num_operands != n + 1 || op->num_results != n || n > 63)
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has %zu operands, %zu results and %zu loop variables",
+                         op->num_operands, op->num_results, n);
+  const char *names[64];
+  names[0] = own_name(c, "cond", w, 0);
+  pirc_value *cond = oar_pirc_operand(c, op, 0);
+  if (!names[0] || !cond)
+    return names[0] ? oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has no condition") : oar_pirc_oom(c);
+  OAR_TRY(oar_pirc_declare_named(c, names[0], oar_pirc_resolve(cond)->type, false));
+  OAR_TRY(emit_unary(c, "assign", oar_pirc_name_of(c, cond), names[0]));
+  for (size_t k = 0; k < n; k++) {
+    pirc_value *a = oar_pirc_find(c, args->results[k].id);
+    if (!(names[k + 1] = oar_pirc_name_of(c, a))) return oar_pirc_oom(c);
+    OAR_TRY(oar_pirc_declare(c, a));
+    a->declared = true;
+    const char *init = operand_name(c, op, k + 1);
+    if (!init)
+      return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has no initial value for loop variable %zu", k);
+    OAR_TRY(emit_unary(c, "assign", init, names[k + 1]));
+  }
+  int32_t idx;
+  OAR_TRY(emit_region(c, w + 1, op->region_ops[0], names, n + 1, &idx, next_col));
+  oar_pd_op *lop = oar_pirc_new_op(c, "while");
+  if (!lop) return oar_pirc_oom(c);
+  OAR_TRY(oar_pirc_add_slot(c, &lop->inputs, &lop->num_inputs, "X", names, n + 1));
+  OAR_TRY(oar_pirc_add_slot(c, &lop->inputs, &lop->num_inputs, "Condition", names, 1));
+  OAR_TRY(oar_pirc_add_slot(c, &lop->outputs, &lop->num_outputs, "Out", names, n + 1));
+  OAR_TRY(block_attr(c, lop, idx));
+  for (size_t k = 0; k < n; k++) {
+    pirc_value *r = oar_pirc_find(c, op->results[k].id);
+    OAR_TRY(oar_pirc_declare(c, r));
+    OAR_TRY(emit_unary(c, "assign", names[k + 1], oar_pirc_name_of(c, r)));
+  }
+  return OAR_OK;
+}
+
+/* pd_op.if(cond) -> results; regions: true, false, each ending in yield. */
+static oar_status emit_if(pirc_ctx *c, const oar_pir_op *op, int64_t *next_col) {
+  const size_t w = c->index, n = op->num_results;
+  if (op->num_regions != 2 || op->num_operands != 1 || n > 64)
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has %zu regions and %zu operands, expected 2 and 1",
+                         op->num_regions, op->num_operands);
+  pirc_value *cond = oar_pirc_operand(c, op, 0);
+  if (!cond) return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has no condition");
+  const char *cname = oar_pirc_name_of(c, cond);
+  const char *branch[2][64];
+  for (int b = 0; b < 2; b++)
+    for (size_t k = 0; k < n; k++) {
+      if (!(branch[b][k] = own_name(c, b ? "else" : "then", w, k))) return oar_pirc_oom(c);
+      OAR_TRY(oar_pirc_declare_named(c, branch[b][k], &op->results[k].type, false));
+    }
+  const char *notc = own_name(c, "not", w, 0), *mask = own_name(c, "mask", w, 0);
+  if (!cname || !notc || !mask) return oar_pirc_oom(c);
+  OAR_TRY(oar_pirc_declare_named(c, notc, oar_pirc_resolve(cond)->type, false));
+  OAR_TRY(emit_unary(c, "logical_not", cname, notc));
+  size_t first = w + 1;
+  for (int b = 0; b < 2; b++) {
+    int32_t idx;
+    const size_t count = op->region_ops[b];
+    OAR_TRY(emit_region(c, first, count, branch[b], n, &idx, next_col));
+    first += count;
+    oar_pd_op *lop = oar_pirc_new_op(c, "conditional_block");
+    if (!lop) return oar_pirc_oom(c);
+    const char *cn = b ? notc : cname;
+    OAR_TRY(oar_pirc_add_slot(c, &lop->inputs, &lop->num_inputs, "Cond", &cn, 1));
+    OAR_TRY(oar_pirc_add_slot(c, &lop->outputs, &lop->num_outputs, "Out", branch[b], n));
+    OAR_TRY(block_attr(c, lop, idx));
+    oar_pd_attr *a = oar_pirc_new_attr(lop);
+    if (!a || !(a->name = oar_strdup("is_scalar_condition"))) return oar_pirc_oom(c);
+    a->type = OAR_PD_ATTR_BOOLEAN;
+    a->b = true;
+  }
+  c->index = first - 1;
+  oar_pd_op *cast = oar_pirc_new_op(c, "cast");
+  if (!cast) return oar_pirc_oom(c);
+  OAR_TRY(oar_pirc_add_slot(c, &cast->inputs, &cast->num_inputs, "X", &cname, 1));
+  OAR_TRY(oar_pirc_add_slot(c, &cast->outputs, &cast->num_outputs, "Out", &mask, 1));
+  OAR_TRY(oar_pirc_add_int_attr(c, cast, "out_dtype", 2));
+  for (size_t k = 0; k < n; k++) {
+    pirc_value *r = oar_pirc_find(c, op->results[k].id);
+    const char *out = oar_pirc_name_of(c, r);
+    const char *xs[2] = {branch[1][k], branch[0][k]};
+    OAR_TRY(oar_pirc_declare(c, r));
+    oar_pd_op *sel = oar_pirc_new_op(c, "select_input");
+    if (!sel || !out) return oar_pirc_oom(c);
+    OAR_TRY(oar_pirc_add_slot(c, &sel->inputs, &sel->num_inputs, "X", xs, 2));
+    OAR_TRY(oar_pirc_add_slot(c, &sel->inputs, &sel->num_inputs, "Mask", &mask, 1));
+    OAR_TRY(oar_pirc_add_slot(c, &sel->outputs, &sel->num_outputs, "Out", &out, 1));
+  }
+  return OAR_OK;
+}
+
+/* pd_op.assign_out_(x, out): the result is x. pd_op.array_write_(array, x, i):
+ * the result is the array with x at i. */
+static oar_status emit_inplace(pirc_ctx *c, const oar_pir_op *op) {
+  const bool write = is_op(op, "pd_op.array_write_");
+  if (op->num_results != 1 || op->num_operands != (write ? 3u : 2u))
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has %zu operands and %zu results", op->num_operands,
+                         op->num_results);
+  pirc_value *r = oar_pirc_find(c, op->results[0].id);
+  const char *out = oar_pirc_name_of(c, r);
+  OAR_TRY(oar_pirc_declare(c, r));
+  OAR_TRY(emit_unary(c, "assign", operand_name(c, op, write ? 0 : 0), out));
+  if (!write) return OAR_OK;
+  const char *x = operand_name(c, op, 1), *i = operand_name(c, op, 2);
+  if (!x || !i) return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "has no value or index to write");
+  oar_pd_op *lop = oar_pirc_new_op(c, "write_to_array");
+  if (!lop) return oar_pirc_oom(c);
+  OAR_TRY(oar_pirc_add_slot(c, &lop->inputs, &lop->num_inputs, "X", &x, 1));
+  OAR_TRY(oar_pirc_add_slot(c, &lop->inputs, &lop->num_inputs, "I", &i, 1));
+  return oar_pirc_add_slot(c, &lop->outputs, &lop->num_outputs, "Out", &out, 1);
+}
+
 static oar_status emit(pirc_ctx *c, const oar_pir_op *op, int64_t *next_col) {
+  if (oar_pirc_is_op(op, "pd_op.while")) return emit_while(c, op, next_col);
+  if (oar_pirc_is_op(op, "pd_op.if")) return emit_if(c, op, next_col);
+  if (oar_pirc_is_op(op, "pd_op.assign_out_") || oar_pirc_is_op(op, "pd_op.array_write_"))
+    return emit_inplace(c, op);
+  if (oar_pirc_is_op(op, "oar.block_args")) return OAR_OK; /* declared by the loop */
+  if (oar_pirc_is_op(op, "pd_op.assign_value_")) {
+    /* In place: its operand is the tensor it overwrites (paddle.assign of
+     * an array in a PIR program), which the value does not depend on. */
+    oar_pir_op copy = *op;
+    copy.num_operands = 0;
+    return emit_mapped(c, &copy, oar_pir_op_map_find(op->name));
+  }
+  if (oar_pirc_is_op(op, "cf.yield"))
+    return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "yields outside a control flow region");
   if (oar_pirc_is_op(op, "builtin.parameter")) {
     pirc_value *v = oar_pirc_find(c, op->results[0].id);
     v->declared = true;
@@ -485,13 +728,21 @@ oar_status oar_pir_to_paddle(const oar_pir_program *pir, const char *file, oar_p
   oar_pd_program out;
   memset(&out, 0, sizeof out);
   oar_status st = OAR_OK;
-  if (!(out.blocks = oar_calloc(1, sizeof *out.blocks))) {
+  size_t num_blocks = 1;
+  for (size_t i = 0; i < pir->num_ops; i++) num_blocks += pir->ops[i].num_regions;
+  if (!(out.blocks = oar_calloc(num_blocks, sizeof *out.blocks))) {
     st = oar_pirc_oom(&c);
   } else {
-    out.num_blocks = 1;
-    out.blocks[0].parent_idx = -1;
-    out.blocks[0].forward_block_idx = -1;
+    out.num_blocks = num_blocks;
+    for (size_t b = 0; b < num_blocks; b++) {
+      out.blocks[b].idx = (int32_t)b;
+      out.blocks[b].parent_idx = b ? 0 : -1;
+      out.blocks[b].forward_block_idx = -1;
+    }
     c.block = &out.blocks[0];
+    c.var_block = &out.blocks[0];
+    c.prog = &out;
+    c.next_block = 1;
     st = oar_pirc_index_values(&c);
   }
   if (st == OAR_OK) st = plan(&c);

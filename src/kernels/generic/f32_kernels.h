@@ -182,6 +182,39 @@ typedef void (*oar_f32_wino_out_fn)(const float *m, size_t xi_stride, size_t n, 
  * are not read. */
 typedef void (*oar_f32_pool16c_fn)(const oar_pool2d_params *p, const float *src, float *dst, size_t planes);
 
+/* ---- Recurrent cell gates (rnn_seq, Paddle rnn) -------------------------
+ * One time step of one batch row, after the products: every gate's
+ * pre-activation is x[g][k] + r[g][k] (the input projection with the
+ * biases folded in, and the hidden projection), clamped to [-clip, clip]
+ * when clip > 0, for k < n. Gates by role, whatever the model's order:
+ *   LSTM (OAR_RNN_CELL_LSTM): 0 input i, 1 output o, 2 forget f, 3 cell c;
+ *     i = s(xi + ri + pi*c), f = s(xf + rf + pf*c) (1 - i when
+ *     input_forget), c' = f*c + i*t(xc + rc), o = s(xo + ro + po*c'),
+ *     h' = o*t(c'); peep: pi, po, pf (n each; peep[0] NULL: none); c
+ *     updated in place.
+ *   GRU: 0 update z, 1 reset r, 2 candidate; z = s(xz + rz),
+ *     rr = s(xr + rr); gru_mode OAR_RNN_GRU_LINEAR_BEFORE_RESET:
+ *     cand = t(x2 + rr*r2); OAR_RNN_GRU_RESET_APPLIED: cand = t(x2 + r2)
+ *     (r2 already R (rr*h) + bias); h' = (1 - z)*cand + z*h;
+ *     OAR_RNN_GRU_RESET_ONLY writes rh = rr*h and nothing else.
+ *   RNN: 0; h' = f(x0 + r0), f = rnn_act (tanh, relu or sigmoid).
+ * s is the sigmoid, t tanh (the level's fast forms, error bounds in its
+ * f32_vact file). h_prev and h may be the same buffer. */
+enum { OAR_RNN_CELL_RNN, OAR_RNN_CELL_GRU, OAR_RNN_CELL_LSTM };
+enum { OAR_RNN_GRU_LINEAR_BEFORE_RESET, OAR_RNN_GRU_RESET_APPLIED, OAR_RNN_GRU_RESET_ONLY };
+enum { OAR_RNN_CELL_TANH, OAR_RNN_CELL_RELU, OAR_RNN_CELL_SIGMOID };
+typedef struct oar_rnn_cell_args {
+  int cell, gru_mode, rnn_act;
+  bool input_forget;
+  size_t n;
+  const float *x[4], *r[4];
+  const float *peep[3];
+  float clip;
+  const float *h_prev;
+  float *h, *c, *rh;
+} oar_rnn_cell_args;
+typedef void (*oar_f32_rnn_cell_fn)(const oar_rnn_cell_args *a);
+
 /* ---- GEMM operand packing (layout: kernels/generic/gemm.h) -------------
  * Packs rows (A) or columns (B) [idx0, idx0 + count) over depth
  * [k0, k0 + kc) into panels of r: panel p at dst + p*r*kc, step k of it at
@@ -219,6 +252,8 @@ typedef struct oar_f32_kernels {
   oar_f32_affine_fn affine;
   oar_f32_binary_fn binary;
   oar_f32_softmax_fn softmax;
+  oar_f32_rnn_cell_fn rnn_cell;
+  const char *rnn_cell_name; /* e.g. "f32_rnn_cell__avx512" */
   oar_f32_pool2d_fn maxpool2d;    /* NULL: the level has none (the reference runs) */
   oar_f32_conv16c_fn conv16c;     /* NULL: the level has no blocked-layout convolution */
   oar_f32_dwconv16c_fn dwconv16c; /* NULL: none (kernels/generic/dwconv16c.h) */

@@ -2,8 +2,55 @@
 #include "kernels/generic/f32_simple_impl.h"
 #include "kernels/generic/generic_kernels.h"
 
+#include <math.h>
+
 static void generic_act(const oar_act_params *p, const float *src, float *dst, size_t n) {
   oar_ref_activation_f32(p, src, dst, (int64_t)n);
+}
+
+/* The recurrent cell gates in plain C, with libm's expf and tanhf. */
+static float cell_clip(const oar_rnn_cell_args *a, float v) {
+  return a->clip > 0 ? fminf(fmaxf(v, -a->clip), a->clip) : v;
+}
+
+static float cell_sigmoid(float v) { return 1.0f / (1.0f + expf(-v)); }
+
+static void rnn_cell_generic(const oar_rnn_cell_args *a) {
+  const size_t n = a->n;
+  for (size_t k = 0; k < n; k++) {
+    if (a->cell == OAR_RNN_CELL_LSTM) {
+      const float c = a->c[k];
+      float pi = a->x[0][k] + a->r[0][k], pf = a->x[2][k] + a->r[2][k];
+      if (a->peep[0]) {
+        pi += a->peep[0][k] * c;
+        pf += a->peep[2][k] * c;
+      }
+      const float ig = cell_sigmoid(cell_clip(a, pi));
+      const float fg = a->input_forget ? 1.0f - ig : cell_sigmoid(cell_clip(a, pf));
+      const float cn = fg * c + ig * tanhf(cell_clip(a, a->x[3][k] + a->r[3][k]));
+      float po = a->x[1][k] + a->r[1][k];
+      if (a->peep[0]) po += a->peep[1][k] * cn;
+      a->c[k] = cn;
+      a->h[k] = cell_sigmoid(cell_clip(a, po)) * tanhf(cn);
+    } else if (a->cell == OAR_RNN_CELL_GRU) {
+      const float h = a->h_prev[k];
+      const float rg = cell_sigmoid(cell_clip(a, a->x[1][k] + a->r[1][k]));
+      if (a->gru_mode == OAR_RNN_GRU_RESET_ONLY) {
+        a->rh[k] = rg * h;
+        continue;
+      }
+      const float z = cell_sigmoid(cell_clip(a, a->x[0][k] + a->r[0][k]));
+      const float pre = a->gru_mode == OAR_RNN_GRU_LINEAR_BEFORE_RESET ? a->x[2][k] + rg * a->r[2][k]
+                                                                       : a->x[2][k] + a->r[2][k];
+      const float cand = tanhf(cell_clip(a, pre));
+      a->h[k] = (1.0f - z) * cand + z * h;
+    } else {
+      const float v = cell_clip(a, a->x[0][k] + a->r[0][k]);
+      a->h[k] = a->rnn_act == OAR_RNN_CELL_RELU      ? (v > 0 ? v : 0.0f)
+                : a->rnn_act == OAR_RNN_CELL_SIGMOID ? cell_sigmoid(v)
+                                                     : tanhf(v);
+    }
+  }
 }
 
 const oar_f32_kernels oar_f32_kernels_generic = {
@@ -21,6 +68,8 @@ const oar_f32_kernels oar_f32_kernels_generic = {
     .affine = simple_affine,
     .binary = simple_binary,
     .softmax = simple_softmax,
+    .rnn_cell = rnn_cell_generic,
+    .rnn_cell_name = "f32_rnn_cell__generic",
     .pack_rows = simple_pack_rows,
     .pack_cols = simple_pack_cols,
     .pack_im2col = simple_pack_im2col,

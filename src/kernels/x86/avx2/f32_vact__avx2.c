@@ -132,3 +132,58 @@ void oar_f32_act__avx2(const oar_act_params *p, const float *src, float *dst, si
     _mm256_maskstore_ps(dst + i, m, apply(p, _mm256_maskload_ps(src + i, m)));
   }
 }
+
+/* ---- recurrent cell gates (f32_kernels.h, oar_rnn_cell_args) ------------- */
+
+static inline __m256 ld(__m256i m, const float *p) { return _mm256_maskload_ps(p, m); }
+
+static inline __m256 clamp(__m256 v, __m256 lo, __m256 hi) { return _mm256_min_ps(_mm256_max_ps(v, lo), hi); }
+
+void oar_f32_rnn_cell__avx2(const oar_rnn_cell_args *a) {
+  static const int32_t table[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 lo = _mm256_set1_ps(a->clip > 0 ? -a->clip : -INFINITY),
+               hi = _mm256_set1_ps(a->clip > 0 ? a->clip : INFINITY);
+  const size_t n = a->n;
+  for (size_t k = 0; k < n; k += 8) {
+    const __m256i m = _mm256_loadu_si256((const __m256i *)(table + 8 - (n - k >= 8 ? 8 : n - k)));
+    if (a->cell == OAR_RNN_CELL_LSTM) {
+      const __m256 c = ld(m, a->c + k);
+      __m256 pi = _mm256_add_ps(ld(m, a->x[0] + k), ld(m, a->r[0] + k)),
+             pf = _mm256_add_ps(ld(m, a->x[2] + k), ld(m, a->r[2] + k));
+      if (a->peep[0]) {
+        pi = _mm256_fmadd_ps(ld(m, a->peep[0] + k), c, pi);
+        pf = _mm256_fmadd_ps(ld(m, a->peep[2] + k), c, pf);
+      }
+      const __m256 ig = v_sigmoid(clamp(pi, lo, hi));
+      const __m256 fg = a->input_forget ? _mm256_sub_ps(one, ig) : v_sigmoid(clamp(pf, lo, hi));
+      const __m256 cc = v_tanh(clamp(_mm256_add_ps(ld(m, a->x[3] + k), ld(m, a->r[3] + k)), lo, hi));
+      const __m256 cn = _mm256_fmadd_ps(fg, c, _mm256_mul_ps(ig, cc));
+      __m256 po = _mm256_add_ps(ld(m, a->x[1] + k), ld(m, a->r[1] + k));
+      if (a->peep[0]) po = _mm256_fmadd_ps(ld(m, a->peep[1] + k), cn, po);
+      const __m256 og = v_sigmoid(clamp(po, lo, hi));
+      _mm256_maskstore_ps(a->c + k, m, cn);
+      _mm256_maskstore_ps(a->h + k, m, _mm256_mul_ps(og, v_tanh(cn)));
+    } else if (a->cell == OAR_RNN_CELL_GRU) {
+      const __m256 h = ld(m, a->h_prev + k);
+      const __m256 rg = v_sigmoid(clamp(_mm256_add_ps(ld(m, a->x[1] + k), ld(m, a->r[1] + k)), lo, hi));
+      if (a->gru_mode == OAR_RNN_GRU_RESET_ONLY) {
+        _mm256_maskstore_ps(a->rh + k, m, _mm256_mul_ps(rg, h));
+        continue;
+      }
+      const __m256 z = v_sigmoid(clamp(_mm256_add_ps(ld(m, a->x[0] + k), ld(m, a->r[0] + k)), lo, hi));
+      const __m256 r2 = ld(m, a->r[2] + k), x2 = ld(m, a->x[2] + k);
+      const __m256 pre = a->gru_mode == OAR_RNN_GRU_LINEAR_BEFORE_RESET ? _mm256_fmadd_ps(rg, r2, x2)
+                                                                        : _mm256_add_ps(x2, r2);
+      const __m256 cand = v_tanh(clamp(pre, lo, hi));
+      /* (1 - z) cand + z h */
+      _mm256_maskstore_ps(a->h + k, m, _mm256_fmadd_ps(z, _mm256_sub_ps(h, cand), cand));
+    } else {
+      const __m256 v = clamp(_mm256_add_ps(ld(m, a->x[0] + k), ld(m, a->r[0] + k)), lo, hi);
+      const __m256 o = a->rnn_act == OAR_RNN_CELL_RELU      ? _mm256_max_ps(v, _mm256_setzero_ps())
+                       : a->rnn_act == OAR_RNN_CELL_SIGMOID ? v_sigmoid(v)
+                                                            : v_tanh(v);
+      _mm256_maskstore_ps(a->h + k, m, o);
+    }
+  }
+}

@@ -25,6 +25,7 @@ void oar_f32_softmax_row__avx512(const float *src, float *dst, size_t n, bool ta
 void oar_f32_softmax__avx512(const float *src, float *dst, size_t n, size_t stride, size_t cols,
                              bool take_log);
 void oar_f32_affine__avx512(const float *src, float s, float b, float *dst, size_t n);
+void oar_f32_rnn_cell__avx512(const oar_rnn_cell_args *a);
 void oar_f32_binary__avx512(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
                             size_t n);
 

@@ -179,3 +179,57 @@ void oar_f32_softmax_row__avx512(const float *src, float *dst, size_t n, bool ta
       _mm512_mask_storeu_ps(dst + nv, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, dst + nv), inv));
   }
 }
+
+/* ---- recurrent cell gates (f32_kernels.h, oar_rnn_cell_args) ------------- */
+
+static inline __m512 ld(__mmask16 m, const float *p) { return _mm512_maskz_loadu_ps(m, p); }
+
+static inline __m512 clamp(__m512 v, __m512 lo, __m512 hi) { return _mm512_min_ps(_mm512_max_ps(v, lo), hi); }
+
+void oar_f32_rnn_cell__avx512(const oar_rnn_cell_args *a) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  const __m512 lo = _mm512_set1_ps(a->clip > 0 ? -a->clip : -INFINITY),
+               hi = _mm512_set1_ps(a->clip > 0 ? a->clip : INFINITY);
+  const size_t n = a->n;
+  for (size_t k = 0; k < n; k += 16) {
+    const __mmask16 m = n - k >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << (n - k)) - 1u);
+    if (a->cell == OAR_RNN_CELL_LSTM) {
+      const __m512 c = ld(m, a->c + k);
+      __m512 pi = _mm512_add_ps(ld(m, a->x[0] + k), ld(m, a->r[0] + k)),
+             pf = _mm512_add_ps(ld(m, a->x[2] + k), ld(m, a->r[2] + k));
+      if (a->peep[0]) {
+        pi = _mm512_fmadd_ps(ld(m, a->peep[0] + k), c, pi);
+        pf = _mm512_fmadd_ps(ld(m, a->peep[2] + k), c, pf);
+      }
+      const __m512 ig = v_sigmoid(clamp(pi, lo, hi));
+      const __m512 fg = a->input_forget ? _mm512_sub_ps(one, ig) : v_sigmoid(clamp(pf, lo, hi));
+      const __m512 cc = v_tanh(clamp(_mm512_add_ps(ld(m, a->x[3] + k), ld(m, a->r[3] + k)), lo, hi));
+      const __m512 cn = _mm512_fmadd_ps(fg, c, _mm512_mul_ps(ig, cc));
+      __m512 po = _mm512_add_ps(ld(m, a->x[1] + k), ld(m, a->r[1] + k));
+      if (a->peep[0]) po = _mm512_fmadd_ps(ld(m, a->peep[1] + k), cn, po);
+      const __m512 og = v_sigmoid(clamp(po, lo, hi));
+      _mm512_mask_storeu_ps(a->c + k, m, cn);
+      _mm512_mask_storeu_ps(a->h + k, m, _mm512_mul_ps(og, v_tanh(cn)));
+    } else if (a->cell == OAR_RNN_CELL_GRU) {
+      const __m512 h = ld(m, a->h_prev + k);
+      const __m512 rg = v_sigmoid(clamp(_mm512_add_ps(ld(m, a->x[1] + k), ld(m, a->r[1] + k)), lo, hi));
+      if (a->gru_mode == OAR_RNN_GRU_RESET_ONLY) {
+        _mm512_mask_storeu_ps(a->rh + k, m, _mm512_mul_ps(rg, h));
+        continue;
+      }
+      const __m512 z = v_sigmoid(clamp(_mm512_add_ps(ld(m, a->x[0] + k), ld(m, a->r[0] + k)), lo, hi));
+      const __m512 r2 = ld(m, a->r[2] + k), x2 = ld(m, a->x[2] + k);
+      const __m512 pre = a->gru_mode == OAR_RNN_GRU_LINEAR_BEFORE_RESET ? _mm512_fmadd_ps(rg, r2, x2)
+                                                                        : _mm512_add_ps(x2, r2);
+      const __m512 cand = v_tanh(clamp(pre, lo, hi));
+      /* (1 - z) cand + z h */
+      _mm512_mask_storeu_ps(a->h + k, m, _mm512_fmadd_ps(z, _mm512_sub_ps(h, cand), cand));
+    } else {
+      const __m512 v = clamp(_mm512_add_ps(ld(m, a->x[0] + k), ld(m, a->r[0] + k)), lo, hi);
+      const __m512 o = a->rnn_act == OAR_RNN_CELL_RELU      ? _mm512_max_ps(v, _mm512_setzero_ps())
+                       : a->rnn_act == OAR_RNN_CELL_SIGMOID ? v_sigmoid(v)
+                                                            : v_tanh(v);
+      _mm512_mask_storeu_ps(a->h + k, m, o);
+    }
+  }
+}
