@@ -4,6 +4,7 @@
  * of blocked-layout kernels stay NULL: the planner keeps NCHW. */
 #include "kernels/arm/neon/neon_kernels.h"
 #include "kernels/generic/f32_simple_impl.h"
+#include "kernels/generic/generic_kernels.h"
 
 OAR_F32_SIMPLE_KERNELS(neon)
 
@@ -26,6 +27,8 @@ const oar_f32_kernels oar_f32_kernels_neon = {
     .affine = oar_f32_affine__neon,
     .binary = oar_f32_binary__neon,
     .softmax = oar_f32_softmax__neon,
+    .rnn_cell = oar_f32_rnn_cell__generic,
+    .rnn_cell_name = "f32_rnn_cell__generic",
     .pack_rows = pack_rows,
     .pack_cols = pack_cols,
     .pack_im2col = pack_im2col,
