@@ -40,6 +40,7 @@
 
 #include "npy.h"
 #include "oar/oar.h"
+#include "portable.h"
 
 typedef struct case_tensor {
   char *name;
@@ -68,7 +69,7 @@ typedef struct host_output {
 
 static const char *g_case = ""; /* for messages */
 
-static void fail_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void fail_line(const char *fmt, ...) OAR_PRINTF_FMT(1, 2);
 static void fail_line(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -78,11 +79,7 @@ static void fail_line(const char *fmt, ...) {
   va_end(ap);
 }
 
-static double now_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
-}
+static double now_ms(void) { return portable_now_seconds() * 1e3; }
 
 static char *dup_string(const char *s, size_t len) {
   char *d = malloc(len + 1);
@@ -682,7 +679,7 @@ static int run_case(const char *dir, int threads) {
     rc = -1;
     goto done;
   }
-  if (plan_isa) setenv("OAR_ISA", plan_isa, 1);
+  if (plan_isa) portable_setenv("OAR_ISA", plan_isa);
   double t1 = now_ms();
   rc = check_names(p, 0, m.inputs, m.input_count);
   if (check_names(p, 1, m.outputs, m.output_count) != 0) rc = -1;

@@ -235,11 +235,7 @@ const char *cli_dtype_name(oar_dtype dtype) {
   return unknown;
 }
 
-double cli_now(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
+double cli_now(void) { return portable_now_seconds(); }
 
 char *cli_group_digits(uint64_t n, char *buf, size_t buflen) {
   char digits[32];

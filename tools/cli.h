@@ -8,17 +8,18 @@
 #include <stdint.h>
 
 #include "oar/oar.h"
+#include "portable.h"
 
 /* Process exit codes: a failure of the model or its data is 1, a command
  * line the program cannot understand is 2. */
 enum { CLI_EXIT_OK = 0, CLI_EXIT_FAIL = 1, CLI_EXIT_USAGE = 2 };
 
 /* Prints "oar: <message>\n" to stderr. Returns CLI_EXIT_FAIL. */
-int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_fail(const char *fmt, ...) OAR_PRINTF_FMT(1, 2);
 
 /* Prints "oar: <message>" and a hint to run `oar help <command>`. Returns
  * CLI_EXIT_USAGE. */
-int cli_usage(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage(const char *command, const char *fmt, ...) OAR_PRINTF_FMT(2, 3);
 
 /* Prints "oar: <context>: <library message>" for a failed call on
  * `predictor` (its last error, else the thread's last error, else the

@@ -13,6 +13,7 @@
 #include "convert.h"
 #include "npy.h"
 #include "show.h"
+#include "portable.h"
 
 typedef struct run_args {
   const char *model;
@@ -147,7 +148,7 @@ static int make_dirs(const char *dir) {
     if (path[i] != '/' && path[i] != '\0') continue;
     char saved = path[i];
     path[i] = '\0';
-    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+    if (portable_mkdir(path) != 0 && errno != EEXIST) {
       int e = errno;
       cli_fail("cannot create output directory %s: %s", path, strerror(e));
       free(path);

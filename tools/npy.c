@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "portable.h"
 
 #define NPY_MAGIC "\x93NUMPY"
 #define NPY_MAGIC_LEN 6
@@ -33,8 +34,7 @@ static const npy_type kNpyTypes[] = {
 };
 #define NPY_TYPE_COUNT (sizeof(kNpyTypes) / sizeof(kNpyTypes[0]))
 
-static void set_err(char *err, size_t errlen, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static void set_err(char *err, size_t errlen, const char *name, const char *fmt, ...) OAR_PRINTF_FMT(4, 5);
 
 static void set_err(char *err, size_t errlen, const char *name, const char *fmt, ...) {
   if (err == NULL || errlen == 0) return;

@@ -42,10 +42,23 @@
 extern "C" {
 #endif
 
+/* OAR_API marks the exported functions. On Windows the library's own
+ * sources are built with OAR_BUILDING_LIBRARY (dllexport); a program that
+ * links oar.dll may define OAR_DLL (dllimport, saves a thunk) and a static
+ * link needs neither. Elsewhere: default visibility under GCC and Clang
+ * (the library is built with -fvisibility=hidden), nothing otherwise. */
 #if defined(_WIN32)
+#if defined(OAR_BUILDING_LIBRARY)
 #define OAR_API __declspec(dllexport)
+#elif defined(OAR_DLL)
+#define OAR_API __declspec(dllimport)
 #else
+#define OAR_API
+#endif
+#elif defined(__GNUC__) || defined(__clang__)
 #define OAR_API __attribute__((visibility("default")))
+#else
+#define OAR_API
 #endif
 
 #define OAR_VERSION_MAJOR 0

@@ -24,8 +24,10 @@
 #else
 #define PADDLE_CAPI_EXPORT __declspec(dllimport)
 #endif
-#else
+#elif defined(__GNUC__) || defined(__clang__)
 #define PADDLE_CAPI_EXPORT __attribute__((visibility("default")))
+#else
+#define PADDLE_CAPI_EXPORT
 #endif
 
 #define __pd_give

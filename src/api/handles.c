@@ -1,9 +1,9 @@
 #include "api/handles.h"
 
-#include <pthread.h>
 #include <stdint.h>
 
 #include "base/alloc.h"
+#include "base/thread.h"
 
 /* Open-addressing set of live handles; deleted slots are tombstones. */
 typedef struct slot {
@@ -11,7 +11,7 @@ typedef struct slot {
   int kind; /* 0 empty, -1 tombstone */
 } slot;
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static oar_mutex lock = OAR_MUTEX_INITIALIZER;
 static slot *slots;
 static size_t capacity, used; /* used counts live + tombstones */
 
@@ -42,7 +42,7 @@ static bool rehash(size_t new_cap) {
 }
 
 bool oar_handle_register(const void *handle, oar_handle_kind kind) {
-  pthread_mutex_lock(&lock);
+  oar_mutex_lock(&lock);
   bool ok = true;
   if ((used + 1) * 2 > capacity) ok = rehash(capacity ? capacity * 2 : 64);
   if (ok) {
@@ -52,7 +52,7 @@ bool oar_handle_register(const void *handle, oar_handle_kind kind) {
     slots[h].ptr = handle;
     slots[h].kind = (int)kind;
   }
-  pthread_mutex_unlock(&lock);
+  oar_mutex_unlock(&lock);
   return ok;
 }
 
@@ -67,20 +67,20 @@ static slot *find(const void *handle) {
 }
 
 void oar_handle_unregister(const void *handle) {
-  pthread_mutex_lock(&lock);
+  oar_mutex_lock(&lock);
   slot *s = find(handle);
   if (s) {
     s->kind = -1;
     s->ptr = NULL;
   }
-  pthread_mutex_unlock(&lock);
+  oar_mutex_unlock(&lock);
 }
 
 bool oar_handle_valid(const void *handle, oar_handle_kind kind) {
   if (!handle) return false;
-  pthread_mutex_lock(&lock);
+  oar_mutex_lock(&lock);
   slot *s = find(handle);
   bool ok = s && s->kind == (int)kind;
-  pthread_mutex_unlock(&lock);
+  oar_mutex_unlock(&lock);
   return ok;
 }

@@ -8,6 +8,7 @@
 #include "base/threadpool.h"
 #include "runtime/model.h"
 #include "runtime/plan.h"
+#include "base/platform.h"
 
 struct oar_config {
   oar_error err;
@@ -71,9 +72,8 @@ struct oar_predictor {
 /* Records a failure on a handle's error slot and the thread-local one;
  * returns the status. */
 oar_status oar_api_fail(oar_error *slot, const oar_error *err);
-oar_status oar_api_failf(oar_error *slot, oar_status code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+oar_status oar_api_failf(oar_error *slot, oar_status code, const char *fmt, ...) OAR_PRINTF_FMT(3, 4);
 /* For calls without a valid handle: thread-local only. */
-oar_status oar_api_misuse(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+oar_status oar_api_misuse(const char *fmt, ...) OAR_PRINTF_FMT(1, 2);
 
 #endif

@@ -3,6 +3,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(_WIN32)
+#include <malloc.h>
+#endif
 
 /* Fault injection is process-wide test state, not configuration. */
 static atomic_long fail_after = -1;
@@ -40,10 +43,20 @@ void *oar_aligned_alloc(size_t size) {
   if (should_fail()) return NULL;
   size_t rounded = (size + 63) & ~(size_t)63;
   if (rounded < size) return NULL;
+#if defined(_WIN32)
+  /* The C runtime of Windows has no aligned_alloc (its free cannot release
+   * an over-aligned block): _aligned_malloc with _aligned_free. */
+  return _aligned_malloc(rounded ? rounded : 64, 64);
+#else
   return aligned_alloc(64, rounded ? rounded : 64);
+#endif
 }
 
+#if defined(_WIN32)
+void oar_aligned_free(void *ptr) { _aligned_free(ptr); }
+#else
 void oar_aligned_free(void *ptr) { free(ptr); }
+#endif
 void oar_free(void *ptr) { free(ptr); }
 
 char *oar_strndup(const char *s, size_t n) {

@@ -34,6 +34,8 @@ static oar_isa detect(void) {
   if (avx512f && avx512dq && avx512bw && avx512vl && os_zmm) return OAR_ISA_AVX512;
   return OAR_ISA_AVX2;
 }
+#elif defined(__aarch64__)
+static oar_isa detect(void) { return OAR_ISA_NEON; }
 #else
 static oar_isa detect(void) { return OAR_ISA_GENERIC; }
 #endif
@@ -49,7 +51,7 @@ oar_isa oar_cpu_isa_detected(void) {
   return (oar_isa)v;
 }
 
-static const char *const isa_names[OAR_ISA_COUNT] = {"generic", "avx2", "avx512"};
+static const char *const isa_names[OAR_ISA_COUNT] = {"generic", "avx2", "avx512", "neon"};
 
 const char *oar_isa_name(oar_isa isa) {
   if ((int)isa < 0 || isa >= OAR_ISA_COUNT) return "?";
@@ -74,7 +76,8 @@ oar_status oar_cpu_isa_active(oar_isa *out, oar_error *err) {
     oar_isa want;
     if (!oar_isa_parse(cap, &want))
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT,
-                           "environment variable OAR_ISA='%.64s' is not one of generic, avx2, avx512", cap);
+                           "environment variable OAR_ISA='%.64s' is not one of generic, avx2, avx512, neon",
+                           cap);
     if (want < isa) isa = want;
   }
   *out = isa;

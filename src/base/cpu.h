@@ -5,26 +5,34 @@
  * (XGETBV): a CPU with AVX-512 under an OS that does not save ZMM state must
  * not run AVX-512 code. Detection runs once per process and is thread-safe.
  *
- * OAR_ISA=generic|avx2|avx512 caps the level (to test the slower paths on a
- * fast machine); it never raises it above what the host supports. The
- * runtime reads it when it plans a model, never inside kernels. */
+ * OAR_ISA=generic|avx2|avx512|neon caps the level (to test the slower paths
+ * on a fast machine); it never raises it above what the host supports. The
+ * runtime reads it when it plans a model, never inside kernels.
+ *
+ * The levels of one architecture are ordered (x86-64: generic < avx2 <
+ * avx512; aarch64: generic < neon). On aarch64 NEON is part of the base
+ * ISA (no OS state to check), so it is always detected there. */
 #ifndef OAR_BASE_CPU_H
 #define OAR_BASE_CPU_H
 
 #include "base/error.h"
 
-/* Ordered: a higher level implies every lower one. */
+/* Ordered within an architecture: a higher x86 level implies every lower
+ * one. NEON comes last so that no x86 level compares above it; an x86 cap
+ * (OAR_ISA=avx2) on aarch64 selects the generic kernels. */
 typedef enum oar_isa {
   OAR_ISA_GENERIC = 0, /* portable C only */
   OAR_ISA_AVX2 = 1,    /* AVX2 + FMA + F16C, OS saves YMM */
   OAR_ISA_AVX512 = 2,  /* AVX-512 F/DQ/BW/VL + the above, OS saves ZMM and opmask */
+  OAR_ISA_NEON = 3,    /* aarch64 Advanced SIMD (always present on aarch64) */
   OAR_ISA_COUNT
 } oar_isa;
 
-/* The highest level this host supports (GENERIC off x86). */
+/* The highest level this host supports (NEON on aarch64, GENERIC on other
+ * non-x86 hosts). */
 oar_isa oar_cpu_isa_detected(void);
 
-/* "generic", "avx2", "avx512" (or "?" when out of range). */
+/* "generic", "avx2", "avx512", "neon" (or "?" when out of range). */
 const char *oar_isa_name(oar_isa isa);
 
 /* Parses one of the names above; returns 0 when `name` is not one. */

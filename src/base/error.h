@@ -3,6 +3,7 @@
 #define OAR_BASE_ERROR_H
 
 #include "oar/oar.h"
+#include "base/platform.h"
 
 #define OAR_ERROR_MSG_MAX 1024
 
@@ -19,15 +20,14 @@ typedef struct oar_error {
 
 /* Sets code and message (printf format); returns code so callers can write
  * `return oar_error_set(err, OAR_ERR_IO, "...")`. err may be NULL. */
-oar_status oar_error_set(oar_error *err, oar_status code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+oar_status oar_error_set(oar_error *err, oar_status code, const char *fmt, ...) OAR_PRINTF_FMT(3, 4);
 
 /* oar_error_set(err, OAR_ERR_UNSUPPORTED, ...) that also sets needs_value. */
-oar_status oar_error_needs_value(oar_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+oar_status oar_error_needs_value(oar_error *err, const char *fmt, ...) OAR_PRINTF_FMT(2, 3);
 
 /* Prepends context ("while loading x: ") to the existing message; returns
  * the existing code. */
-oar_status oar_error_prefix(oar_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+oar_status oar_error_prefix(oar_error *err, const char *fmt, ...) OAR_PRINTF_FMT(2, 3);
 
 void oar_error_clear(oar_error *err);
 

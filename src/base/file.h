@@ -1,9 +1,11 @@
-/* Reading files whole. Model files are untrusted: sizes are checked. */
+/* Reading and mapping files (POSIX mmap, or Windows' CreateFileMapping /
+ * MapViewOfFile). Model files are untrusted: sizes are checked. */
 #ifndef OAR_BASE_FILE_H
 #define OAR_BASE_FILE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/error.h"
 
@@ -28,6 +30,19 @@ oar_status oar_file_map(const char *path, oar_bytes *out, oar_error *err);
  * not needed any more (they are dropped from memory and re-read if
  * touched again). Does nothing for heap buffers. */
 void oar_bytes_release(const oar_bytes *b, const void *ptr, size_t len);
+
+typedef struct oar_path_info {
+  uint64_t size; /* bytes of a file */
+  int is_dir, is_file;
+} oar_path_info;
+
+/* Fills *info for an existing path (1), or returns 0 (no such path, or it
+ * cannot be read; errno says why). 64-bit sizes on every platform. */
+int oar_path_info_get(const char *path, oar_path_info *info);
+
+/* fseek to a 64-bit offset from the start (fseeko, or _fseeki64 on
+ * Windows); 0 on success. */
+int oar_file_seek(FILE *f, uint64_t offset);
 
 int oar_path_is_dir(const char *path);
 int oar_path_is_file(const char *path);

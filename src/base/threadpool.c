@@ -1,10 +1,12 @@
 #include "base/threadpool.h"
 
-#include <pthread.h>
+#if defined(__linux__)
 #include <sched.h>
+#endif
 #include <stdatomic.h>
 
 #include "base/alloc.h"
+#include "base/thread.h"
 
 /* Workers wait for work by spinning while a run is in progress (waking a
  * sleeping thread costs tens of microseconds, and a run has dozens of
@@ -18,10 +20,10 @@
 
 struct oar_threadpool {
   int threads;
-  pthread_t *workers;
+  oar_thread *workers;
   int num_workers;
-  pthread_mutex_t lock;
-  pthread_cond_t wake;
+  oar_mutex lock;
+  oar_cond wake;
   int sleepers; /* under lock */
   int stop;     /* under lock */
   atomic_int in_run;
@@ -43,8 +45,12 @@ struct oar_threadpool {
 static _Thread_local oar_threadpool *current_pool;
 
 static inline void cpu_relax(void) {
-#if defined(__x86_64__) || defined(__i386__)
+#if (defined(__x86_64__) || defined(__i386__)) && (defined(__GNUC__) || defined(__clang__))
   __builtin_ia32_pause();
+#elif defined(_MSC_VER) && (defined(_M_X64) || defined(_M_IX86))
+  YieldProcessor();
+#elif defined(__aarch64__) && (defined(__GNUC__) || defined(__clang__))
+  __asm__ __volatile__("yield");
 #endif
 }
 
@@ -109,17 +115,17 @@ static void *worker_main(void *arg) {
     int spins = 0;
     while (!job_since(p, seen) && atomic_load(&p->in_run) && spins < SPIN_LIMIT) {
       if (++spins > SPIN_BEFORE_YIELD)
-        sched_yield();
+        oar_thread_yield();
       else
         cpu_relax();
     }
     if (!job_since(p, seen)) {
-      pthread_mutex_lock(&p->lock);
+      oar_mutex_lock(&p->lock);
       p->sleepers++;
-      while (!p->stop && !job_since(p, seen)) pthread_cond_wait(&p->wake, &p->lock);
+      while (!p->stop && !job_since(p, seen)) oar_cond_wait(&p->wake, &p->lock);
       p->sleepers--;
       int stop = p->stop, waker_cpu = p->waker_cpu;
-      pthread_mutex_unlock(&p->lock);
+      oar_mutex_unlock(&p->lock);
       if (stop) return NULL;
       leave_cpu(waker_cpu);
     }
@@ -140,8 +146,8 @@ oar_status oar_threadpool_create(int threads, oar_threadpool **out, oar_error *e
   oar_threadpool *p = oar_calloc(1, sizeof *p);
   if (!p) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the thread pool");
   p->threads = threads;
-  pthread_mutex_init(&p->lock, NULL);
-  pthread_cond_init(&p->wake, NULL);
+  oar_mutex_init(&p->lock);
+  oar_cond_init(&p->wake);
   atomic_init(&p->in_run, 0);
   atomic_init(&p->next, 0);
   atomic_init(&p->active, 0);
@@ -154,7 +160,7 @@ oar_status oar_threadpool_create(int threads, oar_threadpool **out, oar_error *e
       return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the thread pool");
     }
     for (int i = 0; i < threads - 1; i++) {
-      if (pthread_create(&p->workers[i], NULL, worker_main, p) != 0) {
+      if (oar_thread_start(&p->workers[i], worker_main, p) != 0) {
         oar_threadpool_destroy(p);
         return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "cannot start thread %d of %d", i + 2, threads);
       }
@@ -168,13 +174,13 @@ oar_status oar_threadpool_create(int threads, oar_threadpool **out, oar_error *e
 void oar_threadpool_destroy(oar_threadpool *p) {
   if (!p) return;
   if (current_pool == p) current_pool = NULL;
-  pthread_mutex_lock(&p->lock);
+  oar_mutex_lock(&p->lock);
   p->stop = 1;
-  pthread_cond_broadcast(&p->wake);
-  pthread_mutex_unlock(&p->lock);
-  for (int i = 0; i < p->num_workers; i++) pthread_join(p->workers[i], NULL);
-  pthread_mutex_destroy(&p->lock);
-  pthread_cond_destroy(&p->wake);
+  oar_cond_broadcast(&p->wake);
+  oar_mutex_unlock(&p->lock);
+  for (int i = 0; i < p->num_workers; i++) oar_thread_join(p->workers[i]);
+  oar_mutex_destroy(&p->lock);
+  oar_cond_destroy(&p->wake);
   oar_free(p->workers);
   oar_free(p);
 }
@@ -182,7 +188,7 @@ void oar_threadpool_destroy(oar_threadpool *p) {
 static void wait_for_workers(oar_threadpool *p) {
   for (int spins = 0; atomic_load(&p->active) > 0;) {
     if (++spins > SPIN_BEFORE_YIELD)
-      sched_yield();
+      oar_thread_yield();
     else
       cpu_relax();
   }
@@ -209,17 +215,17 @@ void oar_parallel_for(size_t n, size_t min_chunk, oar_range_fn fn, void *ctx) {
   p->chunk = chunk;
   atomic_store(&p->next, 0);
   atomic_fetch_add(&p->generation, 1);
-  pthread_mutex_lock(&p->lock);
+  oar_mutex_lock(&p->lock);
   const int wake = p->sleepers > 0;
   if (wake) {
     p->waker_cpu = current_cpu();
-    pthread_cond_broadcast(&p->wake);
+    oar_cond_broadcast(&p->wake);
   }
-  pthread_mutex_unlock(&p->lock);
+  oar_mutex_unlock(&p->lock);
   /* A woken worker that Linux queued on this CPU runs (and moves away, see
    * leave_cpu) only once this thread yields; elsewhere this costs a
    * microsecond, once per run. */
-  if (wake) sched_yield();
+  if (wake) oar_thread_yield();
   drain(p);
   /* Every chunk is claimed; wait for the ones workers are running. */
   wait_for_workers(p);

@@ -4,6 +4,7 @@
 
 #include "base/alloc.h"
 #include "ir/graph.h"
+#include "base/platform.h"
 
 /* A growing string; on OOM it stops growing and the result is NULL. */
 typedef struct strbuf {
@@ -12,7 +13,7 @@ typedef struct strbuf {
   int failed;
 } strbuf;
 
-static void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(strbuf *b, const char *fmt, ...) OAR_PRINTF_FMT(2, 3);
 static void sb_printf(strbuf *b, const char *fmt, ...) {
   if (b->failed) return;
   for (;;) {

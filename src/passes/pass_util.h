@@ -6,10 +6,11 @@
 #include <stdbool.h>
 
 #include "passes/pass.h"
+#include "base/platform.h"
 
 /* Adds a near-miss note ("conv2d_3.tmp_0: ...") to the report (first few
  * only; all are counted). */
-void oar_pass_note(oar_pass_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void oar_pass_note(oar_pass_ctx *ctx, const char *fmt, ...) OAR_PRINTF_FMT(2, 3);
 
 /* The live node that is the only reader of `value` and has op `id`, or -1.
  * Graph outputs never match (their names must stay). */

@@ -88,7 +88,7 @@ static oar_status optimize(oar_model *m, const oar_model_options *options, oar_e
 
 static oar_status check_value(oar_model *m, int id, oar_error *err) {
   const oar_value *v = &m->graph->values[id];
-  pthread_mutex_lock(&m->check_lock);
+  oar_mutex_lock(&m->check_lock);
   oar_status st = OAR_OK;
   if (!m->value_checked[id] && v->borrowed) {
     if (oar_xxh64(v->data, v->bytes, 0) != m->value_hash[id])
@@ -101,7 +101,7 @@ static oar_status check_value(oar_model *m, int id, oar_error *err) {
      * rows). */
     oar_bytes_release(&m->file, v->data, v->bytes);
   }
-  pthread_mutex_unlock(&m->check_lock);
+  oar_mutex_unlock(&m->check_lock);
   return st;
 }
 
@@ -164,10 +164,8 @@ static oar_status load_oarfile(oar_model *m, const char *source, oar_error *err)
       st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory loading '%s'", name);
   }
   if (st == OAR_OK) {
-    if (pthread_mutex_init(&m->check_lock, NULL) == 0)
-      m->check_lock_made = 1;
-    else
-      st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "cannot create a lock loading '%s'", name);
+    oar_mutex_init(&m->check_lock);
+    m->check_lock_made = 1;
   }
   unsigned char *has_twin = st == OAR_OK ? oar_calloc((size_t)m->graph->num_values + 1, 1) : NULL;
   if (st == OAR_OK && !has_twin)
@@ -310,7 +308,7 @@ void oar_model_release(oar_model *m) {
   oar_free(m->value_hash);
   oar_free(m->value_checked);
   oar_free(m->value_twin);
-  if (m->check_lock_made) pthread_mutex_destroy(&m->check_lock);
+  if (m->check_lock_made) oar_mutex_destroy(&m->check_lock);
   /* The graph and the cache pointed into these. */
   if (m->file.data != m->file_copy) oar_bytes_free(&m->file);
   oar_aligned_free(m->file_copy);

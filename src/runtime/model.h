@@ -3,10 +3,10 @@
 #ifndef OAR_RUNTIME_MODEL_H
 #define OAR_RUNTIME_MODEL_H
 
-#include <pthread.h>
 #include <stdatomic.h>
 
 #include "base/file.h"
+#include "base/thread.h"
 #include "ir/graph.h"
 #include "passes/pass.h"
 
@@ -48,7 +48,7 @@ typedef struct oar_model {
   uint64_t *value_hash;         /* per value: XXH64 of a constant from the file */
   unsigned char *value_checked; /* per value: its checksum has been checked */
   unsigned char *value_twin;    /* per value: a packed twin from the file runs instead */
-  pthread_mutex_t check_lock;   /* value_checked, when clones plan at once */
+  oar_mutex check_lock;         /* value_checked, when clones plan at once */
   int check_lock_made;
 } oar_model;
 

@@ -1,10 +1,10 @@
 #include "runtime/weight_cache.h"
 
-#include <pthread.h>
 #include <string.h>
 
 #include "base/alloc.h"
 #include "base/hash.h"
+#include "base/thread.h"
 
 typedef struct entry {
   const void *src, *table;
@@ -18,7 +18,7 @@ typedef struct entry {
 } entry;
 
 struct oar_weight_cache {
-  pthread_mutex_t lock;
+  oar_mutex lock;
   entry *entries;
   size_t count, cap;
   size_t bytes;
@@ -29,7 +29,7 @@ struct oar_weight_cache {
 oar_status oar_weight_cache_create(oar_weight_cache **out, oar_error *err) {
   oar_weight_cache *c = oar_calloc(1, sizeof *c);
   if (!c) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory creating the weight cache");
-  pthread_mutex_init(&c->lock, NULL);
+  oar_mutex_init(&c->lock);
   *out = c;
   return OAR_OK;
 }
@@ -39,7 +39,7 @@ void oar_weight_cache_destroy(oar_weight_cache *c) {
   for (size_t i = 0; i < c->count; i++)
     if (!c->entries[i].borrowed) oar_aligned_free(c->entries[i].data);
   oar_free(c->entries);
-  pthread_mutex_destroy(&c->lock);
+  oar_mutex_destroy(&c->lock);
   oar_free(c);
 }
 
@@ -50,7 +50,7 @@ static int same(const entry *e, const void *src, const void *table, const int64_
 oar_status oar_weight_cache_get(oar_weight_cache *c, const void *src, const void *table, const int64_t key[4],
                                 size_t floats, oar_weight_pack_fn pack, void *ctx, const float **packed,
                                 oar_error *err) {
-  pthread_mutex_lock(&c->lock);
+  oar_mutex_lock(&c->lock);
   for (size_t i = 0; i < c->count; i++) {
     entry *hit = &c->entries[i];
     if (same(hit, src, table, key, floats)) {
@@ -65,7 +65,7 @@ oar_status oar_weight_cache_get(oar_weight_cache *c, const void *src, const void
           hit->verified = 1;
       }
       if (st == OAR_OK) *packed = hit->data;
-      pthread_mutex_unlock(&c->lock);
+      oar_mutex_unlock(&c->lock);
       return st;
     }
   }
@@ -100,14 +100,14 @@ oar_status oar_weight_cache_get(oar_weight_cache *c, const void *src, const void
   c->bytes += floats * sizeof *data; /* heap bytes: borrowed entries are the file's */
   *packed = data;
 done:
-  pthread_mutex_unlock(&c->lock);
+  oar_mutex_unlock(&c->lock);
   return st;
 }
 
 oar_status oar_weight_cache_add_borrowed(oar_weight_cache *c, const void *src, const void *table,
                                          const int64_t key[4], size_t floats, const float *data,
                                          uint64_t hash, const char *label, oar_error *err) {
-  pthread_mutex_lock(&c->lock);
+  oar_mutex_lock(&c->lock);
   oar_status st = OAR_OK;
   if (c->count == c->cap) {
     size_t cap = c->cap ? c->cap * 2 : 32;
@@ -130,7 +130,7 @@ oar_status oar_weight_cache_add_borrowed(oar_weight_cache *c, const void *src, c
   e->hash = hash;
   e->label = label;
 done:
-  pthread_mutex_unlock(&c->lock);
+  oar_mutex_unlock(&c->lock);
   return st;
 }
 
@@ -140,27 +140,27 @@ void oar_weight_cache_set_source_check(oar_weight_cache *c, oar_weight_source_ch
 }
 
 size_t oar_weight_cache_count(oar_weight_cache *c) {
-  pthread_mutex_lock(&c->lock);
+  oar_mutex_lock(&c->lock);
   size_t n = c->count;
-  pthread_mutex_unlock(&c->lock);
+  oar_mutex_unlock(&c->lock);
   return n;
 }
 
 void oar_weight_cache_entry(oar_weight_cache *c, size_t index, const void **src, const void **table,
                             int64_t key[4], size_t *floats, const float **data) {
-  pthread_mutex_lock(&c->lock);
+  oar_mutex_lock(&c->lock);
   const entry *e = &c->entries[index];
   *src = e->src;
   *table = e->table;
   memcpy(key, e->key, sizeof e->key);
   *floats = e->floats;
   *data = e->data;
-  pthread_mutex_unlock(&c->lock);
+  oar_mutex_unlock(&c->lock);
 }
 
 size_t oar_weight_cache_bytes(oar_weight_cache *c) {
-  pthread_mutex_lock(&c->lock);
+  oar_mutex_lock(&c->lock);
   size_t b = c->bytes;
-  pthread_mutex_unlock(&c->lock);
+  oar_mutex_unlock(&c->lock);
   return b;
 }

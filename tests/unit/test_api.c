@@ -12,6 +12,7 @@
 #include "base/alloc.h"
 #include "oar/oar.h"
 #include "paddle_program_builder.h"
+#include "portable.h"
 
 static int failures;
 #define CHECK(cond, ...)                                   \
@@ -144,7 +145,7 @@ static void test_layouts(const char *dir, const pb *program, const pb *params) {
   char path[512], path2[512];
   /* (a) x.pdmodel + x.pdiparams, by directory and by file. */
   snprintf(path, sizeof path, "%s/a", dir);
-  mkdir(path, 0755);
+  portable_mkdir(path);
   snprintf(path, sizeof path, "%s/a/net.pdmodel", dir);
   write_file(path, program->b, program->n);
   snprintf(path2, sizeof path2, "%s/a/net.pdiparams", dir);
@@ -158,7 +159,7 @@ static void test_layouts(const char *dir, const pb *program, const pb *params) {
   oar_predictor_destroy(p);
   /* (c) __model__ + __params__ */
   snprintf(path, sizeof path, "%s/c", dir);
-  mkdir(path, 0755);
+  portable_mkdir(path);
   snprintf(path, sizeof path, "%s/c/__model__", dir);
   write_file(path, program->b, program->n);
   snprintf(path, sizeof path, "%s/c/__params__", dir);
@@ -169,7 +170,7 @@ static void test_layouts(const char *dir, const pb *program, const pb *params) {
   oar_predictor_destroy(p);
   /* (b) __model__ + one file per parameter: split the combined stream. */
   snprintf(path, sizeof path, "%s/b", dir);
-  mkdir(path, 0755);
+  portable_mkdir(path);
   snprintf(path, sizeof path, "%s/b/__model__", dir);
   write_file(path, program->b, program->n);
   size_t b_record = 4 + 8 + 4 + 4 + 4 + 3 * 4; /* desc "08 05 10 03" is 4 bytes */
@@ -200,7 +201,7 @@ static void test_bad_files(const char *dir, const pb *program, const pb *params)
   snprintf(path, sizeof path, "%s/does-not-exist.pdmodel", dir);
   oar_predictor_destroy(create_from_path(path, NULL, OAR_ERR_IO, "does-not-exist.pdmodel"));
   snprintf(path, sizeof path, "%s/empty", dir);
-  mkdir(path, 0755);
+  portable_mkdir(path);
   oar_predictor_destroy(create_from_path(path, NULL, OAR_ERR_IO, "no Paddle model"));
 
   /* Params: one byte short, one byte long, wrong shape. */
@@ -506,7 +507,7 @@ int main(void) {
   pb program = {0}, params = {0};
   build_model(&program, &params, "relu", 4);
   char dir[] = "/tmp/oar_test_api_XXXXXX";
-  if (!mkdtemp(dir)) return 2;
+  if (!portable_mkdtemp(dir)) return 2;
   test_misuse(&program, &params);
   printf("misuse and bad arguments: checked\n");
   test_layouts(dir, &program, &params);
@@ -515,9 +516,7 @@ int main(void) {
   printf("missing, truncated, corrupt and mismatched files: checked\n");
   test_alloc_failures(&program, &params);
   printf("allocation failures: checked\n");
-  char cmd[600];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+  if (portable_remove_tree(dir) != 0) fprintf(stderr, "could not remove %s\n", dir);
   free(program.b);
   free(params.b);
   if (failures)

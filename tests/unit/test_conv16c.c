@@ -93,7 +93,7 @@ typedef struct wide_buf {
 
 static float *wide_alloc(wide_buf *b, size_t floats) {
   b->floats = (floats + 15) / 16 * 16;
-  b->base = aligned_alloc(64, (b->floats + 2 * WIDE_GUARD) * sizeof(float));
+  b->base = harness_aligned_alloc((b->floats + 2 * WIDE_GUARD) * sizeof(float));
   if (!b->base) return NULL;
   for (size_t i = 0; i < b->floats + 2 * WIDE_GUARD; i++) memcpy(&b->base[i], &GUARD_BITS, 4);
   return b->base + WIDE_GUARD;
@@ -291,9 +291,9 @@ static int run_case(const oar_f32_kernels *kr, oar_threadpool *const *pools, int
     }
     g_checks++;
     if (!ok) g_failures++;
-    free(gy.base);
+    harness_aligned_free(gy.base);
     free(yb);
-    free(wsb.base);
+    harness_aligned_free(wsb.base);
     page_free(&ppk);
   }
   oar_threadpool_set_current(NULL);

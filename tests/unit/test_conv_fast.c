@@ -87,7 +87,7 @@ static void run_conv_case(const oar_f32_kernels *kr, int threads, conv_case *cc,
     oar_conv_pack_filter(&c, w, packed);
     c.packed_filter = packed;
   }
-  void *work = c.workspace_bytes ? aligned_alloc(64, (c.workspace_bytes + 63) / 64 * 64) : NULL;
+  void *work = c.workspace_bytes ? harness_aligned_alloc((c.workspace_bytes + 63) / 64 * 64) : NULL;
   guard_buf gy;
   float *y = guard_alloc(&gy, ys);
   oar_conv_gemm_run(&c, x, w, cc->bias ? bias : NULL, cc->residual ? res : NULL, lo, hi, post, y, work);
@@ -109,7 +109,7 @@ static void run_conv_case(const oar_f32_kernels *kr, int threads, conv_case *cc,
         (long long)cc->pad_t, (long long)cc->pad_l, (long long)cc->dil, (long long)p.groups, cc->bias,
         cc->residual, cc->act, (int)c.algo, bad, at, (double)y[at], (double)want[at]);
   CHECK(guard_intact(&gy), "%s: conv wrote outside its output", oar_isa_name(kr->isa));
-  free(work);
+  harness_aligned_free(work);
   free(packed);
   free(want);
   guard_free(&gy);

@@ -70,7 +70,7 @@ static void run_case(const oar_f32_kernels *kr, int threads, const dw_case *dc) 
   oar_dwconv16c_init(&c, &p, kr, threads);
   const size_t pf = oar_dwconv16c_packed_floats(&c);
   float *packed = malloc(pf * sizeof *packed);
-  void *work = aligned_alloc(64, (c.workspace_bytes + 63) / 64 * 64 + 64);
+  void *work = harness_aligned_alloc((c.workspace_bytes + 63) / 64 * 64 + 64);
   if (!x || !w || !bias || !res || !want || !got || !packed || !work) {
     CHECK(0, "dwconv16c: out of memory");
     goto done;
@@ -138,7 +138,7 @@ done:
   free(want);
   free(got);
   free(packed);
-  free(work);
+  harness_aligned_free(work);
   page_free(&pxb);
   page_free(&prb);
   guard_free(&gy);

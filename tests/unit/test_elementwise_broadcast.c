@@ -35,6 +35,7 @@
 #include "base/cpu.h"
 #include "base/threadpool.h"
 #include "test_pass_util.h"
+#include "portable.h"
 
 enum { OPS = 7 };
 static const char *const op_names[OPS] = {"elementwise_add", "elementwise_sub", "elementwise_mul",
@@ -557,7 +558,7 @@ int main(void) {
              coverage[op][0][1], coverage[op][1][1], coverage[op][2][1], coverage[op][3][1], ref_runs[op][0],
              ref_runs[op][1]);
   }
-  unsetenv("OAR_ISA");
+  portable_unsetenv("OAR_ISA");
   oar_threadpool_destroy(pool2);
   if (failures) {
     fprintf(stderr, "%d failures\n", failures);

@@ -34,6 +34,7 @@
 
 #include "base/threadpool.h"
 #include "test_pass_util.h"
+#include "portable.h"
 
 static int failures, cases_run, fast_runs;
 static bool last_fast; /* the last case ran a fast kernel */
@@ -47,11 +48,7 @@ static uint32_t rnd(void) {
 }
 static int64_t rnd_range(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 
-static double now_s(void) {
-  struct timespec ts;
-  timespec_get(&ts, TIME_UTC);
-  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
+static double now_s(void) { return portable_now_seconds(); }
 
 static int cmp_double(const void *a, const void *b) {
   const double x = *(const double *)a, y = *(const double *)b;
@@ -862,7 +859,7 @@ int main(int argc, char **argv) {
     printf("%s: %d cases, %d on a fast kernel\n", oar_isa_name((oar_isa)isa), cases_run - before,
            fast_runs - fast_before);
   }
-  unsetenv("OAR_ISA");
+  portable_unsetenv("OAR_ISA");
   oar_threadpool_destroy(pool2);
   if (failures) {
     fprintf(stderr, "%d failures\n", failures);

@@ -35,6 +35,7 @@
 
 #include "base/threadpool.h"
 #include "test_pass_util.h"
+#include "portable.h"
 
 /* ---- activations ------------------------------------------------------------ */
 
@@ -428,7 +429,7 @@ int main(void) {
       oar_threadpool_set_current(NULL);
     }
   }
-  unsetenv("OAR_ISA");
+  portable_unsetenv("OAR_ISA");
   oar_threadpool_destroy(pool2);
   return tp_finish();
 }

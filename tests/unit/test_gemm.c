@@ -114,7 +114,7 @@ static void run_case(const oar_f32_kernels *kr, int threads, const gemm_case *c)
   p.c = out;
   const int slots = oar_gemm_slots(kr, &p, threads);
   const size_t ws_bytes = oar_gemm_workspace_bytes(kr, &p, slots);
-  void *ws = ws_bytes ? aligned_alloc(64, (ws_bytes + 63) / 64 * 64) : NULL;
+  void *ws = ws_bytes ? harness_aligned_alloc((ws_bytes + 63) / 64 * 64) : NULL;
   oar_gemm_run(kr, &p, slots, ws);
 
   size_t bad = 0, nonzero = 0, want_nonzero = 0, worst_i = 0, worst_j = 0;
@@ -158,7 +158,7 @@ static void run_case(const oar_f32_kernels *kr, int threads, const gemm_case *c)
    * (and a reference that computes nothing). */
   CHECK(nonzero * 2 >= want_nonzero, "%zux%zux%zu: mostly zeros", m, n, k);
   if (k > 8 && m * n >= 64) CHECK(want_nonzero * 2 >= m * n, "%zux%zux%zu: reference mostly zeros", m, n, k);
-  free(ws);
+  harness_aligned_free(ws);
   guard_free(&gc);
   free(apk);
   free(bpk);

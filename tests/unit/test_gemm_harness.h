@@ -16,8 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(_WIN32)
+#define WIN32_LEAN_AND_MEAN
+#include <malloc.h>
+#include <windows.h>
+#else
 #include <sys/mman.h>
 #include <unistd.h>
+#endif
 
 #include "base/cpu.h"
 #include "base/threadpool.h"
@@ -58,21 +64,60 @@ typedef struct page_buf {
 } page_buf;
 
 static inline float *page_alloc(page_buf *b, size_t n) {
+#if defined(_WIN32)
+  SYSTEM_INFO si;
+  GetSystemInfo(&si);
+  const size_t page = (size_t)si.dwPageSize;
+#else
   const size_t page = (size_t)sysconf(_SC_PAGESIZE);
+#endif
   const size_t bytes = n * sizeof(float);
   const size_t body = (bytes + page - 1) / page * page;
   b->map_bytes = body + page;
+#if defined(_WIN32)
+  b->map = VirtualAlloc(NULL, b->map_bytes, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+  DWORD old_protect;
+  if (!b->map || !VirtualProtect((char *)b->map + body, page, PAGE_NOACCESS, &old_protect)) {
+    printf("VirtualAlloc failed\n");
+    exit(1);
+  }
+#else
   b->map = mmap(NULL, b->map_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (b->map == MAP_FAILED) {
     printf("mmap failed\n");
     exit(1);
   }
   mprotect((char *)b->map + body, page, PROT_NONE);
+#endif
   b->data = (float *)((char *)b->map + body - bytes);
   return b->data;
 }
 
+#if defined(_WIN32)
+static inline void page_free(page_buf *b) { VirtualFree(b->map, 0, MEM_RELEASE); }
+#else
 static inline void page_free(page_buf *b) { munmap(b->map, b->map_bytes); }
+#endif
+
+/* ---- 64-byte aligned buffers (aligned_alloc; _aligned_malloc on Windows,
+ * whose free cannot release them) ---------------------------------------- */
+
+static inline void *harness_aligned_alloc(size_t bytes) {
+  bytes = (bytes + 63) / 64 * 64;
+#if defined(_WIN32)
+  return _aligned_malloc(bytes ? bytes : 64, 64);
+#else
+  return aligned_alloc(64, bytes ? bytes : 64);
+#endif
+}
+
+static inline void harness_aligned_free(void *p) {
+#if defined(_WIN32)
+  _aligned_free(p);
+#else
+  free(p);
+#endif
+}
 
 /* ---- outputs with guard words ---------------------------------------------- */
 

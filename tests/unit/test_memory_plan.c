@@ -6,6 +6,7 @@
  * measured a worst arena / live-set ratio of 1.27 and a mean of 1.02, so a
  * planner that packs worse than 1.35 at worst or 1.05 on average fails
  * (a planner that stops reusing memory is at several times the live set). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -13,6 +14,32 @@
 
 #define MAX_WORST_RATIO 1.35
 #define MAX_MEAN_RATIO 1.05
+
+/* glibc's test_rand() (TYPE_3 additive feedback, r[i] = r[i-31] + r[i-3]),
+ * written out so that the lifetimes (and the ratios above) are the same
+ * with every C library: Windows' test_rand() stops at 32767. */
+static uint32_t rng_ring[31];
+static int rng_at;
+
+static void test_srand(uint32_t seed) {
+  uint32_t r[344];
+  r[0] = seed;
+  for (int i = 1; i < 31; i++) {
+    int64_t v = (16807LL * (int32_t)r[i - 1]) % 2147483647;
+    r[i] = (uint32_t)(v < 0 ? v + 2147483647 : v);
+  }
+  for (int i = 31; i < 34; i++) r[i] = r[i - 31];
+  for (int i = 34; i < 344; i++) r[i] = r[i - 31] + r[i - 3];
+  for (int i = 0; i < 31; i++) rng_ring[i] = r[313 + i];
+  rng_at = 0;
+}
+
+static int test_rand(void) {
+  const uint32_t v = rng_ring[rng_at] + rng_ring[(rng_at + 28) % 31];
+  rng_ring[rng_at] = v;
+  rng_at = (rng_at + 1) % 31;
+  return (int)(v >> 1);
+}
 
 static int failures;
 #define CHECK(cond, ...)                           \
@@ -49,28 +76,28 @@ static void check_plan(const oar_mem_request *req, int n, const size_t *off, con
 }
 
 int main(void) {
-  srand(12345);
+  test_srand(12345);
   int checked = 0;
   double worst_ratio = 0, ratio_sum = 0;
   int ratios = 0;
   for (int trial = 0; trial < 400; trial++) {
-    int n = 1 + rand() % 60;
-    int steps = 1 + rand() % 40;
+    int n = 1 + test_rand() % 60;
+    int steps = 1 + test_rand() % 40;
     oar_mem_request req[60];
     size_t off[60];
     for (int i = 0; i < n; i++) {
-      int first = rand() % steps;
-      int len = rand() % 8;
+      int first = test_rand() % steps;
+      int len = test_rand() % 8;
       req[i].first = first;
       req[i].last = first + len;
-      req[i].bytes = (size_t)(rand() % 5 == 0 ? 0 : 1 + rand() % 100000);
+      req[i].bytes = (size_t)(test_rand() % 5 == 0 ? 0 : 1 + test_rand() % 100000);
       req[i].inplace_of = -1;
       /* Some chains: born where an earlier one dies. */
-      if (i > 0 && rand() % 3 == 0) {
-        int j = rand() % i;
+      if (i > 0 && test_rand() % 3 == 0) {
+        int j = test_rand() % i;
         if (req[j].last == req[j].first) continue; /* an op reads a value after the step that makes it */
         req[i].first = req[j].last;
-        req[i].last = req[i].first + 1 + rand() % 5;
+        req[i].last = req[i].first + 1 + test_rand() % 5;
         req[i].bytes = req[j].bytes;
         req[i].inplace_of = j;
       }

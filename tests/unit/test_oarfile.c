@@ -3,7 +3,6 @@
  * very same outputs (from a path and from a buffer); every damaged file
  * gives its exact error: truncated, bad magic, wrong version, checksum
  * mismatch, offset out of range, another ISA's layouts. */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include "base/alloc.h"
 #include "base/cpu.h"
 #include "base/hash.h"
+#include "base/thread.h"
 #include "frontend/oarfile/oarfile.h"
 #include "oar/oar.h"
 #include "test_check.h"
@@ -230,13 +230,15 @@ static void test_clones(void) {
   if (!p) return;
   enum { JOBS = 4 };
   static clone_job jobs[JOBS];
-  pthread_t threads[JOBS];
+  oar_thread threads[JOBS];
   for (int i = 0; i < JOBS; i++) {
     jobs[i].p = NULL;
     CHECK(oar_predictor_clone(p, &jobs[i].p) == OAR_OK, "clone %d", i);
   }
-  for (int i = 0; i < JOBS; i++) pthread_create(&threads[i], NULL, clone_run, &jobs[i]);
-  for (int i = 0; i < JOBS; i++) pthread_join(threads[i], NULL);
+  int started[JOBS];
+  for (int i = 0; i < JOBS; i++) started[i] = oar_thread_start(&threads[i], clone_run, &jobs[i]) == 0;
+  for (int i = 0; i < JOBS; i++)
+    if (started[i]) oar_thread_join(threads[i]);
   for (int i = 0; i < JOBS; i++) {
     CHECK(jobs[i].n == n && memcmp(jobs[i].out, want, n * sizeof *want) == 0, "clone %d: same outputs", i);
     oar_predictor_destroy(jobs[i].p);

@@ -29,6 +29,7 @@ static int failures = 0;
   } while (0)
 
 #include "pb_writer.h"
+#include "portable.h"
 
 /* ValueInfoProto of a float tensor with the given dims. */
 static void value_info(pb *g, int field, const char *name, int rank, const int64_t *dims) {
@@ -410,7 +411,7 @@ static void test_alloc_failures(void) {
 
 int main(void) {
   snprintf(g_dir, sizeof g_dir, "/tmp/oar_onnx_test_XXXXXX");
-  if (!mkdtemp(g_dir)) {
+  if (!portable_mkdtemp(g_dir)) {
     perror("mkdtemp");
     return 1;
   }
@@ -422,9 +423,7 @@ int main(void) {
   test_external_data_bad();
   test_corrupt_protobuf();
   test_alloc_failures();
-  char cmd[300];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
-  if (system(cmd) != 0) printf("note: could not remove %s\n", g_dir);
+  if (portable_remove_tree(g_dir) != 0) printf("note: could not remove %s\n", g_dir);
   printf("%s\n", failures ? "FAILED" : "all ONNX bad-input checks passed");
   return failures ? 1 : 0;
 }

@@ -22,6 +22,7 @@
 #include "test_check.h"
 
 #include "pb_writer.h"
+#include "portable.h"
 
 static void add_var(pb *block, const char *name, int kind, int dtype, const int64_t *dims, int rank,
                     int persistable) {
@@ -385,7 +386,7 @@ static void write_file(const char *rel, const void *d, size_t n) {
 
 static void make_dir(const char *rel) {
   char *p = path_of(rel);
-  if (mkdir(p, 0700) != 0) {
+  if (portable_mkdir(p) != 0) {
     printf("cannot mkdir %s\n", p);
     exit(2);
   }
@@ -492,7 +493,7 @@ static void expect_fail(const char *what, const char *model_rel, const char *par
 static void test_layouts(void) {
   snprintf(tmp_root, sizeof tmp_root, "%s/oar_paddle_test_XXXXXX",
            getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-  if (!mkdtemp(tmp_root)) {
+  if (!portable_mkdtemp(tmp_root)) {
     printf("cannot create a temporary directory\n");
     failures++;
     return;

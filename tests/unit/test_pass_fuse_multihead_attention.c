@@ -11,6 +11,7 @@
 #include "base/cpu.h"
 #include "runtime/ops/nlp.h"
 #include "test_pass_util.h"
+#include "portable.h"
 
 /* The form being built. */
 static struct {
@@ -160,11 +161,9 @@ static double run_prepared(const tp_graph *t, const tp_inputs *in, const oar_f32
   void *ws = oar_aligned_alloc(st->workspace_bytes ? st->workspace_bytes : 64);
   double best = 1e30;
   for (int r = 0; r < runs; r++) {
-    struct timespec a, b;
-    timespec_get(&a, TIME_UTC);
+    const double a = portable_now_seconds();
     if (st->run(st, n, views, &o, ws, &err) != OAR_OK) tp_fatal("prepared run", &err);
-    timespec_get(&b, TIME_UTC);
-    double sec = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+    const double sec = portable_now_seconds() - a;
     best = sec < best ? sec : best;
   }
   oar_aligned_free(ws);

@@ -35,6 +35,7 @@
 #include "runtime/model.h"
 #include "runtime/op_run.h"
 #include "runtime/plan.h"
+#include "portable.h"
 
 static int tp_failures;
 
@@ -268,11 +269,9 @@ static inline double tp_run_kernels(const tp_graph *t, const tp_inputs *in, int 
   if (oar_plan_create(t->g, in->views, NULL, &plan, &err) != OAR_OK) tp_fatal("plan", &err);
   double best = 1e30;
   for (int r = 0; r < runs; r++) {
-    struct timespec a, b;
-    timespec_get(&a, TIME_UTC);
+    const double a = portable_now_seconds();
     if (oar_plan_run(plan, in->views, &err) != OAR_OK) tp_fatal("run", &err);
-    timespec_get(&b, TIME_UTC);
-    double s = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+    const double s = portable_now_seconds() - a;
     best = s < best ? s : best;
   }
   out->count = t->g->num_outputs;
@@ -420,7 +419,7 @@ static inline bool tp_use_isa(int isa) {
            oar_isa_name(oar_cpu_isa_detected()));
     return false;
   }
-  setenv("OAR_ISA", oar_isa_name((oar_isa)isa), 1);
+  portable_setenv("OAR_ISA", oar_isa_name((oar_isa)isa));
   return true;
 }
 

@@ -113,7 +113,7 @@ static void run_case(const oar_f32_kernels *kr, int threads, const rnn_case *c) 
         .yc = c->cell == 2 ? yc + sbase : NULL,
     };
     if (c->prepack) {
-      packed[d] = aligned_alloc(64, (oar_rnn_fast_packed_w_floats(kr, &p) * sizeof(float) + 63) / 64 * 64);
+      packed[d] = harness_aligned_alloc(oar_rnn_fast_packed_w_floats(kr, &p) * sizeof(float));
       oar_rnn_fast_pack_w(kr, &p, fd[d].w, packed[d]);
       fd[d].w_packed = packed[d];
     }
@@ -124,7 +124,7 @@ static void run_case(const oar_f32_kernels *kr, int threads, const rnn_case *c) 
   const oar_rnn_params p0 = params_of(c, 0);
   const int slots = oar_rnn_fast_slots(kr, &p0, threads);
   const size_t wsb = oar_rnn_fast_workspace_bytes(kr, &p0, (int)D, slots);
-  void *work = aligned_alloc(64, (wsb + 63) / 64 * 64);
+  void *work = harness_aligned_alloc(wsb);
   oar_rnn_fast_layer(kr, x, fd, (int)D, c->lens ? lens : NULL, slots, work);
   const double tol = (double)T * (pow((double)K, 1.5) * ldexp(1.0, -23) + 2e-6);
   const struct {
@@ -161,8 +161,8 @@ static void run_case(const oar_f32_kernels *kr, int threads, const rnn_case *c) 
   if (!(c->cell == 0 && c->act == 1)) /* relu may well be 0 */
     CHECK(nonzero >= ns / 2, "%s: only %zu nonzero outputs", oar_isa_name(kr->isa), nonzero);
   cases_run++;
-  free(work);
-  for (int d = 0; d < 2; d++) free(packed[d]);
+  harness_aligned_free(work);
+  for (int d = 0; d < 2; d++) harness_aligned_free(packed[d]);
   free(want_y);
   free(want_h);
   free(want_c);

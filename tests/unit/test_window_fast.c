@@ -119,7 +119,7 @@ static void run_case(const oar_f32_kernels *kr, int threads, const win_case *wc,
       oar_deconv_pack_filter(&c, w, packed);
       c.packed_filter = packed;
     }
-    work = c.workspace_bytes ? aligned_alloc(64, (c.workspace_bytes + 63) / 64 * 64) : NULL;
+    work = c.workspace_bytes ? harness_aligned_alloc((c.workspace_bytes + 63) / 64 * 64) : NULL;
     oar_deconv_gemm_run(&c, x, w, wc->bias ? b : NULL, y, work);
   } else {
     oar_ref_conv_nd_f32(&wp, x, w, wc->bias ? b : NULL, want);
@@ -131,7 +131,7 @@ static void run_case(const oar_f32_kernels *kr, int threads, const win_case *wc,
       oar_conv_pack_filter(&c, w, packed);
       c.packed_filter = packed;
     }
-    work = c.workspace_bytes ? aligned_alloc(64, (c.workspace_bytes + 63) / 64 * 64) : NULL;
+    work = c.workspace_bytes ? harness_aligned_alloc((c.workspace_bytes + 63) / 64 * 64) : NULL;
     oar_conv_gemm_run(&c, x, w, wc->bias ? b : NULL, NULL, -INFINITY, INFINITY, NULL, y, work);
   }
   size_t at;
@@ -145,7 +145,7 @@ static void run_case(const oar_f32_kernels *kr, int threads, const win_case *wc,
                     : "transpose direct",
         prepack ? "packed" : "unpacked", what, bad, ys, at, (double)y[at], (double)want[at]);
   CHECK(guard_intact(&gy), "%s: %s wrote outside its output", oar_isa_name(kr->isa), what);
-  free(work);
+  harness_aligned_free(work);
   free(packed);
   free(want);
   guard_free(&gy);
@@ -202,7 +202,7 @@ static void run_3d_case(const oar_f32_kernels *kr, int threads) {
     oar_conv_nd_pack_filter(&c, w, packed);
     c.packed_filter = packed;
   }
-  void *work = c.workspace_bytes ? aligned_alloc(64, (c.workspace_bytes + 63) / 64 * 64) : NULL;
+  void *work = c.workspace_bytes ? harness_aligned_alloc((c.workspace_bytes + 63) / 64 * 64) : NULL;
   oar_conv_nd_gemm_run(&c, x, w, bias ? b : NULL, y, work);
   size_t at;
   const size_t bad = count_bit_mismatches(y, want, ys, &at);
@@ -216,7 +216,7 @@ static void run_3d_case(const oar_f32_kernels *kr, int threads) {
         (long long)p.stride[1], (long long)p.stride[2], (long long)p.dilation[0], (long long)p.dilation[1],
         (long long)p.dilation[2], (long long)p.pad_begin[0], (long long)p.pad_begin[1],
         (long long)p.pad_begin[2], bias, prepack, bad, ys, at, (double)y[at], (double)want[at]);
-  free(work);
+  harness_aligned_free(work);
   free(packed);
   free(want);
   guard_free(&gy);

@@ -15,6 +15,15 @@
 #include "paddle_inference_c/pd_inference_api.h"
 #include "paddle_inference_c/pd_oar_ext.h"
 
+/* printf format checking (public API only here: not base/platform.h). */
+#if defined(__MINGW32__)
+#define PDC_PRINTF_FMT(a, b) __attribute__((format(gnu_printf, a, b)))
+#elif defined(__GNUC__) || defined(__clang__)
+#define PDC_PRINTF_FMT(a, b) __attribute__((format(printf, a, b)))
+#else
+#define PDC_PRINTF_FMT(a, b)
+#endif
+
 /* Magic words: a handle that does not carry its word is refused (armor
  * against foreign or destroyed handles, as in oar.h). */
 #define PDC_CONFIG_MAGIC 0x50444346u    /* "PDCF" */
@@ -82,9 +91,9 @@ struct PD_Tensor {
 
 /* Records a failure as this thread's PD_OarLastError and prints it on
  * stderr (Paddle's API returns no status; this is the only channel). */
-void pdc_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pdc_error(const char *fmt, ...) PDC_PRINTF_FMT(1, 2);
 /* Prints a warning on stderr: an option this build cannot honour. */
-void pdc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pdc_warn(const char *fmt, ...) PDC_PRINTF_FMT(1, 2);
 /* pdc_error with oar's thread-local message appended. */
 void pdc_error_oar(const char *what, oar_status status);
 

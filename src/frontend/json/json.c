@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/platform.h"
 
 /* ---- memory: values live in chunks freed with the document --------------- */
 
@@ -73,7 +74,7 @@ static const char *describe(const parser *ps, size_t pos, char *buf, size_t size
   return buf;
 }
 
-static oar_status fail_at(parser *ps, size_t pos, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static oar_status fail_at(parser *ps, size_t pos, const char *fmt, ...) OAR_PRINTF_FMT(3, 4);
 static oar_status fail_at(parser *ps, size_t pos, const char *fmt, ...) {
   char what[OAR_ERROR_MSG_MAX];
   va_list ap;

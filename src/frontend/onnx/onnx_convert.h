@@ -16,6 +16,7 @@
 
 #include "frontend/onnx/onnx_proto.h"
 #include "ir/graph.h"
+#include "base/platform.h"
 
 typedef struct onnx_loader onnx_loader;
 
@@ -93,9 +94,9 @@ int cx_const_i64(onnx_cx *cx, const int64_t *v, int n, int rank);
 int cx_const_f32(onnx_cx *cx, const float *v, int n, int rank);
 
 /* Sets cx->st to OAR_ERR_UNSUPPORTED with the message and returns it. */
-oar_status cx_unsupported(onnx_cx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+oar_status cx_unsupported(onnx_cx *cx, const char *fmt, ...) OAR_PRINTF_FMT(2, 3);
 /* Sets cx->st to OAR_ERR_INVALID_MODEL with the message and returns it. */
-oar_status cx_invalid(onnx_cx *cx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+oar_status cx_invalid(onnx_cx *cx, const char *fmt, ...) OAR_PRINTF_FMT(2, 3);
 
 /* Paddle's VarType number of an oar dtype (for `cast` and `fill_constant`),
  * or -1. */

@@ -2,12 +2,8 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "base/alloc.h"
 #include "base/file.h"
@@ -128,54 +124,13 @@ oar_status onnx_ld_track_last_node(onnx_loader *ld, oar_error *err) {
 
 /* ---- model bytes ---------------------------------------------------------- */
 
-typedef struct model_bytes {
-  const uint8_t *data;
-  size_t size;
-  void *map;       /* mmap'ed region, or NULL */
-  oar_bytes owned; /* read into memory when mmap is not possible */
-} model_bytes;
-
-static oar_status bytes_open(const char *path, model_bytes *b, oar_error *err) {
-  memset(b, 0, sizeof *b);
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return oar_error_set(err, OAR_ERR_IO, "cannot open ONNX model '%s': %s", path, strerror(errno));
-  struct stat sb;
-  if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-    close(fd);
-    return oar_error_set(err, OAR_ERR_IO, "ONNX model '%s' is not a regular file", path);
-  }
-  if (sb.st_size > 0) {
-    void *m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (m != MAP_FAILED) {
-      close(fd);
-      b->map = m;
-      b->data = m;
-      b->size = (size_t)sb.st_size;
-      return OAR_OK;
-    }
-  }
-  close(fd);
-  OAR_TRY(oar_file_read(path, &b->owned, err));
-  b->data = b->owned.data;
-  b->size = b->owned.size;
-  return OAR_OK;
-}
-
-static void bytes_close(model_bytes *b) {
-  if (b->map) munmap(b->map, b->size);
-  oar_bytes_free(&b->owned);
-  memset(b, 0, sizeof *b);
-}
-
 void onnx_ld_release(const onnx_loader *ld, const void *p, size_t n) {
   if (!ld->file_map || n == 0) return;
   const uintptr_t lo = (uintptr_t)ld->file_map, hi = lo + ld->file_map_size;
   if ((uintptr_t)p < lo || (uintptr_t)p + n > hi) return;
-  long page = sysconf(_SC_PAGESIZE);
-  if (page <= 0) return;
-  uintptr_t start = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
-  uintptr_t end = ((uintptr_t)p + n) & ~((uintptr_t)page - 1);
-  if (end > start) madvise((void *)start, end - start, MADV_DONTNEED);
+  const oar_bytes mapping = {
+      .data = (uint8_t *)(uintptr_t)ld->file_map, .size = ld->file_map_size, .mapped = 1};
+  oar_bytes_release(&mapping, p, n);
 }
 
 /* ---- initializers ----------------------------------------------------------- */
@@ -221,13 +176,13 @@ static oar_status read_external(const char *dir, const onnx_tensor *t, void *dst
                        NAME_FMT(t->name), path, strerror(errno));
     goto done;
   }
-  struct stat sb;
-  if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+  oar_path_info info;
+  if (!oar_path_info_get(path, &info) || !info.is_file) {
     st = oar_error_set(err, OAR_ERR_IO, "tensor '%.*s': external data '%s' is not a regular file",
                        NAME_FMT(t->name), path);
     goto done;
   }
-  uint64_t fsize = (uint64_t)sb.st_size, off = t->offset < 0 ? 0 : (uint64_t)t->offset;
+  uint64_t fsize = info.size, off = t->offset < 0 ? 0 : (uint64_t)t->offset;
   if (t->length >= 0 && (uint64_t)t->length != bytes) {
     st =
         oar_error_set(err, OAR_ERR_INVALID_MODEL,
@@ -244,7 +199,7 @@ static oar_status read_external(const char *dir, const onnx_tensor *t, void *dst
         (unsigned long long)fsize);
     goto done;
   }
-  if (fseeko(f, (off_t)off, SEEK_SET) != 0 || (bytes && fread(dst, 1, bytes, f) != bytes)) {
+  if (oar_file_seek(f, off) != 0 || (bytes && fread(dst, 1, bytes, f) != bytes)) {
     st = oar_error_set(err, OAR_ERR_IO, "tensor '%.*s': cannot read %zu bytes at offset %llu of '%s'",
                        NAME_FMT(t->name), bytes, (unsigned long long)off, path);
   }
@@ -795,12 +750,13 @@ static oar_status build(onnx_loader *ld, const onnx_model *m, const char *dir, o
 oar_status oar_onnx_load(const char *path, const void *buf, size_t size, oar_graph **out, oar_error *err) {
   if (!out || (!path && !buf))
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "oar_onnx_load: no model path or buffer");
-  model_bytes mb = {0};
+  /* A file is mapped (oar_file_map: read into memory where it cannot be). */
+  oar_bytes file = {0};
+  const uint8_t *data = buf;
   if (path) {
-    OAR_TRY(bytes_open(path, &mb, err));
-  } else {
-    mb.data = buf;
-    mb.size = size;
+    OAR_TRY(oar_file_map(path, &file, err));
+    data = file.data;
+    size = file.size;
   }
   onnx_loader ld = {0};
   onnx_model m;
@@ -811,7 +767,7 @@ oar_status oar_onnx_load(const char *path, const void *buf, size_t size, oar_gra
     memset(&m, 0, sizeof m);
     goto done;
   }
-  st = onnx_model_decode(mb.data, mb.size, &m, err);
+  st = onnx_model_decode(data, size, &m, err);
   if (st != OAR_OK) goto done;
   st = oar_graph_create(&ld.g, err);
   if (st != OAR_OK) goto done;
@@ -819,8 +775,8 @@ oar_status oar_onnx_load(const char *path, const void *buf, size_t size, oar_gra
     st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory loading the ONNX model");
     goto done;
   }
-  ld.file_map = mb.map;
-  ld.file_map_size = mb.size;
+  ld.file_map = file.mapped ? file.data : NULL;
+  ld.file_map_size = file.mapped ? file.size : 0;
   st = build(&ld, &m, dir, err);
 done:
   if (st != OAR_OK) {
@@ -833,7 +789,7 @@ done:
   oar_free(ld.map);
   oar_free(ld.known);
   oar_free(dir);
-  if (path) bytes_close(&mb);
+  oar_bytes_free(&file);
   return st;
 }
 

@@ -14,6 +14,7 @@
 #include "frontend/pir/pir_op_table.h"
 #include "frontend/pir/pir_program.h"
 #include "frontend/pir/pir_to_paddle.h"
+#include "base/platform.h"
 
 /* Longest constant IntArray folded into an attribute (shapes, axes, starts
  * and ends are at most a rank long; this is generous). */
@@ -78,8 +79,7 @@ typedef struct pirc_binding {
 /* ---- values (pir_convert.c) ---------------------------------------------------- */
 
 /* "PIR program 'file': op #i 'name' (byte N): <message>" for op c->index. */
-oar_status oar_pirc_fail(pirc_ctx *c, oar_status code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+oar_status oar_pirc_fail(pirc_ctx *c, oar_status code, const char *fmt, ...) OAR_PRINTF_FMT(3, 4);
 oar_status oar_pirc_oom(pirc_ctx *c);
 /* Every result of the program as a value, sorted by id, with its uses. */
 oar_status oar_pirc_index_values(pirc_ctx *c);

@@ -6,6 +6,7 @@
 
 #include "base/alloc.h"
 #include "frontend/paddle/program.h"
+#include "base/platform.h"
 
 /* ---- dtypes ------------------------------------------------------------------ */
 
@@ -52,7 +53,7 @@ const char *oar_pir_op_describe(const oar_pir_op *op, size_t index, char *buf, s
   return buf;
 }
 
-static oar_status bad(reader *r, oar_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static oar_status bad(reader *r, oar_status code, const char *fmt, ...) OAR_PRINTF_FMT(3, 4);
 static oar_status bad(reader *r, oar_status code, const char *fmt, ...) {
   char what[OAR_ERROR_MSG_MAX], where[256];
   va_list ap;

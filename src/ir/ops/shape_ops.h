@@ -10,6 +10,7 @@
 #define OAR_IR_OPS_SHAPE_OPS_H
 
 #include "ir/graph.h"
+#include "base/platform.h"
 
 /* ---- shared helpers (shape_ops_util.c) -------------------------------- */
 
@@ -17,7 +18,7 @@
  * it does not repeat the op: whoever calls infer/run prefixes the node's
  * description (oar_node_describe). */
 oar_status oar_shapeops_fail(const oar_node *node, oar_error *err, oar_status code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+    OAR_PRINTF_FMT(4, 5);
 
 /* The view of input `slot`'s k-th value, or NULL if absent. */
 const oar_tensor_view *oar_shapeops_input(const oar_node *node, const oar_tensor_view *const *in, int slot,

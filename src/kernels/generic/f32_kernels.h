@@ -1,8 +1,8 @@
 /* The table of optimized float32 kernels of one ISA level, and the
  * contracts every level's kernels follow. One const table per level
  * (f32_kernels_generic here, f32_kernels_avx2 / _avx512 in
- * kernels/x86/<isa>/), filled at compile time; the runtime picks one table
- * when it plans a model and never branches on the ISA in a hot loop. */
+ * kernels/x86/<isa>/, f32_kernels_neon in kernels/arm/neon/), filled at compile time; the runtime picks one
+ * table when it plans a model and never branches on the ISA in a hot loop. */
 #ifndef OAR_KERNELS_GENERIC_F32_KERNELS_H
 #define OAR_KERNELS_GENERIC_F32_KERNELS_H
 
@@ -270,6 +270,9 @@ extern const oar_f32_kernels oar_f32_kernels_generic;
 #if defined(OAR_X86_KERNELS)
 extern const oar_f32_kernels oar_f32_kernels_avx2;
 extern const oar_f32_kernels oar_f32_kernels_avx512;
+#endif
+#if defined(OAR_ARM_KERNELS)
+extern const oar_f32_kernels oar_f32_kernels_neon;
 #endif
 
 /* The table for the highest level built into this library that does not

@@ -15,7 +15,7 @@ static float cell_clip(const oar_rnn_cell_args *a, float v) {
 
 static float cell_sigmoid(float v) { return 1.0f / (1.0f + expf(-v)); }
 
-static void rnn_cell_generic(const oar_rnn_cell_args *a) {
+void oar_f32_rnn_cell__generic(const oar_rnn_cell_args *a) {
   const size_t n = a->n;
   for (size_t k = 0; k < n; k++) {
     if (a->cell == OAR_RNN_CELL_LSTM) {
@@ -68,7 +68,7 @@ const oar_f32_kernels oar_f32_kernels_generic = {
     .affine = simple_affine,
     .binary = simple_binary,
     .softmax = simple_softmax,
-    .rnn_cell = rnn_cell_generic,
+    .rnn_cell = oar_f32_rnn_cell__generic,
     .rnn_cell_name = "f32_rnn_cell__generic",
     .pack_rows = simple_pack_rows,
     .pack_cols = simple_pack_cols,
@@ -80,6 +80,8 @@ const oar_f32_kernels *oar_f32_kernels_for(oar_isa isa) {
 #if defined(OAR_X86_KERNELS)
   if (isa >= OAR_ISA_AVX512) return &oar_f32_kernels_avx512;
   if (isa >= OAR_ISA_AVX2) return &oar_f32_kernels_avx2;
+#elif defined(OAR_ARM_KERNELS)
+  if (isa == OAR_ISA_NEON) return &oar_f32_kernels_neon;
 #else
   (void)isa;
 #endif
