@@ -62,7 +62,7 @@ void oar_free(void *ptr) { free(ptr); }
 char *oar_strndup(const char *s, size_t n) {
   char *d = oar_malloc(n + 1);
   if (!d) return NULL;
-  memcpy(d, s, n);
+  if (n) memcpy(d, s, n); /* s may be NULL when n is 0 (an empty name read from a file) */
   d[n] = '\0';
   return d;
 }

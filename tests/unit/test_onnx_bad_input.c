@@ -248,6 +248,58 @@ static void test_identity_of_constant_shape(void) {
   free(model.b);
 }
 
+/* A Loop whose body declares an input without a name (found by the fuzzer:
+ * the name was copied from a NULL pointer): a clear error, no crash. */
+static void test_loop_body_unnamed_input(void) {
+  pb model = {0}, graph = {0}, opset = {0}, node = {0}, attr = {0}, body = {0};
+  const int64_t dims[2] = {1, 3};
+  {
+    pb vi = {0}, type = {0}, tt = {0};
+    pb_int(&tt, 1, 7); /* INT64 */
+    pb_msg(&type, 1, &tt);
+    pb_msg(&vi, 2, &type); /* no name (field 1) */
+    pb_msg(&body, 11, &vi);
+  }
+  value_info(&body, 11, "cond_in", 0, NULL);
+  value_info(&body, 11, "x_in", 2, dims);
+  const char *ids[2][2] = {{"cond_in", "cond_out"}, {"x_in", "x_out"}};
+  for (int i = 0; i < 2; i++) {
+    pb body_node = {0};
+    pb_str(&body_node, 1, ids[i][0]);
+    pb_str(&body_node, 2, ids[i][1]);
+    pb_str(&body_node, 4, "Identity");
+    pb_msg(&body, 1, &body_node);
+  }
+  pb_str(&body, 2, "body");
+  value_info(&body, 12, "cond_out", 0, NULL);
+  value_info(&body, 12, "x_out", 2, dims);
+  pb_str(&attr, 1, "body");
+  pb_msg(&attr, 6, &body);
+  pb_int(&attr, 20, 5); /* GRAPH */
+  pb_str(&node, 1, "");
+  pb_str(&node, 1, "");
+  pb_str(&node, 1, "x");
+  pb_str(&node, 2, "y");
+  pb_str(&node, 3, "the_loop");
+  pb_str(&node, 4, "Loop");
+  pb_msg(&node, 5, &attr);
+  pb_msg(&graph, 1, &node);
+  pb_str(&graph, 2, "g");
+  value_info(&graph, 11, "x", 2, dims);
+  value_info(&graph, 12, "y", 2, dims);
+  pb_int(&model, 1, 8);
+  pb_str(&opset, 1, "");
+  pb_int(&opset, 2, 13);
+  pb_msg(&model, 8, &opset);
+  pb_msg(&model, 7, &graph);
+  oar_error err;
+  oar_status st = load_buf(model.b, model.n, &err);
+  CHECK(
+      st == OAR_ERR_INVALID_MODEL && has(err.msg, "the_loop") && has(err.msg, "subgraph input 0 has no name"),
+      "Loop body input without a name: status %d, '%s'", (int)st, err.msg);
+  free(model.b);
+}
+
 static void test_external_data_good(void) {
   const float w[4] = {9, 1, 2, 3}; /* the tensor starts at offset 4 */
   write_file("weights.bin", w, sizeof w);
@@ -417,6 +469,7 @@ int main(void) {
   }
   test_good_model_runs();
   test_identity_of_constant_shape();
+  test_loop_body_unnamed_input();
   test_external_data_good();
   test_unsupported();
   test_missing_initializer();
