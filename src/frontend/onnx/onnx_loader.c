@@ -365,7 +365,8 @@ static oar_status convert_body(onnx_loader *outer, const onnx_model *m, const on
       shape = (oar_shape){0};
     }
     int id;
-    if (vi->name.n == 0) return oar_error_set(err, OAR_ERR_INVALID_MODEL, "subgraph input %zu has no name", i);
+    if (vi->name.n == 0)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL, "subgraph input %zu has no name", i);
     if (onnx_ld_find(body, vi->name.p, vi->name.n) >= 0)
       return oar_error_set(err, OAR_ERR_INVALID_MODEL, "subgraph input '%.*s' is defined twice",
                            NAME_FMT(vi->name));

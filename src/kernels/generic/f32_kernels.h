@@ -253,7 +253,7 @@ typedef struct oar_f32_kernels {
   oar_f32_binary_fn binary;
   oar_f32_softmax_fn softmax;
   oar_f32_rnn_cell_fn rnn_cell;
-  const char *rnn_cell_name; /* e.g. "f32_rnn_cell__avx512" */
+  const char *rnn_cell_name;      /* e.g. "f32_rnn_cell__avx512" */
   oar_f32_pool2d_fn maxpool2d;    /* NULL: the level has none (the reference runs) */
   oar_f32_conv16c_fn conv16c;     /* NULL: the level has no blocked-layout convolution */
   oar_f32_dwconv16c_fn dwconv16c; /* NULL: none (kernels/generic/dwconv16c.h) */
