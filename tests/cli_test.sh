@@ -105,6 +105,23 @@ base_command() {
 
 # Appends one argument to $cmd (newline-separated; names hold no newlines).
 add_arg() { cmd="$cmd$NL$1"; }
+# run_case_inputs DIR: `oar run` on $model with the case's inputs, writing
+# its outputs to DIR; expects exit 0.
+run_case_inputs() {
+  base_command run
+  old_ifs=$IFS
+  IFS=$NL
+  for entry in $inputs; do
+    add_arg --input
+    add_arg "${entry%%"$TAB"*}=${entry#*"$TAB"}"
+  done
+  IFS=$old_ifs
+  add_arg --output-dir
+  add_arg "$1"
+  run_code=0
+  run_needle=
+  run_cmd
+}
 
 # run_cmd: runs $cmd split at newlines, expecting exit $run_code and $run_needle.
 run_cmd() {
@@ -148,19 +165,7 @@ case $mode in
     out_dir=${4:?output dir}
     run_case=${5:?path of run_case}
     rm -rf "$out_dir"
-    base_command run
-    old_ifs=$IFS
-    IFS=$NL
-    for entry in $inputs; do
-      add_arg --input
-      add_arg "${entry%%"$TAB"*}=${entry#*"$TAB"}"
-    done
-    IFS=$old_ifs
-    add_arg --output-dir
-    add_arg "$out_dir"
-    run_code=0
-    run_needle=
-    run_cmd
+    run_case_inputs "$out_dir"
     IFS=$NL
     for name in $outputs; do
       file="$out_dir/$(safe_name "$name").npy"
@@ -216,19 +221,7 @@ case $mode in
     # The optimized file runs to the case's expected outputs.
     model=$oar_file
     params=
-    base_command run
-    old_ifs=$IFS
-    IFS=$NL
-    for entry in $inputs; do
-      add_arg --input
-      add_arg "${entry%%"$TAB"*}=${entry#*"$TAB"}"
-    done
-    IFS=$old_ifs
-    add_arg --output-dir
-    add_arg "$out_dir/run"
-    run_code=0
-    run_needle=
-    run_cmd
+    run_case_inputs "$out_dir/run"
     expect 0 "PASS" "$run_case" --outputs-from "$out_dir/run" "$case_dir"
     # Damaged copies: clear errors, exit 1.
     size=$(wc -c <"$oar_file")
