@@ -47,6 +47,17 @@ static int same(const entry *e, const void *src, const void *table, const int64_
   return e->src == src && e->table == table && e->floats == floats && memcmp(e->key, key, sizeof e->key) == 0;
 }
 
+/* Room for one more entry; the caller holds the lock. */
+static oar_status reserve_entry(oar_weight_cache *c, oar_error *err) {
+  if (c->count < c->cap) return OAR_OK;
+  size_t cap = c->cap ? c->cap * 2 : 32;
+  entry *e = oar_realloc(c->entries, cap * sizeof *e);
+  if (!e) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory growing the weight cache");
+  c->entries = e;
+  c->cap = cap;
+  return OAR_OK;
+}
+
 oar_status oar_weight_cache_get(oar_weight_cache *c, const void *src, const void *table, const int64_t key[4],
                                 size_t floats, oar_weight_pack_fn pack, void *ctx, const float **packed,
                                 oar_error *err) {
@@ -71,16 +82,7 @@ oar_status oar_weight_cache_get(oar_weight_cache *c, const void *src, const void
   }
   oar_status st = OAR_OK;
   if (c->check && (st = c->check(c->check_ctx, src, err)) != OAR_OK) goto done;
-  if (c->count == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 32;
-    entry *e = oar_realloc(c->entries, cap * sizeof *e);
-    if (!e) {
-      st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory growing the weight cache");
-      goto done;
-    }
-    c->entries = e;
-    c->cap = cap;
-  }
+  if ((st = reserve_entry(c, err)) != OAR_OK) goto done;
   float *data = oar_aligned_alloc((floats ? floats : 1) * sizeof *data);
   if (!data) {
     st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory packing a weight (%zu bytes)",
@@ -109,16 +111,7 @@ oar_status oar_weight_cache_add_borrowed(oar_weight_cache *c, const void *src, c
                                          uint64_t hash, const char *label, oar_error *err) {
   oar_mutex_lock(&c->lock);
   oar_status st = OAR_OK;
-  if (c->count == c->cap) {
-    size_t cap = c->cap ? c->cap * 2 : 32;
-    entry *e = oar_realloc(c->entries, cap * sizeof *e);
-    if (!e) {
-      st = oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory growing the weight cache");
-      goto done;
-    }
-    c->entries = e;
-    c->cap = cap;
-  }
+  if ((st = reserve_entry(c, err)) != OAR_OK) goto done;
   entry *e = &c->entries[c->count++];
   memset(e, 0, sizeof *e);
   e->src = src;
