@@ -83,3 +83,16 @@ oar_status oar_cpu_isa_active(oar_isa *out, oar_error *err) {
   *out = isa;
   return OAR_OK;
 }
+
+/* AVX512_VNNI (CPUID.7.0:ECX bit 11), on top of the AVX-512 level (which
+ * has checked the OS saves the ZMM state). */
+int oar_cpu_has_avx512_vnni(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (oar_cpu_isa_detected() != OAR_ISA_AVX512) return 0;
+  unsigned int a, b, c, d;
+  __cpuid_count(7, 0, a, b, c, d);
+  return (int)((c >> 11) & 1);
+#else
+  return 0;
+#endif
+}

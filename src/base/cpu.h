@@ -43,4 +43,8 @@ int oar_isa_parse(const char *name, oar_isa *out);
  * something that is not a level name. */
 oar_status oar_cpu_isa_active(oar_isa *out, oar_error *err);
 
+/* 1 when the host's AVX-512 level has AVX512_VNNI (the int8 kernels'
+ * vpdpbusd), else 0. */
+int oar_cpu_has_avx512_vnni(void);
+
 #endif

@@ -13,6 +13,9 @@ OAR_OP(layout_to_blocked)
 OAR_OP(layout_from_blocked)
 OAR_OP(conv2d_blocked)
 OAR_OP(pool2d_blocked)
+/* int8 convolution (ir/ops/conv.h), made by the quantize_conv pass from
+ * quantize / dequantize patterns */
+OAR_OP(conv2d_int8)
 
 /* activations (X -> Out) */
 OAR_OP(relu)

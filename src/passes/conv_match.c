@@ -9,12 +9,14 @@
 bool oar_pass_is_plain_conv(const oar_pass_ctx *ctx, int ni) {
   if (ctx->dead[ni]) return false;
   const oar_node *n = &ctx->graph->nodes[ni];
-  if (n->schema->id != OAR_OP_conv2d && n->schema->id != OAR_OP_depthwise_conv2d) return false;
+  const oar_op_id id = n->schema->id;
+  if (id != OAR_OP_conv2d && id != OAR_OP_depthwise_conv2d && id != OAR_OP_conv2d_int8) return false;
   const char *fmt = oar_op_attr_str(n, OAR_CONV_ATTR_DATA_FORMAT);
   if (strcmp(fmt, "NCHW") != 0 && strcmp(fmt, "AnyLayout") != 0) return false;
   int w = oar_pass_input(ctx, ni, OAR_CONV_IN_FILTER);
   const oar_value *fv = &ctx->graph->values[w];
-  return oar_pass_is_const(ctx, w) && fv->dtype == OAR_DTYPE_FLOAT32 && fv->shape.rank == 4;
+  const oar_dtype want = id == OAR_OP_conv2d_int8 ? OAR_DTYPE_INT8 : OAR_DTYPE_FLOAT32;
+  return oar_pass_is_const(ctx, w) && fv->dtype == want && fv->shape.rank == 4;
 }
 
 int64_t oar_pass_conv_out_channels(const oar_pass_ctx *ctx, int ni) {

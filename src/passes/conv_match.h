@@ -4,7 +4,8 @@
 
 #include "passes/pass_util.h"
 
-/* A live conv2d/depthwise_conv2d in NCHW with a constant float32 filter. */
+/* A live conv2d/depthwise_conv2d in NCHW with a constant float32 filter,
+ * or a conv2d_int8 with a constant int8 one (its epilogue is conv2d's). */
 bool oar_pass_is_plain_conv(const oar_pass_ctx *ctx, int ni);
 /* Output channels of such a conv (filter dim 0). */
 int64_t oar_pass_conv_out_channels(const oar_pass_ctx *ctx, int ni);

@@ -88,8 +88,9 @@ static oar_status fold(oar_pass_ctx *ctx, int ni, int bn, oar_error *err) {
 oar_status oar_pass_fuse_conv_bn(oar_pass_ctx *ctx, oar_error *err) {
   oar_graph *g = ctx->graph;
   for (int ni = 0; ni < g->num_nodes; ni++) {
-    if (!oar_pass_is_plain_conv(ctx, ni) || oar_pass_conv_has_activation(ctx, ni) ||
-        oar_pass_conv_has_residual(ctx, ni))
+    /* An int8 filter cannot take the batch norm's scale. */
+    if (!oar_pass_is_plain_conv(ctx, ni) || g->nodes[ni].schema->id == OAR_OP_conv2d_int8 ||
+        oar_pass_conv_has_activation(ctx, ni) || oar_pass_conv_has_residual(ctx, ni))
       continue;
     int bn = oar_pass_sole_consumer(ctx, oar_pass_output(ctx, ni, 0));
     if (bn < 0 || g->nodes[bn].schema->id != OAR_OP_batch_norm) continue;

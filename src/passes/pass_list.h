@@ -1,7 +1,10 @@
 /* The pass pipeline, in order. OAR_PASS(id, summary); each pass lives in
- * src/passes/<id>.c as oar_pass_<id>. Order matters: folding first, then
+ * src/passes/<id>.c as oar_pass_<id>. Order matters: int8 convolutions
+ * and folding first, then
  * the conv epilogue (bias, batch norm, residual, activation) from the
  * inside out, fc, and dead code last. */
+/* Before folding, which would turn int8 filters into float ones. */
+OAR_PASS(quantize_conv, "runs convolutions between dequantize ops on the integers (conv2d_int8)")
 OAR_PASS(fold_constants, "evaluates ops whose inputs are all constants")
 OAR_PASS(remove_identity, "removes inference dropout, scale(1, 0), assign and no-op cast")
 /* Transformers: decomposed forms (ONNX exports) back to single ops, the
@@ -17,6 +20,7 @@ OAR_PASS(fuse_conv_bias, "folds a constant per-channel add into conv2d's Bias")
 OAR_PASS(fuse_conv_bn, "folds batch_norm into the preceding conv2d's filter and bias")
 OAR_PASS(fuse_conv_residual, "folds a residual add into conv2d's ResidualData")
 OAR_PASS(fuse_conv_activation, "fuses the activation that follows a conv2d")
+OAR_PASS(fuse_conv_requantize, "has conv2d_int8 write the 8-bit output of the quantize_linear after it")
 OAR_PASS(fuse_fc, "turns mul/matmul with constant weights (+ bias add, + activation) into fc")
 OAR_PASS(fuse_embedding_layernorm, "fuses embedding lookups, their sum and the layer_norm after it")
 OAR_PASS(fuse_skip_layernorm, "fuses a residual add into the layer_norm that reads it")

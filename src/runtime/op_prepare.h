@@ -111,6 +111,9 @@ void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count);
   X(multihead_attention)   \
   X(pool2d)                \
   X(conv2d_blocked)        \
+  X(conv2d_int8)           \
+  X(quantize_linear)       \
+  X(dequantize_linear)     \
   X(conv_nd)               \
   X(conv_transpose_nd)     \
   X(softmax)               \

@@ -147,7 +147,8 @@ static inline int tp_const_scalar(tp_graph *t, const char *name, float value) {
 }
 
 /* Slots as "Slot=spec Slot=spec ..." (one value each; a slot may repeat).
- * Outputs take float32 unless the spec is followed by "/i64" or "/bool". */
+ * Outputs take float32 unless the spec is followed by "/i64", "/bool",
+ * "/u8" or "/i8". */
 static inline void tp_node(tp_graph *t, const char *op, const char *ins, const char *outs) {
   const oar_op_schema *s = oar_schema_find(op);
   if (!s) tp_fatal(op, NULL);
@@ -174,7 +175,11 @@ static inline void tp_node(tp_graph *t, const char *op, const char *ins, const c
           oar_dtype dt = OAR_DTYPE_FLOAT32;
           char *suffix = strchr(spec, '/');
           if (suffix) {
-            dt = !strcmp(suffix, "/i64") ? OAR_DTYPE_INT64 : !strcmp(suffix, "/bool") ? OAR_DTYPE_BOOL : dt;
+            dt = !strcmp(suffix, "/i64")    ? OAR_DTYPE_INT64
+                 : !strcmp(suffix, "/bool") ? OAR_DTYPE_BOOL
+                 : !strcmp(suffix, "/u8")   ? OAR_DTYPE_UINT8
+                 : !strcmp(suffix, "/i8")   ? OAR_DTYPE_INT8
+                                            : dt;
             *suffix = 0;
           }
           int id = tp_value(t, spec, dt);

@@ -105,24 +105,24 @@ oar_shape oar_conv2d_out_shape(const oar_conv2d_geom *g) {
 
 /* Bias [out_c] and ResidualData (the output's shape) of a convolution, if
  * bound; then the output. */
-static oar_status finish_infer(const oar_node *n, const oar_tensor_view *const *in, const oar_tensor_view *x,
+static oar_status finish_infer(const oar_node *n, const oar_tensor_view *const *in, oar_dtype t,
                                int64_t out_c, const oar_shape *shape, oar_tensor_view *out, oar_error *err) {
   char buf[128], want[128];
   const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
   if (bias) {
     const int64_t numel = oar_shape_numel(&bias->shape);
-    if (bias->dtype != x->dtype || (numel >= 0 && numel != out_c))
+    if (bias->dtype != t || (numel >= 0 && numel != out_c))
       return oar_error_set(err, OAR_ERR_INVALID_MODEL,
                            "input 'Bias' is %s %s, expected %s with %lld elements",
                            oar_dtype_str(bias->dtype), oar_shape_str(&bias->shape, buf, sizeof buf),
-                           oar_dtype_str(x->dtype), (long long)out_c);
+                           oar_dtype_str(t), (long long)out_c);
   }
   const oar_tensor_view *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
-  if (res && (res->dtype != x->dtype || !oar_shape_equal(&res->shape, shape)))
+  if (res && (res->dtype != t || !oar_shape_equal(&res->shape, shape)))
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'ResidualData' is %s %s, expected %s %s",
                          oar_dtype_str(res->dtype), oar_shape_str(&res->shape, buf, sizeof buf),
-                         oar_dtype_str(x->dtype), oar_shape_str(shape, want, sizeof want));
-  oar_op_set_output(n, out, OAR_CONV_OUT_OUTPUT, x->dtype, shape);
+                         oar_dtype_str(t), oar_shape_str(shape, want, sizeof want));
+  oar_op_set_output(n, out, OAR_CONV_OUT_OUTPUT, t, shape);
   return OAR_OK;
 }
 
@@ -136,7 +136,7 @@ static oar_status conv2d_infer(const oar_node *n, const oar_tensor_view *const *
   OAR_TRY(oar_conv2d_geometry(n, &x->shape, &w->shape, &g, err));
   const oar_shape shape = oar_conv2d_out_shape(&g);
 
-  return finish_infer(n, in, x, g.out_c, &shape, out, err);
+  return finish_infer(n, in, x->dtype, g.out_c, &shape, out, err);
 }
 
 const oar_op_schema oar_schema_conv2d = {
@@ -189,7 +189,7 @@ static oar_status conv2d_blocked_infer(const oar_node *n, const oar_tensor_view 
   if (g.nhwc)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'data_format' is NHWC, expected NCHW");
   const oar_shape plain = oar_conv2d_out_shape(&g), shape = oar_blocked_shape(&plain);
-  OAR_TRY(finish_infer(n, in, x, g.out_c, &shape, out, err));
+  OAR_TRY(finish_infer(n, in, x->dtype, g.out_c, &shape, out, err));
   const char *algorithm = oar_op_attr_str(n, OAR_CONV_ATTR_ALGORITHM);
   if (strcmp(algorithm, "direct") != 0 && strcmp(algorithm, "winograd") != 0)
     return oar_error_set(err, OAR_ERR_INVALID_MODEL,
@@ -224,4 +224,83 @@ const oar_op_schema oar_schema_conv2d_blocked = {
     .attrs = conv_blocked_attrs,
     .num_attrs = OAR_COUNT_OF(conv_blocked_attrs),
     .infer = conv2d_blocked_infer,
+};
+
+/* ---- conv2d_int8 ------------------------------------------------------------------ */
+
+static const oar_slot_spec conv_int8_inputs[] = {
+    {"Input", OAR_SLOT_REQUIRED},           /* uint8 or int8, NCHW */
+    {"Filter", OAR_SLOT_REQUIRED},          /* int8 [M, C/groups, kh, kw], zero point 0 */
+    {"Bias", OAR_SLOT_OPTIONAL},            /* float32 [M] */
+    {"ResidualData", OAR_SLOT_OPTIONAL},    /* float32, the output's shape */
+    {"InputScale", OAR_SLOT_REQUIRED},      /* float32, one value */
+    {"InputZeroPoint", OAR_SLOT_OPTIONAL},  /* Input's dtype, one value (0 when absent) */
+    {"FilterScale", OAR_SLOT_REQUIRED},     /* float32, one value or [M] */
+    {"OutputScale", OAR_SLOT_OPTIONAL},     /* float32, one value: requantized output */
+    {"OutputZeroPoint", OAR_SLOT_OPTIONAL}, /* uint8 or int8, one value */
+};
+
+static oar_status expect_one(const oar_tensor_view *v, const char *slot, oar_dtype t, oar_error *err) {
+  if (v->dtype != t || oar_shape_numel(&v->shape) != 1)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input '%s' is %s with %lld values, expected one %s",
+                         slot, oar_dtype_str(v->dtype), (long long)oar_shape_numel(&v->shape),
+                         oar_dtype_str(t));
+  return OAR_OK;
+}
+
+static oar_status conv2d_int8_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                    oar_error *err) {
+  const oar_tensor_view *x, *w, *xs, *ws;
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &x, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &w, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_INT8_IN_INPUT_SCALE, &xs, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_INT8_IN_FILTER_SCALE, &ws, err));
+  if (x->dtype != OAR_DTYPE_UINT8 && x->dtype != OAR_DTYPE_INT8)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'Input' is %s, expected uint8 or int8",
+                         oar_dtype_str(x->dtype));
+  if (w->dtype != OAR_DTYPE_INT8)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'Filter' is %s, expected int8",
+                         oar_dtype_str(w->dtype));
+  OAR_TRY(expect_one(xs, "InputScale", OAR_DTYPE_FLOAT32, err));
+  const oar_tensor_view *xz = oar_op_input(n, in, OAR_CONV_INT8_IN_INPUT_ZERO_POINT);
+  if (xz) OAR_TRY(expect_one(xz, "InputZeroPoint", x->dtype, err));
+  oar_conv2d_geom g;
+  OAR_TRY(oar_conv2d_geometry(n, &x->shape, &w->shape, &g, err));
+  if (g.nhwc)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "attribute 'data_format' is NHWC, expected NCHW");
+  const int64_t scales = oar_shape_numel(&ws->shape);
+  if (ws->dtype != OAR_DTYPE_FLOAT32 || (scales != 1 && scales != g.out_c))
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "input 'FilterScale' is %s with %lld values, expected float32 with 1 or %lld",
+                         oar_dtype_str(ws->dtype), (long long)scales, (long long)g.out_c);
+  const oar_shape shape = oar_conv2d_out_shape(&g);
+  OAR_TRY(finish_infer(n, in, OAR_DTYPE_FLOAT32, g.out_c, &shape, out, err));
+  const oar_tensor_view *os = oar_op_input(n, in, OAR_CONV_INT8_IN_OUTPUT_SCALE),
+                        *oz = oar_op_input(n, in, OAR_CONV_INT8_IN_OUTPUT_ZERO_POINT);
+  if (oz && !os)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'OutputZeroPoint' without 'OutputScale'");
+  if (!os) return OAR_OK;
+  OAR_TRY(expect_one(os, "OutputScale", OAR_DTYPE_FLOAT32, err));
+  oar_dtype t = OAR_DTYPE_UINT8;
+  if (oz) {
+    if (oz->dtype != OAR_DTYPE_UINT8 && oz->dtype != OAR_DTYPE_INT8)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "input 'OutputZeroPoint' is %s, expected uint8 or int8", oar_dtype_str(oz->dtype));
+    OAR_TRY(expect_one(oz, "OutputZeroPoint", oz->dtype, err));
+    t = oz->dtype;
+  }
+  oar_op_set_output(n, out, OAR_CONV_OUT_OUTPUT, t, &shape);
+  return OAR_OK;
+}
+
+const oar_op_schema oar_schema_conv2d_int8 = {
+    .name = "conv2d_int8",
+    .id = OAR_OP_conv2d_int8,
+    .inputs = conv_int8_inputs,
+    .num_inputs = OAR_COUNT_OF(conv_int8_inputs),
+    .outputs = conv_outputs,
+    .num_outputs = OAR_COUNT_OF(conv_outputs),
+    .attrs = conv_attrs,
+    .num_attrs = OAR_COUNT_OF(conv_attrs),
+    .infer = conv2d_int8_infer,
 };

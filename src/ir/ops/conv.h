@@ -7,6 +7,20 @@
 
 enum { OAR_CONV_IN_INPUT, OAR_CONV_IN_FILTER, OAR_CONV_IN_BIAS, OAR_CONV_IN_RESIDUAL };
 enum { OAR_CONV_OUT_OUTPUT };
+/* conv2d_int8 (a quantized convolution, passes/quantize_conv.c): conv2d's
+ * slots and attributes, then the quantization parameters. Output float32:
+ *   act((Input - InputZeroPoint) * (Filter) * InputScale * FilterScale[m]
+ *       + Bias + ResidualData). */
+enum {
+  OAR_CONV_INT8_IN_INPUT_SCALE = 4,
+  OAR_CONV_INT8_IN_INPUT_ZERO_POINT,
+  OAR_CONV_INT8_IN_FILTER_SCALE,
+  /* Requantized output (the quantize_linear after it, fused): the output
+   * is then saturate(rne(y / OutputScale) + OutputZeroPoint), of the zero
+   * point's dtype (uint8 without one). */
+  OAR_CONV_INT8_IN_OUTPUT_SCALE,
+  OAR_CONV_INT8_IN_OUTPUT_ZERO_POINT
+};
 enum {
   OAR_CONV_ATTR_STRIDES,
   OAR_CONV_ATTR_PADDINGS,

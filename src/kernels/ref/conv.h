@@ -27,4 +27,14 @@ typedef struct oar_conv2d_params {
 void oar_ref_conv2d_f32(const oar_conv2d_params *p, const float *src, const float *filter, const float *bias,
                         const float *residual, float *dst);
 
+/* The quantized convolution (conv2d_int8), NCHW: the products summed
+ * exactly in integers, then
+ *   dst = (float)sum((src - src_zero) * filter) * (src_scale * filter_scale[oc])
+ *         + bias[oc] + residual.
+ * src is uint8 (src_signed false) or int8; filter_scale has out_c values
+ * when per_channel, else one. bias and residual may be NULL. */
+void oar_ref_conv2d_q8(const oar_conv2d_params *p, const void *src, bool src_signed, int32_t src_zero,
+                       float src_scale, const int8_t *filter, const float *filter_scale, bool per_channel,
+                       const float *bias, const float *residual, float *dst);
+
 #endif

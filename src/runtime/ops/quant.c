@@ -5,8 +5,11 @@
 #include <string.h>
 
 #include "ir/ops/op_ext.h"
+#include "kernels/generic/qgemm.h"
 #include "kernels/ref/quant.h"
+#include "runtime/kernel_state.h"
 #include "runtime/ops/run_util.h"
+#include "runtime/parallel_rows.h"
 
 oar_status oar_run_one_hot_axis(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
                                 oar_error *err) {
@@ -162,4 +165,85 @@ oar_status oar_run_dynamic_quantize_linear(const oar_node *node, const oar_tenso
   *(float *)ys->data = scale;
   *(uint8_t *)yz->data = (uint8_t)zp;
   return OAR_OK;
+}
+
+/* ---- prepared: one scale, 8 bits ------------------------------------------------ */
+
+/* quantize_linear float32 -> uint8/int8 and dequantize_linear back, with one
+ * scale and zero point known at plan time (every activation of a QDQ
+ * model): the vectorized loops of the int8 kernel table, split over the
+ * pool. */
+typedef struct q8_state {
+  oar_simple_state base; /* owns nothing */
+  const oar_qs8_kernels *kr;
+  float scale;
+  int32_t zero;
+  bool is_signed, quantize;
+} q8_state;
+
+typedef struct q8_job {
+  const q8_state *qs;
+  const void *x;
+  void *y;
+} q8_job;
+
+static void q8_rows(void *ctx, size_t begin, size_t end) {
+  const q8_job *j = ctx;
+  const q8_state *qs = j->qs;
+  if (qs->quantize)
+    qs->kr->quantize((const float *)j->x + begin, end - begin, qs->scale, qs->zero, qs->is_signed,
+                     (uint8_t *)j->y + begin);
+  else
+    qs->kr->dequantize((const uint8_t *)j->x + begin, end - begin, qs->scale, qs->zero, qs->is_signed,
+                       (float *)j->y + begin);
+}
+
+static oar_status run_q8(const oar_op_state *state, const oar_node *n, const oar_tensor_view *const *in,
+                         oar_tensor_view *out, void *workspace, oar_error *err) {
+  (void)workspace;
+  const oar_tensor_view *x = oar_op_input(n, in, OAR_QUANT_IN_X);
+  oar_tensor_view *y = oar_op_output(n, out, 0);
+  if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'X' or output 'Y' is not bound");
+  q8_job j = {(const q8_state *)state, x->data, y->data};
+  oar_parallel_rows((size_t)oar_view_numel(x), 1, q8_rows, &j);
+  return OAR_OK;
+}
+
+static oar_status prepare_q8(const oar_prepare_ctx *ctx, bool quantize, oar_op_state **state,
+                             oar_error *err) {
+  (void)err;
+  const oar_node *n = ctx->node;
+  const oar_tensor_view *x = oar_op_input(n, ctx->in, OAR_QUANT_IN_X),
+                        *s = oar_op_input(n, ctx->in, OAR_QUANT_IN_SCALE),
+                        *z = oar_op_input(n, ctx->in, OAR_QUANT_IN_ZERO_POINT);
+  const oar_tensor_view *y = oar_op_output(n, (oar_tensor_view *)ctx->out, 0);
+  if (!x || !s || !y || oar_node_attr_i(n, OAR_QUANT_ATTR_BLOCK_SIZE) != 0 || oar_view_numel(s) != 1 ||
+      s->dtype != OAR_DTYPE_FLOAT32 || !oar_prepare_input_known(ctx, OAR_QUANT_IN_SCALE) ||
+      (z && (!oar_prepare_input_known(ctx, OAR_QUANT_IN_ZERO_POINT) || oar_view_numel(z) != 1)))
+    return OAR_OK;
+  const oar_tensor_view *ints = quantize ? y : x, *floats = quantize ? x : y;
+  if (floats->dtype != OAR_DTYPE_FLOAT32 ||
+      (ints->dtype != OAR_DTYPE_UINT8 && ints->dtype != OAR_DTYPE_INT8) || (z && z->dtype != ints->dtype))
+    return OAR_OK;
+  const float scale = *(const float *)s->data;
+  if (!(scale > 0) || !isfinite(scale)) return OAR_OK; /* the reference reports it */
+  q8_state *qs = oar_state_new(sizeof *qs, run_q8, NULL);
+  if (!qs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing %s", n->schema->name);
+  qs->kr = oar_qs8_kernels_for(ctx->kernels->isa);
+  qs->scale = scale;
+  qs->is_signed = ints->dtype == OAR_DTYPE_INT8;
+  qs->zero = !z ? 0 : qs->is_signed ? *(const int8_t *)z->data : *(const uint8_t *)z->data;
+  qs->quantize = quantize;
+  qs->base.base.kernel =
+      quantize ? "quantize_linear f32 -> 8 bit, one scale" : "dequantize_linear 8 bit -> f32, one scale";
+  *state = &qs->base.base;
+  return OAR_OK;
+}
+
+oar_status oar_prepare_quantize_linear(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_q8(ctx, true, state, err);
+}
+
+oar_status oar_prepare_dequantize_linear(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_q8(ctx, false, state, err);
 }

@@ -1,0 +1,184 @@
+/* The int8 GEMM driver (qgemm.h) and its generic kernels: plain C, the
+ * reference twin of the VNNI ones and what runs without VNNI. */
+#include "kernels/generic/qgemm.h"
+
+#include <string.h>
+
+#include "base/threadpool.h"
+
+#define GENERIC_MR 4
+#define GENERIC_NR 16
+
+static size_t groups_of(size_t k) { return (k + 3) / 4; }
+
+size_t oar_qgemm_packed_a_bytes(size_t m, size_t k, size_t mr) {
+  return (m + mr - 1) / mr * mr * groups_of(k) * 4;
+}
+
+size_t oar_qgemm_packed_b_bytes(size_t n, size_t k, size_t nr) {
+  return (n + nr - 1) / nr * nr * groups_of(k) * 4;
+}
+
+void oar_qgemm_pack_a(const int8_t *a, size_t lda, size_t m, size_t k, size_t mr, int8_t *dst,
+                      int32_t *rowsum) {
+  const size_t kg = groups_of(k), panels = (m + mr - 1) / mr;
+  for (size_t p = 0; p < panels; p++)
+    for (size_t g = 0; g < kg; g++)
+      for (size_t r = 0; r < mr; r++)
+        for (size_t t = 0; t < 4; t++) {
+          const size_t row = p * mr + r, col = g * 4 + t;
+          *dst++ = row < m && col < k ? a[row * lda + col] : 0;
+        }
+  for (size_t row = 0; row < m; row++) {
+    int32_t s = 0;
+    for (size_t col = 0; col < k; col++) s += a[row * lda + col];
+    rowsum[row] = s;
+  }
+}
+
+void oar_qgemm_pack_b_generic(const uint8_t *src, size_t ld, size_t k, size_t n0, size_t cols, size_t nr,
+                              uint8_t flip, uint8_t *dst) {
+  const size_t kg = groups_of(k);
+  for (size_t g = 0; g < kg; g++)
+    for (size_t j = 0; j < nr; j++)
+      for (size_t t = 0; t < 4; t++) {
+        const size_t row = g * 4 + t;
+        *dst++ = row < k && j < cols ? (uint8_t)(src[row * ld + n0 + j] ^ flip) : 0;
+      }
+}
+
+static void pack_b_generic(const uint8_t *src, size_t ld, size_t k, size_t n0, size_t cols, uint8_t flip,
+                           uint8_t *dst) {
+  oar_qgemm_pack_b_generic(src, ld, k, n0, cols, GENERIC_NR, flip, dst);
+}
+
+static void gemm_generic(size_t kg, const int8_t *a, const uint8_t *b, size_t rows, size_t cols, void *c,
+                         size_t ldc, const oar_qgemm_tile_epilogue *e) {
+  int32_t acc[GENERIC_MR][GENERIC_NR];
+  memset(acc, 0, sizeof acc);
+  for (size_t g = 0; g < kg; g++, a += GENERIC_MR * 4, b += GENERIC_NR * 4)
+    for (size_t r = 0; r < GENERIC_MR; r++)
+      for (size_t j = 0; j < GENERIC_NR; j++)
+        for (size_t t = 0; t < 4; t++) acc[r][j] += (int32_t)a[r * 4 + t] * (int32_t)b[j * 4 + t];
+  for (size_t r = 0; r < rows; r++) {
+    const float bias = e->bias ? e->bias[r] : 0.0f;
+    for (size_t j = 0; j < cols; j++) {
+      float y = (float)(acc[r][j] - e->corr[r]) * e->scale[r] + bias;
+      if (e->residual) y += e->residual[r * e->ldr + j];
+      y = y < e->lo ? e->lo : y > e->hi ? e->hi : y;
+      if (e->out_scale > 0) {
+        const int32_t q = oar_q8_requantize(y, e->out_scale, e->out_zero, e->out_signed);
+        if (e->out_signed)
+          ((int8_t *)c)[r * ldc + j] = (int8_t)q;
+        else
+          ((uint8_t *)c)[r * ldc + j] = (uint8_t)q;
+      } else {
+        ((float *)c)[r * ldc + j] = y;
+      }
+    }
+  }
+}
+
+void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y) {
+  for (size_t i = 0; i < n; i++) {
+    const int32_t q = oar_q8_requantize(x[i], scale, zero, is_signed);
+    if (is_signed)
+      ((int8_t *)y)[i] = (int8_t)q;
+    else
+      ((uint8_t *)y)[i] = (uint8_t)q;
+  }
+}
+
+void oar_q8_dequantize_generic(const void *x, size_t n, float scale, int32_t zero, bool is_signed, float *y) {
+  for (size_t i = 0; i < n; i++) {
+    const int32_t v = is_signed ? (int32_t)((const int8_t *)x)[i] : (int32_t)((const uint8_t *)x)[i];
+    y[i] = (float)(v - zero) * scale;
+  }
+}
+
+const oar_qs8_kernels oar_qs8_kernels_generic = {
+    .name = "qs8_gemm_4x16__generic",
+    .mr = GENERIC_MR,
+    .nr = GENERIC_NR,
+    .gemm = gemm_generic,
+    .pack_b = pack_b_generic,
+    .quantize = oar_q8_quantize_generic,
+    .dequantize = oar_q8_dequantize_generic,
+};
+
+const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa) {
+#if defined(OAR_X86_KERNELS)
+  if (isa >= OAR_ISA_AVX512 && isa != OAR_ISA_NEON && oar_cpu_has_avx512_vnni())
+    return &oar_qs8_kernels_avx512vnni;
+#else
+  (void)isa;
+#endif
+  return &oar_qs8_kernels_generic;
+}
+
+/* ---- driver ------------------------------------------------------------------- */
+
+typedef struct run_ctx {
+  const oar_qs8_kernels *kr;
+  size_t m, n, kg, mtiles;
+  const int8_t *a;
+  const uint8_t *b;
+  void *c;
+  size_t ldc;
+  const oar_qgemm_tile_epilogue *e;
+} run_ctx;
+
+/* Job j: B panel j / mtiles against A panel j % mtiles, so that a thread's
+ * consecutive jobs share the B panel. */
+static void run_jobs(void *vctx, size_t begin, size_t end) {
+  const run_ctx *r = vctx;
+  const size_t mr = r->kr->mr, nr = r->kr->nr;
+  for (size_t j = begin; j < end; j++) {
+    const size_t q = j / r->mtiles, p = j % r->mtiles, m0 = p * mr, n0 = q * nr;
+    const size_t rows = r->m - m0 < mr ? r->m - m0 : mr, cols = r->n - n0 < nr ? r->n - n0 : nr;
+    oar_qgemm_tile_epilogue te = *r->e;
+    te.scale += m0;
+    te.corr += m0;
+    if (te.bias) te.bias += m0;
+    if (te.residual) te.residual += m0 * te.ldr + n0;
+    const size_t elem = te.out_scale > 0 ? 1 : sizeof(float);
+    r->kr->gemm(r->kg, r->a + p * r->kg * mr * 4, r->b + q * r->kg * nr * 4, rows, cols,
+                (char *)r->c + (m0 * r->ldc + n0) * elem, r->ldc, &te);
+  }
+}
+
+void oar_qgemm_run(const oar_qs8_kernels *kr, size_t m, size_t n, size_t k, const int8_t *a, const uint8_t *b,
+                   void *c, size_t ldc, const oar_qgemm_tile_epilogue *e) {
+  if (m == 0 || n == 0) return;
+  run_ctx r = {kr, m, n, groups_of(k), (m + kr->mr - 1) / kr->mr, a, b, c, ldc, e};
+  const size_t jobs = r.mtiles * ((n + kr->nr - 1) / kr->nr);
+  /* A tile is about mr * nr * k multiply-adds: split only when there is
+   * enough work for the threads to pay for waking. */
+  const size_t per_job = kr->mr * kr->nr * (k ? k : 1);
+  const size_t min_jobs = per_job >= 65536 ? 1 : 65536 / per_job;
+  oar_parallel_for(jobs, min_jobs, run_jobs, &r);
+}
+
+typedef struct pack_ctx {
+  const oar_qs8_kernels *kr;
+  const uint8_t *src;
+  size_t ld, k, n;
+  uint8_t flip;
+  uint8_t *dst;
+} pack_ctx;
+
+static void pack_panels(void *vctx, size_t begin, size_t end) {
+  const pack_ctx *p = vctx;
+  const size_t nr = p->kr->nr, panel_bytes = groups_of(p->k) * nr * 4;
+  for (size_t q = begin; q < end; q++) {
+    const size_t n0 = q * nr, cols = p->n - n0 < nr ? p->n - n0 : nr;
+    p->kr->pack_b(p->src, p->ld, p->k, n0, cols, p->flip, p->dst + q * panel_bytes);
+  }
+}
+
+void oar_qgemm_pack_b_all(const oar_qs8_kernels *kr, const uint8_t *src, size_t ld, size_t k, size_t n,
+                          uint8_t flip, uint8_t *dst) {
+  pack_ctx p = {kr, src, ld, k, n, flip, dst};
+  const size_t panels = (n + kr->nr - 1) / kr->nr, bytes = (k ? k : 1) * kr->nr;
+  oar_parallel_for(panels, bytes >= 32768 ? 1 : 32768 / bytes, pack_panels, &p);
+}

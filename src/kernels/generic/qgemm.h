@@ -1,0 +1,130 @@
+/* int8 GEMM for quantized convolutions and matmuls (issue 14):
+ *
+ *   C[m, n] = epilogue(sum_k A[m, k] * (B[k, n] - zb))
+ *
+ * A holds int8 weights, packed once (oar_qgemm_pack_a); B holds uint8
+ * activations (an int8 input is moved to uint8 by adding 128 while it is
+ * packed, its zero point with it), packed per run by the table's pack_b.
+ * This is the operand order of VNNI's vpdpbusd (unsigned x signed, four
+ * products summed into an int32 lane), so the product is exact in int32:
+ * |sum| <= 255 * 128 * k, which fits while k <= OAR_QGEMM_MAX_K.
+ *
+ * Packed layouts, k taken in groups of four (zero past k):
+ *   A: panel p of mr rows, group g: mr rows x 4 bytes at
+ *      a + (p * kg + g) * mr * 4 (row r's 4 bytes at + r * 4);
+ *   B: panel q of nr columns, group g: nr columns x 4 bytes at
+ *      b + (q * kg + g) * nr * 4.
+ *
+ * Epilogue, per row m (scale = input scale * weight scale[m]):
+ *   y = (acc - zb * rowsum_A[m]) * scale[m] + bias[m] + residual[m, n],
+ * clamped to [lo, hi]; stored as float32. */
+#ifndef OAR_KERNELS_GENERIC_QGEMM_H
+#define OAR_KERNELS_GENERIC_QGEMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/cpu.h"
+
+/* Largest depth whose int32 sums cannot overflow. */
+#define OAR_QGEMM_MAX_K ((size_t)65536)
+
+/* The epilogue of one mr x nr tile: pointers at the tile's first row and
+ * column. */
+typedef struct oar_qgemm_tile_epilogue {
+  const float *scale;    /* [rows] */
+  const int32_t *corr;   /* [rows]: zb * rowsum_A */
+  const float *bias;     /* [rows] or NULL */
+  const float *residual; /* row stride ldr, or NULL */
+  size_t ldr;
+  float lo, hi;
+  /* Requantized output: out_scale > 0 stores
+   *   saturate(rne(y / out_scale) + out_zero)
+   * as uint8 (int8 when out_signed) instead of y as float32. */
+  float out_scale;
+  int32_t out_zero;
+  bool out_signed;
+} oar_qgemm_tile_epilogue;
+
+/* One tile: kg groups of A panel `a` and B panel `b`, rows and cols
+ * (<= mr, nr) of it stored to c (row stride ldc elements of float32, or
+ * of 8-bit integers when requantized). */
+typedef void (*oar_qgemm_ukernel_fn)(size_t kg, const int8_t *a, const uint8_t *b, size_t rows, size_t cols,
+                                     void *c, size_t ldc, const oar_qgemm_tile_epilogue *e);
+
+/* y[i] = saturate(rne(x[i] / scale) + zero), uint8 or int8 (ONNX
+ * QuantizeLinear, the division in float32). */
+typedef void (*oar_q8_quantize_fn)(const float *x, size_t n, float scale, int32_t zero, bool is_signed,
+                                   void *y);
+/* y[i] = (x[i] - zero) * scale (ONNX DequantizeLinear). */
+typedef void (*oar_q8_dequantize_fn)(const void *x, size_t n, float scale, int32_t zero, bool is_signed,
+                                     float *y);
+
+/* Packs columns [n0, n0 + cols) (cols <= nr) of the k x n byte matrix src
+ * (row stride ld) into one B panel of the table's nr; flip = 0x80 moves
+ * int8 to uint8 (flip = 0 keeps uint8). */
+typedef void (*oar_qgemm_pack_b_fn)(const uint8_t *src, size_t ld, size_t k, size_t n0, size_t cols,
+                                    uint8_t flip, uint8_t *dst);
+
+typedef struct oar_qs8_kernels {
+  const char *name; /* e.g. "qs8_gemm_6x64__avx512vnni" */
+  size_t mr, nr;
+  oar_qgemm_ukernel_fn gemm;
+  oar_qgemm_pack_b_fn pack_b;
+  oar_q8_quantize_fn quantize;
+  oar_q8_dequantize_fn dequantize;
+} oar_qs8_kernels;
+
+extern const oar_qs8_kernels oar_qs8_kernels_generic;
+#if defined(OAR_X86_KERNELS)
+extern const oar_qs8_kernels oar_qs8_kernels_avx512vnni;
+#endif
+
+/* The fastest table this host runs at `isa` (VNNI needs AVX-512 and the
+ * CPU's AVX512_VNNI flag; every other case gets the generic one). */
+const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa);
+
+/* Bytes of A packed for m rows of depth k in panels of mr. */
+size_t oar_qgemm_packed_a_bytes(size_t m, size_t k, size_t mr);
+/* Bytes of B packed for n columns of depth k in panels of nr. */
+size_t oar_qgemm_packed_b_bytes(size_t n, size_t k, size_t nr);
+
+/* Packs A (m x k int8, row stride lda) into dst and writes each row's sum
+ * to rowsum[m]. */
+void oar_qgemm_pack_a(const int8_t *a, size_t lda, size_t m, size_t k, size_t mr, int8_t *dst,
+                      int32_t *rowsum);
+
+/* The generic B packing and tile (reference twins of the ISA ones). */
+void oar_qgemm_pack_b_generic(const uint8_t *src, size_t ld, size_t k, size_t n0, size_t cols, size_t nr,
+                              uint8_t flip, uint8_t *dst);
+
+/* C = epilogue(A * B) over the whole m x n product, split over the
+ * current thread pool: a (packed, m rows), b (packed, n columns), c row
+ * stride ldc; e's pointers at row 0, column 0. */
+void oar_qgemm_run(const oar_qs8_kernels *kr, size_t m, size_t n, size_t k, const int8_t *a, const uint8_t *b,
+                   void *c, size_t ldc, const oar_qgemm_tile_epilogue *e);
+
+/* The generic quantize / dequantize (the ISA tables' reference twins). */
+void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y);
+void oar_q8_dequantize_generic(const void *x, size_t n, float scale, int32_t zero, bool is_signed, float *y);
+
+/* The requantization of one float (the epilogue's last step). */
+static inline int32_t oar_q8_requantize(float y, float scale, int32_t zero, bool is_signed) {
+  float t = y / scale;
+  /* Clamp before converting (out of int32's range otherwise); rounding a
+   * value already past the limits changes nothing. */
+  t = t < -1024.0f ? -1024.0f : t > 1024.0f ? 1024.0f : t;
+  /* Round half to even, as ONNX: 1.5 * 2^23 forces the rounding. */
+  const float r = (t + 12582912.0f) - 12582912.0f;
+  int32_t q = (int32_t)r + zero;
+  const int32_t lo = is_signed ? -128 : 0, hi = is_signed ? 127 : 255;
+  return q < lo ? lo : q > hi ? hi : q;
+}
+
+/* Packs all of B (k x n, row stride ld) panel by panel, split over the
+ * current thread pool. */
+void oar_qgemm_pack_b_all(const oar_qs8_kernels *kr, const uint8_t *src, size_t ld, size_t k, size_t n,
+                          uint8_t flip, uint8_t *dst);
+
+#endif

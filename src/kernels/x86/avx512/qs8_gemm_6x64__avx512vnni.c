@@ -1,0 +1,177 @@
+/* int8 GEMM tile on AVX512-VNNI (kernels/generic/qgemm.h): 6 rows of int8
+ * weights by 64 columns of uint8 activations, 24 int32 accumulators, one
+ * vpdpbusd per accumulator and group of four k. The functions carry their
+ * own target attribute: VNNI is checked at plan time
+ * (oar_cpu_has_avx512_vnni), on top of the AVX-512 level this folder is
+ * built for. */
+#include <immintrin.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "kernels/generic/qgemm.h"
+
+#define MR 6
+#define NR 64
+
+#define VNNI_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+
+VNNI_TARGET static inline __m512 epilogue_vec(__m512i acc, __m512i corr, __m512 scale, __m512 bias) {
+  return _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc, corr)), scale, bias);
+}
+
+/* saturate(rne(y / scale) + zero) as 16 bytes. */
+VNNI_TARGET static inline __m128i requantize_vec(__m512 y, __m512 scale, __m512i zero, __m512i qlo,
+                                                 __m512i qhi) {
+  const __m512 lim = _mm512_set1_ps(1024.0f);
+  __m512 t = _mm512_div_ps(y, scale);
+  t = _mm512_min_ps(_mm512_max_ps(t, _mm512_sub_ps(_mm512_setzero_ps(), lim)), lim);
+  __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(t), zero); /* MXCSR: round half to even */
+  q = _mm512_min_epi32(_mm512_max_epi32(q, qlo), qhi);
+  return _mm512_cvtepi32_epi8(q);
+}
+
+/* One row's four accumulators through the epilogue into c's row r. */
+VNNI_TARGET static inline void store_row(size_t r, __m512i a0, __m512i a1, __m512i a2, __m512i a3,
+                                         const __mmask16 mask[4], void *c, size_t ldc,
+                                         const oar_qgemm_tile_epilogue *e) {
+  const __m512i corr = _mm512_set1_epi32(e->corr[r]);
+  const __m512 scale = _mm512_set1_ps(e->scale[r]), bias = _mm512_set1_ps(e->bias ? e->bias[r] : 0.0f);
+  const __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
+  const float *res = e->residual ? e->residual + r * e->ldr : NULL;
+  const bool quantized = e->out_scale > 0;
+  const __m512 oscale = _mm512_set1_ps(quantized ? e->out_scale : 1.0f);
+  const __m512i ozero = _mm512_set1_epi32(e->out_zero), qlo = _mm512_set1_epi32(e->out_signed ? -128 : 0),
+                qhi = _mm512_set1_epi32(e->out_signed ? 127 : 255);
+  const __m512i acc[4] = {a0, a1, a2, a3};
+  for (int v = 0; v < 4; v++) {
+    if (!mask[v]) break;
+    __m512 y = epilogue_vec(acc[v], corr, scale, bias);
+    if (res) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mask[v], res + v * 16));
+    y = _mm512_min_ps(_mm512_max_ps(y, lo), hi);
+    if (quantized)
+      _mm_mask_storeu_epi8((uint8_t *)c + r * ldc + v * 16, mask[v],
+                           requantize_vec(y, oscale, ozero, qlo, qhi));
+    else
+      _mm512_mask_storeu_ps((float *)c + r * ldc + v * 16, mask[v], y);
+  }
+}
+
+/* The accumulators are named, not an array, so that they stay in
+ * registers through the k loop. */
+#define ROW_DECL(r) __m512i c##r##0 = z, c##r##1 = z, c##r##2 = z, c##r##3 = z
+#define ROW_STEP(r)                                 \
+  do {                                              \
+    int32_t w;                                      \
+    memcpy(&w, a + (r)*4, sizeof w);                \
+    const __m512i aw = _mm512_set1_epi32(w);        \
+    c##r##0 = _mm512_dpbusd_epi32(c##r##0, b0, aw); \
+    c##r##1 = _mm512_dpbusd_epi32(c##r##1, b1, aw); \
+    c##r##2 = _mm512_dpbusd_epi32(c##r##2, b2, aw); \
+    c##r##3 = _mm512_dpbusd_epi32(c##r##3, b3, aw); \
+  } while (0)
+#define ROW_STORE(r) \
+  if ((r) < rows) store_row(r, c##r##0, c##r##1, c##r##2, c##r##3, mask, c, ldc, e)
+
+VNNI_TARGET static void gemm_6x64(size_t kg, const int8_t *a, const uint8_t *b, size_t rows, size_t cols,
+                                  void *c, size_t ldc, const oar_qgemm_tile_epilogue *e) {
+  const __m512i z = _mm512_setzero_si512();
+  ROW_DECL(0);
+  ROW_DECL(1);
+  ROW_DECL(2);
+  ROW_DECL(3);
+  ROW_DECL(4);
+  ROW_DECL(5);
+  for (size_t g = 0; g < kg; g++, a += MR * 4, b += NR * 4) {
+    const __m512i b0 = _mm512_loadu_si512(b), b1 = _mm512_loadu_si512(b + 64),
+                  b2 = _mm512_loadu_si512(b + 128), b3 = _mm512_loadu_si512(b + 192);
+    ROW_STEP(0);
+    ROW_STEP(1);
+    ROW_STEP(2);
+    ROW_STEP(3);
+    ROW_STEP(4);
+    ROW_STEP(5);
+  }
+  __mmask16 mask[4];
+  for (int v = 0; v < 4; v++) {
+    const size_t left = cols > (size_t)v * 16 ? cols - (size_t)v * 16 : 0;
+    mask[v] = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+  }
+  ROW_STORE(0);
+  ROW_STORE(1);
+  ROW_STORE(2);
+  ROW_STORE(3);
+  ROW_STORE(4);
+  ROW_STORE(5);
+}
+
+/* Four 64-byte rows (k .. k+3 of 64 columns) into one group of the panel:
+ * column j's four bytes together. Byte unpacks pair rows 0/1 and 2/3, word
+ * unpacks make the 4-byte groups (lane by lane), and a 4x4 transpose of
+ * the 128-bit lanes puts columns in order. */
+VNNI_TARGET static inline void interleave4(__m512i x0, __m512i x1, __m512i x2, __m512i x3, uint8_t *dst) {
+  const __m512i p_lo = _mm512_unpacklo_epi8(x0, x1), p_hi = _mm512_unpackhi_epi8(x0, x1);
+  const __m512i q_lo = _mm512_unpacklo_epi8(x2, x3), q_hi = _mm512_unpackhi_epi8(x2, x3);
+  const __m512i a0 = _mm512_unpacklo_epi16(p_lo, q_lo), a1 = _mm512_unpackhi_epi16(p_lo, q_lo);
+  const __m512i a2 = _mm512_unpacklo_epi16(p_hi, q_hi), a3 = _mm512_unpackhi_epi16(p_hi, q_hi);
+  const __m512i t0 = _mm512_shuffle_i32x4(a0, a1, 0x44), t1 = _mm512_shuffle_i32x4(a0, a1, 0xee);
+  const __m512i t2 = _mm512_shuffle_i32x4(a2, a3, 0x44), t3 = _mm512_shuffle_i32x4(a2, a3, 0xee);
+  _mm512_storeu_si512(dst, _mm512_shuffle_i32x4(t0, t2, 0x88));
+  _mm512_storeu_si512(dst + 64, _mm512_shuffle_i32x4(t0, t2, 0xdd));
+  _mm512_storeu_si512(dst + 128, _mm512_shuffle_i32x4(t1, t3, 0x88));
+  _mm512_storeu_si512(dst + 192, _mm512_shuffle_i32x4(t1, t3, 0xdd));
+}
+
+VNNI_TARGET static void pack_b_64(const uint8_t *src, size_t ld, size_t k, size_t n0, size_t cols,
+                                  uint8_t flip, uint8_t *dst) {
+  if (cols < NR) {
+    oar_qgemm_pack_b_generic(src, ld, k, n0, cols, NR, flip, dst);
+    return;
+  }
+  const __m512i f = _mm512_set1_epi8((char)flip);
+  for (size_t row = 0; row < k; row += 4, dst += NR * 4) {
+    __m512i x[4];
+    for (size_t t = 0; t < 4; t++)
+      x[t] = row + t < k ? _mm512_xor_si512(_mm512_loadu_si512(src + (row + t) * ld + n0), f)
+                         : _mm512_setzero_si512();
+    interleave4(x[0], x[1], x[2], x[3], dst);
+  }
+}
+
+VNNI_TARGET static void quantize_512(const float *x, size_t n, float scale, int32_t zero, bool is_signed,
+                                     void *y) {
+  const __m512 s = _mm512_set1_ps(scale);
+  const __m512i z = _mm512_set1_epi32(zero), qlo = _mm512_set1_epi32(is_signed ? -128 : 0),
+                qhi = _mm512_set1_epi32(is_signed ? 127 : 255);
+  uint8_t *dst = y;
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    _mm_storeu_si128((__m128i *)(dst + i), requantize_vec(_mm512_loadu_ps(x + i), s, z, qlo, qhi));
+  if (i < n) {
+    const __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+    _mm_mask_storeu_epi8(dst + i, m, requantize_vec(_mm512_maskz_loadu_ps(m, x + i), s, z, qlo, qhi));
+  }
+}
+
+VNNI_TARGET static void dequantize_512(const void *x, size_t n, float scale, int32_t zero, bool is_signed,
+                                       float *y) {
+  const __m512 s = _mm512_set1_ps(scale);
+  const __m512i z = _mm512_set1_epi32(zero);
+  const uint8_t *src = x;
+  for (size_t i = 0; i < n; i += 16) {
+    const size_t left = n - i;
+    const __mmask16 m = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+    const __m128i b = _mm_maskz_loadu_epi8(m, src + i);
+    const __m512i v = is_signed ? _mm512_cvtepi8_epi32(b) : _mm512_cvtepu8_epi32(b);
+    _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(v, z)), s));
+  }
+}
+
+const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
+    .name = "qs8_gemm_6x64__avx512vnni",
+    .mr = MR,
+    .nr = NR,
+    .gemm = gemm_6x64,
+    .pack_b = pack_b_64,
+    .quantize = quantize_512,
+    .dequantize = dequantize_512,
+};

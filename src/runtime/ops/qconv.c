@@ -1,0 +1,293 @@
+/* conv2d_int8: the quantized convolution (ir/ops/conv.h). The plain run is
+ * the reference kernel; the prepared one packs the int8 filter once and
+ * runs each image as an int8 GEMM (kernels/generic/qgemm.h): filter rows
+ * by im2col columns of the uint8 input, on VNNI where the CPU has it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/alloc.h"
+#include "ir/ops/conv.h"
+#include "kernels/generic/qgemm.h"
+#include "kernels/ref/activation.h"
+#include "kernels/ref/conv.h"
+#include "runtime/kernel_state.h"
+#include "runtime/ops/fused_act.h"
+#include "runtime/ops/geom_params.h"
+#include "runtime/ops/run_util.h"
+
+typedef struct qconv_io {
+  const oar_tensor_view *x, *w, *bias, *res, *xs, *xz, *ws, *os, *oz;
+  oar_tensor_view *y;
+  bool has_act, x_signed, per_channel;
+  oar_act_params act;
+  oar_conv2d_params p;
+} qconv_io;
+
+/* Inputs, geometry and fused activation; views may lack data (prepare). */
+static oar_status read_io(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                          qconv_io *io, oar_error *err) {
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_INPUT, &io->x, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_IN_FILTER, &io->w, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_INT8_IN_INPUT_SCALE, &io->xs, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_CONV_INT8_IN_FILTER_SCALE, &io->ws, err));
+  OAR_TRY(oar_run_output(n, out, OAR_CONV_OUT_OUTPUT, &io->y, err));
+  io->xz = oar_op_input(n, in, OAR_CONV_INT8_IN_INPUT_ZERO_POINT);
+  io->bias = oar_op_input(n, in, OAR_CONV_IN_BIAS);
+  io->res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  io->os = oar_op_input(n, in, OAR_CONV_INT8_IN_OUTPUT_SCALE);
+  io->oz = oar_op_input(n, in, OAR_CONV_INT8_IN_OUTPUT_ZERO_POINT);
+  if (io->os) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_INT8_IN_OUTPUT_SCALE, io->os, OAR_DTYPE_FLOAT32, err));
+  io->x_signed = io->x->dtype == OAR_DTYPE_INT8;
+  if (!io->x_signed) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_INPUT, io->x, OAR_DTYPE_UINT8, err));
+  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_IN_FILTER, io->w, OAR_DTYPE_INT8, err));
+  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_INT8_IN_INPUT_SCALE, io->xs, OAR_DTYPE_FLOAT32, err));
+  OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_INT8_IN_FILTER_SCALE, io->ws, OAR_DTYPE_FLOAT32, err));
+  if (io->xz) OAR_TRY(oar_run_expect_dtype(n, OAR_CONV_INT8_IN_INPUT_ZERO_POINT, io->xz, io->x->dtype, err));
+  OAR_TRY(oar_fused_act_parse(oar_op_attr_str(n, OAR_CONV_ATTR_FUSE_ACTIVATION),
+                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_ALPHA),
+                              oar_node_attr_f(n, OAR_CONV_ATTR_FUSE_BETA), &io->has_act, &io->act, err));
+  oar_conv2d_geom g;
+  OAR_TRY(oar_conv2d_geometry(n, &io->x->shape, &io->w->shape, &g, err));
+  io->p = oar_conv_params_of(&g);
+  io->per_channel = oar_view_numel(io->ws) > 1;
+  return OAR_OK;
+}
+
+static int32_t zero_of(const oar_tensor_view *z) {
+  if (!z) return 0;
+  return z->dtype == OAR_DTYPE_INT8 ? (int32_t) * (const int8_t *)z->data
+                                    : (int32_t) * (const uint8_t *)z->data;
+}
+
+static int32_t zero_point(const qconv_io *io) { return zero_of(io->xz); }
+
+oar_status oar_run_conv2d_int8(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                               oar_error *err) {
+  qconv_io io;
+  OAR_TRY(read_io(n, in, out, &io, err));
+  const size_t count = (size_t)oar_view_numel(io.y);
+  /* A requantized output is computed in float first. */
+  float *y = io.os ? oar_aligned_alloc((count ? count : 1) * sizeof *y) : io.y->data;
+  if (!y) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory running the convolution");
+  oar_ref_conv2d_q8(&io.p, io.x->data, io.x_signed, zero_point(&io), *(const float *)io.xs->data, io.w->data,
+                    io.ws->data, io.per_channel, io.bias ? io.bias->data : NULL, io.res ? io.res->data : NULL,
+                    y);
+  if (io.has_act) oar_ref_activation_f32(&io.act, y, y, count);
+  if (io.os) {
+    oar_q8_quantize_generic(y, count, *(const float *)io.os->data, zero_of(io.oz),
+                            io.y->dtype == OAR_DTYPE_INT8, io.y->data);
+    oar_aligned_free(y);
+  }
+  return OAR_OK;
+}
+
+/* ---- prepared: int8 GEMM ------------------------------------------------------------ */
+
+typedef struct qconv_state {
+  oar_simple_state s; /* owned: the packed filter, when not in the weight cache */
+  const oar_qs8_kernels *kr;
+  const oar_f32_kernels *f32;
+  oar_conv2d_params p;
+  size_t k, n, m_g;       /* GEMM depth, columns (output pixels), rows per group */
+  size_t a_group_bytes;   /* packed filter bytes per group */
+  bool direct;            /* 1x1, stride 1, no padding: the input rows are the GEMM's B */
+  uint8_t flip, pad_byte; /* int8 input -> uint8; the zero point's raw byte */
+  oar_fused_epilogue epi;
+  const int32_t *rowsum; /* [out_c], at the start of the packed filter */
+  const int8_t *packed;  /* groups x a_group_bytes after the row sums */
+  float *scale;          /* [out_c]: input scale * filter scale */
+  float out_scale;       /* > 0: requantized output (OutputScale) */
+  int32_t out_zero;
+  bool out_signed;
+  size_t out_elem; /* bytes per output element */
+  int32_t *corr;   /* [out_c]: uint8 zero point * row sum */
+  char kernel[96];
+} qconv_state;
+
+static void destroy_qconv(oar_op_state *st) {
+  qconv_state *qs = (qconv_state *)st;
+  oar_aligned_free(qs->scale);
+  oar_state_destroy_simple(st);
+}
+
+typedef struct pack_args {
+  const int8_t *w;
+  size_t out_c, m_g, k, mr, groups, a_group_bytes, rowsum_bytes;
+} pack_args;
+
+static void pack_filter_cb(void *ctx, float *dst) {
+  const pack_args *a = ctx;
+  int32_t *rowsum = (int32_t *)(void *)dst;
+  int8_t *packed = (int8_t *)dst + a->rowsum_bytes;
+  for (size_t g = 0; g < a->groups; g++)
+    oar_qgemm_pack_a(a->w + g * a->m_g * a->k, a->k, a->m_g, a->k, a->mr, packed + g * a->a_group_bytes,
+                     rowsum + g * a->m_g);
+}
+
+/* im2col of one group of one image into rows of n bytes: row (c, kh, kw)
+ * holds the input pixel each output pixel reads there, or the zero point
+ * (the real 0) in the padding. */
+static void im2col_u8(const oar_conv2d_params *p, const uint8_t *src, size_t channels, uint8_t pad,
+                      uint8_t *dst) {
+  const int64_t oh_n = p->out_h, ow_n = p->out_w, plane = p->in_h * p->in_w;
+  for (size_t c = 0; c < channels; c++)
+    for (int64_t kh = 0; kh < p->kernel_h; kh++)
+      for (int64_t kw = 0; kw < p->kernel_w; kw++) {
+        const uint8_t *sc = src + (int64_t)c * plane;
+        const int64_t off_w = kw * p->dilation_w - p->pad_left;
+        /* Output columns whose input column is inside the row. */
+        int64_t lo = off_w < 0 ? (-off_w + p->stride_w - 1) / p->stride_w : 0;
+        int64_t hi = p->in_w > off_w ? (p->in_w - off_w + p->stride_w - 1) / p->stride_w : 0;
+        if (hi > ow_n) hi = ow_n;
+        if (lo > ow_n) lo = ow_n;
+        if (hi < lo) hi = lo;
+        for (int64_t oh = 0; oh < oh_n; oh++, dst += ow_n) {
+          const int64_t ih = oh * p->stride_h - p->pad_top + kh * p->dilation_h;
+          if (ih < 0 || ih >= p->in_h) {
+            memset(dst, pad, (size_t)ow_n);
+            continue;
+          }
+          const uint8_t *row = sc + ih * p->in_w + off_w;
+          memset(dst, pad, (size_t)lo);
+          if (p->stride_w == 1)
+            memcpy(dst + lo, row + lo, (size_t)(hi - lo));
+          else
+            for (int64_t ow = lo; ow < hi; ow++) dst[ow] = row[ow * p->stride_w];
+          memset(dst + hi, pad, (size_t)(ow_n - hi));
+        }
+      }
+}
+
+static size_t align64(size_t b) { return (b + 63) & ~(size_t)63; }
+
+static oar_status run_qconv_fast(const oar_op_state *state, const oar_node *n,
+                                 const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
+                                 oar_error *err) {
+  const qconv_state *qs = (const qconv_state *)state;
+  const oar_tensor_view *x = oar_op_input(n, in, OAR_CONV_IN_INPUT);
+  const oar_tensor_view *bias = oar_op_input(n, in, OAR_CONV_IN_BIAS),
+                        *res = oar_op_input(n, in, OAR_CONV_IN_RESIDUAL);
+  oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
+  if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input' or output 'Output' is not bound");
+  const oar_conv2d_params *p = &qs->p;
+  const size_t groups = (size_t)p->groups, c_g = (size_t)(p->in_c / p->groups);
+  const size_t plane = (size_t)(p->in_h * p->in_w), m = (size_t)p->out_c;
+  uint8_t *col = workspace;
+  uint8_t *packed_b = col + (qs->direct ? 0 : align64(qs->k * qs->n));
+  for (int64_t b = 0; b < p->batch; b++) {
+    char *yb = (char *)y->data + (size_t)b * m * qs->n * qs->out_elem;
+    for (size_t g = 0; g < groups; g++) {
+      const uint8_t *src = (const uint8_t *)x->data + ((size_t)b * (size_t)p->in_c + g * c_g) * plane;
+      const uint8_t *rows = src;
+      if (!qs->direct) {
+        im2col_u8(p, src, c_g, qs->pad_byte, col);
+        rows = col;
+      }
+      oar_qgemm_pack_b_all(qs->kr, rows, qs->n, qs->k, qs->n, qs->flip, packed_b);
+      const size_t m0 = g * qs->m_g;
+      const oar_qgemm_tile_epilogue e = {
+          .scale = qs->scale + m0,
+          .corr = qs->corr + m0,
+          .bias = bias ? (const float *)bias->data + m0 : NULL,
+          .residual = res ? (const float *)res->data + ((size_t)b * m + m0) * qs->n : NULL,
+          .ldr = qs->n,
+          .lo = qs->epi.lo,
+          .hi = qs->epi.hi,
+      };
+      oar_qgemm_tile_epilogue eq = e;
+      eq.out_scale = qs->out_scale;
+      eq.out_zero = qs->out_zero;
+      eq.out_signed = qs->out_signed;
+      oar_qgemm_run(qs->kr, qs->m_g, qs->n, qs->k, qs->packed + g * qs->a_group_bytes, packed_b,
+                    (char *)yb + m0 * qs->n * qs->out_elem, qs->n, &eq);
+    }
+    if (qs->epi.post) qs->f32->act(&qs->epi.act, (float *)yb, (float *)yb, m * qs->n);
+  }
+  return OAR_OK;
+}
+
+static oar_status prepare_qconv(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  qconv_io io;
+  OAR_TRY(read_io(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
+  const oar_conv2d_params *p = &io.p;
+  if (p->batch <= 0 || p->in_c <= 0 || p->out_c <= 0 || p->out_h <= 0 || p->out_w <= 0 || p->kernel_h <= 0 ||
+      p->kernel_w <= 0)
+    return OAR_OK;
+  /* The scales and zero point are folded into the epilogue: they must be
+   * known now (they are constants in every quantized model). */
+  if (!oar_prepare_input_known(ctx, OAR_CONV_INT8_IN_INPUT_SCALE) ||
+      !oar_prepare_input_known(ctx, OAR_CONV_INT8_IN_FILTER_SCALE) ||
+      (io.xz && !oar_prepare_input_known(ctx, OAR_CONV_INT8_IN_INPUT_ZERO_POINT)) ||
+      !oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER) ||
+      (io.os && !oar_prepare_input_known(ctx, OAR_CONV_INT8_IN_OUTPUT_SCALE)) ||
+      (io.oz && !oar_prepare_input_known(ctx, OAR_CONV_INT8_IN_OUTPUT_ZERO_POINT)))
+    return OAR_OK;
+  const size_t groups = (size_t)p->groups, m = (size_t)p->out_c, m_g = m / groups;
+  const size_t k = (size_t)(p->in_c / p->groups * p->kernel_h * p->kernel_w);
+  const size_t n = (size_t)(p->out_h * p->out_w);
+  if (k == 0 || k > OAR_QGEMM_MAX_K) return OAR_OK;
+  const oar_qs8_kernels *kr = oar_qs8_kernels_for(ctx->kernels->isa);
+  qconv_state *qs = oar_state_new(sizeof *qs, run_qconv_fast, NULL);
+  if (!qs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
+  qs->s.base.destroy = destroy_qconv;
+  qs->kr = kr;
+  qs->f32 = ctx->kernels;
+  qs->p = *p;
+  qs->k = k;
+  qs->n = n;
+  qs->m_g = m_g;
+  qs->direct = p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
+               p->pad_top == 0 && p->pad_left == 0 && p->in_h == p->out_h && p->in_w == p->out_w;
+  const int32_t zp = zero_point(&io);
+  qs->flip = io.x_signed ? 0x80 : 0;
+  qs->pad_byte = (uint8_t)zp;
+  const int32_t zb = io.x_signed ? zp + 128 : zp;
+  oar_fused_epilogue_from(io.has_act, &io.act, &qs->epi);
+  qs->out_scale = io.os ? *(const float *)io.os->data : 0.0f;
+  qs->out_zero = zero_of(io.oz);
+  qs->out_signed = io.os && io.y->dtype == OAR_DTYPE_INT8;
+  qs->out_elem = io.os ? 1 : sizeof(float);
+  if (io.os && (qs->epi.post || !(qs->out_scale > 0))) {
+    /* An activation past the clamp cannot run after requantizing. */
+    qs->s.base.destroy(&qs->s.base);
+    return OAR_OK;
+  }
+  qs->a_group_bytes = align64(oar_qgemm_packed_a_bytes(m_g, k, kr->mr));
+  const size_t rowsum_bytes = align64(m * sizeof(int32_t));
+  const size_t bytes = rowsum_bytes + groups * qs->a_group_bytes;
+  pack_args pa = {io.w->data, m, m_g, k, kr->mr, groups, qs->a_group_bytes, rowsum_bytes};
+  const int64_t key[4] = {-8, (int64_t)kr->mr, (int64_t)k, (int64_t)groups};
+  const float *packed = NULL;
+  oar_status st = oar_prepare_pack_weight(ctx, OAR_CONV_IN_FILTER, io.w->data, key, (bytes + 3) / 4,
+                                          pack_filter_cb, &pa, &qs->s, &packed, err);
+  qs->scale = oar_aligned_alloc(m * (sizeof(float) + sizeof(int32_t)));
+  if (st == OAR_OK && (!packed || !qs->scale)) {
+    qs->s.base.destroy(&qs->s.base);
+    return packed ? oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution")
+                  : OAR_OK;
+  }
+  if (st != OAR_OK) {
+    qs->s.base.destroy(&qs->s.base);
+    return st;
+  }
+  qs->rowsum = (const int32_t *)(const void *)packed;
+  qs->packed = (const int8_t *)packed + rowsum_bytes;
+  qs->corr = (int32_t *)(void *)(qs->scale + m);
+  const float xs = *(const float *)io.xs->data, *ws = io.ws->data;
+  for (size_t i = 0; i < m; i++) {
+    qs->scale[i] = xs * ws[io.per_channel ? i : 0];
+    qs->corr[i] = zb * qs->rowsum[i];
+  }
+  size_t ws_bytes = align64(oar_qgemm_packed_b_bytes(n, k, kr->nr));
+  if (!qs->direct) ws_bytes += align64(k * n);
+  qs->s.base.workspace_bytes = ws_bytes;
+  snprintf(qs->kernel, sizeof qs->kernel, "conv2d_int8 %lldx%lld %s, %s", (long long)p->kernel_h,
+           (long long)p->kernel_w, qs->direct ? "1x1 gemm" : "im2col gemm", kr->name);
+  qs->s.base.kernel = qs->kernel;
+  *state = &qs->s.base;
+  return OAR_OK;
+}
+
+oar_status oar_prepare_conv2d_int8(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  return prepare_qconv(ctx, state, err);
+}

@@ -1,0 +1,301 @@
+/* int8 convolutions (issue 14).
+ *
+ * 1. conv2d_int8's prepared kernel (im2col / 1x1 int8 GEMM on VNNI or the
+ *    generic tile, kernels/generic/qgemm.h) against its reference kernel
+ *    (kernels/ref/conv.c, exact integer sums), in one plan: random shapes
+ *    (channels around the 6x64 and 4x16 tiles, odd image sizes, kernels 1
+ *    to 7, strides, paddings, dilations, groups, batch 1 and 2), uint8
+ *    and int8 inputs with random zero points, per-tensor and per-channel
+ *    filter scales, bias, residual, fused activations, float and
+ *    requantized outputs; at every ISA level the host has, 1 and 2
+ *    threads. The quantize_linear feeding it runs its prepared loop too,
+ *    against the reference one.
+ * 2. The quantize_conv and fuse_conv_requantize passes on a QDQ graph:
+ *    they fire, and the int8 graph agrees with the float QDQ graph it
+ *    came from.
+ *
+ * Tolerance policy: the integer sums are exact on both sides; the float
+ * epilogue (one product and a sum, fused on AVX-512) differs from the
+ * reference's by an ulp or two of the output: |fast - ref| <= 5e-7 +
+ * 5e-7 |ref|, tighter than one step of the integer sum (input scale x
+ * filter scale, >= 2.7e-6 here), so a sum off by one fails. A requantized output rounds that float, so a
+ * value at a rounding midpoint may land one step away: |fast - ref| <= 1 step, and at most 1% of the values
+ * may differ at all. The quantize loops are exact. The pass test compares float convolutions of dequantized
+ * values (a different summation order) with the int8 graph's output requantized: within one output step. */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/threadpool.h"
+#include "test_pass_util.h"
+
+static int failures, cases, fast_cases;
+static uint64_t rng = 0x2545F4914F6CDD1Dull;
+static uint32_t rnd(void) {
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
+  return (uint32_t)(rng >> 32);
+}
+static int64_t pick(int64_t lo, int64_t hi) { return lo + (int64_t)(rnd() % (uint32_t)(hi - lo + 1)); }
+
+typedef struct qcase {
+  int64_t batch, c, h, w, m, kh, kw, stride, pad, dil, groups;
+  bool x_signed, per_channel, bias, residual, requant, out_signed;
+  int act; /* 0 none, 1 relu, 2 relu6, 3 hard_swish (float output only) */
+  int x_zero, out_zero;
+} qcase;
+
+static void set_pair(tp_graph *t, const char *name, int64_t v) { tp_set_ints(t, name, 2, (int64_t[]){v, v}); }
+
+/* x (float) -> quantize_linear -> conv2d_int8 [-> dequantize_linear]. */
+static tp_graph *build(const qcase *q, int64_t oh, int64_t ow) {
+  tp_graph *t = tp_new();
+  char shape[96], wshape[96], yshape[96];
+  snprintf(shape, sizeof shape, "%lldx%lldx%lldx%lld", (long long)q->batch, (long long)q->c, (long long)q->h,
+           (long long)q->w);
+  snprintf(wshape, sizeof wshape, "%lldx%lldx%lldx%lld", (long long)q->m, (long long)(q->c / q->groups),
+           (long long)q->kh, (long long)q->kw);
+  snprintf(yshape, sizeof yshape, "%lldx%lldx%lldx%lld", (long long)q->batch, (long long)q->m, (long long)oh,
+           (long long)ow);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, shape);
+  const oar_dtype xt = q->x_signed ? OAR_DTYPE_INT8 : OAR_DTYPE_UINT8;
+  tp_const_scalar(t, "xs", 1.0f / 90.0f);
+  const int8_t xz8 = (int8_t)q->x_zero;
+  const uint8_t xzu = (uint8_t)q->x_zero;
+  tp_const_data(t, "xz", xt, "1", q->x_signed ? (const void *)&xz8 : (const void *)&xzu);
+  char spec[160];
+  snprintf(spec, sizeof spec, "Out=xq:%s/%s", shape, q->x_signed ? "i8" : "u8");
+  tp_node(t, "quantize_linear", "X=x Scale=xs ZeroPoint=xz", spec);
+  const int64_t wn = q->m * (q->c / q->groups) * q->kh * q->kw;
+  int8_t *w = malloc((size_t)wn);
+  for (int64_t i = 0; i < wn; i++) w[i] = (int8_t)pick(-128, 127);
+  tp_const_data(t, "w", OAR_DTYPE_INT8, wshape, w);
+  free(w);
+  float *ws = malloc((size_t)q->m * sizeof *ws);
+  for (int64_t i = 0; i < q->m; i++) ws[i] = (0.5f + (float)pick(0, 100) / 100.0f) / 2000.0f;
+  char mshape[32];
+  snprintf(mshape, sizeof mshape, "%lld", (long long)(q->per_channel ? q->m : 1));
+  tp_const_data(t, "ws", OAR_DTYPE_FLOAT32, mshape, ws);
+  free(ws);
+  char ins[512] = "Input=xq Filter=w InputScale=xs InputZeroPoint=xz FilterScale=ws";
+  if (q->bias) {
+    snprintf(mshape, sizeof mshape, "%lld", (long long)q->m);
+    tp_const(t, "b", mshape, 0.5f);
+    strcat(ins, " Bias=b");
+  }
+  if (q->residual) {
+    tp_const(t, "r", yshape, 0.5f);
+    strcat(ins, " ResidualData=r");
+  }
+  const oar_dtype yt = q->out_signed ? OAR_DTYPE_INT8 : OAR_DTYPE_UINT8;
+  if (q->requant) {
+    tp_const_scalar(t, "ys", 1.0f / 60.0f);
+    const int8_t z8 = (int8_t)q->out_zero;
+    const uint8_t zu = (uint8_t)q->out_zero;
+    tp_const_data(t, "yz", yt, "1", q->out_signed ? (const void *)&z8 : (const void *)&zu);
+    strcat(ins, " OutputScale=ys OutputZeroPoint=yz");
+    snprintf(spec, sizeof spec, "Output=yq:%s/%s", yshape, q->out_signed ? "i8" : "u8");
+  } else {
+    snprintf(spec, sizeof spec, "Output=y:%s", yshape);
+  }
+  tp_node(t, "conv2d_int8", ins, spec);
+  set_pair(t, "strides", q->stride);
+  set_pair(t, "paddings", q->pad);
+  set_pair(t, "dilations", q->dil);
+  tp_set_i(t, "groups", q->groups);
+  static const char *const acts[] = {"", "relu", "relu6", "hard_swish"};
+  if (q->act) tp_set_s(t, "fuse_activation", acts[q->act]);
+  if (q->act == 2) tp_set_f(t, "fuse_alpha", 6.0);
+  if (q->requant) {
+    snprintf(spec, sizeof spec, "Out=y:%s", yshape);
+    tp_node(t, "dequantize_linear", "X=yq Scale=ys ZeroPoint=yz", spec);
+  }
+  tp_output(t, "y");
+  return t;
+}
+
+static void grab(const oar_plan *plan, const tp_graph *t, float **out, int64_t *n) {
+  const oar_tensor_view *v = &plan->views[t->g->outputs[0]];
+  *n = oar_view_numel(v);
+  *out = malloc(((size_t)*n + 1) * sizeof **out);
+  memcpy(*out, v->data, (size_t)*n * sizeof **out);
+}
+
+static void run_case(const qcase *q, oar_threadpool *pool, const char *isa) {
+  const int64_t ekh = q->dil * (q->kh - 1) + 1, ekw = q->dil * (q->kw - 1) + 1;
+  if (q->h + 2 * q->pad < ekh || q->w + 2 * q->pad < ekw) return;
+  const int64_t oh = (q->h + 2 * q->pad - ekh) / q->stride + 1,
+                ow = (q->w + 2 * q->pad - ekw) / q->stride + 1;
+  tp_graph *t = build(q, oh, ow);
+  char shape[96];
+  snprintf(shape, sizeof shape, "%lldx%lldx%lldx%lld", (long long)q->batch, (long long)q->c, (long long)q->h,
+           (long long)q->w);
+  const char *shapes[] = {shape};
+  tp_inputs in;
+  tp_make_inputs(t, shapes, 4, 777u + (unsigned)cases, &in);
+  oar_threadpool_set_current(pool);
+  oar_plan *plan;
+  oar_error err;
+  if (oar_plan_create(t->g, in.views, NULL, &plan, &err) != OAR_OK) tp_fatal("plan", &err);
+  cases++;
+  enum { MAX_STEPS = 3 };
+  oar_op_state *states[MAX_STEPS] = {0};
+  bool conv_fast = false;
+  for (int i = 0; i < plan->num_steps && i < MAX_STEPS; i++) {
+    states[i] = plan->step_states[i];
+    if (states[i] && states[i]->kernel && strstr(states[i]->kernel, "conv2d_int8")) conv_fast = true;
+  }
+  char what[256];
+  snprintf(what, sizeof what,
+           "%s %dthr n%lld c%lld %lldx%lld m%lld k%lldx%lld s%lld p%lld d%lld g%lld %s%s%s%s%s act%d zp%d",
+           isa, pool ? oar_threadpool_threads(pool) : 1, (long long)q->batch, (long long)q->c,
+           (long long)q->h, (long long)q->w, (long long)q->m, (long long)q->kh, (long long)q->kw,
+           (long long)q->stride, (long long)q->pad, (long long)q->dil, (long long)q->groups,
+           q->x_signed ? "s8" : "u8", q->per_channel ? " per-channel" : "", q->bias ? " bias" : "",
+           q->residual ? " residual" : "", q->requant ? (q->out_signed ? " ->s8" : " ->u8") : " ->f32",
+           q->act, q->x_zero);
+  if (plan->num_steps > MAX_STEPS || !conv_fast) {
+    failures++;
+    fprintf(stderr, "FAIL %s: %d steps, the int8 kernel %s\n", what, plan->num_steps,
+            conv_fast ? "ran" : "did not run");
+    goto done;
+  }
+  fast_cases++;
+  float *fast, *ref;
+  int64_t n;
+  if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
+  grab(plan, t, &fast, &n);
+  for (int i = 0; i < plan->num_steps; i++) plan->step_states[i] = NULL;
+  if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
+  for (int i = 0; i < plan->num_steps; i++) plan->step_states[i] = states[i];
+  grab(plan, t, &ref, &n);
+  const float step = 1.0f / 60.0f;
+  int64_t bad = 0, moved = 0, nonzero = 0, first = -1;
+  for (int64_t k = 0; k < n; k++) {
+    const float d = fabsf(fast[k] - ref[k]);
+    nonzero += ref[k] != 0.0f;
+    if (q->requant) {
+      moved += d != 0.0f;
+      if (d > step * 1.001f) bad++;
+    } else if (!(d <= 5e-7f + 5e-7f * fabsf(ref[k]))) {
+      bad++;
+    }
+    if ((bad || (q->requant && d != 0.0f)) && first < 0) first = k;
+  }
+  if (bad || moved * 100 > n) {
+    failures++;
+    fprintf(stderr, "FAIL %s: %lld of %lld values differ (%lld moved a step), first [%lld] %.9g vs %.9g\n",
+            what, (long long)bad, (long long)n, (long long)moved, (long long)first, (double)fast[first],
+            (double)ref[first]);
+  }
+  if (q->act == 0 && n > 8 && nonzero * 4 < n) {
+    failures++;
+    fprintf(stderr, "FAIL %s: output is mostly zeros\n", what);
+  }
+  free(fast);
+  free(ref);
+done:
+  oar_plan_destroy(plan);
+  tp_free_inputs(&in);
+  tp_free(t);
+}
+
+static qcase random_case(void) {
+  static const int64_t chans[] = {1, 2, 3, 4, 5, 8, 12, 17, 32, 64};
+  static const int64_t outs[] = {1, 2, 5, 6, 7, 12, 13, 16, 64, 70};
+  static const int64_t ks[] = {1, 1, 1, 3, 3, 5, 7};
+  qcase q = {0};
+  q.groups = pick(0, 5) == 0 ? 2 : 1;
+  q.c = chans[pick(0, 9)] * q.groups;
+  q.m = outs[pick(0, 9)] * q.groups;
+  q.batch = pick(1, 2);
+  q.h = pick(1, 19);
+  q.w = pick(1, 70);
+  q.kh = ks[pick(0, 6)];
+  q.kw = pick(0, 3) ? q.kh : ks[pick(0, 6)];
+  q.stride = pick(1, 2);
+  q.pad = pick(0, 2);
+  q.dil = pick(0, 4) ? 1 : 2;
+  q.x_signed = pick(0, 1);
+  q.per_channel = pick(0, 1);
+  q.bias = pick(0, 1);
+  q.residual = pick(0, 3) == 0;
+  q.requant = pick(0, 1);
+  q.out_signed = pick(0, 1);
+  q.act = (int)pick(0, q.requant ? 2 : 3);
+  q.x_zero = q.x_signed ? (int)pick(-20, 20) : (int)pick(100, 156);
+  q.out_zero = q.out_signed ? (int)pick(-10, 10) : (int)pick(0, 128);
+  return q;
+}
+
+/* ---- the passes on a QDQ graph --------------------------------------------------- */
+
+static void build_qdq(tp_graph *t) {
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, "1x16x9x11");
+  tp_const_scalar(t, "xs", 1.0f / 100.0f);
+  const uint8_t xz = 128, yz = 120;
+  tp_const_data(t, "xz", OAR_DTYPE_UINT8, "1", &xz);
+  tp_node(t, "quantize_linear", "X=x Scale=xs ZeroPoint=xz", "Out=xq:1x16x9x11/u8");
+  tp_node(t, "dequantize_linear", "X=xq Scale=xs ZeroPoint=xz", "Out=xd:1x16x9x11");
+  int8_t w[24 * 16 * 9];
+  /* From the graph's own generator: both builds get the same filter. */
+  for (size_t i = 0; i < sizeof w; i++) w[i] = (int8_t)lrintf(127.0f * tp_rand(t));
+  tp_const_data(t, "wq", OAR_DTYPE_INT8, "24x16x3x3", w);
+  float ws[24];
+  for (int i = 0; i < 24; i++) ws[i] = 0.0001f * (float)(i + 1);
+  tp_const_data(t, "ws", OAR_DTYPE_FLOAT32, "24", ws);
+  tp_node(t, "dequantize_linear", "X=wq Scale=ws", "Out=wd:24x16x3x3");
+  tp_set_i(t, "axis", 0);
+  tp_node(t, "conv2d", "Input=xd Filter=wd", "Output=c:1x24x9x11");
+  tp_set_ints(t, "paddings", 2, (int64_t[]){1, 1});
+  tp_const(t, "b", "24", 0.3f);
+  tp_node(t, "elementwise_add", "X=c Y=b", "Out=cb:1x24x9x11");
+  tp_set_i(t, "axis", 1);
+  tp_const_scalar(t, "ys", 1.0f / 50.0f);
+  tp_const_data(t, "yz", OAR_DTYPE_UINT8, "1", &yz);
+  tp_node(t, "quantize_linear", "X=cb Scale=ys ZeroPoint=yz", "Out=yq:1x24x9x11/u8");
+  tp_node(t, "dequantize_linear", "X=yq Scale=ys ZeroPoint=yz", "Out=y:1x24x9x11");
+  tp_output(t, "y");
+}
+
+static void check_passes(void) {
+  tp_graph *t = tp_new();
+  build_qdq(t);
+  oar_pass_report *reports;
+  int count;
+  tp_optimize_for(t, NULL, &reports, &count);
+  TP_CHECK(tp_fired(reports, count, "quantize_conv") == 1, "quantize_conv did not fire");
+  TP_CHECK(tp_fired(reports, count, "fuse_conv_requantize") == 1, "fuse_conv_requantize did not fire");
+  oar_free(reports);
+  TP_CHECK(
+      tp_count(t, "conv2d_int8") == 1 && tp_count(t, "conv2d") == 0 && tp_count(t, "quantize_linear") == 1,
+      "after the passes: %d conv2d_int8, %d conv2d, %d quantize_linear", tp_count(t, "conv2d_int8"),
+      tp_count(t, "conv2d"), tp_count(t, "quantize_linear"));
+  tp_free(t);
+  /* The int8 graph against the float QDQ graph: one output step. */
+  tp_check_pass("qdq conv 3x3 + bias", build_qdq, "quantize_conv", 1, (const char *const[]){"1x16x9x11"}, 4,
+                0.0f, 1.0f / 50.0f * 1.001f);
+}
+
+int main(void) {
+  oar_threadpool *pool2 = NULL;
+  oar_error err;
+  if (oar_threadpool_create(2, &pool2, &err) != OAR_OK) tp_fatal("pool", &err);
+  for (int isa = OAR_ISA_GENERIC; isa <= OAR_ISA_AVX512; isa++) {
+    if (!tp_use_isa(isa)) continue;
+    for (int i = 0; i < 120; i++) {
+      const qcase q = random_case();
+      run_case(&q, (i & 1) ? pool2 : NULL, oar_isa_name((oar_isa)isa));
+    }
+  }
+  unsetenv("OAR_ISA");
+  check_passes();
+  oar_threadpool_destroy(pool2);
+  printf("%d cases (%d on the int8 kernel), %d failures; pass checks: %d failures\n", cases, fast_cases,
+         failures, tp_failures);
+  return failures || tp_failures || fast_cases == 0 ? 1 : 0;
+}
