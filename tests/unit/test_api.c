@@ -441,7 +441,7 @@ static void test_misuse(const pb *program, const pb *params) {
   size_t npasses = 0;
   const char *pass_name = NULL, *summary = NULL;
   CHECK(oar_pass_count(&npasses) == OAR_OK && npasses >= 8, "oar_pass_count %zu", npasses);
-  CHECK(oar_pass_info(0, &pass_name, &summary) == OAR_OK && strcmp(pass_name, "quantize_conv") == 0,
+  CHECK(oar_pass_info(0, &pass_name, &summary) == OAR_OK && strcmp(pass_name, "paddle_quant_to_qdq") == 0,
         "pass 0");
   CHECK(oar_pass_info(npasses, &pass_name, &summary) == OAR_ERR_INVALID_ARGUMENT, "pass index out of range");
 
