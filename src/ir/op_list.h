@@ -43,6 +43,8 @@ OAR_OP(elementwise_pow)
 /* matrix products */
 OAR_OP(matmul)
 OAR_OP(matmul_v2)
+/* X [..., K] (8-bit) . W [K, N] (int8), made by the quantize_matmul pass */
+OAR_OP(matmul_int8)
 OAR_OP(mul)
 OAR_OP(fc)
 

@@ -6,6 +6,7 @@
 /* Before folding, which would turn int8 filters into float ones. */
 OAR_PASS(paddle_quant_to_qdq, "rewrites Paddle's fake quantize / dequantize pairs as quantize_linear / dequantize_linear")
 OAR_PASS(quantize_conv, "runs convolutions between dequantize ops on the integers (conv2d_int8)")
+OAR_PASS(quantize_matmul, "runs products of dequantized activations and int8 weights on the integers (matmul_int8)")
 OAR_PASS(fold_constants, "evaluates ops whose inputs are all constants")
 OAR_PASS(remove_identity, "removes inference dropout, scale(1, 0), assign and no-op cast")
 /* Transformers: decomposed forms (ONNX exports) back to single ops, the

@@ -20,30 +20,11 @@
 #include "ir/ops/infer_util.h"
 #include "ir/ops/op_ext.h"
 #include "passes/conv_match.h"
+#include "passes/quant_match.h"
 
 typedef struct qconv_match {
   int xq, x_scale, x_zero, wq, w_scale;
 } qconv_match;
-
-/* The live dequantize_linear node producing value v, or -1. */
-static int dequantize_producer(const oar_pass_ctx *ctx, int v) {
-  const int p = ctx->graph->values[v].producer;
-  if (p < 0 || ctx->dead[p] || ctx->graph->nodes[p].schema->id != OAR_OP_dequantize_linear) return -1;
-  return p;
-}
-
-static bool const_of(const oar_pass_ctx *ctx, int v, oar_dtype t, int64_t count) {
-  const oar_value *c = &ctx->graph->values[v];
-  return v >= 0 && oar_pass_is_const(ctx, v) && c->dtype == t && oar_shape_numel(&c->shape) == count &&
-         c->bytes >= (size_t)count * oar_dtype_bytes(t);
-}
-
-static bool all_zero(const oar_value *c) {
-  const unsigned char *b = c->data;
-  for (size_t i = 0; i < c->bytes; i++)
-    if (b[i]) return false;
-  return true;
-}
 
 /* Why conv ni is not an int8 convolution, or NULL (m filled). */
 static const char *why_not(const oar_pass_ctx *ctx, int ni, qconv_match *m) {
@@ -51,38 +32,18 @@ static const char *why_not(const oar_pass_ctx *ctx, int ni, qconv_match *m) {
   const oar_node *n = &g->nodes[ni];
   const char *fmt = oar_op_attr_str(n, OAR_CONV_ATTR_DATA_FORMAT);
   if (strcmp(fmt, "NCHW") != 0 && strcmp(fmt, "AnyLayout") != 0) return "not NCHW";
-  const int dx = dequantize_producer(ctx, oar_pass_input(ctx, ni, OAR_CONV_IN_INPUT));
-  const int dw = dequantize_producer(ctx, oar_pass_input(ctx, ni, OAR_CONV_IN_FILTER));
+  const int dx = oar_pass_dequantize_producer(ctx, oar_pass_input(ctx, ni, OAR_CONV_IN_INPUT));
+  const int dw = oar_pass_dequantize_producer(ctx, oar_pass_input(ctx, ni, OAR_CONV_IN_FILTER));
   if (dx < 0 || dw < 0) return "the input is not dequantized";
-  const oar_node *nx = &g->nodes[dx], *nw = &g->nodes[dw];
-  if (oar_node_attr_i(nx, OAR_QUANT_ATTR_BLOCK_SIZE) || oar_node_attr_i(nw, OAR_QUANT_ATTR_BLOCK_SIZE))
-    return "blocked quantization";
-  m->xq = oar_pass_input(ctx, dx, OAR_QUANT_IN_X);
-  m->x_scale = oar_pass_input(ctx, dx, OAR_QUANT_IN_SCALE);
-  m->x_zero = oar_pass_input(ctx, dx, OAR_QUANT_IN_ZERO_POINT);
-  const oar_dtype xt = g->values[m->xq].dtype;
-  if (xt != OAR_DTYPE_UINT8 && xt != OAR_DTYPE_INT8) return "the input is not 8-bit";
-  if (!const_of(ctx, m->x_scale, OAR_DTYPE_FLOAT32, 1)) return "the input scale is not one float32 constant";
-  if (m->x_zero >= 0 && !const_of(ctx, m->x_zero, xt, 1)) return "the input zero point is not one constant";
-  m->wq = oar_pass_input(ctx, dw, OAR_QUANT_IN_X);
-  m->w_scale = oar_pass_input(ctx, dw, OAR_QUANT_IN_SCALE);
-  const int w_zero = oar_pass_input(ctx, dw, OAR_QUANT_IN_ZERO_POINT);
-  const oar_value *w = &g->values[m->wq];
-  if (!oar_pass_is_const(ctx, m->wq) || w->dtype != OAR_DTYPE_INT8 || w->shape.rank != 4)
-    return "the filter is not a constant int8 [M, C, kh, kw]";
-  const int64_t out_c = w->shape.dims[0];
-  const oar_value *ws = &g->values[m->w_scale];
-  const int64_t scales = oar_shape_numel(&ws->shape);
-  if (!const_of(ctx, m->w_scale, OAR_DTYPE_FLOAT32, scales) || (scales != 1 && scales != out_c))
-    return "the filter scale is not a float32 constant per tensor or per output channel";
-  if (scales > 1) {
-    const int64_t axis = oar_node_attr_i(nw, OAR_QUANT_ATTR_AXIS);
-    if (axis != 0 && axis != -4) return "the filter is not quantized along its output channels";
-  }
-  if (w_zero >= 0 && (!oar_pass_is_const(ctx, w_zero) || !all_zero(&g->values[w_zero])))
-    return "the filter zero point is not 0";
+  oar_pass_dq_input in;
+  const char *why = oar_pass_match_dq_input(ctx, dx, false, &in);
+  if (why) return why;
+  oar_pass_dq_weight w;
+  why = oar_pass_match_dq_weight(ctx, dw, 4, 0, &w);
+  if (why) return why;
+  *m = (qconv_match){in.xq, in.scale, in.zero, w.wq, w.scale};
   const int64_t groups = oar_node_attr_i(n, OAR_CONV_ATTR_GROUPS);
-  if (w->shape.dims[1] == 1 && groups > 1) return "depthwise: stays float";
+  if (g->values[w.wq].shape.dims[1] == 1 && groups > 1) return "depthwise: stays float";
   return NULL;
 }
 
@@ -120,7 +81,7 @@ oar_status oar_pass_quantize_conv(oar_pass_ctx *ctx, oar_error *err) {
     if (ctx->dead[ni] || (id != OAR_OP_conv2d && id != OAR_OP_depthwise_conv2d)) continue;
     /* Only convolutions fed by a dequantize are candidates (notes for
      * those that stay float). */
-    if (dequantize_producer(ctx, oar_pass_input(ctx, ni, OAR_CONV_IN_FILTER)) < 0) continue;
+    if (oar_pass_dequantize_producer(ctx, oar_pass_input(ctx, ni, OAR_CONV_IN_FILTER)) < 0) continue;
     qconv_match m;
     const char *why = why_not(ctx, ni, &m);
     if (why) {
@@ -153,7 +114,8 @@ oar_status oar_pass_fuse_conv_requantize(oar_pass_ctx *ctx, oar_error *err) {
     const oar_dtype t = g->values[y].dtype;
     if ((t != OAR_DTYPE_UINT8 && t != OAR_DTYPE_INT8) ||
         oar_node_attr_i(&g->nodes[q], OAR_QUANT_ATTR_BLOCK_SIZE) ||
-        !const_of(ctx, scale, OAR_DTYPE_FLOAT32, 1) || (zero >= 0 && !const_of(ctx, zero, t, 1))) {
+        !oar_pass_const_count(ctx, scale, OAR_DTYPE_FLOAT32, 1) ||
+        (zero >= 0 && !oar_pass_const_count(ctx, zero, t, 1))) {
       oar_pass_note(ctx, "%s: the quantize after it is not to 8 bits with one constant scale",
                     oar_pass_node_name(ctx, ni));
       continue;

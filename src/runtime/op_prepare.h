@@ -112,6 +112,7 @@ void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count);
   X(pool2d)                \
   X(conv2d_blocked)        \
   X(conv2d_int8)           \
+  X(matmul_int8)           \
   X(quantize_linear)       \
   X(dequantize_linear)     \
   X(conv_nd)               \

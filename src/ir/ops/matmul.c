@@ -394,3 +394,63 @@ const oar_op_schema oar_schema_fc = {
     .num_attrs = OAR_COUNT_OF(fc_attrs),
     .infer = fc_infer,
 };
+
+/* ---- matmul_int8 ---------------------------------------------------------------- */
+
+static const oar_slot_spec qmatmul_inputs[] = {
+    {"X", OAR_SLOT_REQUIRED},          {"W", OAR_SLOT_REQUIRED},      {"XScale", OAR_SLOT_REQUIRED},
+    {"XZeroPoint", OAR_SLOT_OPTIONAL}, {"WScale", OAR_SLOT_REQUIRED}, {"Bias", OAR_SLOT_OPTIONAL},
+};
+
+static oar_status expect_count(const oar_tensor_view *v, const char *slot, oar_dtype t, int64_t a, int64_t b,
+                               oar_error *err) {
+  const int64_t n = oar_shape_numel(&v->shape);
+  if (v->dtype != t || (n != a && n != b))
+    return oar_error_set(
+        err, OAR_ERR_INVALID_MODEL, "input '%s' is %s with %lld values, expected %s with %lld%s", slot,
+        oar_dtype_str(v->dtype), (long long)n, oar_dtype_str(t), (long long)a, a == b ? "" : " or more");
+  return OAR_OK;
+}
+
+static oar_status matmul_int8_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                                    oar_error *err) {
+  const oar_tensor_view *x, *w, *xs, *ws;
+  OAR_TRY(oar_op_require_input(n, in, OAR_QMATMUL_IN_X, &x, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_QMATMUL_IN_W, &w, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_QMATMUL_IN_X_SCALE, &xs, err));
+  OAR_TRY(oar_op_require_input(n, in, OAR_QMATMUL_IN_W_SCALE, &ws, err));
+  char buf[128];
+  if ((x->dtype != OAR_DTYPE_UINT8 && x->dtype != OAR_DTYPE_INT8) || x->shape.rank < 1)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "input 'X' is %s %s, expected uint8 or int8 of rank >= 1", oar_dtype_str(x->dtype),
+                         oar_shape_str(&x->shape, buf, sizeof buf));
+  if (w->dtype != OAR_DTYPE_INT8 || w->shape.rank != 2)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "input 'W' is %s %s, expected int8 [K, N]",
+                         oar_dtype_str(w->dtype), oar_shape_str(&w->shape, buf, sizeof buf));
+  const int64_t k = x->shape.dims[x->shape.rank - 1], nn = w->shape.dims[1];
+  if (k >= 0 && w->shape.dims[0] >= 0 && k != w->shape.dims[0])
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "X's last dim %lld differs from W's first %lld",
+                         (long long)k, (long long)w->shape.dims[0]);
+  OAR_TRY(expect_count(xs, "XScale", OAR_DTYPE_FLOAT32, 1, 1, err));
+  const oar_tensor_view *xz = oar_op_input(n, in, OAR_QMATMUL_IN_X_ZERO_POINT),
+                        *bias = oar_op_input(n, in, OAR_QMATMUL_IN_BIAS);
+  if (xz) OAR_TRY(expect_count(xz, "XZeroPoint", x->dtype, 1, 1, err));
+  if (nn >= 0) {
+    OAR_TRY(expect_count(ws, "WScale", OAR_DTYPE_FLOAT32, 1, nn, err));
+    if (bias) OAR_TRY(expect_count(bias, "Bias", OAR_DTYPE_FLOAT32, nn, nn, err));
+  }
+  oar_shape s = x->shape;
+  s.dims[s.rank - 1] = nn;
+  oar_op_set_output(n, out, 0, OAR_DTYPE_FLOAT32, &s);
+  return OAR_OK;
+}
+
+const oar_op_schema oar_schema_matmul_int8 = {
+    .name = "matmul_int8",
+    .id = OAR_OP_matmul_int8,
+    .inputs = qmatmul_inputs,
+    .num_inputs = OAR_COUNT_OF(qmatmul_inputs),
+    .outputs = mm_outputs,
+    .num_outputs = OAR_COUNT_OF(mm_outputs),
+    .infer = matmul_int8_infer,
+};

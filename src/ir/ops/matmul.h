@@ -17,6 +17,20 @@ enum { OAR_MATMUL_V2_ATTR_TRANS_X, OAR_MATMUL_V2_ATTR_TRANS_Y };
 enum { OAR_MUL_ATTR_X_NUM_COL_DIMS, OAR_MUL_ATTR_Y_NUM_COL_DIMS };
 
 enum { OAR_FC_IN_INPUT, OAR_FC_IN_W, OAR_FC_IN_BIAS };
+
+/* matmul_int8 (passes/quantize_matmul.c): X [..., K] uint8 or int8 times
+ * the int8 constant W [K, N], output float32 [..., N]:
+ *   (X - XZeroPoint) . W * XScale * WScale[n] + Bias[n].
+ * XScale and XZeroPoint (one value each) may be computed at run time
+ * (DynamicQuantizeLinear); WScale is one value or N. */
+enum {
+  OAR_QMATMUL_IN_X,
+  OAR_QMATMUL_IN_W,
+  OAR_QMATMUL_IN_X_SCALE,
+  OAR_QMATMUL_IN_X_ZERO_POINT,
+  OAR_QMATMUL_IN_W_SCALE,
+  OAR_QMATMUL_IN_BIAS
+};
 enum { OAR_FC_OUT_OUT };
 /* activation_type with fuse_alpha/beta: see runtime/ops/fused_act.h. */
 enum {

@@ -36,6 +36,18 @@ void oar_qgemm_pack_a(const int8_t *a, size_t lda, size_t m, size_t k, size_t mr
   }
 }
 
+void oar_qgemm_pack_rows_u8(const uint8_t *x, size_t ldx, size_t m, size_t k, size_t mr, uint8_t flip,
+                            uint8_t *dst) {
+  const size_t kg = groups_of(k), panels = (m + mr - 1) / mr;
+  for (size_t p = 0; p < panels; p++)
+    for (size_t g = 0; g < kg; g++)
+      for (size_t r = 0; r < mr; r++)
+        for (size_t t = 0; t < 4; t++) {
+          const size_t row = p * mr + r, col = g * 4 + t;
+          *dst++ = row < m && col < k ? (uint8_t)(x[row * ldx + col] ^ flip) : 0;
+        }
+}
+
 void oar_qgemm_pack_b_generic(const uint8_t *src, size_t ld, size_t k, size_t n0, size_t cols, size_t nr,
                               uint8_t flip, uint8_t *dst) {
   const size_t kg = groups_of(k);
@@ -79,6 +91,19 @@ static void gemm_generic(size_t kg, const int8_t *a, const uint8_t *b, size_t ro
   }
 }
 
+static void gemm_cols_generic(size_t kg, const uint8_t *a, const int8_t *b, size_t rows, size_t cols,
+                              float *c, size_t ldc, const oar_qgemm_col_epilogue *e) {
+  int32_t acc[GENERIC_MR][GENERIC_NR];
+  memset(acc, 0, sizeof acc);
+  for (size_t g = 0; g < kg; g++, a += GENERIC_MR * 4, b += GENERIC_NR * 4)
+    for (size_t r = 0; r < GENERIC_MR; r++)
+      for (size_t j = 0; j < GENERIC_NR; j++)
+        for (size_t t = 0; t < 4; t++) acc[r][j] += (int32_t)a[r * 4 + t] * (int32_t)b[j * 4 + t];
+  for (size_t r = 0; r < rows; r++)
+    for (size_t j = 0; j < cols; j++)
+      c[r * ldc + j] = (float)(acc[r][j] - e->corr[j]) * e->scale[j] + (e->bias ? e->bias[j] : 0.0f);
+}
+
 void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y) {
   for (size_t i = 0; i < n; i++) {
     const int32_t q = oar_q8_requantize(x[i], scale, zero, is_signed);
@@ -104,6 +129,7 @@ const oar_qs8_kernels oar_qs8_kernels_generic = {
     .pack_b = pack_b_generic,
     .quantize = oar_q8_quantize_generic,
     .dequantize = oar_q8_dequantize_generic,
+    .gemm_cols = gemm_cols_generic,
 };
 
 const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa) {
@@ -181,4 +207,36 @@ void oar_qgemm_pack_b_all(const oar_qs8_kernels *kr, const uint8_t *src, size_t 
   pack_ctx p = {kr, src, ld, k, n, flip, dst};
   const size_t panels = (n + kr->nr - 1) / kr->nr, bytes = (k ? k : 1) * kr->nr;
   oar_parallel_for(panels, bytes >= 32768 ? 1 : 32768 / bytes, pack_panels, &p);
+}
+
+typedef struct cols_ctx {
+  const oar_qs8_kernels *kr;
+  size_t m, n, kg, mtiles;
+  const uint8_t *a;
+  const int8_t *b;
+  float *c;
+  size_t ldc;
+  const oar_qgemm_col_epilogue *e;
+} cols_ctx;
+
+static void run_cols_jobs(void *vctx, size_t begin, size_t end) {
+  const cols_ctx *r = vctx;
+  const size_t mr = r->kr->mr, nr = r->kr->nr;
+  for (size_t j = begin; j < end; j++) {
+    const size_t q = j / r->mtiles, p = j % r->mtiles, m0 = p * mr, n0 = q * nr;
+    const size_t rows = r->m - m0 < mr ? r->m - m0 : mr, cols = r->n - n0 < nr ? r->n - n0 : nr;
+    const oar_qgemm_col_epilogue te = {r->e->scale + n0, r->e->corr + n0,
+                                       r->e->bias ? r->e->bias + n0 : NULL};
+    r->kr->gemm_cols(r->kg, r->a + p * r->kg * mr * 4, r->b + q * r->kg * nr * 4, rows, cols,
+                     r->c + m0 * r->ldc + n0, r->ldc, &te);
+  }
+}
+
+void oar_qgemm_run_cols(const oar_qs8_kernels *kr, size_t m, size_t n, size_t k, const uint8_t *a,
+                        const int8_t *b, float *c, size_t ldc, const oar_qgemm_col_epilogue *e) {
+  if (m == 0 || n == 0) return;
+  cols_ctx r = {kr, m, n, groups_of(k), (m + kr->mr - 1) / kr->mr, a, b, c, ldc, e};
+  const size_t jobs = r.mtiles * ((n + kr->nr - 1) / kr->nr);
+  const size_t per_job = kr->mr * kr->nr * (k ? k : 1);
+  oar_parallel_for(jobs, per_job >= 65536 ? 1 : 65536 / per_job, run_cols_jobs, &r);
 }

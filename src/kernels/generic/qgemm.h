@@ -67,6 +67,21 @@ typedef void (*oar_q8_dequantize_fn)(const void *x, size_t n, float scale, int32
 typedef void (*oar_qgemm_pack_b_fn)(const uint8_t *src, size_t ld, size_t k, size_t n0, size_t cols,
                                     uint8_t flip, uint8_t *dst);
 
+/* Products with the weights on the columns (matmul: C = X[m, k] . W[k, n]):
+ *   C[m, n] = (sum_k X[m, k] * W[k, n] - corr[n]) * scale[n] + bias[n]
+ * X as uint8 in A panels of mr rows (oar_qgemm_pack_rows_u8, per run), W
+ * int8 in B panels of nr columns (the table's pack_b, once), so vpdpbusd
+ * broadcasts the activations and streams the weights. Pointers at the
+ * tile's first column. */
+typedef struct oar_qgemm_col_epilogue {
+  const float *scale;  /* [cols] */
+  const int32_t *corr; /* [cols]: X's uint8 zero point * column sum of W */
+  const float *bias;   /* [cols] or NULL */
+} oar_qgemm_col_epilogue;
+
+typedef void (*oar_qgemm_cols_ukernel_fn)(size_t kg, const uint8_t *a, const int8_t *b, size_t rows,
+                                          size_t cols, float *c, size_t ldc, const oar_qgemm_col_epilogue *e);
+
 typedef struct oar_qs8_kernels {
   const char *name; /* e.g. "qs8_gemm_6x64__avx512vnni" */
   size_t mr, nr;
@@ -74,6 +89,7 @@ typedef struct oar_qs8_kernels {
   oar_qgemm_pack_b_fn pack_b;
   oar_q8_quantize_fn quantize;
   oar_q8_dequantize_fn dequantize;
+  oar_qgemm_cols_ukernel_fn gemm_cols;
 } oar_qs8_kernels;
 
 extern const oar_qs8_kernels oar_qs8_kernels_generic;
@@ -104,6 +120,17 @@ void oar_qgemm_pack_b_generic(const uint8_t *src, size_t ld, size_t k, size_t n0
  * stride ldc; e's pointers at row 0, column 0. */
 void oar_qgemm_run(const oar_qs8_kernels *kr, size_t m, size_t n, size_t k, const int8_t *a, const uint8_t *b,
                    void *c, size_t ldc, const oar_qgemm_tile_epilogue *e);
+
+/* Packs m rows of x (uint8 or, with flip 0x80, int8; row stride ldx) of
+ * depth k into A panels of mr rows (oar_qgemm_packed_a_bytes bytes). */
+void oar_qgemm_pack_rows_u8(const uint8_t *x, size_t ldx, size_t m, size_t k, size_t mr, uint8_t flip,
+                            uint8_t *dst);
+
+/* C = X . W over the whole product (weights on the columns, see
+ * oar_qgemm_col_epilogue), split over the current thread pool: a packed
+ * by oar_qgemm_pack_rows_u8, b by the table's pack_b; e at column 0. */
+void oar_qgemm_run_cols(const oar_qs8_kernels *kr, size_t m, size_t n, size_t k, const uint8_t *a,
+                        const int8_t *b, float *c, size_t ldc, const oar_qgemm_col_epilogue *e);
 
 /* The generic quantize / dequantize (the ISA tables' reference twins). */
 void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y);

@@ -46,3 +46,21 @@ void oar_ref_fc_f32(int64_t m, int64_t n, int64_t k, const float *src, const flo
       for (int64_t j = 0; j < n; j++) row[j] = row[j] > 0.0f ? row[j] : 0.0f;
   }
 }
+
+void oar_ref_matmul_q8(int64_t m, int64_t n, int64_t k, const void *x, bool x_signed, int32_t x_zero,
+                       float x_scale, const int8_t *w, const float *w_scale, bool per_column,
+                       const float *bias, float *dst) {
+  const uint8_t *xu = x;
+  const int8_t *xs = x;
+  for (int64_t i = 0; i < m; i++)
+    for (int64_t j = 0; j < n; j++) {
+      int64_t acc = 0;
+      for (int64_t t = 0; t < k; t++) {
+        const int32_t v = x_signed ? (int32_t)xs[i * k + t] : (int32_t)xu[i * k + t];
+        acc += (int64_t)(v - x_zero) * w[t * n + j];
+      }
+      float y = (float)acc * (x_scale * w_scale[per_column ? j : 0]);
+      if (bias) y += bias[j];
+      dst[i * n + j] = y;
+    }
+}

@@ -35,4 +35,11 @@ void oar_ref_matmul_f32(const oar_matmul_params *p, const float *x, const float 
 void oar_ref_fc_f32(int64_t m, int64_t n, int64_t k, const float *src, const float *w, int64_t ldw,
                     const float *bias, bool relu, float *dst);
 
+/* The quantized product (matmul_int8): sums exact in integers, then
+ *   dst[m, n] = (float)sum_k (x[m, k] - x_zero) * w[k, n] * (x_scale * w_scale[n or 0]) + bias[n].
+ * x is uint8 (x_signed false) or int8; bias may be NULL. */
+void oar_ref_matmul_q8(int64_t m, int64_t n, int64_t k, const void *x, bool x_signed, int32_t x_zero,
+                       float x_scale, const int8_t *w, const float *w_scale, bool per_column,
+                       const float *bias, float *dst);
+
 #endif

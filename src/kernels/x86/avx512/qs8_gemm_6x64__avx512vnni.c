@@ -137,6 +137,63 @@ VNNI_TARGET static void pack_b_64(const uint8_t *src, size_t ld, size_t k, size_
   }
 }
 
+/* The weights on the columns: the activations' 4 bytes broadcast as the
+ * unsigned operand, the weights streamed as the signed one. */
+#define COL_STEP(r)                                 \
+  do {                                              \
+    int32_t x;                                      \
+    memcpy(&x, a + (r)*4, sizeof x);                \
+    const __m512i ax = _mm512_set1_epi32(x);        \
+    c##r##0 = _mm512_dpbusd_epi32(c##r##0, ax, b0); \
+    c##r##1 = _mm512_dpbusd_epi32(c##r##1, ax, b1); \
+    c##r##2 = _mm512_dpbusd_epi32(c##r##2, ax, b2); \
+    c##r##3 = _mm512_dpbusd_epi32(c##r##3, ax, b3); \
+  } while (0)
+#define COL_STORE(r)                                                           \
+  if ((r) < rows) {                                                            \
+    const __m512i acc[4] = {c##r##0, c##r##1, c##r##2, c##r##3};               \
+    for (int v = 0; v < 4 && mask[v]; v++)                                     \
+      _mm512_mask_storeu_ps(c + (r)*ldc + v * 16, mask[v],                     \
+                            epilogue_vec(acc[v], corr[v], scale[v], bias[v])); \
+  }
+
+VNNI_TARGET static void gemm_cols_6x64(size_t kg, const uint8_t *a, const int8_t *b, size_t rows, size_t cols,
+                                       float *c, size_t ldc, const oar_qgemm_col_epilogue *e) {
+  const __m512i z = _mm512_setzero_si512();
+  ROW_DECL(0);
+  ROW_DECL(1);
+  ROW_DECL(2);
+  ROW_DECL(3);
+  ROW_DECL(4);
+  ROW_DECL(5);
+  for (size_t g = 0; g < kg; g++, a += MR * 4, b += NR * 4) {
+    const __m512i b0 = _mm512_loadu_si512(b), b1 = _mm512_loadu_si512(b + 64),
+                  b2 = _mm512_loadu_si512(b + 128), b3 = _mm512_loadu_si512(b + 192);
+    COL_STEP(0);
+    COL_STEP(1);
+    COL_STEP(2);
+    COL_STEP(3);
+    COL_STEP(4);
+    COL_STEP(5);
+  }
+  __mmask16 mask[4];
+  __m512i corr[4];
+  __m512 scale[4], bias[4];
+  for (int v = 0; v < 4; v++) {
+    const size_t left = cols > (size_t)v * 16 ? cols - (size_t)v * 16 : 0;
+    mask[v] = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+    corr[v] = _mm512_maskz_loadu_epi32(mask[v], e->corr + v * 16);
+    scale[v] = _mm512_maskz_loadu_ps(mask[v], e->scale + v * 16);
+    bias[v] = e->bias ? _mm512_maskz_loadu_ps(mask[v], e->bias + v * 16) : _mm512_setzero_ps();
+  }
+  COL_STORE(0);
+  COL_STORE(1);
+  COL_STORE(2);
+  COL_STORE(3);
+  COL_STORE(4);
+  COL_STORE(5);
+}
+
 VNNI_TARGET static void quantize_512(const float *x, size_t n, float scale, int32_t zero, bool is_signed,
                                      void *y) {
   const __m512 s = _mm512_set1_ps(scale);
@@ -174,4 +231,5 @@ const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .pack_b = pack_b_64,
     .quantize = quantize_512,
     .dequantize = dequantize_512,
+    .gemm_cols = gemm_cols_6x64,
 };

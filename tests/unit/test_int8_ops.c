@@ -1,4 +1,4 @@
-/* int8 convolutions (issue 14).
+/* int8 convolutions and matrix products (issue 14).
  *
  * 1. conv2d_int8's prepared kernel (im2col / 1x1 int8 GEMM on VNNI or the
  *    generic tile, kernels/generic/qgemm.h) against its reference kernel
@@ -10,9 +10,13 @@
  *    requantized outputs; at every ISA level the host has, 1 and 2
  *    threads. The quantize_linear feeding it runs its prepared loop too,
  *    against the reference one.
- * 2. The quantize_conv and fuse_conv_requantize passes on a QDQ graph:
- *    they fire, and the int8 graph agrees with the float QDQ graph it
- *    came from.
+ * 2. matmul_int8's prepared kernel (the weights on the columns) against
+ *    its reference, the same way: rows, depths and columns around the
+ *    tiles, uint8 and int8 inputs with a constant scale or one computed by
+ *    DynamicQuantizeLinear, per-tensor and per-column weight scales, bias.
+ * 3. The quantize_conv, fuse_conv_requantize and quantize_matmul passes on
+ *    QDQ graphs: they fire, and the int8 graph agrees with the float QDQ
+ *    graph it came from.
  *
  * Tolerance policy: the integer sums are exact on both sides; the float
  * epilogue (one product and a sum, fused on AVX-512) differs from the
@@ -232,6 +236,119 @@ static qcase random_case(void) {
   return q;
 }
 
+/* ---- matmul_int8 ---------------------------------------------------------------- */
+
+typedef struct qmm_case {
+  int64_t batch, m, k, n;
+  bool dynamic, x_signed, per_column, bias;
+  int x_zero;
+} qmm_case;
+
+static void run_matmul_case(const qmm_case *q, oar_threadpool *pool, const char *isa) {
+  tp_graph *t = tp_new();
+  char xshape[64], wshape[64], yshape[64], spec[128], ins[256];
+  snprintf(xshape, sizeof xshape, "%lldx%lldx%lld", (long long)q->batch, (long long)q->m, (long long)q->k);
+  snprintf(wshape, sizeof wshape, "%lldx%lld", (long long)q->k, (long long)q->n);
+  snprintf(yshape, sizeof yshape, "%lldx%lldx%lld", (long long)q->batch, (long long)q->m, (long long)q->n);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, xshape);
+  if (q->dynamic) {
+    snprintf(spec, sizeof spec, "Y=xq:%s/u8 YScale=xs:/f32 YZeroPoint=xz:/u8", xshape);
+    tp_node(t, "dynamic_quantize_linear", "X=x", spec);
+  } else {
+    const oar_dtype xt = q->x_signed ? OAR_DTYPE_INT8 : OAR_DTYPE_UINT8;
+    tp_const_scalar(t, "xs", 1.0f / 100.0f);
+    const int8_t z8 = (int8_t)q->x_zero;
+    const uint8_t zu = (uint8_t)q->x_zero;
+    tp_const_data(t, "xz", xt, "1", q->x_signed ? (const void *)&z8 : (const void *)&zu);
+    snprintf(spec, sizeof spec, "Out=xq:%s/%s", xshape, q->x_signed ? "i8" : "u8");
+    tp_node(t, "quantize_linear", "X=x Scale=xs ZeroPoint=xz", spec);
+  }
+  const int64_t wn = q->k * q->n;
+  int8_t *w = malloc((size_t)wn);
+  for (int64_t i = 0; i < wn; i++) w[i] = (int8_t)pick(-128, 127);
+  tp_const_data(t, "w", OAR_DTYPE_INT8, wshape, w);
+  free(w);
+  float *ws = malloc((size_t)q->n * sizeof *ws);
+  for (int64_t i = 0; i < q->n; i++) ws[i] = (0.5f + (float)pick(0, 100) / 100.0f) / 1000.0f;
+  char nshape[32];
+  snprintf(nshape, sizeof nshape, "%lld", (long long)(q->per_column ? q->n : 1));
+  tp_const_data(t, "ws", OAR_DTYPE_FLOAT32, nshape, ws);
+  free(ws);
+  snprintf(ins, sizeof ins, "X=xq W=w XScale=xs XZeroPoint=xz WScale=ws%s", q->bias ? " Bias=b" : "");
+  if (q->bias) {
+    snprintf(nshape, sizeof nshape, "%lld", (long long)q->n);
+    tp_const(t, "b", nshape, 0.5f);
+  }
+  snprintf(spec, sizeof spec, "Out=y:%s", yshape);
+  tp_node(t, "matmul_int8", ins, spec);
+  tp_output(t, "y");
+  const char *shapes[] = {xshape};
+  tp_inputs in;
+  tp_make_inputs(t, shapes, 4, 991u + (unsigned)cases, &in);
+  oar_threadpool_set_current(pool);
+  oar_plan *plan;
+  oar_error err;
+  if (oar_plan_create(t->g, in.views, NULL, &plan, &err) != OAR_OK) tp_fatal("plan", &err);
+  cases++;
+  char what[200];
+  snprintf(what, sizeof what, "%s %dthr matmul %lldx%lldx%lld . %lldx%lld %s%s%s%s", isa,
+           pool ? oar_threadpool_threads(pool) : 1, (long long)q->batch, (long long)q->m, (long long)q->k,
+           (long long)q->k, (long long)q->n,
+           q->dynamic    ? "dynamic"
+           : q->x_signed ? "s8"
+                         : "u8",
+           q->per_column ? " per-column" : "", q->bias ? " bias" : "", "");
+  oar_op_state *states[2] = {0};
+  bool fast = false;
+  for (int i = 0; i < plan->num_steps && i < 2; i++) {
+    states[i] = plan->step_states[i];
+    if (states[i] && states[i]->kernel && strstr(states[i]->kernel, "matmul_int8")) fast = true;
+  }
+  if (plan->num_steps != 2 || !fast) {
+    failures++;
+    fprintf(stderr, "FAIL %s: %d steps, the int8 kernel %s\n", what, plan->num_steps,
+            fast ? "ran" : "did not run");
+  } else {
+    fast_cases++;
+    float *got, *ref;
+    int64_t n;
+    if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
+    grab(plan, t, &got, &n);
+    for (int i = 0; i < 2; i++) plan->step_states[i] = NULL;
+    if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
+    for (int i = 0; i < 2; i++) plan->step_states[i] = states[i];
+    grab(plan, t, &ref, &n);
+    int64_t bad = 0, first = -1;
+    for (int64_t i = 0; i < n; i++)
+      if (!(fabsf(got[i] - ref[i]) <= 5e-7f + 5e-7f * fabsf(ref[i])) && bad++ == 0) first = i;
+    if (bad) {
+      failures++;
+      fprintf(stderr, "FAIL %s: %lld of %lld values differ, first [%lld] %.9g vs %.9g\n", what,
+              (long long)bad, (long long)n, (long long)first, (double)got[first], (double)ref[first]);
+    }
+    free(got);
+    free(ref);
+  }
+  oar_plan_destroy(plan);
+  tp_free_inputs(&in);
+  tp_free(t);
+}
+
+static qmm_case random_matmul_case(void) {
+  static const int64_t sizes[] = {1, 2, 3, 5, 6, 7, 13, 17, 64, 65, 130};
+  qmm_case q = {0};
+  q.batch = pick(1, 2);
+  q.m = sizes[pick(0, 10)];
+  q.k = sizes[pick(0, 10)];
+  q.n = sizes[pick(0, 10)];
+  q.dynamic = pick(0, 2) == 0;
+  q.x_signed = !q.dynamic && pick(0, 1);
+  q.per_column = pick(0, 1);
+  q.bias = pick(0, 1);
+  q.x_zero = q.x_signed ? (int)pick(-20, 20) : (int)pick(100, 156);
+  return q;
+}
+
 /* ---- the passes on a QDQ graph --------------------------------------------------- */
 
 static void build_qdq(tp_graph *t) {
@@ -262,6 +379,27 @@ static void build_qdq(tp_graph *t) {
   tp_output(t, "y");
 }
 
+static void build_qdq_matmul(tp_graph *t) {
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, "2x5x40");
+  tp_const_scalar(t, "xs", 1.0f / 100.0f);
+  const int8_t xz = 3;
+  tp_const_data(t, "xz", OAR_DTYPE_INT8, "1", &xz);
+  tp_node(t, "quantize_linear", "X=x Scale=xs ZeroPoint=xz", "Out=xq:2x5x40/i8");
+  tp_node(t, "dequantize_linear", "X=xq Scale=xs ZeroPoint=xz", "Out=xd:2x5x40");
+  int8_t w[40 * 70];
+  for (size_t i = 0; i < sizeof w; i++) w[i] = (int8_t)lrintf(127.0f * tp_rand(t));
+  tp_const_data(t, "wq", OAR_DTYPE_INT8, "40x70", w);
+  float ws[70];
+  for (int i = 0; i < 70; i++) ws[i] = 0.0005f * (float)(i + 1);
+  tp_const_data(t, "ws", OAR_DTYPE_FLOAT32, "70", ws);
+  tp_node(t, "dequantize_linear", "X=wq Scale=ws", "Out=wd:40x70");
+  tp_set_i(t, "axis", 1);
+  tp_node(t, "matmul_v2", "X=xd Y=wd", "Out=m:2x5x70");
+  tp_const(t, "b", "70", 0.3f);
+  tp_node(t, "elementwise_add", "X=m Y=b", "Out=y:2x5x70");
+  tp_output(t, "y");
+}
+
 static void check_passes(void) {
   tp_graph *t = tp_new();
   build_qdq(t);
@@ -277,6 +415,20 @@ static void check_passes(void) {
       tp_count(t, "conv2d"), tp_count(t, "quantize_linear"));
   tp_free(t);
   /* The int8 graph against the float QDQ graph: one output step. */
+  t = tp_new();
+  build_qdq_matmul(t);
+  tp_optimize_for(t, NULL, &reports, &count);
+  TP_CHECK(tp_fired(reports, count, "quantize_matmul") == 1, "quantize_matmul did not fire");
+  oar_free(reports);
+  TP_CHECK(
+      tp_count(t, "matmul_int8") == 1 && tp_count(t, "matmul_v2") == 0 && tp_count(t, "elementwise_add") == 0,
+      "after the passes: %d matmul_int8, %d matmul_v2, %d elementwise_add", tp_count(t, "matmul_int8"),
+      tp_count(t, "matmul_v2"), tp_count(t, "elementwise_add"));
+  tp_free(t);
+  /* Float products of dequantized values (another summation order) against
+   * the exact integer sum: a few ulp of the output. */
+  tp_check_pass("qdq matmul + bias", build_qdq_matmul, "quantize_matmul", 1, (const char *const[]){"2x5x40"},
+                4, 1e-5f, 1e-5f);
   tp_check_pass("qdq conv 3x3 + bias", build_qdq, "quantize_conv", 1, (const char *const[]){"1x16x9x11"}, 4,
                 0.0f, 1.0f / 50.0f * 1.001f);
 }
@@ -290,6 +442,10 @@ int main(void) {
     for (int i = 0; i < 120; i++) {
       const qcase q = random_case();
       run_case(&q, (i & 1) ? pool2 : NULL, oar_isa_name((oar_isa)isa));
+    }
+    for (int i = 0; i < 60; i++) {
+      const qmm_case q = random_matmul_case();
+      run_matmul_case(&q, (i & 1) ? pool2 : NULL, oar_isa_name((oar_isa)isa));
     }
   }
   unsetenv("OAR_ISA");

@@ -1,0 +1,111 @@
+/* Quantized matrix products to int8 (issue 14): the pattern quantizers
+ * write around a product with constant weights,
+ *
+ *   matmul_v2 / matmul / mul (X = dequantize_linear(xq, x_scale, x_zero),
+ *                             Y = dequantize_linear(wq [K, N], w_scale[, 0]))
+ *   [-> elementwise_add(bias [N])]
+ *
+ * becomes matmul_int8(xq, wq, x_scale, x_zero, w_scale[, bias]): products
+ * on the integers, summed exactly. The activation scale may be computed at
+ * run time (ONNX DynamicQuantizeLinear, ORT's dynamic quantization). Runs
+ * before constant folding, which would turn the int8 weights into float.
+ *
+ * Left in float (noted): transposed operands, alpha != 1, weights other
+ * than a 2-D constant, per-channel scales along K. */
+#include <string.h>
+
+#include "ir/ops/elementwise.h"
+#include "ir/ops/infer_util.h"
+#include "ir/ops/matmul.h"
+#include "passes/quant_match.h"
+
+typedef struct qmm_match {
+  oar_pass_dq_input x;
+  oar_pass_dq_weight w;
+  int bias, add; /* the fused bias add, or -1 */
+} qmm_match;
+
+static bool plain_product(const oar_pass_ctx *ctx, int ni) {
+  const oar_node *n = &ctx->graph->nodes[ni];
+  const int xr = ctx->graph->values[oar_pass_input(ctx, ni, OAR_MATMUL_IN_X)].shape.rank;
+  switch (n->schema->id) {
+    case OAR_OP_matmul_v2:
+      /* A 1-D X ([K] . [K, N] = [N]) is matmul_int8's rank-1 case. */
+      return !oar_node_attr_i(n, OAR_MATMUL_V2_ATTR_TRANS_X) &&
+             !oar_node_attr_i(n, OAR_MATMUL_V2_ATTR_TRANS_Y);
+    case OAR_OP_matmul:
+      return !oar_node_attr_i(n, OAR_MATMUL_ATTR_TRANSPOSE_X) &&
+             !oar_node_attr_i(n, OAR_MATMUL_ATTR_TRANSPOSE_Y) &&
+             oar_node_attr_f(n, OAR_MATMUL_ATTR_ALPHA) == 1.0;
+    case OAR_OP_mul:
+      return xr >= 2 && oar_node_attr_i(n, OAR_MUL_ATTR_X_NUM_COL_DIMS) == xr - 1 &&
+             oar_node_attr_i(n, OAR_MUL_ATTR_Y_NUM_COL_DIMS) == 1;
+    default: return false;
+  }
+}
+
+/* A constant float32 [N] added along the last axis of the product. */
+static void find_bias(const oar_pass_ctx *ctx, int ni, int64_t cols, qmm_match *m) {
+  const oar_graph *g = ctx->graph;
+  m->bias = m->add = -1;
+  const int y = oar_pass_output(ctx, ni, 0);
+  const int add = oar_pass_sole_consumer(ctx, y);
+  if (add < 0 || g->nodes[add].schema->id != OAR_OP_elementwise_add ||
+      oar_pass_input(ctx, add, OAR_EW_IN_X) != y)
+    return;
+  const int b = oar_pass_input(ctx, add, OAR_EW_IN_Y);
+  const int64_t axis = oar_node_attr_i(&g->nodes[add], OAR_EW_ATTR_AXIS);
+  const int rank = g->values[y].shape.rank;
+  if (!oar_pass_const_count(ctx, b, OAR_DTYPE_FLOAT32, cols) || g->values[b].shape.rank != 1 ||
+      (axis != -1 && axis != rank - 1))
+    return;
+  m->bias = b;
+  m->add = add;
+}
+
+static oar_status rewrite(oar_pass_ctx *ctx, int ni, const qmm_match *m, oar_error *err) {
+  oar_graph *g = ctx->graph;
+  const int y = m->add >= 0 ? oar_pass_output(ctx, m->add, 0) : oar_pass_output(ctx, ni, 0);
+  if (m->add >= 0) oar_pass_kill(ctx, m->add);
+  oar_node_builder b;
+  OAR_TRY(oar_node_begin(&b, g, oar_schema_by_id(OAR_OP_matmul_int8), g->nodes[ni].source_index, err));
+  oar_status st = oar_node_add_input(&b, OAR_QMATMUL_IN_X, m->x.xq, err);
+  if (st == OAR_OK) st = oar_node_add_input(&b, OAR_QMATMUL_IN_W, m->w.wq, err);
+  if (st == OAR_OK) st = oar_node_add_input(&b, OAR_QMATMUL_IN_X_SCALE, m->x.scale, err);
+  if (st == OAR_OK && m->x.zero >= 0)
+    st = oar_node_add_input(&b, OAR_QMATMUL_IN_X_ZERO_POINT, m->x.zero, err);
+  if (st == OAR_OK) st = oar_node_add_input(&b, OAR_QMATMUL_IN_W_SCALE, m->w.scale, err);
+  if (st == OAR_OK && m->bias >= 0) st = oar_node_add_input(&b, OAR_QMATMUL_IN_BIAS, m->bias, err);
+  if (st == OAR_OK) st = oar_node_add_output(&b, 0, y, err);
+  if (st != OAR_OK) {
+    oar_node_abort(&b);
+    return st;
+  }
+  oar_graph_replace_node(g, ni, &b);
+  oar_graph_count_uses(g, ctx->dead, ctx->uses);
+  return OAR_OK;
+}
+
+oar_status oar_pass_quantize_matmul(oar_pass_ctx *ctx, oar_error *err) {
+  oar_graph *g = ctx->graph;
+  for (int ni = 0; ni < g->num_nodes; ni++) {
+    const oar_op_id id = g->nodes[ni].schema->id;
+    if (ctx->dead[ni] || (id != OAR_OP_matmul_v2 && id != OAR_OP_matmul && id != OAR_OP_mul)) continue;
+    const int dw = oar_pass_dequantize_producer(ctx, oar_pass_input(ctx, ni, OAR_MATMUL_IN_Y));
+    if (dw < 0) continue;
+    const int dx = oar_pass_dequantize_producer(ctx, oar_pass_input(ctx, ni, OAR_MATMUL_IN_X));
+    qmm_match m;
+    const char *why = !plain_product(ctx, ni) ? "transposed, scaled or not a matrix product"
+                      : dx < 0                ? "the input is not dequantized"
+                                              : oar_pass_match_dq_input(ctx, dx, true, &m.x);
+    if (!why) why = oar_pass_match_dq_weight(ctx, dw, 2, 1, &m.w);
+    if (why) {
+      oar_pass_note(ctx, "%s: %s", oar_pass_node_name(ctx, ni), why);
+      continue;
+    }
+    find_bias(ctx, ni, g->values[m.w.wq].shape.dims[1], &m);
+    OAR_TRY(rewrite(ctx, ni, &m, err));
+    ctx->report->fired++;
+  }
+  return OAR_OK;
+}
