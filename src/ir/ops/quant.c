@@ -58,7 +58,7 @@ static oar_status eye_infer(const oar_node *n, const oar_tensor_view *const *in,
 
 /* Scales known when the model is planned (constants) must be positive and
  * finite: a zero scale divides by zero and a negative one flips signs. */
-static oar_status check_scale_values(const oar_tensor_view *s, const char *what, oar_error *err) {
+oar_status oar_quant_check_scales(const oar_tensor_view *s, const char *what, oar_error *err) {
   if (!s->data || (s->dtype != OAR_DTYPE_FLOAT32 && s->dtype != OAR_DTYPE_FLOAT64)) return OAR_OK;
   const int64_t n = oar_view_numel(s);
   for (int64_t i = 0; i < n; i++) {
@@ -79,7 +79,7 @@ static oar_status quant_check(const oar_node *n, const oar_tensor_view *const *i
   const oar_tensor_view *x, *s;
   OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_X, &x, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_SCALE, &s, err));
-  OAR_TRY(check_scale_values(s, "scale", err));
+  OAR_TRY(oar_quant_check_scales(s, "scale", err));
   const oar_tensor_view *z = oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT);
   if (z && !oar_shape_equal(&z->shape, &s->shape))
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "zero point and scale differ in shape");
@@ -147,7 +147,8 @@ static oar_status fake_quant_infer(const oar_node *n, const oar_tensor_view *con
   if (oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_QMAX) < 1)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "qmax %lld is not positive",
                          (long long)oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_QMAX));
-  if (!oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER)) OAR_TRY(check_scale_values(s, "Scale", err));
+  if (!oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER))
+    OAR_TRY(oar_quant_check_scales(s, "Scale", err));
   /* Paddle's kernels ignore ZeroPoint: a nonzero one would be a model oar
    * (and Paddle) runs differently from what its author meant. */
   const oar_tensor_view *z = oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT);
