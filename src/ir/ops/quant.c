@@ -83,6 +83,11 @@ static oar_status quant_check(const oar_node *n, const oar_tensor_view *const *i
   const oar_tensor_view *z = oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT);
   if (z && !oar_shape_equal(&z->shape, &s->shape))
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "zero point and scale differ in shape");
+  /* ONNX DequantizeLinear: x and x_zero_point share their type T. */
+  if (z && n->schema->id == OAR_OP_dequantize_linear && z->dtype != x->dtype)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "zero point has dtype %s but X has %s; they must be the same",
+                         oar_dtype_str(z->dtype), oar_dtype_str(x->dtype));
   const int64_t count = oar_view_numel(s), block = oar_node_attr_i(n, OAR_QUANT_ATTR_BLOCK_SIZE);
   if (count == 1 && block == 0) return OAR_OK;
   int64_t axis = oar_node_attr_i(n, OAR_QUANT_ATTR_AXIS);
