@@ -398,6 +398,22 @@ static void test_qlinear_matmul(void) {
                        .y_dtype = T_UINT8,
                        .y_rank = 2,
                        .y_dims = {2, 3}};
+  oar_graph *g;
+  oar_error err = {0};
+  if (load(&d, &g, &err) == OAR_OK) {
+    /* DQ(a), DQ(b) per column (axis 1 of [K, N]), matmul_v2, Q. */
+    static const char *const ops[] = {"dequantize_linear", "dequantize_linear", "matmul_v2",
+                                      "quantize_linear"};
+    CHECK(g->num_nodes == 4, "%d nodes, expected 4", g->num_nodes);
+    for (int i = 0; i < g->num_nodes && i < 4; i++)
+      CHECK(strcmp(g->nodes[i].schema->name, ops[i]) == 0, "node %d is %s, expected %s", i,
+            g->nodes[i].schema->name, ops[i]);
+    if (g->num_nodes == 4)
+      CHECK(oar_node_attr_i(&g->nodes[1], OAR_QUANT_ATTR_AXIS) == 1, "b's dequantize is along axis %lld",
+            (long long)oar_node_attr_i(&g->nodes[1], OAR_QUANT_ATTR_AXIS));
+  }
+  CHECK(err.msg[0] == 0, "QLinearMatMul did not load: %s", err.msg);
+  oar_graph_destroy(g);
   const void *feeds[1] = {mm_a};
   uint8_t y[6];
   if (run(&d, feeds, y, sizeof y) != OAR_OK) {

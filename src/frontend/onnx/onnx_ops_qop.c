@@ -99,8 +99,12 @@ static oar_status check_qparam(onnx_cx *cx, const qparam *p) {
 
 /* ---- emitting ------------------------------------------------------------------ */
 
-/* dequantize_linear(x, scale, zp) along axis into a new temporary. */
+/* dequantize_linear(x, scale, zp) along axis into a new temporary (a
+ * negative axis counts from the end; written non-negative when x's rank
+ * is known, for the passes that match the pattern). */
 static int emit_dq(onnx_cx *cx, int x, int scale, int zp, int64_t axis) {
+  const int rank = cx_rank(cx, x);
+  if (axis < 0 && rank > 0 && axis + rank >= 0) axis += rank;
   int y = cx_temp(cx);
   oar_node_builder b;
   cx_begin(cx, OAR_OP_dequantize_linear, &b);
