@@ -7,7 +7,8 @@
  *   per-column b, ConvInteger and MatMulInteger with per-channel zero
  *   points, QGemm with a bias and a float output, run and compared with
  *   integer arithmetic done here (one step of the output allowed where
- *   the requantizing rounds a float result: never more);
+ *   the requantizing rounds a float result: never more), and
+ *   QLinearSoftmax whose `opset` attribute selects the flattening form;
  * - bad scales and zero points: errors naming the node, with exact text.
  * Returns nonzero when a check fails. */
 #include <math.h>
@@ -470,6 +471,48 @@ static void test_qgemm_float_out(void) {
     }
 }
 
+/* QLinearSoftmax with opset 11 (from its `opset` attribute): axis 1 of
+ * [2, 2, 3] normalizes each batch's 6 values together (opset 13 would
+ * normalize the 2 values along dim 1). */
+static void test_qlinear_softmax_opset11(void) {
+  static const char *const in[] = {"x", "xs", "xz", "ys", "yz"};
+  static const uint8_t x[12] = {0, 10, 20, 30, 40, 50, 5, 5, 5, 60, 0, 30};
+  static const float xs = 0.05f, ys = 1.0f / 256;
+  static const uint8_t xz = 20, yz = 0;
+  static const attr attrs[2] = {{"axis", 1, NULL, 0, false, 0}, {"opset", 11, NULL, 0, false, 0}};
+  const tensor t[5] = {{"x", T_UINT8, 3, {2, 2, 3}, NULL},
+                       {"xs", T_FLOAT, 0, {0}, &xs},
+                       {"xz", T_UINT8, 0, {0}, &xz},
+                       {"ys", T_FLOAT, 0, {0}, &ys},
+                       {"yz", T_UINT8, 0, {0}, &yz}};
+  const model_def d = {.op_type = "QLinearSoftmax",
+                       .domain = "com.microsoft",
+                       .inputs = in,
+                       .num_inputs = 5,
+                       .tensors = t,
+                       .num_tensors = 5,
+                       .attrs = attrs,
+                       .num_attrs = 2,
+                       .y_dtype = T_UINT8,
+                       .y_rank = 3,
+                       .y_dims = {2, 2, 3}};
+  const void *feeds[1] = {x};
+  uint8_t y[12];
+  if (run(&d, feeds, y, sizeof y) != OAR_OK) {
+    CHECK(false, "QLinearSoftmax did not run");
+    return;
+  }
+  for (int b = 0; b < 2; b++) {
+    double sum = 0;
+    for (int k = 0; k < 6; k++) sum += exp((x[b * 6 + k] - xz) * (double)xs);
+    for (int k = 0; k < 6; k++) {
+      const int want = quantize(exp((x[b * 6 + k] - xz) * (double)xs) / sum, ys, yz, 0, 255);
+      CHECK(abs(y[b * 6 + k] - want) <= 1, "QLinearSoftmax y[%d] = %d, expected %d", b * 6 + k, y[b * 6 + k],
+            want);
+    }
+  }
+}
+
 /* ---- bad input ---------------------------------------------------------------- */
 
 static void expect_error(const model_def *d, oar_status want_st, const char *want) {
@@ -562,6 +605,7 @@ int main(void) {
   test_matmul_integer();
   test_qlinear_matmul();
   test_qgemm_float_out();
+  test_qlinear_softmax_opset11();
   test_bad_qlinear_conv();
   test_bad_contrib();
   printf("%d checks, %d failures\n", checks, failures);
