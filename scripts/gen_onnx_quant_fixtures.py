@@ -23,7 +23,9 @@ pairs, so outputs may differ by one quantization step of the model's output: the
 is atol = the scale of the last QuantizeLinear / QLinear* output (rtol 0), times 1.001 so
 that a difference of exactly one step, computed in float32, passes. (The QDQ twins round
 ties of float ops such as AveragePool by a last bit differently from ORT, and so do differ
-by one step in some outputs.)
+by one step in some outputs.) case.txt also records how far ORT with its graph optimizations
+on lands from the reference: they fuse QDQ groups into integer kernels, as an int8 pass would
+(2 steps on qop_mix_ort_qdq).
 
 Run from the repository root (after scripts/gen_fixtures.py made digits_cnn):
     python3 scripts/gen_onnx_quant_fixtures.py
@@ -104,9 +106,10 @@ def mix_float(tmp):
     return out
 
 
-def ort_run(path, feeds):
+def ort_run(path, feeds, optimized=False):
     so = ort.SessionOptions()
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    so.graph_optimization_level = (ort.GraphOptimizationLevel.ORT_ENABLE_ALL if optimized
+                                   else ort.GraphOptimizationLevel.ORT_DISABLE_ALL)
     so.intra_op_num_threads = 1
     s = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
     return s.get_outputs()[0].name, s.run(None, feeds)[0]
@@ -137,6 +140,10 @@ def gen(name, float_model, fmt, x_cal, x, act=QuantType.QUInt8):
     step = output_step(model)
     out_name, ref = ort_run(path, {in_name: x})
     _, f32 = ort_run(float_model, {onnx.load(float_model).graph.input[0].name: x})
+    # ORT's optimizer turns QDQ groups into its integer kernels: how far an engine computing in
+    # integers lands from the float QDQ reference (what an int8 pass may see).
+    _, fused = ort_run(path, {in_name: x}, optimized=True)
+    fused_diff = float(np.abs(fused - ref).max())
     np.save(os.path.join(out, "in_x.npy"), x)
     np.save(os.path.join(out, "out_y.npy"), ref)
     ops = sorted({(n.domain + ":" if n.domain else "") + n.op_type for n in model.graph.node})
@@ -146,6 +153,8 @@ def gen(name, float_model, fmt, x_cal, x, act=QuantType.QUInt8):
                 f" 4 calibration batches of 16 digits)\n"
                 f"# reference: ONNX Runtime on the quantized model; tolerance: one step of the output"
                 f" ({step:.6g}); the float model differs by {float(np.abs(f32 - ref).max()):.3g}\n"
+                f"# ORT with graph optimizations on (integer kernels) differs by {fused_diff:.3g}"
+                f" ({fused_diff / step:.3g} steps)\n"
                 f"# onnx ops: {' '.join(ops)}\n"
                 f"model model.onnx\ninput {in_name} in_x.npy\noutput {out_name} out_y.npy\n"
                 f"tolerance 0 {step * 1.001:.9g}\n")
