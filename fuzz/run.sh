@@ -148,11 +148,18 @@ root = os.path.join(os.path.dirname(onnx.__file__), "backend/test/data/node")
 for name in ["test_conv_with_strides_padding", "test_gemm_default_single_elem_vector_bias", "test_reshape_negative_dim",
              "test_slice", "test_resize_upsample_scales_nearest", "test_lstm_defaults", "test_gather_0",
              "test_reduce_mean_default_axes_keepdims_example", "test_einsum_batch_matmul", "test_softmax_axis_1",
-             "test_if", "test_loop11"]:
+             "test_if", "test_loop11", "test_qlinearconv", "test_qlinearmatmul_2D_uint8_float32",
+             "test_convinteger_with_padding", "test_matmulinteger"]:
     path = os.path.join(root, name, "model.onnx")
     if os.path.exists(path):
         open(os.path.join(sys.argv[1], "onnx_" + name), "wb").write(b"\xff" + open(path, "rb").read())
 PY
+# ONNX Runtime's QOperator forms (com.microsoft QLinear* ops, QGemm).
+for d in tests/data/models/qop_mix_ort_qop tests/data/models/digits_cnn_ort_qop; do
+  if [ -f "$d/model.onnx" ]; then
+    { printf '\377'; cat "$d/model.onnx"; } >"$out/corpus/onnx_$(basename "$d")"
+  fi
+done
 # The dictionary gives the mutator PIR JSON's keys, op and type names.
 # OAR_FUZZ_RUNS=N: exactly N inputs from a fixed seed on a corpus of the
 # seeds alone, the same run on every machine (what CI does, so that its

@@ -2,7 +2,8 @@
  * was expected. The exact messages of the Paddle parameter rule (INT8
  * weights under a float declaration), Paddle's quantize / dequantize ops
  * (paddle_fake_quant: scales, zero points, scale count on the channel axis)
- * and ONNX QuantizeLinear / DequantizeLinear (scales, per-axis shape).
+ * and ONNX QuantizeLinear / DequantizeLinear (scales, per-axis shape, the
+ * zero point's dtype).
  * Returns nonzero when a check fails. */
 #include <string.h>
 
@@ -287,6 +288,20 @@ static void test_ops(void) {
        NULL,
        OAR_ERR_INVALID_ARGUMENT,
        "per-axis scale must have X's dim 1"},
+      {"onnx zero point of another dtype than X",
+       &oar_schema_dequantize_linear,
+       1,
+       false,
+       false,
+       2,
+       {3, 4},
+       OAR_DTYPE_FLOAT32,
+       1,
+       {4},
+       good4,
+       zp0,
+       OAR_ERR_INVALID_MODEL,
+       "zero point has dtype int32 but X has float32; they must be the same"},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     oar_error err = {0};

@@ -111,5 +111,7 @@ typedef struct onnx_op_entry {
 
 /* The converter for a default-domain op type, or NULL. */
 const onnx_op_entry *onnx_op_find(const char *op_type, size_t len);
+/* The converter for a com.microsoft (ONNX Runtime contrib) op type, or NULL. */
+const onnx_op_entry *onnx_ms_op_find(const char *op_type, size_t len);
 
 #endif

@@ -604,7 +604,12 @@ static oar_status convert_node(onnx_loader *ld, const onnx_model *m, const onnx_
   const bool control_flow = onnx_str_eq(n->op_type, "If") || onnx_str_eq(n->op_type, "Loop");
   char label[512];
   bool default_domain = n->domain.n == 0 || onnx_str_eq(n->domain, "ai.onnx");
-  if (!default_domain) {
+  /* com.microsoft: the QOperator ops of ONNX Runtime's quantizer, which
+   * lower onto default-domain converters (they see the model's opset). */
+  const onnx_op_entry *e = NULL;
+  if (!default_domain && onnx_str_eq(n->domain, "com.microsoft"))
+    e = onnx_ms_op_find(n->op_type.p, n->op_type.n);
+  if (!default_domain && !e) {
     int64_t v;
     domain_opset(m, n->domain, &v);
     return oar_error_set(
@@ -613,12 +618,12 @@ static oar_status convert_node(onnx_loader *ld, const onnx_model *m, const onnx_
         "reads the default ONNX domain only",
         index, node_label(n, label, sizeof label), NAME_FMT(n->op_type), NAME_FMT(n->domain), (long long)v);
   }
-  if (opset < 0)
+  if (opset < 0 && default_domain)
     return oar_error_set(
         err, OAR_ERR_INVALID_MODEL,
         "ONNX node #%zu %s uses the default ONNX domain, but the model imports no opset of it", index,
         node_label(n, label, sizeof label));
-  const onnx_op_entry *e = control_flow ? NULL : onnx_op_find(n->op_type.p, n->op_type.n);
+  if (default_domain && !control_flow) e = onnx_op_find(n->op_type.p, n->op_type.n);
   if (!e && !control_flow)
     return oar_error_set(err, OAR_ERR_UNSUPPORTED,
                          "ONNX node #%zu %s: op type '%.*s' (domain ai.onnx, opset %lld) is not supported",

@@ -10,6 +10,9 @@
  * inputs that are also initializers are constants; symbolic or missing dims
  * become -1; Constant nodes become constants.
  *
+ * Of the other domains, the quantized ops ONNX Runtime's quantizer writes
+ * in com.microsoft (QLinearAdd, QGemm, ...: onnx_ops_qop.c).
+ *
  * What is refused, with the reason: ops of other domains, ops without a
  * converter (the message gives type, domain, opset and node), opsets out of
  * range, Scan and graph-list attributes (If and Loop bodies are converted

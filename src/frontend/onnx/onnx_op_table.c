@@ -32,6 +32,7 @@ static const onnx_op_entry table[] = {
     {"Constant", onnx_convert_constant},
     {"ConstantOfShape", onnx_convert_constant_of_shape},
     {"Conv", onnx_convert_conv},
+    {"ConvInteger", onnx_convert_conv_integer}, /* issue 14 */
     {"ConvTranspose", onnx_convert_conv_transpose},
     {"Cos", onnx_convert_cos},
     {"Cosh", onnx_convert_cosh},
@@ -78,6 +79,7 @@ static const onnx_op_entry table[] = {
     {"LogSoftmax", onnx_convert_log_softmax},
     {"LpPool", onnx_convert_lp_pool},
     {"MatMul", onnx_convert_matmul},
+    {"MatMulInteger", onnx_convert_matmul_integer}, /* issue 14 */
     {"Max", onnx_convert_max},
     {"MaxPool", onnx_convert_max_pool},
     {"Mean", onnx_convert_mean},
@@ -95,6 +97,8 @@ static const onnx_op_entry table[] = {
     {"PRelu", onnx_convert_prelu},
     {"Pad", onnx_convert_pad},
     {"Pow", onnx_convert_pow},
+    {"QLinearConv", onnx_convert_qlinear_conv},     /* issue 14 */
+    {"QLinearMatMul", onnx_convert_qlinear_matmul}, /* issue 14 */
     {"QuantizeLinear", onnx_convert_quantize_linear},
     {"RNN", onnx_convert_rnn},
     {"Range", onnx_convert_range},
@@ -148,20 +152,43 @@ static const onnx_op_entry table[] = {
     {"Xor", onnx_convert_xor},
 };
 
-const onnx_op_entry *onnx_op_find(const char *op_type, size_t len) {
-  size_t lo = 0, hi = sizeof table / sizeof table[0];
+/* ONNX Runtime's contrib ops (domain com.microsoft) oar converts: the
+ * QOperator forms its quantizer writes (issue 14). */
+static const onnx_op_entry ms_table[] = {
+    {"QGemm", onnx_convert_qgemm},
+    {"QLinearAdd", onnx_convert_qlinear_add},
+    {"QLinearAveragePool", onnx_convert_qlinear_average_pool},
+    {"QLinearConcat", onnx_convert_qlinear_concat},
+    {"QLinearGlobalAveragePool", onnx_convert_qlinear_global_average_pool},
+    {"QLinearLeakyRelu", onnx_convert_qlinear_leaky_relu},
+    {"QLinearMul", onnx_convert_qlinear_mul},
+    {"QLinearSigmoid", onnx_convert_qlinear_sigmoid},
+    {"QLinearSoftmax", onnx_convert_qlinear_softmax},
+};
+
+static const onnx_op_entry *find_in(const onnx_op_entry *entries, size_t count, const char *op_type,
+                                    size_t len) {
+  size_t lo = 0, hi = count;
   if (!op_type || len == 0) return NULL;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    const char *name = table[mid].op_type;
+    const char *name = entries[mid].op_type;
     size_t n = strlen(name);
     int c = memcmp(name, op_type, n < len ? n : len);
     if (c == 0) c = n < len ? -1 : n > len;
-    if (c == 0) return &table[mid];
+    if (c == 0) return &entries[mid];
     if (c < 0)
       lo = mid + 1;
     else
       hi = mid;
   }
   return NULL;
+}
+
+const onnx_op_entry *onnx_op_find(const char *op_type, size_t len) {
+  return find_in(table, sizeof table / sizeof table[0], op_type, len);
+}
+
+const onnx_op_entry *onnx_ms_op_find(const char *op_type, size_t len) {
+  return find_in(ms_table, sizeof ms_table / sizeof ms_table[0], op_type, len);
 }

@@ -159,4 +159,20 @@ oar_status onnx_convert_quantize_linear(onnx_cx *cx);
 oar_status onnx_convert_dequantize_linear(onnx_cx *cx);
 oar_status onnx_convert_dynamic_quantize_linear(onnx_cx *cx);
 
+/* The quantized operators (onnx_ops_qop.c): ai.onnx ... */
+oar_status onnx_convert_qlinear_conv(onnx_cx *cx);
+oar_status onnx_convert_qlinear_matmul(onnx_cx *cx);
+oar_status onnx_convert_conv_integer(onnx_cx *cx);
+oar_status onnx_convert_matmul_integer(onnx_cx *cx);
+/* ... and ONNX Runtime's com.microsoft domain. */
+oar_status onnx_convert_qlinear_add(onnx_cx *cx);
+oar_status onnx_convert_qlinear_mul(onnx_cx *cx);
+oar_status onnx_convert_qlinear_leaky_relu(onnx_cx *cx);
+oar_status onnx_convert_qlinear_sigmoid(onnx_cx *cx);
+oar_status onnx_convert_qlinear_average_pool(onnx_cx *cx);
+oar_status onnx_convert_qlinear_global_average_pool(onnx_cx *cx);
+oar_status onnx_convert_qlinear_softmax(onnx_cx *cx);
+oar_status onnx_convert_qlinear_concat(onnx_cx *cx);
+oar_status onnx_convert_qgemm(onnx_cx *cx);
+
 #endif

@@ -152,6 +152,22 @@ static oar_status pool(onnx_cx *cx, bool is_max, bool is_lp) {
   const bool count_include_pad = cx_attr_i(cx, "count_include_pad", 0) != 0;
   if (cx_attr_i(cx, "storage_order", 0) != 0) return cx_unsupported(cx, "storage_order 1 is not supported");
   if (cx_out(cx, 1) >= 0) return cx_unsupported(cx, "the Indices output is not supported");
+  /* MaxPool of uint8 / int8 (opset 12; what ONNX Runtime's quantizer leaves
+   * between quantized ops): the max of the values cast to float32, which
+   * holds every 8-bit value exactly, cast back. */
+  oar_dtype xt;
+  if (is_max && cx_info(cx, x, &xt, NULL) && (xt == OAR_DTYPE_UINT8 || xt == OAR_DTYPE_INT8)) {
+    int xf = cx_temp(cx), yf = cx_temp(cx);
+    OAR_TRY(cx_cast(cx, x, xf, OAR_DTYPE_FLOAT32));
+    onnx_cx sub = *cx;
+    sub.in = &xf;
+    sub.num_in = 1;
+    sub.out = &yf;
+    sub.num_out = 1;
+    pool(&sub, is_max, is_lp);
+    if ((cx->st = sub.st) != OAR_OK) return cx->st;
+    return cx_cast(cx, yf, y, xt);
+  }
   bool dilated = false;
   for (int i = 0; i < w.nsp; i++) dilated |= w.dilations[i] != 1;
   oar_node_builder b;

@@ -206,6 +206,10 @@ enum { OAR_ONE_HOT_ATTR_AXIS };
 enum { OAR_EYE_ATTR_DTYPE, OAR_EYE_ATTR_K };
 enum { OAR_QUANT_IN_X, OAR_QUANT_IN_SCALE, OAR_QUANT_IN_ZERO_POINT };
 enum { OAR_QUANT_ATTR_AXIS, OAR_QUANT_ATTR_BLOCK_SIZE, OAR_QUANT_ATTR_OUT_DTYPE };
+/* OAR_OK unless s holds its values (float32 or float64) and one of them is
+ * not a positive finite number: then OAR_ERR_INVALID_MODEL, "<what> is 0;
+ * expected a positive finite number" ("<what>[i] is ..." for several). */
+oar_status oar_quant_check_scales(const oar_tensor_view *s, const char *what, oar_error *err);
 /* paddle_fake_quant: inputs X, Scale, ZeroPoint (optional, must be 0)
  * (OAR_QUANT_IN_*). axis -1: one scale;
  * else Scale[c] for X's index c on axis. round_type 0: to nearest even,

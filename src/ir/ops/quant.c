@@ -58,7 +58,7 @@ static oar_status eye_infer(const oar_node *n, const oar_tensor_view *const *in,
 
 /* Scales known when the model is planned (constants) must be positive and
  * finite: a zero scale divides by zero and a negative one flips signs. */
-static oar_status check_scale_values(const oar_tensor_view *s, const char *what, oar_error *err) {
+oar_status oar_quant_check_scales(const oar_tensor_view *s, const char *what, oar_error *err) {
   if (!s->data || (s->dtype != OAR_DTYPE_FLOAT32 && s->dtype != OAR_DTYPE_FLOAT64)) return OAR_OK;
   const int64_t n = oar_view_numel(s);
   for (int64_t i = 0; i < n; i++) {
@@ -79,10 +79,15 @@ static oar_status quant_check(const oar_node *n, const oar_tensor_view *const *i
   const oar_tensor_view *x, *s;
   OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_X, &x, err));
   OAR_TRY(oar_op_require_input(n, in, OAR_QUANT_IN_SCALE, &s, err));
-  OAR_TRY(check_scale_values(s, "scale", err));
+  OAR_TRY(oar_quant_check_scales(s, "scale", err));
   const oar_tensor_view *z = oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT);
   if (z && !oar_shape_equal(&z->shape, &s->shape))
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "zero point and scale differ in shape");
+  /* ONNX DequantizeLinear: x and x_zero_point share their type T. */
+  if (z && n->schema->id == OAR_OP_dequantize_linear && z->dtype != x->dtype)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "zero point has dtype %s but X has %s; they must be the same",
+                         oar_dtype_str(z->dtype), oar_dtype_str(x->dtype));
   const int64_t count = oar_view_numel(s), block = oar_node_attr_i(n, OAR_QUANT_ATTR_BLOCK_SIZE);
   if (count == 1 && block == 0) return OAR_OK;
   int64_t axis = oar_node_attr_i(n, OAR_QUANT_ATTR_AXIS);
@@ -147,7 +152,8 @@ static oar_status fake_quant_infer(const oar_node *n, const oar_tensor_view *con
   if (oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_QMAX) < 1)
     return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "qmax %lld is not positive",
                          (long long)oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_QMAX));
-  if (!oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER)) OAR_TRY(check_scale_values(s, "Scale", err));
+  if (!oar_node_attr_i(n, OAR_FAKE_QUANT_ATTR_ONLY_OBSERVER))
+    OAR_TRY(oar_quant_check_scales(s, "Scale", err));
   /* Paddle's kernels ignore ZeroPoint: a nonzero one would be a model oar
    * (and Paddle) runs differently from what its author meant. */
   const oar_tensor_view *z = oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT);
