@@ -1,5 +1,6 @@
 #include "passes/quant_match.h"
 
+#include "ir/ops/math.h"
 #include "ir/ops/op_ext.h"
 
 int oar_pass_dequantize_producer(const oar_pass_ctx *ctx, int v) {
@@ -25,17 +26,44 @@ static bool one_of(const oar_pass_ctx *ctx, int v, oar_dtype t, bool allow_dynam
   return c->dtype == t && (numel == 1 || (numel < 0 && !oar_pass_is_const(ctx, v)));
 }
 
-/* The dtype of value v: what a quantize_linear producing it writes (its
- * declared dtype may be a loader's float32 default where shapes were not
- * known), else the declared one. */
+/* The dtype of value v: what a quantize_linear producing it writes, seen
+ * through ops that only move or view elements (the declared dtype of a
+ * value may be a loader's float32 default where shapes were not known),
+ * else the declared one. */
 static oar_dtype value_dtype(const oar_pass_ctx *ctx, int v) {
   const oar_graph *g = ctx->graph;
-  const int p = g->values[v].producer;
-  if (p < 0 || ctx->dead[p] || g->nodes[p].schema->id != OAR_OP_quantize_linear) return g->values[v].dtype;
-  const int64_t dt = oar_node_attr_i(&g->nodes[p], OAR_QUANT_ATTR_OUT_DTYPE);
-  if (dt) return (oar_dtype)dt;
-  const int z = oar_pass_input(ctx, p, OAR_QUANT_IN_ZERO_POINT);
-  return z >= 0 ? g->values[z].dtype : OAR_DTYPE_UINT8;
+  for (int depth = 0; depth < 8; depth++) {
+    const int p = g->values[v].producer;
+    if (p < 0 || ctx->dead[p]) break;
+    const oar_node *n = &g->nodes[p];
+    switch (n->schema->id) {
+      case OAR_OP_quantize_linear: {
+        const int64_t dt = oar_node_attr_i(n, OAR_QUANT_ATTR_OUT_DTYPE);
+        if (dt) return (oar_dtype)dt;
+        const int z = oar_pass_input(ctx, p, OAR_QUANT_IN_ZERO_POINT);
+        return z >= 0 ? g->values[z].dtype : OAR_DTYPE_UINT8;
+      }
+      case OAR_OP_cast: {
+        oar_dtype t;
+        return oar_cast_dtype_from_var_type(oar_node_attr_i(n, OAR_CAST_ATTR_OUT_DTYPE), &t)
+                   ? t
+                   : g->values[v].dtype;
+      }
+      case OAR_OP_reshape2:
+      case OAR_OP_reshape:
+      case OAR_OP_flatten_contiguous_range:
+      case OAR_OP_flatten2:
+      case OAR_OP_transpose2:
+      case OAR_OP_transpose:
+      case OAR_OP_squeeze2:
+      case OAR_OP_unsqueeze2:
+      case OAR_OP_squeeze_axes:
+      case OAR_OP_unsqueeze_axes: v = oar_pass_input(ctx, p, 0); continue;
+      default: break;
+    }
+    break;
+  }
+  return g->values[v].dtype;
 }
 
 const char *oar_pass_match_dq_input(const oar_pass_ctx *ctx, int dq, bool allow_dynamic,
