@@ -112,3 +112,11 @@ const char *oar_pass_match_dq_weight(const oar_pass_ctx *ctx, int dq, int rank, 
     return "the weight zero point is not 0";
   return NULL;
 }
+
+void oar_pass_drop_unread_dequantize(oar_pass_ctx *ctx, int v) {
+  const int p = oar_pass_dequantize_producer(ctx, v);
+  if (p < 0 || ctx->uses[v] > 0) return;
+  for (int i = 0; i < ctx->graph->num_outputs; i++)
+    if (ctx->graph->outputs[i] == v) return;
+  oar_pass_kill(ctx, p);
+}

@@ -29,4 +29,9 @@ typedef struct oar_pass_dq_weight {
 const char *oar_pass_match_dq_weight(const oar_pass_ctx *ctx, int dq, int rank, int axis,
                                      oar_pass_dq_weight *m);
 
+/* Kills the dequantize producing value v when nothing reads v any more
+ * (the int8 op took its input): constant folding would otherwise still
+ * dequantize every weight at load, for nothing. */
+void oar_pass_drop_unread_dequantize(oar_pass_ctx *ctx, int v);
+
 #endif

@@ -69,8 +69,11 @@ static oar_status rewrite(oar_pass_ctx *ctx, int ni, const qconv_match *m, oar_e
     oar_node_abort(&b);
     return st;
   }
+  const int x = oar_pass_input(ctx, ni, OAR_CONV_IN_INPUT), w = oar_pass_input(ctx, ni, OAR_CONV_IN_FILTER);
   oar_graph_replace_node(g, ni, &b);
   oar_graph_count_uses(g, ctx->dead, ctx->uses);
+  oar_pass_drop_unread_dequantize(ctx, x);
+  oar_pass_drop_unread_dequantize(ctx, w);
   return OAR_OK;
 }
 

@@ -78,8 +78,8 @@ static void gemm_generic(size_t kg, const int8_t *a, const uint8_t *b, size_t ro
       float y = (float)(acc[r][j] - e->corr[r]) * e->scale[r] + bias;
       if (e->residual) y += e->residual[r * e->ldr + j];
       y = y < e->lo ? e->lo : y > e->hi ? e->hi : y;
-      if (e->out_scale > 0) {
-        const int32_t q = oar_q8_requantize(y, e->out_scale, e->out_zero, e->out_signed);
+      if (e->out_inv_scale > 0) {
+        const int32_t q = oar_q8_round_saturate(y * e->out_inv_scale, e->out_zero, e->out_signed);
         if (e->out_signed)
           ((int8_t *)c)[r * ldc + j] = (int8_t)q;
         else
@@ -167,7 +167,7 @@ static void run_jobs(void *vctx, size_t begin, size_t end) {
     te.corr += m0;
     if (te.bias) te.bias += m0;
     if (te.residual) te.residual += m0 * te.ldr + n0;
-    const size_t elem = te.out_scale > 0 ? 1 : sizeof(float);
+    const size_t elem = te.out_inv_scale > 0 ? 1 : sizeof(float);
     r->kr->gemm(r->kg, r->a + p * r->kg * mr * 4, r->b + q * r->kg * nr * 4, rows, cols,
                 (char *)r->c + (m0 * r->ldc + n0) * elem, r->ldc, &te);
   }

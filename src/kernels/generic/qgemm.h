@@ -39,10 +39,12 @@ typedef struct oar_qgemm_tile_epilogue {
   const float *residual; /* row stride ldr, or NULL */
   size_t ldr;
   float lo, hi;
-  /* Requantized output: out_scale > 0 stores
-   *   saturate(rne(y / out_scale) + out_zero)
+  /* Requantized output: out_inv_scale > 0 stores
+   *   saturate(rne(y * out_inv_scale) + out_zero)
+   * (the reciprocal of the output scale, as ONNX Runtime's requantization
+   * multiplies: within a rounding of y / out_scale)
    * as uint8 (int8 when out_signed) instead of y as float32. */
-  float out_scale;
+  float out_inv_scale;
   int32_t out_zero;
   bool out_signed;
 } oar_qgemm_tile_epilogue;
@@ -136,9 +138,9 @@ void oar_qgemm_run_cols(const oar_qs8_kernels *kr, size_t m, size_t n, size_t k,
 void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y);
 void oar_q8_dequantize_generic(const void *x, size_t n, float scale, int32_t zero, bool is_signed, float *y);
 
-/* The requantization of one float (the epilogue's last step). */
-static inline int32_t oar_q8_requantize(float y, float scale, int32_t zero, bool is_signed) {
-  float t = y / scale;
+/* saturate(rne(t) + zero) for t = y / scale (quantize_linear) or
+ * y * inv_scale (the GEMM epilogue). */
+static inline int32_t oar_q8_round_saturate(float t, int32_t zero, bool is_signed) {
   /* Clamp before converting (out of int32's range otherwise); rounding a
    * value already past the limits changes nothing. */
   t = t < -1024.0f ? -1024.0f : t > 1024.0f ? 1024.0f : t;
@@ -147,6 +149,11 @@ static inline int32_t oar_q8_requantize(float y, float scale, int32_t zero, bool
   int32_t q = (int32_t)r + zero;
   const int32_t lo = is_signed ? -128 : 0, hi = is_signed ? 127 : 255;
   return q < lo ? lo : q > hi ? hi : q;
+}
+
+/* ONNX QuantizeLinear of one float: the division in float32. */
+static inline int32_t oar_q8_requantize(float y, float scale, int32_t zero, bool is_signed) {
+  return oar_q8_round_saturate(y / scale, zero, is_signed);
 }
 
 /* Packs all of B (k x n, row stride ld) panel by panel, split over the

@@ -2,6 +2,7 @@
  * the reference kernel; the prepared one packs the int8 filter once and
  * runs each image as an int8 GEMM (kernels/generic/qgemm.h): filter rows
  * by im2col columns of the uint8 input, on VNNI where the CPU has it. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,7 +97,7 @@ typedef struct qconv_state {
   const int32_t *rowsum; /* [out_c], at the start of the packed filter */
   const int8_t *packed;  /* groups x a_group_bytes after the row sums */
   float *scale;          /* [out_c]: input scale * filter scale */
-  float out_scale;       /* > 0: requantized output (OutputScale) */
+  float out_inv_scale;   /* > 0: requantized output, 1 / OutputScale */
   int32_t out_zero;
   bool out_signed;
   size_t out_elem; /* bytes per output element */
@@ -195,7 +196,7 @@ static oar_status run_qconv_fast(const oar_op_state *state, const oar_node *n,
           .hi = qs->epi.hi,
       };
       oar_qgemm_tile_epilogue eq = e;
-      eq.out_scale = qs->out_scale;
+      eq.out_inv_scale = qs->out_inv_scale;
       eq.out_zero = qs->out_zero;
       eq.out_signed = qs->out_signed;
       oar_qgemm_run(qs->kr, qs->m_g, qs->n, qs->k, qs->packed + g * qs->a_group_bytes, packed_b,
@@ -243,11 +244,12 @@ static oar_status prepare_qconv(const oar_prepare_ctx *ctx, oar_op_state **state
   qs->pad_byte = (uint8_t)zp;
   const int32_t zb = io.x_signed ? zp + 128 : zp;
   oar_fused_epilogue_from(io.has_act, &io.act, &qs->epi);
-  qs->out_scale = io.os ? *(const float *)io.os->data : 0.0f;
+  const float out_scale = io.os ? *(const float *)io.os->data : 0.0f;
+  qs->out_inv_scale = out_scale > 0 ? 1.0f / out_scale : 0.0f;
   qs->out_zero = zero_of(io.oz);
   qs->out_signed = io.os && io.y->dtype == OAR_DTYPE_INT8;
   qs->out_elem = io.os ? 1 : sizeof(float);
-  if (io.os && (qs->epi.post || !(qs->out_scale > 0))) {
+  if (io.os && (qs->epi.post || !(qs->out_inv_scale > 0) || !isfinite(qs->out_inv_scale))) {
     /* An activation past the clamp cannot run after requantizing. */
     qs->s.base.destroy(&qs->s.base);
     return OAR_OK;

@@ -19,11 +19,9 @@ VNNI_TARGET static inline __m512 epilogue_vec(__m512i acc, __m512i corr, __m512 
   return _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc, corr)), scale, bias);
 }
 
-/* saturate(rne(y / scale) + zero) as 16 bytes. */
-VNNI_TARGET static inline __m128i requantize_vec(__m512 y, __m512 scale, __m512i zero, __m512i qlo,
-                                                 __m512i qhi) {
+/* saturate(rne(t) + zero) as 16 bytes. */
+VNNI_TARGET static inline __m128i round_saturate_vec(__m512 t, __m512i zero, __m512i qlo, __m512i qhi) {
   const __m512 lim = _mm512_set1_ps(1024.0f);
-  __m512 t = _mm512_div_ps(y, scale);
   t = _mm512_min_ps(_mm512_max_ps(t, _mm512_sub_ps(_mm512_setzero_ps(), lim)), lim);
   __m512i q = _mm512_add_epi32(_mm512_cvtps_epi32(t), zero); /* MXCSR: round half to even */
   q = _mm512_min_epi32(_mm512_max_epi32(q, qlo), qhi);
@@ -38,8 +36,8 @@ VNNI_TARGET static inline void store_row(size_t r, __m512i a0, __m512i a1, __m51
   const __m512 scale = _mm512_set1_ps(e->scale[r]), bias = _mm512_set1_ps(e->bias ? e->bias[r] : 0.0f);
   const __m512 lo = _mm512_set1_ps(e->lo), hi = _mm512_set1_ps(e->hi);
   const float *res = e->residual ? e->residual + r * e->ldr : NULL;
-  const bool quantized = e->out_scale > 0;
-  const __m512 oscale = _mm512_set1_ps(quantized ? e->out_scale : 1.0f);
+  const bool quantized = e->out_inv_scale > 0;
+  const __m512 oinv = _mm512_set1_ps(e->out_inv_scale);
   const __m512i ozero = _mm512_set1_epi32(e->out_zero), qlo = _mm512_set1_epi32(e->out_signed ? -128 : 0),
                 qhi = _mm512_set1_epi32(e->out_signed ? 127 : 255);
   const __m512i acc[4] = {a0, a1, a2, a3};
@@ -50,7 +48,7 @@ VNNI_TARGET static inline void store_row(size_t r, __m512i a0, __m512i a1, __m51
     y = _mm512_min_ps(_mm512_max_ps(y, lo), hi);
     if (quantized)
       _mm_mask_storeu_epi8((uint8_t *)c + r * ldc + v * 16, mask[v],
-                           requantize_vec(y, oscale, ozero, qlo, qhi));
+                           round_saturate_vec(_mm512_mul_ps(y, oinv), ozero, qlo, qhi));
     else
       _mm512_mask_storeu_ps((float *)c + r * ldc + v * 16, mask[v], y);
   }
@@ -202,10 +200,12 @@ VNNI_TARGET static void quantize_512(const float *x, size_t n, float scale, int3
   uint8_t *dst = y;
   size_t i = 0;
   for (; i + 16 <= n; i += 16)
-    _mm_storeu_si128((__m128i *)(dst + i), requantize_vec(_mm512_loadu_ps(x + i), s, z, qlo, qhi));
+    _mm_storeu_si128((__m128i *)(dst + i),
+                     round_saturate_vec(_mm512_div_ps(_mm512_loadu_ps(x + i), s), z, qlo, qhi));
   if (i < n) {
     const __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
-    _mm_mask_storeu_epi8(dst + i, m, requantize_vec(_mm512_maskz_loadu_ps(m, x + i), s, z, qlo, qhi));
+    _mm_mask_storeu_epi8(dst + i, m,
+                         round_saturate_vec(_mm512_div_ps(_mm512_maskz_loadu_ps(m, x + i), s), z, qlo, qhi));
   }
 }
 
