@@ -20,12 +20,21 @@ oar_prepare_fn oar_prepare_fn_for(oar_op_id id) {
 oar_status oar_prepare_begin(oar_prepare_session *s, oar_error *err) {
   const oar_graph *graph = s->graph;
   struct oar_weight_cache *weights = s->weights;
+  const int bf16_wanted = s->bf16_wanted;
   memset(s, 0, sizeof *s);
   s->graph = graph;
   s->weights = weights;
+  s->bf16_wanted = bf16_wanted;
   oar_isa isa;
   OAR_TRY(oar_cpu_isa_active(&isa, err));
   s->kernels = oar_f32_kernels_for(isa);
+  if (bf16_wanted) {
+    /* The config accepted bfloat16 only where it runs; OAR_ISA set lower
+     * since then plans in float32. */
+    int on = 0;
+    OAR_TRY(oar_cpu_bf16_active(&on, err));
+    s->bf16 = oar_bf16_kernels_for(on);
+  }
   s->threads = oar_threadpool_threads(oar_threadpool_current());
   return OAR_OK;
 }
@@ -55,6 +64,7 @@ oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar
       .in_known = in_known,
       .out = out,
       .kernels = s->kernels,
+      .bf16 = s->bf16,
       .threads = s->threads,
       .in_constant = in_constant,
       .weights = s->weights,

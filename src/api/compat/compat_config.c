@@ -561,7 +561,13 @@ PD_Bool PD_ConfigMkldnnBfloat16Enabled(PD_Config *config) {
 
 void PD_ConfigSetBfloat16Op(PD_Config *config, size_t ops_num, const char **op_list) {
   CONFIG_OR_RETURN(config, );
-  if (!config->mkldnn_bf16) pdc_warn("%s: bfloat16 is not enabled in oar; the op list is not used", __func__);
+  if (!config->mkldnn_bf16)
+    pdc_warn("%s: bfloat16 is not enabled in oar; the op list is not used", __func__);
+  else
+    pdc_warn(
+        "%s: oar runs every convolution and fc / matmul on constant weights in bfloat16; the op list "
+        "is not used",
+        __func__);
 }
 
 void PD_ConfigEnableMkldnnInt8(PD_Config *config) {
