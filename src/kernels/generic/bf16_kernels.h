@@ -17,13 +17,15 @@
 
 #include "kernels/generic/f32_kernels.h"
 
-/* float32 -> bfloat16, round to nearest even (NaN stays NaN). */
+/* float32 -> bfloat16 as vcvtne2ps2bf16 converts: round to nearest even,
+ * denormal inputs read as (signed) zero, NaN stays NaN (quiet). */
 static inline uint16_t oar_bf16_from_f32(float f) {
   union {
     float f;
     uint32_t u;
   } v = {f};
   if ((v.u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((v.u >> 16) | 0x40u);
+  if ((v.u & 0x7f800000u) == 0) return (uint16_t)((v.u >> 16) & 0x8000u);
   return (uint16_t)((v.u + 0x7fffu + ((v.u >> 16) & 1u)) >> 16);
 }
 static inline float oar_bf16_to_f32(uint16_t h) {
