@@ -1,13 +1,11 @@
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "api/internal.h"
 #include "base/alloc.h"
-#include "base/cpu.h"
-#include "kernels/generic/bf16_kernels.h"
 #include "passes/pass_manager.h"
 #include "runtime/control_flow.h"
+#include "runtime/op_prepare.h"
 
 #define CHECK_CONFIG(c)                                                               \
   do {                                                                                \
@@ -222,15 +220,8 @@ oar_status oar_config_set_precision(oar_config *config, oar_precision precision)
     return OAR_OK;
   }
   if (precision == OAR_PRECISION_BFLOAT16) {
-    oar_error err;
-    int on = 0;
-    if (oar_cpu_bf16_active(&on, &err) != OAR_OK) return oar_api_fail(&config->err, &err);
-    if (!on || !oar_bf16_kernels_for(1)) {
-      oar_isa isa = oar_cpu_isa_detected();
-      const char *why = !oar_bf16_kernels_for(1)     ? "this build has no bfloat16 kernels (x86-64 only)"
-                        : !oar_cpu_has_avx512_bf16() ? "this CPU lacks AVX512-BF16"
-                        : isa == OAR_ISA_AVX512 && getenv("OAR_ISA") ? "OAR_ISA caps the kernels below avx512"
-                                                                     : "the AVX-512 level is not active";
+    const char *why = oar_prepare_bf16_unavailable();
+    if (why) {
       return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
                            "oar_config_set_precision: bfloat16 (OAR_PRECISION_BFLOAT16) needs AVX512-BF16 "
                            "kernels: %s; the predictor runs in float32",

@@ -39,6 +39,15 @@ oar_status oar_prepare_begin(oar_prepare_session *s, oar_error *err) {
   return OAR_OK;
 }
 
+const char *oar_prepare_bf16_unavailable(void) {
+  if (!oar_bf16_kernels_for(1)) return "this build has no bfloat16 kernels (x86-64 only)";
+  if (!oar_cpu_has_avx512_bf16()) return "this CPU lacks AVX512-BF16";
+  oar_error err;
+  int on = 0;
+  if (oar_cpu_bf16_active(&on, &err) != OAR_OK) return "OAR_ISA is not a level name";
+  return on ? NULL : "OAR_ISA caps the kernels below avx512";
+}
+
 oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar_tensor_view *views,
                             const unsigned char *known, oar_op_state **state, oar_error *err) {
   *state = NULL;

@@ -81,6 +81,11 @@ oar_status oar_prepare_begin(oar_prepare_session *s, oar_error *err);
 oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar_tensor_view *views,
                             const unsigned char *known, oar_op_state **state, oar_error *err);
 
+/* NULL when plans can run bfloat16 kernels now (the build has them, the
+ * host has AVX512-BF16, OAR_ISA does not cap below avx512); else why not,
+ * in words. OAR_ISA set to a bad name counts as not. */
+const char *oar_prepare_bf16_unavailable(void);
+
 /* Allocates the shared workspace once every step is prepared. */
 oar_status oar_prepare_finish(oar_prepare_session *s, oar_error *err);
 
