@@ -54,12 +54,14 @@ typedef void (*oar_bf16_pair_panel_fn)(const float *src, size_t kc, size_t r, ui
 typedef void (*oar_bf16_convert_fn)(const float *src, uint16_t *dst, size_t n);
 
 /* Blocked (NCHW16c) direct convolution tile with bfloat16 operands: the
- * contract of oar_f32_conv16c_fn (f32_kernels.h) with lanes == 16 only,
- * where t->in[p] and t->w point at bfloat16 data (cast to const float *;
- * every offset and stride counts bfloat16 elements, as they counted
- * floats): the input an NCHW16c image of bf16 (a pixel's 16 channels = 8
- * pair words), the filter per (block, tap) 8 channel pairs x fc*16 output
- * channels of pair words. Accumulation, bias, residual and clamp float32. */
+ * contract of oar_f32_conv16c_fn (f32_kernels.h) where t->in[p] and t->w
+ * point at bfloat16 data (cast to const float *; every offset and stride
+ * counts bfloat16 elements, as they counted floats): the input an NCHW16c
+ * image of bf16 (a pixel's 16 channels = 8 pair words; lanes 16), or one
+ * block of t->lanes (even) channels interleaved per pixel (a plain input's
+ * copy; lane_stride 1); the filter per (block, tap) lanes/2 channel pairs
+ * x fc*16 output channels of pair words. Accumulation, bias, residual and
+ * clamp float32. */
 typedef void (*oar_bf16_conv16c_fn)(size_t fc, size_t npx, const oar_conv16c_tile *t);
 
 typedef struct oar_bf16_kernels {

@@ -98,10 +98,19 @@ bool oar_conv16c_supported_bf16(const oar_conv2d_params *p, const oar_f32_kernel
 }
 
 void oar_conv16c_init_bf16(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
-                           const oar_bf16_kernels *bk, int threads) {
-  init(c, p, kr, threads, false);
+                           const oar_bf16_kernels *bk, int threads, bool plain_input) {
+  init(c, p, kr, threads, plain_input);
   if (c->workspace_bytes == SIZE_MAX) return;
   c->bk = bk;
+  if (plain_input) {
+    /* The NCHW image becomes one block of pixel-interleaved channels,
+     * padded to pairs: element (y, x, ch) at (y*wp + x)*lanes + ch. */
+    c->lanes = ((size_t)p->in_c + 1) & ~(size_t)1;
+    for (int64_t y = 0; y < p->kernel_h; y++)
+      for (int64_t x = 0; x < p->kernel_w; x++)
+        c->tap_off[y * p->kernel_w + x] =
+            (ptrdiff_t)(((size_t)(y * p->dilation_h) * c->bp.wp + (size_t)(x * p->dilation_w)) * c->lanes);
+  }
   /* Half the filter bytes per block: twice the blocks per pass. */
   const size_t per_block = c->taps * c->lanes * OAR_CONV16C_FC * 16 * sizeof(uint16_t);
   c->chunk = CONV16C_CHUNK_BYTES / per_block;
@@ -155,9 +164,9 @@ size_t oar_conv16c_packed_floats(const oar_conv16c *c) {
   return c->bk ? n / 2 : n; /* group_floats is a multiple of 64 */
 }
 
-/* bfloat16 packing: per group, input block and tap, 8 pairs of input
- * channels, each the group's output channels side by side, a pair word
- * (even channel low, odd high) per output channel. */
+/* bfloat16 packing: per group, input block and tap, lanes/2 (8, or the
+ * plain input's channels rounded up to pairs) pairs of input channels, each the group's output channels side
+ * by side, a pair word (even channel low, odd high) per output channel. */
 static void pack_filter_bf16(const oar_conv16c *c, const float *filter, uint16_t *dst) {
   const oar_conv2d_params *p = &c->p;
   const size_t in_c = (size_t)p->in_c, out_c = (size_t)p->out_c;
@@ -166,10 +175,10 @@ static void pack_filter_bf16(const oar_conv16c *c, const float *filter, uint16_t
     uint16_t *to = dst + g * group_floats(c);
     for (size_t cb = 0; cb < c->icb; cb++)
       for (size_t t = 0; t < c->taps; t++)
-        for (size_t i = 0; i < 8; i++)
+        for (size_t i = 0; i < c->lanes / 2; i++)
           for (size_t o = 0; o < width; o++)
             for (size_t h = 0; h < 2; h++) {
-              const size_t ic = cb * 16 + 2 * i + h, oc = g * OAR_CONV16C_FC * 16 + o;
+              const size_t ic = cb * c->lanes + 2 * i + h, oc = g * OAR_CONV16C_FC * 16 + o;
               *to++ = ic < in_c && oc < out_c ? oar_bf16_from_f32(filter[(oc * in_c + ic) * c->taps + t]) : 0;
             }
   }
@@ -221,7 +230,9 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
   const oar_f32_conv16c_fn kernel = c->bk ? c->bk->conv16c : c->kr->conv16c;
   const oar_conv2d_params *p = &c->p;
   const size_t pixels = (size_t)(p->out_h * p->out_w), ow = (size_t)p->out_w;
-  const size_t px = c->plain_input ? 1 : 16;
+  /* Elements per pixel of the image the tiles read: a plain input's
+   * bfloat16 copy interleaves its channels (convert_image). */
+  const size_t px = c->plain_input ? (c->bk ? c->lanes : 1) : 16;
   const oar_blocked_planes *bp = &c->bp;
   const size_t plane_in = bp->hp * bp->wp * px, plane_out = bp->out_hp * bp->out_wp * 16,
                plane_res = pixels * 16;
@@ -232,7 +243,7 @@ static void run_block(const conv16c_job *job, size_t g0, size_t g1, size_t t0, s
       .tap_off = c->tap_off,
       .taps = c->taps,
       .lanes = c->plain_input ? c->lanes : 16,
-      .lane_stride = c->plain_input ? plane_in : 1,
+      .lane_stride = c->plain_input && !c->bk ? plane_in : 1,
       .out_ob_stride = plane_out,
       .res_ob_stride = plane_res,
   };
@@ -399,12 +410,37 @@ static void convert_range(void *ctx, size_t begin, size_t end) {
   }
 }
 
+/* A plain NCHW input: rows [begin, end) of the interleaved bfloat16
+ * plane (channels padded to c->lanes with zeros). */
+static void convert_plain_rows(void *ctx, size_t begin, size_t end) {
+  const convert_job *j = ctx;
+  const oar_conv16c *c = j->c;
+  const oar_blocked_planes *bp = &c->bp;
+  const size_t h = (size_t)c->p.in_h, w = (size_t)c->p.in_w, in_c = (size_t)c->p.in_c, lanes = c->lanes;
+  const size_t top = bp->pad_copy ? (size_t)c->p.pad_top : 0, left = bp->pad_copy ? (size_t)c->p.pad_left : 0;
+  for (size_t y = begin; y < end; y++) {
+    uint16_t *row = j->dst + y * bp->wp * lanes;
+    memset(row, 0, bp->wp * lanes * sizeof *row);
+    if (y < top || y >= top + h) continue;
+    for (size_t ch = 0; ch < in_c; ch++) {
+      const float *s = j->x + (ch * h + (y - top)) * w;
+      for (size_t x = 0; x < w; x++) row[(left + x) * lanes + ch] = oar_bf16_from_f32(s[x]);
+    }
+  }
+}
+
 static const float *convert_image(const oar_conv16c *c, const float *x, uint16_t *dst) {
   convert_job j = {c, x, dst};
-  if (c->slots > 1)
+  if (c->plain_input) {
+    if (c->slots > 1)
+      oar_parallel_for(c->bp.hp, 1, convert_plain_rows, &j);
+    else
+      convert_plain_rows(&j, 0, c->bp.hp);
+  } else if (c->slots > 1) {
     oar_parallel_for(c->icb, 1, convert_range, &j);
-  else
+  } else {
     convert_range(&j, 0, c->icb);
+  }
   return (const float *)(const void *)dst;
 }
 

@@ -94,13 +94,14 @@ void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_
 void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
                                   int threads);
 
-/* The same with bfloat16 operands on table bk (blocked input only; see
- * oar_conv16c_supported_bf16): float32 accumulation, bias, residual and
- * output. */
+/* The same with bfloat16 operands on table bk, the input blocked or
+ * (plain_input) NCHW: float32 accumulation, bias, residual and output. A
+ * plain input is converted into one block of its channels interleaved per
+ * pixel, rounded up to pairs (lanes = in_c rounded up to even). */
 bool oar_conv16c_supported_bf16(const oar_conv2d_params *p, const oar_f32_kernels *kr,
                                 const oar_bf16_kernels *bk);
 void oar_conv16c_init_bf16(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
-                           const oar_bf16_kernels *bk, int threads);
+                           const oar_bf16_kernels *bk, int threads, bool plain_input);
 
 /* Copies each of `planes` h x w planes of px floats per pixel into an
  * hp x wp plane at (top, left), zeros around it; over the current thread

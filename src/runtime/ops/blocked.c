@@ -187,7 +187,13 @@ oar_status oar_run_conv2d_blocked(const oar_node *n, const oar_tensor_view *cons
 
 /* Weight-cache keys of the blocked packings (the NCHW convolution's use 0
  * and 1: conv.c). */
-enum { PACKING_BLOCKED = 16, PACKING_PLAIN_INPUT = 17, PACKING_WINOGRAD = 18, PACKING_BLOCKED_BF16 = 48 };
+enum {
+  PACKING_BLOCKED = 16,
+  PACKING_PLAIN_INPUT = 17,
+  PACKING_WINOGRAD = 18,
+  PACKING_BLOCKED_BF16 = 48,
+  PACKING_PLAIN_INPUT_BF16 = 49
+};
 
 typedef struct pack_args {
   const oar_conv16c *c;
@@ -375,10 +381,10 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
       oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
     return prepare_depthwise(ctx, &io, state, err);
   if (!oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER)) return OAR_OK;
-  /* bfloat16: blocked inputs run the direct bf16 tile, Winograd layers
-   * included (measured faster than Winograd in float32: README, bf16). A
-   * plain NCHW input (a first layer, few channels) stays float32. */
-  const bool bf16 = io.blocked_input && oar_conv16c_supported_bf16(p, ctx->kernels, ctx->bf16);
+  /* bfloat16: the direct bf16 tile, Winograd layers included (measured
+   * faster than Winograd in float32: README, bf16), and a plain NCHW
+   * input (a first layer, few channels) too. */
+  const bool bf16 = oar_conv16c_supported_bf16(p, ctx->kernels, ctx->bf16);
   if (!bf16 && io.blocked_input &&
       strcmp(oar_op_attr_str(ctx->node, OAR_CONV_ATTR_ALGORITHM), "winograd") == 0 &&
       oar_wino16c_supported(p, ctx->kernels))
@@ -387,7 +393,7 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
   bconv_state *cs = oar_state_new(sizeof *cs, run_bconv_fast, NULL);
   if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
   if (bf16)
-    oar_conv16c_init_bf16(&cs->c, p, ctx->kernels, ctx->bf16, ctx->threads);
+    oar_conv16c_init_bf16(&cs->c, p, ctx->kernels, ctx->bf16, ctx->threads, !io.blocked_input);
   else if (!io.blocked_input)
     oar_conv16c_init_plain_input(&cs->c, p, ctx->kernels, ctx->threads);
   else
@@ -402,7 +408,7 @@ oar_status oar_prepare_conv2d_blocked(const oar_prepare_ctx *ctx, oar_op_state *
                          "convolution too large to run (filter or scratch overflow the address space)");
   }
   float *owned;
-  const int64_t packing = bf16               ? PACKING_BLOCKED_BF16
+  const int64_t packing = bf16 ? (io.blocked_input ? PACKING_BLOCKED_BF16 : PACKING_PLAIN_INPUT_BF16)
                           : io.blocked_input ? PACKING_BLOCKED
                                              : PACKING_PLAIN_INPUT;
   oar_status st = packed_filter(ctx, &io, packing, floats, pack_cb, &(pack_args){&cs->c, io.w->data},

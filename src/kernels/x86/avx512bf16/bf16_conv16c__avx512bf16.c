@@ -23,7 +23,9 @@ static inline __attribute__((always_inline)) uint32_t pair_at(const uint16_t *p)
   return v;
 }
 
-static inline __attribute__((always_inline)) void tile(const int fc, const int npx,
+/* blocked: 16 channels (8 pairs) per block, compile-time; else t->lanes
+ * channels (a plain input's interleaved copy, lanes even). */
+static inline __attribute__((always_inline)) void tile(const int fc, const int npx, const bool blocked,
                                                        const oar_conv16c_tile *t) {
   const __m512 zero = _mm512_setzero_ps();
 #define DECL_ONE(p, f) __m512 c##p##f = zero;
@@ -53,6 +55,7 @@ static inline __attribute__((always_inline)) void tile(const int fc, const int n
 
   const uint16_t *w = (const uint16_t *)t->w;
   const size_t wstep = (size_t)fc * 32; /* one pair step: fc blocks of 16 channels x 2 */
+  const size_t pairs = blocked ? 8 : t->lanes / 2;
   for (size_t cb = 0; cb < t->cbs; cb++) {
     const size_t cb_off = cb * t->in_cb_stride;
     for (size_t k = 0; k < t->taps; k++) {
@@ -60,7 +63,7 @@ static inline __attribute__((always_inline)) void tile(const int fc, const int n
 #define PTR(p) const uint16_t *i##p = npx > p ? (const uint16_t *)t->in[p] + off : NULL;
       FOR_PX(PTR)
 #undef PTR
-      for (size_t i = 0; i < 8; i++) {
+      for (size_t i = 0; i < pairs; i++) {
         const __m512bh w0 = (__m512bh)_mm512_loadu_si512(w);
         const __m512bh w1 = fc > 1 ? (__m512bh)_mm512_loadu_si512(w + 32) : w0;
         const __m512bh w2 = fc > 2 ? (__m512bh)_mm512_loadu_si512(w + 64) : w0;
@@ -109,8 +112,9 @@ static inline __attribute__((always_inline)) void tile(const int fc, const int n
 #undef STORE_ONE
 }
 
-#define SHAPE(f, p) \
-  static void tile_##f##x##p(const oar_conv16c_tile *t) { tile(f, p, t); }
+#define SHAPE(f, p)                                                              \
+  static void tile_##f##x##p(const oar_conv16c_tile *t) { tile(f, p, true, t); } \
+  static void plain_##f##x##p(const oar_conv16c_tile *t) { tile(f, p, false, t); }
 #define SHAPES(f) SHAPE(f, 1) SHAPE(f, 2) SHAPE(f, 3) SHAPE(f, 4) SHAPE(f, 5) SHAPE(f, 6)
 SHAPES(1)
 SHAPES(2)
@@ -121,10 +125,16 @@ SHAPES(4)
 
 void oar_bf16_conv16c__avx512bf16(size_t fc, size_t npx, const oar_conv16c_tile *t) {
   typedef void (*tile_fn)(const oar_conv16c_tile *);
-#define ROW(f) \
-  { tile_##f##x1, tile_##f##x2, tile_##f##x3, tile_##f##x4, tile_##f##x5, tile_##f##x6 }
-  static const tile_fn tiles[OAR_CONV16C_FC][OAR_CONV16C_PX] = {ROW(1), ROW(2), ROW(3), ROW(4)};
+#define ROW(k, f) \
+  { k##_##f##x1, k##_##f##x2, k##_##f##x3, k##_##f##x4, k##_##f##x5, k##_##f##x6 }
+  static const tile_fn blocked[OAR_CONV16C_FC][OAR_CONV16C_PX] = {ROW(tile, 1), ROW(tile, 2), ROW(tile, 3),
+                                                                  ROW(tile, 4)};
+  static const tile_fn plain[OAR_CONV16C_FC][OAR_CONV16C_PX] = {ROW(plain, 1), ROW(plain, 2), ROW(plain, 3),
+                                                                ROW(plain, 4)};
 #undef ROW
   if (fc == 0 || npx == 0 || fc > OAR_CONV16C_FC || npx > OAR_CONV16C_PX) return;
-  tiles[fc - 1][npx - 1](t);
+  if (t->lanes == 16)
+    blocked[fc - 1][npx - 1](t);
+  else
+    plain[fc - 1][npx - 1](t);
 }
