@@ -164,9 +164,10 @@ size_t oar_conv16c_packed_floats(const oar_conv16c *c) {
   return c->bk ? n / 2 : n; /* group_floats is a multiple of 64 */
 }
 
-/* bfloat16 packing: per group, input block and tap, lanes/2 (8, or the
- * plain input's channels rounded up to pairs) pairs of input channels, each the group's output channels side
- * by side, a pair word (even channel low, odd high) per output channel. */
+/* bfloat16 packing: per group, input block and tap, lanes/2 pairs of
+ * input channels (8, or a plain input's channels rounded up to pairs),
+ * each the group's output channels side by side, a pair word (even
+ * channel low, odd high) per output channel. */
 static void pack_filter_bf16(const oar_conv16c *c, const float *filter, uint16_t *dst) {
   const oar_conv2d_params *p = &c->p;
   const size_t in_c = (size_t)p->in_c, out_c = (size_t)p->out_c;
