@@ -21,6 +21,7 @@ makes only them).
 Families (select with --only; names and shell globs match case names or family names):
     ops      tests/data/ops/<case>/          one small program per op and attribute variant
     mnist    tests/data/models/mnist_fc*/    fc MNIST model in the 3 legacy layouts
+    resnet_tiny tests/data/models/resnet_tiny/ small ResNet-like net, random weights (bfloat16 tests)
     digits   tests/data/models/digits_cnn/   small CNN trained on scikit-learn digits
                                              (+ examples/digits/ samples)
     large    tests/data/large/<model>*/      ResNet-50, MobileNetV2/V3 (only with --large),
@@ -2752,6 +2753,53 @@ def gen_mnist(models_root):
                                   ("legacy_dir", "legacy_combined"))
 
 
+def gen_resnet_tiny(models_root):
+    """A small ResNet-like net with He-scaled random weights, big enough for the kernels of
+    ResNet-50 (blocked NCHW16c convolutions 1x1 and 3x3, stride 2, residual adds, a bottleneck,
+    an fc) and small enough for the repository: the bfloat16 end-to-end test
+    (tests/unit/test_bf16_models.c) runs it in float32 and bfloat16. Outputs are logits (no
+    softmax to saturate)."""
+    name = "resnet_tiny"
+    b = Builder(name)
+    F = paddle.nn.functional
+    with paddle.static.program_guard(b.main, b.startup), paddle.utils.unique_name.guard():
+        x = b.input("x", b.uniform(-1.0, 1.0, 2, 3, 32, 32))
+
+        def conv_bn(h, cin, cout, k, stride, tag, act=True):
+            w = b.param(tag + ".w", b.randn(cout, cin, k, k, scale=(2.0 / (cin * k * k)) ** 0.5))
+            h = F.conv2d(h, w, stride=stride, padding=k // 2)
+            mean = b.param(tag + ".mean", b.randn(cout, scale=0.1))
+            var = b.param(tag + ".var", b.uniform(0.5, 1.5, cout))
+            gamma = b.param(tag + ".gamma", b.uniform(0.8, 1.2, cout))
+            beta = b.param(tag + ".beta", b.randn(cout, scale=0.1))
+            h = F.batch_norm(h, mean, var, gamma, beta, training=False)
+            return F.relu(h) if act else h
+
+        def basic(h, cin, cout, stride, tag):
+            y = conv_bn(conv_bn(h, cin, cout, 3, stride, tag + ".a"), cout, cout, 3, 1, tag + ".b", act=False)
+            short = h if cin == cout and stride == 1 else conv_bn(h, cin, cout, 1, stride, tag + ".s", act=False)
+            return F.relu(y + short)
+
+        h = conv_bn(x, 3, 16, 3, 1, "stem")
+        h = basic(h, 16, 16, 1, "l1")
+        h = basic(h, 16, 32, 2, "l2")
+        h = basic(h, 32, 64, 2, "l3")
+        y = conv_bn(conv_bn(conv_bn(h, 64, 32, 1, 1, "l4.a"), 32, 32, 3, 1, "l4.b"), 32, 64, 1, 1, "l4.c",
+                    act=False)
+        h = F.relu(y + h)
+        h = paddle.flatten(F.adaptive_avg_pool2d(h, 1), 1)
+        w = b.param("fc.w", b.randn(64, 10, scale=(1.0 / 64) ** 0.5))
+        bias = b.param("fc.b", b.randn(10, scale=0.1))
+        mm = b.op("matmul_v2", {"X": h, "Y": w}, attrs={"trans_x": False, "trans_y": False})
+        b.fetch(b.op("elementwise_add", {"X": mm, "Y": bias}, attrs={"axis": -1}))
+    inputs = [(v.name, arr) for v, arr in b.feeds]
+    return gen_model_with_layouts(models_root, name, lambda prefix: save_program_model(b, prefix), inputs,
+                                  DEFAULT_TOL, ["x[-1,3,32,32] -> ResNet-like: conv-bn-relu stem 16, basic blocks "
+                                                "16, 32 (stride 2), 64 (stride 2), a 64-32-64 bottleneck, "
+                                                "global avg pool, fc 10 (logits); He-scaled random weights"],
+                                  ())
+
+
 # ----------------------------------------------------------------------------------------
 # Family 3: small CNN trained on scikit-learn digits
 # ----------------------------------------------------------------------------------------
@@ -2987,6 +3035,9 @@ def main():
     if small and selected(args.only, "mnist", "mnist_fc"):
         print("mnist_fc -> " + models_root)
         case_ops.update(gen_mnist(models_root))
+    if small and selected(args.only, "resnet_tiny", "resnet_tiny"):
+        print("resnet_tiny -> " + models_root)
+        case_ops.update(gen_resnet_tiny(models_root))
     if small and selected(args.only, "digits", "digits_cnn"):
         print("digits_cnn -> " + models_root)
         case_ops.update(gen_digits(models_root, args.examples_out))

@@ -136,6 +136,7 @@ static struct {
   int no_ir_optim;
   int no_memory_optim;
   int profile;
+  int bf16;          /* --precision bfloat16 */
   const char *trace; /* --trace FILE: the profile as Chrome trace events */
   const char *deleted[CLI_MAX_DELETED_PASSES];
   int num_deleted;
@@ -164,6 +165,17 @@ int cli_engine_option(cli_opt_scan *scan) {
     engine.trace = value;
     return 1;
   }
+  if (cli_opt_value(scan, "--precision", &value)) {
+    if (strcmp(value, "bfloat16") == 0 || strcmp(value, "bf16") == 0)
+      engine.bf16 = 1;
+    else if (strcmp(value, "float32") == 0 || strcmp(value, "fp32") == 0)
+      engine.bf16 = 0;
+    else {
+      fprintf(stderr, "oar %s: --precision takes float32 or bfloat16, not '%s'\n", scan->command, value);
+      scan->bad = 1;
+    }
+    return 1;
+  }
   if (cli_opt_value(scan, "--delete-pass", &value)) {
     if (engine.num_deleted < CLI_MAX_DELETED_PASSES) engine.deleted[engine.num_deleted++] = value;
     return 1;
@@ -184,6 +196,7 @@ oar_status cli_try_open_predictor(const char *model, const char *params, int thr
   if (st == OAR_OK && engine.no_ir_optim) st = oar_config_set_ir_optim(config, 0);
   if (st == OAR_OK && engine.no_memory_optim) st = oar_config_set_memory_optim(config, 0);
   if (st == OAR_OK && engine.profile) st = oar_config_set_profile(config, 1);
+  if (st == OAR_OK && engine.bf16) st = oar_config_set_precision(config, OAR_PRECISION_BFLOAT16);
   for (int k = 0; st == OAR_OK && k < engine.num_deleted; k++)
     st = oar_config_delete_pass(config, engine.deleted[k]);
   if (st == OAR_OK) st = oar_predictor_create(config, out);

@@ -57,9 +57,9 @@ int cli_parse_shape(const char *s, size_t *rank, int64_t dims[OAR_MAX_RANK]);
 int cli_split_named(const char *s, const char *const *names, size_t count, const char **value);
 
 /* Engine switches shared by every command: --no-ir-optim,
- * --no-memory-optim, --profile, --delete-pass NAME (repeatable). Consumes the current
- * word (and its value) and returns 1 when it is one of them. They apply to
- * every predictor cli_open_predictor creates afterwards. */
+ * --no-memory-optim, --profile, --precision float32|bfloat16, --delete-pass NAME (repeatable). Consumes the
+ * current word (and its value) and returns 1 when it is one of them. They apply to every predictor
+ * cli_open_predictor creates afterwards. */
 int cli_engine_option(cli_opt_scan *scan);
 
 /* With --profile: prints the `top` slowest nodes of the runs so far, with

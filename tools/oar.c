@@ -43,7 +43,9 @@ static const char kInfoHelp[] =
     "  --memory   planned activation memory against the naive sum (for the\n"
     "             declared input shapes, -1 as 1, or those given by --shape)\n"
     "Engine switches (also for run and bench): --no-ir-optim, --no-memory-optim,\n"
-    "--delete-pass NAME, --profile (run, bench: per-node times and kernels, and\n"
+    "--delete-pass NAME, --precision float32|bfloat16 (bfloat16: convolutions and\n"
+    "fc / matmul on constant weights multiply in bfloat16, on CPUs with\n"
+    "AVX512-BF16), --profile (run, bench: per-node times and kernels, and\n"
     "the share of time on reference kernels, the slow path), --trace FILE (run,\n"
     "bench: --profile, and the profile written to FILE as Chrome / Perfetto trace\n"
     "events: one per node, with its kernel).\n";

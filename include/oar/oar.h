@@ -222,7 +222,15 @@ OAR_API oar_status oar_config_max_loop_iterations(const oar_config *config, int6
  *   gpu: a CUDA backend (device_id >= 0);
  *   onednn: the oneDNN backend (oar's own CPU kernels run otherwise);
  *   tensorrt: TensorRT;
- *   precision: OAR_PRECISION_FLOAT32 is always available. */
+ *   precision: OAR_PRECISION_FLOAT32 is always available (and switches
+ *     bfloat16 off again). OAR_PRECISION_BFLOAT16 is accepted on x86-64
+ *     CPUs with AVX512-BF16 (and not when OAR_ISA caps the kernels below
+ *     avx512): predictors made from the config then run convolutions and
+ *     fc / matmul products on constant weights with bfloat16 operands and
+ *     float32 accumulation (each product of two values rounded to 8
+ *     mantissa bits, ~0.4% relative); every tensor between ops, bias,
+ *     residual and activations stay float32. Elsewhere it returns
+ *     OAR_ERR_UNSUPPORTED saying why, and the config stays float32. */
 typedef enum oar_precision {
   OAR_PRECISION_FLOAT32 = 0,
   OAR_PRECISION_FLOAT16 = 1,

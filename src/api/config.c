@@ -5,6 +5,7 @@
 #include "base/alloc.h"
 #include "passes/pass_manager.h"
 #include "runtime/control_flow.h"
+#include "runtime/op_prepare.h"
 
 #define CHECK_CONFIG(c)                                                               \
   do {                                                                                \
@@ -214,10 +215,25 @@ oar_status oar_config_enable_tensorrt(oar_config *config, oar_precision precisio
 
 oar_status oar_config_set_precision(oar_config *config, oar_precision precision) {
   CHECK_CONFIG(config);
-  if (precision == OAR_PRECISION_FLOAT32) return OAR_OK;
+  if (precision == OAR_PRECISION_FLOAT32) {
+    config->bf16 = 0;
+    return OAR_OK;
+  }
+  if (precision == OAR_PRECISION_BFLOAT16) {
+    const char *why = oar_prepare_bf16_unavailable();
+    if (why) {
+      return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
+                           "oar_config_set_precision: bfloat16 (OAR_PRECISION_BFLOAT16) needs AVX512-BF16 "
+                           "kernels: %s; the predictor runs in float32",
+                           why);
+    }
+    config->bf16 = 1;
+    return OAR_OK;
+  }
   return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
                        "oar_config_set_precision: precision %d is not available in this build; only float32 "
-                       "(OAR_PRECISION_FLOAT32) is",
+                       "(OAR_PRECISION_FLOAT32) and, on CPUs with AVX512-BF16, bfloat16 "
+                       "(OAR_PRECISION_BFLOAT16) are",
                        (int)precision);
 }
 

@@ -24,6 +24,7 @@ struct oar_config {
   size_t memory_budget;
   int profile;
   int64_t max_loop_iterations;
+  int bf16; /* OAR_PRECISION_BFLOAT16 accepted (the host has AVX512-BF16) */
   char **deleted_passes;
   size_t num_deleted_passes;
 };
@@ -53,6 +54,7 @@ struct oar_predictor {
   size_t memory_budget;
   int profile;
   int64_t max_loop_iterations;
+  int bf16;               /* plans choose the bfloat16 kernels (from the config) */
   char profile_node[256]; /* last node described by oar_predictor_profile_entry */
   oar_threadpool *pool;
   oar_tensor *inputs;

@@ -127,6 +127,7 @@ oar_status oar_predictor_create(const oar_config *config, oar_predictor **out) {
   st = predictor_new(model, c->num_threads, c->memory_optim, c->memory_budget, c->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&c->err, &err);
   p->max_loop_iterations = c->max_loop_iterations;
+  p->bf16 = c->bf16;
   *out = p;
   return OAR_OK;
 }
@@ -142,6 +143,7 @@ oar_status oar_predictor_clone(oar_predictor *predictor, oar_predictor **out) {
                                 predictor->memory_budget, predictor->profile, &p, &err);
   if (st != OAR_OK) return oar_api_fail(&predictor->err, &err);
   p->max_loop_iterations = predictor->max_loop_iterations;
+  p->bf16 = predictor->bf16;
   *out = p;
   return OAR_OK;
 }
@@ -241,7 +243,8 @@ static oar_status use_plan(oar_predictor *p, oar_error *err) {
                                     .memory_budget = p->memory_budget,
                                     .check_constant = p->model->value_hash ? oar_model_check_constant : NULL,
                                     .check_ctx = p->model,
-                                    .max_loop_iterations = p->max_loop_iterations};
+                                    .max_loop_iterations = p->max_loop_iterations,
+                                    .bf16 = p->bf16};
   oar_status st = oar_plan_create(p->model->graph, p->input_views, &options, &plan, err);
   oar_threadpool_set_current(NULL);
   if (st != OAR_OK) return st;
@@ -443,7 +446,8 @@ oar_status oar_predictor_save_optimized(oar_predictor *predictor, const char *pa
         .weights = p->model->weights,
         .check_constant = p->model->value_hash ? oar_model_check_constant : NULL,
         .check_ctx = p->model,
-        .max_loop_iterations = p->max_loop_iterations};
+        .max_loop_iterations = p->max_loop_iterations,
+        .bf16 = p->bf16};
     oar_plan *plan = NULL;
     oar_error ignored;
     oar_error_clear(&ignored);

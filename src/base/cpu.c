@@ -34,11 +34,39 @@ static oar_isa detect(void) {
   if (avx512f && avx512dq && avx512bw && avx512vl && os_zmm) return OAR_ISA_AVX512;
   return OAR_ISA_AVX2;
 }
+
+static int detect_bf16(void) {
+  if (detect() != OAR_ISA_AVX512) return 0;
+  unsigned int a, b, c, d;
+  __cpuid_count(7, 0, a, b, c, d);
+  if (a < 1) return 0; /* no subleaf 1 */
+  __cpuid_count(7, 1, a, b, c, d);
+  return (a >> 5) & 1; /* AVX512_BF16 */
+}
 #elif defined(__aarch64__)
 static oar_isa detect(void) { return OAR_ISA_NEON; }
+static int detect_bf16(void) { return 0; }
 #else
 static oar_isa detect(void) { return OAR_ISA_GENERIC; }
+static int detect_bf16(void) { return 0; }
 #endif
+
+int oar_cpu_has_avx512_bf16(void) {
+  static atomic_int cached = -1;
+  int v = atomic_load_explicit(&cached, memory_order_relaxed);
+  if (v < 0) {
+    v = detect_bf16();
+    atomic_store_explicit(&cached, v, memory_order_relaxed);
+  }
+  return v;
+}
+
+oar_status oar_cpu_bf16_active(int *out, oar_error *err) {
+  oar_isa isa = OAR_ISA_GENERIC;
+  OAR_TRY(oar_cpu_isa_active(&isa, err));
+  *out = isa == OAR_ISA_AVX512 && oar_cpu_has_avx512_bf16();
+  return OAR_OK;
+}
 
 oar_isa oar_cpu_isa_detected(void) {
   /* -1 until detected; racing threads compute the same value. */

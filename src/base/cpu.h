@@ -47,4 +47,14 @@ oar_status oar_cpu_isa_active(oar_isa *out, oar_error *err);
  * vpdpbusd), else 0. */
 int oar_cpu_has_avx512_vnni(void);
 
+/* Whether this host runs AVX512-BF16 (vcvtne2ps2bf16, vdpbf16ps): the
+ * AVX-512 level (with the OS saving ZMM state) plus CPUID.(7,1):EAX[5].
+ * Independent of OAR_ISA; see oar_cpu_bf16_active. */
+int oar_cpu_has_avx512_bf16(void);
+
+/* Whether bfloat16 kernels may run now: the host has AVX512-BF16 and
+ * OAR_ISA (when set) does not cap the level below avx512. On failure
+ * (OAR_ISA not a level name) the status of oar_cpu_isa_active. */
+oar_status oar_cpu_bf16_active(int *out, oar_error *err);
+
 #endif

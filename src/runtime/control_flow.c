@@ -66,8 +66,10 @@ static oar_status body_plan(const oar_node *n, int b, const oar_tensor_view *inp
       }
     }
   }
-  const oar_plan_options po = {
-      .memory_optim = o->memory_optim, .max_loop_iterations = o->max_loop_iterations, .body = 1};
+  const oar_plan_options po = {.memory_optim = o->memory_optim,
+                               .max_loop_iterations = o->max_loop_iterations,
+                               .body = 1,
+                               .bf16 = o->bf16};
   oar_plan *p = NULL;
   oar_status st = oar_plan_create(g, inputs, &po, &p, err);
   if (st != OAR_OK) return oar_error_prefix(err, "%s: ", b ? "else branch" : "body");

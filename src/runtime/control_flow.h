@@ -16,6 +16,7 @@ typedef struct oar_cf_cache oar_cf_cache;
 typedef struct oar_cf_options {
   int memory_optim;
   int64_t max_loop_iterations; /* > 0 */
+  int bf16;                    /* oar_plan_options.bf16 */
 } oar_cf_options;
 
 /* The default of oar_config_set_max_loop_iterations. */

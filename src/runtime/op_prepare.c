@@ -20,14 +20,32 @@ oar_prepare_fn oar_prepare_fn_for(oar_op_id id) {
 oar_status oar_prepare_begin(oar_prepare_session *s, oar_error *err) {
   const oar_graph *graph = s->graph;
   struct oar_weight_cache *weights = s->weights;
+  const int bf16_wanted = s->bf16_wanted;
   memset(s, 0, sizeof *s);
   s->graph = graph;
   s->weights = weights;
+  s->bf16_wanted = bf16_wanted;
   oar_isa isa;
   OAR_TRY(oar_cpu_isa_active(&isa, err));
   s->kernels = oar_f32_kernels_for(isa);
+  if (bf16_wanted) {
+    /* The config accepted bfloat16 only where it runs; OAR_ISA set lower
+     * since then plans in float32. */
+    int on = 0;
+    OAR_TRY(oar_cpu_bf16_active(&on, err));
+    s->bf16 = oar_bf16_kernels_for(on);
+  }
   s->threads = oar_threadpool_threads(oar_threadpool_current());
   return OAR_OK;
+}
+
+const char *oar_prepare_bf16_unavailable(void) {
+  if (!oar_bf16_kernels_for(1)) return "this build has no bfloat16 kernels (x86-64 only)";
+  if (!oar_cpu_has_avx512_bf16()) return "this CPU lacks AVX512-BF16";
+  oar_error err;
+  int on = 0;
+  if (oar_cpu_bf16_active(&on, &err) != OAR_OK) return "OAR_ISA is not a level name";
+  return on ? NULL : "OAR_ISA caps the kernels below avx512";
 }
 
 oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar_tensor_view *views,
@@ -55,6 +73,7 @@ oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar
       .in_known = in_known,
       .out = out,
       .kernels = s->kernels,
+      .bf16 = s->bf16,
       .threads = s->threads,
       .in_constant = in_constant,
       .weights = s->weights,

@@ -16,6 +16,7 @@
 #ifndef OAR_RUNTIME_OP_PREPARE_H
 #define OAR_RUNTIME_OP_PREPARE_H
 
+#include "kernels/generic/bf16_kernels.h"
 #include "kernels/generic/f32_kernels.h"
 #include "runtime/op_run.h"
 #include "runtime/weight_cache.h"
@@ -43,7 +44,10 @@ typedef struct oar_prepare_ctx {
   const unsigned char *in_known;    /* per flat input: data is known now and for the plan's life */
   const oar_tensor_view *out;       /* planned outputs (dtype, shape; no data yet) */
   const oar_f32_kernels *kernels;   /* the table of the plan's ISA level */
-  int threads;                      /* threads of the pool the plan runs on */
+  /* bfloat16 kernels when the plan runs in bfloat16 (OAR_PRECISION_BFLOAT16 on a host with AVX512-BF16):
+   * products on constant weights use them; NULL: float32 everywhere. */
+  const oar_bf16_kernels *bf16;
+  int threads; /* threads of the pool the plan runs on */
   /* Per flat input: its data is a model constant, so packed forms of it may
    * go to `weights` (shared by every plan and clone; may be NULL). */
   const unsigned char *in_constant;
@@ -60,19 +64,27 @@ oar_prepare_fn oar_prepare_fn_for(oar_op_id id);
 typedef struct oar_prepare_session {
   const struct oar_graph *graph;    /* set by the planner: to tell model constants */
   struct oar_weight_cache *weights; /* set by the planner; may be NULL */
+  int bf16_wanted;                  /* set by the planner: the plan asks for bfloat16 */
   const oar_f32_kernels *kernels;
+  const oar_bf16_kernels *bf16; /* NULL unless wanted and the host runs it */
   int threads;
   size_t workspace_bytes;
   void *workspace;
 } oar_prepare_session;
 
-/* Reads the ISA level (OAR_ISA caps it) and the current pool's threads. */
+/* Reads the ISA level (OAR_ISA caps it), whether bfloat16 kernels run
+ * (bf16_wanted and oar_cpu_bf16_active) and the current pool's threads. */
 oar_status oar_prepare_begin(oar_prepare_session *s, oar_error *err);
 
 /* Prepares node `n` of a plan: *state is NULL when the op has no prepare
  * function or declines. views/known are the plan's per-value tables. */
 oar_status oar_prepare_node(oar_prepare_session *s, const oar_node *n, const oar_tensor_view *views,
                             const unsigned char *known, oar_op_state **state, oar_error *err);
+
+/* NULL when plans can run bfloat16 kernels now (the build has them, the
+ * host has AVX512-BF16, OAR_ISA does not cap below avx512); else why not,
+ * in words. OAR_ISA set to a bad name counts as not. */
+const char *oar_prepare_bf16_unavailable(void);
 
 /* Allocates the shared workspace once every step is prepared. */
 oar_status oar_prepare_finish(oar_prepare_session *s, oar_error *err);

@@ -299,6 +299,7 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
   p->weights = options ? options->weights : NULL;
   p->max_loop_iterations = options ? options->max_loop_iterations : 0;
   p->body = options ? options->body : 0;
+  p->bf16 = options ? options->bf16 : 0;
   int max_in = 1, max_out = 1;
   for (int i = 0; i < g->num_nodes; i++) {
     if (oar_node_num_in(&g->nodes[i]) > max_in) max_in = oar_node_num_in(&g->nodes[i]);
@@ -322,6 +323,7 @@ oar_status oar_plan_make(const oar_graph *g, const oar_plan *parent, int start, 
   if (st != OAR_OK) goto fail;
   p->prep.graph = g;
   p->prep.weights = options ? options->weights : NULL;
+  p->prep.bf16_wanted = p->bf16;
   st = oar_prepare_begin(&p->prep, err);
   if (st != OAR_OK) goto fail;
   for (int i = 0; p->check_constant && start == 0 && i < g->num_outputs; i++) {

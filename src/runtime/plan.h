@@ -59,6 +59,7 @@ typedef struct oar_plan {
   /* Control flow (control_flow.c): body plans of the cut node. */
   int64_t max_loop_iterations;
   int body; /* a body's plan: input values never join the signature */
+  int bf16; /* oar_plan_options.bf16, passed to continuations and bodies */
   struct oar_cf_cache *cf_cache;
 } oar_plan;
 
@@ -75,6 +76,8 @@ typedef struct oar_plan_options {
   void *check_ctx;
   int64_t max_loop_iterations; /* loops past this many iterations fail; 0: the default */
   int body;                    /* planning a control flow body (runtime/control_flow.h) */
+  int bf16; /* heavy float products (conv, fc, matmul on constant weights) in bfloat16 where the host has
+               AVX512-BF16: oar_config_set_precision(OAR_PRECISION_BFLOAT16) */
 } oar_plan_options;
 
 /* Plans `g` for the given inputs (one view per graph input; data may be

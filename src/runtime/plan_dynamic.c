@@ -64,7 +64,8 @@ oar_status oar_plan_run_dynamic_node(const oar_plan *p, struct oar_cf_cache **cf
                                      const oar_tensor_view *const *in, oar_tensor_view *out, oar_error *err) {
   const int nout = oar_node_num_out(n);
   for (int i = 0; i < nout; i++) out[i].data = NULL;
-  const oar_cf_options cf = {.memory_optim = p->memory_optim, .max_loop_iterations = p->max_loop_iterations};
+  const oar_cf_options cf = {
+      .memory_optim = p->memory_optim, .max_loop_iterations = p->max_loop_iterations, .bf16 = p->bf16};
   oar_status st = n->num_bodies ? oar_cf_run(n, in, out, cf_cache, &cf, err)
                                 : oar_run_fn_for(n->schema->id)(n, in, out, err);
   for (int i = 0; st == OAR_OK && i < nout; i++)
@@ -189,7 +190,8 @@ static oar_status continuation(oar_plan *p, oar_plan **out, oar_error *err) {
                                     .check_constant = p->check_constant,
                                     .check_ctx = p->check_ctx,
                                     .max_loop_iterations = p->max_loop_iterations,
-                                    .body = p->body};
+                                    .body = p->body,
+                                    .bf16 = p->bf16};
   oar_plan *plan = NULL;
   OAR_TRY(oar_plan_make(p->graph, p, p->cut_values ? p->cut : p->cut + 1, NULL, &options, &plan, err));
   int slot = 0;

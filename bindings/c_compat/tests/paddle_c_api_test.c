@@ -111,6 +111,45 @@ static void run_and_check(PD_Predictor *predictor, const npy *in, const npy *wan
   PD_OneDimArrayCstrDestroy(in_names);
 }
 
+/* PD_ConfigEnableMkldnnBfloat16: where the CPU has AVX512-BF16 oar runs
+ * conv / fc / matmul in bfloat16 and the query says so (outputs within
+ * 0.005 of Paddle's float32 probabilities: tests/unit/test_bf16_models.c
+ * states why); elsewhere a warning, the query false, float32 results. */
+static void test_bf16(const char *prog, const char *params, const npy *in, const npy *want) {
+  PD_Config *config = PD_ConfigCreate();
+  PD_ConfigSetModel(config, prog, params);
+  PD_ConfigEnableMkldnnBfloat16(config);
+  const PD_Bool on = PD_ConfigMkldnnBfloat16Enabled(config);
+  PD_Cstr *summary = PD_ConfigSummary(config);
+  CHECK(summary && (strstr(summary->data, "bfloat16") != NULL) == (on == TRUE),
+        "summary names the precision");
+  PD_CstrDestroy(summary);
+  printf("bfloat16 %s on this host\n", on ? "runs" : "does not run");
+  PD_Predictor *predictor = PD_PredictorCreate(config);
+  PD_ConfigDestroy(config);
+  CHECK(predictor != NULL, "bf16 predictor created");
+  if (!predictor) return;
+  PD_OneDimArrayCstr *in_names = PD_PredictorGetInputNames(predictor);
+  PD_OneDimArrayCstr *out_names = PD_PredictorGetOutputNames(predictor);
+  PD_Tensor *input = PD_PredictorGetInputHandle(predictor, in_names->data[0]);
+  PD_TensorReshape(input, (size_t)in->rank, (int32_t *)in->dims);
+  PD_TensorCopyFromCpuFloat(input, in->data);
+  CHECK(PD_PredictorRun(predictor), "bf16: run failed");
+  PD_Tensor *output = PD_PredictorGetOutputHandle(predictor, out_names->data[0]);
+  float *got = malloc(want->count * sizeof *got);
+  PD_TensorCopyToCpuFloat(output, got);
+  float worst = 0;
+  for (size_t i = 0; i < want->count; i++) worst = fmaxf(worst, fabsf(got[i] - want->data[i]));
+  CHECK(on ? worst <= 0.005f && worst > 0 : close_enough(got, want->data, want->count),
+        "bf16: outputs %s (max |diff| %g)", on ? "within 0.005 of float32, not equal" : "float32's", worst);
+  free(got);
+  PD_TensorDestroy(output);
+  PD_TensorDestroy(input);
+  PD_OneDimArrayCstrDestroy(out_names);
+  PD_OneDimArrayCstrDestroy(in_names);
+  PD_PredictorDestroy(predictor);
+}
+
 /* The same model exported by Paddle 3 as a PIR program (MODEL_DIR_pir:
  * model.json + model.pdiparams), given by files and by directory, as a
  * Paddle 3 program gives it. */
@@ -262,6 +301,7 @@ int main(int argc, char **argv) {
   char pir_dir[4096];
   snprintf(pir_dir, sizeof pir_dir, "%s_pir", argv[1]);
   test_pir(pir_dir, &in);
+  test_bf16(prog, params, &in, &want);
   free(in.data);
   free(want.data);
 

@@ -8,7 +8,8 @@
 //                  predictor is destroyed).
 // What this build cannot do (GPU, TensorRT, XPU, IPU, NPU, custom devices,
 //                  ONNX Runtime, Paddle Lite, oneDNN when built without it,
-//                  bfloat16 / int8 / fp16 precision): the request is
+//                  int8 / fp16 precision, bfloat16 on a CPU without
+//                  AVX512-BF16, where oar runs it itself): the request is
 //                  recorded, said once on stderr (oar's own message), listed
 //                  by Summary(), and the predictor runs on the CPU in float32.
 //                  The queries (use_gpu(), mkldnn_enabled(),
@@ -82,9 +83,11 @@ struct PD_INFER_DECL AnalysisConfig {
   bool mkldnn_enabled() const { return use_mkldnn_; }
   bool onednn_enabled() const { return use_mkldnn_; }
   bool mkldnn_quantizer_enabled() const { return false; }
-  bool mkldnn_bfloat16_enabled() const { return false; }
+  /// True once EnableMkldnnBfloat16 succeeded: oar's own AVX512-BF16
+  /// kernels (no oneDNN) run convolutions and fc / matmul in bfloat16.
+  bool mkldnn_bfloat16_enabled() const { return bf16_; }
   bool mkldnn_int8_enabled() const { return false; }
-  bool onednn_bfloat16_enabled() const { return false; }
+  bool onednn_bfloat16_enabled() const { return bf16_; }
   bool onednn_int8_enabled() const { return false; }
   void DisableFCPadding();
   bool use_fc_padding() const { return use_fc_padding_; }
@@ -206,6 +209,7 @@ struct PD_INFER_DECL AnalysisConfig {
   bool model_from_memory_{false};
   int cpu_math_library_num_threads_{1};
   bool use_mkldnn_{false};
+  bool bf16_{false};
   bool use_fc_padding_{true};
   bool use_gpu_{false};
   bool use_tensorrt_{false};

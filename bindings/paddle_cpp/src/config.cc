@@ -246,11 +246,17 @@ void AnalysisConfig::EnableMkldnnQuantizer() {
 
 void AnalysisConfig::EnableMkldnnBfloat16() {
   std::string why = Probe([](oar_config* c) { return oar_config_set_precision(c, OAR_PRECISION_BFLOAT16); });
-  Unsupported("EnableMkldnnBfloat16", why.empty() ? "bfloat16 needs oneDNN, which this build lacks" : why);
+  if (why.empty()) {
+    bf16_ = true;  // oar's AVX512-BF16 kernels: conv, fc, matmul in bfloat16
+    return;
+  }
+  Unsupported("EnableMkldnnBfloat16", why);
 }
 
 void AnalysisConfig::SetBfloat16Op(std::unordered_set<std::string> op_list) {
-  Note("SetBfloat16Op(" + std::to_string(op_list.size()) + " ops): no bfloat16 in this build; not used",
+  Note("SetBfloat16Op(" + std::to_string(op_list.size()) + " ops): " +
+           (bf16_ ? "oar runs every convolution and fc / matmul on constant weights in bfloat16; not used"
+                  : "bfloat16 is not enabled; not used"),
        false);
 }
 
@@ -395,6 +401,7 @@ std::string AnalysisConfig::Summary() {
   s << "device: CPU" << (use_gpu_ ? " (GPU requested and available)" : "") << "\n";
   s << "cpu_math_thread: " << cpu_math_library_num_threads_ << "\n";
   s << "use_mkldnn: " << (use_mkldnn_ ? "true" : "false") << "\n";
+  s << "bfloat16: " << (bf16_ ? "true" : "false") << "\n";
   s << "use_tensorrt: " << (use_tensorrt_ ? "true" : "false") << "\n";
   s << "ir_optim: " << (ir_optim_ ? "true" : "false") << "\n";
   s << "memory_optim: " << (memory_optim_ ? "true" : "false") << "\n";
@@ -442,6 +449,8 @@ std::shared_ptr<oar_detail::PredictorState> oar_detail_create(const AnalysisConf
   oar_config_set_memory_optim(oc, config.memory_optim_ ? 1 : 0);
   oar_config_set_profile(oc, config.profile_ ? 1 : 0);
   if (config.use_mkldnn_ && oar_config_enable_onednn(oc) != OAR_OK) fail("EnableMKLDNN");
+  if (config.bf16_ && oar_config_set_precision(oc, OAR_PRECISION_BFLOAT16) != OAR_OK)
+    fail("EnableMkldnnBfloat16");
   if (config.use_gpu_ &&
       oar_config_enable_gpu(oc, config.gpu_device_id_, config.memory_pool_init_size_mb_) != OAR_OK)
     fail("EnableUseGpu");

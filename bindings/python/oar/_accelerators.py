@@ -1,5 +1,5 @@
 """The Config options of devices, back ends and precisions this build of
-oar does not have (GPU, TensorRT, oneDNN, bfloat16 / int8, XPU, IPU, custom
+oar does not have (GPU, TensorRT, oneDNN, int8, bfloat16 without AVX512-BF16, XPU, IPU, custom
 devices, ONNX Runtime, OpenVINO, CINN, Paddle Lite): each is recorded, warns
 once per process and leaves its queries False; value settings read back.
 Config inherits them from AcceleratorOptions; XpuConfig and InternalUtils
@@ -118,15 +118,24 @@ class AcceleratorOptions:
         """oar has no oneDNN fc passes: nothing runs that this would disable."""
 
     def enable_mkldnn_bfloat16(self):
-        """bfloat16 compute: not in this build; warns once, runs in float32."""
+        """bfloat16 compute (oar's own AVX512-BF16 kernels, no oneDNN):
+        convolutions and fc / matmul on constant weights multiply in
+        bfloat16 and accumulate in float32. On a CPU without AVX512-BF16
+        warns once and runs in float32."""
         self._ask_precision(PrecisionType.Bfloat16, "bfloat16", "enable_mkldnn_bfloat16")
 
     def enable_onednn_bfloat16(self):
         self._ask_precision(PrecisionType.Bfloat16, "bfloat16", "enable_onednn_bfloat16")
 
+    def mkldnn_bfloat16_enabled(self):
+        return self._precision == _lib.PRECISION_BFLOAT16
+
+    def onednn_bfloat16_enabled(self):
+        return self.mkldnn_bfloat16_enabled()
+
     def set_bfloat16_op(self, op_list):
         if self._precision != _lib.PRECISION_BFLOAT16:
-            self._unsupported("bfloat16", "set_bfloat16_op", "bfloat16 compute is not available in this build",
+            self._unsupported("bfloat16", "set_bfloat16_op", "bfloat16 is not enabled (enable_mkldnn_bfloat16)",
                               (set(op_list),), after="recorded, no effect; every op runs in float32")
 
     def enable_mkldnn_int8(self, mkldnn_int8_enabled_op_types=set()):  # noqa: B006 (Paddle's default; not mutated)

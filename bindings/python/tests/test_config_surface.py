@@ -13,8 +13,25 @@ import pytest
 import oar
 import oar.inference as paddle_infer
 from conftest import assert_close
+from oar import _lib
 
 PT = paddle_infer.PrecisionType
+
+
+def _bf16_runs():
+    """Whether this host runs bfloat16 (AVX512-BF16), asked of the C
+    library so that no warning is spent."""
+    import ctypes
+
+    handle = ctypes.c_void_p()
+    _lib.check(_lib.lib.oar_config_create(ctypes.byref(handle)))
+    try:
+        return _lib.lib.oar_config_set_precision(handle, _lib.PRECISION_BFLOAT16) == 0
+    finally:
+        _lib.lib.oar_config_destroy(handle)
+
+
+BF16 = _bf16_runs()
 
 
 def unsupported(caught):
@@ -74,8 +91,10 @@ UNSUPPORTED = [
     ("set_onednn_cache_capacity", lambda c: c.set_onednn_cache_capacity(10), "oneDNN", ["onednn_enabled"]),
     ("set_mkldnn_op", lambda c: c.set_mkldnn_op({"conv2d"}), "oneDNN", []),
     ("set_onednn_op", lambda c: c.set_onednn_op({"conv2d"}), "oneDNN", []),
-    ("enable_mkldnn_bfloat16", lambda c: c.enable_mkldnn_bfloat16(), "precision", []),
-    ("enable_onednn_bfloat16", lambda c: c.enable_onednn_bfloat16(), "precision", []),
+] + ([] if BF16 else [
+    ("enable_mkldnn_bfloat16", lambda c: c.enable_mkldnn_bfloat16(), "bfloat16", ["mkldnn_bfloat16_enabled"]),
+    ("enable_onednn_bfloat16", lambda c: c.enable_onednn_bfloat16(), "bfloat16", ["onednn_bfloat16_enabled"]),
+]) + [
     ("set_bfloat16_op", lambda c: c.set_bfloat16_op({"conv2d"}), "bfloat16", []),
     ("enable_mkldnn_int8", lambda c: c.enable_mkldnn_int8({"conv2d"}), "precision",
      ["mkldnn_int8_enabled", "onednn_int8_enabled"]),
@@ -125,6 +144,24 @@ def test_unsupported_option_warns_once_and_the_predictor_runs(mnist, name, call,
         assert "not available" in config.summary()
     assert_close(run_model(config, x), want)
     assert_close(run_model(paddle_infer.Config(config), x), want)  # a copy keeps the request and still runs
+
+
+@pytest.mark.skipif(not BF16, reason="this CPU has no AVX512-BF16: bfloat16 warns (test above)")
+@pytest.mark.parametrize("call", ["enable_mkldnn_bfloat16", "enable_onednn_bfloat16"])
+def test_bfloat16_runs_silently_close_to_float32(mnist, call):
+    model_dir, x, want = mnist
+    config = paddle_infer.Config(model_dir)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        getattr(config, call)()
+    assert not unsupported(caught), [str(w.message) for w in caught]
+    assert config.mkldnn_bfloat16_enabled() and config.onednn_bfloat16_enabled()
+    got = run_model(config, x)
+    # bf16 operands (8 mantissa bits), float32 sums: mnist_fc's softmax
+    # outputs move by ~1e-3 (tests/unit/test_bf16.c, README).
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-2)
+    assert np.abs(got - want).max() > 0, "bfloat16 gave float32's outputs bit for bit: did it run?"
+    assert_close(run_model(paddle_infer.Config(config), x), got)  # a copy keeps bfloat16
 
 
 # Calls that change nothing oar runs and say nothing: Paddle-internal

@@ -561,7 +561,13 @@ PD_Bool PD_ConfigMkldnnBfloat16Enabled(PD_Config *config) {
 
 void PD_ConfigSetBfloat16Op(PD_Config *config, size_t ops_num, const char **op_list) {
   CONFIG_OR_RETURN(config, );
-  if (!config->mkldnn_bf16) pdc_warn("%s: bfloat16 is not enabled in oar; the op list is not used", __func__);
+  if (!config->mkldnn_bf16)
+    pdc_warn("%s: bfloat16 is not enabled in oar; the op list is not used", __func__);
+  else
+    pdc_warn(
+        "%s: oar runs every convolution and fc / matmul on constant weights in bfloat16; the op list "
+        "is not used",
+        __func__);
 }
 
 void PD_ConfigEnableMkldnnInt8(PD_Config *config) {
@@ -631,13 +637,14 @@ PD_Cstr *PD_ConfigSummary(PD_Config *config) {
            "use_gpu                %s\n"
            "use_mkldnn (oneDNN)    %s\n"
            "use_tensorrt           %s\n"
-           "precision              float32\n"
+           "precision              %s\n"
            "enable_profile         %s\n"
            "glog_info_disabled     %s\n",
            oar_version(), source, config->model_dir, config->prog_file, config->params_file,
            (int)PD_ConfigGetCpuMathLibraryNumThreads(config), yes_no(PD_ConfigIrOptim(config)),
            yes_no(PD_ConfigMemoryOptimEnabled(config)), yes_no(config->use_gpu), yes_no(config->mkldnn),
-           yes_no(config->tensorrt), yes_no(config->profile), yes_no(config->glog_disabled));
+           yes_no(config->tensorrt), config->mkldnn_bf16 ? "bfloat16 (conv, fc, matmul)" : "float32",
+           yes_no(config->profile), yes_no(config->glog_disabled));
   PD_Cstr *cstr = pdc_cstr_new(text);
   if (!cstr) pdc_error("%s: out of memory", __func__);
   return cstr;

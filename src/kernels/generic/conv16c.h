@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "kernels/generic/bf16_kernels.h"
 #include "kernels/generic/f32_kernels.h"
 #include "kernels/ref/conv.h"
 
@@ -67,6 +68,10 @@ const float *oar_bias16(const float *bias, size_t out_c, size_t ocb, float *dst)
 typedef struct oar_conv16c {
   oar_conv2d_params p; /* NCHW geometry (groups == 1); the tensors are NCHW16c */
   const oar_f32_kernels *kr;
+  /* bfloat16 operands (oar_conv16c_init_bf16): the filter packed in
+   * channel pairs, the image converted (and padded) into the workspace;
+   * NULL: float32. */
+  const oar_bf16_kernels *bk;
   size_t icb, ocb, groups, taps; /* channel blocks, output-channel groups of 4 blocks, taps */
   oar_blocked_planes bp;
   bool plain_input; /* the input is NCHW (one block of `lanes` channels) */
@@ -89,6 +94,15 @@ void oar_conv16c_init(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_
 void oar_conv16c_init_plain_input(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
                                   int threads);
 
+/* The same with bfloat16 operands on table bk, the input blocked or
+ * (plain_input) NCHW: float32 accumulation, bias, residual and output. A
+ * plain input is converted into one block of its channels interleaved per
+ * pixel, rounded up to pairs (lanes = in_c rounded up to even). */
+bool oar_conv16c_supported_bf16(const oar_conv2d_params *p, const oar_f32_kernels *kr,
+                                const oar_bf16_kernels *bk);
+void oar_conv16c_init_bf16(oar_conv16c *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
+                           const oar_bf16_kernels *bk, int threads, bool plain_input);
+
 /* Copies each of `planes` h x w planes of px floats per pixel into an
  * hp x wp plane at (top, left), zeros around it; over the current thread
  * pool when `parallel`. */
@@ -96,7 +110,8 @@ void oar_pad_planes(const float *src, size_t planes, size_t h, size_t w, size_t 
                     size_t hp, size_t wp, float *dst, bool parallel);
 
 /* Floats of the packed filter (SIZE_MAX on overflow) and the packing of
- * filter [out_c, in_c, kh, kw] into dst. */
+ * filter [out_c, in_c, kh, kw] into dst (with bfloat16 operands: pairs of
+ * bf16 input channels, two to a float's 4 bytes, half the floats). */
 size_t oar_conv16c_packed_floats(const oar_conv16c *c);
 void oar_conv16c_pack_filter(const oar_conv16c *c, const float *filter, float *dst);
 

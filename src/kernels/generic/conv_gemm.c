@@ -76,6 +76,27 @@ static size_t dw_plane_scratch(const oar_conv2d_params *p) {
   return f > SIZE_MAX - 16 ? SIZE_MAX : (f + 15) & ~(size_t)15;
 }
 
+/* The bfloat16 product of a float32 problem set up by gemm_shape and the
+ * run: the pre-packed side's words, the other side's float32 pack
+ * function (a matrix read in place becomes pack_cols on it: *direct). */
+static void bf16_problem(const oar_conv_gemm *c, const oar_gemm_problem *g, oar_gemm_matrix *direct,
+                         oar_bf16_gemm_problem *b) {
+  memset(b, 0, sizeof *b);
+  b->m = g->m;
+  b->n = g->n;
+  b->k = g->k;
+  b->a = (oar_bf16_operand){(const uint32_t *)(const void *)g->a.packed, g->a.pack, g->a.ctx};
+  if (g->b.direct) {
+    *direct = (oar_gemm_matrix){.data = g->b.direct, .ld = g->b.ld, .trans = false, .scale = 1.0f};
+    b->b = (oar_bf16_operand){NULL, c->kr->pack_cols, direct};
+  } else {
+    b->b = (oar_bf16_operand){(const uint32_t *)(const void *)g->b.packed, g->b.pack, g->b.ctx};
+  }
+  b->c = g->c;
+  b->ldc = g->ldc;
+  b->epi = g->epi;
+}
+
 static void sizing(oar_conv_gemm *c, int threads) {
   c->workspace_bytes = 0;
   c->slots = 1;
@@ -98,6 +119,13 @@ static void sizing(oar_conv_gemm *c, int threads) {
   c->slots = oar_gemm_slots(c->kr, &g, threads);
   /* Sized as if the filter were packed on the fly: it may not be. */
   c->workspace_bytes = oar_gemm_workspace_bytes(c->kr, &g, c->slots);
+  if (c->bk) {
+    oar_gemm_matrix direct;
+    oar_bf16_gemm_problem b;
+    bf16_problem(c, &g, &direct, &b);
+    c->slots = oar_bf16_gemm_slots(c->kr, c->bk, &b, threads);
+    c->workspace_bytes = oar_bf16_gemm_workspace_bytes(c->kr, c->bk, &b, c->slots);
+  }
   if (c->algo == OAR_CONV_GEMM_PIXELS && c->workspace_bytes != SIZE_MAX &&
       __builtin_add_overflow(c->workspace_bytes, pixels_out_floats(p) * sizeof(float), &c->workspace_bytes))
     c->workspace_bytes = SIZE_MAX;
@@ -117,6 +145,20 @@ void oar_conv_gemm_init(oar_conv_gemm *c, const oar_conv2d_params *p, const oar_
   sizing(c, threads);
 }
 
+void oar_conv_gemm_init_bf16(oar_conv_gemm *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
+                             const oar_bf16_kernels *bk, int threads) {
+  oar_conv_gemm_init(c, p, kr, threads);
+  if (!bk || bk->mr != kr->mr || bk->nr != kr->nr ||
+      (c->algo != OAR_CONV_GEMM_1X1 && c->algo != OAR_CONV_GEMM_IM2COL && c->algo != OAR_CONV_GEMM_PIXELS))
+    return;
+  c->bk = bk;
+  const size_t m = (size_t)(p->out_c / p->groups),
+               k = (size_t)(p->in_c / p->groups * p->kernel_h * p->kernel_w);
+  c->group_panel_floats = c->algo == OAR_CONV_GEMM_PIXELS ? oar_bf16_gemm_packed_words(m, k, bk->nr)
+                                                          : oar_bf16_gemm_packed_words(m, k, bk->mr);
+  sizing(c, threads);
+}
+
 size_t oar_conv_packed_filter_floats(const oar_conv_gemm *c) {
   if (c->algo == OAR_CONV_DEPTHWISE || c->algo == OAR_CONV_GEMV) return 0;
   size_t total;
@@ -132,7 +174,12 @@ void oar_conv_pack_filter(const oar_conv_gemm *c, const float *filter, float *ds
                k = (size_t)(p->in_c / p->groups * p->kernel_h * p->kernel_w);
   for (int64_t g = 0; g < p->groups; g++) {
     float *to = dst + (size_t)g * c->group_panel_floats;
-    if (c->algo == OAR_CONV_GEMM_PIXELS) {
+    if (c->bk) {
+      const bool pixels = c->algo == OAR_CONV_GEMM_PIXELS;
+      const oar_gemm_matrix w = {.data = filter + (size_t)g * m * k, .ld = k, .trans = pixels, .scale = 1.0f};
+      oar_bf16_gemm_prepack(c->bk, pixels ? c->kr->pack_cols : c->kr->pack_rows, &w, m, k,
+                            pixels ? c->bk->nr : c->bk->mr, (uint32_t *)(void *)to);
+    } else if (c->algo == OAR_CONV_GEMM_PIXELS) {
       /* B = W^T: element (k, oc) at filter[oc*k_total + k]. */
       const oar_gemm_matrix w = {.data = filter + (size_t)g * m * k, .ld = k, .trans = true, .scale = 1.0f};
       oar_gemm_prepack(c->kr, c->kr->pack_cols, &w, m, k, c->kr->nr, to);
@@ -193,6 +240,17 @@ static void dw_slots(void *ctx, size_t begin, size_t end) {
 
 /* ---- run ------------------------------------------------------------------ */
 
+static void run_product(const oar_conv_gemm *c, const oar_gemm_problem *g, void *workspace) {
+  if (!c->bk) {
+    oar_gemm_run(c->kr, g, c->slots, workspace);
+    return;
+  }
+  oar_gemm_matrix direct;
+  oar_bf16_gemm_problem b;
+  bf16_problem(c, g, &direct, &b);
+  oar_bf16_gemm_run(c->kr, c->bk, &b, c->slots, workspace);
+}
+
 void oar_conv_gemm_run(const oar_conv_gemm *c, const float *src, const float *filter, const float *bias,
                        const float *residual, float lo, float hi, const oar_act_params *act, float *dst,
                        void *workspace) {
@@ -244,7 +302,7 @@ void oar_conv_gemm_run(const oar_conv_gemm *c, const float *src, const float *fi
           gp.epi.lo = lo;
           gp.epi.hi = hi;
         }
-        oar_gemm_run(c->kr, &gp, c->slots, workspace);
+        run_product(c, &gp, workspace);
         /* Back to NCHW, with what the GEMM could not apply. */
         float *out = dst + out_off;
         /* In blocks of 16 channels: each read is one cache line of t. */
@@ -286,7 +344,7 @@ void oar_conv_gemm_run(const oar_conv_gemm *c, const float *src, const float *fi
       gp.epi.lo = lo;
       gp.epi.hi = hi;
       gp.epi.act = act;
-      oar_gemm_run(c->kr, &gp, c->slots, workspace);
+      run_product(c, &gp, workspace);
     }
   }
 }

@@ -10,6 +10,7 @@
 #ifndef OAR_KERNELS_GENERIC_CONV_GEMM_H
 #define OAR_KERNELS_GENERIC_CONV_GEMM_H
 
+#include "kernels/generic/bf16_gemm.h"
 #include "kernels/generic/gemm.h"
 #include "kernels/ref/conv.h"
 
@@ -36,6 +37,11 @@ typedef struct oar_conv_gemm {
   oar_conv2d_params p;
   oar_conv_algo algo;
   const oar_f32_kernels *kr;
+  /* bfloat16 operands (oar_conv_gemm_init_bf16): the filter pre-packed in
+   * the pair layout (bf16_gemm.h; packed_filter then holds its words,
+   * group_panel_floats counts them), the image converted while packed;
+   * NULL: float32. */
+  const oar_bf16_kernels *bk;
   const float *packed_filter; /* NULL: pack the filter on the fly */
   size_t group_panel_floats;  /* floats of one group's panels */
   int slots;
@@ -45,6 +51,13 @@ typedef struct oar_conv_gemm {
 /* Fills c (algo, slots, workspace) for parameters p on table kr with
  * `threads` threads. */
 void oar_conv_gemm_init(oar_conv_gemm *c, const oar_conv2d_params *p, const oar_f32_kernels *kr, int threads);
+
+/* The same with bfloat16 operands on table bk (mr and nr those of kr)
+ * for the GEMM algorithms (1x1, im2col, pixel-major); the filter must then
+ * be pre-packed (oar_conv_pack_filter). The GEMV and depthwise algorithms
+ * stay float32 (c->bk NULL). */
+void oar_conv_gemm_init_bf16(oar_conv_gemm *c, const oar_conv2d_params *p, const oar_f32_kernels *kr,
+                             const oar_bf16_kernels *bk, int threads);
 
 /* Floats of the pre-packed filter (all groups); SIZE_MAX on overflow. */
 size_t oar_conv_packed_filter_floats(const oar_conv_gemm *c);

@@ -94,7 +94,11 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, oar_op_state **state,
     return OAR_OK;
   conv_state *cs = oar_state_new(sizeof *cs, run_conv_fast, NULL);
   if (!cs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
-  oar_conv_gemm_init(&cs->cg, p, ctx->kernels, ctx->threads);
+  /* bfloat16 needs the filter pre-packed: known now. */
+  if (ctx->bf16 && oar_prepare_input_known(ctx, OAR_CONV_IN_FILTER))
+    oar_conv_gemm_init_bf16(&cs->cg, p, ctx->kernels, ctx->bf16, ctx->threads);
+  else
+    oar_conv_gemm_init(&cs->cg, p, ctx->kernels, ctx->threads);
   oar_fused_epilogue_from(io.has_act, &io.act, &cs->epi);
   const size_t floats = oar_conv_packed_filter_floats(&cs->cg);
   if (floats == SIZE_MAX || cs->cg.workspace_bytes == SIZE_MAX) {
@@ -104,7 +108,8 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, oar_op_state **state,
         "convolution too large to run (filter panels or scratch overflow the address space)");
   }
   /* A model constant is packed once for the model, shared by every plan. */
-  const int64_t key[4] = {cs->cg.algo == OAR_CONV_GEMM_PIXELS, p->out_c / p->groups,
+  /* Keys 0 and 1: float32 panels; 40 and 41: bfloat16 pair panels. */
+  const int64_t key[4] = {(cs->cg.bk ? 40 : 0) + (cs->cg.algo == OAR_CONV_GEMM_PIXELS), p->out_c / p->groups,
                           p->in_c / p->groups * p->kernel_h * p->kernel_w, p->groups};
   oar_status st =
       oar_prepare_pack_weight(ctx, OAR_CONV_IN_FILTER, io.w->data, key, floats, pack_filter_cb,
@@ -116,7 +121,7 @@ static oar_status prepare_conv(const oar_prepare_ctx *ctx, oar_op_state **state,
   cs->s.base.workspace_bytes = cs->cg.workspace_bytes;
   snprintf(cs->kernel, sizeof cs->kernel, "conv2d %lldx%lld %s%s, %s x%d", (long long)p->kernel_h,
            (long long)p->kernel_w, algo_name(cs->cg.algo), cs->cg.packed_filter ? " (packed filter)" : "",
-           ctx->kernels->gemm_name, cs->cg.slots);
+           cs->cg.bk ? cs->cg.bk->gemm_name : ctx->kernels->gemm_name, cs->cg.slots);
   cs->s.base.kernel = cs->kernel;
   *state = &cs->s.base;
   return OAR_OK;

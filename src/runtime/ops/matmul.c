@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "kernels/generic/bf16_gemm.h"
 #include "kernels/generic/gemm.h"
 #include "kernels/ref/matmul.h"
 #include "runtime/kernel_state.h"
@@ -101,10 +102,23 @@ static void pack_y_cb(void *ctx, float *dst) {
   oar_gemm_prepack(a->kr, a->kr->pack_cols, &a->y, a->n, a->k, a->kr->nr, dst);
 }
 
+/* The same in bfloat16 pair panels (bf16_gemm.h). */
+typedef struct pack_y_bf16_args {
+  pack_y_args f;
+  const oar_bf16_kernels *bk;
+} pack_y_bf16_args;
+
+static void pack_y_bf16_cb(void *ctx, float *dst) {
+  const pack_y_bf16_args *a = ctx;
+  oar_bf16_gemm_prepack(a->bk, a->f.kr->pack_cols, &a->f.y, a->f.n, a->f.k, a->bk->nr,
+                        (uint32_t *)(void *)dst);
+}
+
 typedef struct mm_state {
   oar_simple_state s;    /* owned: packed Y (W for fc) when packed per plan */
   const float *packed_y; /* packed Y: s.owned, or the model's weight cache */
   const oar_f32_kernels *kr;
+  const oar_bf16_kernels *bk; /* bfloat16 products: packed_y holds pair panels (bf16_gemm.h); or NULL */
   oar_matmul_geom g;
   int64_t batches;
   size_t ldx, ldy;
@@ -154,6 +168,30 @@ static void problem_for(const mm_state *ms, const float *x, const float *y, cons
   p->epi.act = ms->epi.post ? &ms->epi.act : NULL;
 }
 
+/* The bfloat16 form of a problem_for problem (X packed on the fly, Y
+ * pre-packed). */
+static void bf16_problem(const mm_state *ms, const oar_gemm_problem *g, oar_bf16_gemm_problem *b) {
+  memset(b, 0, sizeof *b);
+  b->m = g->m;
+  b->n = g->n;
+  b->k = g->k;
+  b->a = (oar_bf16_operand){NULL, g->a.pack, g->a.ctx};
+  b->b = (oar_bf16_operand){(const uint32_t *)(const void *)ms->packed_y, NULL, NULL};
+  b->c = g->c;
+  b->ldc = g->ldc;
+  b->epi = g->epi;
+}
+
+static void gemm_run(const mm_state *ms, const oar_gemm_problem *p, void *workspace) {
+  if (!ms->bk) {
+    oar_gemm_run(ms->kr, p, ms->slots, workspace);
+    return;
+  }
+  oar_bf16_gemm_problem b;
+  bf16_problem(ms, p, &b);
+  oar_bf16_gemm_run(ms->kr, ms->bk, &b, ms->slots, workspace);
+}
+
 static void run_products(const mm_state *ms, const float *x, const float *y, const float *bias, float *z,
                          void *workspace) {
   const oar_matmul_geom *g = &ms->g;
@@ -172,14 +210,14 @@ static void run_products(const mm_state *ms, const float *x, const float *y, con
   oar_gemm_problem p;
   if (ms->fold) {
     problem_for(ms, x, y, bias, z, &xm, &ym, &p);
-    oar_gemm_run(ms->kr, &p, ms->slots, workspace);
+    gemm_run(ms, &p, workspace);
     return;
   }
   for (int64_t b = 0; b < ms->batches; b++) {
     int64_t xo, yo;
     batch_offsets(g, b, &xo, &yo);
     problem_for(ms, x + xo, y + yo, bias, z + b * g->m * g->n, &xm, &ym, &p);
-    oar_gemm_run(ms->kr, &p, ms->slots, workspace);
+    gemm_run(ms, &p, workspace);
   }
 }
 
@@ -261,7 +299,33 @@ static oar_status prepare_product(const oar_prepare_ctx *ctx, const oar_matmul_g
   ms->fold = shared && !g->trans_x && x_contiguous(g);
   ms->gemv = g->n == 1 && !g->trans_x && alpha == 1.0f && g->k > 0;
   const int y_pos = oar_node_in_pos(ctx->node, y_slot, 0);
-  if (!ms->gemv && shared && ctx->weights && y_pos >= 0 && ctx->in_constant[y_pos]) {
+  const oar_bf16_kernels *bk = ctx->bf16;
+  if (bk && !ms->gemv && shared && y_pos >= 0 && oar_prepare_input_known(ctx, y_slot) &&
+      bk->mr == ms->kr->mr && bk->nr == ms->kr->nr) {
+    /* bfloat16: Y (the weight) pre-packed in pair panels, X converted
+     * while packed. */
+    const size_t words = oar_bf16_gemm_packed_words((size_t)g->n, (size_t)g->k, bk->nr);
+    if (words == SIZE_MAX) {
+      ms->s.base.destroy(&ms->s.base);
+      return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "input '%s' too large to pack (%lld x %lld)",
+                           ctx->node->schema->inputs[y_slot].name, (long long)g->k, (long long)g->n);
+    }
+    pack_y_bf16_args args = {
+        .f = {.kr = ms->kr,
+              .y = {.data = ctx->in[y_pos]->data, .ld = ldy, .trans = g->trans_y, .scale = 1.0f},
+              .n = (size_t)g->n,
+              .k = (size_t)g->k},
+        .bk = bk};
+    /* key[3] 16 + trans_y: the bfloat16 packing (float32: 0 or 1). */
+    const int64_t key[4] = {g->n, g->k, (int64_t)ldy, 16 + g->trans_y};
+    oar_status st = oar_prepare_pack_weight(ctx, y_slot, args.f.y.data, key, words, pack_y_bf16_cb, &args,
+                                            &ms->s, &ms->packed_y, err);
+    if (st != OAR_OK) {
+      ms->s.base.destroy(&ms->s.base);
+      return st;
+    }
+    if (ms->packed_y) ms->bk = bk;
+  } else if (!ms->gemv && shared && ctx->weights && y_pos >= 0 && ctx->in_constant[y_pos]) {
     /* A model constant: packed once for the model, shared by every plan. */
     const size_t floats = oar_gemm_packed_floats((size_t)g->n, (size_t)g->k, ms->kr->nr);
     if (floats == SIZE_MAX) {
@@ -303,7 +367,13 @@ static oar_status prepare_product(const oar_prepare_ctx *ctx, const oar_matmul_g
     oar_gemm_problem p;
     problem_for(ms, NULL, NULL, NULL, NULL, &xm, &ym, &p);
     ms->slots = oar_gemm_slots(ms->kr, &p, ctx->threads);
-    const size_t ws = oar_gemm_workspace_bytes(ms->kr, &p, ms->slots);
+    size_t ws = oar_gemm_workspace_bytes(ms->kr, &p, ms->slots);
+    if (ms->bk) {
+      oar_bf16_gemm_problem b;
+      bf16_problem(ms, &p, &b);
+      ms->slots = oar_bf16_gemm_slots(ms->kr, ms->bk, &b, ctx->threads);
+      ws = oar_bf16_gemm_workspace_bytes(ms->kr, ms->bk, &b, ms->slots);
+    }
     if (ws == SIZE_MAX) {
       ms->s.base.destroy(&ms->s.base);
       return oar_error_set(err, OAR_ERR_INVALID_ARGUMENT, "product too large (%lld x %lld x %lld)",
@@ -311,7 +381,8 @@ static oar_status prepare_product(const oar_prepare_ctx *ctx, const oar_matmul_g
     }
     ms->s.base.workspace_bytes = ws;
   }
-  snprintf(ms->kernel, sizeof ms->kernel, "%s%s", ms->gemv ? "gemv, " : "", ms->kr->gemm_name);
+  snprintf(ms->kernel, sizeof ms->kernel, "%s%s", ms->gemv ? "gemv, " : "",
+           ms->bk ? ms->bk->gemm_name : ms->kr->gemm_name);
   ms->s.base.kernel = ms->kernel;
   *state = &ms->s.base;
   return OAR_OK;
