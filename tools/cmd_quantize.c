@@ -50,6 +50,10 @@ typedef struct activation {
 static int is_default_domain(const char *d) { return d[0] == '\0' || strcmp(d, "ai.onnx") == 0; }
 
 static int read_file(const char *path, uint8_t **out, size_t *len) {
+  struct stat sb;
+  if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode))
+    return cli_fail(
+        "%s is a directory: quantize takes an ONNX model file (paddle2onnx converts a Paddle model)", path);
   FILE *f = fopen(path, "rb");
   if (f == NULL) return cli_fail("cannot open %s: %s", path, strerror(errno));
   uint8_t *buf = NULL;
