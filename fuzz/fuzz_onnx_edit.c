@@ -3,7 +3,7 @@
  * or fail with a message, never crash, leak or read out of bounds. A model
  * that parses is read as quantize reads it (attributes, float initializer
  * data) and rewritten with every kind of edit (a node inserted before each
- * node, inputs renamed, an initializer dropped, an initializer and an
+ * node, inputs renamed, a node and an initializer dropped, an initializer and an
  * output appended); the rewritten bytes must parse again, with the nodes,
  * initializers and outputs the edit implies. Build and run: fuzz/run.sh. */
 #include <stdint.h>
@@ -23,6 +23,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   for (size_t i = 0; i < m.node_count; i++) {
     int64_t v;
     (void)oe_node_attr_int(&m.nodes[i], "transB", &v);
+    if (m.nodes[i].value == NULL) continue;
+    oe_init t;
+    if (oe_tensor_parse(m.nodes[i].value, m.nodes[i].value_len, "value", &t, err, sizeof err) != 0) continue;
+    int64_t n = oe_init_elements(&t);
+    float *f = n >= 0 && n <= (1 << 16) ? malloc((size_t)n * sizeof *f + 1) : NULL;
+    if (f) (void)oe_init_floats(&t, f, (size_t)n, err, sizeof err);
+    free(f);
+    oe_init_free(&t);
   }
   for (size_t i = 0; i < m.init_count; i++) {
     int64_t n = oe_init_elements(&m.inits[i]);
@@ -38,8 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   e.before = calloc(m.node_count + 1, sizeof *e.before);
   e.rename = calloc(m.node_count + 1, sizeof *e.rename);
   e.drop = calloc(m.init_count + 1, 1);
+  e.drop_nodes = calloc(m.node_count + 1, 1);
   char *renamed = "renamed";
-  if (e.before && e.rename && e.drop) {
+  if (e.before && e.rename && e.drop && e.drop_nodes) {
     for (size_t i = 0; i < m.node_count; i++) {
       const char *in[3] = {"q", "s", "z"}, *out = "dq";
       oe_buf_node(&e.before[i], "DequantizeLinear", "n", in, 3, &out, 1, i & 1, 0);
@@ -49,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       }
     }
     if (m.init_count > 0) e.drop[0] = 1;
+    if (m.node_count > 0) e.drop_nodes[0] = 1; /* node i > 0 is then at 2 * i */
     const int64_t dims[1] = {2};
     const int8_t q[2] = {-1, 1};
     oe_buf_init(&e.append_inits, "appended", ONNX_INT8, 1, dims, q, 2);
@@ -58,12 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (oe_model_write(&m, &e, &out, &len) == 0) {
       oe_model again;
       if (oe_model_parse(out, len, &again, err, sizeof err) != 0) abort();
-      size_t dropped = m.init_count > 0;
-      if (again.node_count != 2 * m.node_count || again.init_count != m.init_count - dropped + 1 ||
-          again.output_count != m.output_count + 1)
+      size_t dropped = m.init_count > 0, dropped_nodes = m.node_count > 0;
+      if (again.node_count != 2 * m.node_count - dropped_nodes ||
+          again.init_count != m.init_count - dropped + 1 || again.output_count != m.output_count + 1)
         abort();
-      for (size_t i = 0; i < m.node_count; i++) {
-        const oe_node *n = &again.nodes[2 * i + 1];
+      for (size_t i = 1; i < m.node_count; i++) {
+        const oe_node *n = &again.nodes[2 * i];
         if (strcmp(n->op_type, m.nodes[i].op_type) != 0 || n->input_count != m.nodes[i].input_count) abort();
         if (n->input_count > 0 && strcmp(n->inputs[0], "renamed") != 0) abort();
       }
@@ -76,6 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   free(e.before);
   free(e.rename);
   free(e.drop);
+  free(e.drop_nodes);
   oe_buf_free(&e.append_inits);
   oe_buf_free(&e.append_outputs);
   oe_model_free(&m);

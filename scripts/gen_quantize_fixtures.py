@@ -8,6 +8,7 @@
     relu.onnx            a model with nothing to quantize (one Relu)
     two_inputs.onnx      a two-input model (Add, then MatMul by a constant): the multi-input layout
     two_inputs_calib/sN/{a,b}.npy  its calibration samples, one subdirectory per sample
+    constant_weight.onnx a MatMul whose B is a Constant node's value (input a, as two_inputs.onnx)
     bad_shape/x.npy      a [1, 1, 9, 9] sample: does not fit the digits input [-1, 1, 8, 8]
     wrong_name/s0/image.npy  a sample directory without x.npy
 
@@ -73,6 +74,15 @@ def two_inputs_model(dst):
     onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), dst)
 
 
+def constant_weight_model(dst):
+    a = helper.make_tensor_value_info("a", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3])
+    w = numpy_helper.from_array(np.arange(12, dtype=np.float32).reshape(4, 3) / 10 - 0.5, "w_value")
+    graph = helper.make_graph([helper.make_node("Constant", [], ["w"], value=w),
+                               helper.make_node("MatMul", ["a", "w"], ["y"])], "constant_weight", [a], [y])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), dst)
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(os.path.join(OUT, "calib"))
@@ -84,6 +94,7 @@ def main():
     np.save(os.path.join(OUT, "test_y.npy"), y_test)
     relu_model(os.path.join(OUT, "relu.onnx"))
     two_inputs_model(os.path.join(OUT, "two_inputs.onnx"))
+    constant_weight_model(os.path.join(OUT, "constant_weight.onnx"))
     rng = np.random.default_rng(0)
     for s in range(3):
         os.makedirs(os.path.join(OUT, "two_inputs_calib", "s%d" % s))

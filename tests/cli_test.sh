@@ -340,7 +340,7 @@ $out" ;;
       "$oar" quantize "$digits" --calibration "$data/wrong_name" -o "$qout"
     expect 1 "oar: calibration directory $data/calib holds .npy files, but the model has 2 inputs (a, b): put each sample in a subdirectory with one <input name>.npy per input" \
       "$oar" quantize "$data/two_inputs.onnx" --calibration "$data/calib" -o "$qout"
-    expect 1 "oar: $data/relu.onnx: nothing to quantize: no Conv, MatMul or Gemm node with a float32 initializer as weight" \
+    expect 1 "oar: $data/relu.onnx: nothing to quantize: no Conv, MatMul or Gemm node with a constant float32 weight" \
       "$oar" quantize "$data/relu.onnx" --calibration "$data/calib" -o "$qout"
     expect 1 "oar: cannot open $scratch/none.onnx: No such file or directory" \
       "$oar" quantize "$scratch/none.onnx" --calibration "$data/calib" -o "$qout"
@@ -358,6 +358,10 @@ $out" ;;
     expect 0 "quantized 1 nodes (Conv 0, MatMul 1, Gemm 0)" \
       "$oar" quantize "$data/two_inputs.onnx" --calibration "$data/two_inputs_calib" -o "$qout"
     expect 0 "" "$oar" run "$qout" --input a="$data/two_inputs_calib/s0/a.npy" --input b="$data/two_inputs_calib/s0/b.npy"
+    # A weight held by a Constant node (as older paddle2onnx exports write them).
+    expect 0 "quantized 1 nodes (Conv 0, MatMul 1, Gemm 0)" \
+      "$oar" quantize "$data/constant_weight.onnx" --calibration "$data/two_inputs_calib" -o "$scratch/const.onnx"
+    expect 0 "" "$oar" run "$scratch/const.onnx" --input "$data/two_inputs_calib/s1/a.npy"
     mkdir -p "$scratch/pairs/s0"
     cp "$data/bad_shape/x.npy" "$scratch/pairs/s0/a.npy"
     cp "$data/bad_shape/x.npy" "$scratch/pairs/s0/b.npy"

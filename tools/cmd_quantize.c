@@ -34,10 +34,18 @@ typedef struct quant_args {
  * (input 1) it reads. */
 typedef struct qnode {
   size_t node;
-  size_t act;  /* index into the activation list */
-  size_t init; /* the weight initializer */
-  int axis;    /* the weight's output-channel axis; -1: per tensor */
+  size_t act;    /* index into the activation list */
+  size_t weight; /* index into the weight list */
+  int axis;      /* the weight's output-channel axis; -1: per tensor */
 } qnode;
+
+/* A constant weight: an initializer, or the value of a Constant node. */
+typedef struct weight {
+  oe_init t;      /* the initializer's fields (name borrowed), or the Constant's tensor (name owned) */
+  long init;      /* initializer index, or -1 */
+  long node;      /* Constant node index, or -1 */
+  const char *dq; /* the DequantizeLinear output once made */
+} weight;
 
 typedef struct activation {
   const char *name; /* the model's string */
@@ -460,26 +468,71 @@ static int find_act(activation *acts, size_t count, const char *name) {
   return -1;
 }
 
+/* The Constant node (default domain, with a tensor value) whose output is
+ * `name`, or -1. */
+static long find_constant(const oe_model *m, const char *name) {
+  for (size_t i = 0; i < m->node_count; i++) {
+    const oe_node *n = &m->nodes[i];
+    if (n->value != NULL && n->output_count == 1 && strcmp(n->op_type, "Constant") == 0 &&
+        is_default_domain(n->domain) && strcmp(n->outputs[0], name) == 0)
+      return (long)i;
+  }
+  return -1;
+}
+
+/* The weight named `name` in w[0..*count), added when new: an initializer
+ * or a Constant's value. -1 when it is neither (or its tensor is
+ * malformed: then the node is left float, as for any non-constant B). */
+static long find_weight(const oe_model *m, const char *name, weight *w, size_t *count) {
+  for (size_t i = 0; i < *count; i++)
+    if (strcmp(w[i].t.name, name) == 0) return (long)i;
+  weight *nw = &w[*count];
+  memset(nw, 0, sizeof *nw);
+  nw->init = oe_model_find_init(m, name);
+  nw->node = nw->init >= 0 ? -1 : find_constant(m, name);
+  if (nw->init >= 0) {
+    nw->t = m->inits[nw->init];
+  } else if (nw->node >= 0) {
+    const oe_node *n = &m->nodes[nw->node];
+    char err[256];
+    if (oe_tensor_parse(n->value, n->value_len, name, &nw->t, err, sizeof err) != 0) return -1;
+  } else {
+    return -1;
+  }
+  return (long)(*count)++;
+}
+
+static void weights_free(weight *w, size_t count) {
+  for (size_t i = 0; w && i < count; i++)
+    if (w[i].node >= 0) oe_init_free(&w[i].t);
+  free(w);
+}
+
 /* The quantizable nodes: Conv, MatMul and Gemm of the default domain whose
- * input 1 is a float initializer and input 0 is not. */
+ * input 1 is a float constant (initializer or Constant) and input 0 is
+ * not a constant. */
 static int plan_nodes(const oe_model *m, int per_channel, qnode **out, size_t *count, activation **acts,
-                      size_t *act_count) {
+                      size_t *act_count, weight **weights, size_t *weight_count) {
   qnode *q = calloc(m->node_count + 1, sizeof *q);
   activation *a = calloc(m->node_count + 1, sizeof *a);
-  if (q == NULL || a == NULL) {
-    free(q), free(a);
+  weight *ws = calloc(m->node_count + 1, sizeof *ws);
+  if (q == NULL || a == NULL || ws == NULL) {
+    free(q), free(a), free(ws);
     return cli_fail("out of memory");
   }
-  size_t nq = 0, na = 0;
+  size_t nq = 0, na = 0, nw = 0;
   for (size_t i = 0; i < m->node_count; i++) {
     const oe_node *n = &m->nodes[i];
     if (!is_default_domain(n->domain) || n->input_count < 2) continue;
     int conv = strcmp(n->op_type, "Conv") == 0, matmul = strcmp(n->op_type, "MatMul") == 0,
         gemm = strcmp(n->op_type, "Gemm") == 0;
     if (!conv && !matmul && !gemm) continue;
-    long w = oe_model_find_init(m, n->inputs[1]);
-    if (w < 0 || n->inputs[0][0] == '\0' || oe_model_find_init(m, n->inputs[0]) >= 0) continue;
-    const oe_init *t = &m->inits[w];
+    if (n->inputs[0][0] == '\0' || oe_model_find_init(m, n->inputs[0]) >= 0 ||
+        find_constant(m, n->inputs[0]) >= 0)
+      continue;
+    long w = find_weight(m, n->inputs[1], ws, &nw);
+    if (w < 0) continue;
+    const oe_init *t = &ws[w].t;
     if (t->data_type != ONNX_FLOAT || t->external) continue;
     int axis = -1;
     if (conv && t->rank >= 3) axis = 0;
@@ -497,7 +550,7 @@ static int plan_nodes(const oe_model *m, int per_channel, qnode **out, size_t *c
     }
     q[nq].node = i;
     q[nq].act = (size_t)k;
-    q[nq].init = (size_t)w;
+    q[nq].weight = (size_t)w;
     q[nq].axis = axis;
     nq++;
   }
@@ -505,6 +558,8 @@ static int plan_nodes(const oe_model *m, int per_channel, qnode **out, size_t *c
   *count = nq;
   *acts = a;
   *act_count = na;
+  *weights = ws;
+  *weight_count = nw;
   return CLI_EXIT_OK;
 }
 
@@ -603,7 +658,7 @@ typedef struct qdq_names {
 } qdq_names;
 
 static int write_qdq(const oe_model *m, const quant_args *a, const qnode *q, size_t nq, activation *acts,
-                     size_t na, size_t *weights_per_channel) {
+                     size_t na, weight *ws, size_t nw, size_t *weights_per_channel) {
   name_set names;
   memset(&names, 0, sizeof names);
   oe_edit e;
@@ -611,10 +666,11 @@ static int write_qdq(const oe_model *m, const quant_args *a, const qnode *q, siz
   e.before = calloc(m->node_count + 1, sizeof *e.before);
   e.rename = calloc(m->node_count + 1, sizeof *e.rename);
   e.drop = calloc(m->init_count + 1, 1);
-  qdq_names *wnames = calloc(m->init_count + 1, sizeof *wnames);
+  e.drop_nodes = calloc(m->node_count + 1, 1);
   qdq_names *anames = calloc(na + 1, sizeof *anames);
   int rc = CLI_EXIT_OK;
-  if (!e.before || !e.rename || !e.drop || !wnames || !anames) rc = cli_fail("out of memory");
+  (void)nw;
+  if (!e.before || !e.rename || !e.drop || !e.drop_nodes || !anames) rc = cli_fail("out of memory");
   /* Every name in the graph, so that the new ones are unique. */
   for (size_t i = 0; rc == CLI_EXIT_OK && i < m->node_count; i++) {
     for (size_t k = 0; k < m->nodes[i].input_count; k++)
@@ -638,17 +694,18 @@ static int write_qdq(const oe_model *m, const quant_args *a, const qnode *q, siz
     if (strcmp(op, "If") == 0 || strcmp(op, "Loop") == 0 || strcmp(op, "Scan") == 0) has_subgraphs = 1;
   }
   for (size_t j = 0; rc == CLI_EXIT_OK && j < nq; j++) {
-    const oe_init *t = &m->inits[q[j].init];
+    const oe_init *t = &ws[q[j].weight].t;
     int other = has_subgraphs;
     for (size_t i = 0; !other && i < m->node_count; i++) {
       const oe_node *n = &m->nodes[i];
       int quantized = 0;
-      for (size_t jj = 0; jj < nq; jj++) quantized |= q[jj].node == i && q[jj].init == q[j].init;
+      for (size_t jj = 0; jj < nq; jj++) quantized |= q[jj].node == i && q[jj].weight == q[j].weight;
       for (size_t k = 0; !other && k < n->input_count; k++)
         other = strcmp(n->inputs[k], t->name) == 0 && !(quantized && k == 1);
     }
     for (size_t o = 0; !other && o < m->output_count; o++) other = strcmp(m->outputs[o].name, t->name) == 0;
-    e.drop[q[j].init] = (unsigned char)!other;
+    if (ws[q[j].weight].init >= 0) e.drop[ws[q[j].weight].init] = (unsigned char)!other;
+    if (ws[q[j].weight].node >= 0) e.drop_nodes[ws[q[j].weight].node] = (unsigned char)!other;
   }
 
   *weights_per_channel = 0;
@@ -656,8 +713,8 @@ static int write_qdq(const oe_model *m, const quant_args *a, const qnode *q, siz
     const qnode *qn = &q[j];
     const oe_node *n = &m->nodes[qn->node];
     oe_buf *pre = &e.before[qn->node];
-    const oe_init *t = &m->inits[qn->init];
-    if (wnames[qn->init].dq == NULL) {
+    const oe_init *t = &ws[qn->weight].t;
+    if (ws[qn->weight].dq == NULL) {
       int8_t *wq = NULL;
       float *scales = NULL;
       size_t ch = 0;
@@ -685,7 +742,7 @@ static int write_qdq(const oe_model *m, const quant_args *a, const qnode *q, siz
       const char *ins[3] = {qname, sname, zname};
       oe_buf_node(pre, "DequantizeLinear", nname, ins, 3, &dname, 1, qn->axis >= 0, qn->axis);
       free(wq), free(scales), free(zeros);
-      wnames[qn->init].dq = dname;
+      ws[qn->weight].dq = dname;
       if (qn->axis >= 0) (*weights_per_channel)++;
     }
     activation *act = &acts[qn->act];
@@ -715,7 +772,7 @@ static int write_qdq(const oe_model *m, const quant_args *a, const qnode *q, siz
       }
     }
     e.rename[qn->node][0] = (char *)anames[qn->act].dq;
-    e.rename[qn->node][1] = (char *)wnames[qn->init].dq;
+    e.rename[qn->node][1] = (char *)ws[qn->weight].dq;
   }
 
   uint8_t *bytes = NULL;
@@ -738,7 +795,7 @@ static int write_qdq(const oe_model *m, const quant_args *a, const qnode *q, siz
   free(e.drop);
   oe_buf_free(&e.append_inits);
   oe_buf_free(&e.append_outputs);
-  free(wnames);
+  free(e.drop_nodes);
   free(anames);
   names_free(&names);
   return rc;
@@ -776,12 +833,12 @@ int cmd_quantize(int argc, char **argv) {
   }
   qnode *q = NULL;
   activation *acts = NULL;
-  size_t nq = 0, na = 0;
-  if (rc == CLI_EXIT_OK) rc = plan_nodes(&m, per_channel, &q, &nq, &acts, &na);
+  weight *ws = NULL;
+  size_t nq = 0, na = 0, nw = 0;
+  if (rc == CLI_EXIT_OK) rc = plan_nodes(&m, per_channel, &q, &nq, &acts, &na, &ws, &nw);
   if (rc == CLI_EXIT_OK && nq == 0)
-    rc =
-        cli_fail("%s: nothing to quantize: no Conv, MatMul or Gemm node with a float32 initializer as weight",
-                 a.model);
+    rc = cli_fail("%s: nothing to quantize: no Conv, MatMul or Gemm node with a constant float32 weight",
+                  a.model);
 
   calib_run c;
   memset(&c, 0, sizeof c);
@@ -803,7 +860,7 @@ int cmd_quantize(int argc, char **argv) {
         fprintf(stderr, "oar: note: tensor %s had %lld NaN or infinite values, left out of its range\n",
                 acts[i].name, (long long)acts[i].stats.nonfinite);
     }
-    rc = write_qdq(&m, &a, q, nq, acts, na, &per_channel_weights);
+    rc = write_qdq(&m, &a, q, nq, acts, na, ws, nw, &per_channel_weights);
   }
   if (rc == CLI_EXIT_OK) {
     size_t conv = 0, mm = 0, gemm = 0;
@@ -827,6 +884,7 @@ int cmd_quantize(int argc, char **argv) {
   free(c.dims);
   oar_predictor_destroy(c.predictor);
   free(acts);
+  weights_free(ws, nw);
   free(q);
   oe_model_free(&m);
   free(bytes);

@@ -147,6 +147,21 @@ static void node_free(oe_node *n) {
   free(n->name);
 }
 
+/* A tensor attribute named "value": its TensorProto span into the node.
+ * Malformed attribute bytes are left for whoever reads them. */
+static void note_value(oe_node *n, const pb_field *f) {
+  pb_reader r = {f->data, f->data + f->len, f->data};
+  pb_field a;
+  int named = 0;
+  const uint8_t *t = NULL;
+  size_t tlen = 0;
+  while (pb_next(&r, &a) == 1) {
+    if (a.num == 1 && a.wire == 2) named = a.len == 5 && memcmp(a.data, "value", 5) == 0;
+    if (a.num == 5 && a.wire == 2) t = a.data, tlen = a.len;
+  }
+  if (r.p == r.end && named && t != NULL) n->value = t, n->value_len = tlen;
+}
+
 static int parse_node(parse_ctx *c, const uint8_t *p, size_t len, oe_node *n) {
   memset(n, 0, sizeof *n);
   n->raw = p;
@@ -162,6 +177,9 @@ static int parse_node(parse_ctx *c, const uint8_t *p, size_t len, oe_node *n) {
       case 3: rc = take_string(c, &f, &n->name, "a node name is not a string"); break;
       case 4: rc = take_string(c, &f, &n->op_type, "a node op_type is not a string"); break;
       case 7: rc = take_string(c, &f, &n->domain, "a node domain is not a string"); break;
+      case 5:
+        if (f.wire == 2) note_value(n, &f);
+        break;
       default: break;
     }
     if (rc != 0) return -1;
@@ -338,6 +356,30 @@ void oe_model_free(oe_model *m) {
   free(m->outputs);
   free(m->value_infos);
   memset(m, 0, sizeof *m);
+}
+
+int oe_tensor_parse(const uint8_t *p, size_t len, const char *name, oe_init *t, char *err, size_t errlen) {
+  char inner[200];
+  parse_ctx c = {p, inner, sizeof inner};
+  inner[0] = '\0';
+  int rc = parse_init(&c, p, len, t);
+  /* A Constant's tensor needs no name of its own. */
+  if (rc == 0 || strstr(inner, "without a name") != NULL) {
+    free(t->name);
+    t->name = dup_span((const uint8_t *)name, strlen(name));
+    if (t->name != NULL) return 0;
+    set_err(err, errlen, "out of memory");
+    return -1;
+  }
+  free(t->name);
+  t->name = NULL;
+  set_err(err, errlen, "the value of %s: %s", name, inner);
+  return -1;
+}
+
+void oe_init_free(oe_init *t) {
+  free(t->name);
+  t->name = NULL;
 }
 
 long oe_model_find_init(const oe_model *m, const char *name) {
@@ -601,9 +643,10 @@ static void write_graph(oe_buf *b, const oe_model *m, const oe_edit *e) {
         if (pre->failed) b->failed = 1;
         buf_put(b, pre->p, pre->len);
       }
-      if (node_renamed(e, node, &m->nodes[node]))
+      int keep = !(e->drop_nodes && e->drop_nodes[node]);
+      if (keep && node_renamed(e, node, &m->nodes[node]))
         write_node(b, &m->nodes[node], e->rename[node]);
-      else
+      else if (keep)
         buf_put(b, f.start, whole);
       node++;
     } else if (f.num == 5 && init < m->init_count) {

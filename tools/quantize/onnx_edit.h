@@ -29,6 +29,9 @@ typedef struct oe_node {
   char *op_type, *domain, *name; /* "" when absent */
   char **inputs, **outputs;      /* "" for an omitted optional input */
   size_t input_count, output_count;
+  const uint8_t *value; /* the TensorProto of a tensor attribute "value" (a
+                           Constant's), or NULL */
+  size_t value_len;
 } oe_node;
 
 typedef struct oe_init {
@@ -63,6 +66,12 @@ typedef struct oe_model {
  * freeing. */
 int oe_model_parse(const void *buf, size_t len, oe_model *m, char *err, size_t errlen);
 void oe_model_free(oe_model *m);
+
+/* Reads a TensorProto (a Constant node's value) as an initializer named
+ * `name` (copied). Returns 0, or -1 with the reason in err. Free it with
+ * oe_init_free. */
+int oe_tensor_parse(const uint8_t *p, size_t len, const char *name, oe_init *t, char *err, size_t errlen);
+void oe_init_free(oe_init *t);
 
 /* Index of the initializer / graph input named `name`, or -1. */
 long oe_model_find_init(const oe_model *m, const char *name);
@@ -108,11 +117,13 @@ void oe_buf_output(oe_buf *b, const char *name, int32_t elem_type);
 
 /* What to change. Arrays are indexed like the model's; NULL means none. */
 typedef struct oe_edit {
-  oe_buf *before;      /* [node_count]: node fields to insert before node i */
-  char ***rename;      /* [node_count][input_count]: new input name or NULL */
-  unsigned char *drop; /* [init_count]: drop initializer i and the graph
-                          inputs and value_info of its name */
-  oe_buf append_inits; /* initializer fields appended to the graph */
+  oe_buf *before;            /* [node_count]: node fields to insert before node i */
+  char ***rename;            /* [node_count][input_count]: new input name or NULL */
+  unsigned char *drop;       /* [init_count]: drop initializer i and the graph
+                                inputs and value_info of its name */
+  unsigned char *drop_nodes; /* [node_count]: leave node i out (what was
+                                inserted before it stays) */
+  oe_buf append_inits;       /* initializer fields appended to the graph */
   oe_buf append_outputs;
 } oe_edit;
 
