@@ -9,6 +9,7 @@
     two_inputs.onnx      a two-input model (Add, then MatMul by a constant): the multi-input layout
     two_inputs_calib/sN/{a,b}.npy  its calibration samples, one subdirectory per sample
     constant_weight.onnx a MatMul whose B is a Constant node's value (input a, as two_inputs.onnx)
+    external.onnx        two_inputs.onnx with its weight in external.onnx.data (refused)
     bad_shape/x.npy      a [1, 1, 9, 9] sample: does not fit the digits input [-1, 1, 8, 8]
     wrong_name/s0/image.npy  a sample directory without x.npy
 
@@ -95,6 +96,9 @@ def main():
     relu_model(os.path.join(OUT, "relu.onnx"))
     two_inputs_model(os.path.join(OUT, "two_inputs.onnx"))
     constant_weight_model(os.path.join(OUT, "constant_weight.onnx"))
+    model = onnx.load(os.path.join(OUT, "two_inputs.onnx"))
+    onnx.save(model, os.path.join(OUT, "external.onnx"), save_as_external_data=True,
+              location="external.onnx.data", size_threshold=0)
     rng = np.random.default_rng(0)
     for s in range(3):
         os.makedirs(os.path.join(OUT, "two_inputs_calib", "s%d" % s))

@@ -346,6 +346,8 @@ $out" ;;
       "$oar" quantize "$scratch/none.onnx" --calibration "$data/calib" -o "$qout"
     expect 1 "oar: $data is a directory: quantize takes an ONNX model file" \
       "$oar" quantize "$data" --calibration "$data/calib" -o "$qout"
+    expect 1 "oar: $data/external.onnx: initializer w keeps its data in an external file; quantize reads models whose initializers are inline (onnx.save(model, path, save_as_external_data=False) makes one)" \
+      "$oar" quantize "$data/external.onnx" --calibration "$data/two_inputs_calib" -o "$qout"
     head -c 3000 "$digits" >"$scratch/truncated.onnx"
     expect 1 "oar: $scratch/truncated.onnx: malformed ONNX model: a truncated or invalid field in the ModelProto" \
       "$oar" quantize "$scratch/truncated.onnx" --calibration "$data/calib" -o "$qout"

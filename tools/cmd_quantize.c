@@ -822,7 +822,15 @@ int cmd_quantize(int argc, char **argv) {
     return cli_fail("%s: %s", a.model, err);
   }
   int per_channel = !a.per_tensor;
-  if (m.opset < 10) {
+  const char *external = NULL;
+  for (size_t i = 0; i < m.init_count && external == NULL; i++)
+    if (m.inits[i].external) external = m.inits[i].name;
+  if (external != NULL) {
+    rc = cli_fail(
+        "%s: initializer %s keeps its data in an external file; quantize reads models whose "
+        "initializers are inline (onnx.save(model, path, save_as_external_data=False) makes one)",
+        a.model, external);
+  } else if (m.opset < 10) {
     rc = cli_fail("%s: opset %lld: QuantizeLinear / DequantizeLinear need opset 10 or later", a.model,
                   (long long)m.opset);
   } else if (per_channel && m.opset < 13) {
