@@ -80,6 +80,24 @@ for d in tests/data/models/digits_cnn tests/data/models/rnn_jit_pir tests/data/o
   { printf '\000'; cat "$out/seed.oar"; } >"$out/corpus_oarfile/$name.raw"
 done
 rm -f "$out/seed.oar"
+# `oar quantize`'s ONNX reader and rewriter (tools/quantize/onnx_edit.c,
+# libc only), seeded with ONNX files: the quantize fixtures and a few
+# node-test models of the onnx wheel, when it is installed.
+clang $flags -Itools fuzz/fuzz_onnx_edit.c tools/quantize/onnx_edit.c -o "$out/fuzz_onnx_edit"
+mkdir -p "$out/corpus_onnx_edit"
+for f in tests/data/cli/quantize/*.onnx; do
+  [ -f "$f" ] && cp "$f" "$out/corpus_onnx_edit/$(basename "$f")"
+done
+python3 - "$out/corpus_onnx_edit" <<'PY' || true
+import os, sys
+import onnx
+root = os.path.join(os.path.dirname(onnx.__file__), "backend/test/data/node")
+for name in ["test_conv_with_strides_padding", "test_gemm_default_single_elem_vector_bias", "test_matmul_2d",
+             "test_dequantizelinear_axis", "test_qlinearconv", "test_if"]:
+    path = os.path.join(root, name, "model.onnx")
+    if os.path.exists(path):
+        open(os.path.join(sys.argv[1], name), "wb").write(open(path, "rb").read())
+PY
 # `oar serve`'s request parser (server/infer.c over cJSON), when cJSON's
 # headers are installed (libcjson-dev; .ci/run installs it).
 serve_fuzz=
@@ -171,6 +189,8 @@ if [ -n "${OAR_FUZZ_RUNS:-}" ]; then
     -dict=fuzz/pir_json.dict "$out/corpus.run"
   rm -rf "$out/corpus_oarfile.run" && cp -r "$out/corpus_oarfile" "$out/corpus_oarfile.run"
   "$out/fuzz_oarfile" -runs="$OAR_FUZZ_RUNS" -seed=1 -rss_limit_mb=4096 -max_len=65536 "$out/corpus_oarfile.run"
+  rm -rf "$out/corpus_onnx_edit.run" && cp -r "$out/corpus_onnx_edit" "$out/corpus_onnx_edit.run"
+  "$out/fuzz_onnx_edit" -runs="$OAR_FUZZ_RUNS" -seed=1 -rss_limit_mb=4096 -max_len=65536 "$out/corpus_onnx_edit.run"
   if [ -n "$serve_fuzz" ]; then
     rm -rf "$out/corpus_serve.run" && cp -r "$out/corpus_serve" "$out/corpus_serve.run"
     "$serve_fuzz" -runs="$OAR_FUZZ_RUNS" -seed=1 -rss_limit_mb=4096 -max_len=16384 -dict=fuzz/serve_request.dict \
@@ -180,6 +200,7 @@ else
   "$out/fuzz_model_buffer" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 -dict=fuzz/pir_json.dict \
     "$out/corpus"
   "$out/fuzz_oarfile" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 "$out/corpus_oarfile"
+  "$out/fuzz_onnx_edit" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=65536 "$out/corpus_onnx_edit"
   if [ -n "$serve_fuzz" ]; then
     "$serve_fuzz" -max_total_time="$seconds" -rss_limit_mb=4096 -max_len=16384 -dict=fuzz/serve_request.dict \
       "$out/corpus_serve"

@@ -19,6 +19,10 @@
 #   cli_test.sh missing-model OAR PATH     a model that does not exist: exit 1, PATH in the message
 #   cli_test.sh unknown-command OAR        exit 2
 #   cli_test.sh bad-usage OAR              malformed command lines: exit 2
+#   cli_test.sh quantize-errors OAR DATA_DIR SCRATCH
+#                                          `oar quantize` on bad calibration data and models
+#                                          (DATA_DIR: tests/data/cli/quantize): exit 1 and the
+#                                          exact message of each
 #
 # Values written by `oar run` are checked by run_case --outputs-from.
 set -u
@@ -309,6 +313,62 @@ $out" ;;
     expect 2 "--params" "$oar" info model_dir --params
     expect 2 "--seconds" "$oar" bench model_dir --seconds -1
     expect 2 "nosuch" "$oar" help nosuch
+    expect 2 "oar: quantize needs --calibration DIR" "$oar" quantize model.onnx -o out.onnx
+    expect 2 "oar: quantize needs -o FILE.onnx" "$oar" quantize model.onnx --calibration dir
+    expect 2 "oar: --method must be minmax, percentile or kl, not 'foo'" "$oar" quantize m.onnx --method foo
+    expect 2 "oar: --percentile must be a number in (0, 100], not '0'" "$oar" quantize m.onnx --percentile 0
+    expect 2 "oar: --percentile goes with --method percentile" "$oar" quantize m.onnx --calibration d -o o \
+      --percentile 99
+    ;;
+
+  quantize-errors)
+    data=${3:?data dir}
+    scratch=${4:?scratch dir}
+    digits=$data/digits_cnn.onnx
+    qout=$scratch/out.onnx
+    rm -rf "$scratch"
+    mkdir -p "$scratch/empty"
+    : >"$scratch/empty/notes.txt"
+    expect 0 "quantize MODEL.onnx --calibration DIR" "$oar" help quantize
+    expect 1 "oar: calibration directory $scratch/nosuch: No such file or directory" \
+      "$oar" quantize "$digits" --calibration "$scratch/nosuch" -o "$qout"
+    expect 1 "oar: calibration directory $scratch/empty holds no .npy files (one per sample, or one subdirectory per sample)" \
+      "$oar" quantize "$digits" --calibration "$scratch/empty" -o "$qout"
+    expect 1 "oar: calibration sample $data/bad_shape/x.npy: shape [1, 1, 9, 9] does not fit input x [-1, 1, 8, 8]" \
+      "$oar" quantize "$digits" --calibration "$data/bad_shape" -o "$qout"
+    expect 1 "oar: calibration sample $data/wrong_name/s0 lacks x.npy (input x)" \
+      "$oar" quantize "$digits" --calibration "$data/wrong_name" -o "$qout"
+    expect 1 "oar: calibration directory $data/calib holds .npy files, but the model has 2 inputs (a, b): put each sample in a subdirectory with one <input name>.npy per input" \
+      "$oar" quantize "$data/two_inputs.onnx" --calibration "$data/calib" -o "$qout"
+    expect 1 "oar: $data/relu.onnx: nothing to quantize: no Conv, MatMul or Gemm node with a constant float32 weight" \
+      "$oar" quantize "$data/relu.onnx" --calibration "$data/calib" -o "$qout"
+    expect 1 "oar: cannot open $scratch/none.onnx: No such file or directory" \
+      "$oar" quantize "$scratch/none.onnx" --calibration "$data/calib" -o "$qout"
+    expect 1 "oar: $data is a directory: quantize takes an ONNX model file" \
+      "$oar" quantize "$data" --calibration "$data/calib" -o "$qout"
+    expect 1 "oar: $data/external.onnx: initializer w keeps its data in an external file; quantize reads models whose initializers are inline (onnx.save(model, path, save_as_external_data=False) makes one)" \
+      "$oar" quantize "$data/external.onnx" --calibration "$data/two_inputs_calib" -o "$qout"
+    head -c 3000 "$digits" >"$scratch/truncated.onnx"
+    expect 1 "oar: $scratch/truncated.onnx: malformed ONNX model: a truncated or invalid field in the ModelProto" \
+      "$oar" quantize "$scratch/truncated.onnx" --calibration "$data/calib" -o "$qout"
+    expect 1 "oar: $data/test_x.npy: malformed ONNX model:" \
+      "$oar" quantize "$data/test_x.npy" --calibration "$data/calib" -o "$qout"
+    expect 1 "oar: cannot create $scratch/no/dir/out.onnx" \
+      "$oar" quantize "$digits" --calibration "$data/calib" -o "$scratch/no/dir/out.onnx"
+    [ ! -e "$qout" ] || fail "a failed quantize left $out"
+    # The multi-input layout: one subdirectory per sample, <input>.npy each.
+    expect 0 "quantized 1 nodes (Conv 0, MatMul 1, Gemm 0)" \
+      "$oar" quantize "$data/two_inputs.onnx" --calibration "$data/two_inputs_calib" -o "$qout"
+    expect 0 "" "$oar" run "$qout" --input a="$data/two_inputs_calib/s0/a.npy" --input b="$data/two_inputs_calib/s0/b.npy"
+    # A weight held by a Constant node (as older paddle2onnx exports write them).
+    expect 0 "quantized 1 nodes (Conv 0, MatMul 1, Gemm 0)" \
+      "$oar" quantize "$data/constant_weight.onnx" --calibration "$data/two_inputs_calib" -o "$scratch/const.onnx"
+    expect 0 "" "$oar" run "$scratch/const.onnx" --input "$data/two_inputs_calib/s1/a.npy"
+    mkdir -p "$scratch/pairs/s0"
+    cp "$data/bad_shape/x.npy" "$scratch/pairs/s0/a.npy"
+    cp "$data/bad_shape/x.npy" "$scratch/pairs/s0/b.npy"
+    expect 1 "oar: calibration sample $scratch/pairs/s0/a.npy: shape [1, 1, 9, 9] does not fit input a [1, 4]" \
+      "$oar" quantize "$data/two_inputs.onnx" --calibration "$scratch/pairs" -o "$scratch/out2.onnx"
     ;;
 
   *)

@@ -21,6 +21,8 @@ static const char kOverview[] =
     "  run MODEL --input NAME=X.npy   run a model on .npy inputs, print and save outputs\n"
     "  bench MODEL                    time a model on random inputs\n"
     "  opt MODEL -o FILE.oar          one optimized model file: loads fast, runs mapped\n"
+    "  quantize MODEL.onnx --calibration DIR -o OUT.onnx\n"
+    "                                 int8 QDQ ONNX model calibrated on .npy samples\n"
     "  serve --model-repository DIR   serve models over HTTP (KServe / Triton v2 protocol)\n"
     "  help [COMMAND]                 this text, or a command's options\n"
     "  --version                      the program and library versions\n"
@@ -99,6 +101,36 @@ static const char kOptHelp[] =
     "  --emit-op-list FILE    the op types the optimized graph runs, one per line\n"
     "                         ('-': stdout), for -DOAR_OP_LIST builds\n";
 
+static const char kQuantizeHelp[] =
+    "usage: oar quantize MODEL.onnx --calibration DIR -o OUT.onnx [--method minmax|percentile|kl]\n"
+    "                    [--percentile P] [--per-tensor-weights] [--threads N]\n"
+    "\n"
+    "Post-training static quantization: writes OUT.onnx, a QDQ ONNX model (the\n"
+    "format of ONNX Runtime's quantize_static with QuantFormat.QDQ) that oar and\n"
+    "ONNX Runtime load. The weight (a float32 initializer or Constant) of every\n"
+    "Conv, and of every MatMul and Gemm whose B is one, becomes int8, symmetric\n"
+    "(zero point 0, scale max|w| / 127) per output channel (Conv: axis 0;\n"
+    "MatMul B [K, N]: axis 1), followed by DequantizeLinear; their activation\n"
+    "input gets a QuantizeLinear -> DequantizeLinear pair of uint8, its scale\n"
+    "and zero point from the range [min(0, lo), max(0, hi)] measured by running\n"
+    "MODEL on the calibration samples. Biases and every other op stay float.\n"
+    "\n"
+    "  --calibration DIR    the samples: for a model with one input, DIR/*.npy,\n"
+    "                       one file per sample; for any model, DIR/<sample>/,\n"
+    "                       one subdirectory per sample holding <input>.npy per\n"
+    "                       input (characters of the input name other than\n"
+    "                       A-Z a-z 0-9 . _ - as '_'). A file may hold a batch.\n"
+    "  -o, --output FILE    the quantized model to write\n"
+    "  --method M           how a range [lo, hi] is taken from the samples:\n"
+    "                       minmax (default): the smallest and largest value;\n"
+    "                       percentile: from a 2048-bin histogram of the values,\n"
+    "                       (100 - P) / 2 percent cut at each end;\n"
+    "                       kl: TensorRT's entropy calibration (2048-bin |x|\n"
+    "                       histogram, 128 levels), [lo, hi] clipped to +-threshold\n"
+    "  --percentile P       the percentile kept (default 99.99)\n"
+    "  --per-tensor-weights one scale per weight instead of one per channel\n"
+    "  --threads N          threads for the calibration runs (default 1)\n";
+
 int cmd_print_help(const char *command) {
   if (command == NULL) {
     fputs(kOverview, stdout);
@@ -110,6 +142,8 @@ int cmd_print_help(const char *command) {
     fputs(kBenchHelp, stdout);
   } else if (strcmp(command, "opt") == 0) {
     fputs(kOptHelp, stdout);
+  } else if (strcmp(command, "quantize") == 0) {
+    fputs(kQuantizeHelp, stdout);
   } else if (strcmp(command, "serve") == 0) {
 #ifdef OAR_HAVE_SERVE
     fputs(serve_help(), stdout);
@@ -146,6 +180,7 @@ int main(int argc, char **argv) {
   if (strcmp(command, "run") == 0) return cmd_run(argc - 2, argv + 2);
   if (strcmp(command, "bench") == 0) return cmd_bench(argc - 2, argv + 2);
   if (strcmp(command, "opt") == 0) return cmd_opt(argc - 2, argv + 2);
+  if (strcmp(command, "quantize") == 0) return cmd_quantize(argc - 2, argv + 2);
   if (strcmp(command, "serve") == 0) {
 #ifdef OAR_HAVE_SERVE
     return serve_main(argc - 2, argv + 2);
