@@ -17,13 +17,15 @@ bool oar_pass_const_count(const oar_pass_ctx *ctx, int v, oar_dtype t, int64_t c
          c->bytes >= (size_t)count * oar_dtype_bytes(t);
 }
 
+static oar_dtype value_dtype(const oar_pass_ctx *ctx, int v);
+
 static bool one_of(const oar_pass_ctx *ctx, int v, oar_dtype t, bool allow_dynamic) {
   if (!allow_dynamic) return oar_pass_const_count(ctx, v, t, 1);
   /* Computed (DynamicQuantizeLinear): one value, or a shape not known yet
    * (the op checks it when planned). */
   const oar_value *c = &ctx->graph->values[v];
   const int64_t numel = oar_shape_numel(&c->shape);
-  return c->dtype == t && (numel == 1 || (numel < 0 && !oar_pass_is_const(ctx, v)));
+  return value_dtype(ctx, v) == t && (numel == 1 || (numel < 0 && !oar_pass_is_const(ctx, v)));
 }
 
 /* The dtype of value v: what a quantize_linear producing it writes, seen
@@ -43,6 +45,8 @@ static oar_dtype value_dtype(const oar_pass_ctx *ctx, int v) {
         const int z = oar_pass_input(ctx, p, OAR_QUANT_IN_ZERO_POINT);
         return z >= 0 ? g->values[z].dtype : OAR_DTYPE_UINT8;
       }
+      case OAR_OP_dynamic_quantize_linear: /* Y and YZeroPoint uint8, YScale float32 */
+        return v == oar_pass_output(ctx, p, 1) ? OAR_DTYPE_FLOAT32 : OAR_DTYPE_UINT8;
       case OAR_OP_cast: {
         oar_dtype t;
         return oar_cast_dtype_from_var_type(oar_node_attr_i(n, OAR_CAST_ATTR_OUT_DTYPE), &t)

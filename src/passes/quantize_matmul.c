@@ -16,6 +16,7 @@
 
 #include "ir/ops/elementwise.h"
 #include "ir/ops/infer_util.h"
+#include "ir/ops/math.h"
 #include "ir/ops/matmul.h"
 #include "passes/quant_match.h"
 
@@ -89,6 +90,47 @@ static oar_status rewrite(oar_pass_ctx *ctx, int ni, const qmm_match *m, oar_err
   return OAR_OK;
 }
 
+static bool all_ones(const oar_pass_ctx *ctx, int v) {
+  if (v < 0 || !oar_pass_is_const(ctx, v) || ctx->graph->values[v].dtype != OAR_DTYPE_FLOAT32) return false;
+  const oar_value *c = &ctx->graph->values[v];
+  const int64_t n = oar_shape_numel(&c->shape);
+  const float *f = c->data;
+  for (int64_t i = 0; i < n; i++)
+    if (f[i] != 1.0f) return false;
+  return n > 0;
+}
+
+/* The sole reader of v if it is a cast to `t`, else -1. */
+static int cast_to(const oar_pass_ctx *ctx, int v, oar_dtype t) {
+  const int c = oar_pass_sole_consumer(ctx, v);
+  if (c < 0 || ctx->graph->nodes[c].schema->id != OAR_OP_cast) return -1;
+  oar_dtype to;
+  return oar_cast_dtype_from_var_type(oar_node_attr_i(&ctx->graph->nodes[c], OAR_CAST_ATTR_OUT_DTYPE), &to) &&
+                 to == t
+             ? c
+             : -1;
+}
+
+/* MatMulInteger as loaded (scale 1) writes integers as float32, which ONNX
+ * casts to int32 and the model casts back: with unit scales and no bias
+ * the pair is the identity on those values, and goes. */
+static void drop_integer_round_trip(oar_pass_ctx *ctx, int ni) {
+  if (oar_pass_input(ctx, ni, OAR_QMATMUL_IN_BIAS) >= 0 ||
+      !all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_X_SCALE)) ||
+      !all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_W_SCALE)))
+    return;
+  const int y = oar_pass_output(ctx, ni, 0);
+  const int to_int = cast_to(ctx, y, OAR_DTYPE_INT32);
+  const int to_float = to_int < 0 ? -1 : cast_to(ctx, oar_pass_output(ctx, to_int, 0), OAR_DTYPE_FLOAT32);
+  if (to_float < 0) return;
+  const int z = oar_pass_output(ctx, to_float, 0);
+  for (int i = 0; i < ctx->graph->num_outputs; i++)
+    if (ctx->graph->outputs[i] == z) return;
+  oar_pass_replace_uses(ctx, z, y);
+  oar_pass_kill(ctx, to_float);
+  oar_pass_kill(ctx, to_int);
+}
+
 oar_status oar_pass_quantize_matmul(oar_pass_ctx *ctx, oar_error *err) {
   oar_graph *g = ctx->graph;
   for (int ni = 0; ni < g->num_nodes; ni++) {
@@ -108,6 +150,7 @@ oar_status oar_pass_quantize_matmul(oar_pass_ctx *ctx, oar_error *err) {
     }
     find_bias(ctx, ni, g->values[m.w.wq].shape.dims[1], &m);
     OAR_TRY(rewrite(ctx, ni, &m, err));
+    drop_integer_round_trip(ctx, ni);
     ctx->report->fired++;
   }
   return OAR_OK;

@@ -165,8 +165,12 @@ static int ones_like(onnx_cx *cx, int v, const char *name) {
   static const float one = 1.0f;
   if (v < 0) return cx_const_f32(cx, &one, 1, 0);
   oar_shape s;
-  if (!cx_info(cx, v, NULL, &s) || s.rank > 1) {
-    cx_unsupported(cx, "%s of a shape not known at load time (or of rank > 1)", name);
+  /* A computed zero point (DynamicQuantizeLinear's, ONNX Runtime's dynamic
+   * quantization) is one value; if it is not, dequantize_linear reports the
+   * scale and zero point differing in shape when the model is planned. */
+  if (!cx_info(cx, v, NULL, &s)) return cx_const_f32(cx, &one, 1, 0);
+  if (s.rank > 1) {
+    cx_unsupported(cx, "%s of rank %d (expected one value or one per row)", name, s.rank);
     return -1;
   }
   const int64_t n = oar_shape_numel(&s);

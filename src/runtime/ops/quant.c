@@ -247,3 +247,59 @@ oar_status oar_prepare_quantize_linear(const oar_prepare_ctx *ctx, oar_op_state 
 oar_status oar_prepare_dequantize_linear(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
   return prepare_q8(ctx, false, state, err);
 }
+
+/* dynamic_quantize_linear on float32: the range in one vectorizable pass,
+ * then the 8-bit table's quantize loop (the same arithmetic as the
+ * reference: the division in float32, ties to even). */
+typedef struct dql_state {
+  oar_simple_state base; /* owns nothing */
+  const oar_qs8_kernels *kr;
+} dql_state;
+
+static void range_of(const float *x, size_t n, float *lo, float *hi) {
+  float a = 0.0f, b = 0.0f; /* the range always holds 0 */
+  for (size_t i = 0; i < n; i++) {
+    a = x[i] < a ? x[i] : a;
+    b = x[i] > b ? x[i] : b;
+  }
+  *lo = a;
+  *hi = b;
+}
+
+static oar_status run_dql(const oar_op_state *state, const oar_node *node, const oar_tensor_view *const *in,
+                          oar_tensor_view *out, void *workspace, oar_error *err) {
+  (void)workspace;
+  const dql_state *ds = (const dql_state *)state;
+  const oar_tensor_view *x = in[0];
+  oar_tensor_view *y, *ys, *yz;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  OAR_TRY(oar_run_output(node, out, 1, &ys, err));
+  OAR_TRY(oar_run_output(node, out, 2, &yz, err));
+  const size_t n = (size_t)oar_view_numel(x);
+  float lo, hi;
+  range_of(x->data, n, &lo, &hi);
+  /* NaN in the input: the reference's fminf/fmaxf skip it, this loop may
+   * not; leave such inputs to it. */
+  if (isnan(lo) || isnan(hi)) return oar_run_dynamic_quantize_linear(node, in, out, err);
+  const float scale = (hi == lo ? 1.0f : hi - lo) / 255.0f;
+  const float zp = nearbyintf(fminf(255.0f, fmaxf(0.0f, 0.0f - lo / scale)));
+  q8_job j = {NULL, x->data, y->data};
+  q8_state qs = {.kr = ds->kr, .scale = scale, .zero = (int32_t)zp, .is_signed = false, .quantize = true};
+  j.qs = &qs;
+  oar_parallel_rows(n, 1, q8_rows, &j);
+  *(float *)ys->data = scale;
+  *(uint8_t *)yz->data = (uint8_t)zp;
+  return OAR_OK;
+}
+
+oar_status oar_prepare_dynamic_quantize_linear(const oar_prepare_ctx *ctx, oar_op_state **state,
+                                               oar_error *err) {
+  const oar_tensor_view *x = ctx->in[0];
+  if (!x || x->dtype != OAR_DTYPE_FLOAT32) return OAR_OK;
+  dql_state *ds = oar_state_new(sizeof *ds, run_dql, "dynamic_quantize_linear f32 -> uint8, vector");
+  if (!ds)
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing dynamic_quantize_linear");
+  ds->kr = oar_qs8_kernels_for(ctx->kernels->isa);
+  *state = &ds->base.base;
+  return OAR_OK;
+}
