@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where generated test models are cached, outside the clone.
 
-    python3 scripts/model_cache.py SET      prints the cache directory of SET (zoo, large)
+    python3 scripts/model_cache.py SET      prints the cache directory of SET (zoo, large, quant)
 
 The directory is ${OAR_MODEL_CACHE:-$HOME/.cache/oar/models}/<SET>-<hash>/, where the hash
 covers the scripts that generate SET (the generator and what it imports from scripts/) and
@@ -20,6 +20,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SETS = {
     "zoo": ["gen_zoo.py", "gen_fixtures.py", "gen_pir_fixtures.py", "gen_bert.py"],
     "large": ["gen_fixtures.py", "gen_pir_fixtures.py", "gen_bert.py"],
+    # Made from the large models: their generators count too.
+    "quant": ["gen_quant_zoo.py", "gen_fixtures.py", "gen_pir_fixtures.py", "gen_bert.py"],
 }
 
 

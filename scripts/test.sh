@@ -82,6 +82,9 @@ if [ ! -L tests/data/large ] && [ -f tests/data/large/.complete ] && [ ! -f test
   python3 scripts/gen_fixtures.py --large-only --out tests/data/large --only '*_pir'
 fi
 generated_models zoo "the zoo models (scripts/gen_zoo.py, docs/model-zoo.md)" python3 scripts/gen_zoo.py --out
+# After the large models, which it quantizes.
+generated_models quant "the quantized zoo (scripts/gen_quant_zoo.py)" \
+  python3 scripts/gen_quant_zoo.py --large tests/data/large
 
 # The Python found now (the .venv above, or another), not the one an older
 # configure of this build directory remembered.
