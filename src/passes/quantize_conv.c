@@ -11,9 +11,9 @@
  * float one; the conv epilogue fusions that follow (bias, residual,
  * activation) apply to conv2d_int8 as to conv2d.
  *
- * Left in float (noted): depthwise convolutions (one input channel per
- * group: too few products per output to gain), per-tensor activation
- * scales that are not constants, filters with a nonzero zero point. */
+ * Depthwise convolutions become conv2d_int8 too (their own plane kernel).
+ * Left in float (noted): activation scales that are not constants,
+ * filters with a nonzero zero point. */
 #include <string.h>
 
 #include "ir/ops/conv.h"
@@ -42,8 +42,6 @@ static const char *why_not(const oar_pass_ctx *ctx, int ni, qconv_match *m) {
   why = oar_pass_match_dq_weight(ctx, dw, 4, 0, &w);
   if (why) return why;
   *m = (qconv_match){in.xq, in.scale, in.zero, w.wq, w.scale};
-  const int64_t groups = oar_node_attr_i(n, OAR_CONV_ATTR_GROUPS);
-  if (g->values[w.wq].shape.dims[1] == 1 && groups > 1) return "depthwise: stays float";
   return NULL;
 }
 

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "kernels/generic/qs8_dwconv_impl.h"
+
 #include "base/threadpool.h"
 
 #define GENERIC_MR 4
@@ -104,6 +106,18 @@ static void gemm_cols_generic(size_t kg, const uint8_t *a, const int8_t *b, size
       c[r * ldc + j] = (float)(acc[r][j] - e->corr[j]) * e->scale[j] + (e->bias ? e->bias[j] : 0.0f);
 }
 
+size_t oar_q8_dwconv_scratch_bytes(const oar_q8_dw_geometry *g) {
+  const size_t ph = (size_t)(g->in_h + g->pad_top + g->pad_bottom),
+               pw = (size_t)(g->in_w + g->pad_left + g->pad_right);
+  const size_t row = ((size_t)g->out_w + 15) & ~(size_t)15;
+  return ((ph * pw + 63) & ~(size_t)31) * sizeof(int16_t) + row * (sizeof(int32_t) + sizeof(float)) + 64;
+}
+
+static void dwconv_generic(const oar_q8_dw_geometry *g, const uint8_t *src, const int8_t *w,
+                           const oar_q8_dw_channel *ch, void *dst, void *scratch) {
+  qs8_dwconv_plane_impl(g, src, w, ch, dst, scratch);
+}
+
 void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y) {
   for (size_t i = 0; i < n; i++) {
     const int32_t q = oar_q8_requantize(x[i], scale, zero, is_signed);
@@ -130,6 +144,7 @@ const oar_qs8_kernels oar_qs8_kernels_generic = {
     .quantize = oar_q8_quantize_generic,
     .dequantize = oar_q8_dequantize_generic,
     .gemm_cols = gemm_cols_generic,
+    .dwconv = dwconv_generic,
 };
 
 const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa) {

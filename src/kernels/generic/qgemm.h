@@ -84,6 +84,31 @@ typedef struct oar_qgemm_col_epilogue {
 typedef void (*oar_qgemm_cols_ukernel_fn)(size_t kg, const uint8_t *a, const int8_t *b, size_t rows,
                                           size_t cols, float *c, size_t ldc, const oar_qgemm_col_epilogue *e);
 
+/* The depthwise convolution (one input channel per output channel) on
+ * 8-bit input, one channel plane per call. */
+typedef struct oar_q8_dw_geometry {
+  int64_t in_h, in_w, out_h, out_w, kernel_h, kernel_w, stride_h, stride_w, dilation_h, dilation_w;
+  int64_t pad_top, pad_bottom, pad_left, pad_right;
+  uint8_t flip; /* 0x80: the input is int8 */
+  int16_t zero; /* the input's zero point as uint8 (int8's + 128) */
+} oar_q8_dw_geometry;
+
+/* One channel's epilogue: y = acc * scale + bias (+ residual), clamped to
+ * [lo, hi]; requantized when out_inv_scale > 0 (as the GEMM tiles). */
+typedef struct oar_q8_dw_channel {
+  float scale, bias, lo, hi, out_inv_scale;
+  int32_t out_zero;
+  bool out_signed;
+  const float *residual; /* the channel's output plane of ResidualData, or NULL */
+} oar_q8_dw_channel;
+
+/* Scratch bytes one call needs (a padded int16 plane, an int32 and a float
+ * row). */
+size_t oar_q8_dwconv_scratch_bytes(const oar_q8_dw_geometry *g);
+
+typedef void (*oar_q8_dwconv_fn)(const oar_q8_dw_geometry *g, const uint8_t *src, const int8_t *w,
+                                 const oar_q8_dw_channel *ch, void *dst, void *scratch);
+
 typedef struct oar_qs8_kernels {
   const char *name; /* e.g. "qs8_gemm_6x64__avx512vnni" */
   size_t mr, nr;
@@ -92,6 +117,7 @@ typedef struct oar_qs8_kernels {
   oar_q8_quantize_fn quantize;
   oar_q8_dequantize_fn dequantize;
   oar_qgemm_cols_ukernel_fn gemm_cols;
+  oar_q8_dwconv_fn dwconv;
 } oar_qs8_kernels;
 
 extern const oar_qs8_kernels oar_qs8_kernels_generic;

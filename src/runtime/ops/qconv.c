@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/alloc.h"
+#include "base/threadpool.h"
 #include "ir/ops/conv.h"
 #include "kernels/generic/qgemm.h"
 #include "kernels/ref/activation.h"
@@ -89,15 +90,20 @@ typedef struct qconv_state {
   const oar_qs8_kernels *kr;
   const oar_f32_kernels *f32;
   oar_conv2d_params p;
-  size_t k, n, m_g;       /* GEMM depth, columns (output pixels), rows per group */
-  size_t a_group_bytes;   /* packed filter bytes per group */
-  bool direct;            /* 1x1, stride 1, no padding: the input rows are the GEMM's B */
+  size_t k, n, m_g;     /* GEMM depth, columns (output pixels), rows per group */
+  size_t a_group_bytes; /* packed filter bytes per group */
+  bool direct;          /* 1x1, stride 1, no padding: the input rows are the GEMM's B */
+  bool depthwise;       /* one input channel per output channel: the plane kernel */
+  int slots;            /* depthwise: threads, each with its own scratch */
+  size_t dw_scratch;    /* depthwise: scratch bytes per slot */
+  oar_q8_dw_geometry dw;
   uint8_t flip, pad_byte; /* int8 input -> uint8; the zero point's raw byte */
   oar_fused_epilogue epi;
-  const int32_t *rowsum; /* [out_c], at the start of the packed filter */
-  const int8_t *packed;  /* groups x a_group_bytes after the row sums */
-  float *scale;          /* [out_c]: input scale * filter scale */
-  float out_inv_scale;   /* > 0: requantized output, 1 / OutputScale */
+  const int32_t *rowsum;   /* [out_c], at the start of the packed filter */
+  const int8_t *packed_dw; /* depthwise: the filter as it is, [out_c, kh * kw] */
+  const int8_t *packed;    /* groups x a_group_bytes after the row sums */
+  float *scale;            /* [out_c]: input scale * filter scale */
+  float out_inv_scale;     /* > 0: requantized output, 1 / OutputScale */
   int32_t out_zero;
   bool out_signed;
   size_t out_elem; /* bytes per output element */
@@ -161,6 +167,41 @@ static void im2col_u8(const oar_conv2d_params *p, const uint8_t *src, size_t cha
 
 static size_t align64(size_t b) { return (b + 63) & ~(size_t)63; }
 
+typedef struct dw_job {
+  const qconv_state *qs;
+  const uint8_t *x;
+  const float *bias, *res;
+  char *y;
+  char *scratch;
+} dw_job;
+
+/* Slot s: its share of the (image, channel) planes, with its own scratch. */
+static void dw_slots(void *ctx, size_t begin, size_t end) {
+  const dw_job *j = ctx;
+  const qconv_state *qs = j->qs;
+  const oar_conv2d_params *p = &qs->p;
+  const size_t planes = (size_t)(p->batch * p->out_c), in_plane = (size_t)(p->in_h * p->in_w);
+  for (size_t s = begin; s < end; s++) {
+    void *scratch = j->scratch + s * qs->dw_scratch;
+    const size_t from = planes * s / (size_t)qs->slots, to = planes * (s + 1) / (size_t)qs->slots;
+    for (size_t i = from; i < to; i++) {
+      const size_t c = i % (size_t)p->out_c;
+      const oar_q8_dw_channel ch = {
+          .scale = qs->scale[c],
+          .bias = j->bias ? j->bias[c] : 0.0f,
+          .lo = qs->epi.lo,
+          .hi = qs->epi.hi,
+          .out_inv_scale = qs->out_inv_scale,
+          .out_zero = qs->out_zero,
+          .out_signed = qs->out_signed,
+          .residual = j->res ? j->res + i * qs->n : NULL,
+      };
+      qs->kr->dwconv(&qs->dw, j->x + i * in_plane, qs->packed_dw + c * qs->k, &ch,
+                     j->y + i * qs->n * qs->out_elem, scratch);
+    }
+  }
+}
+
 static oar_status run_qconv_fast(const oar_op_state *state, const oar_node *n,
                                  const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
                                  oar_error *err) {
@@ -171,6 +212,12 @@ static oar_status run_qconv_fast(const oar_op_state *state, const oar_node *n,
   oar_tensor_view *y = oar_op_output(n, out, OAR_CONV_OUT_OUTPUT);
   if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'Input' or output 'Output' is not bound");
   const oar_conv2d_params *p = &qs->p;
+  if (qs->depthwise) {
+    dw_job j = {qs, x->data, bias ? bias->data : NULL, res ? res->data : NULL, y->data, workspace};
+    oar_parallel_for((size_t)qs->slots, 1, dw_slots, &j);
+    if (qs->epi.post) qs->f32->act(&qs->epi.act, y->data, y->data, (size_t)oar_view_numel(y));
+    return OAR_OK;
+  }
   const size_t groups = (size_t)p->groups, c_g = (size_t)(p->in_c / p->groups);
   const size_t plane = (size_t)(p->in_h * p->in_w), m = (size_t)p->out_c;
   uint8_t *col = workspace;
@@ -207,6 +254,55 @@ static oar_status run_qconv_fast(const oar_op_state *state, const oar_node *n,
   return OAR_OK;
 }
 
+/* Depthwise: the filter is read as it is; scales per channel; a scratch
+ * (padded plane) per thread. */
+static oar_status prepare_depthwise(const oar_prepare_ctx *ctx, const qconv_io *io, qconv_state *qs,
+                                    int32_t zb, oar_op_state **state, oar_error *err) {
+  const oar_conv2d_params *p = &qs->p;
+  const size_t m = (size_t)p->out_c;
+  qs->packed_dw = io->w->data;
+  qs->scale = oar_aligned_alloc(m * (sizeof(float) + sizeof(int32_t)));
+  if (!qs->scale) {
+    qs->s.base.destroy(&qs->s.base);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
+  }
+  qs->corr = (int32_t *)(void *)(qs->scale + m);
+  const float xs = *(const float *)io->xs->data, *ws = io->ws->data;
+  for (size_t i = 0; i < m; i++) {
+    qs->scale[i] = xs * ws[io->per_channel ? i : 0];
+    qs->corr[i] = 0;
+  }
+  /* The bottom and right padding the output size needs, beyond the input. */
+  const int64_t need_h = (p->out_h - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1,
+                need_w = (p->out_w - 1) * p->stride_w + (p->kernel_w - 1) * p->dilation_w + 1;
+  qs->dw = (oar_q8_dw_geometry){
+      .in_h = p->in_h,
+      .in_w = p->in_w,
+      .out_h = p->out_h,
+      .out_w = p->out_w,
+      .kernel_h = p->kernel_h,
+      .kernel_w = p->kernel_w,
+      .stride_h = p->stride_h,
+      .stride_w = p->stride_w,
+      .dilation_h = p->dilation_h,
+      .dilation_w = p->dilation_w,
+      .pad_top = p->pad_top,
+      .pad_left = p->pad_left,
+      .pad_bottom = need_h > p->pad_top + p->in_h ? need_h - p->pad_top - p->in_h : 0,
+      .pad_right = need_w > p->pad_left + p->in_w ? need_w - p->pad_left - p->in_w : 0,
+      .flip = qs->flip,
+      .zero = (int16_t)zb,
+  };
+  qs->slots = ctx->threads > 1 ? ctx->threads : 1;
+  qs->dw_scratch = align64(oar_q8_dwconv_scratch_bytes(&qs->dw));
+  qs->s.base.workspace_bytes = qs->dw_scratch * (size_t)qs->slots;
+  snprintf(qs->kernel, sizeof qs->kernel, "conv2d_int8 %lldx%lld depthwise, %s", (long long)p->kernel_h,
+           (long long)p->kernel_w, qs->kr->name);
+  qs->s.base.kernel = qs->kernel;
+  *state = &qs->s.base;
+  return OAR_OK;
+}
+
 static oar_status prepare_qconv(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
   qconv_io io;
   OAR_TRY(read_io(ctx->node, ctx->in, (oar_tensor_view *)ctx->out, &io, err));
@@ -240,6 +336,7 @@ static oar_status prepare_qconv(const oar_prepare_ctx *ctx, oar_op_state **state
   qs->direct = p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
                p->pad_top == 0 && p->pad_left == 0 && p->in_h == p->out_h && p->in_w == p->out_w;
   const int32_t zp = zero_point(&io);
+  qs->depthwise = p->groups == p->in_c && p->groups == p->out_c && p->groups > 1;
   qs->flip = io.x_signed ? 0x80 : 0;
   qs->pad_byte = (uint8_t)zp;
   const int32_t zb = io.x_signed ? zp + 128 : zp;
@@ -254,6 +351,7 @@ static oar_status prepare_qconv(const oar_prepare_ctx *ctx, oar_op_state **state
     qs->s.base.destroy(&qs->s.base);
     return OAR_OK;
   }
+  if (qs->depthwise) return prepare_depthwise(ctx, &io, qs, zb, state, err);
   qs->a_group_bytes = align64(oar_qgemm_packed_a_bytes(m_g, k, kr->mr));
   const size_t rowsum_bytes = align64(m * sizeof(int32_t));
   const size_t bytes = rowsum_bytes + groups * qs->a_group_bytes;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernels/generic/qgemm.h"
+#include "kernels/generic/qs8_dwconv_impl.h"
 
 #define MR 6
 #define NR 64
@@ -223,6 +224,62 @@ VNNI_TARGET static void dequantize_512(const void *x, size_t n, float scale, int
   }
 }
 
+/* 16 taps of an int16 row as int32: consecutive (stride 1) or every other
+ * one (stride 2: the low halves of 16 int32 lanes are the even taps). The
+ * plane's spare bytes cover the loads past a row's end. */
+VNNI_TARGET static inline __m512i dw_taps(const int16_t *t, int64_t stride) {
+  if (stride == 1) return _mm512_cvtepi16_epi32(_mm256_loadu_si256((const __m256i *)(const void *)t));
+  return _mm512_cvtepi16_epi32(_mm512_cvtepi32_epi16(_mm512_loadu_si512(t)));
+}
+
+/* The depthwise plane with AVX-512: 16 outputs of a row at a time, every
+ * tap a widening multiply-add, the epilogue as the GEMM tiles'. Strides
+ * other than 1 and 2 take the plain-C body. */
+VNNI_TARGET static void dwconv_512(const oar_q8_dw_geometry *g, const uint8_t *src, const int8_t *w,
+                                   const oar_q8_dw_channel *ch, void *dst, void *scratch) {
+  if (g->stride_w > 2) {
+    qs8_dwconv_plane_impl(g, src, w, ch, dst, scratch);
+    return;
+  }
+  int16_t *plane = scratch;
+  const int64_t pw = qs8_dw_fill_plane(g, src, plane);
+  const int64_t taps = g->kernel_h * g->kernel_w;
+  __m512i wv[64];
+  const bool few = taps <= 64;
+  if (few)
+    for (int64_t t = 0; t < taps; t++) wv[t] = _mm512_set1_epi32(w[t]);
+  const __m512 scale = _mm512_set1_ps(ch->scale), bias = _mm512_set1_ps(ch->bias),
+               lo = _mm512_set1_ps(ch->lo), hi = _mm512_set1_ps(ch->hi),
+               inv = _mm512_set1_ps(ch->out_inv_scale);
+  const __m512i zero = _mm512_set1_epi32(ch->out_zero), qlo = _mm512_set1_epi32(ch->out_signed ? -128 : 0),
+                qhi = _mm512_set1_epi32(ch->out_signed ? 127 : 255);
+  const bool quantized = ch->out_inv_scale > 0;
+  for (int64_t oy = 0; oy < g->out_h; oy++) {
+    const int16_t *rows = plane + oy * g->stride_h * pw;
+    for (int64_t ox = 0; ox < g->out_w; ox += 16) {
+      const int64_t left = g->out_w - ox;
+      const __mmask16 m = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+      __m512i acc = _mm512_setzero_si512();
+      for (int64_t ky = 0; ky < g->kernel_h; ky++) {
+        const int16_t *in = rows + ky * g->dilation_h * pw + ox * g->stride_w;
+        for (int64_t kx = 0; kx < g->kernel_w; kx++) {
+          const int64_t t = ky * g->kernel_w + kx;
+          const __m512i wt = few ? wv[t] : _mm512_set1_epi32(w[t]);
+          acc = _mm512_add_epi32(acc, _mm512_mullo_epi32(dw_taps(in + kx * g->dilation_w, g->stride_w), wt));
+        }
+      }
+      __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc), scale, bias);
+      if (ch->residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, ch->residual + oy * g->out_w + ox));
+      y = _mm512_min_ps(_mm512_max_ps(y, lo), hi);
+      if (quantized)
+        _mm_mask_storeu_epi8((uint8_t *)dst + oy * g->out_w + ox, m,
+                             round_saturate_vec(_mm512_mul_ps(y, inv), zero, qlo, qhi));
+      else
+        _mm512_mask_storeu_ps((float *)dst + oy * g->out_w + ox, m, y);
+    }
+  }
+}
+
 const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .name = "qs8_gemm_6x64__avx512vnni",
     .mr = MR,
@@ -232,4 +289,5 @@ const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .quantize = quantize_512,
     .dequantize = dequantize_512,
     .gemm_cols = gemm_cols_6x64,
+    .dwconv = dwconv_512,
 };
