@@ -58,21 +58,27 @@ VNNI_TARGET static inline void store_row(size_t r, __m512i a0, __m512i a1, __m51
 /* The accumulators are named, not an array, so that they stay in
  * registers through the k loop. */
 #define ROW_DECL(r) __m512i c##r##0 = z, c##r##1 = z, c##r##2 = z, c##r##3 = z
-#define ROW_STEP(r)                                 \
-  do {                                              \
-    int32_t w;                                      \
-    memcpy(&w, a + (r)*4, sizeof w);                \
-    const __m512i aw = _mm512_set1_epi32(w);        \
-    c##r##0 = _mm512_dpbusd_epi32(c##r##0, b0, aw); \
-    c##r##1 = _mm512_dpbusd_epi32(c##r##1, b1, aw); \
-    c##r##2 = _mm512_dpbusd_epi32(c##r##2, b2, aw); \
-    c##r##3 = _mm512_dpbusd_epi32(c##r##3, b3, aw); \
+#define ROW_STEP(r)                                             \
+  do {                                                          \
+    int32_t w;                                                  \
+    memcpy(&w, a + (r)*4, sizeof w);                            \
+    const __m512i aw = _mm512_set1_epi32(w);                    \
+    c##r##0 = _mm512_dpbusd_epi32(c##r##0, b0, aw);             \
+    if (nv > 1) c##r##1 = _mm512_dpbusd_epi32(c##r##1, b1, aw); \
+    if (nv > 2) c##r##2 = _mm512_dpbusd_epi32(c##r##2, b2, aw); \
+    if (nv > 3) c##r##3 = _mm512_dpbusd_epi32(c##r##3, b3, aw); \
   } while (0)
 #define ROW_STORE(r) \
   if ((r) < rows) store_row(r, c##r##0, c##r##1, c##r##2, c##r##3, mask, c, ldc, e)
 
-VNNI_TARGET static void gemm_6x64(size_t kg, const int8_t *a, const uint8_t *b, size_t rows, size_t cols,
-                                  void *c, size_t ldc, const oar_qgemm_tile_epilogue *e) {
+/* The tile on its first nv vectors of 16 columns (a panel's tail needs
+ * fewer than 4): a constant at each call, so that the unused
+ * accumulators and loads drop out. */
+VNNI_TARGET static inline __attribute__((always_inline)) void gemm_6xn(size_t kg, const int8_t *a,
+                                                                       const uint8_t *b, size_t rows,
+                                                                       size_t cols, void *c, size_t ldc,
+                                                                       const oar_qgemm_tile_epilogue *e,
+                                                                       const int nv) {
   const __m512i z = _mm512_setzero_si512();
   ROW_DECL(0);
   ROW_DECL(1);
@@ -81,8 +87,9 @@ VNNI_TARGET static void gemm_6x64(size_t kg, const int8_t *a, const uint8_t *b, 
   ROW_DECL(4);
   ROW_DECL(5);
   for (size_t g = 0; g < kg; g++, a += MR * 4, b += NR * 4) {
-    const __m512i b0 = _mm512_loadu_si512(b), b1 = _mm512_loadu_si512(b + 64),
-                  b2 = _mm512_loadu_si512(b + 128), b3 = _mm512_loadu_si512(b + 192);
+    const __m512i b0 = _mm512_loadu_si512(b), b1 = nv > 1 ? _mm512_loadu_si512(b + 64) : z,
+                  b2 = nv > 2 ? _mm512_loadu_si512(b + 128) : z,
+                  b3 = nv > 3 ? _mm512_loadu_si512(b + 192) : z;
     ROW_STEP(0);
     ROW_STEP(1);
     ROW_STEP(2);
@@ -101,6 +108,18 @@ VNNI_TARGET static void gemm_6x64(size_t kg, const int8_t *a, const uint8_t *b, 
   ROW_STORE(3);
   ROW_STORE(4);
   ROW_STORE(5);
+}
+
+VNNI_TARGET static void gemm_6x64(size_t kg, const int8_t *a, const uint8_t *b, size_t rows, size_t cols,
+                                  void *c, size_t ldc, const oar_qgemm_tile_epilogue *e) {
+  if (cols > 48)
+    gemm_6xn(kg, a, b, rows, cols, c, ldc, e, 4);
+  else if (cols > 32)
+    gemm_6xn(kg, a, b, rows, cols, c, ldc, e, 3);
+  else if (cols > 16)
+    gemm_6xn(kg, a, b, rows, cols, c, ldc, e, 2);
+  else
+    gemm_6xn(kg, a, b, rows, cols, c, ldc, e, 1);
 }
 
 /* Four 64-byte rows (k .. k+3 of 64 columns) into one group of the panel:
