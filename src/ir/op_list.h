@@ -140,6 +140,8 @@ OAR_OP(roll)
 OAR_OP(paddle_fake_quant)
 /* ONNX DynamicQuantizeLinear (issue 14): uint8 with a scale and zero point from X's range. */
 OAR_OP(dynamic_quantize_linear)
+/* two 8-bit tensors added (and relu) and requantized, made by fuse_quantized_add */
+OAR_OP(add_int8)
 
 /* issue 11, batch B: Paddle ops with no format-free twin, named and
  * slotted as Paddle's (ir/ops/pd_ops.h) */

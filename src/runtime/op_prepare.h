@@ -128,6 +128,7 @@ void oar_prepare_end(oar_prepare_session *s, oar_op_state **states, int count);
   X(quantize_linear)       \
   X(dequantize_linear)     \
   X(dynamic_quantize_linear) \
+  X(add_int8)              \
   X(conv_nd)               \
   X(conv_transpose_nd)     \
   X(softmax)               \

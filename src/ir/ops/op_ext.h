@@ -210,6 +210,21 @@ enum { OAR_QUANT_ATTR_AXIS, OAR_QUANT_ATTR_BLOCK_SIZE, OAR_QUANT_ATTR_OUT_DTYPE 
  * not a positive finite number: then OAR_ERR_INVALID_MODEL, "<what> is 0;
  * expected a positive finite number" ("<what>[i] is ..." for several). */
 oar_status oar_quant_check_scales(const oar_tensor_view *s, const char *what, oar_error *err);
+/* add_int8 (passes/fuse_quantized_add.c): 8-bit A and B, each with one
+ * scale and zero point, added in float and requantized:
+ *   Out = saturate(rne(act(dq(A) + dq(B)) / OutScale) + OutZeroPoint)
+ * with act relu (fuse_relu) or none; A and B broadcast as numpy's. */
+enum {
+  OAR_QADD_IN_A,
+  OAR_QADD_IN_A_SCALE,
+  OAR_QADD_IN_A_ZERO_POINT,
+  OAR_QADD_IN_B,
+  OAR_QADD_IN_B_SCALE,
+  OAR_QADD_IN_B_ZERO_POINT,
+  OAR_QADD_IN_OUT_SCALE,
+  OAR_QADD_IN_OUT_ZERO_POINT
+};
+enum { OAR_QADD_ATTR_FUSE_RELU };
 /* paddle_fake_quant: inputs X, Scale, ZeroPoint (optional, must be 0)
  * (OAR_QUANT_IN_*). axis -1: one scale;
  * else Scale[c] for X's index c on axis. round_type 0: to nearest even,

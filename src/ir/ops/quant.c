@@ -281,3 +281,52 @@ const oar_op_schema oar_schema_dynamic_quantize_linear = {
     .num_outputs = 3,
     .infer = dyn_quant_infer,
 };
+
+/* ---- add_int8 ------------------------------------------------------------------- */
+
+static const oar_slot_spec qadd_inputs[] = {
+    {"A", OAR_SLOT_REQUIRED},        {"AScale", OAR_SLOT_REQUIRED},       {"AZeroPoint", OAR_SLOT_REQUIRED},
+    {"B", OAR_SLOT_REQUIRED},        {"BScale", OAR_SLOT_REQUIRED},       {"BZeroPoint", OAR_SLOT_REQUIRED},
+    {"OutScale", OAR_SLOT_REQUIRED}, {"OutZeroPoint", OAR_SLOT_REQUIRED},
+};
+static const oar_attr_spec qadd_attrs[] = {[OAR_QADD_ATTR_FUSE_RELU] = OAR_ATTR_B("fuse_relu", false)};
+
+static oar_status qadd_infer(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
+                             oar_error *err) {
+  const oar_tensor_view *v[8];
+  for (int i = 0; i < 8; i++) OAR_TRY(oar_op_require_input(n, in, i, &v[i], err));
+  char a[128], b[128];
+  const int data[3] = {OAR_QADD_IN_A, OAR_QADD_IN_B, -1};
+  for (int k = 0; k < 2; k++) {
+    const oar_tensor_view *x = v[data[k]], *s = v[data[k] + 1], *z = v[data[k] + 2];
+    if ((x->dtype != OAR_DTYPE_UINT8 && x->dtype != OAR_DTYPE_INT8) || z->dtype != x->dtype ||
+        s->dtype != OAR_DTYPE_FLOAT32 || oar_view_numel(s) != 1 || oar_view_numel(z) != 1)
+      return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                           "input '%s' must be 8-bit with one float32 scale and one zero point of its dtype",
+                           k ? "B" : "A");
+  }
+  oar_shape shape;
+  if (oar_broadcast_numpy(&v[OAR_QADD_IN_A]->shape, &v[OAR_QADD_IN_B]->shape, &shape, err) != OAR_OK)
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL, "inputs 'A' %s and 'B' %s do not broadcast",
+                         oar_shape_str(&v[OAR_QADD_IN_A]->shape, a, sizeof a),
+                         oar_shape_str(&v[OAR_QADD_IN_B]->shape, b, sizeof b));
+  const oar_tensor_view *os = v[OAR_QADD_IN_OUT_SCALE], *oz = v[OAR_QADD_IN_OUT_ZERO_POINT];
+  if (os->dtype != OAR_DTYPE_FLOAT32 || oar_view_numel(os) != 1 || oar_view_numel(oz) != 1 ||
+      (oz->dtype != OAR_DTYPE_UINT8 && oz->dtype != OAR_DTYPE_INT8))
+    return oar_error_set(err, OAR_ERR_INVALID_MODEL,
+                         "the output needs one float32 scale and one 8-bit zero point");
+  oar_op_set_output(n, out, 0, oz->dtype, &shape);
+  return OAR_OK;
+}
+
+const oar_op_schema oar_schema_add_int8 = {
+    .name = "add_int8",
+    .id = OAR_OP_add_int8,
+    .inputs = qadd_inputs,
+    .num_inputs = OAR_COUNT_OF(qadd_inputs),
+    .outputs = out_only,
+    .num_outputs = 1,
+    .attrs = qadd_attrs,
+    .num_attrs = OAR_COUNT_OF(qadd_attrs),
+    .infer = qadd_infer,
+};

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kernels/generic/qs8_dwconv_impl.h"
+#include "kernels/generic/qs8_im2col_impl.h"
 
 #include "base/threadpool.h"
 
@@ -118,6 +119,29 @@ static void dwconv_generic(const oar_q8_dw_geometry *g, const uint8_t *src, cons
   qs8_dwconv_plane_impl(g, src, w, ch, dst, scratch);
 }
 
+static float dq_one(const void *x, size_t i, bool is_signed, int32_t zero, float scale) {
+  const int32_t v = is_signed ? (int32_t)((const int8_t *)x)[i] : (int32_t)((const uint8_t *)x)[i];
+  return (float)(v - zero) * scale;
+}
+
+void oar_q8_add_generic(const void *a, const void *b, size_t n, const oar_q8_add_params *p, void *y) {
+  for (size_t i = 0; i < n; i++) {
+    float v =
+        dq_one(a, i, p->a_signed, p->a_zero, p->a_scale) + dq_one(b, i, p->b_signed, p->b_zero, p->b_scale);
+    if (p->relu) v = v > 0.0f ? v : 0.0f;
+    const int32_t q = oar_q8_requantize(v, p->out_scale, p->out_zero, p->out_signed);
+    if (p->out_signed)
+      ((int8_t *)y)[i] = (int8_t)q;
+    else
+      ((uint8_t *)y)[i] = (uint8_t)q;
+  }
+}
+
+static void im2col_generic(const oar_conv2d_params *p, const uint8_t *src, size_t channels, uint8_t pad,
+                           uint8_t *dst) {
+  qs8_im2col_impl(p, src, channels, pad, dst, qs8_strided_copy_plain);
+}
+
 void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y) {
   for (size_t i = 0; i < n; i++) {
     const int32_t q = oar_q8_requantize(x[i], scale, zero, is_signed);
@@ -145,6 +169,8 @@ const oar_qs8_kernels oar_qs8_kernels_generic = {
     .dequantize = oar_q8_dequantize_generic,
     .gemm_cols = gemm_cols_generic,
     .dwconv = dwconv_generic,
+    .add = oar_q8_add_generic,
+    .im2col = im2col_generic,
 };
 
 const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa) {

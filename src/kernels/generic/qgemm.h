@@ -26,6 +26,7 @@
 #include <stdint.h>
 
 #include "base/cpu.h"
+#include "kernels/ref/conv.h"
 
 /* Largest depth whose int32 sums cannot overflow. */
 #define OAR_QGEMM_MAX_K ((size_t)65536)
@@ -109,6 +110,21 @@ size_t oar_q8_dwconv_scratch_bytes(const oar_q8_dw_geometry *g);
 typedef void (*oar_q8_dwconv_fn)(const oar_q8_dw_geometry *g, const uint8_t *src, const int8_t *w,
                                  const oar_q8_dw_channel *ch, void *dst, void *scratch);
 
+/* add_int8: y = saturate(rne(act(dq(a) + dq(b)) / out_scale) + out_zero),
+ * each dq(x) = (x - zero) * scale in float32, as the unfused ops round. */
+typedef struct oar_q8_add_params {
+  float a_scale, b_scale, out_scale;
+  int32_t a_zero, b_zero, out_zero;
+  bool a_signed, b_signed, out_signed, relu;
+} oar_q8_add_params;
+
+typedef void (*oar_q8_add_fn)(const void *a, const void *b, size_t n, const oar_q8_add_params *p, void *y);
+
+/* im2col of one group of one image (channels planes of src, NCHW) into
+ * rows of out_h * out_w bytes, the padding filled with `pad`. */
+typedef void (*oar_q8_im2col_fn)(const oar_conv2d_params *p, const uint8_t *src, size_t channels, uint8_t pad,
+                                 uint8_t *dst);
+
 typedef struct oar_qs8_kernels {
   const char *name; /* e.g. "qs8_gemm_6x64__avx512vnni" */
   size_t mr, nr;
@@ -118,6 +134,8 @@ typedef struct oar_qs8_kernels {
   oar_q8_dequantize_fn dequantize;
   oar_qgemm_cols_ukernel_fn gemm_cols;
   oar_q8_dwconv_fn dwconv;
+  oar_q8_add_fn add;
+  oar_q8_im2col_fn im2col;
 } oar_qs8_kernels;
 
 extern const oar_qs8_kernels oar_qs8_kernels_generic;
@@ -159,6 +177,9 @@ void oar_qgemm_pack_rows_u8(const uint8_t *x, size_t ldx, size_t m, size_t k, si
  * by oar_qgemm_pack_rows_u8, b by the table's pack_b; e at column 0. */
 void oar_qgemm_run_cols(const oar_qs8_kernels *kr, size_t m, size_t n, size_t k, const uint8_t *a,
                         const int8_t *b, float *c, size_t ldc, const oar_qgemm_col_epilogue *e);
+
+/* The generic add_int8 loop (the reference twin of the ISA ones). */
+void oar_q8_add_generic(const void *a, const void *b, size_t n, const oar_q8_add_params *p, void *y);
 
 /* The generic quantize / dequantize (the ISA tables' reference twins). */
 void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y);

@@ -131,40 +131,6 @@ static void pack_filter_cb(void *ctx, float *dst) {
                      rowsum + g * a->m_g);
 }
 
-/* im2col of one group of one image into rows of n bytes: row (c, kh, kw)
- * holds the input pixel each output pixel reads there, or the zero point
- * (the real 0) in the padding. */
-static void im2col_u8(const oar_conv2d_params *p, const uint8_t *src, size_t channels, uint8_t pad,
-                      uint8_t *dst) {
-  const int64_t oh_n = p->out_h, ow_n = p->out_w, plane = p->in_h * p->in_w;
-  for (size_t c = 0; c < channels; c++)
-    for (int64_t kh = 0; kh < p->kernel_h; kh++)
-      for (int64_t kw = 0; kw < p->kernel_w; kw++) {
-        const uint8_t *sc = src + (int64_t)c * plane;
-        const int64_t off_w = kw * p->dilation_w - p->pad_left;
-        /* Output columns whose input column is inside the row. */
-        int64_t lo = off_w < 0 ? (-off_w + p->stride_w - 1) / p->stride_w : 0;
-        int64_t hi = p->in_w > off_w ? (p->in_w - off_w + p->stride_w - 1) / p->stride_w : 0;
-        if (hi > ow_n) hi = ow_n;
-        if (lo > ow_n) lo = ow_n;
-        if (hi < lo) hi = lo;
-        for (int64_t oh = 0; oh < oh_n; oh++, dst += ow_n) {
-          const int64_t ih = oh * p->stride_h - p->pad_top + kh * p->dilation_h;
-          if (ih < 0 || ih >= p->in_h) {
-            memset(dst, pad, (size_t)ow_n);
-            continue;
-          }
-          const uint8_t *row = sc + ih * p->in_w + off_w;
-          memset(dst, pad, (size_t)lo);
-          if (p->stride_w == 1)
-            memcpy(dst + lo, row + lo, (size_t)(hi - lo));
-          else
-            for (int64_t ow = lo; ow < hi; ow++) dst[ow] = row[ow * p->stride_w];
-          memset(dst + hi, pad, (size_t)(ow_n - hi));
-        }
-      }
-}
-
 static size_t align64(size_t b) { return (b + 63) & ~(size_t)63; }
 
 typedef struct dw_job {
@@ -228,7 +194,7 @@ static oar_status run_qconv_fast(const oar_op_state *state, const oar_node *n,
       const uint8_t *src = (const uint8_t *)x->data + ((size_t)b * (size_t)p->in_c + g * c_g) * plane;
       const uint8_t *rows = src;
       if (!qs->direct) {
-        im2col_u8(p, src, c_g, qs->pad_byte, col);
+        qs->kr->im2col(p, src, c_g, qs->pad_byte, col);
         rows = col;
       }
       oar_qgemm_pack_b_all(qs->kr, rows, qs->n, qs->k, qs->n, qs->flip, packed_b);

@@ -303,3 +303,114 @@ oar_status oar_prepare_dynamic_quantize_linear(const oar_prepare_ctx *ctx, oar_o
   *state = &ds->base.base;
   return OAR_OK;
 }
+
+/* ---- add_int8 ----------------------------------------------------------------------- */
+
+static oar_status read_qadd(const oar_node *node, const oar_tensor_view *const *in, oar_q8_add_params *p,
+                            oar_error *err) {
+  const oar_tensor_view *v[8];
+  for (int i = 0; i < 8; i++) OAR_TRY(oar_op_require_input(node, in, i, &v[i], err));
+  const int zeros[3] = {OAR_QADD_IN_A_ZERO_POINT, OAR_QADD_IN_B_ZERO_POINT, OAR_QADD_IN_OUT_ZERO_POINT};
+  int32_t z[3];
+  bool sg[3];
+  for (int k = 0; k < 3; k++) {
+    const oar_tensor_view *t = v[zeros[k]];
+    sg[k] = t->dtype == OAR_DTYPE_INT8;
+    z[k] = sg[k] ? *(const int8_t *)t->data : *(const uint8_t *)t->data;
+  }
+  *p = (oar_q8_add_params){
+      .a_scale = *(const float *)v[OAR_QADD_IN_A_SCALE]->data,
+      .b_scale = *(const float *)v[OAR_QADD_IN_B_SCALE]->data,
+      .out_scale = *(const float *)v[OAR_QADD_IN_OUT_SCALE]->data,
+      .a_zero = z[0],
+      .b_zero = z[1],
+      .out_zero = z[2],
+      .a_signed = sg[0],
+      .b_signed = sg[1],
+      .out_signed = sg[2],
+      .relu = oar_node_attr_i(node, OAR_QADD_ATTR_FUSE_RELU) != 0,
+  };
+  return OAR_OK;
+}
+
+/* Flat index into x (numpy-broadcast to out's shape) of out's element e. */
+static int64_t broadcast_index(const oar_shape *x, const oar_shape *out, int64_t e) {
+  int64_t idx = 0, stride = 1;
+  for (int d = out->rank - 1, k = x->rank - 1; d >= 0; d--, k--) {
+    const int64_t i = e % out->dims[d];
+    e /= out->dims[d];
+    if (k < 0) continue;
+    if (x->dims[k] != 1) idx += i * stride;
+    stride *= x->dims[k];
+  }
+  return idx;
+}
+
+/* Operands of different shapes: element by element through the
+ * broadcast (the quantized residual adds of real models have equal
+ * shapes and take the vector loop). */
+static void add_broadcast(const oar_tensor_view *a, const oar_tensor_view *b, const oar_q8_add_params *p,
+                          oar_tensor_view *y) {
+  const size_t ea = oar_dtype_bytes(a->dtype), eb = oar_dtype_bytes(b->dtype), ey = oar_dtype_bytes(y->dtype);
+  const int64_t n = oar_view_numel(y);
+  for (int64_t e = 0; e < n; e++)
+    oar_q8_add_generic((const char *)a->data + broadcast_index(&a->shape, &y->shape, e) * (int64_t)ea,
+                       (const char *)b->data + broadcast_index(&b->shape, &y->shape, e) * (int64_t)eb, 1, p,
+                       (char *)y->data + e * (int64_t)ey);
+}
+
+oar_status oar_run_add_int8(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
+                            oar_error *err) {
+  oar_q8_add_params p;
+  OAR_TRY(read_qadd(node, in, &p, err));
+  oar_tensor_view *y;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  const oar_tensor_view *a = in[OAR_QADD_IN_A], *b = in[OAR_QADD_IN_B];
+  if (!oar_shape_equal(&a->shape, &b->shape))
+    add_broadcast(a, b, &p, y);
+  else
+    oar_q8_add_generic(a->data, b->data, (size_t)oar_view_numel(y), &p, y->data);
+  return OAR_OK;
+}
+
+typedef struct qadd_state {
+  oar_simple_state base; /* owns nothing */
+  const oar_qs8_kernels *kr;
+} qadd_state;
+
+typedef struct qadd_job {
+  const oar_qs8_kernels *kr;
+  const oar_q8_add_params *p;
+  const uint8_t *a, *b;
+  uint8_t *y;
+} qadd_job;
+
+static void qadd_rows(void *ctx, size_t begin, size_t end) {
+  const qadd_job *j = ctx;
+  j->kr->add(j->a + begin, j->b + begin, end - begin, j->p, j->y + begin);
+}
+
+static oar_status run_qadd(const oar_op_state *state, const oar_node *node, const oar_tensor_view *const *in,
+                           oar_tensor_view *out, void *workspace, oar_error *err) {
+  (void)workspace;
+  oar_q8_add_params p;
+  OAR_TRY(read_qadd(node, in, &p, err));
+  oar_tensor_view *y;
+  OAR_TRY(oar_run_output(node, out, 0, &y, err));
+  if (!oar_shape_equal(&in[OAR_QADD_IN_A]->shape, &in[OAR_QADD_IN_B]->shape)) {
+    add_broadcast(in[OAR_QADD_IN_A], in[OAR_QADD_IN_B], &p, y);
+    return OAR_OK;
+  }
+  qadd_job j = {((const qadd_state *)state)->kr, &p, in[OAR_QADD_IN_A]->data, in[OAR_QADD_IN_B]->data,
+                y->data};
+  oar_parallel_rows((size_t)oar_view_numel(y), 1, qadd_rows, &j);
+  return OAR_OK;
+}
+
+oar_status oar_prepare_add_int8(const oar_prepare_ctx *ctx, oar_op_state **state, oar_error *err) {
+  qadd_state *qs = oar_state_new(sizeof *qs, run_qadd, "add_int8, vector");
+  if (!qs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing add_int8");
+  qs->kr = oar_qs8_kernels_for(ctx->kernels->isa);
+  *state = &qs->base.base;
+  return OAR_OK;
+}

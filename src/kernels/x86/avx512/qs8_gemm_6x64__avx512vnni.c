@@ -10,6 +10,7 @@
 
 #include "kernels/generic/qgemm.h"
 #include "kernels/generic/qs8_dwconv_impl.h"
+#include "kernels/generic/qs8_im2col_impl.h"
 
 #define MR 6
 #define NR 64
@@ -141,15 +142,13 @@ VNNI_TARGET static inline void interleave4(__m512i x0, __m512i x1, __m512i x2, _
 
 VNNI_TARGET static void pack_b_64(const uint8_t *src, size_t ld, size_t k, size_t n0, size_t cols,
                                   uint8_t flip, uint8_t *dst) {
-  if (cols < NR) {
-    oar_qgemm_pack_b_generic(src, ld, k, n0, cols, NR, flip, dst);
-    return;
-  }
-  const __m512i f = _mm512_set1_epi8((char)flip);
+  /* A panel's tail reads only its columns (masked), zero past them. */
+  const __mmask64 m = cols >= NR ? ~(__mmask64)0 : (((__mmask64)1 << cols) - 1);
+  const __m512i f = _mm512_maskz_mov_epi8(m, _mm512_set1_epi8((char)flip));
   for (size_t row = 0; row < k; row += 4, dst += NR * 4) {
     __m512i x[4];
     for (size_t t = 0; t < 4; t++)
-      x[t] = row + t < k ? _mm512_xor_si512(_mm512_loadu_si512(src + (row + t) * ld + n0), f)
+      x[t] = row + t < k ? _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, src + (row + t) * ld + n0), f)
                          : _mm512_setzero_si512();
     interleave4(x[0], x[1], x[2], x[3], dst);
   }
@@ -299,6 +298,54 @@ VNNI_TARGET static void dwconv_512(const oar_q8_dw_geometry *g, const uint8_t *s
   }
 }
 
+VNNI_TARGET static inline __m512 dq_vec(const void *x, size_t i, __mmask16 m, bool is_signed, __m512i zero,
+                                        __m512 scale) {
+  const __m128i b = _mm_maskz_loadu_epi8(m, (const uint8_t *)x + i);
+  const __m512i v = is_signed ? _mm512_cvtepi8_epi32(b) : _mm512_cvtepu8_epi32(b);
+  return _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(v, zero)), scale);
+}
+
+VNNI_TARGET static void add_512(const void *a, const void *b, size_t n, const oar_q8_add_params *p, void *y) {
+  const __m512 sa = _mm512_set1_ps(p->a_scale), sb = _mm512_set1_ps(p->b_scale),
+               so = _mm512_set1_ps(p->out_scale);
+  const __m512i za = _mm512_set1_epi32(p->a_zero), zb = _mm512_set1_epi32(p->b_zero),
+                zo = _mm512_set1_epi32(p->out_zero), qlo = _mm512_set1_epi32(p->out_signed ? -128 : 0),
+                qhi = _mm512_set1_epi32(p->out_signed ? 127 : 255);
+  for (size_t i = 0; i < n; i += 16) {
+    const size_t left = n - i;
+    const __mmask16 m = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+    __m512 v = _mm512_add_ps(dq_vec(a, i, m, p->a_signed, za, sa), dq_vec(b, i, m, p->b_signed, zb, sb));
+    if (p->relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
+    _mm_mask_storeu_epi8((uint8_t *)y + i, m, round_saturate_vec(_mm512_div_ps(v, so), zo, qlo, qhi));
+  }
+}
+
+/* Stride 2 (the downsampling convolutions): the even bytes of 64 at a
+ * time, as the low halves of 32 16-bit lanes; other strides plain. */
+VNNI_TARGET static void strided_copy_512(uint8_t *dst, const uint8_t *src, int64_t n, int64_t stride) {
+  if (stride != 2) {
+    qs8_strided_copy_plain(dst, src, n, stride);
+    return;
+  }
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    /* The last element read is src[2 * i + 62] (the odd byte 63 is not
+     * needed): mask it off so that the load stays inside the row. */
+    const __m512i v = _mm512_maskz_loadu_epi8(~((__mmask64)1 << 63), src + 2 * i);
+    _mm256_storeu_si256((__m256i *)(void *)(dst + i), _mm512_cvtepi16_epi8(v));
+  }
+  if (i < n) {
+    const int64_t left = n - i; /* < 32: bytes 0 .. 2 * left - 2 */
+    const __m512i v = _mm512_maskz_loadu_epi8(((__mmask64)1 << (2 * left - 1)) - 1, src + 2 * i);
+    _mm256_mask_storeu_epi8(dst + i, ((__mmask32)1 << left) - 1, _mm512_cvtepi16_epi8(v));
+  }
+}
+
+static void im2col_512(const oar_conv2d_params *p, const uint8_t *src, size_t channels, uint8_t pad,
+                       uint8_t *dst) {
+  qs8_im2col_impl(p, src, channels, pad, dst, strided_copy_512);
+}
+
 const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .name = "qs8_gemm_6x64__avx512vnni",
     .mr = MR,
@@ -309,4 +356,6 @@ const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .dequantize = dequantize_512,
     .gemm_cols = gemm_cols_6x64,
     .dwconv = dwconv_512,
+    .add = add_512,
+    .im2col = im2col_512,
 };
