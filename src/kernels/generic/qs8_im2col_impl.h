@@ -41,12 +41,13 @@ static inline void qs8_im2col_impl(const oar_conv2d_params *p, const uint8_t *sr
             continue;
           }
           const uint8_t *row = sc + ih * p->in_w + off_w;
-          memset(dst, pad, (size_t)lo);
+          /* The borders are a few bytes: loops, not calls. */
+          for (int64_t i = 0; i < lo; i++) dst[i] = pad;
           if (p->stride_w == 1)
             memcpy(dst + lo, row + lo, (size_t)(hi - lo));
           else
             strided(dst + lo, row + lo * p->stride_w, hi - lo, p->stride_w);
-          memset(dst + hi, pad, (size_t)(ow_n - hi));
+          for (int64_t i = hi; i < ow_n; i++) dst[i] = pad;
         }
       }
 }
