@@ -37,6 +37,10 @@ os.environ.setdefault("FLAGS_enable_pir_api", "0")  # paddle.jit.save writes a l
 
 ALL_MODELS = ["resnet50", "mobilenet_v2", "mobilenet_v3_large", "mobilenet_v3_small", "pp_lcnet"]
 ALL_ENGINES = ["oar", "oar-onnx", "ort", "paddle", "paddle-onednn"]
+# Also available: oar-bf16 (oar with precision bfloat16 on the Paddle files),
+# paddle-onednn-int8 (Paddle Inference with oneDNN's int8 passes, for
+# quantized Paddle models).
+EXTRA_ENGINES = ["oar-bf16", "paddle-onednn-int8"]
 
 
 # ---- models ------------------------------------------------------------------
@@ -223,7 +227,7 @@ def case_model(case_dir, out_dir, name):
     """A test case directory (tests/data/{zoo,large}/<case>/case.txt): its
     Paddle files and inputs; the ONNX form is the case's model.onnx where it
     has one, else a paddle2onnx export cached in out_dir."""
-    spec = {"inputs": []}
+    spec = {"inputs": [], "params": None}
     with open(os.path.join(case_dir, "case.txt")) as f:
         for line in f:
             w = line.split()
@@ -232,6 +236,8 @@ def case_model(case_dir, out_dir, name):
             elif len(w) >= 3 and w[0] == "input":
                 spec["inputs"].append((w[1], os.path.join(case_dir, w[2])))
     onnx = os.path.join(case_dir, "model.onnx")
+    if not os.path.exists(onnx) and spec["params"] is None:
+        raise OSError("%s: no model.onnx and no Paddle parameters" % case_dir)
     if not os.path.exists(onnx):
         os.makedirs(out_dir, exist_ok=True)
         onnx = export_onnx(spec["model"], spec["params"], os.path.join(out_dir, "model.onnx"), name)
@@ -243,6 +249,7 @@ def case_model(case_dir, out_dir, name):
 # has one, else its PIR form. CNNs are also timed at batch 8.
 ZOO_DIR = os.path.join(ROOT, "tests", "data", "zoo")
 LARGE_DIR = os.path.join(ROOT, "tests", "data", "large")
+QUANT_DIR = os.path.join(ROOT, "tests", "data", "quant")
 CNNS = {"blazeface", "picodet_lcnet_s", "pp_hgnetv2_b0", "pp_lcnet_x0_5", "pp_liteseg_stdc1", "ppocr_det_db",
         "ppyoloe_s", "resnet18_vd", "textline_ori_lcnet_x0_25", "unet", "resnet50", "mobilenet_v2",
         "mobilenet_v3_large", "mobilenet_v3_small", "pp_lcnet"}
@@ -255,6 +262,19 @@ def zoo_names():
     return ["zoo:" + c for c in cases if not (c.endswith("_pir") and c[:-4] in cases)]
 
 
+def quant_names():
+    """The quantized zoo (scripts/gen_quant_zoo.py), each after the float model it came from."""
+    if not os.path.isdir(QUANT_DIR):
+        return []
+    names = []
+    for c in sorted(d for d in os.listdir(QUANT_DIR) if os.path.exists(os.path.join(QUANT_DIR, d, "case.txt"))):
+        src = "large:" + c.split("_ort_")[0].split("_paddle_")[0]
+        if src not in names:
+            names.append(src)
+        names.append("quant:" + c)
+    return names
+
+
 def model_spec(name, work):
     """name: an ImageNet model, 'mlp', 'audio_mel', 'zoo:<case>' or
     'large:<case>' (tests/data/large, e.g. large:bert_base)."""
@@ -263,6 +283,8 @@ def model_spec(name, work):
         return case_model(os.path.join(ZOO_DIR, name[4:]), out, name)
     if name.startswith("large:"):
         return case_model(os.path.join(LARGE_DIR, name[6:]), out, name)
+    if name.startswith("quant:"):
+        return case_model(os.path.join(QUANT_DIR, name[6:]), out, name)
     if name == "mlp":
         return mlp_model(out)
     if name == "audio_mel":
@@ -278,7 +300,7 @@ class OarEngine:
 
     DTYPES = {"float32": 1, "int32": 2, "int64": 3, "uint8": 4, "int8": 5, "bool": 7, "float64": 8}
 
-    def __init__(self, lib_path, model, params, threads):
+    def __init__(self, lib_path, model, params, threads, bf16=False):
         L = ctypes.CDLL(lib_path)
         self.L = L
         vp = ctypes.c_void_p
@@ -301,6 +323,9 @@ class OarEngine:
         self._ok(L.oar_config_create(ctypes.byref(cfg)))
         self._ok(L.oar_config_set_model(cfg, model.encode(), params.encode() if params else None))
         self._ok(L.oar_config_set_num_threads(cfg, threads))
+        if bf16:
+            L.oar_config_set_precision.argtypes = [vp, ctypes.c_int]
+            self._ok(L.oar_config_set_precision(cfg, 2))  # OAR_PRECISION_BFLOAT16
         self._ok(L.oar_predictor_create(cfg, ctypes.byref(pred)))
         self.pred = pred
         self.inputs = {}
@@ -351,7 +376,7 @@ class OrtEngine:
 
 
 class PaddleEngine:
-    def __init__(self, model, params, threads, onednn):
+    def __init__(self, model, params, threads, onednn, int8=False):
         import paddle.inference as pi
 
         cfg = pi.Config(model, params)
@@ -359,6 +384,8 @@ class PaddleEngine:
         cfg.set_cpu_math_library_num_threads(threads)
         if onednn:
             cfg.enable_mkldnn()
+            if int8:
+                cfg.enable_mkldnn_int8()
         else:
             cfg.disable_mkldnn()
         cfg.disable_glog_info()
@@ -393,16 +420,18 @@ def worker(conn, engine, spec, lib, threads, batch):
     """Loads one engine, then answers commands: ('check',) -> output,
     ('time', n) -> n latencies in seconds, ('stop',)."""
     try:
-        if engine == "oar":
-            e = OarEngine(lib, spec["model"], spec["params"], threads)
+        if engine in ("oar", "oar-bf16"):
+            e = OarEngine(lib, spec["model"], spec.get("params"), threads, bf16=engine == "oar-bf16")
         elif engine == "oar-onnx":
             e = OarEngine(lib, spec["onnx"], None, threads)
         elif engine == "ort":
             e = OrtEngine(spec["onnx"], threads)
+        elif spec["model"].endswith(".onnx"):
+            raise RuntimeError("no Paddle files (an ONNX-only model)")
         elif engine == "paddle":
             e = PaddleEngine(spec["model"], spec["params"], threads, False)
         else:
-            e = PaddleEngine(spec["model"], spec["params"], threads, True)
+            e = PaddleEngine(spec["model"], spec["params"], threads, True, int8=engine == "paddle-onednn-int8")
         x = load_feeds(spec, batch)
         for _ in range(3):
             e.run(x)
@@ -549,8 +578,10 @@ def geomeans(rows):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--models", default="resnet50,mobilenet_v2", help="comma list of names, 'all' (%s), 'zoo' (the model zoo, large:bert_base, audio_mel, mlp), "
-                    "zoo:<case>, large:<case>, mlp, audio_mel" % ",".join(ALL_MODELS))
-    ap.add_argument("--engines", default=",".join(ALL_ENGINES), help="comma list of " + ",".join(ALL_ENGINES))
+                    "'quant' (the quantized zoo with the float models they came from), "
+                    "zoo:<case>, large:<case>, quant:<case>, mlp, audio_mel" % ",".join(ALL_MODELS))
+    ap.add_argument("--engines", default=",".join(ALL_ENGINES),
+                    help="comma list of " + ",".join(ALL_ENGINES + EXTRA_ENGINES))
     ap.add_argument("--batch", default="1,8")
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--rounds", type=int, default=6, help="rounds of every engine, in rotating order")
@@ -566,6 +597,8 @@ def main():
             models += ALL_MODELS
         elif m == "zoo":  # the zoo, BERT-base, the audio front-end, the MLP
             models += zoo_names() + ["large:bert_base", "audio_mel", "mlp"]
+        elif m == "quant":  # the quantized zoo, each after its float model
+            models += quant_names()
         elif m:
             models.append(m)
     args.models = models
