@@ -125,6 +125,13 @@ typedef void (*oar_q8_add_fn)(const void *a, const void *b, size_t n, const oar_
 typedef void (*oar_q8_im2col_fn)(const oar_conv2d_params *p, const uint8_t *src, size_t channels, uint8_t pad,
                                  uint8_t *dst);
 
+/* One B panel (output pixels [n0, n0 + cols), cols <= nr) of a stride-1
+ * convolution's im2col, packed straight from the input: no im2col
+ * buffer. NULL in a table that has none (the caller then runs im2col and
+ * pack_b). */
+typedef void (*oar_q8_pack_im2col_fn)(const oar_conv2d_params *p, const uint8_t *src, size_t channels,
+                                      uint8_t pad, uint8_t flip, size_t n0, size_t cols, uint8_t *dst);
+
 typedef struct oar_qs8_kernels {
   const char *name; /* e.g. "qs8_gemm_6x64__avx512vnni" */
   size_t mr, nr;
@@ -136,6 +143,7 @@ typedef struct oar_qs8_kernels {
   oar_q8_dwconv_fn dwconv;
   oar_q8_add_fn add;
   oar_q8_im2col_fn im2col;
+  oar_q8_pack_im2col_fn pack_im2col; /* stride 1 only; may be NULL */
 } oar_qs8_kernels;
 
 extern const oar_qs8_kernels oar_qs8_kernels_generic;

@@ -94,6 +94,7 @@ typedef struct qconv_state {
   size_t a_group_bytes; /* packed filter bytes per group */
   bool direct;          /* 1x1, stride 1, no padding: the input rows are the GEMM's B */
   bool depthwise;       /* one input channel per output channel: the plane kernel */
+  bool packs_im2col;    /* stride 1: B panels packed straight from the input */
   int slots;            /* depthwise: threads, each with its own scratch */
   size_t dw_scratch;    /* depthwise: scratch bytes per slot */
   oar_q8_dw_geometry dw;
@@ -168,6 +169,24 @@ static void dw_slots(void *ctx, size_t begin, size_t end) {
   }
 }
 
+typedef struct panel_job {
+  const qconv_state *qs;
+  const uint8_t *src;
+  size_t channels;
+  uint8_t *packed;
+} panel_job;
+
+static void pack_im2col_panels(void *ctx, size_t begin, size_t end) {
+  const panel_job *j = ctx;
+  const qconv_state *qs = j->qs;
+  const size_t nr = qs->kr->nr, panel_bytes = (qs->k + 3) / 4 * 4 * nr;
+  for (size_t q = begin; q < end; q++) {
+    const size_t n0 = q * nr, cols = qs->n - n0 < nr ? qs->n - n0 : nr;
+    qs->kr->pack_im2col(&qs->p, j->src, j->channels, qs->pad_byte, qs->flip, n0, cols,
+                        j->packed + q * panel_bytes);
+  }
+}
+
 static oar_status run_qconv_fast(const oar_op_state *state, const oar_node *n,
                                  const oar_tensor_view *const *in, oar_tensor_view *out, void *workspace,
                                  oar_error *err) {
@@ -187,17 +206,20 @@ static oar_status run_qconv_fast(const oar_op_state *state, const oar_node *n,
   const size_t groups = (size_t)p->groups, c_g = (size_t)(p->in_c / p->groups);
   const size_t plane = (size_t)(p->in_h * p->in_w), m = (size_t)p->out_c;
   uint8_t *col = workspace;
-  uint8_t *packed_b = col + (qs->direct ? 0 : align64(qs->k * qs->n));
+  uint8_t *packed_b = col + (qs->direct || qs->packs_im2col ? 0 : align64(qs->k * qs->n));
   for (int64_t b = 0; b < p->batch; b++) {
     char *yb = (char *)y->data + (size_t)b * m * qs->n * qs->out_elem;
     for (size_t g = 0; g < groups; g++) {
       const uint8_t *src = (const uint8_t *)x->data + ((size_t)b * (size_t)p->in_c + g * c_g) * plane;
-      const uint8_t *rows = src;
-      if (!qs->direct) {
+      if (qs->direct) {
+        oar_qgemm_pack_b_all(qs->kr, src, qs->n, qs->k, qs->n, qs->flip, packed_b);
+      } else if (qs->packs_im2col) {
+        panel_job j = {qs, src, c_g, packed_b};
+        oar_parallel_for((qs->n + qs->kr->nr - 1) / qs->kr->nr, 1, pack_im2col_panels, &j);
+      } else {
         qs->kr->im2col(p, src, c_g, qs->pad_byte, col);
-        rows = col;
+        oar_qgemm_pack_b_all(qs->kr, col, qs->n, qs->k, qs->n, qs->flip, packed_b);
       }
-      oar_qgemm_pack_b_all(qs->kr, rows, qs->n, qs->k, qs->n, qs->flip, packed_b);
       const size_t m0 = g * qs->m_g;
       const oar_qgemm_tile_epilogue e = {
           .scale = qs->scale + m0,
@@ -345,7 +367,8 @@ static oar_status prepare_qconv(const oar_prepare_ctx *ctx, oar_op_state **state
     qs->corr[i] = zb * qs->rowsum[i];
   }
   size_t ws_bytes = align64(oar_qgemm_packed_b_bytes(n, k, kr->nr));
-  if (!qs->direct) ws_bytes += align64(k * n);
+  qs->packs_im2col = !qs->direct && kr->pack_im2col && p->stride_w == 1 && p->stride_h == 1;
+  if (!qs->direct && !qs->packs_im2col) ws_bytes += align64(k * n);
   qs->s.base.workspace_bytes = ws_bytes;
   snprintf(qs->kernel, sizeof qs->kernel, "conv2d_int8 %lldx%lld %s, %s", (long long)p->kernel_h,
            (long long)p->kernel_w, qs->direct ? "1x1 gemm" : "im2col gemm", kr->name);

@@ -346,6 +346,72 @@ static void im2col_512(const oar_conv2d_params *p, const uint8_t *src, size_t ch
   qs8_im2col_impl(p, src, channels, pad, dst, strided_copy_512);
 }
 
+/* A run of a panel's pixels within one output row: lanes [j, j + len)
+ * are output row oh, columns ow .. ow + len - 1. */
+typedef struct im2col_run {
+  int64_t j, len, oh, ow;
+} im2col_run;
+
+/* Row (c, kh, kw) of one 64-pixel panel of a stride-1 im2col: each run
+ * reads a contiguous stretch of an input row, one masked load; lanes
+ * outside the input (padding, past the panel) keep `pad`. */
+VNNI_TARGET static inline __m512i im2col_row_s1(const oar_conv2d_params *p, const uint8_t *plane,
+                                                const im2col_run *runs, int nruns, int64_t kh, int64_t kw,
+                                                __m512i pad) {
+  __m512i v = pad;
+  const int64_t dy = kh * p->dilation_h - p->pad_top, dx = kw * p->dilation_w - p->pad_left;
+  for (int r = 0; r < nruns; r++) {
+    const int64_t ih = runs[r].oh + dy;
+    if (ih < 0 || ih >= p->in_h) continue;
+    /* Input column of the run's first pixel, and the part of the run
+     * inside the input row. */
+    const int64_t iw0 = runs[r].ow + dx, len = runs[r].len, j = runs[r].j;
+    const int64_t a = iw0 < 0 ? -iw0 : 0, b = p->in_w - iw0 < len ? p->in_w - iw0 : len;
+    if (b <= a) continue;
+    const __mmask64 m = (b - a >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << (b - a)) - 1)) << (j + a);
+    /* Lane j + i reads the input at column iw0 + i. */
+    v = _mm512_mask_loadu_epi8(v, m, plane + ih * p->in_w + iw0 - j);
+  }
+  return v;
+}
+
+VNNI_TARGET static void pack_im2col_s1(const oar_conv2d_params *p, const uint8_t *src, size_t channels,
+                                       uint8_t pad, uint8_t flip, size_t n0, size_t cols, uint8_t *dst) {
+  const __mmask64 live = cols >= NR ? ~(__mmask64)0 : (((__mmask64)1 << cols) - 1);
+  const __m512i padv = _mm512_set1_epi8((char)pad),
+                f = _mm512_maskz_mov_epi8(live, _mm512_set1_epi8((char)flip));
+  /* The panel's runs, the same for every row of the im2col. */
+  im2col_run runs[NR];
+  int nruns = 0;
+  const int64_t ow_n = p->out_w;
+  for (int64_t j = 0, oh = (int64_t)n0 / ow_n, ow = (int64_t)n0 % ow_n; j < (int64_t)cols; oh++, ow = 0) {
+    const int64_t len = ow_n - ow < (int64_t)cols - j ? ow_n - ow : (int64_t)cols - j;
+    runs[nruns++] = (im2col_run){j, len, oh, ow};
+    j += len;
+  }
+  const int64_t plane = p->in_h * p->in_w, k = (int64_t)channels * p->kernel_h * p->kernel_w;
+  int64_t c = 0, kh = 0, kw = 0; /* row `row + t` of the im2col, counted up */
+  for (int64_t row = 0; row < k; row += 4, dst += NR * 4) {
+    __m512i x[4];
+    for (int64_t t = 0; t < 4; t++) {
+      if (row + t >= k) {
+        x[t] = _mm512_setzero_si512();
+        continue;
+      }
+      const __m512i v = im2col_row_s1(p, src + c * plane, runs, nruns, kh, kw, padv);
+      x[t] = _mm512_maskz_mov_epi8(live, _mm512_xor_si512(v, f));
+      if (++kw == p->kernel_w) {
+        kw = 0;
+        if (++kh == p->kernel_h) {
+          kh = 0;
+          c++;
+        }
+      }
+    }
+    interleave4(x[0], x[1], x[2], x[3], dst);
+  }
+}
+
 const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .name = "qs8_gemm_6x64__avx512vnni",
     .mr = MR,
@@ -358,4 +424,5 @@ const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .dwconv = dwconv_512,
     .add = add_512,
     .im2col = im2col_512,
+    .pack_im2col = pack_im2col_s1,
 };
