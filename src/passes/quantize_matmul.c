@@ -15,9 +15,11 @@
 #include <string.h>
 
 #include "ir/ops/elementwise.h"
+#include "ir/graph_edit.h"
 #include "ir/ops/infer_util.h"
 #include "ir/ops/math.h"
 #include "ir/ops/matmul.h"
+#include "ir/ops/op_ext.h"
 #include "passes/quant_match.h"
 
 typedef struct qmm_match {
@@ -131,6 +133,69 @@ static void drop_integer_round_trip(oar_pass_ctx *ctx, int ni) {
   oar_pass_kill(ctx, to_int);
 }
 
+/* One float32 value (a scale), constant or computed. */
+static bool one_float(const oar_pass_ctx *ctx, int v) {
+  const oar_value *c = &ctx->graph->values[v];
+  const int p = c->producer;
+  /* DynamicQuantizeLinear's YScale, whatever the loader declared for it. */
+  if (p >= 0 && !ctx->dead[p] && ctx->graph->nodes[p].schema->id == OAR_OP_dynamic_quantize_linear)
+    return v == oar_pass_output(ctx, p, 1);
+  const int64_t n = oar_shape_numel(&c->shape);
+  return c->dtype == OAR_DTYPE_FLOAT32 && (n == 1 || (n < 0 && !oar_pass_is_const(ctx, v)));
+}
+
+/* ONNX Runtime's dynamic quantization scales the integer product after
+ * the fact: y = product * (x_scale * w_scale) [+ bias]. With unit scales
+ * on the product (MatMulInteger as loaded), the two multiplies become its
+ * XScale and WScale, and the bias add its Bias: one op, the scaling in
+ * its epilogue. */
+static oar_status fold_dynamic_scale(oar_pass_ctx *ctx, int ni, oar_error *err) {
+  oar_graph *g = ctx->graph;
+  if (oar_pass_input(ctx, ni, OAR_QMATMUL_IN_BIAS) >= 0 ||
+      !all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_X_SCALE)) ||
+      !all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_W_SCALE)))
+    return OAR_OK;
+  const int y = oar_pass_output(ctx, ni, 0), mul = oar_pass_sole_consumer(ctx, y);
+  if (mul < 0 || g->nodes[mul].schema->id != OAR_OP_elementwise_mul ||
+      oar_node_attr_i(&g->nodes[mul], OAR_EW_ATTR_AXIS) != -1)
+    return OAR_OK;
+  const int s = oar_pass_input(ctx, mul, OAR_EW_IN_X) == y ? oar_pass_input(ctx, mul, OAR_EW_IN_Y)
+                                                           : oar_pass_input(ctx, mul, OAR_EW_IN_X);
+  const int sm = g->values[s].producer;
+  if (sm < 0 || ctx->dead[sm] || g->nodes[sm].schema->id != OAR_OP_elementwise_mul || ctx->uses[s] != 1)
+    return OAR_OK;
+  const int64_t cols = g->values[oar_pass_input(ctx, ni, OAR_QMATMUL_IN_W)].shape.dims[1];
+  int xs = oar_pass_input(ctx, sm, OAR_EW_IN_X), ws = oar_pass_input(ctx, sm, OAR_EW_IN_Y);
+  const oar_value *wv = &g->values[ws];
+  if (!oar_pass_is_const(ctx, ws) ||
+      (oar_shape_numel(&wv->shape) != 1 && oar_shape_numel(&wv->shape) != cols)) {
+    const int t = xs;
+    xs = ws;
+    ws = t;
+    wv = &g->values[ws];
+  }
+  if (!oar_pass_is_const(ctx, ws) || wv->dtype != OAR_DTYPE_FLOAT32 ||
+      (oar_shape_numel(&wv->shape) != 1 && oar_shape_numel(&wv->shape) != cols) || wv->shape.rank > 1 ||
+      !one_float(ctx, xs))
+    return OAR_OK;
+  OAR_TRY(oar_pass_set_input(ctx, ni, OAR_QMATMUL_IN_X_SCALE, xs, err));
+  OAR_TRY(oar_pass_set_input(ctx, ni, OAR_QMATMUL_IN_W_SCALE, ws, err));
+  const int out = oar_pass_output(ctx, mul, 0);
+  oar_pass_kill(ctx, mul);
+  oar_pass_kill(ctx, sm);
+  oar_node_set_output(g, ni, 0, out);
+  qmm_match m;
+  find_bias(ctx, ni, cols, &m);
+  if (m.add >= 0) {
+    OAR_TRY(oar_pass_set_input(ctx, ni, OAR_QMATMUL_IN_BIAS, m.bias, err));
+    const int z = oar_pass_output(ctx, m.add, 0);
+    oar_pass_kill(ctx, m.add);
+    oar_node_set_output(g, ni, 0, z);
+  }
+  oar_graph_count_uses(g, ctx->dead, ctx->uses);
+  return OAR_OK;
+}
+
 oar_status oar_pass_quantize_matmul(oar_pass_ctx *ctx, oar_error *err) {
   oar_graph *g = ctx->graph;
   for (int ni = 0; ni < g->num_nodes; ni++) {
@@ -151,6 +216,7 @@ oar_status oar_pass_quantize_matmul(oar_pass_ctx *ctx, oar_error *err) {
     find_bias(ctx, ni, g->values[m.w.wq].shape.dims[1], &m);
     OAR_TRY(rewrite(ctx, ni, &m, err));
     drop_integer_round_trip(ctx, ni);
+    OAR_TRY(fold_dynamic_scale(ctx, ni, err));
     ctx->report->fired++;
   }
   return OAR_OK;

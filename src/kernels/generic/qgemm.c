@@ -142,6 +142,20 @@ static void im2col_generic(const oar_conv2d_params *p, const uint8_t *src, size_
   qs8_im2col_impl(p, src, channels, pad, dst, qs8_strided_copy_plain);
 }
 
+static void pack_rows_generic(const uint8_t *x, size_t ldx, size_t m, size_t k, uint8_t flip, uint8_t *dst) {
+  oar_qgemm_pack_rows_u8(x, ldx, m, k, GENERIC_MR, flip, dst);
+}
+
+static void range_generic(const float *x, size_t n, float *lo, float *hi) {
+  float a = 0.0f, b = 0.0f;
+  for (size_t i = 0; i < n; i++) {
+    a = x[i] < a ? x[i] : a;
+    b = x[i] > b ? x[i] : b;
+  }
+  *lo = a;
+  *hi = b;
+}
+
 void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y) {
   for (size_t i = 0; i < n; i++) {
     const int32_t q = oar_q8_requantize(x[i], scale, zero, is_signed);
@@ -171,6 +185,8 @@ const oar_qs8_kernels oar_qs8_kernels_generic = {
     .dwconv = dwconv_generic,
     .add = oar_q8_add_generic,
     .im2col = im2col_generic,
+    .pack_rows = pack_rows_generic,
+    .range = range_generic,
 };
 
 const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa) {

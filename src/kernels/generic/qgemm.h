@@ -132,6 +132,13 @@ typedef void (*oar_q8_im2col_fn)(const oar_conv2d_params *p, const uint8_t *src,
 typedef void (*oar_q8_pack_im2col_fn)(const oar_conv2d_params *p, const uint8_t *src, size_t channels,
                                       uint8_t pad, uint8_t flip, size_t n0, size_t cols, uint8_t *dst);
 
+/* Packs m rows of depth k (row stride ldx) into A panels of the table's
+ * mr (oar_qgemm_pack_rows_u8's layout). */
+typedef void (*oar_q8_pack_rows_fn)(const uint8_t *x, size_t ldx, size_t m, size_t k, uint8_t flip,
+                                    uint8_t *dst);
+/* *lo = min(0, min x), *hi = max(0, max x) over n floats (NaN: unspecified). */
+typedef void (*oar_q8_range_fn)(const float *x, size_t n, float *lo, float *hi);
+
 typedef struct oar_qs8_kernels {
   const char *name; /* e.g. "qs8_gemm_6x64__avx512vnni" */
   size_t mr, nr;
@@ -144,6 +151,8 @@ typedef struct oar_qs8_kernels {
   oar_q8_add_fn add;
   oar_q8_im2col_fn im2col;
   oar_q8_pack_im2col_fn pack_im2col; /* stride 1 only; may be NULL */
+  oar_q8_pack_rows_fn pack_rows;
+  oar_q8_range_fn range;
 } oar_qs8_kernels;
 
 extern const oar_qs8_kernels oar_qs8_kernels_generic;

@@ -100,7 +100,7 @@ static oar_status run_qmm_fast(const oar_op_state *state, const oar_node *node,
     scale[j] = xs * ws[io.per_column ? j : 0];
     corr[j] = zb * qs->colsum[j];
   }
-  oar_qgemm_pack_rows_u8(io.x->data, qs->k, qs->m, qs->k, qs->kr->mr, io.x_signed ? 0x80 : 0, a);
+  qs->kr->pack_rows(io.x->data, qs->k, qs->m, qs->k, io.x_signed ? 0x80 : 0, a);
   const oar_qgemm_col_epilogue e = {scale, corr, io.bias ? io.bias->data : NULL};
   oar_qgemm_run_cols(qs->kr, qs->m, qs->n, qs->k, a, qs->packed, io.y->data, qs->n, &e);
   return OAR_OK;

@@ -256,16 +256,6 @@ typedef struct dql_state {
   const oar_qs8_kernels *kr;
 } dql_state;
 
-static void range_of(const float *x, size_t n, float *lo, float *hi) {
-  float a = 0.0f, b = 0.0f; /* the range always holds 0 */
-  for (size_t i = 0; i < n; i++) {
-    a = x[i] < a ? x[i] : a;
-    b = x[i] > b ? x[i] : b;
-  }
-  *lo = a;
-  *hi = b;
-}
-
 static oar_status run_dql(const oar_op_state *state, const oar_node *node, const oar_tensor_view *const *in,
                           oar_tensor_view *out, void *workspace, oar_error *err) {
   (void)workspace;
@@ -277,9 +267,9 @@ static oar_status run_dql(const oar_op_state *state, const oar_node *node, const
   OAR_TRY(oar_run_output(node, out, 2, &yz, err));
   const size_t n = (size_t)oar_view_numel(x);
   float lo, hi;
-  range_of(x->data, n, &lo, &hi);
-  /* NaN in the input: the reference's fminf/fmaxf skip it, this loop may
-   * not; leave such inputs to it. */
+  ds->kr->range(x->data, n, &lo, &hi);
+  /* NaN in the input: the reference's fminf/fmaxf skip it, the vector
+   * loop may not; leave such inputs to it. */
   if (isnan(lo) || isnan(hi)) return oar_run_dynamic_quantize_linear(node, in, out, err);
   const float scale = (hi == lo ? 1.0f : hi - lo) / 255.0f;
   const float zp = nearbyintf(fminf(255.0f, fmaxf(0.0f, 0.0f - lo / scale)));

@@ -412,6 +412,49 @@ VNNI_TARGET static void pack_im2col_s1(const oar_conv2d_params *p, const uint8_t
   }
 }
 
+/* A panels of the activations (weights on the columns): 16 groups of 4
+ * bytes of a row at a time, scattered to their places 24 bytes apart. */
+VNNI_TARGET static void pack_rows_6(const uint8_t *x, size_t ldx, size_t m, size_t k, uint8_t flip,
+                                    uint8_t *dst) {
+  const size_t kg = (k + 3) / 4, panels = (m + MR - 1) / MR;
+  const __m512i f = _mm512_set1_epi8((char)flip);
+  const __m512i idx = _mm512_mullo_epi32(
+      _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), _mm512_set1_epi32(MR * 4));
+  for (size_t p = 0; p < panels; p++)
+    for (size_t r = 0; r < MR; r++) {
+      const size_t row = p * MR + r;
+      uint8_t *d = dst + p * kg * MR * 4 + r * 4;
+      for (size_t g = 0; g < kg; g += 16) {
+        const size_t bytes = k - g * 4 < 64 ? k - g * 4 : 64, groups = kg - g < 16 ? kg - g : 16;
+        const __mmask64 lm = bytes >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << bytes) - 1);
+        const __m512i v =
+            row < m ? _mm512_maskz_mov_epi8(
+                          lm, _mm512_xor_si512(_mm512_maskz_loadu_epi8(lm, x + row * ldx + g * 4), f))
+                    : _mm512_setzero_si512();
+        const __mmask16 sm = groups >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << groups) - 1);
+        _mm512_mask_i32scatter_epi32(d + g * MR * 4, sm, idx, v, 1);
+      }
+    }
+}
+
+VNNI_TARGET static void range_512(const float *x, size_t n, float *lo, float *hi) {
+  __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps();
+  size_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 v = _mm512_loadu_ps(x + i);
+    a = _mm512_min_ps(a, v);
+    b = _mm512_max_ps(b, v);
+  }
+  if (i < n) {
+    const __mmask16 m = (__mmask16)((1u << (n - i)) - 1);
+    const __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+    a = _mm512_min_ps(a, v);
+    b = _mm512_max_ps(b, v);
+  }
+  *lo = _mm512_reduce_min_ps(a);
+  *hi = _mm512_reduce_max_ps(b);
+}
+
 const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .name = "qs8_gemm_6x64__avx512vnni",
     .mr = MR,
@@ -425,4 +468,6 @@ const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .add = add_512,
     .im2col = im2col_512,
     .pack_im2col = pack_im2col_s1,
+    .pack_rows = pack_rows_6,
+    .range = range_512,
 };
