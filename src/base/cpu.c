@@ -124,3 +124,16 @@ int oar_cpu_has_avx512_vnni(void) {
   return 0;
 #endif
 }
+
+/* AVX512_VBMI (CPUID.7.0:ECX bit 1): vpermb, byte shuffles across the
+ * whole register. */
+int oar_cpu_has_avx512_vbmi(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (oar_cpu_isa_detected() != OAR_ISA_AVX512) return 0;
+  unsigned int a, b, c, d;
+  __cpuid_count(7, 0, a, b, c, d);
+  return (int)((c >> 1) & 1);
+#else
+  return 0;
+#endif
+}

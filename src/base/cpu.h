@@ -47,6 +47,9 @@ oar_status oar_cpu_isa_active(oar_isa *out, oar_error *err);
  * vpdpbusd), else 0. */
 int oar_cpu_has_avx512_vnni(void);
 
+/* 1 when the host's AVX-512 level has AVX512_VBMI (vpermb), else 0. */
+int oar_cpu_has_avx512_vbmi(void);
+
 /* Whether this host runs AVX512-BF16 (vcvtne2ps2bf16, vdpbf16ps): the
  * AVX-512 level (with the OS saving ZMM state) plus CPUID.(7,1):EAX[5].
  * Independent of OAR_ISA; see oar_cpu_bf16_active. */

@@ -15,7 +15,10 @@
  *    its reference, the same way: rows, depths and columns around the
  *    tiles, uint8 and int8 inputs with a constant scale or one computed by
  *    DynamicQuantizeLinear, per-tensor and per-column weight scales, bias.
- * 3. The quantize_conv, fuse_conv_requantize and quantize_matmul passes on
+ * 3. Every table's depthwise plane (the VNNI one and its VBMI variant,
+ *    whichever the host has) against the generic one, on random
+ *    geometries: the plan tests above see only the table the host picks.
+ * 4. The quantize_conv, fuse_conv_requantize and quantize_matmul passes on
  *    QDQ graphs: they fire, and the int8 graph agrees with the float QDQ
  *    graph it came from.
  *
@@ -35,6 +38,12 @@
 #include <string.h>
 
 #include "base/threadpool.h"
+/* The library's x86 tables (built into it on x86-64, as CMakeLists.txt
+ * defines OAR_X86_KERNELS for the library itself). */
+#if defined(__x86_64__) && !defined(OAR_X86_KERNELS)
+#define OAR_X86_KERNELS 1
+#endif
+#include "kernels/generic/qgemm.h"
 #include "test_pass_util.h"
 
 static int failures, cases, fast_cases;
@@ -353,6 +362,91 @@ static qmm_case random_matmul_case(void) {
   return q;
 }
 
+/* ---- the depthwise planes of every table, against the generic one ------------------- */
+
+/* The plan picks one table per host (on this one, maybe the VBMI
+ * variant): each table's depthwise plane is also run here directly, on
+ * random geometries, against the generic table's, so that a table the
+ * host does not pick is still checked. */
+static void check_dw_tables(void) {
+  const oar_qs8_kernels *tables[3] = {&oar_qs8_kernels_generic, NULL, NULL};
+#if defined(__x86_64__)
+  if (oar_cpu_has_avx512_vnni()) tables[1] = &oar_qs8_kernels_avx512vnni;
+  if (oar_cpu_has_avx512_vnni() && oar_cpu_has_avx512_vbmi()) tables[2] = &oar_qs8_kernels_avx512vnni_vbmi;
+#endif
+  int checked = 0;
+  for (int it = 0; it < 200; it++) {
+    oar_q8_dw_geometry g = {.kernel_h = pick(1, 5),
+                            .kernel_w = pick(1, 7),
+                            .stride_h = pick(1, 3),
+                            .stride_w = pick(1, 4),
+                            .dilation_h = pick(1, 2),
+                            .dilation_w = pick(1, 2),
+                            .pad_top = pick(0, 2),
+                            .pad_left = pick(0, 3),
+                            .in_h = pick(1, 20),
+                            .in_w = pick(1, 90)};
+    const int64_t eh = g.dilation_h * (g.kernel_h - 1) + 1, ew = g.dilation_w * (g.kernel_w - 1) + 1;
+    if (g.in_h + 2 * g.pad_top < eh || g.in_w + 2 * g.pad_left < ew) continue;
+    g.out_h = (g.in_h + 2 * g.pad_top - eh) / g.stride_h + 1;
+    g.out_w = (g.in_w + 2 * g.pad_left - ew) / g.stride_w + 1;
+    g.pad_bottom = (g.out_h - 1) * g.stride_h + eh - g.in_h - g.pad_top;
+    g.pad_right = (g.out_w - 1) * g.stride_w + ew - g.in_w - g.pad_left;
+    if (g.pad_bottom < 0) g.pad_bottom = 0;
+    if (g.pad_right < 0) g.pad_right = 0;
+    g.flip = pick(0, 1) ? 0x80 : 0;
+    g.zero = (int16_t)pick(0, 255);
+    const int64_t n_in = g.in_h * g.in_w, n_out = g.out_h * g.out_w;
+    uint8_t *x = malloc((size_t)n_in);
+    int8_t w[64];
+    float *res = malloc((size_t)n_out * sizeof *res);
+    for (int64_t i = 0; i < n_in; i++) x[i] = (uint8_t)pick(0, 255);
+    for (int i = 0; i < 64; i++) w[i] = (int8_t)pick(-128, 127);
+    for (int64_t i = 0; i < n_out; i++) res[i] = (float)pick(-100, 100) / 100.0f;
+    const bool quant = pick(0, 1);
+    const oar_q8_dw_channel ch = {.scale = 0.0007f,
+                                  .bias = 0.25f,
+                                  .lo = -INFINITY,
+                                  .hi = INFINITY,
+                                  .out_inv_scale = quant ? 40.0f : 0.0f,
+                                  .out_zero = 7,
+                                  .out_signed = false,
+                                  .residual = pick(0, 1) ? res : NULL};
+    const size_t scratch = oar_q8_dwconv_scratch_bytes(&g);
+    void *ws = oar_aligned_alloc(scratch), *want = malloc((size_t)n_out * 4),
+         *got = malloc((size_t)n_out * 4);
+    tables[0]->dwconv(&g, x, w, &ch, want, ws);
+    for (int t = 1; t < 3; t++) {
+      if (!tables[t]) continue;
+      tables[t]->dwconv(&g, x, w, &ch, got, ws);
+      checked++;
+      for (int64_t i = 0; i < n_out; i++) {
+        const float a = quant ? (float)((uint8_t *)got)[i] : ((float *)got)[i];
+        const float b = quant ? (float)((uint8_t *)want)[i] : ((float *)want)[i];
+        /* Exact sums; the float epilogue may differ by an ulp (one step
+         * when requantized). */
+        if (!(fabsf(a - b) <= (quant ? 1.0f : 5e-7f + 5e-7f * fabsf(b)))) {
+          failures++;
+          fprintf(stderr,
+                  "FAIL %s dwconv k%lldx%lld s%lldx%lld d%lldx%lld p%lld,%lld in %lldx%lld [%lld]: %.9g vs "
+                  "%.9g\n",
+                  tables[t]->name, (long long)g.kernel_h, (long long)g.kernel_w, (long long)g.stride_h,
+                  (long long)g.stride_w, (long long)g.dilation_h, (long long)g.dilation_w,
+                  (long long)g.pad_top, (long long)g.pad_left, (long long)g.in_h, (long long)g.in_w,
+                  (long long)i, (double)a, (double)b);
+          break;
+        }
+      }
+    }
+    oar_aligned_free(ws);
+    free(x);
+    free(res);
+    free(want);
+    free(got);
+  }
+  printf("depthwise planes: %d table checks\n", checked);
+}
+
 /* ---- the passes on a QDQ graph --------------------------------------------------- */
 
 static void build_qdq(tp_graph *t) {
@@ -453,6 +547,7 @@ int main(void) {
     }
   }
   unsetenv("OAR_ISA");
+  check_dw_tables();
   check_passes();
   oar_threadpool_destroy(pool2);
   printf("%d cases (%d on the int8 kernel), %d failures; pass checks: %d failures\n", cases, fast_cases,

@@ -192,7 +192,7 @@ const oar_qs8_kernels oar_qs8_kernels_generic = {
 const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa) {
 #if defined(OAR_X86_KERNELS)
   if (isa >= OAR_ISA_AVX512 && isa != OAR_ISA_NEON && oar_cpu_has_avx512_vnni())
-    return &oar_qs8_kernels_avx512vnni;
+    return oar_cpu_has_avx512_vbmi() ? &oar_qs8_kernels_avx512vnni_vbmi : &oar_qs8_kernels_avx512vnni;
 #else
   (void)isa;
 #endif

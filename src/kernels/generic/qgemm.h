@@ -158,10 +158,13 @@ typedef struct oar_qs8_kernels {
 extern const oar_qs8_kernels oar_qs8_kernels_generic;
 #if defined(OAR_X86_KERNELS)
 extern const oar_qs8_kernels oar_qs8_kernels_avx512vnni;
+/* The same with the depthwise plane on vpermb + vpdpbusd (VBMI too). */
+extern const oar_qs8_kernels oar_qs8_kernels_avx512vnni_vbmi;
 #endif
 
 /* The fastest table this host runs at `isa` (VNNI needs AVX-512 and the
- * CPU's AVX512_VNNI flag; every other case gets the generic one). */
+ * CPU's AVX512_VNNI flag, the VBMI variant AVX512_VBMI as well; every
+ * other case gets the generic one). */
 const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa);
 
 /* Bytes of A packed for m rows of depth k in panels of mr. */

@@ -21,10 +21,15 @@
 static inline int64_t qs8_dw_fill_plane(const oar_q8_dw_geometry *g, const uint8_t *src, int16_t *plane) {
   const int64_t ph = g->in_h + g->pad_top + g->pad_bottom, pw = g->in_w + g->pad_left + g->pad_right;
   memset(plane, 0, (size_t)(ph * pw) * sizeof *plane);
-  for (int64_t y = 0; y < g->in_h; y++) {
-    int16_t *row = plane + (y + g->pad_top) * pw + g->pad_left;
-    const uint8_t *s = src + y * g->in_w;
-    for (int64_t x = 0; x < g->in_w; x++) row[x] = (int16_t)((int16_t)(uint8_t)(s[x] ^ g->flip) - g->zero);
+  /* Locals, not g's fields: the stores could alias them (src is bytes),
+   * which would keep the loop from vectorizing. */
+  const uint8_t flip = g->flip;
+  const int16_t zero = g->zero;
+  const int64_t in_h = g->in_h, in_w = g->in_w;
+  for (int64_t y = 0; y < in_h; y++) {
+    int16_t *restrict row = plane + (y + g->pad_top) * pw + g->pad_left;
+    const uint8_t *restrict s = src + y * in_w;
+    for (int64_t x = 0; x < in_w; x++) row[x] = (int16_t)((int16_t)(uint8_t)(s[x] ^ flip) - zero);
   }
   return pw;
 }

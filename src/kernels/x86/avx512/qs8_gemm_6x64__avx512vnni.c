@@ -471,3 +471,115 @@ const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
     .pack_rows = pack_rows_6,
     .range = range_512,
 };
+
+#define VBMI_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi")))
+
+/* The depthwise plane on VBMI + VNNI: the plane padded once in uint8 with
+ * the zero point (the real 0), then for each output row and 16 outputs,
+ * each filter row's taps 4 at a time gathered by one vpermb into 4-byte
+ * groups (output i's taps side by side) and summed by one vpdpbusd
+ * against the 4 weights; the zero point comes off as zero * sum(w).
+ * Needs the 16 outputs' taps of a row within 64 bytes: stride * 15 +
+ * (kernel_w - 1) * dilation < 64; else the plain body. */
+VBMI_TARGET static void dwconv_vbmi(const oar_q8_dw_geometry *g, const uint8_t *src, const int8_t *w,
+                                    const oar_q8_dw_channel *ch, void *dst, void *scratch) {
+  const int64_t span = g->stride_w * 15 + (g->kernel_w - 1) * g->dilation_w + 1,
+                groups = (g->kernel_w + 3) / 4;
+  if (span > 64 || g->kernel_h * groups > 64) {
+    dwconv_512(g, src, w, ch, dst, scratch);
+    return;
+  }
+  const int64_t ph = g->in_h + g->pad_top + g->pad_bottom, pw = g->in_w + g->pad_left + g->pad_right;
+  uint8_t *plane = scratch;
+  const uint8_t zb = (uint8_t)g->zero;
+  memset(plane, zb, (size_t)(ph * pw));
+  /* Locals, not g's fields: the byte stores could alias them, which
+   * would keep the loop from vectorizing. */
+  const uint8_t flip = g->flip;
+  const int64_t in_h = g->in_h, in_w = g->in_w;
+  for (int64_t y = 0; y < in_h; y++) {
+    uint8_t *restrict row = plane + (y + g->pad_top) * pw + g->pad_left;
+    const uint8_t *restrict s = src + y * in_w;
+    for (int64_t x = 0; x < in_w; x++) row[x] = (uint8_t)(s[x] ^ flip);
+  }
+  /* vpermb indices and weights, per group of 4 taps of a filter row. */
+  __m512i idx[16], wts[64];
+  __mmask64 live[16];
+  int32_t wsum = 0;
+  for (int64_t q = 0; q < groups; q++) {
+    uint8_t ix[64];
+    __mmask64 m = 0;
+    for (int i = 0; i < 16; i++)
+      for (int t = 0; t < 4; t++) {
+        const int64_t kx = q * 4 + t;
+        ix[4 * i + t] = kx < g->kernel_w ? (uint8_t)(i * g->stride_w + kx * g->dilation_w) : 0;
+        if (kx < g->kernel_w) m |= (__mmask64)1 << (4 * i + t);
+      }
+    idx[q] = _mm512_loadu_si512(ix);
+    live[q] = m;
+  }
+  for (int64_t ky = 0; ky < g->kernel_h; ky++)
+    for (int64_t q = 0; q < groups; q++) {
+      int8_t wq[4] = {0, 0, 0, 0};
+      for (int t = 0; t < 4 && q * 4 + t < g->kernel_w; t++) {
+        wq[t] = w[ky * g->kernel_w + q * 4 + t];
+        wsum += wq[t];
+      }
+      int32_t packed;
+      memcpy(&packed, wq, sizeof packed);
+      wts[ky * groups + q] = _mm512_set1_epi32(packed);
+    }
+  const __m512i corr = _mm512_set1_epi32(g->zero * wsum);
+  const __m512 scale = _mm512_set1_ps(ch->scale), bias = _mm512_set1_ps(ch->bias),
+               lo = _mm512_set1_ps(ch->lo), hi = _mm512_set1_ps(ch->hi),
+               inv = _mm512_set1_ps(ch->out_inv_scale);
+  const __m512i zero = _mm512_set1_epi32(ch->out_zero), qlo = _mm512_set1_epi32(ch->out_signed ? -128 : 0),
+                qhi = _mm512_set1_epi32(ch->out_signed ? 127 : 255);
+  const bool quantized = ch->out_inv_scale > 0;
+  /* Locals: the stores to dst could alias g's and ch's fields. */
+  const int64_t out_h = g->out_h, out_w = g->out_w, sh = g->stride_h, sw = g->stride_w, kh_n = g->kernel_h,
+                dh = g->dilation_h;
+  const float *residual = ch->residual;
+  for (int64_t oy = 0; oy < out_h; oy++) {
+    const uint8_t *rows = plane + oy * sh * pw;
+    for (int64_t ox = 0; ox < out_w; ox += 16) {
+      const int64_t left = out_w - ox;
+      const __mmask16 m = left >= 16 ? (__mmask16)0xffff : (__mmask16)((1u << left) - 1);
+      /* The bytes this block reads of a row: up to span, within the plane. */
+      const int64_t x0 = ox * sw, avail = pw - x0;
+      const __mmask64 lm = avail >= 64 ? ~(__mmask64)0 : (((__mmask64)1 << avail) - 1);
+      __m512i acc = _mm512_setzero_si512();
+      for (int64_t ky = 0; ky < kh_n; ky++) {
+        const __m512i v = _mm512_maskz_loadu_epi8(lm, rows + ky * dh * pw + x0);
+        for (int64_t q = 0; q < groups; q++)
+          acc = _mm512_dpbusd_epi32(acc, _mm512_maskz_permutexvar_epi8(live[q], idx[q], v),
+                                    wts[ky * groups + q]);
+      }
+      __m512 y = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc, corr)), scale, bias);
+      if (residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(m, residual + oy * out_w + ox));
+      y = _mm512_min_ps(_mm512_max_ps(y, lo), hi);
+      if (quantized)
+        _mm_mask_storeu_epi8((uint8_t *)dst + oy * out_w + ox, m,
+                             round_saturate_vec(_mm512_mul_ps(y, inv), zero, qlo, qhi));
+      else
+        _mm512_mask_storeu_ps((float *)dst + oy * out_w + ox, m, y);
+    }
+  }
+}
+
+const oar_qs8_kernels oar_qs8_kernels_avx512vnni_vbmi = {
+    .name = "qs8_gemm_6x64__avx512vnni_vbmi",
+    .mr = MR,
+    .nr = NR,
+    .gemm = gemm_6x64,
+    .pack_b = pack_b_64,
+    .quantize = quantize_512,
+    .dequantize = dequantize_512,
+    .gemm_cols = gemm_cols_6x64,
+    .dwconv = dwconv_vbmi,
+    .add = add_512,
+    .im2col = im2col_512,
+    .pack_im2col = pack_im2col_s1,
+    .pack_rows = pack_rows_6,
+    .range = range_512,
+};
