@@ -1,5 +1,5 @@
 """The Config options of devices, back ends and precisions this build of
-oar does not have (GPU, TensorRT, oneDNN, int8, bfloat16 without AVX512-BF16, XPU, IPU, custom
+oar does not have (GPU, TensorRT, oneDNN, int8 as a switch for float models, bfloat16 without AVX512-BF16, XPU, IPU, custom
 devices, ONNX Runtime, OpenVINO, CINN, Paddle Lite): each is recorded, warns
 once per process and leaves its queries False; value settings read back.
 Config inherits them from AcceleratorOptions; XpuConfig and InternalUtils
@@ -139,7 +139,8 @@ class AcceleratorOptions:
                               (set(op_list),), after="recorded, no effect; every op runs in float32")
 
     def enable_mkldnn_int8(self, mkldnn_int8_enabled_op_types=set()):  # noqa: B006 (Paddle's default; not mutated)
-        """int8 compute: not in this build; warns once, runs in float32."""
+        """Not a switch in oar: quantized models (QDQ, Paddle's quantize_linear)
+        run in int8 without it, float models stay float32; warns once, saying so."""
         self._ask_precision(PrecisionType.Int8, "int8", "enable_mkldnn_int8", (set(mkldnn_int8_enabled_op_types),))
 
     def enable_onednn_int8(self, onednn_int8_enabled_op_types=set()):  # noqa: B006
