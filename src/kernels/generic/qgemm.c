@@ -201,45 +201,66 @@ const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa) {
 
 /* ---- driver ------------------------------------------------------------------- */
 
-typedef struct run_ctx {
+/* The tiles of an m x n product, for both operand orders: job j is B
+ * panel j / mtiles against A panel j % mtiles, so that a thread's
+ * consecutive jobs share the B panel. */
+typedef struct tile {
+  size_t p, q, m0, n0, rows, cols;
+} tile;
+
+typedef struct tiles_ctx tiles_ctx;
+struct tiles_ctx {
   const oar_qs8_kernels *kr;
   size_t m, n, kg, mtiles;
-  const int8_t *a;
-  const uint8_t *b;
+  const void *a, *b;
   void *c;
   size_t ldc;
-  const oar_qgemm_tile_epilogue *e;
-} run_ctx;
+  const void *e; /* oar_qgemm_tile_epilogue or oar_qgemm_col_epilogue */
+  void (*one)(const tiles_ctx *r, const tile *t);
+};
 
-/* Job j: B panel j / mtiles against A panel j % mtiles, so that a thread's
- * consecutive jobs share the B panel. */
-static void run_jobs(void *vctx, size_t begin, size_t end) {
-  const run_ctx *r = vctx;
+static void tile_jobs(void *vctx, size_t begin, size_t end) {
+  const tiles_ctx *r = vctx;
   const size_t mr = r->kr->mr, nr = r->kr->nr;
   for (size_t j = begin; j < end; j++) {
-    const size_t q = j / r->mtiles, p = j % r->mtiles, m0 = p * mr, n0 = q * nr;
-    const size_t rows = r->m - m0 < mr ? r->m - m0 : mr, cols = r->n - n0 < nr ? r->n - n0 : nr;
-    oar_qgemm_tile_epilogue te = *r->e;
-    te.scale += m0;
-    te.corr += m0;
-    if (te.bias) te.bias += m0;
-    if (te.residual) te.residual += m0 * te.ldr + n0;
-    const size_t elem = te.out_inv_scale > 0 ? 1 : sizeof(float);
-    r->kr->gemm(r->kg, r->a + p * r->kg * mr * 4, r->b + q * r->kg * nr * 4, rows, cols,
-                (char *)r->c + (m0 * r->ldc + n0) * elem, r->ldc, &te);
+    tile t = {.p = j % r->mtiles, .q = j / r->mtiles};
+    t.m0 = t.p * mr;
+    t.n0 = t.q * nr;
+    t.rows = r->m - t.m0 < mr ? r->m - t.m0 : mr;
+    t.cols = r->n - t.n0 < nr ? r->n - t.n0 : nr;
+    r->one(r, &t);
   }
+}
+
+static void run_tiles(tiles_ctx *r, size_t k) {
+  if (r->m == 0 || r->n == 0) return;
+  r->kg = groups_of(k);
+  r->mtiles = (r->m + r->kr->mr - 1) / r->kr->mr;
+  const size_t jobs = r->mtiles * ((r->n + r->kr->nr - 1) / r->kr->nr);
+  /* A tile is about mr * nr * k multiply-adds: split only when there is
+   * enough work for the threads to pay for waking. */
+  const size_t per_job = r->kr->mr * r->kr->nr * (k ? k : 1);
+  oar_parallel_for(jobs, per_job >= 65536 ? 1 : 65536 / per_job, tile_jobs, r);
+}
+
+static void weights_on_rows(const tiles_ctx *r, const tile *t) {
+  const size_t mr = r->kr->mr, nr = r->kr->nr;
+  oar_qgemm_tile_epilogue te = *(const oar_qgemm_tile_epilogue *)r->e;
+  te.scale += t->m0;
+  te.corr += t->m0;
+  if (te.bias) te.bias += t->m0;
+  if (te.residual) te.residual += t->m0 * te.ldr + t->n0;
+  const size_t elem = te.out_inv_scale > 0 ? 1 : sizeof(float);
+  r->kr->gemm(r->kg, (const int8_t *)r->a + t->p * r->kg * mr * 4,
+              (const uint8_t *)r->b + t->q * r->kg * nr * 4, t->rows, t->cols,
+              (char *)r->c + (t->m0 * r->ldc + t->n0) * elem, r->ldc, &te);
 }
 
 void oar_qgemm_run(const oar_qs8_kernels *kr, size_t m, size_t n, size_t k, const int8_t *a, const uint8_t *b,
                    void *c, size_t ldc, const oar_qgemm_tile_epilogue *e) {
-  if (m == 0 || n == 0) return;
-  run_ctx r = {kr, m, n, groups_of(k), (m + kr->mr - 1) / kr->mr, a, b, c, ldc, e};
-  const size_t jobs = r.mtiles * ((n + kr->nr - 1) / kr->nr);
-  /* A tile is about mr * nr * k multiply-adds: split only when there is
-   * enough work for the threads to pay for waking. */
-  const size_t per_job = kr->mr * kr->nr * (k ? k : 1);
-  const size_t min_jobs = per_job >= 65536 ? 1 : 65536 / per_job;
-  oar_parallel_for(jobs, min_jobs, run_jobs, &r);
+  tiles_ctx r = {
+      .kr = kr, .m = m, .n = n, .a = a, .b = b, .c = c, .ldc = ldc, .e = e, .one = weights_on_rows};
+  run_tiles(&r, k);
 }
 
 typedef struct pack_ctx {
@@ -266,34 +287,18 @@ void oar_qgemm_pack_b_all(const oar_qs8_kernels *kr, const uint8_t *src, size_t 
   oar_parallel_for(panels, bytes >= 32768 ? 1 : 32768 / bytes, pack_panels, &p);
 }
 
-typedef struct cols_ctx {
-  const oar_qs8_kernels *kr;
-  size_t m, n, kg, mtiles;
-  const uint8_t *a;
-  const int8_t *b;
-  float *c;
-  size_t ldc;
-  const oar_qgemm_col_epilogue *e;
-} cols_ctx;
-
-static void run_cols_jobs(void *vctx, size_t begin, size_t end) {
-  const cols_ctx *r = vctx;
+static void weights_on_columns(const tiles_ctx *r, const tile *t) {
   const size_t mr = r->kr->mr, nr = r->kr->nr;
-  for (size_t j = begin; j < end; j++) {
-    const size_t q = j / r->mtiles, p = j % r->mtiles, m0 = p * mr, n0 = q * nr;
-    const size_t rows = r->m - m0 < mr ? r->m - m0 : mr, cols = r->n - n0 < nr ? r->n - n0 : nr;
-    const oar_qgemm_col_epilogue te = {r->e->scale + n0, r->e->corr + n0,
-                                       r->e->bias ? r->e->bias + n0 : NULL};
-    r->kr->gemm_cols(r->kg, r->a + p * r->kg * mr * 4, r->b + q * r->kg * nr * 4, rows, cols,
-                     r->c + m0 * r->ldc + n0, r->ldc, &te);
-  }
+  const oar_qgemm_col_epilogue *e = r->e;
+  const oar_qgemm_col_epilogue te = {e->scale + t->n0, e->corr + t->n0, e->bias ? e->bias + t->n0 : NULL};
+  r->kr->gemm_cols(r->kg, (const uint8_t *)r->a + t->p * r->kg * mr * 4,
+                   (const int8_t *)r->b + t->q * r->kg * nr * 4, t->rows, t->cols,
+                   (float *)r->c + t->m0 * r->ldc + t->n0, r->ldc, &te);
 }
 
 void oar_qgemm_run_cols(const oar_qs8_kernels *kr, size_t m, size_t n, size_t k, const uint8_t *a,
                         const int8_t *b, float *c, size_t ldc, const oar_qgemm_col_epilogue *e) {
-  if (m == 0 || n == 0) return;
-  cols_ctx r = {kr, m, n, groups_of(k), (m + kr->mr - 1) / kr->mr, a, b, c, ldc, e};
-  const size_t jobs = r.mtiles * ((n + kr->nr - 1) / kr->nr);
-  const size_t per_job = kr->mr * kr->nr * (k ? k : 1);
-  oar_parallel_for(jobs, per_job >= 65536 ? 1 : 65536 / per_job, run_cols_jobs, &r);
+  tiles_ctx r = {
+      .kr = kr, .m = m, .n = n, .a = a, .b = b, .c = c, .ldc = ldc, .e = e, .one = weights_on_columns};
+  run_tiles(&r, k);
 }

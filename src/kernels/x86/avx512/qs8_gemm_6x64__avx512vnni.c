@@ -455,23 +455,6 @@ VNNI_TARGET static void range_512(const float *x, size_t n, float *lo, float *hi
   *hi = _mm512_reduce_max_ps(b);
 }
 
-const oar_qs8_kernels oar_qs8_kernels_avx512vnni = {
-    .name = "qs8_gemm_6x64__avx512vnni",
-    .mr = MR,
-    .nr = NR,
-    .gemm = gemm_6x64,
-    .pack_b = pack_b_64,
-    .quantize = quantize_512,
-    .dequantize = dequantize_512,
-    .gemm_cols = gemm_cols_6x64,
-    .dwconv = dwconv_512,
-    .add = add_512,
-    .im2col = im2col_512,
-    .pack_im2col = pack_im2col_s1,
-    .pack_rows = pack_rows_6,
-    .range = range_512,
-};
-
 #define VBMI_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi")))
 
 /* The depthwise plane on VBMI + VNNI: the plane padded once in uint8 with
@@ -567,19 +550,23 @@ VBMI_TARGET static void dwconv_vbmi(const oar_q8_dw_geometry *g, const uint8_t *
   }
 }
 
-const oar_qs8_kernels oar_qs8_kernels_avx512vnni_vbmi = {
-    .name = "qs8_gemm_6x64__avx512vnni_vbmi",
-    .mr = MR,
-    .nr = NR,
-    .gemm = gemm_6x64,
-    .pack_b = pack_b_64,
-    .quantize = quantize_512,
-    .dequantize = dequantize_512,
-    .gemm_cols = gemm_cols_6x64,
-    .dwconv = dwconv_vbmi,
-    .add = add_512,
-    .im2col = im2col_512,
-    .pack_im2col = pack_im2col_s1,
-    .pack_rows = pack_rows_6,
-    .range = range_512,
-};
+/* The two tables differ only in the depthwise plane. */
+#define VNNI_TABLE(table, label, dw) \
+  const oar_qs8_kernels table = {    \
+      .name = label,                 \
+      .mr = MR,                      \
+      .nr = NR,                      \
+      .gemm = gemm_6x64,             \
+      .pack_b = pack_b_64,           \
+      .quantize = quantize_512,      \
+      .dequantize = dequantize_512,  \
+      .gemm_cols = gemm_cols_6x64,   \
+      .dwconv = dw,                  \
+      .add = add_512,                \
+      .im2col = im2col_512,          \
+      .pack_im2col = pack_im2col_s1, \
+      .pack_rows = pack_rows_6,      \
+      .range = range_512,            \
+  }
+VNNI_TABLE(oar_qs8_kernels_avx512vnni, "qs8_gemm_6x64__avx512vnni", dwconv_512);
+VNNI_TABLE(oar_qs8_kernels_avx512vnni_vbmi, "qs8_gemm_6x64__avx512vnni_vbmi", dwconv_vbmi);
