@@ -139,6 +139,19 @@ static void grab(const oar_plan *plan, const tp_graph *t, float **out, int64_t *
   memcpy(*out, v->data, (size_t)*n * sizeof **out);
 }
 
+/* Runs the plan with its prepared states (the fast kernels) and with
+ * them taken away (the reference kernels); copies of the output. */
+static void run_fast_and_reference(oar_plan *plan, const tp_graph *t, const tp_inputs *in,
+                                   oar_op_state *const *states, float **fast, float **ref, int64_t *n) {
+  oar_error err;
+  if (oar_plan_run(plan, in->views, &err) != OAR_OK) tp_fatal("run", &err);
+  grab(plan, t, fast, n);
+  for (int i = 0; i < plan->num_steps; i++) plan->step_states[i] = NULL;
+  if (oar_plan_run(plan, in->views, &err) != OAR_OK) tp_fatal("run", &err);
+  for (int i = 0; i < plan->num_steps; i++) plan->step_states[i] = states[i];
+  grab(plan, t, ref, n);
+}
+
 static void run_case(const qcase *q, oar_threadpool *pool, const char *isa) {
   const int64_t ekh = q->dil * (q->kh - 1) + 1, ekw = q->dil * (q->kw - 1) + 1;
   if (q->h + 2 * q->pad < ekh || q->w + 2 * q->pad < ekw) return;
@@ -181,12 +194,7 @@ static void run_case(const qcase *q, oar_threadpool *pool, const char *isa) {
   fast_cases++;
   float *fast, *ref;
   int64_t n;
-  if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
-  grab(plan, t, &fast, &n);
-  for (int i = 0; i < plan->num_steps; i++) plan->step_states[i] = NULL;
-  if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
-  for (int i = 0; i < plan->num_steps; i++) plan->step_states[i] = states[i];
-  grab(plan, t, &ref, &n);
+  run_fast_and_reference(plan, t, &in, states, &fast, &ref, &n);
   const float step = 1.0f / 60.0f;
   int64_t bad = 0, moved = 0, nonzero = 0, first = -1;
   for (int64_t k = 0; k < n; k++) {
@@ -325,12 +333,7 @@ static void run_matmul_case(const qmm_case *q, oar_threadpool *pool, const char 
     fast_cases++;
     float *got, *ref;
     int64_t n;
-    if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
-    grab(plan, t, &got, &n);
-    for (int i = 0; i < 2; i++) plan->step_states[i] = NULL;
-    if (oar_plan_run(plan, in.views, &err) != OAR_OK) tp_fatal("run", &err);
-    for (int i = 0; i < 2; i++) plan->step_states[i] = states[i];
-    grab(plan, t, &ref, &n);
+    run_fast_and_reference(plan, t, &in, states, &got, &ref, &n);
     int64_t bad = 0, first = -1;
     for (int64_t i = 0; i < n; i++)
       if (!(fabsf(got[i] - ref[i]) <= 5e-7f + 5e-7f * fabsf(ref[i])) && bad++ == 0) first = i;
