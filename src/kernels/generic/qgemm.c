@@ -24,14 +24,8 @@ size_t oar_qgemm_packed_b_bytes(size_t n, size_t k, size_t nr) {
 
 void oar_qgemm_pack_a(const int8_t *a, size_t lda, size_t m, size_t k, size_t mr, int8_t *dst,
                       int32_t *rowsum) {
-  const size_t kg = groups_of(k), panels = (m + mr - 1) / mr;
-  for (size_t p = 0; p < panels; p++)
-    for (size_t g = 0; g < kg; g++)
-      for (size_t r = 0; r < mr; r++)
-        for (size_t t = 0; t < 4; t++) {
-          const size_t row = p * mr + r, col = g * 4 + t;
-          *dst++ = row < m && col < k ? a[row * lda + col] : 0;
-        }
+  /* The same panels as the activations' (bytes are bytes), no flip. */
+  oar_qgemm_pack_rows_u8((const uint8_t *)a, lda, m, k, mr, 0, (uint8_t *)dst);
   for (size_t row = 0; row < m; row++) {
     int32_t s = 0;
     for (size_t col = 0; col < k; col++) s += a[row * lda + col];
