@@ -549,7 +549,7 @@ int main(void) {
       run_matmul_case(&q, (i & 1) ? pool2 : NULL, oar_isa_name((oar_isa)isa));
     }
   }
-  unsetenv("OAR_ISA");
+  portable_unsetenv("OAR_ISA");
   check_dw_tables();
   check_passes();
   oar_threadpool_destroy(pool2);
