@@ -27,6 +27,10 @@ typedef struct oar_pass_target {
   bool blocked_depthwise; /* so do depthwise convolutions */
   bool blocked_pool;      /* pooling has a blocked kernel */
   bool winograd;          /* blocked 3x3 stride-1 convolutions have a Winograd kernel */
+  /* The int8 kernels of this level are plain C (no VNNI), slower than the
+   * float32 ones: quantized convolutions and products stay on the float
+   * path (the model's own quantize / dequantize around float ops). */
+  bool no_int8;
 } oar_pass_target;
 
 typedef struct oar_pass_ctx {

@@ -77,6 +77,11 @@ static oar_status rewrite(oar_pass_ctx *ctx, int ni, const qconv_match *m, oar_e
 
 oar_status oar_pass_quantize_conv(oar_pass_ctx *ctx, oar_error *err) {
   oar_graph *g = ctx->graph;
+  /* Without fast int8 kernels the float path is faster: leave it. */
+  if (ctx->target.no_int8) {
+    oar_pass_note(ctx, "the int8 kernels of this CPU level (no VNNI) are slower than float32: left in float");
+    return OAR_OK;
+  }
   for (int ni = 0; ni < g->num_nodes; ni++) {
     const oar_op_id id = g->nodes[ni].schema->id;
     if (ctx->dead[ni] || (id != OAR_OP_conv2d && id != OAR_OP_depthwise_conv2d)) continue;

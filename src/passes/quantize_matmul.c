@@ -198,6 +198,11 @@ static oar_status fold_dynamic_scale(oar_pass_ctx *ctx, int ni, oar_error *err) 
 
 oar_status oar_pass_quantize_matmul(oar_pass_ctx *ctx, oar_error *err) {
   oar_graph *g = ctx->graph;
+  /* Without fast int8 kernels the float path is faster: leave it. */
+  if (ctx->target.no_int8) {
+    oar_pass_note(ctx, "the int8 kernels of this CPU level (no VNNI) are slower than float32: left in float");
+    return OAR_OK;
+  }
   for (int ni = 0; ni < g->num_nodes; ni++) {
     const oar_op_id id = g->nodes[ni].schema->id;
     if (ctx->dead[ni] || (id != OAR_OP_matmul_v2 && id != OAR_OP_matmul && id != OAR_OP_mul)) continue;

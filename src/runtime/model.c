@@ -8,6 +8,7 @@
 #include "base/hash.h"
 #include "frontend/oarfile/oarfile.h"
 #include "kernels/generic/f32_kernels.h"
+#include "kernels/generic/qgemm.h"
 #include "frontend/onnx/onnx_loader.h"
 #include "frontend/paddle/paddle_loader.h"
 #include "passes/pass_manager.h"
@@ -62,6 +63,7 @@ oar_status oar_model_pass_target(oar_pass_target *target, oar_error *err) {
       .blocked_depthwise = kr->conv16c && kr->dwconv16c,
       .blocked_pool = kr->conv16c && kr->pool16c,
       .winograd = kr->conv16c && kr->wino23_in && kr->wino23_out,
+      .no_int8 = !oar_qs8_kernels_beat_float(isa),
   };
   return OAR_OK;
 }

@@ -4,13 +4,9 @@
 
 #include <string.h>
 
-#include "kernels/generic/qs8_dwconv_impl.h"
-#include "kernels/generic/qs8_im2col_impl.h"
+#include "kernels/generic/qs8_plain_impl.h"
 
 #include "base/threadpool.h"
-
-#define GENERIC_MR 4
-#define GENERIC_NR 16
 
 static size_t groups_of(size_t k) { return (k + 3) / 4; }
 
@@ -56,49 +52,19 @@ void oar_qgemm_pack_b_generic(const uint8_t *src, size_t ld, size_t k, size_t n0
       }
 }
 
-static void pack_b_generic(const uint8_t *src, size_t ld, size_t k, size_t n0, size_t cols, uint8_t flip,
-                           uint8_t *dst) {
-  oar_qgemm_pack_b_generic(src, ld, k, n0, cols, GENERIC_NR, flip, dst);
+/* The generic table: the plain-C bodies, compiled without ISA flags. */
+QS8_PLAIN_TABLE(oar_qs8_kernels_generic, "qs8_gemm_4x16__generic");
+
+void oar_q8_add_generic(const void *a, const void *b, size_t n, const oar_q8_add_params *p, void *y) {
+  plain_add(a, b, n, p, y);
 }
 
-static void gemm_generic(size_t kg, const int8_t *a, const uint8_t *b, size_t rows, size_t cols, void *c,
-                         size_t ldc, const oar_qgemm_tile_epilogue *e) {
-  int32_t acc[GENERIC_MR][GENERIC_NR];
-  memset(acc, 0, sizeof acc);
-  for (size_t g = 0; g < kg; g++, a += GENERIC_MR * 4, b += GENERIC_NR * 4)
-    for (size_t r = 0; r < GENERIC_MR; r++)
-      for (size_t j = 0; j < GENERIC_NR; j++)
-        for (size_t t = 0; t < 4; t++) acc[r][j] += (int32_t)a[r * 4 + t] * (int32_t)b[j * 4 + t];
-  for (size_t r = 0; r < rows; r++) {
-    const float bias = e->bias ? e->bias[r] : 0.0f;
-    for (size_t j = 0; j < cols; j++) {
-      float y = (float)(acc[r][j] - e->corr[r]) * e->scale[r] + bias;
-      if (e->residual) y += e->residual[r * e->ldr + j];
-      y = y < e->lo ? e->lo : y > e->hi ? e->hi : y;
-      if (e->out_inv_scale > 0) {
-        const int32_t q = oar_q8_round_saturate(y * e->out_inv_scale, e->out_zero, e->out_signed);
-        if (e->out_signed)
-          ((int8_t *)c)[r * ldc + j] = (int8_t)q;
-        else
-          ((uint8_t *)c)[r * ldc + j] = (uint8_t)q;
-      } else {
-        ((float *)c)[r * ldc + j] = y;
-      }
-    }
-  }
+void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y) {
+  plain_quantize(x, n, scale, zero, is_signed, y);
 }
 
-static void gemm_cols_generic(size_t kg, const uint8_t *a, const int8_t *b, size_t rows, size_t cols,
-                              float *c, size_t ldc, const oar_qgemm_col_epilogue *e) {
-  int32_t acc[GENERIC_MR][GENERIC_NR];
-  memset(acc, 0, sizeof acc);
-  for (size_t g = 0; g < kg; g++, a += GENERIC_MR * 4, b += GENERIC_NR * 4)
-    for (size_t r = 0; r < GENERIC_MR; r++)
-      for (size_t j = 0; j < GENERIC_NR; j++)
-        for (size_t t = 0; t < 4; t++) acc[r][j] += (int32_t)a[r * 4 + t] * (int32_t)b[j * 4 + t];
-  for (size_t r = 0; r < rows; r++)
-    for (size_t j = 0; j < cols; j++)
-      c[r * ldc + j] = (float)(acc[r][j] - e->corr[j]) * e->scale[j] + (e->bias ? e->bias[j] : 0.0f);
+void oar_q8_dequantize_generic(const void *x, size_t n, float scale, int32_t zero, bool is_signed, float *y) {
+  plain_dequantize(x, n, scale, zero, is_signed, y);
 }
 
 size_t oar_q8_dwconv_scratch_bytes(const oar_q8_dw_geometry *g) {
@@ -108,89 +74,26 @@ size_t oar_q8_dwconv_scratch_bytes(const oar_q8_dw_geometry *g) {
   return ((ph * pw + 63) & ~(size_t)31) * sizeof(int16_t) + row * (sizeof(int32_t) + sizeof(float)) + 64;
 }
 
-static void dwconv_generic(const oar_q8_dw_geometry *g, const uint8_t *src, const int8_t *w,
-                           const oar_q8_dw_channel *ch, void *dst, void *scratch) {
-  qs8_dwconv_plane_impl(g, src, w, ch, dst, scratch);
-}
-
-static float dq_one(const void *x, size_t i, bool is_signed, int32_t zero, float scale) {
-  const int32_t v = is_signed ? (int32_t)((const int8_t *)x)[i] : (int32_t)((const uint8_t *)x)[i];
-  return (float)(v - zero) * scale;
-}
-
-void oar_q8_add_generic(const void *a, const void *b, size_t n, const oar_q8_add_params *p, void *y) {
-  for (size_t i = 0; i < n; i++) {
-    float v =
-        dq_one(a, i, p->a_signed, p->a_zero, p->a_scale) + dq_one(b, i, p->b_signed, p->b_zero, p->b_scale);
-    if (p->relu) v = v > 0.0f ? v : 0.0f;
-    const int32_t q = oar_q8_requantize(v, p->out_scale, p->out_zero, p->out_signed);
-    if (p->out_signed)
-      ((int8_t *)y)[i] = (int8_t)q;
-    else
-      ((uint8_t *)y)[i] = (uint8_t)q;
-  }
-}
-
-static void im2col_generic(const oar_conv2d_params *p, const uint8_t *src, size_t channels, uint8_t pad,
-                           uint8_t *dst) {
-  qs8_im2col_impl(p, src, channels, pad, dst, qs8_strided_copy_plain);
-}
-
-static void pack_rows_generic(const uint8_t *x, size_t ldx, size_t m, size_t k, uint8_t flip, uint8_t *dst) {
-  oar_qgemm_pack_rows_u8(x, ldx, m, k, GENERIC_MR, flip, dst);
-}
-
-static void range_generic(const float *x, size_t n, float *lo, float *hi) {
-  float a = 0.0f, b = 0.0f;
-  for (size_t i = 0; i < n; i++) {
-    a = x[i] < a ? x[i] : a;
-    b = x[i] > b ? x[i] : b;
-  }
-  *lo = a;
-  *hi = b;
-}
-
-void oar_q8_quantize_generic(const float *x, size_t n, float scale, int32_t zero, bool is_signed, void *y) {
-  for (size_t i = 0; i < n; i++) {
-    const int32_t q = oar_q8_requantize(x[i], scale, zero, is_signed);
-    if (is_signed)
-      ((int8_t *)y)[i] = (int8_t)q;
-    else
-      ((uint8_t *)y)[i] = (uint8_t)q;
-  }
-}
-
-void oar_q8_dequantize_generic(const void *x, size_t n, float scale, int32_t zero, bool is_signed, float *y) {
-  for (size_t i = 0; i < n; i++) {
-    const int32_t v = is_signed ? (int32_t)((const int8_t *)x)[i] : (int32_t)((const uint8_t *)x)[i];
-    y[i] = (float)(v - zero) * scale;
-  }
-}
-
-const oar_qs8_kernels oar_qs8_kernels_generic = {
-    .name = "qs8_gemm_4x16__generic",
-    .mr = GENERIC_MR,
-    .nr = GENERIC_NR,
-    .gemm = gemm_generic,
-    .pack_b = pack_b_generic,
-    .quantize = oar_q8_quantize_generic,
-    .dequantize = oar_q8_dequantize_generic,
-    .gemm_cols = gemm_cols_generic,
-    .dwconv = dwconv_generic,
-    .add = oar_q8_add_generic,
-    .im2col = im2col_generic,
-    .pack_rows = pack_rows_generic,
-    .range = range_generic,
-};
-
 const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa) {
 #if defined(OAR_X86_KERNELS)
-  if (isa >= OAR_ISA_AVX512 && isa != OAR_ISA_NEON && oar_cpu_has_avx512_vnni())
+  if (isa == OAR_ISA_NEON) return &oar_qs8_kernels_generic;
+  if (isa >= OAR_ISA_AVX512 && oar_cpu_has_avx512_vnni())
     return oar_cpu_has_avx512_vbmi() ? &oar_qs8_kernels_avx512vnni_vbmi : &oar_qs8_kernels_avx512vnni;
+  if (isa >= OAR_ISA_AVX2) return &oar_qs8_kernels_avx2;
 #else
   (void)isa;
 #endif
   return &oar_qs8_kernels_generic;
+}
+
+bool oar_qs8_kernels_beat_float(oar_isa isa) {
+#if defined(OAR_X86_KERNELS)
+  const oar_qs8_kernels *kr = oar_qs8_kernels_for(isa);
+  return kr == &oar_qs8_kernels_avx512vnni || kr == &oar_qs8_kernels_avx512vnni_vbmi;
+#else
+  (void)isa;
+  return false;
+#endif
 }
 
 /* ---- driver ------------------------------------------------------------------- */

@@ -157,15 +157,22 @@ typedef struct oar_qs8_kernels {
 
 extern const oar_qs8_kernels oar_qs8_kernels_generic;
 #if defined(OAR_X86_KERNELS)
+/* The plain-C kernels compiled for AVX2 (and what an AVX-512 CPU without
+ * VNNI runs): vectorized by the compiler, not hand-written. */
+extern const oar_qs8_kernels oar_qs8_kernels_avx2;
 extern const oar_qs8_kernels oar_qs8_kernels_avx512vnni;
 /* The same with the depthwise plane on vpermb + vpdpbusd (VBMI too). */
 extern const oar_qs8_kernels oar_qs8_kernels_avx512vnni_vbmi;
 #endif
 
-/* The fastest table this host runs at `isa` (VNNI needs AVX-512 and the
- * CPU's AVX512_VNNI flag, the VBMI variant AVX512_VBMI as well; every
- * other case gets the generic one). */
+/* The fastest table this host runs at `isa`: VNNI needs AVX-512 and the
+ * CPU's AVX512_VNNI flag (the VBMI variant AVX512_VBMI as well); below
+ * that, AVX2 the plain kernels compiled for AVX2; else the generic ones. */
 const oar_qs8_kernels *oar_qs8_kernels_for(oar_isa isa);
+
+/* Whether that table beats the float32 kernels of the level (VNNI): the
+ * int8 passes run only where it does. */
+bool oar_qs8_kernels_beat_float(oar_isa isa);
 
 /* Bytes of A packed for m rows of depth k in panels of mr. */
 size_t oar_qgemm_packed_a_bytes(size_t m, size_t k, size_t mr);
