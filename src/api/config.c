@@ -231,10 +231,11 @@ oar_status oar_config_set_precision(oar_config *config, oar_precision precision)
     return OAR_OK;
   }
   if (precision == OAR_PRECISION_INT8)
-    return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
-                         "oar_config_set_precision: int8 (OAR_PRECISION_INT8) is not a switch for float models: "
-                         "quantized models (ONNX QDQ / QOperator, Paddle's quantize_linear) run in int8 without one, "
-                         "and `oar quantize` writes one from a float ONNX model");
+    return oar_api_failf(
+        &config->err, OAR_ERR_UNSUPPORTED,
+        "oar_config_set_precision: int8 (OAR_PRECISION_INT8) is not a switch for float models: "
+        "quantized models (ONNX QDQ / QOperator, Paddle's quantize_linear) run in int8 without one, "
+        "and `oar quantize` writes one from a float ONNX model");
   return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,
                        "oar_config_set_precision: precision %d is not available in this build; only float32 "
                        "(OAR_PRECISION_FLOAT32) and, on CPUs with AVX512-BF16, bfloat16 "

@@ -4,9 +4,11 @@
  * the conv epilogue (bias, batch norm, residual, activation) from the
  * inside out, fc, and dead code last. */
 /* Before folding, which would turn int8 filters into float ones. */
-OAR_PASS(paddle_quant_to_qdq, "rewrites Paddle's fake quantize / dequantize pairs as quantize_linear / dequantize_linear")
+OAR_PASS(paddle_quant_to_qdq,
+         "rewrites Paddle's fake quantize / dequantize pairs as quantize_linear / dequantize_linear")
 OAR_PASS(quantize_conv, "runs convolutions between dequantize ops on the integers (conv2d_int8)")
-OAR_PASS(quantize_matmul, "runs products of dequantized activations and int8 weights on the integers (matmul_int8)")
+OAR_PASS(quantize_matmul,
+         "runs products of dequantized activations and int8 weights on the integers (matmul_int8)")
 OAR_PASS(fold_constants, "evaluates ops whose inputs are all constants")
 OAR_PASS(remove_identity, "removes inference dropout, scale(1, 0), assign and no-op cast")
 /* Transformers: decomposed forms (ONNX exports) back to single ops, the
@@ -23,7 +25,8 @@ OAR_PASS(fuse_conv_bn, "folds batch_norm into the preceding conv2d's filter and 
 OAR_PASS(fuse_conv_residual, "folds a residual add into conv2d's ResidualData")
 OAR_PASS(fuse_conv_activation, "fuses the activation that follows a conv2d")
 OAR_PASS(fuse_conv_requantize, "has conv2d_int8 write the 8-bit output of the quantize_linear after it")
-OAR_PASS(fuse_quantized_add, "runs a QDQ residual add (dequantize, add, relu, quantize) as one 8-bit add_int8")
+OAR_PASS(fuse_quantized_add,
+         "runs a QDQ residual add (dequantize, add, relu, quantize) as one 8-bit add_int8")
 OAR_PASS(fuse_fc, "turns mul/matmul with constant weights (+ bias add, + activation) into fc")
 OAR_PASS(fuse_embedding_layernorm, "fuses embedding lookups, their sum and the layer_norm after it")
 OAR_PASS(fuse_skip_layernorm, "fuses a residual add into the layer_norm that reads it")
