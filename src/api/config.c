@@ -233,7 +233,7 @@ oar_status oar_config_set_precision(oar_config *config, oar_precision precision)
   if (precision == OAR_PRECISION_INT8)
     return oar_api_failf(
         &config->err, OAR_ERR_UNSUPPORTED,
-        "oar_config_set_precision: int8 (OAR_PRECISION_INT8) is not a switch for float models: "
+        "oar_config_set_precision: int8 precision (OAR_PRECISION_INT8) is not a switch for float models: "
         "quantized models (ONNX QDQ / QOperator, Paddle's quantize_linear) run in int8 without one, "
         "and `oar quantize` writes one from a float ONNX model");
   return oar_api_failf(&config->err, OAR_ERR_UNSUPPORTED,

@@ -357,7 +357,8 @@ static void test_misuse(const pb *program, const pb *params) {
   CHECK(oar_config_set_precision(c2, OAR_PRECISION_FLOAT32) == OAR_OK, "fp32 precision");
   CHECK(oar_config_set_precision(c2, OAR_PRECISION_INT8) == OAR_ERR_UNSUPPORTED, "int8 precision");
   CHECK(strstr(oar_last_error(),
-               "int8 (OAR_PRECISION_INT8) is not a switch for float models: quantized models") != NULL,
+               "int8 precision (OAR_PRECISION_INT8) is not a switch for float models: quantized models") !=
+            NULL,
         "int8 precision message: %s", oar_last_error());
   oar_config_destroy(c2);
 
