@@ -41,6 +41,7 @@ for f in $srcs; do
   case $f in
     src/kernels/x86/avx2/*) extra="$extra -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
     src/kernels/x86/avx512/*) extra="$extra -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
+    src/kernels/x86/avx512bf16/*) extra="$extra -mavx512f -mavx512dq -mavx512bw -mavx512vl -mavx512bf16 -mavx2 -mfma -mf16c -ffp-contract=fast" ;;
   esac
   if stale "$f" "$o"; then
     # One compile per core at a time (a failed one fails the script at its wait).
