@@ -70,13 +70,10 @@ static oar_status rewrite(oar_pass_ctx *ctx, const qadd_match *m, oar_error *err
     oar_node_abort(&b);
     return st;
   }
-  const int xa = oar_pass_input(ctx, m->add, OAR_EW_IN_X), xb = oar_pass_input(ctx, m->add, OAR_EW_IN_Y);
+  const int dq[2] = {oar_pass_input(ctx, m->add, OAR_EW_IN_X), oar_pass_input(ctx, m->add, OAR_EW_IN_Y)};
   oar_pass_kill(ctx, m->add);
   if (m->relu >= 0) oar_pass_kill(ctx, m->relu);
-  oar_graph_replace_node(g, m->q, &b);
-  oar_graph_count_uses(g, ctx->dead, ctx->uses);
-  oar_pass_drop_unread_dequantize(ctx, xa);
-  oar_pass_drop_unread_dequantize(ctx, xb);
+  oar_pass_install_int8(ctx, m->q, &b, dq, 2);
   return OAR_OK;
 }
 

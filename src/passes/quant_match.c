@@ -1,5 +1,7 @@
 #include "passes/quant_match.h"
 
+#include "ir/graph_edit.h"
+
 #include "ir/ops/math.h"
 #include "ir/ops/op_ext.h"
 
@@ -123,4 +125,17 @@ void oar_pass_drop_unread_dequantize(oar_pass_ctx *ctx, int v) {
   for (int i = 0; i < ctx->graph->num_outputs; i++)
     if (ctx->graph->outputs[i] == v) return;
   oar_pass_kill(ctx, p);
+}
+
+bool oar_pass_int8_wanted(oar_pass_ctx *ctx) {
+  if (!ctx->target.no_int8) return true;
+  oar_pass_note(ctx, "the int8 kernels of this CPU level (no VNNI) are slower than float32: left in float");
+  return false;
+}
+
+void oar_pass_install_int8(oar_pass_ctx *ctx, int ni, oar_node_builder *b, const int *dequantized,
+                           int count) {
+  oar_graph_replace_node(ctx->graph, ni, b);
+  oar_graph_count_uses(ctx->graph, ctx->dead, ctx->uses);
+  for (int i = 0; i < count; i++) oar_pass_drop_unread_dequantize(ctx, dequantized[i]);
 }

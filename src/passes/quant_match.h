@@ -34,4 +34,14 @@ const char *oar_pass_match_dq_weight(const oar_pass_ctx *ctx, int dq, int rank, 
  * dequantize every weight at load, for nothing. */
 void oar_pass_drop_unread_dequantize(oar_pass_ctx *ctx, int v);
 
+/* False, with a note, when the pass target says the int8 kernels of the
+ * plans' level are slower than float32 (no VNNI): the int8 passes then
+ * leave the graph to the float path. */
+bool oar_pass_int8_wanted(oar_pass_ctx *ctx);
+
+/* Puts the int8 node being built by `b` in place of node ni, recounts the
+ * uses, and drops the dequantizes of `dequantized` (count values: ni's
+ * former inputs) that nothing reads any more. */
+void oar_pass_install_int8(oar_pass_ctx *ctx, int ni, oar_node_builder *b, const int *dequantized, int count);
+
 #endif

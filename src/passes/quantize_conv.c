@@ -67,21 +67,14 @@ static oar_status rewrite(oar_pass_ctx *ctx, int ni, const qconv_match *m, oar_e
     oar_node_abort(&b);
     return st;
   }
-  const int x = oar_pass_input(ctx, ni, OAR_CONV_IN_INPUT), w = oar_pass_input(ctx, ni, OAR_CONV_IN_FILTER);
-  oar_graph_replace_node(g, ni, &b);
-  oar_graph_count_uses(g, ctx->dead, ctx->uses);
-  oar_pass_drop_unread_dequantize(ctx, x);
-  oar_pass_drop_unread_dequantize(ctx, w);
+  const int dq[2] = {oar_pass_input(ctx, ni, OAR_CONV_IN_INPUT), oar_pass_input(ctx, ni, OAR_CONV_IN_FILTER)};
+  oar_pass_install_int8(ctx, ni, &b, dq, 2);
   return OAR_OK;
 }
 
 oar_status oar_pass_quantize_conv(oar_pass_ctx *ctx, oar_error *err) {
   oar_graph *g = ctx->graph;
-  /* Without fast int8 kernels the float path is faster: leave it. */
-  if (ctx->target.no_int8) {
-    oar_pass_note(ctx, "the int8 kernels of this CPU level (no VNNI) are slower than float32: left in float");
-    return OAR_OK;
-  }
+  if (!oar_pass_int8_wanted(ctx)) return OAR_OK;
   for (int ni = 0; ni < g->num_nodes; ni++) {
     const oar_op_id id = g->nodes[ni].schema->id;
     if (ctx->dead[ni] || (id != OAR_OP_conv2d && id != OAR_OP_depthwise_conv2d)) continue;

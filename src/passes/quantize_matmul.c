@@ -25,7 +25,6 @@
 typedef struct qmm_match {
   oar_pass_dq_input x;
   oar_pass_dq_weight w;
-  int bias, add; /* the fused bias add, or -1 */
 } qmm_match;
 
 static bool plain_product(const oar_pass_ctx *ctx, int ni) {
@@ -47,29 +46,35 @@ static bool plain_product(const oar_pass_ctx *ctx, int ni) {
   }
 }
 
-/* A constant float32 [N] added along the last axis of the product. */
-static void find_bias(const oar_pass_ctx *ctx, int ni, int64_t cols, qmm_match *m) {
-  const oar_graph *g = ctx->graph;
-  m->bias = m->add = -1;
+/* A constant float32 [N] added along the last axis of matmul_int8 ni's
+ * output becomes its Bias (the epilogue adds it). Runs after the
+ * rewrite and after folding ORT's dynamic scaling, so that one place
+ * serves both. */
+static oar_status fold_bias(oar_pass_ctx *ctx, int ni, oar_error *err) {
+  oar_graph *g = ctx->graph;
+  if (oar_pass_input(ctx, ni, OAR_QMATMUL_IN_BIAS) >= 0) return OAR_OK;
+  const int64_t cols = g->values[oar_pass_input(ctx, ni, OAR_QMATMUL_IN_W)].shape.dims[1];
   const int y = oar_pass_output(ctx, ni, 0);
   const int add = oar_pass_sole_consumer(ctx, y);
   if (add < 0 || g->nodes[add].schema->id != OAR_OP_elementwise_add ||
       oar_pass_input(ctx, add, OAR_EW_IN_X) != y)
-    return;
+    return OAR_OK;
   const int b = oar_pass_input(ctx, add, OAR_EW_IN_Y);
   const int64_t axis = oar_node_attr_i(&g->nodes[add], OAR_EW_ATTR_AXIS);
   const int rank = g->values[y].shape.rank;
   if (!oar_pass_const_count(ctx, b, OAR_DTYPE_FLOAT32, cols) || g->values[b].shape.rank != 1 ||
       (axis != -1 && axis != rank - 1))
-    return;
-  m->bias = b;
-  m->add = add;
+    return OAR_OK;
+  OAR_TRY(oar_pass_set_input(ctx, ni, OAR_QMATMUL_IN_BIAS, b, err));
+  const int z = oar_pass_output(ctx, add, 0);
+  oar_pass_kill(ctx, add);
+  oar_node_set_output(g, ni, 0, z);
+  oar_graph_count_uses(g, ctx->dead, ctx->uses);
+  return OAR_OK;
 }
 
 static oar_status rewrite(oar_pass_ctx *ctx, int ni, const qmm_match *m, oar_error *err) {
   oar_graph *g = ctx->graph;
-  const int y = m->add >= 0 ? oar_pass_output(ctx, m->add, 0) : oar_pass_output(ctx, ni, 0);
-  if (m->add >= 0) oar_pass_kill(ctx, m->add);
   oar_node_builder b;
   OAR_TRY(oar_node_begin(&b, g, oar_schema_by_id(OAR_OP_matmul_int8), g->nodes[ni].source_index, err));
   oar_status st = oar_node_add_input(&b, OAR_QMATMUL_IN_X, m->x.xq, err);
@@ -78,17 +83,13 @@ static oar_status rewrite(oar_pass_ctx *ctx, int ni, const qmm_match *m, oar_err
   if (st == OAR_OK && m->x.zero >= 0)
     st = oar_node_add_input(&b, OAR_QMATMUL_IN_X_ZERO_POINT, m->x.zero, err);
   if (st == OAR_OK) st = oar_node_add_input(&b, OAR_QMATMUL_IN_W_SCALE, m->w.scale, err);
-  if (st == OAR_OK && m->bias >= 0) st = oar_node_add_input(&b, OAR_QMATMUL_IN_BIAS, m->bias, err);
-  if (st == OAR_OK) st = oar_node_add_output(&b, 0, y, err);
+  if (st == OAR_OK) st = oar_node_add_output(&b, 0, oar_pass_output(ctx, ni, 0), err);
   if (st != OAR_OK) {
     oar_node_abort(&b);
     return st;
   }
-  const int x = oar_pass_input(ctx, ni, OAR_MATMUL_IN_X), w = oar_pass_input(ctx, ni, OAR_MATMUL_IN_Y);
-  oar_graph_replace_node(g, ni, &b);
-  oar_graph_count_uses(g, ctx->dead, ctx->uses);
-  oar_pass_drop_unread_dequantize(ctx, x);
-  oar_pass_drop_unread_dequantize(ctx, w);
+  const int dq[2] = {oar_pass_input(ctx, ni, OAR_MATMUL_IN_X), oar_pass_input(ctx, ni, OAR_MATMUL_IN_Y)};
+  oar_pass_install_int8(ctx, ni, &b, dq, 2);
   return OAR_OK;
 }
 
@@ -117,8 +118,7 @@ static int cast_to(const oar_pass_ctx *ctx, int v, oar_dtype t) {
  * casts to int32 and the model casts back: with unit scales and no bias
  * the pair is the identity on those values, and goes. */
 static void drop_integer_round_trip(oar_pass_ctx *ctx, int ni) {
-  if (oar_pass_input(ctx, ni, OAR_QMATMUL_IN_BIAS) >= 0 ||
-      !all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_X_SCALE)) ||
+  if (!all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_X_SCALE)) ||
       !all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_W_SCALE)))
     return;
   const int y = oar_pass_output(ctx, ni, 0);
@@ -147,12 +147,11 @@ static bool one_float(const oar_pass_ctx *ctx, int v) {
 /* ONNX Runtime's dynamic quantization scales the integer product after
  * the fact: y = product * (x_scale * w_scale) [+ bias]. With unit scales
  * on the product (MatMulInteger as loaded), the two multiplies become its
- * XScale and WScale, and the bias add its Bias: one op, the scaling in
+ * XScale and WScale (the bias add, fold_bias's): one op, the scaling in
  * its epilogue. */
 static oar_status fold_dynamic_scale(oar_pass_ctx *ctx, int ni, oar_error *err) {
   oar_graph *g = ctx->graph;
-  if (oar_pass_input(ctx, ni, OAR_QMATMUL_IN_BIAS) >= 0 ||
-      !all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_X_SCALE)) ||
+  if (!all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_X_SCALE)) ||
       !all_ones(ctx, oar_pass_input(ctx, ni, OAR_QMATMUL_IN_W_SCALE)))
     return OAR_OK;
   const int y = oar_pass_output(ctx, ni, 0), mul = oar_pass_sole_consumer(ctx, y);
@@ -184,25 +183,13 @@ static oar_status fold_dynamic_scale(oar_pass_ctx *ctx, int ni, oar_error *err) 
   oar_pass_kill(ctx, mul);
   oar_pass_kill(ctx, sm);
   oar_node_set_output(g, ni, 0, out);
-  qmm_match m;
-  find_bias(ctx, ni, cols, &m);
-  if (m.add >= 0) {
-    OAR_TRY(oar_pass_set_input(ctx, ni, OAR_QMATMUL_IN_BIAS, m.bias, err));
-    const int z = oar_pass_output(ctx, m.add, 0);
-    oar_pass_kill(ctx, m.add);
-    oar_node_set_output(g, ni, 0, z);
-  }
   oar_graph_count_uses(g, ctx->dead, ctx->uses);
   return OAR_OK;
 }
 
 oar_status oar_pass_quantize_matmul(oar_pass_ctx *ctx, oar_error *err) {
   oar_graph *g = ctx->graph;
-  /* Without fast int8 kernels the float path is faster: leave it. */
-  if (ctx->target.no_int8) {
-    oar_pass_note(ctx, "the int8 kernels of this CPU level (no VNNI) are slower than float32: left in float");
-    return OAR_OK;
-  }
+  if (!oar_pass_int8_wanted(ctx)) return OAR_OK;
   for (int ni = 0; ni < g->num_nodes; ni++) {
     const oar_op_id id = g->nodes[ni].schema->id;
     if (ctx->dead[ni] || (id != OAR_OP_matmul_v2 && id != OAR_OP_matmul && id != OAR_OP_mul)) continue;
@@ -218,10 +205,10 @@ oar_status oar_pass_quantize_matmul(oar_pass_ctx *ctx, oar_error *err) {
       oar_pass_note(ctx, "%s: %s", oar_pass_node_name(ctx, ni), why);
       continue;
     }
-    find_bias(ctx, ni, g->values[m.w.wq].shape.dims[1], &m);
     OAR_TRY(rewrite(ctx, ni, &m, err));
     drop_integer_round_trip(ctx, ni);
     OAR_TRY(fold_dynamic_scale(ctx, ni, err));
+    OAR_TRY(fold_bias(ctx, ni, err));
     ctx->report->fired++;
   }
   return OAR_OK;

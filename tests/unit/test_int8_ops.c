@@ -63,6 +63,13 @@ typedef struct qcase {
   int x_zero, out_zero;
 } qcase;
 
+/* A one-value zero point constant of an 8-bit dtype. */
+static void zero_point(tp_graph *t, const char *name, oar_dtype dtype, int value) {
+  const int8_t s8 = (int8_t)value;
+  const uint8_t u8 = (uint8_t)value;
+  tp_const_data(t, name, dtype, "1", dtype == OAR_DTYPE_INT8 ? (const void *)&s8 : (const void *)&u8);
+}
+
 static void set_pair(tp_graph *t, const char *name, int64_t v) { tp_set_ints(t, name, 2, (int64_t[]){v, v}); }
 
 /* x (float) -> quantize_linear -> conv2d_int8 [-> dequantize_linear]. */
@@ -78,9 +85,7 @@ static tp_graph *build(const qcase *q, int64_t oh, int64_t ow) {
   tp_input(t, "x", OAR_DTYPE_FLOAT32, shape);
   const oar_dtype xt = q->x_signed ? OAR_DTYPE_INT8 : OAR_DTYPE_UINT8;
   tp_const_scalar(t, "xs", 1.0f / 90.0f);
-  const int8_t xz8 = (int8_t)q->x_zero;
-  const uint8_t xzu = (uint8_t)q->x_zero;
-  tp_const_data(t, "xz", xt, "1", q->x_signed ? (const void *)&xz8 : (const void *)&xzu);
+  zero_point(t, "xz", xt, q->x_zero);
   char spec[160];
   snprintf(spec, sizeof spec, "Out=xq:%s/%s", shape, q->x_signed ? "i8" : "u8");
   tp_node(t, "quantize_linear", "X=x Scale=xs ZeroPoint=xz", spec);
@@ -108,9 +113,7 @@ static tp_graph *build(const qcase *q, int64_t oh, int64_t ow) {
   const oar_dtype yt = q->out_signed ? OAR_DTYPE_INT8 : OAR_DTYPE_UINT8;
   if (q->requant) {
     tp_const_scalar(t, "ys", 1.0f / 60.0f);
-    const int8_t z8 = (int8_t)q->out_zero;
-    const uint8_t zu = (uint8_t)q->out_zero;
-    tp_const_data(t, "yz", yt, "1", q->out_signed ? (const void *)&z8 : (const void *)&zu);
+    zero_point(t, "yz", yt, q->out_zero);
     strcat(ins, " OutputScale=ys OutputZeroPoint=yz");
     snprintf(spec, sizeof spec, "Output=yq:%s/%s", yshape, q->out_signed ? "i8" : "u8");
   } else {
@@ -278,9 +281,7 @@ static void run_matmul_case(const qmm_case *q, oar_threadpool *pool, const char 
   } else {
     const oar_dtype xt = q->x_signed ? OAR_DTYPE_INT8 : OAR_DTYPE_UINT8;
     tp_const_scalar(t, "xs", 1.0f / 100.0f);
-    const int8_t z8 = (int8_t)q->x_zero;
-    const uint8_t zu = (uint8_t)q->x_zero;
-    tp_const_data(t, "xz", xt, "1", q->x_signed ? (const void *)&z8 : (const void *)&zu);
+    zero_point(t, "xz", xt, q->x_zero);
     snprintf(spec, sizeof spec, "Out=xq:%s/%s", xshape, q->x_signed ? "i8" : "u8");
     tp_node(t, "quantize_linear", "X=x Scale=xs ZeroPoint=xz", spec);
   }

@@ -55,14 +55,6 @@ static oar_status read_io(const oar_node *n, const oar_tensor_view *const *in, o
   return OAR_OK;
 }
 
-static int32_t zero_of(const oar_tensor_view *z) {
-  if (!z) return 0;
-  return z->dtype == OAR_DTYPE_INT8 ? (int32_t) * (const int8_t *)z->data
-                                    : (int32_t) * (const uint8_t *)z->data;
-}
-
-static int32_t zero_point(const qconv_io *io) { return zero_of(io->xz); }
-
 oar_status oar_run_conv2d_int8(const oar_node *n, const oar_tensor_view *const *in, oar_tensor_view *out,
                                oar_error *err) {
   qconv_io io;
@@ -71,12 +63,12 @@ oar_status oar_run_conv2d_int8(const oar_node *n, const oar_tensor_view *const *
   /* A requantized output is computed in float first. */
   float *y = io.os ? oar_aligned_alloc((count ? count : 1) * sizeof *y) : io.y->data;
   if (!y) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory running the convolution");
-  oar_ref_conv2d_q8(&io.p, io.x->data, io.x_signed, zero_point(&io), *(const float *)io.xs->data, io.w->data,
-                    io.ws->data, io.per_channel, io.bias ? io.bias->data : NULL, io.res ? io.res->data : NULL,
-                    y);
+  oar_ref_conv2d_q8(&io.p, io.x->data, io.x_signed, oar_run_q8_zero(io.xz), *(const float *)io.xs->data,
+                    io.w->data, io.ws->data, io.per_channel, io.bias ? io.bias->data : NULL,
+                    io.res ? io.res->data : NULL, y);
   if (io.has_act) oar_ref_activation_f32(&io.act, y, y, count);
   if (io.os) {
-    oar_q8_quantize_generic(y, count, *(const float *)io.os->data, zero_of(io.oz),
+    oar_q8_quantize_generic(y, count, *(const float *)io.os->data, oar_run_q8_zero(io.oz),
                             io.y->dtype == OAR_DTYPE_INT8, io.y->data);
     oar_aligned_free(y);
   }
@@ -100,7 +92,6 @@ typedef struct qconv_state {
   oar_q8_dw_geometry dw;
   uint8_t flip, pad_byte; /* int8 input -> uint8; the zero point's raw byte */
   oar_fused_epilogue epi;
-  const int32_t *rowsum;   /* [out_c], at the start of the packed filter */
   const int8_t *packed_dw; /* depthwise: the filter as it is, [out_c, kh * kw] */
   const int8_t *packed;    /* groups x a_group_bytes after the row sums */
   float *scale;            /* [out_c]: input scale * filter scale */
@@ -242,23 +233,31 @@ static oar_status run_qconv_fast(const oar_op_state *state, const oar_node *n,
   return OAR_OK;
 }
 
+/* scale[m] = input scale * filter scale[m]; with the filter's row sums
+ * (the GEMM), corr[m] = the input's uint8 zero point * row sum as well
+ * (the depthwise plane takes its zero point off itself). */
+static bool fill_scales(qconv_state *qs, const qconv_io *io, int32_t zb, const int32_t *rowsum) {
+  const size_t m = (size_t)qs->p.out_c;
+  qs->scale = oar_aligned_alloc(m * (sizeof(float) + (rowsum ? sizeof(int32_t) : 0)));
+  if (!qs->scale) return false;
+  qs->corr = rowsum ? (int32_t *)(void *)(qs->scale + m) : NULL;
+  const float xs = *(const float *)io->xs->data, *ws = io->ws->data;
+  for (size_t i = 0; i < m; i++) {
+    qs->scale[i] = xs * ws[io->per_channel ? i : 0];
+    if (rowsum) qs->corr[i] = zb * rowsum[i];
+  }
+  return true;
+}
+
 /* Depthwise: the filter is read as it is; scales per channel; a scratch
  * (padded plane) per thread. */
 static oar_status prepare_depthwise(const oar_prepare_ctx *ctx, const qconv_io *io, qconv_state *qs,
                                     int32_t zb, oar_op_state **state, oar_error *err) {
   const oar_conv2d_params *p = &qs->p;
-  const size_t m = (size_t)p->out_c;
   qs->packed_dw = io->w->data;
-  qs->scale = oar_aligned_alloc(m * (sizeof(float) + sizeof(int32_t)));
-  if (!qs->scale) {
+  if (!fill_scales(qs, io, zb, NULL)) {
     qs->s.base.destroy(&qs->s.base);
     return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
-  }
-  qs->corr = (int32_t *)(void *)(qs->scale + m);
-  const float xs = *(const float *)io->xs->data, *ws = io->ws->data;
-  for (size_t i = 0; i < m; i++) {
-    qs->scale[i] = xs * ws[io->per_channel ? i : 0];
-    qs->corr[i] = 0;
   }
   /* The bottom and right padding the output size needs, beyond the input. */
   const int64_t need_h = (p->out_h - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1,
@@ -323,7 +322,7 @@ static oar_status prepare_qconv(const oar_prepare_ctx *ctx, oar_op_state **state
   qs->m_g = m_g;
   qs->direct = p->kernel_h == 1 && p->kernel_w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
                p->pad_top == 0 && p->pad_left == 0 && p->in_h == p->out_h && p->in_w == p->out_w;
-  const int32_t zp = zero_point(&io);
+  const int32_t zp = oar_run_q8_zero(io.xz);
   qs->depthwise = p->groups == p->in_c && p->groups == p->out_c && p->groups > 1;
   qs->flip = io.x_signed ? 0x80 : 0;
   qs->pad_byte = (uint8_t)zp;
@@ -331,7 +330,7 @@ static oar_status prepare_qconv(const oar_prepare_ctx *ctx, oar_op_state **state
   oar_fused_epilogue_from(io.has_act, &io.act, &qs->epi);
   const float out_scale = io.os ? *(const float *)io.os->data : 0.0f;
   qs->out_inv_scale = out_scale > 0 ? 1.0f / out_scale : 0.0f;
-  qs->out_zero = zero_of(io.oz);
+  qs->out_zero = oar_run_q8_zero(io.oz);
   qs->out_signed = io.os && io.y->dtype == OAR_DTYPE_INT8;
   qs->out_elem = io.os ? 1 : sizeof(float);
   if (io.os && (qs->epi.post || !(qs->out_inv_scale > 0) || !isfinite(qs->out_inv_scale))) {
@@ -348,23 +347,14 @@ static oar_status prepare_qconv(const oar_prepare_ctx *ctx, oar_op_state **state
   const float *packed = NULL;
   oar_status st = oar_prepare_pack_weight(ctx, OAR_CONV_IN_FILTER, io.w->data, key, (bytes + 3) / 4,
                                           pack_filter_cb, &pa, &qs->s, &packed, err);
-  qs->scale = oar_aligned_alloc(m * (sizeof(float) + sizeof(int32_t)));
-  if (st == OAR_OK && (!packed || !qs->scale)) {
-    qs->s.base.destroy(&qs->s.base);
-    return packed ? oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution")
-                  : OAR_OK;
-  }
-  if (st != OAR_OK) {
+  if (st != OAR_OK || !packed) {
     qs->s.base.destroy(&qs->s.base);
     return st;
   }
-  qs->rowsum = (const int32_t *)(const void *)packed;
   qs->packed = (const int8_t *)packed + rowsum_bytes;
-  qs->corr = (int32_t *)(void *)(qs->scale + m);
-  const float xs = *(const float *)io.xs->data, *ws = io.ws->data;
-  for (size_t i = 0; i < m; i++) {
-    qs->scale[i] = xs * ws[io.per_channel ? i : 0];
-    qs->corr[i] = zb * qs->rowsum[i];
+  if (!fill_scales(qs, &io, zb, (const int32_t *)(const void *)packed)) {
+    qs->s.base.destroy(&qs->s.base);
+    return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing the convolution");
   }
   size_t ws_bytes = align64(oar_qgemm_packed_b_bytes(n, k, kr->nr));
   qs->packs_im2col = !qs->direct && kr->pack_im2col && p->stride_w == 1 && p->stride_h == 1;

@@ -42,17 +42,13 @@ static oar_status read_io(const oar_node *node, const oar_tensor_view *const *in
   return OAR_OK;
 }
 
-static int32_t zero_of(const qmm_io *io) {
-  if (!io->xz) return 0;
-  return io->x_signed ? (int32_t) * (const int8_t *)io->xz->data : (int32_t) * (const uint8_t *)io->xz->data;
-}
-
 oar_status oar_run_matmul_int8(const oar_node *node, const oar_tensor_view *const *in, oar_tensor_view *out,
                                oar_error *err) {
   qmm_io io;
   OAR_TRY(read_io(node, in, out, &io, err));
-  oar_ref_matmul_q8(io.m, io.n, io.k, io.x->data, io.x_signed, zero_of(&io), *(const float *)io.xs->data,
-                    io.w->data, io.ws->data, io.per_column, io.bias ? io.bias->data : NULL, io.y->data);
+  oar_ref_matmul_q8(io.m, io.n, io.k, io.x->data, io.x_signed, oar_run_q8_zero(io.xz),
+                    *(const float *)io.xs->data, io.w->data, io.ws->data, io.per_column,
+                    io.bias ? io.bias->data : NULL, io.y->data);
   return OAR_OK;
 }
 
@@ -92,7 +88,7 @@ static oar_status run_qmm_fast(const oar_op_state *state, const oar_node *node,
   qmm_io io;
   OAR_TRY(read_io(node, in, out, &io, err));
   const float xs = *(const float *)io.xs->data, *ws = io.ws->data;
-  const int32_t zb = io.x_signed ? zero_of(&io) + 128 : zero_of(&io);
+  const int32_t zb = io.x_signed ? oar_run_q8_zero(io.xz) + 128 : oar_run_q8_zero(io.xz);
   uint8_t *a = workspace;
   float *scale = (float *)(void *)(a + qs->a_bytes);
   int32_t *corr = (int32_t *)(void *)(scale + align64(qs->n * sizeof(float)) / sizeof(float));

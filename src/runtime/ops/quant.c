@@ -232,7 +232,7 @@ static oar_status prepare_q8(const oar_prepare_ctx *ctx, bool quantize, oar_op_s
   qs->kr = oar_qs8_kernels_for(ctx->kernels->isa);
   qs->scale = scale;
   qs->is_signed = ints->dtype == OAR_DTYPE_INT8;
-  qs->zero = !z ? 0 : qs->is_signed ? *(const int8_t *)z->data : *(const uint8_t *)z->data;
+  qs->zero = oar_run_q8_zero(z);
   qs->quantize = quantize;
   qs->base.base.kernel =
       quantize ? "quantize_linear f32 -> 8 bit, one scale" : "dequantize_linear 8 bit -> f32, one scale";
@@ -304,9 +304,8 @@ static oar_status read_qadd(const oar_node *node, const oar_tensor_view *const *
   int32_t z[3];
   bool sg[3];
   for (int k = 0; k < 3; k++) {
-    const oar_tensor_view *t = v[zeros[k]];
-    sg[k] = t->dtype == OAR_DTYPE_INT8;
-    z[k] = sg[k] ? *(const int8_t *)t->data : *(const uint8_t *)t->data;
+    sg[k] = v[zeros[k]]->dtype == OAR_DTYPE_INT8;
+    z[k] = oar_run_q8_zero(v[zeros[k]]);
   }
   *p = (oar_q8_add_params){
       .a_scale = *(const float *)v[OAR_QADD_IN_A_SCALE]->data,

@@ -33,3 +33,9 @@ oar_status oar_run_seq_lens(const oar_node *n, int in_slot, const oar_tensor_vie
   }
   return OAR_OK;
 }
+
+int32_t oar_run_q8_zero(const oar_tensor_view *z) {
+  if (!z) return 0;
+  return z->dtype == OAR_DTYPE_INT8 ? (int32_t) * (const int8_t *)z->data
+                                    : (int32_t) * (const uint8_t *)z->data;
+}

@@ -22,4 +22,8 @@ oar_status oar_run_output(const oar_node *n, oar_tensor_view *out, int slot, oar
 oar_status oar_run_seq_lens(const oar_node *n, int in_slot, const oar_tensor_view *v, int64_t batch,
                             int64_t seq, int64_t *lens, oar_error *err);
 
+/* The one value of an 8-bit zero point tensor (int8 or uint8), or 0 when
+ * z is NULL (no zero point). */
+int32_t oar_run_q8_zero(const oar_tensor_view *z);
+
 #endif
