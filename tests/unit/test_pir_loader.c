@@ -497,6 +497,26 @@ static const bad_case kBad[] = {
     {"data without a name", OPS(OP("1.data", "", 1, F32("[3]"), "")), OAR_ERR_INVALID_MODEL,
      "{\"#\":\"1.data\"", 0, NULL, 0,
      "PIR program '<memory>': op #0 'pd_op.data' (byte %zu): has no attribute 'name'"},
+    /* Absent values (id 0) inside a builtin.combine: found by CI's fuzz
+     * stage, where a one-element shape list and a split of the vector
+     * read through the absent element. */
+    {"absent element of a shape list",
+     OPS(X ",{\"#\":\"0.combine\",\"I\":[" IN(0) "],\"O\":[{\"%\":2,\"TT\":{\"#\":\"0.t_vec\",\"D\":[" I64(
+         "[1]") "]}}]}," OP("1.reshape", IN(1) "," IN(2), 3, F32("[-1]"), "")),
+     OAR_ERR_INVALID_MODEL, "{\"#\":\"1.reshape\"", 0, NULL, 0,
+     "PIR program '<memory>': op #2 'pd_op.reshape' (byte %zu): operand 1: list element 0 is absent"},
+    {"split of a combine with an absent element",
+     OPS(X ",{\"#\":\"0.combine\",\"I\":[" IN(1) "," IN(0) "],\"O\":[{\"%\":2,\"TT\":{\"#\":\"0.t_vec\","
+                                                           "\"D\":[" F32("[-1,3]") "," F32(
+                                                               "[-1,3]") "]}}]},{\"#\":\"0.split\",\"I\":"
+                                                                         "[" IN(2) "],\"O\":[{\"%\":3,"
+                                                                                   "\"TT\":" F32("[-1,3]") "}"
+                                                                                                           ","
+                                                                                                           "{"
+                                                                                                           "\"%\":4,\"TT\":" F32("[-1,3]") "}]}"),
+     OAR_ERR_INVALID_MODEL, "{\"#\":\"0.split\"", 0, NULL, 0,
+     "PIR program '<memory>': op #2 'builtin.split' (byte %zu): takes apart element 1 of a vector, which is "
+     "absent"},
     {"bad dtype attribute", OPS(X "," OP("1.cast", IN(1), 2, F32("[-1,3]"), DTYPE("dtype", "float128"))),
      OAR_ERR_UNSUPPORTED, "{\"#\":\"1.cast\"", 0, "\"float128\"", 0,
      "PIR program '<memory>': op #1 'pd_op.cast' (byte %zu): attribute 'dtype' is data type \"float128\" "

@@ -120,9 +120,10 @@ static oar_status bind_ints(pirc_ctx *c, const oar_pir_arg *arg, pirc_value *v, 
       b->n = list->num_operands;
       return OAR_OK;
     }
-    if (list == p && list->num_operands == 1 && arg->slot) {
+    pirc_value *only = list->num_operands == 1 ? oar_pirc_operand(c, list, 0) : NULL;
+    if (list == p && only && arg->slot) {
       b->kind = BIND_TENSOR;
-      b->tensor = oar_pirc_operand(c, list, 0);
+      b->tensor = only;
       return OAR_OK;
     }
     b->kind = BIND_LIST;

@@ -77,6 +77,9 @@ static oar_status plan_unpack(pirc_ctx *c, const oar_pir_op *op) {
     pirc_value *r = oar_pirc_find(c, op->results[k].id);
     pirc_value **slot = from_combine ? NULL : &vec->elems[first + k];
     pirc_value *target = from_combine ? oar_pirc_operand(c, oar_pirc_producer(c, vec), first + k) : *slot;
+    if (from_combine && !target)
+      return oar_pirc_fail(c, OAR_ERR_INVALID_MODEL, "takes apart element %zu of a vector, which is absent",
+                           first + k);
     if (target)
       r->alias = target;
     else
