@@ -21,7 +21,7 @@ SETS = {
     "zoo": ["gen_zoo.py", "gen_fixtures.py", "gen_pir_fixtures.py", "gen_bert.py"],
     "large": ["gen_fixtures.py", "gen_pir_fixtures.py", "gen_bert.py"],
     # Made from the large models: their generators count too.
-    "quant": ["gen_quant_zoo.py", "gen_fixtures.py", "gen_pir_fixtures.py", "gen_bert.py"],
+    "quant": ["gen_quant_zoo.py", "gen_onnx_fixtures.py", "gen_fixtures.py", "gen_pir_fixtures.py", "gen_bert.py"],
 }
 
 
