@@ -15,6 +15,7 @@ void oar_f32_dwconv__avx2(const oar_dwconv_plane *p, const float *src, const flo
 void oar_f32_softmax__avx2(const float *src, float *dst, size_t n, size_t stride, size_t cols, bool take_log);
 void oar_f32_affine__avx2(const float *src, float s, float b, float *dst, size_t n);
 void oar_f32_rnn_cell__avx2(const oar_rnn_cell_args *a);
+void oar_f32_maxpool2d__avx2(const oar_pool2d_params *p, const float *src, float *dst);
 void oar_f32_binary__avx2(oar_fast_binary op, const float *x, const float *y, int y_scalar, float *dst,
                           size_t n);
 

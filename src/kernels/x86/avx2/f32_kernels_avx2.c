@@ -22,6 +22,7 @@ const oar_f32_kernels oar_f32_kernels_avx2 = {
     .softmax = oar_f32_softmax__avx2,
     .rnn_cell = oar_f32_rnn_cell__avx2,
     .rnn_cell_name = "f32_rnn_cell__avx2",
+    .maxpool2d = oar_f32_maxpool2d__avx2,
     .pack_rows = pack_rows,
     .pack_cols = pack_cols,
     .pack_im2col = pack_im2col,
