@@ -4,7 +4,8 @@
  * Column tails load (B, C, bias, residual) and store through vmaskmov with
  * a lane mask, so B may be an unpadded matrix row (ldb > nr); the row
  * count and vectors per row are compile-time constants per instantiation.
- * Tiles of 1-2 rows split k over two accumulator sets (FMA latency). */
+ * Tiles of 1-2 rows (and of one vector) split k over two accumulator sets
+ * (FMA latency). */
 #include <immintrin.h>
 #include <math.h>
 
@@ -30,47 +31,67 @@ static inline __attribute__((always_inline)) void store_part(float *p, __m256 v,
     _mm256_maskstore_ps(p, m, v);
 }
 
-/* full: nr == NR (no masking). nv: vectors per row (nr <= 8 uses one). */
+#define FOR_ROWS(X) X(0) X(1) X(2) X(3) X(4) X(5)
+
+/* full: nr == NR (no masking). nv: vectors per row (nr <= 8 uses one).
+ * Every accumulator is a named variable, not an array element: GCC kept
+ * an array of them in registers but also stored each one back to the
+ * stack on every k step (12 stores per 12 FMAs), which held this kernel
+ * to a third of the FMA peak. */
 static inline __attribute__((always_inline)) void tile(const int rows, const int nv, const int full,
                                                        const int ksplit, size_t nr, size_t kc,
                                                        const float *restrict a, const float *restrict b,
                                                        size_t ldb, float *restrict c, size_t ldc,
                                                        unsigned flags, const oar_gemm_tile_epi *e) {
   const __m256i m0 = lanes(nr), m1 = lanes(nr > 8 ? nr - 8 : 0);
-  __m256 acc[MR][2], acc1[2][2];
+  const __m256 zero = _mm256_setzero_ps();
+#define DECL(r) __m256 c##r##0 = zero, c##r##1 = zero, d##r##0 = zero, d##r##1 = zero;
+  FOR_ROWS(DECL)
+#undef DECL
   if (flags & OAR_GEMM_FIRST) {
-    __m256 col0 = _mm256_setzero_ps(), col1 = _mm256_setzero_ps();
+    __m256 col0 = zero, col1 = zero;
     if (e->bias_col) {
       col0 = load_part(e->bias_col, nr, m0, full);
       if (nv > 1) col1 = load_part(e->bias_col + 8, nr, m1, full);
     }
-    for (int r = 0; r < rows; r++) {
-      const __m256 br = e->bias_row ? _mm256_set1_ps(e->bias_row[r]) : _mm256_setzero_ps();
-      acc[r][0] = _mm256_add_ps(col0, br);
-      if (nv > 1) acc[r][1] = _mm256_add_ps(col1, br);
-    }
-  } else {
-    for (int r = 0; r < rows; r++) {
-      acc[r][0] = load_part(c + r * ldc, nr, m0, full);
-      if (nv > 1) acc[r][1] = load_part(c + r * ldc + 8, nr, m1, full);
-    }
+#define INIT(r)                                                            \
+  if (rows > r) {                                                          \
+    const __m256 br = e->bias_row ? _mm256_set1_ps(e->bias_row[r]) : zero; \
+    c##r##0 = _mm256_add_ps(col0, br);                                     \
+    if (nv > 1) c##r##1 = _mm256_add_ps(col1, br);                         \
   }
+    FOR_ROWS(INIT)
+#undef INIT
+  } else {
+#define LOADC(r)                                                    \
+  if (rows > r) {                                                   \
+    c##r##0 = load_part(c + r * ldc, nr, m0, full);                 \
+    if (nv > 1) c##r##1 = load_part(c + r * ldc + 8, nr, m1, full); \
+  }
+    FOR_ROWS(LOADC)
+#undef LOADC
+  }
+
+#define FMA(set, r, off)                                        \
+  if (rows > r) {                                               \
+    const __m256 ar = _mm256_broadcast_ss(a + (off) + r);       \
+    set##r##0 = _mm256_fmadd_ps(ar, b0, set##r##0);             \
+    if (nv > 1) set##r##1 = _mm256_fmadd_ps(ar, b1, set##r##1); \
+  }
+#define STEP_C(r) FMA(c, r, 0)
+#define STEP_D(r) FMA(d, r, MR)
   size_t k = 0;
   if (ksplit) {
-    for (int r = 0; r < rows && r < 2; r++)
-      for (int v = 0; v < nv; v++) acc1[r][v] = _mm256_setzero_ps();
     for (; k + 2 <= kc; k += 2) {
-      const __m256 b0 = load_part(b, nr, m0, full), b2 = load_part(b + ldb, nr, m0, full);
-      const __m256 b1 = nv > 1 ? load_part(b + 8, nr, m1, full) : b0;
-      const __m256 b3 = nv > 1 ? load_part(b + ldb + 8, nr, m1, full) : b2;
-      for (int r = 0; r < rows && r < 2; r++) {
-        const __m256 ar = _mm256_broadcast_ss(a + r), ar2 = _mm256_broadcast_ss(a + MR + r);
-        acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
-        acc1[r][0] = _mm256_fmadd_ps(ar2, b2, acc1[r][0]);
-        if (nv > 1) {
-          acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
-          acc1[r][1] = _mm256_fmadd_ps(ar2, b3, acc1[r][1]);
-        }
+      {
+        const __m256 b0 = load_part(b, nr, m0, full);
+        const __m256 b1 = nv > 1 ? load_part(b + 8, nr, m1, full) : b0;
+        FOR_ROWS(STEP_C)
+      }
+      {
+        const __m256 b0 = load_part(b + ldb, nr, m0, full);
+        const __m256 b1 = nv > 1 ? load_part(b + ldb + 8, nr, m1, full) : b0;
+        FOR_ROWS(STEP_D)
       }
       a += 2 * MR;
       b += 2 * ldb;
@@ -79,38 +100,57 @@ static inline __attribute__((always_inline)) void tile(const int rows, const int
   for (; k < kc; k++) {
     const __m256 b0 = load_part(b, nr, m0, full);
     const __m256 b1 = nv > 1 ? load_part(b + 8, nr, m1, full) : b0;
-    for (int r = 0; r < rows; r++) {
-      const __m256 ar = _mm256_broadcast_ss(a + r);
-      acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
-      if (nv > 1) acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
-    }
+    FOR_ROWS(STEP_C)
     a += MR;
     b += ldb;
   }
-  if (ksplit)
-    for (int r = 0; r < rows && r < 2; r++)
-      for (int v = 0; v < nv; v++) acc[r][v] = _mm256_add_ps(acc[r][v], acc1[r][v]);
+#undef STEP_C
+#undef STEP_D
+#undef FMA
+  if (ksplit) {
+#define SUM(r)                                             \
+  if (rows > r) {                                          \
+    c##r##0 = _mm256_add_ps(c##r##0, d##r##0);             \
+    if (nv > 1) c##r##1 = _mm256_add_ps(c##r##1, d##r##1); \
+  }
+    FOR_ROWS(SUM)
+#undef SUM
+  }
 
   if (flags & OAR_GEMM_LAST) {
     if (e->residual) {
-      for (int r = 0; r < rows; r++) {
-        acc[r][0] = _mm256_add_ps(acc[r][0], load_part(e->residual + r * e->ldr, nr, m0, full));
-        if (nv > 1)
-          acc[r][1] = _mm256_add_ps(acc[r][1], load_part(e->residual + r * e->ldr + 8, nr, m1, full));
-      }
+      const float *res = e->residual;
+      const size_t ldr = e->ldr;
+#define RES(r)                                                                                \
+  if (rows > r) {                                                                             \
+    c##r##0 = _mm256_add_ps(c##r##0, load_part(res + r * ldr, nr, m0, full));                 \
+    if (nv > 1) c##r##1 = _mm256_add_ps(c##r##1, load_part(res + r * ldr + 8, nr, m1, full)); \
+  }
+      FOR_ROWS(RES)
+#undef RES
     }
     if (e->lo != -INFINITY || e->hi != INFINITY) {
       const __m256 lo = _mm256_set1_ps(e->lo), hi = _mm256_set1_ps(e->hi);
-      for (int r = 0; r < rows; r++)
-        for (int v = 0; v < nv; v++) acc[r][v] = _mm256_min_ps(_mm256_max_ps(acc[r][v], lo), hi);
+#define CLAMP(r)                                                         \
+  if (rows > r) {                                                        \
+    c##r##0 = _mm256_min_ps(_mm256_max_ps(c##r##0, lo), hi);             \
+    if (nv > 1) c##r##1 = _mm256_min_ps(_mm256_max_ps(c##r##1, lo), hi); \
+  }
+      FOR_ROWS(CLAMP)
+#undef CLAMP
     }
   }
-  for (int r = 0; r < rows; r++) {
-    store_part(c + r * ldc, acc[r][0], m0, full);
-    if (nv > 1) store_part(c + r * ldc + 8, acc[r][1], m1, full);
+#define STORE(r)                                                \
+  if (rows > r) {                                               \
+    store_part(c + r * ldc, c##r##0, m0, full);                 \
+    if (nv > 1) store_part(c + r * ldc + 8, c##r##1, m1, full); \
   }
+  FOR_ROWS(STORE)
+#undef STORE
 }
 
+/* Two accumulator sets hide the FMA latency where one set has fewer than
+ * 8 independent chains: 1-2 rows of two vectors, any rows of one. */
 #define ROWS(n)                                                                                    \
   static void rows_##n(size_t nr, size_t kc, const float *a, const float *b, size_t ldb, float *c, \
                        size_t ldc, unsigned flags, const oar_gemm_tile_epi *e) {                   \
@@ -119,7 +159,7 @@ static inline __attribute__((always_inline)) void tile(const int rows, const int
     else if (nr > 8)                                                                               \
       tile(n, 2, 0, (n) <= 2, nr, kc, a, b, ldb, c, ldc, flags, e);                                \
     else                                                                                           \
-      tile(n, 1, 0, (n) <= 2, nr, kc, a, b, ldb, c, ldc, flags, e);                                \
+      tile(n, 1, 0, 1, nr, kc, a, b, ldb, c, ldc, flags, e);                                       \
   }
 ROWS(1)
 ROWS(2)
