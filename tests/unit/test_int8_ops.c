@@ -21,6 +21,8 @@
  * 4. The quantize_conv, fuse_conv_requantize and quantize_matmul passes on
  *    QDQ graphs: they fire, and the int8 graph agrees with the float QDQ
  *    graph it came from.
+ * 5. dequantize_linear whose scale and zero point a DynamicQuantizeLinear
+ *    computes per run: the prepared loop, bit for bit against the reference.
  *
  * Tolerance policy: the integer sums are exact on both sides; the float
  * epilogue (one product and a sum, fused on AVX-512) differs from the
@@ -366,6 +368,56 @@ static qmm_case random_matmul_case(void) {
   return q;
 }
 
+/* dequantize_linear of a dynamic_quantize_linear's output: its scale and
+ * zero point are computed per run (ONNX Runtime's dynamic quantization on
+ * a host where the int8 passes leave it in float), and the prepared loop
+ * reads them at each run. Exact: (q - zero) * scale on both sides. */
+static void run_dynamic_dequantize_case(int64_t rows, int64_t cols, oar_threadpool *pool, const char *isa) {
+  tp_graph *t = tp_new();
+  char shape[64], spec[160];
+  snprintf(shape, sizeof shape, "%lldx%lld", (long long)rows, (long long)cols);
+  tp_input(t, "x", OAR_DTYPE_FLOAT32, shape);
+  snprintf(spec, sizeof spec, "Y=xq:%s/u8 YScale=xs:/f32 YZeroPoint=xz:/u8", shape);
+  tp_node(t, "dynamic_quantize_linear", "X=x", spec);
+  snprintf(spec, sizeof spec, "Out=y:%s", shape);
+  tp_node(t, "dequantize_linear", "X=xq Scale=xs ZeroPoint=xz", spec);
+  tp_output(t, "y");
+  const char *shapes[] = {shape};
+  tp_inputs in;
+  tp_make_inputs(t, shapes, 4, 313u + (unsigned)cases, &in);
+  oar_threadpool_set_current(pool);
+  oar_plan *plan;
+  oar_error err;
+  if (oar_plan_create(t->g, in.views, NULL, &plan, &err) != OAR_OK) tp_fatal("plan", &err);
+  cases++;
+  oar_op_state *states[2] = {0};
+  for (int i = 0; i < plan->num_steps && i < 2; i++) states[i] = plan->step_states[i];
+  const bool per_run =
+      plan->num_steps == 2 && states[1] && states[1]->kernel && strstr(states[1]->kernel, "per run");
+  if (!per_run) {
+    failures++;
+    fprintf(stderr, "FAIL %s dynamic dequantize %s: the per-run dequantize loop did not run\n", isa, shape);
+  } else {
+    fast_cases++;
+    float *got, *ref;
+    int64_t n;
+    run_fast_and_reference(plan, t, &in, states, &got, &ref, &n);
+    for (int64_t i = 0; i < n; i++)
+      if (memcmp(&got[i], &ref[i], sizeof got[i]) != 0) {
+        failures++;
+        fprintf(stderr, "FAIL %s dynamic dequantize %s: [%lld] %.9g vs %.9g\n", isa, shape, (long long)i,
+                (double)got[i], (double)ref[i]);
+        break;
+      }
+    free(got);
+    free(ref);
+  }
+  oar_threadpool_set_current(NULL);
+  oar_plan_destroy(plan);
+  tp_free_inputs(&in);
+  tp_free(t);
+}
+
 /* ---- the depthwise planes of every table, against the generic one ------------------- */
 
 /* The plan picks one table per host (on this one, maybe the VBMI
@@ -549,6 +601,9 @@ int main(void) {
       const qmm_case q = random_matmul_case();
       run_matmul_case(&q, (i & 1) ? pool2 : NULL, oar_isa_name((oar_isa)isa));
     }
+    for (int i = 0; i < 8; i++)
+      run_dynamic_dequantize_case(pick(1, 40), pick(1, 300), (i & 1) ? pool2 : NULL,
+                                  oar_isa_name((oar_isa)isa));
   }
   portable_unsetenv("OAR_ISA");
   check_dw_tables();

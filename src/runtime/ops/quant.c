@@ -170,15 +170,18 @@ oar_status oar_run_dynamic_quantize_linear(const oar_node *node, const oar_tenso
 /* ---- prepared: one scale, 8 bits ------------------------------------------------ */
 
 /* quantize_linear float32 -> uint8/int8 and dequantize_linear back, with one
- * scale and zero point known at plan time (every activation of a QDQ
- * model): the vectorized loops of the int8 kernel table, split over the
- * pool. */
+ * scale and zero point: the vectorized loops of the int8 kernel table,
+ * split over the pool. The scale and zero point are known at plan time for
+ * every activation of a static QDQ model; after a dynamic_quantize_linear
+ * (ONNX Runtime's dynamic quantization, run in float where the int8 passes
+ * do not fire) they are computed per run and read then. */
 typedef struct q8_state {
   oar_simple_state base; /* owns nothing */
   const oar_qs8_kernels *kr;
   float scale;
   int32_t zero;
   bool is_signed, quantize;
+  bool per_run; /* scale and zero point read from the inputs at each run */
 } q8_state;
 
 typedef struct q8_job {
@@ -204,7 +207,17 @@ static oar_status run_q8(const oar_op_state *state, const oar_node *n, const oar
   const oar_tensor_view *x = oar_op_input(n, in, OAR_QUANT_IN_X);
   oar_tensor_view *y = oar_op_output(n, out, 0);
   if (!x || !y) return oar_error_set(err, OAR_ERR_INTERNAL, "input 'X' or output 'Y' is not bound");
-  q8_job j = {(const q8_state *)state, x->data, y->data};
+  q8_state now = *(const q8_state *)state;
+  if (now.per_run) {
+    const oar_tensor_view *s = oar_op_input(n, in, OAR_QUANT_IN_SCALE);
+    now.scale = s && s->data ? *(const float *)s->data : 0.0f;
+    /* A bad scale: the reference kernel reports it, naming the node. */
+    if (!(now.scale > 0) || !isfinite(now.scale))
+      return now.quantize ? oar_run_quantize_linear(n, in, out, err)
+                          : oar_run_dequantize_linear(n, in, out, err);
+    now.zero = oar_run_q8_zero(oar_op_input(n, in, OAR_QUANT_IN_ZERO_POINT));
+  }
+  q8_job j = {&now, x->data, y->data};
   oar_parallel_rows((size_t)oar_view_numel(x), 1, q8_rows, &j);
   return OAR_OK;
 }
@@ -218,24 +231,28 @@ static oar_status prepare_q8(const oar_prepare_ctx *ctx, bool quantize, oar_op_s
                         *z = oar_op_input(n, ctx->in, OAR_QUANT_IN_ZERO_POINT);
   const oar_tensor_view *y = oar_op_output(n, (oar_tensor_view *)ctx->out, 0);
   if (!x || !s || !y || oar_node_attr_i(n, OAR_QUANT_ATTR_BLOCK_SIZE) != 0 || oar_view_numel(s) != 1 ||
-      s->dtype != OAR_DTYPE_FLOAT32 || !oar_prepare_input_known(ctx, OAR_QUANT_IN_SCALE) ||
-      (z && (!oar_prepare_input_known(ctx, OAR_QUANT_IN_ZERO_POINT) || oar_view_numel(z) != 1)))
+      s->dtype != OAR_DTYPE_FLOAT32 || (z && oar_view_numel(z) != 1))
     return OAR_OK;
+  const bool per_run = !oar_prepare_input_known(ctx, OAR_QUANT_IN_SCALE) ||
+                       (z && !oar_prepare_input_known(ctx, OAR_QUANT_IN_ZERO_POINT));
   const oar_tensor_view *ints = quantize ? y : x, *floats = quantize ? x : y;
   if (floats->dtype != OAR_DTYPE_FLOAT32 ||
       (ints->dtype != OAR_DTYPE_UINT8 && ints->dtype != OAR_DTYPE_INT8) || (z && z->dtype != ints->dtype))
     return OAR_OK;
-  const float scale = *(const float *)s->data;
+  const float scale = per_run ? 1.0f : *(const float *)s->data;
   if (!(scale > 0) || !isfinite(scale)) return OAR_OK; /* the reference reports it */
   q8_state *qs = oar_state_new(sizeof *qs, run_q8, NULL);
   if (!qs) return oar_error_set(err, OAR_ERR_OUT_OF_MEMORY, "out of memory preparing %s", n->schema->name);
   qs->kr = oar_qs8_kernels_for(ctx->kernels->isa);
   qs->scale = scale;
   qs->is_signed = ints->dtype == OAR_DTYPE_INT8;
-  qs->zero = oar_run_q8_zero(z);
+  qs->zero = per_run ? 0 : oar_run_q8_zero(z);
   qs->quantize = quantize;
-  qs->base.base.kernel =
-      quantize ? "quantize_linear f32 -> 8 bit, one scale" : "dequantize_linear 8 bit -> f32, one scale";
+  qs->per_run = per_run;
+  static const char *const names[2][2] = {
+      {"dequantize_linear 8 bit -> f32, one scale", "dequantize_linear 8 bit -> f32, one scale per run"},
+      {"quantize_linear f32 -> 8 bit, one scale", "quantize_linear f32 -> 8 bit, one scale per run"}};
+  qs->base.base.kernel = names[quantize][per_run];
   *state = &qs->base.base;
   return OAR_OK;
 }
