@@ -21,7 +21,9 @@
  * 4. The quantize_conv, fuse_conv_requantize and quantize_matmul passes on
  *    QDQ graphs: they fire, and the int8 graph agrees with the float QDQ
  *    graph it came from.
- * 5. dequantize_linear whose scale and zero point a DynamicQuantizeLinear
+ * 5. Every table's quantize, dequantize and add_int8 loops against the
+ *    generic ones, bit for bit (the plans see only the host's table).
+ * 6. dequantize_linear whose scale and zero point a DynamicQuantizeLinear
  *    computes per run: the prepared loop, bit for bit against the reference.
  *
  * Tolerance policy: the integer sums are exact on both sides; the float
@@ -418,6 +420,65 @@ static void run_dynamic_dequantize_case(int64_t rows, int64_t cols, oar_threadpo
   tp_free(t);
 }
 
+/* ---- the elementwise loops of every table, against the generic ones ------------------ */
+
+/* quantize, dequantize and add_int8 of each table the host runs (the
+ * plan picks one), on random lengths around the vector widths, with NaNs,
+ * infinities and values past the 8-bit range: bit for bit the generic
+ * loops' results. */
+static void check_elementwise_tables(void) {
+  const oar_qs8_kernels *tables[3] = {NULL, NULL, NULL};
+#if defined(__x86_64__)
+  if (oar_cpu_isa_detected() >= OAR_ISA_AVX2) tables[0] = &oar_qs8_kernels_avx2;
+  if (oar_cpu_has_avx512_vnni()) tables[1] = &oar_qs8_kernels_avx512vnni;
+  if (oar_cpu_has_avx512_vnni() && oar_cpu_has_avx512_vbmi()) tables[2] = &oar_qs8_kernels_avx512vnni_vbmi;
+#endif
+  enum { MAX_N = 300 };
+  float x[MAX_N], yf[MAX_N], wf[MAX_N];
+  uint8_t a[MAX_N], b[MAX_N], yq[MAX_N], wq[MAX_N];
+  for (int it = 0; it < 300; it++) {
+    const size_t n = (size_t)pick(0, MAX_N);
+    for (size_t i = 0; i < n; i++) {
+      const int64_t r = pick(0, 50);
+      x[i] = r == 0 ? NAN : r == 1 ? INFINITY : r == 2 ? -INFINITY : (float)pick(-40000, 40000) / 100.0f;
+      a[i] = (uint8_t)pick(0, 255);
+      b[i] = (uint8_t)pick(0, 255);
+    }
+    const bool is_signed = pick(0, 1);
+    const float scale = (float)pick(1, 1000) / 997.0f;
+    const int32_t zero = is_signed ? (int32_t)pick(-128, 127) : (int32_t)pick(0, 255);
+    const oar_q8_add_params ap = {.a_scale = (float)pick(1, 100) / 331.0f,
+                                  .b_scale = (float)pick(1, 100) / 331.0f,
+                                  .out_scale = (float)pick(1, 100) / 211.0f,
+                                  .a_zero = is_signed ? (int32_t)pick(-20, 20) : (int32_t)pick(100, 150),
+                                  .b_zero = is_signed ? (int32_t)pick(-20, 20) : (int32_t)pick(100, 150),
+                                  .out_zero = (int32_t)pick(0, 40),
+                                  .a_signed = is_signed,
+                                  .b_signed = is_signed,
+                                  .out_signed = pick(0, 1),
+                                  .relu = pick(0, 1)};
+    for (int t = 0; t < 3; t++) {
+      const oar_qs8_kernels *kr = tables[t];
+      if (!kr) continue;
+      cases++;
+      oar_q8_quantize_generic(x, n, scale, zero, is_signed, wq);
+      kr->quantize(x, n, scale, zero, is_signed, yq);
+      const bool q_ok = n == 0 || memcmp(wq, yq, n) == 0;
+      oar_q8_dequantize_generic(a, n, scale, zero, is_signed, wf);
+      kr->dequantize(a, n, scale, zero, is_signed, yf);
+      const bool dq_ok = n == 0 || memcmp(wf, yf, n * sizeof *wf) == 0;
+      oar_q8_add_generic(a, b, n, &ap, wq);
+      kr->add(a, b, n, &ap, yq);
+      const bool add_ok = n == 0 || memcmp(wq, yq, n) == 0;
+      if (!q_ok || !dq_ok || !add_ok) {
+        failures++;
+        fprintf(stderr, "FAIL %s elementwise loops, n %zu: %s%s%s differ from the generic ones\n", kr->name,
+                n, q_ok ? "" : "quantize ", dq_ok ? "" : "dequantize ", add_ok ? "" : "add");
+      }
+    }
+  }
+}
+
 /* ---- the depthwise planes of every table, against the generic one ------------------- */
 
 /* The plan picks one table per host (on this one, maybe the VBMI
@@ -607,6 +668,7 @@ int main(void) {
   }
   portable_unsetenv("OAR_ISA");
   check_dw_tables();
+  check_elementwise_tables();
   check_passes();
   oar_threadpool_destroy(pool2);
   printf("%d cases (%d on the int8 kernel), %d failures; pass checks: %d failures\n", cases, fast_cases,

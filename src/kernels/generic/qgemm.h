@@ -216,8 +216,10 @@ void oar_q8_dequantize_generic(const void *x, size_t n, float scale, int32_t zer
  * y * inv_scale (the GEMM epilogue). */
 static inline int32_t oar_q8_round_saturate(float t, int32_t zero, bool is_signed) {
   /* Clamp before converting (out of int32's range otherwise); rounding a
-   * value already past the limits changes nothing. */
-  t = t < -1024.0f ? -1024.0f : t > 1024.0f ? 1024.0f : t;
+   * value already past the limits changes nothing. A NaN takes the low
+   * limit, as the vector kernels' max(t, -1024) gives it (converting it
+   * would be undefined). */
+  t = !(t >= -1024.0f) ? -1024.0f : t > 1024.0f ? 1024.0f : t;
   /* Round half to even, as ONNX: 1.5 * 2^23 forces the rounding. */
   const float r = (t + 12582912.0f) - 12582912.0f;
   int32_t q = (int32_t)r + zero;

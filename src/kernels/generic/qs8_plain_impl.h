@@ -134,22 +134,27 @@ static void plain_add(const void *a, const void *b, size_t n, const oar_q8_add_p
   }
 }
 
-#define QS8_PLAIN_TABLE(table, label) \
-  const oar_qs8_kernels table = {     \
-      .name = label,                  \
-      .mr = QS8_PLAIN_MR,             \
-      .nr = QS8_PLAIN_NR,             \
-      .gemm = plain_gemm,             \
-      .pack_b = plain_pack_b,         \
-      .quantize = plain_quantize,     \
-      .dequantize = plain_dequantize, \
-      .gemm_cols = plain_gemm_cols,   \
-      .dwconv = plain_dwconv,         \
-      .add = plain_add,               \
-      .im2col = plain_im2col,         \
-      .pack_im2col = NULL,            \
-      .pack_rows = plain_pack_rows,   \
-      .range = plain_range,           \
+/* The table of the plain bodies, with the three elementwise loops given
+ * (a folder with hand-written ones passes its own). */
+#define QS8_PLAIN_TABLE_WITH(table, label, quantize_fn, dequantize_fn, add_fn) \
+  const oar_qs8_kernels table = {                                              \
+      .name = label,                                                           \
+      .mr = QS8_PLAIN_MR,                                                      \
+      .nr = QS8_PLAIN_NR,                                                      \
+      .gemm = plain_gemm,                                                      \
+      .pack_b = plain_pack_b,                                                  \
+      .quantize = quantize_fn,                                                 \
+      .dequantize = dequantize_fn,                                             \
+      .gemm_cols = plain_gemm_cols,                                            \
+      .dwconv = plain_dwconv,                                                  \
+      .add = add_fn,                                                           \
+      .im2col = plain_im2col,                                                  \
+      .pack_im2col = NULL,                                                     \
+      .pack_rows = plain_pack_rows,                                            \
+      .range = plain_range,                                                    \
   }
+
+#define QS8_PLAIN_TABLE(table, label) \
+  QS8_PLAIN_TABLE_WITH(table, label, plain_quantize, plain_dequantize, plain_add)
 
 #endif
