@@ -74,6 +74,26 @@ typedef struct simple_dw_layout {
   size_t ph, pw, s, pwq; /* padded rows, padded columns, phases, columns per phase */
 } simple_dw_layout;
 
+/* Copies (src) or zeroes (src NULL) n floats in fixed-size pieces, which
+ * the compiler inlines: the rows of small planes (7x7, 14x14) are a few
+ * floats long, and a call to memcpy / memset per piece of a row cost more
+ * than the depthwise arithmetic of such a plane. */
+static inline __attribute__((always_inline)) void simple_fill_row(float *restrict d, const float *restrict src,
+                                                                  size_t n) {
+  static const float zeros[8] = {0};
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) memcpy(d + i, src ? src + i : zeros, 8 * sizeof *d);
+  if (n - i >= 4) {
+    memcpy(d + i, src ? src + i : zeros, 4 * sizeof *d);
+    i += 4;
+  }
+  if (n - i >= 2) {
+    memcpy(d + i, src ? src + i : zeros, 2 * sizeof *d);
+    i += 2;
+  }
+  if (i < n) d[i] = src ? src[i] : 0.0f;
+}
+
 static inline simple_dw_layout simple_dw_layout_of(const oar_dwconv_plane *p) {
   simple_dw_layout l;
   l.ph = (p->out_h - 1) * p->stride_h + (p->kernel_h - 1) * p->dilation_h + 1;
@@ -92,20 +112,20 @@ static inline void simple_dw_pad(const oar_dwconv_plane *p, const simple_dw_layo
     if (l->s == 1) {
       float *d = scratch + y * l->pwq;
       if (!inside) {
-        memset(d, 0, l->pwq * sizeof *d);
+        simple_fill_row(d, NULL, l->pwq);
         continue;
       }
       const size_t left = p->pad_left < l->pw ? p->pad_left : l->pw;
       const size_t copy = p->in_w < l->pw - left ? p->in_w : l->pw - left;
-      memset(d, 0, left * sizeof *d);
-      memcpy(d + left, row, copy * sizeof *d);
-      memset(d + left + copy, 0, (l->pwq - left - copy) * sizeof *d);
+      simple_fill_row(d, NULL, left);
+      simple_fill_row(d + left, row, copy);
+      simple_fill_row(d + left + copy, NULL, l->pwq - left - copy);
       continue;
     }
     for (size_t q = 0; q < l->s; q++) {
       float *d = scratch + (q * l->ph + y) * l->pwq;
       if (!inside) {
-        memset(d, 0, l->pwq * sizeof *d);
+        simple_fill_row(d, NULL, l->pwq);
         continue;
       }
       /* Positions t whose column x = t*s + q lies in the image:
@@ -116,13 +136,13 @@ static inline void simple_dw_pad(const oar_dwconv_plane *p, const simple_dw_layo
       if (t_lo > l->pwq) t_lo = l->pwq;
       if (t_hi > l->pwq) t_hi = l->pwq;
       if (t_hi < t_lo) t_hi = t_lo;
-      memset(d, 0, t_lo * sizeof *d);
+      simple_fill_row(d, NULL, t_lo);
       const float *from = row + (t_lo * l->s + q - p->pad_left);
       if (l->s == 2)
         simple_copy_strided(d + t_lo, from, t_hi - t_lo, 2);
       else
         simple_copy_strided(d + t_lo, from, t_hi - t_lo, l->s);
-      memset(d + t_hi, 0, (l->pwq - t_hi) * sizeof *d);
+      simple_fill_row(d + t_hi, NULL, l->pwq - t_hi);
     }
   }
 }
