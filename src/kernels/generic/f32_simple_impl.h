@@ -78,8 +78,8 @@ typedef struct simple_dw_layout {
  * the compiler inlines: the rows of small planes (7x7, 14x14) are a few
  * floats long, and a call to memcpy / memset per piece of a row cost more
  * than the depthwise arithmetic of such a plane. */
-static inline __attribute__((always_inline)) void simple_fill_row(float *restrict d, const float *restrict src,
-                                                                  size_t n) {
+static inline __attribute__((always_inline)) void simple_fill_row(float *restrict d,
+                                                                  const float *restrict src, size_t n) {
   static const float zeros[8] = {0};
   size_t i = 0;
   for (; i + 8 <= n; i += 8) memcpy(d + i, src ? src + i : zeros, 8 * sizeof *d);
