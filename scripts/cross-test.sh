@@ -68,7 +68,12 @@ if [ "$target" = windows ]; then
   wine cmd /c exit >/dev/null 2>&1 || true # creates the prefix on first use
 fi
 
-ctest --test-dir "$build" -L '^(unit|op|model)$' -j"$jobs" --output-on-failure "$@"
+# Under wine a test program now and then fails to start at all (no output,
+# 0.01 s; seen once in ~9000 runs, never reproduced): a test that fails is
+# run once more there, and fails the stage only if it fails again.
+retry=()
+[ "$target" = windows ] && retry=(--repeat until-pass:2)
+ctest --test-dir "$build" -L '^(unit|op|model)$' -j"$jobs" --output-on-failure "${retry[@]}" "$@"
 
 if [ "$target" = aarch64 ] && [ $# -eq 0 ]; then
   qemu=$(command -v qemu-aarch64-static || command -v qemu-aarch64)
