@@ -506,14 +506,15 @@ static const bad_case kBad[] = {
      OAR_ERR_INVALID_MODEL, "{\"#\":\"1.reshape\"", 0, NULL, 0,
      "PIR program '<memory>': op #2 'pd_op.reshape' (byte %zu): operand 1: list element 0 is absent"},
     {"split of a combine with an absent element",
-     OPS(X ",{\"#\":\"0.combine\",\"I\":[" IN(1) "," IN(0) "],\"O\":[{\"%\":2,\"TT\":{\"#\":\"0.t_vec\","
-                                                           "\"D\":[" F32("[-1,3]") "," F32(
-                                                               "[-1,3]") "]}}]},{\"#\":\"0.split\",\"I\":"
-                                                                         "[" IN(2) "],\"O\":[{\"%\":3,"
-                                                                                   "\"TT\":" F32("[-1,3]") "}"
-                                                                                                           ","
-                                                                                                           "{"
-                                                                                                           "\"%\":4,\"TT\":" F32("[-1,3]") "}]}"),
+     OPS(X ",{\"#\":\"0.combine\",\"I\":[" IN(1) "," IN(
+         0) "],\"O\":[{\"%\":2,\"TT\":{\"#\":\"0.t_vec\","
+            "\"D\":[" F32("[-1,3]") "," F32("[-1,3]") "]}}]},{\"#\":\"0.split\",\"I\":"
+                                                      "[" IN(2) "],\"O\":[{\"%\":3,"
+                                                                "\"TT\":" F32("[-1,3]") "}"
+                                                                                        ","
+                                                                                        "{"
+                                                                                        "\"%\":4,\"TT\":" F32(
+                                                                                            "[-1,3]") "}]}"),
      OAR_ERR_INVALID_MODEL, "{\"#\":\"0.split\"", 0, NULL, 0,
      "PIR program '<memory>': op #2 'builtin.split' (byte %zu): takes apart element 1 of a vector, which is "
      "absent"},
