@@ -11,7 +11,7 @@
 #include <immintrin.h>
 #include <stdint.h>
 
-#include "kernels/ref/pool.h"
+#include "kernels/generic/maxpool_planes_impl.h"
 #include "kernels/x86/avx2/avx2_kernels.h"
 
 enum { MAX_KW = 16 };
@@ -80,18 +80,4 @@ static inline __attribute__((always_inline)) void plane(const oar_pool2d_params 
   }
 }
 
-void oar_f32_maxpool2d__avx2(const oar_pool2d_params *p, const float *src, float *dst) {
-  if (!p->is_max || p->adaptive || p->nhwc || (p->stride_w != 1 && p->stride_w != 2) ||
-      p->kernel_w > MAX_KW) {
-    oar_ref_pool2d_f32(p, src, dst);
-    return;
-  }
-  const size_t in_plane = (size_t)(p->in_h * p->in_w), out_plane = (size_t)(p->out_h * p->out_w);
-  const size_t planes = (size_t)(p->batch * p->channels);
-  for (size_t i = 0; i < planes; i++) {
-    if (p->stride_w == 1)
-      plane(p, 1, src + i * in_plane, dst + i * out_plane);
-    else
-      plane(p, 2, src + i * in_plane, dst + i * out_plane);
-  }
-}
+OAR_MAXPOOL_PLANES(oar_f32_maxpool2d__avx2, plane, MAX_KW)
